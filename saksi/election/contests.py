@@ -1,0 +1,119 @@
+"""Contests of Pemilu 2024: PPWP complete; room for DPR, DPD, DPRD.
+
+A contest is one ballot at every TPS: PPWP (President/Vice-President, candidate
+pairs), DPR (parties and their candidates per electoral district), DPD (individual
+candidates per province), DPRD Provinsi and DPRD Kab/Kota (parties, candidates,
+districts; Aceh adds local parties). Only PPWP has a form model and rules so far;
+the legislative contests are described here so that manifests and statements can
+name them without a format change.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from saksi.election.wire import WireModel
+from saksi.errors import ContestError
+
+
+class ContestKind(enum.StrEnum):
+    PPWP = "ppwp"  # Presiden dan Wakil Presiden
+    DPR = "dpr"  # Dewan Perwakilan Rakyat
+    DPD = "dpd"  # Dewan Perwakilan Daerah
+    DPRD_PROV = "dprd-prov"  # DPRD Provinsi
+    DPRD_KABKOTA = "dprd-kabkota"  # DPRD Kabupaten/Kota
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Pair(WireModel):
+    """A PPWP candidate pair, by ballot number."""
+
+    number: Annotated[str, Field(pattern=r"^[0-9]{2}$")]
+    president: Name
+    vice_president: Name
+    sirekap_id: str | None = None  # KPU's chart key, e.g. "100025"
+
+
+class Party(WireModel):
+    number: Annotated[str, Field(pattern=r"^[0-9]{1,2}$")]
+    name: Name
+    local: bool = False  # Aceh's local parties (DPRD only)
+
+
+class Candidate(WireModel):
+    number: Annotated[int, Field(ge=1, le=999)]
+    name: Name
+    party: str | None = None  # party number; None for DPD candidates
+
+
+class ElectoralDistrict(WireModel):
+    """A dapil: the regions it covers (codes) and the seats it elects."""
+
+    code: Annotated[str, Field(min_length=1, max_length=20)]
+    name: Name
+    seats: Annotated[int, Field(ge=1, le=100)]
+    regions: tuple[str, ...] = Field(min_length=1)
+
+
+class Contest(WireModel):
+    """One contest of the election."""
+
+    kind: ContestKind
+    name: Name
+    pairs: tuple[Pair, ...] = ()
+    parties: tuple[Party, ...] = ()
+    districts: tuple[ElectoralDistrict, ...] = ()
+    candidates: tuple[tuple[str, tuple[Candidate, ...]], ...] = ()  # (district, list)
+    threshold_percent: Annotated[int, Field(ge=0, le=100)] | None = None
+    form: Literal["c-hasil-ppwp"] | None = None  # the form model that records it
+
+    def pair_numbers(self) -> tuple[str, ...]:
+        return tuple(p.number for p in self.pairs)
+
+    def pair(self, number: str) -> Pair:
+        for p in self.pairs:
+            if p.number == number:
+                return p
+        raise ContestError(
+            f"no candidate pair {number!r} in contest {self.kind.value}",
+            f"tidak ada pasangan calon nomor {number!r} dalam pemilihan {self.kind.value}",
+            code="contest.unknown-pair",
+        )
+
+
+PPWP_2024 = Contest(
+    kind=ContestKind.PPWP,
+    name="Pemilihan Umum Presiden dan Wakil Presiden 2024",
+    form="c-hasil-ppwp",
+    pairs=(
+        Pair(number="01", president="H. Anies Rasyid Baswedan, Ph.D.",
+             vice_president="Dr. (H.C.) H. A. Muhaimin Iskandar", sirekap_id="100025"),
+        Pair(number="02", president="H. Prabowo Subianto",
+             vice_president="Gibran Rakabuming Raka", sirekap_id="100026"),
+        Pair(number="03", president="H. Ganjar Pranowo, S.H., M.I.P.",
+             vice_president="Prof. Dr. H. M. Mahfud MD", sirekap_id="100027"),
+    ),
+)
+"""PPWP 2024 as decided by KPU: three pairs, ballot numbers 01-03."""
+
+PPWP_2024_RESULT = {"01": 40_971_906, "02": 96_214_691, "03": 27_040_878}
+"""KPU decree 360/2024 (20 March 2024): valid votes per pair; 164,227,475 in all."""
+
+CONTESTS_2024 = (PPWP_2024,)
+"""The contests Saksi records so far."""
+
+
+def contest(kind: str, contests: tuple[Contest, ...] = CONTESTS_2024) -> Contest:
+    for c in contests:
+        if c.kind.value == kind:
+            return c
+    raise ContestError(
+        f"unknown contest {kind!r}; known: {', '.join(c.kind.value for c in contests)}",
+        f"pemilihan {kind!r} tidak dikenal; yang ada: {', '.join(c.kind.value for c in contests)}",
+        code="contest.unknown",
+    )

@@ -1,0 +1,143 @@
+"""Strict, frozen wire models and the parsers that turn bad input into SchemaError.
+
+Every type that crosses a boundary (file, HTTP, log entry) derives from
+:class:`WireModel`: ``strict=True`` (JSON ``false``, ``"12"`` or ``12.0`` is never a
+count), ``extra="forbid"`` (unknown fields are refused, not dropped) and ``frozen``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from saksi.errors import InputError, SchemaError
+
+Count = Annotated[int, Field(strict=True, ge=0, le=999)]
+"""A number written in a three-digit box of a KPU form: 0..999."""
+
+Sha256Hex = Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")]
+"""A SHA-256 digest as 64 lower-case hex digits (photo references)."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class WireModel(BaseModel):
+    """Base of every wire type: strict, closed, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # pydantic error type -> (Bahasa Indonesia, English)
+    "missing": ("isian wajib tidak ada", "required field is missing"),
+    "extra_forbidden": ("isian tidak dikenal", "unknown field"),
+    "int_type": ("harus bilangan bulat (bukan teks, pecahan, atau true/false)",
+                 "must be a whole number (not text, a fraction or true/false)"),
+    "greater_than_equal": ("tidak boleh negatif / terlalu kecil", "is below the minimum"),
+    "less_than_equal": ("melebihi batas (kotak formulir hanya 3 digit, maks. 999)",
+                        "is above the maximum (form boxes hold 3 digits, at most 999)"),
+    "string_type": ("harus berupa teks", "must be a string"),
+    "string_pattern_mismatch": ("format tidak sah", "has an invalid format"),
+    "dict_type": ("harus berupa objek JSON", "must be a JSON object"),
+    "list_type": ("harus berupa daftar JSON", "must be a JSON array"),
+    "tuple_type": ("harus berupa daftar JSON", "must be a JSON array"),
+    "literal_error": ("nilai tidak diizinkan", "value is not one of the allowed values"),
+    "union_tag_invalid": ("jenis tidak dikenal", "unknown type tag"),
+    "union_tag_not_found": ("jenis tidak disebutkan", "type tag is missing"),
+    "bool_type": ("harus true atau false", "must be true or false"),
+    "too_long": ("terlalu panjang", "is too long"),
+    "too_short": ("terlalu pendek", "is too short"),
+    "value_error": ("nilai tidak sah", "invalid value"),
+    "datetime_type": ("harus waktu RFC 3339", "must be an RFC 3339 time"),
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(root)"
+
+
+def _field_error(err: Mapping[str, Any]) -> dict[str, Any]:
+    kind = str(err.get("type", "value_error"))
+    msg_id, msg_en = _MESSAGES.get(kind, ("nilai tidak sah", str(err.get("msg", kind))))
+    if kind == "value_error":
+        # custom validators put their own bilingual text in the context
+        ctx = err.get("ctx") or {}
+        cause = ctx.get("error")
+        if cause is not None and hasattr(cause, "message_en"):
+            msg_id, msg_en = cause.message_id, cause.message_en
+    field = _field_path(tuple(err.get("loc", ())))
+    return {"field": field, "type": kind, "message_id": msg_id, "message_en": msg_en,
+            "input": _safe_input(err.get("input"))}
+
+
+def _safe_input(value: Any) -> Any:
+    """Echo small scalar inputs back (they help the user); never whole documents."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= 80 else value[:77] + "..."
+    return f"<{type(value).__name__}>"
+
+
+def schema_error(exc: ValidationError, what: str) -> SchemaError:
+    """Translate a pydantic ValidationError into Saksi's bilingual SchemaError."""
+    errors = [_field_error(e) for e in exc.errors()]
+    first = errors[0]
+    more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
+    return SchemaError(
+        f"{what}: {first['field']} {first['message_en']}{more}",
+        f"{what}: {first['field']} {first['message_id']}{more}",
+        code="input.schema",
+        details={"errors": errors},
+    )
+
+
+def parse_model(cls: type[M], data: Any, what: str | None = None) -> M:
+    """Validate ``data`` (already decoded JSON) as ``cls``; SchemaError on any problem."""
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise schema_error(exc, what or cls.__name__) from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(
+                f"duplicate key {key!r} in JSON object",
+                f"kunci {key!r} muncul dua kali dalam objek JSON",
+                code="input.json-duplicate-key",
+            )
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise InputError(
+        f"{name} is not valid JSON",
+        f"{name} bukan JSON yang sah",
+        code="input.json-malformed",
+    )
+
+
+def loads(text: str | bytes, what: str = "input") -> Any:
+    """Decode JSON strictly: no NaN/Infinity, no duplicate keys; InputError on failure."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys,
+                          parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text", f"{what} bukan teks UTF-8",
+                         code="input.not-utf8") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            f"{what} bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}: {exc.msg})",
+            code="input.json-malformed",
+        ) from None
+    except RecursionError:
+        raise InputError(f"{what} is nested too deeply", f"{what} bersarang terlalu dalam",
+                         code="input.json-too-deep") from None

@@ -1,0 +1,125 @@
+"""One error tree for all of Saksi.
+
+Every refusal carries a stable machine ``code`` (dotted, lower case, never reused
+with another meaning) and a message in Bahasa Indonesia (``message_id``) and English
+(``message_en``). Nothing in Saksi lets a raw ``ValueError`` or ``KeyError`` escape
+a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnostics`.
+
+::
+
+    SaksiError
+    ├── InputError            malformed input: bad JSON, wrong types, unknown fields
+    │   └── SchemaError       a value that does not fit its field (carries field errors)
+    ├── RegionError           a region or TPS code that does not exist or is malformed
+    ├── ContestError          a contest, pair, party or candidate that does not exist
+    ├── StatementError        a statement that cannot be accepted as it stands
+    │   ├── SignatureError    signature missing, malformed, or by another key
+    │   ├── ElectionMismatch  a statement for another election (log origin)
+    │   └── AuthorizationError  the key may not make this statement for this region
+    ├── StoreError            storage refused or failed
+    │   └── AppendOnlyError   an attempt to change or delete a stored entry
+    └── LogError              transparency-log errors (proofs, notes, tiles)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class SaksiError(Exception):
+    """Root of every error Saksi raises on purpose."""
+
+    default_code = "saksi.error"
+
+    def __init__(
+        self,
+        message_en: str,
+        message_id: str | None = None,
+        *,
+        code: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message_en = message_en
+        self.message_id = message_id or message_en
+        self.details: dict[str, Any] = dict(details or {})
+        super().__init__(f"[{self.code}] {message_en}")
+
+    def diagnostics(self) -> str:
+        """A human-readable explanation, Bahasa Indonesia first."""
+        lines = [f"{self.code}: {self.message_id}", f"  ({self.message_en})"]
+        for key, value in self.details.items():
+            if key != "errors":
+                lines.append(f"  {key}: {value}")
+        for err in self.details.get("errors", []):
+            lines.append(f"  - {err['field']}: {err['message_id']} ({err['message_en']})")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON error shape: stable code, bilingual message, details."""
+        return {
+            "code": self.code,
+            "message": {"id": self.message_id, "en": self.message_en},
+            "details": self.details,
+        }
+
+
+class InputError(SaksiError):
+    default_code = "input.invalid"
+
+
+class SchemaError(InputError):
+    default_code = "input.schema"
+
+
+class RegionError(SaksiError):
+    default_code = "region.invalid"
+
+
+class ContestError(SaksiError):
+    default_code = "contest.invalid"
+
+
+class StatementError(SaksiError):
+    default_code = "statement.invalid"
+
+
+class SignatureError(StatementError):
+    default_code = "statement.signature"
+
+
+class ElectionMismatch(StatementError):
+    default_code = "statement.election-mismatch"
+
+
+class AuthorizationError(StatementError):
+    default_code = "statement.unauthorized"
+
+
+class StoreError(SaksiError):
+    default_code = "store.error"
+
+
+class AppendOnlyError(StoreError):
+    default_code = "store.append-only"
+
+
+class LogError(SaksiError):
+    default_code = "log.error"
+
+
+__all__ = [
+    "AppendOnlyError",
+    "AuthorizationError",
+    "ContestError",
+    "ElectionMismatch",
+    "InputError",
+    "LogError",
+    "RegionError",
+    "SaksiError",
+    "SchemaError",
+    "SignatureError",
+    "StatementError",
+    "StoreError",
+]

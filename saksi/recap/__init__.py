@@ -1,0 +1,1 @@
+"""Recapitulation: the fold from log entries to totals (issue 5)."""

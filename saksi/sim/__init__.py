@@ -1,0 +1,1 @@
+"""The synthetic election, simulated devices and the demo."""
