@@ -1,0 +1,52 @@
+"""The layering DESIGN.md asks for, checked on the source itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "saksi"
+FORBIDDEN_IN_CORE = {"fastapi", "starlette", "uvicorn", "jinja2", "sqlite3", "psycopg",
+                     "psycopg2", "sqlalchemy", "httpx", "requests", "click", "rich"}
+CORE = ("election", "tlog", "recap")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def core_files(part: str) -> list[Path]:
+    return sorted((PACKAGE / part).rglob("*.py"))
+
+
+@pytest.mark.parametrize("part", CORE)
+def test_core_imports_no_framework_or_driver(part: str) -> None:
+    for path in core_files(part):
+        roots = {name.split(".")[0] for name in imported_modules(path)}
+        bad = roots & FORBIDDEN_IN_CORE
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
+
+
+def test_tlog_knows_nothing_of_elections() -> None:
+    for path in core_files("tlog"):
+        for name in imported_modules(path):
+            assert not name.startswith(("saksi.election", "saksi.recap", "saksi.store")), (
+                f"{path.relative_to(PACKAGE)} imports {name}"
+            )
+
+
+def test_election_does_not_import_storage_or_cli() -> None:
+    for path in core_files("election"):
+        for name in imported_modules(path):
+            assert not name.startswith(("saksi.store", "saksi.cli", "saksi.sim")), (
+                f"{path.relative_to(PACKAGE)} imports {name}"
+            )
