@@ -1,1 +1,95 @@
-"""Storage backends behind one interface (SQLite embedded default; PostgreSQL next)."""
+"""Storage of the log, its photos and a little state, behind one interface.
+
+:class:`Store` (in :mod:`saksi.store.base`) is the contract; :class:`SqliteStore`
+is the embedded default; a PostgreSQL backend will implement the same contract.
+:func:`open_store` picks the backend from a target string. See ``docs/store.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from saksi.errors import StoreError
+from saksi.store.base import MAX_ENTRY_SIZE, MAX_PHOTO_SIZE, Appended, Store
+from saksi.store.sqlite import SqliteStore
+
+SQLITE_FILENAME = "saksi.sqlite"
+"""The database file's name when :func:`open_store` is given a directory."""
+
+SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
+
+
+def _backend_unavailable(scheme: str) -> StoreError:
+    return StoreError(
+        f"The {scheme} store is not implemented yet; use a directory or a .sqlite file.",
+        f"Penyimpanan {scheme} belum tersedia; gunakan folder atau berkas .sqlite.",
+        code="store.backend-unavailable",
+        details={"scheme": scheme},
+    )
+
+
+def _unknown_backend(scheme: str) -> StoreError:
+    return StoreError(
+        f"Unknown store address scheme '{scheme}://'; use a directory, a .sqlite file "
+        "or postgresql://.",
+        f"Jenis alamat penyimpanan '{scheme}://' tidak dikenal; gunakan folder, berkas "
+        ".sqlite atau postgresql://.",
+        code="store.unknown-backend",
+        details={"scheme": scheme},
+    )
+
+
+def sqlite_path(target: str | os.PathLike[str]) -> Path:
+    """The SQLite file a target names: an existing file, a ``.sqlite``/``.sqlite3``/
+    ``.db`` path, or else a directory holding ``saksi.sqlite`` (created if missing)."""
+    path = Path(target)
+    if path.is_file() or (not path.exists() and path.suffix in SQLITE_SUFFIXES):
+        return path
+    return path / SQLITE_FILENAME
+
+
+def open_store(target: str | os.PathLike[str]) -> Store:
+    """Open (creating if needed) the store that ``target`` names.
+
+    - ``postgresql://...`` (or ``postgres://``): refused with
+      ``store.backend-unavailable`` until the PostgreSQL backend exists. The address
+      is not echoed back: it may hold a password.
+    - a directory, or a path to a file: SQLite (see :func:`sqlite_path`).
+    """
+    text = os.fspath(target)
+    if not text.strip():
+        raise StoreError(
+            "No store address was given.",
+            "Alamat penyimpanan tidak diberikan.",
+            code="store.invalid-argument",
+            details={"argument": "target"},
+        )
+    if "://" in text:
+        scheme = text.split("://", 1)[0].lower()
+        if scheme in {"postgresql", "postgres"}:
+            raise _backend_unavailable("PostgreSQL")
+        raise _unknown_backend(scheme)
+    path = sqlite_path(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the store's folder {path.parent}.",
+            f"Folder penyimpanan {path.parent} tidak dapat dibuat.",
+            code="store.io-error",
+            details={"path": str(path.parent), "error": str(exc)},
+        ) from exc
+    return SqliteStore(path)
+
+
+__all__ = [
+    "MAX_ENTRY_SIZE",
+    "MAX_PHOTO_SIZE",
+    "SQLITE_FILENAME",
+    "Appended",
+    "SqliteStore",
+    "Store",
+    "open_store",
+    "sqlite_path",
+]
