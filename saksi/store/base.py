@@ -52,7 +52,7 @@ class Appended:
 # --- refusals: one stable code and a message in Bahasa Indonesia and English each ---
 
 
-def _error(code: str, message_id: str, message_en: str, **details: Any) -> StoreError:
+def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
     return StoreError(message_en, message_id, code=code, details=details)
 
 
@@ -61,18 +61,18 @@ def entry_too_large(size: int, position: int | None = None) -> StoreError:
     if position is not None:
         details["position"] = position
     return _error(
-        "store.entry-too-large",
         f"Entri terlalu besar: {size} bita, batasnya {MAX_ENTRY_SIZE} bita.",
         f"Entry too large: {size} bytes, the limit is {MAX_ENTRY_SIZE} bytes.",
+        code="store.entry-too-large",
         **details,
     )
 
 
 def no_such_entry(index: int, size: int) -> StoreError:
     return _error(
-        "store.no-such-entry",
         f"Entri nomor {index} tidak ada (log berisi {size} entri).",
         f"There is no entry at index {index} (the log holds {size} entries).",
+        code="store.no-such-entry",
         index=index,
         size=size,
     )
@@ -90,48 +90,48 @@ def append_only(reason: str) -> AppendOnlyError:
 
 def invalid_argument(what: str, expected_id: str, expected_en: str) -> StoreError:
     return _error(
-        "store.invalid-argument",
         f"Argumen tidak sah untuk {what}: {expected_id}.",
         f"Invalid argument for {what}: {expected_en}.",
+        code="store.invalid-argument",
         argument=what,
     )
 
 
 def bad_photo_hash() -> StoreError:
     return _error(
-        "store.bad-photo-hash",
         "Hash foto harus 64 digit heksadesimal huruf kecil (SHA-256).",
         "A photo hash must be 64 lower-case hexadecimal digits (SHA-256).",
+        code="store.bad-photo-hash",
     )
 
 
 def empty_photo() -> StoreError:
     return _error(
-        "store.empty-photo",
         "Foto kosong (0 bita) ditolak.",
         "An empty photo (0 bytes) is refused.",
+        code="store.empty-photo",
     )
 
 
 def photo_too_large(size: int) -> StoreError:
     return _error(
-        "store.photo-too-large",
         f"Foto terlalu besar: {size} bita, batasnya {MAX_PHOTO_SIZE} bita.",
         f"Photo too large: {size} bytes, the limit is {MAX_PHOTO_SIZE} bytes.",
+        code="store.photo-too-large",
         size=size,
         max=MAX_PHOTO_SIZE,
     )
 
 
 def store_closed() -> StoreError:
-    return _error("store.closed", "Penyimpanan sudah ditutup.", "The store is closed.")
+    return _error("Penyimpanan sudah ditutup.", "The store is closed.", code="store.closed")
 
 
 def corrupt(what_id: str, what_en: str, **details: Any) -> StoreError:
     return _error(
-        "store.corrupt",
         f"Data tersimpan rusak: {what_id}.",
         f"Stored data is corrupt: {what_en}.",
+        code="store.corrupt",
         **details,
     )
 

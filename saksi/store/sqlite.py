@@ -41,7 +41,7 @@ _TRANSACTION_CONTROL = re.compile(
 )
 
 
-def _error(code: str, message_id: str, message_en: str, **details: Any) -> StoreError:
+def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
     return StoreError(message_en, message_id, code=code, details=details)
 
 
@@ -56,31 +56,31 @@ def _translate(exc: sqlite3.Error) -> StoreError:
         return append_only(text)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return _error(
-            "store.busy",
             "Basis data sedang dikunci proses lain; coba lagi.",
             "The database is locked by another process; try again.",
+            code="store.busy",
             error=text,
         )
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
         return _error(
-            "store.not-a-database",
             "Berkas ini bukan basis data SQLite Saksi, atau rusak.",
             "This file is not a Saksi SQLite database, or it is corrupt.",
+            code="store.not-a-database",
             error=text,
         )
     if name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
         return _error(
-            "store.io-error",
             "Gagal membaca atau menulis berkas basis data.",
             "Reading or writing the database file failed.",
+            code="store.io-error",
             error=text,
         )
     if isinstance(exc, sqlite3.ProgrammingError) and "closed" in text:
         return store_closed()
     return _error(
-        "store.database-error",
         "Basis data menolak atau gagal menjalankan perintah.",
         "The database refused or failed to run a statement.",
+        code="store.database-error",
         error=text,
     )
 
@@ -123,9 +123,9 @@ def _configure_writer(conn: sqlite3.Connection) -> None:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         raise _error(
-            "store.io-error",
             f"Mode WAL tidak dapat diaktifkan (mode: {mode}).",
             f"WAL mode could not be enabled (mode: {mode}).",
+            code="store.io-error",
             journal_mode=mode,
         )
     conn.execute("PRAGMA synchronous = FULL")
@@ -153,9 +153,9 @@ def default_migrations() -> Traversable:
 
 def _invalid_migrations(reason_id: str, reason_en: str, **details: Any) -> StoreError:
     return _error(
-        "store.migrations-invalid",
         f"Berkas migrasi skema tidak sah: {reason_id}.",
         f"Invalid schema migration files: {reason_en}.",
+        code="store.migrations-invalid",
         **details,
     )
 
@@ -242,11 +242,11 @@ def _check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> 
     newest = max(applied, default=0)
     if newest > known:
         raise _error(
-            "store.schema-too-new",
             f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
             f"program ini (versi {known}). Perbarui Saksi.",
             f"The database uses schema version {newest}, newer than this program "
             f"knows (version {known}). Upgrade Saksi.",
+            code="store.schema-too-new",
             database_version=newest,
             program_version=known,
         )
@@ -254,11 +254,11 @@ def _check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> 
         digest = applied.get(migration.version)
         if digest is not None and digest != migration.sha256:
             raise _error(
-                "store.migration-modified",
                 f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
                 "tetapi berkasnya telah diubah sejak itu.",
                 f"Migration {migration.version} ({migration.name}) was applied, but its "
                 "file has been changed since.",
+                code="store.migration-modified",
                 version=migration.version,
             )
 
@@ -270,9 +270,9 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
             conn.execute(statement)
     except sqlite3.Error as exc:
         raise _error(
-            "store.migration-failed",
             f"Migrasi skema {migration.version} ({migration.name}) gagal; tidak ada yang diubah.",
             f"Schema migration {migration.version} ({migration.name}) failed; nothing was changed.",
+            code="store.migration-failed",
             version=migration.version,
             error=str(exc),
         ) from exc
