@@ -609,3 +609,47 @@ def test_kpu2024_saved_round_trip(kpu2024: Hierarchy, tmp_path: Path) -> None:
     kpu2024.save(path)
     assert Hierarchy.load(path) == kpu2024
     assert Hierarchy.load(path).digest() == kpu2024.digest()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=14),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=14), inner,
+                                                               max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+_FIELDS = ("names", "tps", "tps_numbers")
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(_FIELDS), key=st.text("0123456789x", max_size=14), value=_JSON)
+def test_from_wire_never_leaks_a_raw_exception(field: str, key: str, value: Any) -> None:
+    """Any one-entry corruption of a valid file is loaded or refused as a SaksiError."""
+    wire = Hierarchy(names=NAMES, tps=TPS).to_wire()
+    wire[field] = {**wire[field], key: value}
+    try:
+        Hierarchy.from_wire(json.loads(json.dumps(wire)))
+    except SaksiError as err:
+        assert err.code.startswith(("region.", "input."))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_JSON)
+def test_from_wire_refuses_arbitrary_documents(value: Any) -> None:
+    with pytest.raises(SaksiError):
+        Hierarchy.from_wire(value)
+
+
+def test_from_kpu_reads_crlf_and_bom_csv(tmp_path: Path) -> None:
+    (tmp_path / "tps.json").write_text(json.dumps(KPU_SMALL), encoding="utf-8")
+    rows = [HEADER, _row(), _row(no_tps="002")]
+    (tmp_path / "ln.csv").write_bytes(b"\xef\xbb\xbf" + "\r\n".join(rows).encode() + b"\r\n")
+    h = Hierarchy.from_kpu(tmp_path / "tps.json", tmp_path / "ln.csv")
+    assert h.children("9905010002") == ("9905010002001", "9905010002002")
+    assert h.name("9905010002") == "TPS"
+
+
+def test_unreadable_paths(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        Hierarchy.from_kpu(tmp_path)  # a directory
+    assert info.value.code == "input.unreadable"
