@@ -25,10 +25,13 @@ FormReading = Mapping[str, int | None]
 SPLITS = ("l", "p", "j")
 """Laki-laki, perempuan, jumlah (L + P)."""
 
-SECTION_I = ("pemilih_dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_non_dpt",
-             "pengguna_total")
-SECTION_II = ("surat_suara_diterima", "surat_suara_digunakan", "surat_suara_dikembalikan",
-              "surat_suara_tidak_digunakan")
+SECTION_I = ("pemilih_dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_non_dpt", "pengguna_total")
+SECTION_II = (
+    "surat_suara_diterima",
+    "surat_suara_digunakan",
+    "surat_suara_dikembalikan",
+    "surat_suara_tidak_digunakan",
+)
 SECTION_III = ("pemilih_disabilitas",)
 SECTION_V = ("suara_sah", "suara_tidak_sah", "suara_total")
 
@@ -80,7 +83,9 @@ class CHasilPPWP(WireModel):
     suara_tidak_sah: Count  # V.B
     suara_total: Count  # V.C = V.A + V.B
     # photos of the form's pages, content-addressed (SHA-256 of the image bytes)
-    foto: tuple[Sha256Hex, ...] = Field(default=(), max_length=16)
+    # (strict=False on the container only: decoded JSON gives a list, and a strict tuple
+    # refuses lists; every item stays a strict Sha256Hex)
+    foto: tuple[Sha256Hex, ...] = Field(default=(), max_length=16, strict=False)
 
     def reading(self) -> dict[str, int | None]:
         """The flat view the rules check (every box present)."""
