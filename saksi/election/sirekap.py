@@ -110,13 +110,13 @@ class SirekapRecord:
 
 
 def looks_like_sirekap(data: object) -> bool:
-    """True for a JSON object shaped like a KPU per-TPS record (format detection)."""
-    return (
-        isinstance(data, dict)
-        and "chart" in data
-        and "administrasi" in data
-        and set(data) <= set(SirekapJSON.model_fields)
-    )
+    """True for a JSON object shaped like a KPU per-TPS record (format detection).
+
+    Only the shape is looked at (an object with ``chart`` and ``administrasi``), so
+    that a record with an unexpected key is recognised and then refused by
+    :func:`read_sirekap` with a precise message, not reported as an unknown format.
+    """
+    return isinstance(data, dict) and "chart" in data and "administrasi" in data
 
 
 def read_sirekap(

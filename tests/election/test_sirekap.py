@@ -263,7 +263,11 @@ def test_looks_like_sirekap() -> None:
     assert looks_like_sirekap(GOOD)
     assert looks_like_sirekap({"chart": None, "administrasi": None})
     assert not looks_like_sirekap({"chart": None})
-    assert not looks_like_sirekap(GOOD | {"pemilih_dpt_l": 1})  # something else
+    odd = GOOD | {"pemilih_dpt_l": 1}  # recognised, then refused precisely
+    assert looks_like_sirekap(odd)
+    with pytest.raises(SchemaError) as err:
+        read_sirekap(odd)
+    assert err.value.details["errors"][0]["field"] == "pemilih_dpt_l"
     assert not looks_like_sirekap([GOOD])
     assert not looks_like_sirekap({"v": 1, "stmt": {}, "key": "", "sig": ""})
     assert not looks_like_sirekap(None)
