@@ -1,0 +1,622 @@
+"""Who may say what: the authorization rule of format v1, as pure code.
+
+An :class:`Authority` is the state built from the log so far: the manifest's root
+keys, every registered key (role, scope, party, validity, who registered it, at
+which entry), revocations, and which forms each TPS already has. For each new
+entry, :meth:`Authority.authorize` answers with a :class:`Grant` or raises; once the
+entry is logged, :meth:`Authority.apply` records its effects. Replaying a log is
+``accept`` (authorize then apply) for every entry after the manifest.
+
+Delegation (docs/format.md, "Roles"): a key may register only the roles listed for
+its own role in :data:`MAY_REGISTER`, over a scope within its own, for a validity
+within its own, and for partai only saksi of its own party::
+
+    kpu-ri  -> kpu-prov, kpu-kab, ppk, kpps     partai  -> saksi (same party)
+    kpu-prov -> kpu-kab, ppk, kpps              bawaslu -> pengawas
+    kpu-kab -> ppk, kpps
+
+Every check is a dictionary lookup or a string comparison (RFC 3339 ``Z`` times of
+fixed shape order as text), so thousands of statements a second are authorized.
+The object is not thread-safe: the sequencer authorizes and applies one entry at a
+time, in log order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from saksi.election.codes import NASIONAL, is_within
+from saksi.election.contests import Contest
+from saksi.election.envelope import Envelope
+from saksi.election.statements import (
+    ROLE_NAMES,
+    CHasil,
+    Correction,
+    CSalinan,
+    DHasil,
+    FormStatement,
+    KeyRegistration,
+    KeyRevocation,
+    Manifest,
+    StatementBase,
+    check_pairs,
+)
+from saksi.errors import (
+    AuthorizationError,
+    ContestError,
+    ElectionMismatch,
+    RegionError,
+    StatementError,
+)
+
+MAY_REGISTER: Final[dict[str, frozenset[str]]] = {
+    "kpu-ri": frozenset({"kpu-prov", "kpu-kab", "ppk", "kpps"}),
+    "kpu-prov": frozenset({"kpu-kab", "ppk", "kpps"}),
+    "kpu-kab": frozenset({"ppk", "kpps"}),
+    "ppk": frozenset(),
+    "kpps": frozenset(),
+    "partai": frozenset({"saksi"}),
+    "saksi": frozenset(),
+    "bawaslu": frozenset({"pengawas"}),
+    "pengawas": frozenset(),
+}
+"""Which roles a key of each role may register (and revoke)."""
+
+CORRECTION_ROLES: Final = frozenset({"kpu-kab", "kpu-prov", "kpu-ri"})
+"""Roles that may correct a TPS form (whose scope contains the TPS)."""
+
+RECAP_ROLE: Final[dict[str, str]] = {
+    "kecamatan": "ppk",
+    "kabkota": "kpu-kab",
+    "provinsi": "kpu-prov",
+    "nasional": "kpu-ri",
+}
+"""The role that signs the D.Hasil of each recap level (for exactly its own region)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """A key known to the log: a manifest root key or a registered key."""
+
+    key: str
+    role: str
+    scope: str
+    party: str | None
+    not_before: str | None  # None: unbounded (root keys)
+    not_after: str | None
+    label: str | None  # root keys: the institution's name
+    registered_by: str | None  # None for a root key
+    index: int  # the entry that introduced the key (0: the manifest)
+
+    @property
+    def is_root(self) -> bool:
+        return self.registered_by is None
+
+    def describe(self) -> tuple[str, str]:
+        """(English, Bahasa Indonesia) naming the key, its role and region."""
+        party_en = f", party {self.party}" if self.party else ""
+        party_id = f", partai {self.party}" if self.party else ""
+        role = ROLE_NAMES.get(self.role, self.role)
+        return (
+            f"key {self.key} ({self.role} / {role}, region {self.scope}{party_en})",
+            f"kunci {self.key} ({self.role} / {role}, wilayah {self.scope}{party_id})",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    key: str
+    by: str
+    index: int
+    effective: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormRecord:
+    """A logged form statement (c-hasil, correction, c-salinan) or recap (d-hasil)."""
+
+    index: int
+    leaf_hash: str  # lower-case hex
+    type: str
+    region: str  # the TPS, or the recap's region
+    contest: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Why an entry is allowed: its signer and, for corrections, what it replaces."""
+
+    type: str
+    signer: KeyRecord
+    index: int | None
+    replaces: FormRecord | None = None
+
+
+def _refuse(code: str, en: str, id_: str, **details: object) -> AuthorizationError:
+    return AuthorizationError(en, id_, code=code, details=details)
+
+
+class Authority:
+    """Authorization state of one election's log."""
+
+    def __init__(self, manifest: Manifest, *, region_exists: Callable[[str], bool]) -> None:
+        self.manifest = manifest
+        self.election = manifest.election
+        self._region_exists = region_exists
+        self._contests: dict[str, Contest] = {c.kind.value: c for c in manifest.contests}
+        self._keys: dict[str, KeyRecord] = {
+            r.key: KeyRecord(r.key, r.role, r.scope, r.party, None, None, r.name, None, 0)
+            for r in manifest.root_keys
+        }
+        self._children: dict[str, list[str]] = {}
+        self._revoked: dict[str, Revocation] = {}
+        self._forms: dict[int, FormRecord] = {}  # c-hasil and corrections, by index
+        self._first: dict[tuple[str, str], FormRecord] = {}  # (tps, contest) -> c-hasil
+        self._heads: dict[tuple[str, str], FormRecord] = {}  # (tps, contest) -> latest
+        self._copies: dict[tuple[str, str, str], FormRecord] = {}  # (tps, contest, key)
+        self._recaps: dict[tuple[str, str], FormRecord] = {}  # (region, contest)
+        self._size = 1
+
+    @classmethod
+    def from_manifest(
+        cls, envelope: Envelope, *, region_exists: Callable[[str], bool]
+    ) -> Authority:
+        """The state after entry 0, which must be a manifest signed by one of its kpu-ri keys."""
+        stmt = envelope.stmt
+        if not isinstance(stmt, Manifest):
+            raise _refuse(
+                "auth.not-manifest",
+                f"entry 0 must be a manifest, not {stmt.type}",
+                f"entri 0 harus manifest, bukan {stmt.type}",
+                type=stmt.type,
+            )
+        signers = {r.key for r in stmt.root_keys if r.role == "kpu-ri"}
+        if envelope.key not in signers:
+            raise _refuse(
+                "auth.manifest-signer",
+                f"the manifest must be signed by one of its own kpu-ri root keys, "
+                f"not {envelope.key}",
+                f"manifest harus ditandatangani salah satu kunci akar kpu-ri miliknya "
+                f"sendiri, bukan {envelope.key}",
+                key=envelope.key,
+            )
+        return cls(stmt, region_exists=region_exists)
+
+    # -- queries -----------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Entries applied so far, the manifest included (the next index expected)."""
+        return self._size
+
+    def record(self, key: str) -> KeyRecord | None:
+        return self._keys.get(key)
+
+    def revocation(self, key: str) -> Revocation | None:
+        return self._revoked.get(key)
+
+    def registered_by(self, key: str) -> tuple[str, ...]:
+        """The keys that ``key`` registered, in log order."""
+        return tuple(self._children.get(key, ()))
+
+    def chain(self, key: str) -> tuple[KeyRecord, ...]:
+        """``key``'s record, then its registrar's, ... up to a manifest root key."""
+        out: list[KeyRecord] = []
+        current: str | None = key
+        while current is not None:
+            rec = self._keys.get(current)
+            if rec is None:
+                raise self._unknown_key(current)
+            out.append(rec)
+            current = rec.registered_by
+        return tuple(out)
+
+    def current_form(self, tps: str, contest: str) -> FormRecord | None:
+        """The form in force for a TPS and contest: the c-hasil or its latest correction."""
+        return self._heads.get((tps, contest))
+
+    def original_form(self, tps: str, contest: str) -> FormRecord | None:
+        return self._first.get((tps, contest))
+
+    def contest(self, kind: str) -> Contest:
+        found = self._contests.get(kind)
+        if found is None:
+            known = ", ".join(self._contests)
+            raise ContestError(
+                f"contest {kind!r} is not part of this election (manifest has: {known})",
+                f"pemilihan {kind!r} tidak termasuk pemilu ini (manifest memuat: {known})",
+                code="contest.not-in-election",
+                details={"contest": kind},
+            )
+        return found
+
+    # -- authorization -----------------------------------------------------
+
+    def authorize(self, envelope: Envelope, index: int | None = None) -> Grant:
+        """Whether this (signature-checked) entry may be appended; raises if not."""
+        stmt = envelope.stmt
+        if stmt.election != self.election:
+            raise ElectionMismatch(
+                f"statement is for election {stmt.election!r}, but this log is {self.election!r}",
+                f"pernyataan untuk pemilu {stmt.election!r}, sedangkan log ini {self.election!r}",
+                code="statement.election-mismatch",
+                details={"statement_election": stmt.election, "log_election": self.election},
+            )
+        if isinstance(stmt, Manifest):
+            raise _refuse(
+                "auth.manifest-exists",
+                "the log already has its manifest (entry 0); there is only one",
+                "log sudah memiliki manifest (entri 0); hanya boleh satu",
+            )
+        signer = self._signer(envelope.key, stmt)
+        if isinstance(stmt, CHasil):
+            return self._authorize_c_hasil(stmt, signer, envelope, index)
+        if isinstance(stmt, CSalinan):
+            return self._authorize_c_salinan(stmt, signer, envelope, index)
+        if isinstance(stmt, Correction):
+            return self._authorize_correction(stmt, signer, index)
+        if isinstance(stmt, DHasil):
+            return self._authorize_d_hasil(stmt, signer, envelope, index)
+        if isinstance(stmt, KeyRegistration):
+            return self._authorize_key(stmt, signer, index)
+        return self._authorize_revoke(stmt, signer, index)
+
+    def apply(self, envelope: Envelope, index: int) -> None:
+        """Record the effects of an authorized entry now logged at ``index``."""
+        if index < self._size:
+            raise StatementError(
+                f"entry {index} applied out of order (next expected: {self._size})",
+                f"entri {index} diterapkan tidak berurutan (berikutnya: {self._size})",
+                code="auth.index-order",
+            )
+        self._size = index + 1
+        stmt = envelope.stmt
+        if isinstance(stmt, KeyRegistration):
+            self._keys[stmt.key] = KeyRecord(
+                stmt.key,
+                stmt.role,
+                stmt.scope,
+                stmt.party,
+                stmt.not_before,
+                stmt.not_after,
+                stmt.label,
+                envelope.key,
+                index,
+            )
+            self._children.setdefault(envelope.key, []).append(stmt.key)
+        elif isinstance(stmt, KeyRevocation):
+            self._revoked[stmt.key] = Revocation(
+                stmt.key, envelope.key, index, stmt.effective, stmt.reason
+            )
+        elif isinstance(stmt, FormStatement | DHasil):
+            self._record_form(stmt, envelope, index)
+
+    def accept(self, envelope: Envelope, index: int | None = None) -> Grant:
+        """Authorize, then apply at ``index`` (default: the next index)."""
+        at = self._size if index is None else index
+        grant = self.authorize(envelope, at)
+        self.apply(envelope, at)
+        return grant
+
+    def _record_form(self, stmt: FormStatement | DHasil, envelope: Envelope, index: int) -> None:
+        region = stmt.region if isinstance(stmt, DHasil) else stmt.tps
+        rec = FormRecord(
+            index, envelope.leaf_hash_hex, stmt.type, region, stmt.contest, envelope.key
+        )
+        slot = (region, stmt.contest)
+        if isinstance(stmt, CHasil):
+            self._forms[index] = rec
+            self._first[slot] = rec
+            self._heads[slot] = rec
+        elif isinstance(stmt, Correction):
+            self._forms[index] = rec
+            self._heads[slot] = rec
+        elif isinstance(stmt, CSalinan):
+            self._copies[(region, stmt.contest, envelope.key)] = rec
+        else:
+            self._recaps[slot] = rec
+
+    # -- the signer --------------------------------------------------------
+
+    def _unknown_key(self, key: str) -> AuthorizationError:
+        return _refuse(
+            "auth.unknown-key",
+            f"key {key} is not registered in this election's log",
+            f"kunci {key} tidak terdaftar dalam log pemilu ini",
+            key=key,
+        )
+
+    def _signer(self, key: str, stmt: StatementBase) -> KeyRecord:
+        rec = self._keys.get(key)
+        if rec is None:
+            raise self._unknown_key(key)
+        revoked = self._revoked.get(key)
+        if revoked is not None:
+            en, id_ = rec.describe()
+            raise _refuse(
+                "auth.revoked",
+                f"{en} was revoked by entry {revoked.index} ({revoked.reason})",
+                f"{id_} telah dicabut oleh entri {revoked.index} ({revoked.reason})",
+                key=key,
+                revoked_at=revoked.index,
+            )
+        if rec.not_before is not None and stmt.at < rec.not_before:
+            en, id_ = rec.describe()
+            raise _refuse(
+                "auth.not-yet-valid",
+                f"{en} is valid from {rec.not_before}; the statement is dated {stmt.at}",
+                f"{id_} berlaku mulai {rec.not_before}; pernyataan bertanggal {stmt.at}",
+                key=key,
+                at=stmt.at,
+                not_before=rec.not_before,
+            )
+        if rec.not_after is not None and stmt.at > rec.not_after:
+            en, id_ = rec.describe()
+            raise _refuse(
+                "auth.expired",
+                f"{en} expired at {rec.not_after}; the statement is dated {stmt.at}",
+                f"{id_} kedaluwarsa pada {rec.not_after}; pernyataan bertanggal {stmt.at}",
+                key=key,
+                at=stmt.at,
+                not_after=rec.not_after,
+            )
+        return rec
+
+    def _require_role(self, signer: KeyRecord, roles: frozenset[str], what: str) -> None:
+        if signer.role not in roles:
+            en, id_ = signer.describe()
+            allowed = ", ".join(sorted(roles))
+            raise _refuse(
+                "auth.wrong-role",
+                f"{en} may not sign a {what}: only {allowed} may",
+                f"{id_} tidak berwenang menandatangani {what}: hanya {allowed}",
+                key=signer.key,
+                role=signer.role,
+                allowed=sorted(roles),
+            )
+
+    def _require_scope(self, signer: KeyRecord, region: str, *, exact: bool = False) -> None:
+        ok = signer.scope == region if exact else is_within(region, signer.scope)
+        if not ok:
+            en, id_ = signer.describe()
+            raise _refuse(
+                "auth.out-of-scope",
+                f"{en} has no authority over region {region}",
+                f"{id_} tidak berwenang atas wilayah {region}",
+                key=signer.key,
+                scope=signer.scope,
+                region=region,
+            )
+
+    def _require_region(self, code: str) -> None:
+        if code != NASIONAL and not self._region_exists(code):
+            raise RegionError(
+                f"region {code} does not exist in this election's region file",
+                f"wilayah {code} tidak ada dalam berkas wilayah pemilu ini",
+                code="region.unknown",
+                details={"region": code},
+            )
+
+    def _require_party(self, signer: KeyRecord, party: str | None) -> None:
+        if signer.party is not None and party != signer.party:
+            en, id_ = signer.describe()
+            raise _refuse(
+                "auth.party-mismatch",
+                f"{en} acts for party {signer.party}, not party {party}",
+                f"{id_} bertindak untuk partai {signer.party}, bukan partai {party}",
+                key=signer.key,
+                party=party,
+                signer_party=signer.party,
+            )
+
+    # -- per statement type ------------------------------------------------
+
+    def _authorize_key(self, stmt: KeyRegistration, signer: KeyRecord, index: int | None) -> Grant:
+        existing = self._keys.get(stmt.key)
+        if existing is not None:
+            raise _refuse(
+                "auth.key-exists",
+                f"key {stmt.key} is already in the log (entry {existing.index}, "
+                f"role {existing.role}); a key is registered once",
+                f"kunci {stmt.key} sudah ada dalam log (entri {existing.index}, "
+                f"peran {existing.role}); kunci hanya didaftarkan sekali",
+                key=stmt.key,
+                index=existing.index,
+            )
+        if stmt.role not in MAY_REGISTER[signer.role]:
+            en, id_ = signer.describe()
+            may = ", ".join(sorted(MAY_REGISTER[signer.role])) or "-"
+            raise _refuse(
+                "auth.cannot-delegate",
+                f"{en} may not register a {stmt.role} key (it may register: {may})",
+                f"{id_} tidak boleh mendaftarkan kunci {stmt.role} (yang boleh: {may})",
+                key=signer.key,
+                role=stmt.role,
+            )
+        self._require_scope(signer, stmt.scope)
+        self._require_region(stmt.scope)
+        self._require_party(signer, stmt.party)
+        if (signer.not_before is not None and stmt.not_before < signer.not_before) or (
+            signer.not_after is not None and stmt.not_after > signer.not_after
+        ):
+            en, id_ = signer.describe()
+            raise _refuse(
+                "auth.validity-exceeds",
+                f"{en} is valid {signer.not_before}..{signer.not_after}; it cannot "
+                f"grant {stmt.not_before}..{stmt.not_after}",
+                f"{id_} berlaku {signer.not_before}..{signer.not_after}; tidak dapat "
+                f"memberi masa {stmt.not_before}..{stmt.not_after}",
+                key=signer.key,
+            )
+        return Grant(stmt.type, signer, index)
+
+    def _authorize_revoke(self, stmt: KeyRevocation, signer: KeyRecord, index: int | None) -> Grant:
+        target = self._keys.get(stmt.key)
+        if target is None:
+            raise self._unknown_key(stmt.key)
+        t_en, t_id = target.describe()
+        if target.is_root:
+            raise _refuse(
+                "auth.root-key",
+                f"{t_en} is a manifest root key; format v1 cannot revoke it",
+                f"{t_id} adalah kunci akar manifest; format v1 tidak dapat mencabutnya",
+                key=stmt.key,
+            )
+        previous = self._revoked.get(stmt.key)
+        if previous is not None:
+            raise _refuse(
+                "auth.already-revoked",
+                f"{t_en} was already revoked by entry {previous.index}",
+                f"{t_id} sudah dicabut oleh entri {previous.index}",
+                key=stmt.key,
+                revoked_at=previous.index,
+            )
+        could_register = (
+            target.role in MAY_REGISTER[signer.role]
+            and is_within(target.scope, signer.scope)
+            and (signer.party is None or signer.party == target.party)
+        )
+        if stmt.key != signer.key and not could_register:
+            en, id_ = signer.describe()
+            raise _refuse(
+                "auth.cannot-revoke",
+                f"{en} could not have registered {t_en}, so it may not revoke it",
+                f"{id_} tidak dapat mendaftarkan {t_id}, jadi tidak boleh mencabutnya",
+                key=signer.key,
+                target=stmt.key,
+            )
+        return Grant(stmt.type, signer, index)
+
+    def _check_form(self, stmt: FormStatement) -> None:
+        self._require_region(stmt.tps)
+        check_pairs(
+            self.contest(stmt.contest), stmt.form.suara_paslon, f"{stmt.type} TPS {stmt.tps}"
+        )
+
+    def _authorize_c_hasil(
+        self, stmt: CHasil, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
+        self._require_role(signer, frozenset({"kpps"}), "C.Hasil")
+        self._require_scope(signer, stmt.tps, exact=True)
+        self._check_form(stmt)
+        first = self._first.get((stmt.tps, stmt.contest))
+        if first is not None:
+            raise self._duplicate(
+                first,
+                envelope,
+                f"TPS {stmt.tps} {stmt.contest}",
+                "a correction by KPU Kab/Kota replaces a form",
+                "perbaikan oleh KPU Kab/Kota menggantikan formulir",
+            )
+        return Grant(stmt.type, signer, index)
+
+    def _authorize_c_salinan(
+        self, stmt: CSalinan, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
+        self._require_role(signer, frozenset({"saksi"}), "C.Salinan")
+        self._require_scope(signer, stmt.tps)
+        self._require_party(signer, stmt.party)
+        self._check_form(stmt)
+        earlier = self._copies.get((stmt.tps, stmt.contest, signer.key))
+        if earlier is not None:
+            raise self._duplicate(
+                earlier,
+                envelope,
+                f"TPS {stmt.tps} {stmt.contest}",
+                "each witness key sends one copy per TPS and contest",
+                "setiap kunci saksi mengirim satu salinan per TPS dan pemilihan",
+            )
+        return Grant(stmt.type, signer, index)
+
+    def _authorize_correction(
+        self, stmt: Correction, signer: KeyRecord, index: int | None
+    ) -> Grant:
+        self._require_role(signer, CORRECTION_ROLES, "correction")
+        self._require_scope(signer, stmt.tps)
+        self._check_form(stmt)
+        target = self._forms.get(stmt.corrects.index)
+        cited = stmt.corrects.index
+        if target is None or (target.region, target.contest) != (stmt.tps, stmt.contest):
+            raise _refuse(
+                "auth.correction-target",
+                f"entry {cited} is not a c-hasil or correction of TPS {stmt.tps} {stmt.contest}",
+                f"entri {cited} bukan c-hasil atau perbaikan untuk TPS {stmt.tps} {stmt.contest}",
+                index=cited,
+                tps=stmt.tps,
+            )
+        if target.leaf_hash != stmt.corrects.leaf_hash:
+            raise _refuse(
+                "auth.correction-target",
+                f"entry {cited} has leaf hash {target.leaf_hash}, not the cited "
+                f"{stmt.corrects.leaf_hash}",
+                f"entri {cited} memiliki leaf hash {target.leaf_hash}, bukan "
+                f"{stmt.corrects.leaf_hash} yang dirujuk",
+                index=cited,
+            )
+        head = self._heads[(stmt.tps, stmt.contest)]
+        if head.index != target.index:
+            raise _refuse(
+                "auth.correction-stale",
+                f"entry {cited} was already replaced by entry {head.index}; "
+                f"a correction cites the form in force",
+                f"entri {cited} sudah digantikan oleh entri {head.index}; "
+                f"perbaikan merujuk formulir yang berlaku",
+                index=cited,
+                head=head.index,
+            )
+        return Grant(stmt.type, signer, index, replaces=target)
+
+    def _authorize_d_hasil(
+        self, stmt: DHasil, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
+        self._require_role(signer, frozenset({RECAP_ROLE[stmt.level]}), f"D.Hasil {stmt.level}")
+        self._require_scope(signer, stmt.region, exact=True)
+        self._require_region(stmt.region)
+        check_pairs(self.contest(stmt.contest), stmt.totals.suara_paslon, f"d-hasil {stmt.region}")
+        earlier = self._recaps.get((stmt.region, stmt.contest))
+        if earlier is not None:
+            raise self._duplicate(
+                earlier,
+                envelope,
+                f"region {stmt.region} {stmt.contest}",
+                "format v1 has one D.Hasil per region and contest",
+                "format v1 memuat satu D.Hasil per wilayah dan pemilihan",
+            )
+        return Grant(stmt.type, signer, index)
+
+    @staticmethod
+    def _duplicate(
+        first: FormRecord, envelope: Envelope, what: str, hint_en: str, hint_id: str
+    ) -> AuthorizationError:
+        if first.leaf_hash == envelope.leaf_hash_hex:
+            return _refuse(
+                "auth.duplicate-entry",
+                f"this exact entry is already in the log at index {first.index}",
+                f"entri yang persis sama sudah ada dalam log pada indeks {first.index}",
+                index=first.index,
+                leaf_hash=first.leaf_hash,
+            )
+        return _refuse(
+            "auth.duplicate-form",
+            f"{what} already has a {first.type} (entry {first.index}, key {first.key}); {hint_en}",
+            f"{what} sudah memiliki {first.type} (entri {first.index}, kunci "
+            f"{first.key}); {hint_id}",
+            index=first.index,
+            key=first.key,
+        )
+
+
+__all__ = [
+    "CORRECTION_ROLES",
+    "MAY_REGISTER",
+    "RECAP_ROLE",
+    "Authority",
+    "FormRecord",
+    "Grant",
+    "KeyRecord",
+    "Revocation",
+]

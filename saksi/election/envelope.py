@@ -1,0 +1,209 @@
+"""The signed entry envelope, format v1: the bytes that go into the log.
+
+::
+
+    {"key": "<base64 public key>", "sig": "<base64 signature>", "stmt": {...}, "v": 1}
+
+The entry is the RFC 8785 canonical JSON of that object (so the keys appear in the
+order above), and ``sig`` is Ed25519 over ``b"saksi/statement/v1\\n" + JCS(stmt)``.
+:func:`parse_entry` checks, in this order: size, canonical form, schema, the one
+form of the statement (no ``null`` for absent fields, lists always present), the
+signature, and (when asked) the election. docs/format.md is the full description.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Final, Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from saksi.election.canonical import canonical_json, parse_canonical
+from saksi.election.keys import SIGNATURE_PATTERN, PublicKey, SigningKey, b64, decode_signature
+from saksi.election.statements import AnyStatement, FieldInvalid, KeyText, Statement
+from saksi.election.wire import WireModel, schema_error
+from saksi.errors import ElectionMismatch, InputError, SignatureError
+from saksi.tlog import hashes
+from saksi.tlog.hashes import MAX_ENTRY_SIZE
+
+FORMAT_VERSION: Final = 1
+SIGNATURE_DOMAIN: Final = b"saksi/statement/v1\n"
+"""Prefix of every signed message, so a statement signature means nothing elsewhere."""
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_ENTRY_SIZE",
+    "SIGNATURE_DOMAIN",
+    "Envelope",
+    "parse_entry",
+    "sign_statement",
+    "signed_message",
+]
+
+
+def signed_message(stmt_bytes: bytes) -> bytes:
+    """What the signature covers: the domain string, then the statement's JCS bytes."""
+    return SIGNATURE_DOMAIN + stmt_bytes
+
+
+class Envelope(WireModel):
+    """One signed statement, as logged."""
+
+    v: Literal[1]
+    stmt: Statement
+    key: KeyText
+    sig: str = Field(pattern=SIGNATURE_PATTERN)
+
+    @field_validator("v", mode="before")
+    @classmethod
+    def _number_not_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # Literal[1] alone would take JSON true (True == 1)
+            raise FieldInvalid("v must be the number 1", "v harus angka 1")
+        return value
+
+    @cached_property
+    def stmt_bytes(self) -> bytes:
+        """JCS(stmt): the statement's canonical bytes."""
+        return canonical_json(self.stmt.wire())
+
+    @cached_property
+    def entry_bytes(self) -> bytes:
+        # JCS orders the envelope's keys key < sig < stmt < v; base64 needs no escapes.
+        return b"".join(
+            (
+                b'{"key":"',
+                self.key.encode(),
+                b'","sig":"',
+                self.sig.encode(),
+                b'","stmt":',
+                self.stmt_bytes,
+                b',"v":1}',
+            )
+        )
+
+    def to_bytes(self) -> bytes:
+        """The entry's bytes: the RFC 8785 canonical JSON of the envelope."""
+        return self.entry_bytes
+
+    @cached_property
+    def leaf_hash(self) -> bytes:
+        """The RFC 6962 Merkle leaf hash of the entry: SHA-256(0x00 || entry)."""
+        return hashes.leaf_hash(self.entry_bytes)
+
+    @property
+    def leaf_hash_hex(self) -> str:
+        return self.leaf_hash.hex()
+
+    @property
+    def signer(self) -> PublicKey:
+        """The signing key (format-checked; the point itself is checked by verify)."""
+        return PublicKey.from_b64(self.key, check_point=False)
+
+    def verify(self) -> bool:
+        """True if ``sig`` is ``key``'s signature of this statement."""
+        return self.signer.verify(signed_message(self.stmt_bytes), decode_signature(self.sig))
+
+
+def sign_statement(stmt: AnyStatement, key: SigningKey) -> Envelope:
+    """Sign ``stmt`` with ``key``; InputError ``entry.too-large`` beyond 65,535 bytes."""
+    stmt_bytes = canonical_json(stmt.wire())
+    signature = key.sign(signed_message(stmt_bytes))
+    envelope = Envelope(v=FORMAT_VERSION, stmt=stmt, key=key.public.b64, sig=b64(signature))
+    envelope.__dict__["stmt_bytes"] = stmt_bytes  # seed the cache: same value, computed once
+    _check_size(len(envelope.entry_bytes))
+    return envelope
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_ENTRY_SIZE:
+        raise InputError(
+            f"entry is {size:,} bytes; a log entry holds at most {MAX_ENTRY_SIZE:,}",
+            f"entri berukuran {size:,} byte; entri log paling besar {MAX_ENTRY_SIZE:,} byte",
+            code="entry.too-large",
+            details={"size": size, "limit": MAX_ENTRY_SIZE},
+        )
+
+
+def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
+    """Check a log entry's bytes and return its envelope.
+
+    Refusals: InputError ``entry.too-large``, ``input.json-*``, ``entry.not-canonical``;
+    SchemaError ``input.schema``; SignatureError ``statement.bad-signature``;
+    ElectionMismatch ``statement.election-mismatch`` (when ``election`` is given).
+    """
+    if not isinstance(data, bytes):
+        raise InputError("an entry is bytes", "entri harus berupa byte", code="entry.not-bytes")
+    _check_size(len(data))
+    raw = parse_canonical(data, "entry")
+    try:
+        envelope = Envelope.model_validate_json(data)
+    except ValidationError as exc:
+        raise schema_error(exc, "entry") from None
+    _check_one_form(envelope.stmt.wire(), raw["stmt"])
+    stmt_bytes = _stmt_bytes(data, envelope)
+    envelope.__dict__["stmt_bytes"] = stmt_bytes
+    envelope.__dict__["entry_bytes"] = data
+    if not envelope.verify():
+        raise SignatureError(
+            f"the signature is not key {envelope.key}'s signature of this statement",
+            f"tanda tangan bukan tanda tangan kunci {envelope.key} atas pernyataan ini",
+            code="statement.bad-signature",
+            details={"key": envelope.key},
+        )
+    if election is not None and envelope.stmt.election != election:
+        raise ElectionMismatch(
+            f"statement is for election {envelope.stmt.election!r}, but this log is {election!r}",
+            f"pernyataan untuk pemilu {envelope.stmt.election!r}, sedangkan log ini {election!r}",
+            code="statement.election-mismatch",
+            details={"statement_election": envelope.stmt.election, "log_election": election},
+        )
+    return envelope
+
+
+def _stmt_bytes(data: bytes, envelope: Envelope) -> bytes:
+    """JCS(stmt), cut from the canonical entry (its layout is fixed once the schema holds)."""
+    start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
+    if data[start - 8 : start] == b'"stmt":' and data.endswith(_SUFFIX):
+        return data[start : -len(_SUFFIX)]
+    return canonical_json(envelope.stmt.wire())  # pragma: no cover - unreachable by design
+
+
+_SUFFIX: Final = b',"v":1}'
+
+
+def _check_one_form(expected: Any, actual: Any) -> None:
+    """Refuse a statement whose JSON is not the one form of its model (``null``s, gaps)."""
+    if expected == actual:
+        return
+    path, what_en, what_id = _difference(expected, actual, "stmt")
+    raise InputError(
+        f"entry is not in its one canonical form: {path} {what_en}",
+        f"entri tidak dalam satu-satunya bentuk kanoniknya: {path} {what_id}",
+        code="entry.not-canonical",
+        details={"field": path},
+    )
+
+
+def _difference(expected: Any, actual: Any, path: str) -> tuple[str, str, str]:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for name in sorted(set(expected) | set(actual)):
+            sub = f"{path}.{name}"
+            if name not in actual:
+                return (
+                    sub,
+                    "must be present (lists are written even when empty)",
+                    "wajib ada (daftar tetap ditulis walau kosong)",
+                )
+            if name not in expected:
+                return (
+                    sub,
+                    "must be omitted when absent, not written as null",
+                    "harus dihilangkan bila tidak ada, bukan ditulis null",
+                )
+            if expected[name] != actual[name]:
+                return _difference(expected[name], actual[name], sub)
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            if e != a:
+                return _difference(e, a, f"{path}.{i}")
+    return path, "is not written in its canonical form", "tidak ditulis dalam bentuk kanoniknya"

@@ -1,0 +1,478 @@
+"""Statement types of format v1: what a signer says, before it is signed.
+
+Every statement is a strict, frozen wire model with ``type``, ``election`` (the log
+origin) and ``at`` (the signer's clock, RFC 3339 UTC), plus its type's fields:
+
+=============  ===========================================================
+``manifest``   entry 0: the election, its contests, region file, root keys
+``key``        a key registration: public key, role, region scope, validity
+``key-revoke`` a key is withdrawn from the log position of this entry on
+``c-hasil``    the KPPS tally of one contest at one TPS (Model C.Hasil)
+``c-salinan``  a party witness's copy of the same form (Model C.Salinan)
+``correction`` a corrected form citing the entry it replaces, with a reason
+``d-hasil``    a recap body's totals for its region (Model D.Hasil)
+=============  ===========================================================
+
+The byte form (docs/format.md): optional fields are *omitted* when absent (never
+``null``); every other field is always present, lists included. :meth:`wire` gives
+exactly that JSON value. Only structure is checked here; whether a key may make a
+statement, and whether a form's pairs match the manifest's contest, is
+:mod:`saksi.election.authority`'s question.
+
+No personal data: a key's ``label`` names a device or an office ("HP KPPS 1"),
+never a person; Saksi records no names of officers, witnesses or voters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
+
+from saksi.election.canonical import MAX_SAFE_INTEGER
+from saksi.election.codes import NASIONAL, Level, level_of
+from saksi.election.contests import Contest
+from saksi.election.forms import CHasilPPWP, PairNumber
+from saksi.election.keys import KEY_PATTERN, PublicKey
+from saksi.election.wire import Sha256Hex, WireModel, loads, schema_error
+from saksi.errors import ContestError, InputError, SaksiError
+
+# ---------------------------------------------------------------------------
+# field types
+
+
+class FieldInvalid(ValueError):
+    """A validator's refusal with its bilingual text (shown by SchemaError)."""
+
+    def __init__(self, message_en: str, message_id: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_id = message_id
+
+
+TIME_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+_TIME_RE = re.compile(TIME_PATTERN)
+
+
+def parse_time(text: str) -> datetime:
+    """``YYYY-MM-DDTHH:MM:SSZ`` -> an aware UTC datetime; InputError ``time.malformed``."""
+    try:
+        if not _TIME_RE.fullmatch(text):
+            raise ValueError(text)
+        return datetime(
+            int(text[0:4]),
+            int(text[5:7]),
+            int(text[8:10]),
+            int(text[11:13]),
+            int(text[14:16]),
+            int(text[17:19]),
+            tzinfo=UTC,
+        )
+    except (ValueError, TypeError):
+        raise InputError(
+            f"malformed time {text!r}: expected RFC 3339 UTC to the second, "
+            "e.g. 2024-02-14T13:05:00Z",
+            f"waktu {text!r} tidak sah: harus RFC 3339 UTC sampai detik, mis. 2024-02-14T13:05:00Z",
+            code="time.malformed",
+        ) from None
+
+
+def format_time(moment: datetime) -> str:
+    """An aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC; fractions of a second dropped)."""
+    if moment.tzinfo is None:
+        raise InputError("time has no time zone", "waktu tanpa zona waktu", code="time.naive")
+    t = moment.astimezone(UTC)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+
+
+def _real_time(text: str) -> str:
+    try:
+        parse_time(text)
+    except InputError as exc:
+        raise FieldInvalid(exc.message_en, exc.message_id) from None
+    return text
+
+
+def _usable_key(text: str) -> str:
+    try:
+        PublicKey.from_b64(text)
+    except SaksiError as exc:
+        raise FieldInvalid(exc.message_en, exc.message_id) from None
+    return text
+
+
+Timestamp = Annotated[str, Field(pattern=TIME_PATTERN), AfterValidator(_real_time)]
+"""RFC 3339 UTC to the second, ``Z`` suffix: ``2024-02-14T13:05:00Z``. One spelling per
+instant, so these strings order as the instants do (authorization compares them as text)."""
+
+KeyText = Annotated[str, Field(pattern=KEY_PATTERN)]
+"""A public key's text form (format only): canonical base64 of 32 bytes."""
+
+NewKeyText = Annotated[str, Field(pattern=KEY_PATTERN), AfterValidator(_usable_key)]
+"""A key being introduced (root or registration): also a valid prime-order Ed25519 point."""
+
+ElectionId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x2a\x2c-\x7e]+$")]
+"""The log origin: printable ASCII without spaces or ``+`` (C2SP note key name rules)."""
+
+RegionCode = Annotated[str, Field(pattern=r"^(0|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$")]
+"""A KPU region code (2/4/6/10/13 digits) or ``"0"`` for the nation."""
+
+TpsCode = Annotated[str, Field(pattern=r"^[0-9]{13}$")]
+"""A TPS: desa code (10 digits) + three-digit TPS number."""
+
+PartyNumber = Annotated[str, Field(pattern=r"^[1-9][0-9]?$")]
+"""A party's ballot number in decimal without leading zeros: ``"2"``, ``"17"``."""
+
+_LINE = r"^[^\x00-\x1f\x7f]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_LINE)]
+Label = Annotated[str, Field(min_length=1, max_length=100, pattern=_LINE)]
+Reason = Annotated[str, Field(min_length=1, max_length=1000, pattern=_LINE)]
+RulesVersion = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")]
+EntryIndex = Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
+
+MAX_TOTAL: Final = 999_999_999
+Total = Annotated[int, Field(strict=True, ge=0, le=MAX_TOTAL)]
+"""A recap total (above a TPS, so beyond the form's three digits): 0..999,999,999."""
+
+PhotoHashes = Annotated[tuple[Sha256Hex, ...], Field(max_length=16)]
+
+# ---------------------------------------------------------------------------
+# roles
+
+Role = Literal[
+    "kpu-ri", "kpu-prov", "kpu-kab", "ppk", "kpps", "partai", "saksi", "bawaslu", "pengawas"
+]
+ROLES: Final[tuple[str, ...]] = get_args(Role)
+RootRole = Literal["kpu-ri", "partai", "bawaslu"]
+ROOT_ROLES: Final[tuple[str, ...]] = get_args(RootRole)
+PARTY_ROLES: Final = frozenset({"partai", "saksi"})
+"""Roles that act for one party and carry its number."""
+
+ROLE_LEVEL: Final[dict[str, Level | None]] = {
+    "kpu-ri": Level.NASIONAL,
+    "kpu-prov": Level.PROVINSI,
+    "kpu-kab": Level.KABKOTA,
+    "ppk": Level.KECAMATAN,
+    "kpps": Level.TPS,
+    "partai": None,
+    "saksi": None,
+    "bawaslu": None,
+    "pengawas": None,
+}
+"""The level a role's scope must have (None: any region, or the nation)."""
+
+ROLE_NAMES: Final[dict[str, str]] = {
+    "kpu-ri": "KPU RI",
+    "kpu-prov": "KPU Provinsi",
+    "kpu-kab": "KPU Kabupaten/Kota",
+    "ppk": "PPK",
+    "kpps": "KPPS",
+    "partai": "partai politik",
+    "saksi": "saksi partai",
+    "bawaslu": "Bawaslu",
+    "pengawas": "pengawas Bawaslu",
+}
+
+
+def _check_party(role: str, party: str | None) -> None:
+    if role in PARTY_ROLES and party is None:
+        raise FieldInvalid(f"party: required for role {role}", f"party: wajib untuk peran {role}")
+    if role not in PARTY_ROLES and party is not None:
+        raise FieldInvalid(
+            f"party: only roles partai and saksi carry a party (not {role})",
+            f"party: hanya peran partai dan saksi yang memuat partai (bukan {role})",
+        )
+
+
+def _check_role_scope(role: str, scope: str) -> None:
+    want = ROLE_LEVEL[role]
+    if want is not None and level_of(scope) is not want:
+        raise FieldInvalid(
+            f"scope: role {role} needs a {want.label} code, got {scope!r}",
+            f"scope: peran {role} memerlukan kode {want.label}, bukan {scope!r}",
+        )
+
+
+# ---------------------------------------------------------------------------
+# statements
+
+
+class StatementBase(WireModel):
+    """Fields every statement has (``type`` is narrowed to one literal by each subtype)."""
+
+    type: str
+    election: ElectionId
+    at: Timestamp
+
+    @property
+    def at_time(self) -> datetime:
+        """``at`` as an aware UTC datetime."""
+        return parse_time(self.at)
+
+    def wire(self) -> dict[str, Any]:
+        """The statement as its one JSON value (what is canonicalised and signed)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RootKey(WireModel):
+    """A key named by the manifest: the root of one branch of authority."""
+
+    key: NewKeyText
+    role: RootRole
+    scope: RegionCode
+    name: Name  # the institution ("KPU RI", "Partai ..."), never a person
+    party: PartyNumber | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RootKey:
+        _check_party(self.role, self.party)
+        _check_role_scope(self.role, self.scope)
+        return self
+
+
+class Manifest(StatementBase):
+    """Entry 0: what the election is and who holds authority in it."""
+
+    type: Literal["manifest"]
+    name: Name
+    contests: tuple[Contest, ...] = Field(min_length=1, max_length=10)
+    regions_digest: Sha256Hex
+    rules_version: RulesVersion
+    root_keys: tuple[RootKey, ...] = Field(min_length=1, max_length=1000)
+    polls_open: Timestamp | None = None
+    polls_close: Timestamp | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Manifest:
+        keys = [r.key for r in self.root_keys]
+        if len(set(keys)) != len(keys):
+            raise FieldInvalid(
+                "root_keys: a key is listed twice", "root_keys: ada kunci yang tercantum dua kali"
+            )
+        if not any(r.role == "kpu-ri" for r in self.root_keys):
+            raise FieldInvalid(
+                "root_keys: at least one kpu-ri key is required",
+                "root_keys: minimal satu kunci kpu-ri wajib ada",
+            )
+        kinds = [c.kind for c in self.contests]
+        if len(set(kinds)) != len(kinds):
+            raise FieldInvalid(
+                "contests: a contest is listed twice",
+                "contests: ada pemilihan yang tercantum dua kali",
+            )
+        if self.polls_open and self.polls_close and self.polls_open >= self.polls_close:
+            raise FieldInvalid(
+                "polls_close must be after polls_open", "polls_close harus sesudah polls_open"
+            )
+        return self
+
+    def contest(self, kind: str) -> Contest | None:
+        return next((c for c in self.contests if c.kind.value == kind), None)
+
+
+class KeyRegistration(StatementBase):
+    """A key gets a role over a region scope, for a period."""
+
+    type: Literal["key"]
+    key: NewKeyText
+    role: Role
+    scope: RegionCode
+    party: PartyNumber | None = None
+    not_before: Timestamp
+    not_after: Timestamp
+    label: Label | None = None  # a device or office, never a person's name
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KeyRegistration:
+        _check_party(self.role, self.party)
+        _check_role_scope(self.role, self.scope)
+        if self.not_before >= self.not_after:
+            raise FieldInvalid(
+                "not_after must be after not_before", "not_after harus sesudah not_before"
+            )
+        return self
+
+
+class KeyRevocation(StatementBase):
+    """A key is withdrawn: no entry signed by it is accepted after this one."""
+
+    type: Literal["key-revoke"]
+    key: KeyText
+    reason: Reason
+    effective: Timestamp  # from when the revoker no longer trusts the key (<= at)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KeyRevocation:
+        if self.effective > self.at:
+            raise FieldInvalid(
+                "effective must not be after at (revocation is immediate)",
+                "effective tidak boleh sesudah at (pencabutan langsung berlaku)",
+            )
+        return self
+
+
+class FormStatement(StatementBase):
+    """Fields shared by statements that carry one TPS's form."""
+
+    tps: TpsCode
+    contest: Literal["ppwp"]
+    form: CHasilPPWP
+
+
+class CHasil(FormStatement):
+    """Model C.Hasil: the KPPS's tally of one contest at its TPS."""
+
+    type: Literal["c-hasil"]
+
+
+class CSalinan(FormStatement):
+    """Model C.Salinan: a party witness's copy of the TPS's form."""
+
+    type: Literal["c-salinan"]
+    party: PartyNumber
+
+
+class EntryRef(WireModel):
+    """A log entry, by index and leaf hash (RFC 6962, lower-case hex)."""
+
+    index: EntryIndex
+    leaf_hash: Sha256Hex
+
+
+class Correction(FormStatement):
+    """A corrected form replacing the cited one (which stays in the log)."""
+
+    type: Literal["correction"]
+    corrects: EntryRef
+    reason: Reason
+    evidence: PhotoHashes = ()
+
+
+class RecapTotals(WireModel):
+    """A level's recapitulated totals (sums over the TPS below it)."""
+
+    suara_paslon: dict[PairNumber, Total] = Field(min_length=1, max_length=20)
+    suara_sah: Total
+    suara_tidak_sah: Total
+    suara_total: Total
+    pengguna_total_j: Total
+    pemilih_dpt_j: Total
+    jumlah_tps: Total  # TPS covered by this recap
+
+    @property
+    def pairs(self) -> tuple[str, ...]:
+        return tuple(sorted(self.suara_paslon))
+
+
+RecapLevel = Literal["kecamatan", "kabkota", "provinsi", "nasional"]
+RECAP_LEVELS: Final[dict[str, Level]] = {
+    "kecamatan": Level.KECAMATAN,
+    "kabkota": Level.KABKOTA,
+    "provinsi": Level.PROVINSI,
+    "nasional": Level.NASIONAL,
+}
+
+
+class DHasil(StatementBase):
+    """Model D.Hasil: a recap body's totals for its region."""
+
+    type: Literal["d-hasil"]
+    region: RegionCode
+    level: RecapLevel
+    contest: Literal["ppwp"]
+    totals: RecapTotals
+    foto: PhotoHashes = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DHasil:
+        if level_of(self.region) is not RECAP_LEVELS[self.level]:
+            raise FieldInvalid(
+                f"region {self.region!r} is not a {self.level} code",
+                f"wilayah {self.region!r} bukan kode {self.level}",
+            )
+        return self
+
+
+AnyStatement = Manifest | KeyRegistration | KeyRevocation | CHasil | CSalinan | Correction | DHasil
+Statement = Annotated[AnyStatement, Field(discriminator="type")]
+"""Any statement of format v1, told apart by ``type``."""
+
+STATEMENT_TYPES: Final[dict[str, type[StatementBase]]] = {
+    "manifest": Manifest,
+    "key": KeyRegistration,
+    "key-revoke": KeyRevocation,
+    "c-hasil": CHasil,
+    "c-salinan": CSalinan,
+    "correction": Correction,
+    "d-hasil": DHasil,
+}
+
+_STATEMENT_ADAPTER: TypeAdapter[AnyStatement] = TypeAdapter(Statement)
+
+
+def parse_statement(data: str | bytes) -> AnyStatement:
+    """An unsigned statement from JSON text (any spelling); InputError/SchemaError."""
+    loads(data, "statement")  # strict decoding: duplicate keys, NaN
+    try:
+        return _STATEMENT_ADAPTER.validate_json(data)
+    except ValidationError as exc:
+        raise schema_error(exc, "statement") from None
+
+
+def check_pairs(contest: Contest, pairs: Iterable[str], where: str) -> None:
+    """ContestError ``contest.pairs-mismatch`` unless ``pairs`` are exactly the contest's."""
+    expected = contest.pair_numbers()
+    got = tuple(sorted(pairs))
+    if got != tuple(sorted(expected)):
+        raise ContestError(
+            f"{where}: pairs {', '.join(got)} do not match contest {contest.kind.value} "
+            f"(expected exactly {', '.join(expected)})",
+            f"{where}: pasangan {', '.join(got)} tidak sesuai pemilihan {contest.kind.value} "
+            f"(harus tepat {', '.join(expected)})",
+            code="contest.pairs-mismatch",
+            details={"expected": list(expected), "got": list(got)},
+        )
+
+
+def statement_region(stmt: StatementBase) -> str:
+    """The region a statement is about (TPS, recap region, key scope; nation otherwise)."""
+    for attr in ("tps", "region", "scope"):
+        value = getattr(stmt, attr, None)
+        if isinstance(value, str):
+            return value
+    return NASIONAL
+
+
+__all__ = [
+    "PARTY_ROLES",
+    "RECAP_LEVELS",
+    "ROLES",
+    "ROLE_LEVEL",
+    "ROLE_NAMES",
+    "ROOT_ROLES",
+    "STATEMENT_TYPES",
+    "TIME_PATTERN",
+    "AnyStatement",
+    "CHasil",
+    "CSalinan",
+    "Correction",
+    "DHasil",
+    "EntryRef",
+    "FieldInvalid",
+    "FormStatement",
+    "KeyRegistration",
+    "KeyRevocation",
+    "Manifest",
+    "RecapTotals",
+    "Role",
+    "RootKey",
+    "Statement",
+    "StatementBase",
+    "check_pairs",
+    "format_time",
+    "parse_statement",
+    "parse_time",
+]
