@@ -52,6 +52,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "too_short": ("terlalu pendek", "is too short"),
     "value_error": ("nilai tidak sah", "invalid value"),
     "datetime_type": ("harus waktu RFC 3339", "must be an RFC 3339 time"),
+    "model_type": ("harus berupa objek JSON", "must be a JSON object"),
+    "model_attributes_type": ("harus berupa objek JSON", "must be a JSON object"),
+    "float_type": ("harus berupa angka", "must be a number"),
+    "json_invalid": ("bukan JSON yang sah", "is not valid JSON"),
 }
 
 
@@ -96,9 +100,19 @@ def schema_error(exc: ValidationError, what: str) -> SchemaError:
 
 
 def parse_model(cls: type[M], data: Any, what: str | None = None) -> M:
-    """Validate ``data`` (already decoded JSON) as ``cls``; SchemaError on any problem."""
+    """Validate ``data`` (already decoded JSON) as ``cls``; SchemaError on any problem.
+
+    Validation runs in pydantic's JSON mode (the data is re-encoded), so that strict
+    models take JSON arrays for tuples exactly as they would from the wire.
+    """
     try:
-        return cls.model_validate(data)
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        raise InputError(f"{what or cls.__name__} is not JSON data",
+                         f"{what or cls.__name__} bukan data JSON",
+                         code="input.not-json-data") from None
+    try:
+        return cls.model_validate_json(text)
     except ValidationError as exc:
         raise schema_error(exc, what or cls.__name__) from None
 

@@ -1,0 +1,78 @@
+"""The one path a statement takes into the log, as pure code.
+
+:meth:`Intake.admit` decides, without changing anything, whether an entry may be
+appended: the envelope (size, canonical bytes, schema, signature, election), the
+authorization (key chain back to the manifest, role, scope, validity, revocation,
+no second form) and the form's arithmetic. The caller stores the entry durably and
+then calls :meth:`Intake.record` with the index the store gave it.
+
+A form that breaks an *impossible* rule is still admitted: it is evidence of what
+was submitted. Its :attr:`Admission.status` is ``inconsistent`` and the recap keeps
+it out of the totals until a correction replaces it. A form that breaks only
+*suspicious* rules is ``flagged`` and counted.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from saksi.election.authority import Authority, Grant
+from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.rules import Violation, check_form, countable
+from saksi.election.statements import FormStatement
+
+
+class Status(enum.StrEnum):
+    """What an admitted entry is, for the totals."""
+
+    ACCEPTED = "accepted"  # counted, no rule broken (or not a form)
+    FLAGGED = "flagged"  # counted, but an expectation is broken: look at it
+    INCONSISTENT = "inconsistent"  # an impossibility: kept out of the totals
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """An entry that may be appended, and what the checks found in it."""
+
+    envelope: Envelope
+    entry: bytes
+    grant: Grant
+    violations: tuple[Violation, ...]
+
+    @property
+    def status(self) -> Status:
+        if not countable(self.violations):
+            return Status.INCONSISTENT
+        return Status.FLAGGED if self.violations else Status.ACCEPTED
+
+    @property
+    def leaf_hash(self) -> bytes:
+        return self.envelope.leaf_hash
+
+
+class Intake:
+    """Admission decisions for one election's log."""
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        self.election = authority.election
+
+    @classmethod
+    def start(cls, manifest_entry: bytes, *, region_exists: Callable[[str], bool]) -> Intake:
+        """An intake for a new log whose entry 0 is ``manifest_entry``."""
+        envelope = parse_entry(manifest_entry)
+        return cls(Authority.from_manifest(envelope, region_exists=region_exists))
+
+    def admit(self, entry: bytes) -> Admission:
+        """Check an entry completely; raise the specific SaksiError if it is refused."""
+        envelope = parse_entry(entry, election=self.election)
+        grant = self.authority.authorize(envelope, self.authority.size)
+        stmt = envelope.stmt
+        violations = check_form(stmt.form) if isinstance(stmt, FormStatement) else ()
+        return Admission(envelope, entry, grant, violations)
+
+    def record(self, admission: Admission, index: int) -> None:
+        """Apply an admitted entry's effects once the store has logged it at ``index``."""
+        self.authority.apply(admission.envelope, index)
