@@ -136,7 +136,7 @@ class Grant:
     replaces: FormRecord | None = None
 
 
-def _refuse(code: str, en: str, id_: str, **details: object) -> AuthorizationError:
+def _refuse(en: str, id_: str, *, code: str, **details: object) -> AuthorizationError:
     return AuthorizationError(en, id_, code=code, details=details)
 
 
@@ -169,19 +169,19 @@ class Authority:
         stmt = envelope.stmt
         if not isinstance(stmt, Manifest):
             raise _refuse(
-                "auth.not-manifest",
                 f"entry 0 must be a manifest, not {stmt.type}",
                 f"entri 0 harus manifest, bukan {stmt.type}",
+                code="auth.not-manifest",
                 type=stmt.type,
             )
         signers = {r.key for r in stmt.root_keys if r.role == "kpu-ri"}
         if envelope.key not in signers:
             raise _refuse(
-                "auth.manifest-signer",
                 f"the manifest must be signed by one of its own kpu-ri root keys, "
                 f"not {envelope.key}",
                 f"manifest harus ditandatangani salah satu kunci akar kpu-ri miliknya "
                 f"sendiri, bukan {envelope.key}",
+                code="auth.manifest-signer",
                 key=envelope.key,
             )
         return cls(stmt, region_exists=region_exists)
@@ -248,9 +248,9 @@ class Authority:
             )
         if isinstance(stmt, Manifest):
             raise _refuse(
-                "auth.manifest-exists",
                 "the log already has its manifest (entry 0); there is only one",
                 "log sudah memiliki manifest (entri 0); hanya boleh satu",
+                code="auth.manifest-exists",
             )
         signer = self._signer(envelope.key, stmt)
         if isinstance(stmt, CHasil):
@@ -277,16 +277,9 @@ class Authority:
         stmt = envelope.stmt
         if isinstance(stmt, KeyRegistration):
             self._keys[stmt.key] = KeyRecord(
-                stmt.key,
-                stmt.role,
-                stmt.scope,
-                stmt.party,
-                stmt.not_before,
-                stmt.not_after,
-                stmt.label,
-                envelope.key,
-                index,
-            )
+                stmt.key, stmt.role, stmt.scope, stmt.party, stmt.not_before, stmt.not_after,
+                stmt.label, envelope.key, index,
+            )  # fmt: skip
             self._children.setdefault(envelope.key, []).append(stmt.key)
         elif isinstance(stmt, KeyRevocation):
             self._revoked[stmt.key] = Revocation(
@@ -324,9 +317,9 @@ class Authority:
 
     def _unknown_key(self, key: str) -> AuthorizationError:
         return _refuse(
-            "auth.unknown-key",
             f"key {key} is not registered in this election's log",
             f"kunci {key} tidak terdaftar dalam log pemilu ini",
+            code="auth.unknown-key",
             key=key,
         )
 
@@ -338,18 +331,18 @@ class Authority:
         if revoked is not None:
             en, id_ = rec.describe()
             raise _refuse(
-                "auth.revoked",
                 f"{en} was revoked by entry {revoked.index} ({revoked.reason})",
                 f"{id_} telah dicabut oleh entri {revoked.index} ({revoked.reason})",
+                code="auth.revoked",
                 key=key,
                 revoked_at=revoked.index,
             )
         if rec.not_before is not None and stmt.at < rec.not_before:
             en, id_ = rec.describe()
             raise _refuse(
-                "auth.not-yet-valid",
                 f"{en} is valid from {rec.not_before}; the statement is dated {stmt.at}",
                 f"{id_} berlaku mulai {rec.not_before}; pernyataan bertanggal {stmt.at}",
+                code="auth.not-yet-valid",
                 key=key,
                 at=stmt.at,
                 not_before=rec.not_before,
@@ -357,9 +350,9 @@ class Authority:
         if rec.not_after is not None and stmt.at > rec.not_after:
             en, id_ = rec.describe()
             raise _refuse(
-                "auth.expired",
                 f"{en} expired at {rec.not_after}; the statement is dated {stmt.at}",
                 f"{id_} kedaluwarsa pada {rec.not_after}; pernyataan bertanggal {stmt.at}",
+                code="auth.expired",
                 key=key,
                 at=stmt.at,
                 not_after=rec.not_after,
@@ -371,9 +364,9 @@ class Authority:
             en, id_ = signer.describe()
             allowed = ", ".join(sorted(roles))
             raise _refuse(
-                "auth.wrong-role",
                 f"{en} may not sign a {what}: only {allowed} may",
                 f"{id_} tidak berwenang menandatangani {what}: hanya {allowed}",
+                code="auth.wrong-role",
                 key=signer.key,
                 role=signer.role,
                 allowed=sorted(roles),
@@ -384,9 +377,9 @@ class Authority:
         if not ok:
             en, id_ = signer.describe()
             raise _refuse(
-                "auth.out-of-scope",
                 f"{en} has no authority over region {region}",
                 f"{id_} tidak berwenang atas wilayah {region}",
+                code="auth.out-of-scope",
                 key=signer.key,
                 scope=signer.scope,
                 region=region,
@@ -405,9 +398,9 @@ class Authority:
         if signer.party is not None and party != signer.party:
             en, id_ = signer.describe()
             raise _refuse(
-                "auth.party-mismatch",
                 f"{en} acts for party {signer.party}, not party {party}",
                 f"{id_} bertindak untuk partai {signer.party}, bukan partai {party}",
+                code="auth.party-mismatch",
                 key=signer.key,
                 party=party,
                 signer_party=signer.party,
@@ -419,11 +412,11 @@ class Authority:
         existing = self._keys.get(stmt.key)
         if existing is not None:
             raise _refuse(
-                "auth.key-exists",
                 f"key {stmt.key} is already in the log (entry {existing.index}, "
                 f"role {existing.role}); a key is registered once",
                 f"kunci {stmt.key} sudah ada dalam log (entri {existing.index}, "
                 f"peran {existing.role}); kunci hanya didaftarkan sekali",
+                code="auth.key-exists",
                 key=stmt.key,
                 index=existing.index,
             )
@@ -431,9 +424,9 @@ class Authority:
             en, id_ = signer.describe()
             may = ", ".join(sorted(MAY_REGISTER[signer.role])) or "-"
             raise _refuse(
-                "auth.cannot-delegate",
                 f"{en} may not register a {stmt.role} key (it may register: {may})",
                 f"{id_} tidak boleh mendaftarkan kunci {stmt.role} (yang boleh: {may})",
+                code="auth.cannot-delegate",
                 key=signer.key,
                 role=stmt.role,
             )
@@ -445,11 +438,11 @@ class Authority:
         ):
             en, id_ = signer.describe()
             raise _refuse(
-                "auth.validity-exceeds",
                 f"{en} is valid {signer.not_before}..{signer.not_after}; it cannot "
                 f"grant {stmt.not_before}..{stmt.not_after}",
                 f"{id_} berlaku {signer.not_before}..{signer.not_after}; tidak dapat "
                 f"memberi masa {stmt.not_before}..{stmt.not_after}",
+                code="auth.validity-exceeds",
                 key=signer.key,
             )
         return Grant(stmt.type, signer, index)
@@ -461,17 +454,17 @@ class Authority:
         t_en, t_id = target.describe()
         if target.is_root:
             raise _refuse(
-                "auth.root-key",
                 f"{t_en} is a manifest root key; format v1 cannot revoke it",
                 f"{t_id} adalah kunci akar manifest; format v1 tidak dapat mencabutnya",
+                code="auth.root-key",
                 key=stmt.key,
             )
         previous = self._revoked.get(stmt.key)
         if previous is not None:
             raise _refuse(
-                "auth.already-revoked",
                 f"{t_en} was already revoked by entry {previous.index}",
                 f"{t_id} sudah dicabut oleh entri {previous.index}",
+                code="auth.already-revoked",
                 key=stmt.key,
                 revoked_at=previous.index,
             )
@@ -483,9 +476,9 @@ class Authority:
         if stmt.key != signer.key and not could_register:
             en, id_ = signer.describe()
             raise _refuse(
-                "auth.cannot-revoke",
                 f"{en} could not have registered {t_en}, so it may not revoke it",
                 f"{id_} tidak dapat mendaftarkan {t_id}, jadi tidak boleh mencabutnya",
+                code="auth.cannot-revoke",
                 key=signer.key,
                 target=stmt.key,
             )
@@ -542,29 +535,29 @@ class Authority:
         cited = stmt.corrects.index
         if target is None or (target.region, target.contest) != (stmt.tps, stmt.contest):
             raise _refuse(
-                "auth.correction-target",
                 f"entry {cited} is not a c-hasil or correction of TPS {stmt.tps} {stmt.contest}",
                 f"entri {cited} bukan c-hasil atau perbaikan untuk TPS {stmt.tps} {stmt.contest}",
+                code="auth.correction-target",
                 index=cited,
                 tps=stmt.tps,
             )
         if target.leaf_hash != stmt.corrects.leaf_hash:
             raise _refuse(
-                "auth.correction-target",
                 f"entry {cited} has leaf hash {target.leaf_hash}, not the cited "
                 f"{stmt.corrects.leaf_hash}",
                 f"entri {cited} memiliki leaf hash {target.leaf_hash}, bukan "
                 f"{stmt.corrects.leaf_hash} yang dirujuk",
+                code="auth.correction-target",
                 index=cited,
             )
         head = self._heads[(stmt.tps, stmt.contest)]
         if head.index != target.index:
             raise _refuse(
-                "auth.correction-stale",
                 f"entry {cited} was already replaced by entry {head.index}; "
                 f"a correction cites the form in force",
                 f"entri {cited} sudah digantikan oleh entri {head.index}; "
                 f"perbaikan merujuk formulir yang berlaku",
+                code="auth.correction-stale",
                 index=cited,
                 head=head.index,
             )
@@ -594,17 +587,17 @@ class Authority:
     ) -> AuthorizationError:
         if first.leaf_hash == envelope.leaf_hash_hex:
             return _refuse(
-                "auth.duplicate-entry",
                 f"this exact entry is already in the log at index {first.index}",
                 f"entri yang persis sama sudah ada dalam log pada indeks {first.index}",
+                code="auth.duplicate-entry",
                 index=first.index,
                 leaf_hash=first.leaf_hash,
             )
         return _refuse(
-            "auth.duplicate-form",
             f"{what} already has a {first.type} (entry {first.index}, key {first.key}); {hint_en}",
             f"{what} sudah memiliki {first.type} (entri {first.index}, kunci "
             f"{first.key}); {hint_id}",
+            code="auth.duplicate-form",
             index=first.index,
             key=first.key,
         )
