@@ -119,7 +119,7 @@ class FormRecord:
     """A logged form statement (c-hasil, correction, c-salinan) or recap (d-hasil)."""
 
     index: int
-    leaf_hash: str  # lower-case hex
+    leaf_hash: bytes  # the entry's RFC 6962 leaf hash (32 bytes)
     type: str
     region: str  # the TPS, or the recap's region
     contest: str
@@ -148,6 +148,7 @@ class Authority:
         self.election = manifest.election
         self._region_exists = region_exists
         self._contests: dict[str, Contest] = {c.kind.value: c for c in manifest.contests}
+        self._contest_names = {kind: kind for kind in self._contests}
         self._keys: dict[str, KeyRecord] = {
             r.key: KeyRecord(r.key, r.role, r.scope, r.party, None, None, r.name, None, 0)
             for r in manifest.root_keys
@@ -297,10 +298,12 @@ class Authority:
 
     def _record_form(self, stmt: FormStatement | DHasil, envelope: Envelope, index: int) -> None:
         region = stmt.region if isinstance(stmt, DHasil) else stmt.tps
-        rec = FormRecord(
-            index, envelope.leaf_hash_hex, stmt.type, region, stmt.contest, envelope.key
-        )
-        slot = (region, stmt.contest)
+        signer = self._keys.get(envelope.key)
+        # share the strings the state already holds: millions of forms on election night
+        key = signer.key if signer else envelope.key
+        contest = self._contest_names.get(stmt.contest, stmt.contest)
+        rec = FormRecord(index, envelope.leaf_hash, stmt.type, region, contest, key)
+        slot = (region, contest)
         if isinstance(stmt, CHasil):
             self._forms[index] = rec
             self._first[slot] = rec
@@ -541,11 +544,11 @@ class Authority:
                 index=cited,
                 tps=stmt.tps,
             )
-        if target.leaf_hash != stmt.corrects.leaf_hash:
+        if target.leaf_hash.hex() != stmt.corrects.leaf_hash:
             raise _refuse(
-                f"entry {cited} has leaf hash {target.leaf_hash}, not the cited "
+                f"entry {cited} has leaf hash {target.leaf_hash.hex()}, not the cited "
                 f"{stmt.corrects.leaf_hash}",
-                f"entri {cited} memiliki leaf hash {target.leaf_hash}, bukan "
+                f"entri {cited} memiliki leaf hash {target.leaf_hash.hex()}, bukan "
                 f"{stmt.corrects.leaf_hash} yang dirujuk",
                 code="auth.correction-target",
                 index=cited,
@@ -585,13 +588,13 @@ class Authority:
     def _duplicate(
         first: FormRecord, envelope: Envelope, what: str, hint_en: str, hint_id: str
     ) -> AuthorizationError:
-        if first.leaf_hash == envelope.leaf_hash_hex:
+        if first.leaf_hash == envelope.leaf_hash:
             return _refuse(
                 f"this exact entry is already in the log at index {first.index}",
                 f"entri yang persis sama sudah ada dalam log pada indeks {first.index}",
                 code="auth.duplicate-entry",
                 index=first.index,
-                leaf_hash=first.leaf_hash,
+                leaf_hash=first.leaf_hash.hex(),
             )
         return _refuse(
             f"{what} already has a {first.type} (entry {first.index}, key {first.key}); {hint_en}",
