@@ -1,0 +1,143 @@
+"""``saksi check``: the form's arithmetic rules over Saksi form files or KPU data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from saksi.election.envelope import parse_entry
+from saksi.election.forms import CHasilPPWP
+from saksi.election.rules import Severity, Violation, check_form, check_reading
+from saksi.election.sirekap import looks_like_sirekap, read_sirekap
+from saksi.election.statements import parse_statement
+from saksi.election.wire import loads, parse_model
+from saksi.errors import InputError, SaksiError
+
+EXIT_OK, EXIT_IMPOSSIBLE, EXIT_UNREADABLE = 0, 1, 2
+FORM_STATEMENTS = ("c-hasil", "c-salinan", "correction")
+
+
+@dataclass
+class Outcome:
+    """What `check` found in one file."""
+
+    file: str
+    source: str = ""
+    violations: tuple[Violation, ...] = ()
+    error: SaksiError | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def impossible(self) -> bool:
+        return any(v.severity == Severity.IMPOSSIBLE for v in self.violations)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.impossible
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "ok": self.ok, "source": self.source,
+                               "violations": [v.to_dict() for v in self.violations]}
+        if self.error is not None:
+            out["error"] = self.error.to_dict()
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
+
+def _tps_from_name(path: Path) -> str | None:
+    stem = path.stem
+    return stem if len(stem) == 13 and stem.isdigit() else None  # noqa: PLR2004
+
+
+def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
+    data = loads(raw, what=path.name)
+    if looks_like_sirekap(data):
+        record = read_sirekap(data, tps=_tps_from_name(path))
+        outcome.source = "sirekap"
+        if not (record.entered_votes or record.entered_admin):
+            outcome.notes.append("not yet entered by KPU / belum dientri KPU")
+        outcome.violations = check_reading(record.reading)
+        return
+    if isinstance(data, dict) and "sig" in data and "stmt" in data:
+        outcome.source = "entry"
+        stmt: Any = parse_entry(raw.strip()).stmt
+    elif isinstance(data, dict) and "type" in data:
+        outcome.source = "statement"
+        stmt = parse_statement(data)
+    else:
+        outcome.source = "form"
+        outcome.violations = check_form(parse_model(CHasilPPWP, data, "C.Hasil-PPWP"))
+        return
+    form = getattr(stmt, "form", None)
+    if not isinstance(form, CHasilPPWP):
+        raise InputError(
+            f"a {stmt.type} statement holds no C.Hasil form to check",
+            f"pernyataan {stmt.type} tidak memuat formulir C.Hasil untuk diperiksa",
+            code="cli.no-form",
+        )
+    outcome.violations = check_form(form)
+
+
+def check_file(path: Path) -> Outcome:
+    outcome = Outcome(file=str(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        outcome.error = InputError(
+            f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
+            f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
+            code="cli.unreadable-file",
+        )
+        return outcome
+    try:
+        _check_data(path, raw, outcome)
+    except SaksiError as exc:
+        outcome.error = exc
+    return outcome
+
+
+def _print_text(outcome: Outcome) -> None:
+    if outcome.error is not None:
+        click.echo(f"{outcome.file}: TIDAK TERBACA / UNREADABLE")
+        click.echo("  " + outcome.error.diagnostics().replace("\n", "\n  "))
+        return
+    status = "OK" if outcome.ok else "DITOLAK / IMPOSSIBLE"
+    if outcome.ok and outcome.violations:
+        status = "OK, DITANDAI / FLAGGED"
+    click.echo(f"{outcome.file} [{outcome.source}]: {status}")
+    for note in outcome.notes:
+        click.echo(f"  note: {note}")
+    for v in outcome.violations:
+        click.echo(f"  {v.severity.value:<10} {v.rule}: {v.message_id}")
+        click.echo(f"  {'':<10} {' ' * len(v.rule)}  ({v.message_en})")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="`json`: one JSON object per line, per file.")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+def check(fmt: str, files: tuple[Path, ...]) -> None:
+    """Check C.Hasil forms against the form's own arithmetic.
+
+    FILES are Saksi form files (a bare form, a statement or a signed entry) or KPU's
+    per-TPS JSON as Sirekap published it; the kind is detected. Exit status: 0 all
+    countable, 1 a file breaks an impossibility rule, 2 a file is unreadable.
+
+    Memeriksa formulir C.Hasil terhadap aritmetika formulir itu sendiri.
+    """
+    outcomes = [check_file(p) for p in files]
+    for outcome in outcomes:
+        if fmt == "json":
+            click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+        else:
+            _print_text(outcome)
+    if any(o.error is not None for o in outcomes):
+        raise SystemExit(EXIT_UNREADABLE)
+    if any(o.impossible for o in outcomes):
+        raise SystemExit(EXIT_IMPOSSIBLE)

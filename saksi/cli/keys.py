@@ -1,0 +1,78 @@
+"""``saksi keygen`` and ``saksi sign``: device keys and signed statements."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from saksi.election.envelope import sign_statement
+from saksi.election.keys import SigningKey
+from saksi.election.statements import parse_statement
+from saksi.election.wire import loads
+from saksi.errors import InputError
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a private key readable by its owner only; never overwrite one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError(
+            f"{path} exists: refusing to overwrite a private key",
+            f"{path} sudah ada: kunci privat tidak akan ditimpa",
+            code="cli.key-exists",
+        ) from None
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text + "\n")
+
+
+def read_private(path: Path) -> SigningKey:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read key file {path}: {exc.__class__.__name__}",
+            f"berkas kunci {path} tidak dapat dibaca: {exc.__class__.__name__}",
+            code="cli.unreadable-key",
+        ) from None
+    return SigningKey.from_text(text)
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write the private key to (created with mode 0600, never overwritten).")
+def keygen(out: Path) -> None:
+    """Make an Ed25519 key; print its public key (base64).
+
+    Membuat kunci Ed25519 baru dan mencetak kunci publiknya.
+    """
+    key = SigningKey.generate()
+    _write_private(out, key.to_text())
+    click.echo(key.public.b64)
+
+
+@click.command()
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="Private key file written by `saksi keygen`.")
+@click.option("--election", default=None,
+              help="Fill the statement's `election` (log origin) if it has none.")
+@click.argument("statement", type=click.File("rb"))
+def sign(key_file: Path, election: str | None, statement: click.utils.LazyFile) -> None:
+    """Sign a statement (JSON; `-` for standard input); print the log entry.
+
+    The statement is checked against the v1 format first. A missing `at` is set to
+    the current UTC time. The output is the entry's canonical bytes (one line).
+
+    Menandatangani sebuah pernyataan dan mencetak entri log-nya.
+    """
+    raw = loads(statement.read(), what=getattr(statement, "name", "statement"))
+    if isinstance(raw, dict):
+        raw.setdefault("at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if election is not None:
+            raw.setdefault("election", election)
+    stmt = parse_statement(raw)
+    envelope = sign_statement(stmt, read_private(key_file))
+    click.echo(envelope.to_bytes().decode("utf-8"))
