@@ -130,6 +130,12 @@ def canonical_json(obj: Any) -> bytes:
         ) from None
 
 
+def _too_deep() -> InputError:
+    return InputError(
+        "value is nested too deeply", "nilai bersarang terlalu dalam", code="input.json-too-deep"
+    )
+
+
 def parse_canonical(data: bytes, what: str = "entry") -> Any:
     """Decode ``data`` strictly and require that it is already canonical JSON.
 
