@@ -13,8 +13,9 @@ signature, and (when asked) the election. docs/format.md is the full description
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Self
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 
+_CACHED: Final = ("stmt_bytes", "entry_bytes", "leaf_hash")
+
+
 def signed_message(stmt_bytes: bytes) -> bytes:
     """What the signature covers: the domain string, then the statement's JCS bytes."""
     return SIGNATURE_DOMAIN + stmt_bytes
@@ -60,6 +64,14 @@ class Envelope(WireModel):
         if isinstance(value, bool):  # Literal[1] alone would take JSON true (True == 1)
             raise FieldInvalid("v must be the number 1", "v harus angka 1")
         return value
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, the cached bytes and hashes are computed afresh."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            for name in _CACHED:
+                copied.__dict__.pop(name, None)
+        return copied
 
     @cached_property
     def stmt_bytes(self) -> bytes:

@@ -334,6 +334,14 @@ def test_doc_python_snippet_runs(
     assert capsys.readouterr().out.strip() == _doc_block("leaf-hash").strip()
 
 
+def test_model_copy_recomputes_bytes() -> None:
+    env = sign_statement(c_hasil(), KPPS)
+    other = env.model_copy(update={"stmt": c_hasil(tps="3173011006002")})
+    assert other.to_bytes() != env.to_bytes() and other.leaf_hash != env.leaf_hash
+    assert b'"tps":"3173011006002"' in other.to_bytes() and not other.verify()
+    assert env.model_copy().to_bytes() == env.to_bytes()
+
+
 def test_envelope_model_is_frozen() -> None:
     env = sign_statement(c_hasil(), KPPS)
     with pytest.raises(Exception, match="frozen"):
