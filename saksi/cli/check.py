@@ -68,7 +68,7 @@ def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
         stmt: Any = parse_entry(raw.strip()).stmt
     elif isinstance(data, dict) and "type" in data:
         outcome.source = "statement"
-        stmt = parse_statement(data)
+        stmt = parse_statement(raw)
     else:
         outcome.source = "form"
         outcome.violations = check_form(parse_model(CHasilPPWP, data, "C.Hasil-PPWP"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +74,6 @@ def sign(key_file: Path, election: str | None, statement: click.utils.LazyFile) 
         raw.setdefault("at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
         if election is not None:
             raw.setdefault("election", election)
-    stmt = parse_statement(raw)
+    stmt = parse_statement(json.dumps(raw, ensure_ascii=False))
     envelope = sign_statement(stmt, read_private(key_file))
     click.echo(envelope.to_bytes().decode("utf-8"))

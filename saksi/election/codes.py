@@ -62,7 +62,7 @@ def level_of(code: str) -> Level:
     if code == NASIONAL:
         return Level.NASIONAL
     level = _LEVEL_BY_LENGTH.get(len(code)) if isinstance(code, str) else None
-    if level is None or not _DIGITS.match(code):
+    if level is None or not _DIGITS.fullmatch(code):
         raise RegionError(
             f"malformed region code {code!r}: expected 2, 4, 6, 10 or 13 digits, or '0'",
             f"kode wilayah {code!r} tidak sah: harus 2, 4, 6, 10 atau 13 digit, atau '0'",

@@ -40,7 +40,7 @@ class Pair(WireModel):
 
 
 class Party(WireModel):
-    number: Annotated[str, Field(pattern=r"^[0-9]{1,2}$")]
+    number: Annotated[str, Field(pattern=r"^[1-9][0-9]?$")]  # no leading zero
     name: Name
     local: bool = False  # Aceh's local parties (DPRD only)
 

@@ -141,6 +141,8 @@ def _reject_constant(name: str) -> Any:
 def loads(text: str | bytes, what: str = "input") -> Any:
     """Decode JSON strictly: no NaN/Infinity, no duplicate keys; InputError on failure."""
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")  # strictly UTF-8: no UTF-16/32 sniffing
         return json.loads(text, object_pairs_hook=_no_duplicate_keys,
                           parse_constant=_reject_constant)
     except UnicodeDecodeError:

@@ -1,0 +1,5 @@
+"""``python -m saksi`` runs the ``saksi`` command."""
+
+from saksi.cli import main
+
+main()

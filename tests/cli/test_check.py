@@ -1,0 +1,127 @@
+"""`saksi check` over Saksi forms, statements, entries and KPU's published data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from saksi.cli import cli
+from tests.conftest import shared_path
+from tests.election import factory
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def good_form() -> dict[str, object]:
+    return factory.form().model_dump(mode="json")
+
+
+def test_a_consistent_form_passes(tmp_path: Path) -> None:
+    code, out = run("check", str(write(tmp_path / "f.json", good_form())))
+    assert code == 0, out
+    assert "OK" in out
+
+
+def test_a_misread_box_is_impossible_and_named(tmp_path: Path) -> None:
+    form = good_form()
+    form["suara_sah"] = 948  # the Sirekap misread: 58 -> 948 style
+    code, out = run("check", "--format", "json", str(write(tmp_path / "f.json", form)))
+    assert code == 1
+    line = json.loads(out.strip())
+    assert line["ok"] is False
+    rules = {v["rule"] for v in line["violations"]}
+    assert "suara-sah" in rules
+    assert all(set(v) >= {"rule", "severity", "message"} for v in line["violations"])
+
+
+def signed_entry() -> bytes:
+    election = factory.SmallElection.build()
+    return election.c_hasil(f"kpps-{factory.TPS_A}").to_bytes()
+
+
+def test_statement_and_signed_entry_are_detected(tmp_path: Path) -> None:
+    raw = signed_entry()
+    entry = tmp_path / "entry.json"
+    entry.write_bytes(raw)
+    statement = write(tmp_path / "stmt.json", json.loads(raw)["stmt"])
+    code, out = run("check", "--format", "json", str(entry), str(statement))
+    assert code == 0, out
+    sources = [json.loads(line)["source"] for line in out.splitlines()]
+    assert sources == ["entry", "statement"]
+
+
+def test_a_tampered_entry_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
+    raw = signed_entry()
+    tampered = raw.replace(b'"suara_sah":200', b'"suara_sah":201')
+    assert tampered != raw
+    path = tmp_path / "entry.json"
+    path.write_bytes(tampered)
+    code, out = run("check", "--format", "json", str(path))
+    assert code == 2
+    line = json.loads(out)
+    assert line["error"]["code"] == "statement.bad-signature"
+    assert "Traceback" not in out
+
+
+def test_bad_inputs_exit_2_with_codes(tmp_path: Path) -> None:
+    cases = {
+        "malformed.json": b'{"suara_sah": ',
+        "false.json": json.dumps({**good_form(), "suara_sah": False}).encode(),
+        "string.json": json.dumps({**good_form(), "suara_sah": "12"}).encode(),
+        "float.json": json.dumps({**good_form(), "suara_sah": 12.0}).encode(),
+        "unknown.json": json.dumps({**good_form(), "catatan": "x"}).encode(),
+        "negative.json": json.dumps({**good_form(), "suara_sah": -1}).encode(),
+        "big.json": json.dumps({**good_form(), "suara_sah": 1000}).encode(),
+        "binary.json": b"\xff\xfe\x00",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    code, out = run("check", "--format", "json", *(str(tmp_path / n) for n in cases))
+    assert code == 2
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == len(cases)
+    for line in lines:
+        assert line["ok"] is False
+        assert line["error"]["code"].startswith("input."), line
+        assert line["error"]["message"]["id"] and line["error"]["message"]["en"]
+    missing = run("check", str(tmp_path / "absent.json"))
+    assert missing[0] == 2
+    assert "cli.unreadable-file" in missing[1]
+
+
+def test_all_kpu_records_match_the_expected_violations() -> None:
+    folder = shared_path("data", "sirekap", "ppwp-tps")
+    expected_file = Path(__file__).resolve().parent.parent / "election" / "data"
+    expected = json.loads((expected_file / "sirekap_expected.json").read_text())
+    files = sorted(folder.glob("*.json"))
+    code, out = run("check", "--format", "json", *map(str, files))
+    lines = {Path(x["file"]).stem: x for x in map(json.loads, out.splitlines())}
+    assert len(lines) == len(files) == 53  # noqa: PLR2004
+    found = {tps: sorted({v["rule"] for v in x["violations"]}) for tps, x in lines.items()}
+    want = _expected_rules(expected)
+    assert {t: r for t, r in found.items() if r} == {t: r for t, r in want.items() if r}
+    any_impossible = any(not x["ok"] for x in lines.values())
+    assert code == (1 if any_impossible else 0)
+
+
+def _expected_rules(expected: object) -> dict[str, list[str]]:
+    """Accept the expected file's shape: {tps: [rules]} or {tps: {"rules": [...]}}."""
+    out: dict[str, list[str]] = {}
+    items = expected.get("records", expected) if isinstance(expected, dict) else {}
+    for tps, value in items.items():
+        if isinstance(value, list):
+            out[tps] = sorted({str(v) for v in value})
+        elif isinstance(value, dict):
+            rules = value.get("rules", value.get("violations", []))
+            out[tps] = sorted({r if isinstance(r, str) else r["rule"] for r in rules})
+    return out

@@ -1,0 +1,70 @@
+"""`saksi keygen` and `saksi sign`: keys on disk and signed entries."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from saksi.cli import cli
+from saksi.election.envelope import parse_entry
+from tests.election import factory
+
+
+def invoke(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_keygen_writes_a_private_key_only_its_owner_reads(tmp_path: Path) -> None:
+    key = tmp_path / "kpps.key"
+    code, out, _ = invoke("keygen", "--out", str(key))
+    assert code == 0
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    public = out.strip()
+    assert len(public) == 44 and public.endswith("=")  # noqa: PLR2004
+    assert public not in key.read_text()  # the file holds the private seed, not the public key
+
+
+def test_keygen_never_overwrites(tmp_path: Path) -> None:
+    key = tmp_path / "kpps.key"
+    assert invoke("keygen", "--out", str(key))[0] == 0
+    before = key.read_bytes()
+    code, _, err = invoke("keygen", "--out", str(key))
+    assert code == 2
+    assert "cli.key-exists" in err
+    assert key.read_bytes() == before
+
+
+def test_sign_makes_an_entry_that_verifies(tmp_path: Path) -> None:
+    key = tmp_path / "kpps.key"
+    public = invoke("keygen", "--out", str(key))[1].strip()
+    stmt = {"type": "c-hasil", "tps": factory.TPS_A, "contest": "ppwp",
+            "form": factory.form().model_dump(mode="json")}
+    path = tmp_path / "stmt.json"
+    path.write_text(json.dumps(stmt, indent=2))
+    code, out, err = invoke("sign", "--key", str(key), "--election", factory.ORIGIN, str(path))
+    assert code == 0, err
+    entry = out.strip().encode()
+    envelope = parse_entry(entry, election=factory.ORIGIN)
+    assert envelope.key == public
+    assert envelope.stmt.type == "c-hasil"
+    assert envelope.stmt.at.endswith("Z")  # filled in with the current time
+
+
+def test_sign_reads_standard_input_and_refuses_bad_statements(tmp_path: Path) -> None:
+    key = tmp_path / "k.key"
+    invoke("keygen", "--out", str(key))
+    bad = {"type": "c-hasil", "election": factory.ORIGIN, "tps": factory.TPS_A,
+           "contest": "ppwp", "form": {**factory.form().model_dump(mode="json"),
+                                       "suara_sah": True}}
+    code, out, err = invoke("sign", "--key", str(key), "-", stdin=json.dumps(bad))
+    assert code == 2
+    assert out == ""
+    assert "input.schema" in err and "form.suara_sah" in err
+    assert "Traceback" not in err
+    code, _, err = invoke("sign", "--key", str(key), "-", stdin="{not json")
+    assert code == 2
+    assert "input.json-malformed" in err
