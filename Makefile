@@ -22,8 +22,8 @@ test: $(STAMP)
 
 ## lint: ruff and mypy (strict on the core)
 lint: $(STAMP)
-	$(BIN)/ruff check saksi tests bench
-	$(BIN)/ruff format --check saksi tests bench
+	$(BIN)/ruff check saksi tests bench tools
+	$(BIN)/ruff format --check saksi tests bench tools
 	$(BIN)/mypy
 
 ## bench: throughput figures as ratios against limits measured in the same run

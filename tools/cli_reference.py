@@ -1,0 +1,51 @@
+"""Write docs/cli.md from the real `--help` of every command (a test checks it)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from saksi.cli import cli
+
+COMMANDS = (
+    (), ("keygen",), ("sign",), ("check",), ("regions",), ("regions", "import"),
+    ("regions", "show"), ("demo",),
+)
+OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+
+
+def help_text(words: tuple[str, ...]) -> str:
+    result = CliRunner().invoke(cli, [*words, "--help"], prog_name="saksi", terminal_width=88)
+    assert result.exit_code == 0, result.output
+    return result.output.rstrip()
+
+
+def render() -> str:
+    parts = [
+        "# Command reference",
+        "",
+        "Generated from the real `--help` output by `python tools/cli_reference.py`;",
+        "`tests/test_docs.py` fails when this page and the command disagree. The",
+        "[user guide](user-guide.md) explains what the commands are for.",
+        "",
+        "Exit status of every command: 0 success; 2 a refusal or unreadable input, shown",
+        "as a stable error code with messages in Bahasa Indonesia and English",
+        "([errors.md](errors.md)); `check` and `demo` also use 1 (see below).",
+    ]
+    for words in COMMANDS:
+        title = " ".join(("saksi", *words))
+        parts += ["", f"## `{title}`", "", "```text", help_text(words), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def main() -> int:
+    OUT.write_text(render(), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    click.echo(f"writing {OUT}")
+    sys.exit(main())
