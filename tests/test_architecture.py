@@ -8,8 +8,20 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "saksi"
-FORBIDDEN_IN_CORE = {"fastapi", "starlette", "uvicorn", "jinja2", "sqlite3", "psycopg",
-                     "psycopg2", "sqlalchemy", "httpx", "requests", "click", "rich"}
+FORBIDDEN_IN_CORE = {
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "sqlite3",
+    "psycopg",
+    "psycopg2",
+    "sqlalchemy",
+    "httpx",
+    "requests",
+    "click",
+    "rich",
+}
 CORE = ("election", "tlog", "recap")
 
 

@@ -13,8 +13,11 @@ def error_codes_in_source() -> set[str]:
     codes: set[str] = set()
     for path in (ROOT / "saksi").rglob("*.py"):
         codes.update(CODE_LITERAL.findall(path.read_text(encoding="utf-8")))
-    codes.update(re.findall(r'default_code = "([^"]+)"',
-                            (ROOT / "saksi" / "errors.py").read_text(encoding="utf-8")))
+    codes.update(
+        re.findall(
+            r'default_code = "([^"]+)"', (ROOT / "saksi" / "errors.py").read_text(encoding="utf-8")
+        )
+    )
     return codes
 
 

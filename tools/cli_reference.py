@@ -11,8 +11,14 @@ from click.testing import CliRunner
 from saksi.cli import cli
 
 COMMANDS = (
-    (), ("keygen",), ("sign",), ("check",), ("regions",), ("regions", "import"),
-    ("regions", "show"), ("demo",),
+    (),
+    ("keygen",),
+    ("sign",),
+    ("check",),
+    ("regions",),
+    ("regions", "import"),
+    ("regions", "show"),
+    ("demo",),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

@@ -40,8 +40,12 @@ class Outcome:
         return self.error is None and not self.impossible
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.file, "ok": self.ok, "source": self.source,
-                               "violations": [v.to_dict() for v in self.violations]}
+        out: dict[str, Any] = {
+            "file": self.file,
+            "ok": self.ok,
+            "source": self.source,
+            "violations": [v.to_dict() for v in self.violations],
+        }
         if self.error is not None:
             out["error"] = self.error.to_dict()
         if self.notes:
@@ -51,7 +55,7 @@ class Outcome:
 
 def _tps_from_name(path: Path) -> str | None:
     stem = path.stem
-    return stem if len(stem) == 13 and stem.isdigit() else None  # noqa: PLR2004
+    return stem if len(stem) == 13 and stem.isdigit() else None
 
 
 def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
@@ -118,10 +122,15 @@ def _print_text(outcome: Outcome) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="`json`: one JSON object per line, per file.")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="`json`: one JSON object per line, per file.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def check(fmt: str, files: tuple[Path, ...]) -> None:
     """Check C.Hasil forms against the form's own arithmetic.
 

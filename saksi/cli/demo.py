@@ -39,8 +39,12 @@ def _prepare(data: Path | None) -> Path:
 def _run(config: DemoConfig, console: Console, quiet: bool) -> DemoResult:
     if quiet:
         return run_night(config)
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("malam pemungutan suara / election night", total=None)
         result = run_night(config, progress=lambda done: bar.update(task, completed=done))
@@ -88,8 +92,12 @@ def _totals(result: DemoResult) -> Table:
     total = sum(result.totals.values()) or 1
     for pair in PPWP_2024.pairs:
         votes = result.totals.get(pair.number, 0)
-        table.add_row(f"{pair.number} {pair.president.split(',')[0]}", f"{votes:,}",
-                      f"{result.truth.get(pair.number, 0):,}", f"{100 * votes / total:.2f}%")
+        table.add_row(
+            f"{pair.number} {pair.president.split(',')[0]}",
+            f"{votes:,}",
+            f"{result.truth.get(pair.number, 0):,}",
+            f"{100 * votes / total:.2f}%",
+        )
     return table
 
 
@@ -108,12 +116,26 @@ def _report(result: DemoResult) -> dict[str, Any]:
 
 
 @click.command()
-@click.option("--scale", type=click.FloatRange(min=0.0001, max=1.0), default=0.005,
-              show_default=True, help="Size of the synthetic election (1.0 = 820,161 TPS).")
-@click.option("--seed", type=int, default=2024, show_default=True,
-              help="Seed: the same seed gives the same election, keys and log.")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory for the store and report (default: a new temporary one).")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.0001, max=1.0),
+    default=0.005,
+    show_default=True,
+    help="Size of the synthetic election (1.0 = 820,161 TPS).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=2024,
+    show_default=True,
+    help="Seed: the same seed gives the same election, keys and log.",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the store and report (default: a new temporary one).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar or tables; print the report JSON.")
 def demo(scale: float, seed: int, data: Path | None, quiet: bool) -> None:
     """Run an election night on the synthetic election and report what was caught.
@@ -140,8 +162,9 @@ def demo(scale: float, seed: int, data: Path | None, quiet: bool) -> None:
             console.print(table)
         verdict = "[green]sama / equal[/]" if result.totals_match_truth else "[red]BEDA / DIFFER[/]"
         console.print(f"Saksi's totals vs the truth (minus forms held out): {verdict}")
-        console.print(f"{result.entries:,} entries in {result.seconds:.1f} s; store and "
-                      f"report in {target}")
+        console.print(
+            f"{result.entries:,} entries in {result.seconds:.1f} s; store and report in {target}"
+        )
     if not result.totals_match_truth or not all(o.caught for o in result.outcomes):
         raise SystemExit(1)
 

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -43,8 +44,13 @@ def read_private(path: Path) -> SigningKey:
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write the private key to (created with mode 0600, never overwritten).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write the private key to (created with mode 0600, never overwritten).",
+)
 def keygen(out: Path) -> None:
     """Make an Ed25519 key; print its public key (base64).
 
@@ -56,12 +62,18 @@ def keygen(out: Path) -> None:
 
 
 @click.command()
-@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              required=True, help="Private key file written by `saksi keygen`.")
-@click.option("--election", default=None,
-              help="Fill the statement's `election` (log origin) if it has none.")
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Private key file written by `saksi keygen`.",
+)
+@click.option(
+    "--election", default=None, help="Fill the statement's `election` (log origin) if it has none."
+)
 @click.argument("statement", type=click.File("rb"))
-def sign(key_file: Path, election: str | None, statement: click.utils.LazyFile) -> None:
+def sign(key_file: Path, election: str | None, statement: BinaryIO) -> None:
     """Sign a statement (JSON; `-` for standard input); print the log entry.
 
     The statement is checked against the v1 format first. A missing `at` is set to

@@ -18,15 +18,27 @@ DEFAULT_SEED = 2024
 
 def hierarchy_options(func: Any) -> Any:
     """--regions FILE, or the synthetic election's --scale and --seed."""
-    func = click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
-                        help="Seed of the synthetic hierarchy.")(func)
-    func = click.option("--scale", type=click.FloatRange(min=0.0001, max=1.0),
-                        default=DEFAULT_SCALE, show_default=True,
-                        help="Size of the synthetic hierarchy (1.0 = national, ~820k TPS).")(func)
-    return click.option("--regions", "regions_file", default=None,
-                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                        help="A hierarchy saved by `saksi regions import` (default: synthetic).")(
-        func)
+    func = click.option(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        show_default=True,
+        help="Seed of the synthetic hierarchy.",
+    )(func)
+    func = click.option(
+        "--scale",
+        type=click.FloatRange(min=0.0001, max=1.0),
+        default=DEFAULT_SCALE,
+        show_default=True,
+        help="Size of the synthetic hierarchy (1.0 = national, ~820k TPS).",
+    )(func)
+    return click.option(
+        "--regions",
+        "regions_file",
+        default=None,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A hierarchy saved by `saksi regions import` (default: synthetic).",
+    )(func)
 
 
 def load_hierarchy(regions_file: Path | None, scale: float, seed: int) -> Hierarchy:
@@ -45,10 +57,18 @@ def regions() -> None:
 
 @regions.command("import")
 @click.argument("tps_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--overseas", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="KPU's overseas units (kpu2024-tps-ln.csv).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to save the hierarchy (Saksi's format; .gz compresses).")
+@click.option(
+    "--overseas",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="KPU's overseas units (kpu2024-tps-ln.csv).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to save the hierarchy (Saksi's format; .gz compresses).",
+)
 def import_(tps_json: Path, overseas: Path | None, out: Path) -> None:
     """Import KPU's hierarchy (kpu2024-tps.json) and save it in Saksi's format."""
     hierarchy = Hierarchy.from_kpu(tps_json, overseas)
@@ -80,8 +100,9 @@ def _region_json(hierarchy: Hierarchy, code: str) -> dict[str, Any]:
 @regions.command("show")
 @click.argument("code", default=NASIONAL)
 @hierarchy_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def show(code: str, regions_file: Path | None, scale: float, seed: int, fmt: str) -> None:
     """Show a region (default: the nation): its path, TPS count and children."""
     hierarchy = load_hierarchy(regions_file, scale, seed)

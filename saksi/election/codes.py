@@ -76,8 +76,9 @@ def parent_of(code: str) -> str:
     """The code of the region one level up (the nation's parent is an error)."""
     level = level_of(code)
     if level is Level.NASIONAL:
-        raise RegionError("the nation has no parent region", "nasional tidak punya induk",
-                          code="region.no-parent")
+        raise RegionError(
+            "the nation has no parent region", "nasional tidak punya induk", code="region.no-parent"
+        )
     if level is Level.PROVINSI:
         return NASIONAL
     return code[: CODE_LENGTH[Level(level - 1)]]
@@ -101,7 +102,7 @@ def is_within(code: str, scope: str) -> bool:
 
 def tps_code(desa: str, number: int) -> str:
     """The 13-digit TPS code of TPS ``number`` (1..999) in desa ``desa``."""
-    if level_of(desa) is not Level.DESA or not 1 <= number <= 999:  # noqa: PLR2004
+    if level_of(desa) is not Level.DESA or not 1 <= number <= 999:
         raise RegionError(
             f"no TPS {number} in {desa!r}: TPS numbers run 001..999 within a desa",
             f"tidak ada TPS {number} di {desa!r}: nomor TPS 001..999 dalam satu desa",

@@ -91,12 +91,24 @@ PPWP_2024 = Contest(
     name="Pemilihan Umum Presiden dan Wakil Presiden 2024",
     form="c-hasil-ppwp",
     pairs=(
-        Pair(number="01", president="H. Anies Rasyid Baswedan, Ph.D.",
-             vice_president="Dr. (H.C.) H. A. Muhaimin Iskandar", sirekap_id="100025"),
-        Pair(number="02", president="H. Prabowo Subianto",
-             vice_president="Gibran Rakabuming Raka", sirekap_id="100026"),
-        Pair(number="03", president="H. Ganjar Pranowo, S.H., M.I.P.",
-             vice_president="Prof. Dr. H. M. Mahfud MD", sirekap_id="100027"),
+        Pair(
+            number="01",
+            president="H. Anies Rasyid Baswedan, Ph.D.",
+            vice_president="Dr. (H.C.) H. A. Muhaimin Iskandar",
+            sirekap_id="100025",
+        ),
+        Pair(
+            number="02",
+            president="H. Prabowo Subianto",
+            vice_president="Gibran Rakabuming Raka",
+            sirekap_id="100026",
+        ),
+        Pair(
+            number="03",
+            president="H. Ganjar Pranowo, S.H., M.I.P.",
+            vice_president="Prof. Dr. H. M. Mahfud MD",
+            sirekap_id="100027",
+        ),
     ),
 )
 """PPWP 2024 as decided by KPU: three pairs, ballot numbers 01-03."""

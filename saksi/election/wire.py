@@ -34,11 +34,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # pydantic error type -> (Bahasa Indonesia, English)
     "missing": ("isian wajib tidak ada", "required field is missing"),
     "extra_forbidden": ("isian tidak dikenal", "unknown field"),
-    "int_type": ("harus bilangan bulat (bukan teks, pecahan, atau true/false)",
-                 "must be a whole number (not text, a fraction or true/false)"),
+    "int_type": (
+        "harus bilangan bulat (bukan teks, pecahan, atau true/false)",
+        "must be a whole number (not text, a fraction or true/false)",
+    ),
     "greater_than_equal": ("tidak boleh negatif / terlalu kecil", "is below the minimum"),
-    "less_than_equal": ("melebihi batas (kotak formulir hanya 3 digit, maks. 999)",
-                        "is above the maximum (form boxes hold 3 digits, at most 999)"),
+    "less_than_equal": (
+        "melebihi batas (kotak formulir hanya 3 digit, maks. 999)",
+        "is above the maximum (form boxes hold 3 digits, at most 999)",
+    ),
     "string_type": ("harus berupa teks", "must be a string"),
     "string_pattern_mismatch": ("format tidak sah", "has an invalid format"),
     "dict_type": ("harus berupa objek JSON", "must be a JSON object"),
@@ -73,8 +77,13 @@ def _field_error(err: Mapping[str, Any]) -> dict[str, Any]:
         if cause is not None and hasattr(cause, "message_en"):
             msg_id, msg_en = cause.message_id, cause.message_en
     field = _field_path(tuple(err.get("loc", ())))
-    return {"field": field, "type": kind, "message_id": msg_id, "message_en": msg_en,
-            "input": _safe_input(err.get("input"))}
+    return {
+        "field": field,
+        "type": kind,
+        "message_id": msg_id,
+        "message_en": msg_en,
+        "input": _safe_input(err.get("input")),
+    }
 
 
 def _safe_input(value: Any) -> Any:
@@ -108,9 +117,11 @@ def parse_model(cls: type[M], data: Any, what: str | None = None) -> M:
     try:
         text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
-        raise InputError(f"{what or cls.__name__} is not JSON data",
-                         f"{what or cls.__name__} bukan data JSON",
-                         code="input.not-json-data") from None
+        raise InputError(
+            f"{what or cls.__name__} is not JSON data",
+            f"{what or cls.__name__} bukan data JSON",
+            code="input.not-json-data",
+        ) from None
     try:
         return cls.model_validate_json(text)
     except ValidationError as exc:
@@ -143,11 +154,13 @@ def loads(text: str | bytes, what: str = "input") -> Any:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")  # strictly UTF-8: no UTF-16/32 sniffing
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys,
-                          parse_constant=_reject_constant)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+        )
     except UnicodeDecodeError:
-        raise InputError(f"{what} is not UTF-8 text", f"{what} bukan teks UTF-8",
-                         code="input.not-utf8") from None
+        raise InputError(
+            f"{what} is not UTF-8 text", f"{what} bukan teks UTF-8", code="input.not-utf8"
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
@@ -155,5 +168,8 @@ def loads(text: str | bytes, what: str = "input") -> Any:
             code="input.json-malformed",
         ) from None
     except RecursionError:
-        raise InputError(f"{what} is nested too deeply", f"{what} bersarang terlalu dalam",
-                         code="input.json-too-deep") from None
+        raise InputError(
+            f"{what} is nested too deeply",
+            f"{what} bersarang terlalu dalam",
+            code="input.json-too-deep",
+        ) from None

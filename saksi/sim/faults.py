@@ -60,7 +60,7 @@ def misread_form(rng: random.Random, form: CHasilPPWP) -> tuple[CHasilPPWP, str]
     boxes = [b for b in form_fields(form.pairs) if misreads(int(reading[b] or 0))]
     box = rng.choice(boxes)
     old = int(reading[box] or 0)
-    choices = [m for m in misreads(old) if m.value <= 999]  # noqa: PLR2004
+    choices = [m for m in misreads(old) if m.value <= 999]
     new = rng.choice(choices).value
     return _with_box(form, box, new), f"{box}: {old} -> {new}"
 

@@ -71,8 +71,9 @@ class Ledger:
         appended = self.store.append(entry)
         self.intake.record(admission, appended.index)
         self._note(admission, appended.index)
-        return Receipt(appended.index, digest.hex(), admission.status.value, None,
-                       admission.violations)
+        return Receipt(
+            appended.index, digest.hex(), admission.status.value, None, admission.violations
+        )
 
     def _note(self, admission: Admission, index: int) -> None:
         stmt = admission.envelope.stmt

@@ -23,7 +23,7 @@ from saksi.election.synthetic import synthetic_hierarchy
 from saksi.sim.election import PAIR_PARTIES, Authorities
 from saksi.sim.faults import RATES, Fault, Injected, misread_form, shifted_votes
 from saksi.sim.ledger import Ledger, Receipt
-from saksi.sim.photos import form_photo, photo_hash
+from saksi.sim.photos import form_photo
 from saksi.sim.tally import consistent_form
 from saksi.store import open_store
 
@@ -103,16 +103,25 @@ class Night:
         minute = self.rng.randrange(7 * 60, 13 * 60)  # 14:00-20:00 WIB
         return f"2024-02-14T{minute // 60:02d}:{minute % 60:02d}:{self.rng.randrange(60):02d}Z"
 
-    def c_hasil(self, tps: str, form: CHasilPPWP, generation: int = 0,
-                signer: str | None = None) -> Envelope:
-        stmt = CHasil(type="c-hasil", election=self.origin, at=self._at(), tps=tps,
-                      contest="ppwp", form=form)
+    def c_hasil(
+        self, tps: str, form: CHasilPPWP, generation: int = 0, signer: str | None = None
+    ) -> Envelope:
+        stmt = CHasil(
+            type="c-hasil", election=self.origin, at=self._at(), tps=tps, contest="ppwp", form=form
+        )
         key = self.keys.kpps(signer or tps, generation)
         return sign_statement(stmt, key)
 
     def c_salinan(self, tps: str, party: str, form: CHasilPPWP) -> Envelope:
-        stmt = CSalinan(type="c-salinan", election=self.origin, at=self._at(), tps=tps,
-                        contest="ppwp", party=party, form=form)
+        stmt = CSalinan(
+            type="c-salinan",
+            election=self.origin,
+            at=self._at(),
+            tps=tps,
+            contest="ppwp",
+            party=party,
+            form=form,
+        )
         return sign_statement(stmt, self.keys.saksi(party, tps))
 
     def correction(self, tps: str, target: Receipt, form: CHasilPPWP, why: str) -> Envelope:
@@ -156,9 +165,15 @@ class Night:
         if self._fault(Fault.WRONG_TPS):
             other = self.rng.choice(all_tps)
             if other != tps:
-                steps.append(self._record(Fault.WRONG_TPS, tps, f"signed with KPPS key of {other}",
-                                          self.c_hasil(tps, form, signer=other),
-                                          "auth.out-of-scope"))
+                steps.append(
+                    self._record(
+                        Fault.WRONG_TPS,
+                        tps,
+                        f"signed with KPPS key of {other}",
+                        self.c_hasil(tps, form, signer=other),
+                        "auth.out-of-scope",
+                    )
+                )
         sent = form
         fault = None
         if self._fault(Fault.MISREAD):
@@ -174,9 +189,15 @@ class Night:
             self.injected.append((Injected(Fault.RETRY, tps, "sent twice"), [main, retry]))
             steps.append(retry)
         if self._fault(Fault.SECOND_FORM):
-            steps.append(self._record(Fault.SECOND_FORM, tps, "10 votes moved 03 -> 01",
-                                      self.c_hasil(tps, shifted_votes(form, 10), generation),
-                                      "auth.duplicate-form"))
+            steps.append(
+                self._record(
+                    Fault.SECOND_FORM,
+                    tps,
+                    "10 votes moved 03 -> 01",
+                    self.c_hasil(tps, shifted_votes(form, 10), generation),
+                    "auth.duplicate-form",
+                )
+            )
         if tps in self.witnessed:
             steps += self._copies(tps, form)
         yield from steps
@@ -190,17 +211,28 @@ class Night:
         real = self.c_hasil(tps, shifted_votes(form, 25))
         attacker = sign_statement(real.stmt, self.keys.key(f"attacker-{tps}"))
         forged = Envelope(v=1, stmt=real.stmt, key=real.key, sig=attacker.sig)
-        return self._record(Fault.FORGED, tps, "KPPS key claimed, signed by another key",
-                            forged, "statement.bad-signature")
+        return self._record(
+            Fault.FORGED,
+            tps,
+            "KPPS key claimed, signed by another key",
+            forged,
+            "statement.bad-signature",
+        )
 
     def _revoked(self, tps: str, form: CHasilPPWP) -> list[Step]:
         registrar = f"kpu-kab-{tps[:4]}"
         old, new = self.keys.kpps(tps, 0), self.keys.kpps(tps, 1)
-        revoke = self.keys.revoke(registrar, old, "2024-02-14T05:00:00Z",
-                                  "perangkat hilang / device lost")
+        revoke = self.keys.revoke(
+            registrar, old, "2024-02-14T05:00:00Z", "perangkat hilang / device lost"
+        )
         register = self.keys.register(registrar, new, "kpps", tps, label=f"HP KPPS {tps} (2)")
-        used = self._record(Fault.REVOKED, tps, "lost device's key used after revocation",
-                            self.c_hasil(tps, form, 0), "auth.revoked")
+        used = self._record(
+            Fault.REVOKED,
+            tps,
+            "lost device's key used after revocation",
+            self.c_hasil(tps, form, 0),
+            "auth.revoked",
+        )
         return [Step(revoke.to_bytes(), tps), Step(register.to_bytes(), tps), used]
 
     def _copies(self, tps: str, form: CHasilPPWP) -> list[Step]:
@@ -209,10 +241,12 @@ class Night:
             copy = form
             if self._fault(Fault.DISPUTE):
                 copy = shifted_votes(form, 7)
-                step = Step(self.c_salinan(tps, num, copy).to_bytes(), tps, Fault.DISPUTE,
-                            "disputed")
-                self.injected.append((Injected(Fault.DISPUTE, tps, f"saksi {num}: 7 votes "
-                                               "moved 03 -> 01"), [step]))
+                step = Step(
+                    self.c_salinan(tps, num, copy).to_bytes(), tps, Fault.DISPUTE, "disputed"
+                )
+                self.injected.append(
+                    (Injected(Fault.DISPUTE, tps, f"saksi {num}: 7 votes moved 03 -> 01"), [step])
+                )
                 steps.append(step)
             else:
                 steps.append(Step(self.c_salinan(tps, num, copy).to_bytes(), tps))
@@ -269,8 +303,12 @@ def _correct_misreads(night: Night, ledger: Ledger, result: DemoResult) -> None:
         if injected.fault is Fault.MISREAD and step.receipt and step.receipt.index is not None:
             if step.receipt.status != "inconsistent":
                 continue
-            env = night.correction(step.tps, step.receipt, night.truth[step.tps],
-                                   f"salah baca / misread: {injected.detail}")
+            env = night.correction(
+                step.tps,
+                step.receipt,
+                night.truth[step.tps],
+                f"salah baca / misread: {injected.detail}",
+            )
             if ledger.submit(env.to_bytes()).index is not None:
                 result.corrections += 1
 

@@ -20,8 +20,12 @@ def form_photo(label: str, size: int = 16) -> bytes:
         rows.append(0)  # filter: none
         rows.extend(seed[(x * 7 + y * 3) % len(seed)] for x in range(size))
     header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(bytes(rows))) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(bytes(rows)))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def photo_hash(data: bytes) -> str:

@@ -17,8 +17,9 @@ SCALE = "0.001"  # ~800 TPS: every fault kind still occurs with seed 7
 
 
 def run_demo(data: Path, seed: str = "7") -> dict[str, object]:
-    result = CliRunner().invoke(cli, ["demo", "--scale", SCALE, "--seed", seed,
-                                      "--data", str(data), "--quiet"])
+    result = CliRunner().invoke(
+        cli, ["demo", "--scale", SCALE, "--seed", seed, "--data", str(data), "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     report: dict[str, object] = json.loads(result.stdout)
     return report
@@ -62,9 +63,23 @@ def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path: Path) -> None:
 
 def test_the_installed_command_runs_as_a_process(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "saksi", "demo", "--scale", "0.0005", "--seed", "7",
-         "--data", str(tmp_path / "d"), "--quiet"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "saksi",
+            "demo",
+            "--scale",
+            "0.0005",
+            "--seed",
+            "7",
+            "--data",
+            str(tmp_path / "d"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals_match_truth"] is True

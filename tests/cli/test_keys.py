@@ -24,7 +24,7 @@ def test_keygen_writes_a_private_key_only_its_owner_reads(tmp_path: Path) -> Non
     assert code == 0
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     public = out.strip()
-    assert len(public) == 44 and public.endswith("=")  # noqa: PLR2004
+    assert len(public) == 44 and public.endswith("=")
     assert public not in key.read_text()  # the file holds the private seed, not the public key
 
 
@@ -41,8 +41,12 @@ def test_keygen_never_overwrites(tmp_path: Path) -> None:
 def test_sign_makes_an_entry_that_verifies(tmp_path: Path) -> None:
     key = tmp_path / "kpps.key"
     public = invoke("keygen", "--out", str(key))[1].strip()
-    stmt = {"type": "c-hasil", "tps": factory.TPS_A, "contest": "ppwp",
-            "form": factory.form().model_dump(mode="json")}
+    stmt = {
+        "type": "c-hasil",
+        "tps": factory.TPS_A,
+        "contest": "ppwp",
+        "form": factory.form().model_dump(mode="json"),
+    }
     path = tmp_path / "stmt.json"
     path.write_text(json.dumps(stmt, indent=2))
     code, out, err = invoke("sign", "--key", str(key), "--election", factory.ORIGIN, str(path))
@@ -57,9 +61,13 @@ def test_sign_makes_an_entry_that_verifies(tmp_path: Path) -> None:
 def test_sign_reads_standard_input_and_refuses_bad_statements(tmp_path: Path) -> None:
     key = tmp_path / "k.key"
     invoke("keygen", "--out", str(key))
-    bad = {"type": "c-hasil", "election": factory.ORIGIN, "tps": factory.TPS_A,
-           "contest": "ppwp", "form": {**factory.form().model_dump(mode="json"),
-                                       "suara_sah": True}}
+    bad = {
+        "type": "c-hasil",
+        "election": factory.ORIGIN,
+        "tps": factory.TPS_A,
+        "contest": "ppwp",
+        "form": {**factory.form().model_dump(mode="json"), "suara_sah": True},
+    }
     code, out, err = invoke("sign", "--key", str(key), "-", stdin=json.dumps(bad))
     assert code == 2
     assert out == ""

@@ -23,7 +23,7 @@ def test_show_the_synthetic_nation() -> None:
     info = json.loads(out)
     assert info["code"] == "0"
     assert info["name"] == "INDONESIA"
-    assert len(info["children"]) >= 38  # noqa: PLR2004  (38 provinces, + overseas)
+    assert len(info["children"]) >= 38
     assert sum(c["tps"] for c in info["children"]) == info["tps"]
 
 
@@ -46,14 +46,16 @@ def test_import_the_real_hierarchy(tmp_path: Path) -> None:
     tps_json = shared_path("data", "regions", "kpu2024-tps.json")
     overseas = shared_path("data", "regions", "kpu2024-tps-ln.csv")
     out_file = tmp_path / "regions.json.gz"
-    code, out, err = invoke("regions", "import", str(tps_json), "--overseas", str(overseas),
-                            "--out", str(out_file))
+    code, out, err = invoke(
+        "regions", "import", str(tps_json), "--overseas", str(overseas), "--out", str(out_file)
+    )
     assert code == 0, err
     for figure in ("7,405", "84,035", "823,366"):
         assert figure in out
     loaded = Hierarchy.load(out_file)
-    code, out, _ = invoke("regions", "show", "3173011006", "--regions", str(out_file),
-                          "--format", "json")
+    code, out, _ = invoke(
+        "regions", "show", "3173011006", "--regions", str(out_file), "--format", "json"
+    )
     assert code == 0
     assert json.loads(out)["tps"] == loaded.tps_count("3173011006")
 
