@@ -1,0 +1,345 @@
+"""The foundation's benchmarks: checking, admitting and storing signed C.Hasil forms.
+
+Every target is measured beside the limit it cannot beat, in the same run:
+
+==================  ==========================================  =================
+case                what one item is                            limit
+==================  ==========================================  =================
+pynacl.verify       ``VerifyKey.verify`` of one signed message  (the limit)
+forms.check         ``parse_entry`` + ``check_form``            pynacl.verify
+intake.admit        ``Intake.admit`` + ``Intake.record``        pynacl.verify
+sqlite.batch        raw INSERT, 1,000 per transaction           (the limit)
+store.batch         ``Store.append_batch`` of 1,000             sqlite.batch
+sqlite.single       raw INSERT, one per transaction             (the limit)
+store.single        ``Store.append`` of one entry               sqlite.single
+==================  ==========================================  =================
+
+``sha256.entry`` and ``json.loads.entry`` are context: what hashing and parsing the
+same bytes once costs. The entries are real: a synthetic election (its manifest and
+key tree) and one signed, rule-abiding C.Hasil per TPS, as ``saksi demo`` makes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import nacl.signing
+
+from saksi.election.envelope import parse_entry, sign_statement, signed_message
+from saksi.election.intake import Intake
+from saksi.election.regions import Hierarchy
+from saksi.election.rules import check_form
+from saksi.election.statements import CHasil, FormStatement
+from saksi.election.synthetic import synthetic_hierarchy
+from saksi.sim.election import Authorities
+from saksi.sim.tally import consistent_form
+from saksi.store import open_store
+
+from .harness import Case, Run
+
+BATCH = 1000
+"""Entries per ``append_batch`` call (and per raw SQLite transaction)."""
+
+SHARES = (0.25, 0.58, 0.17)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each case does."""
+
+    scale: float = 0.005  # of the 2024 hierarchy: 4,117 TPS, so 4,117 forms
+    forms: int | None = None  # at most this many forms (None: one per TPS)
+    single: int = 300  # single appends (each one a durable transaction)
+    seed: int = 2024
+
+
+QUICK = Sizes(scale=0.0005, forms=40, single=10)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A small election and its signed forms, built once per run (not timed)."""
+
+    origin: str
+    hierarchy: Hierarchy
+    manifest: bytes
+    key_entries: tuple[bytes, ...]
+    forms: tuple[bytes, ...]
+    messages: tuple[tuple[nacl.signing.VerifyKey, bytes, bytes], ...]  # key, message, sig
+
+
+def build_workload(sizes: Sizes) -> Workload:
+    """The manifest, the key tree and one signed C.Hasil per TPS."""
+    rng = random.Random(sizes.seed)
+    hierarchy = synthetic_hierarchy(scale=sizes.scale, seed=sizes.seed)
+    keys = Authorities(sizes.seed)
+    manifest = keys.manifest(hierarchy).to_bytes()
+    key_entries = tuple(env.to_bytes() for env in keys.key_tree(hierarchy, set()))
+    tps_codes = list(hierarchy.iter_tps())
+    rng.shuffle(tps_codes)
+    if sizes.forms is not None:
+        tps_codes = tps_codes[: sizes.forms]
+    forms, messages = [], []
+    for tps in tps_codes:
+        photo = hashlib.sha256(f"{sizes.seed}/{tps}/1".encode()).hexdigest()
+        form = consistent_form(rng, shares=SHARES, photos=(photo,))
+        minute = rng.randrange(7 * 60, 13 * 60)
+        at = f"2024-02-14T{minute // 60:02d}:{minute % 60:02d}:{rng.randrange(60):02d}Z"
+        stmt = CHasil(
+            type="c-hasil", election=keys.origin, at=at, tps=tps, contest="ppwp", form=form
+        )
+        key = keys.kpps(tps)
+        env = sign_statement(stmt, key)
+        forms.append(env.to_bytes())
+        verify_key = nacl.signing.VerifyKey(key.public.raw)
+        message = signed_message(env.stmt_bytes)
+        messages.append((verify_key, message, key.sign(message)))
+    return Workload(keys.origin, hierarchy, manifest, key_entries, tuple(forms), tuple(messages))
+
+
+# --- the limits and context -------------------------------------------------------
+
+
+def pynacl_verify(work: Workload) -> Run:
+    messages = work.messages
+
+    def run() -> None:
+        for verify_key, message, signature in messages:
+            verify_key.verify(message, signature)
+
+    return run
+
+
+def sha256_entry(work: Workload) -> Run:
+    forms = work.forms
+
+    def run() -> None:
+        for entry in forms:
+            hashlib.sha256(b"\x00" + entry).digest()
+
+    return run
+
+
+def json_loads_entry(work: Workload) -> Run:
+    forms = work.forms
+
+    def run() -> None:
+        for entry in forms:
+            json.loads(entry)
+
+    return run
+
+
+# --- Saksi's path -----------------------------------------------------------------
+
+
+def forms_check(work: Workload) -> Run:
+    forms, origin = work.forms, work.origin
+
+    def run() -> None:
+        for entry in forms:
+            envelope = parse_entry(entry, election=origin)
+            stmt = envelope.stmt
+            assert isinstance(stmt, FormStatement)
+            if check_form(stmt.form):
+                raise AssertionError("a consistent form broke a rule")
+
+    return run
+
+
+def ready_intake(work: Workload) -> Intake:
+    """An intake that has admitted and recorded the manifest and the whole key tree."""
+    intake = Intake.start(work.manifest, region_exists=work.hierarchy.exists)
+    for index, entry in enumerate(work.key_entries, 1):
+        intake.record(intake.admit(entry), index)
+    return intake
+
+
+def intake_admit(work: Workload) -> Run:
+    intake = ready_intake(work)
+    first = 1 + len(work.key_entries)
+    forms = work.forms
+
+    def run() -> None:
+        for index, entry in enumerate(forms, first):
+            admission = intake.admit(entry)
+            intake.record(admission, index)
+            if admission.violations:
+                raise AssertionError("a consistent form broke a rule")
+
+    return run
+
+
+# --- storing ----------------------------------------------------------------------
+
+
+class Scratch:
+    """Fresh directories for stores and databases, removed at the end of the run."""
+
+    def __init__(self, stack: ExitStack, parent: str | None = None) -> None:
+        self.stack = stack
+        self.root = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=parent)))
+        self.count = 0
+
+    def directory(self) -> Path:
+        self.count += 1
+        path = self.root / f"run-{self.count}"
+        path.mkdir()
+        return path
+
+
+def _batches(entries: tuple[bytes, ...], size: int = BATCH) -> list[list[bytes]]:
+    return [list(entries[i : i + size]) for i in range(0, len(entries), size)]
+
+
+def store_batch(work: Workload, scratch: Scratch) -> Run:
+    store = scratch.stack.enter_context(open_store(scratch.directory()))
+    batches = _batches(work.forms)
+
+    def run() -> None:
+        for batch in batches:
+            store.append_batch(batch)
+
+    return run
+
+
+def store_single(work: Workload, scratch: Scratch, count: int) -> Run:
+    store = scratch.stack.enter_context(open_store(scratch.directory()))
+    entries = work.forms[:count]
+
+    def run() -> None:
+        for entry in entries:
+            store.append(entry)
+
+    return run
+
+
+RAW_SCHEMA = (
+    "CREATE TABLE entries (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, "
+    "data BLOB NOT NULL)"
+)
+RAW_INSERT = "INSERT INTO entries (idx, leaf_hash, data) VALUES (?, ?, ?)"
+
+
+def raw_sqlite(scratch: Scratch) -> sqlite3.Connection:
+    """A bare SQLite database with the store's durability settings (WAL, FULL sync)."""
+    conn = sqlite3.connect(scratch.directory() / "raw.sqlite3", isolation_level=None)
+    scratch.stack.callback(conn.close)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(RAW_SCHEMA)
+    return conn
+
+
+def _rows(entries: tuple[bytes, ...]) -> list[tuple[int, bytes, bytes]]:
+    return [(i, hashlib.sha256(b"\x00" + e).digest(), e) for i, e in enumerate(entries)]
+
+
+def sqlite_batch(work: Workload, scratch: Scratch) -> Run:
+    conn = raw_sqlite(scratch)
+    rows = _rows(work.forms)
+    batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+
+    def run() -> None:
+        for batch in batches:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(RAW_INSERT, batch)
+            conn.execute("COMMIT")
+
+    return run
+
+
+def sqlite_single(work: Workload, scratch: Scratch, count: int) -> Run:
+    conn = raw_sqlite(scratch)
+    rows = _rows(work.forms[:count])
+
+    def run() -> None:
+        for row in rows:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(RAW_INSERT, row)
+            conn.execute("COMMIT")
+
+    return run
+
+
+# --- the cases --------------------------------------------------------------------
+
+
+def cases(work: Workload, sizes: Sizes, scratch: Scratch) -> list[Case]:
+    """Every case of the foundation, limits first."""
+    n = len(work.forms)
+    single = min(sizes.single, n)
+
+    def on(make: Callable[[Workload], Run]) -> Callable[[], Run]:
+        return lambda: make(work)
+
+    return [
+        Case(
+            "pynacl.verify",
+            "raw PyNaCl VerifyKey.verify of a C.Hasil's signed message",
+            n,
+            on(pynacl_verify),
+        ),
+        Case(
+            "sha256.entry",
+            "hashlib SHA-256 of the entry's bytes (its leaf hash)",
+            n,
+            on(sha256_entry),
+            context=True,
+        ),
+        Case(
+            "json.loads.entry",
+            "json.loads of the entry's bytes (one JSON parse)",
+            n,
+            on(json_loads_entry),
+            context=True,
+        ),
+        Case(
+            "forms.check",
+            "parse_entry (size, canonical JSON, schema, Ed25519) + check_form",
+            n,
+            on(forms_check),
+            limit="pynacl.verify",
+        ),
+        Case(
+            "intake.admit",
+            "Intake.admit + Intake.record (authorization included)",
+            n,
+            on(intake_admit),
+            limit="pynacl.verify",
+        ),
+        Case(
+            "sqlite.batch",
+            f"raw sqlite3 INSERTs, {BATCH:,} per transaction (WAL, FULL)",
+            n,
+            lambda: sqlite_batch(work, scratch),
+        ),
+        Case(
+            "store.batch",
+            f"SqliteStore.append_batch of {BATCH:,} entries",
+            n,
+            lambda: store_batch(work, scratch),
+            limit="sqlite.batch",
+        ),
+        Case(
+            "sqlite.single",
+            "raw sqlite3 INSERT, one durable transaction each",
+            single,
+            lambda: sqlite_single(work, scratch, single),
+        ),
+        Case(
+            "store.single",
+            "SqliteStore.append of one entry (durable)",
+            single,
+            lambda: store_single(work, scratch, single),
+            limit="sqlite.single",
+        ),
+    ]

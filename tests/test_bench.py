@@ -1,0 +1,97 @@
+"""Smoke test of ``make bench``: the benchmark code runs on tiny sizes and reports
+every case with its limit. Nothing here is timed: speed lives in the benchmark's
+ratios, not in tests."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main, select
+from bench.foundation import QUICK, Scratch, build_workload, cases
+from bench.harness import Case, Run, measure, ratio
+
+LIMITS = {
+    "forms.check": "pynacl.verify",
+    "intake.admit": "pynacl.verify",
+    "store.batch": "sqlite.batch",
+    "store.single": "sqlite.single",
+}
+
+
+def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
+    out_file = tmp_path / "results" / "latest.json"
+    table = io.StringIO()
+    assert (
+        main(["--quick", "--repeats", "2", "--out", str(out_file), "--tmp", str(tmp_path)], table)
+        == 0
+    )
+    results = json.loads(out_file.read_text(encoding="utf-8"))
+    assert set(results) == {"when", "machine", "config", "results"}
+    assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
+    rows = {r["name"]: r for r in results["results"]}
+    assert set(LIMITS) | set(LIMITS.values()) <= set(rows)
+    for name, limit in LIMITS.items():
+        row = rows[name]
+        assert row["limit"] == limit
+        expected = row["rate_per_second"] / rows[limit]["rate_per_second"]
+        assert row["ratio"] == pytest.approx(expected, rel=1e-3)
+    for row in rows.values():
+        assert row["repeats"] == 2 and row["items"] > 0
+        assert 0 < row["best_seconds"] <= row["median_seconds"]
+        assert row["rate_per_second"] > 0
+    assert rows["forms.check"]["items"] == QUICK.forms == results["config"]["forms"]
+    text = table.getvalue()
+    for name in rows:
+        assert name in text
+    assert list(tmp_path.iterdir()) == [tmp_path / "results"]  # scratch databases removed
+
+
+def test_json_goes_after_the_table_without_out(tmp_path: Path) -> None:
+    out = io.StringIO()
+    main(["--quick", "--only", "forms.check", "--tmp", str(tmp_path)], out)
+    text = out.getvalue()
+    results = json.loads(text[text.index("\n{") + 1 :])
+    assert [r["name"] for r in results["results"]] == ["pynacl.verify", "forms.check"]
+
+
+def test_only_takes_prefixes_adds_limits_and_refuses_unknown_names(tmp_path: Path) -> None:
+    def case(name: str, limit: str | None = None) -> Case:
+        return Case(name, name, 1, lambda: lambda: None, limit)
+
+    all_cases = [case("a.limit"), case("b.one", "a.limit"), case("b.two"), case("c.x")]
+    assert [c.name for c in select(all_cases, ["b"])] == ["a.limit", "b.one", "b.two"]
+    assert [c.name for c in select(all_cases, [])] == [c.name for c in all_cases]
+    with pytest.raises(SystemExit, match="unknown case nope"):
+        select(all_cases, ["nope"])
+
+
+def test_measure_prepares_fresh_state_for_every_repeat() -> None:
+    prepared: list[list[int]] = []
+
+    def prepare() -> Run:
+        seen: list[int] = []
+        prepared.append(seen)
+        return lambda: seen.append(1)
+
+    m = measure(Case("x", "x", 10, prepare), 3)
+    assert prepared == [[1], [1], [1]]
+    assert len(m.seconds) == 3 and m.rate == 10 / m.best
+    assert ratio(m, {"x": m}) is None
+
+
+def test_workload_entries_are_real_signed_forms(tmp_path: Path) -> None:
+    from contextlib import ExitStack
+
+    from saksi.election.envelope import parse_entry
+
+    work = build_workload(QUICK)
+    assert len(work.forms) == len(work.messages) == QUICK.forms
+    for entry in work.forms[:5]:
+        assert parse_entry(entry, election=work.origin).stmt.type == "c-hasil"
+    with ExitStack() as stack:
+        names = [c.name for c in cases(work, QUICK, Scratch(stack, str(tmp_path)))]
+    assert len(names) == len(set(names))
