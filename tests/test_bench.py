@@ -12,7 +12,7 @@ import pytest
 
 from bench.__main__ import main, select
 from bench.foundation import QUICK, Scratch, build_workload, cases
-from bench.harness import Case, Run, measure, ratio
+from bench.harness import Case, Run, measure, measure_all, ratio
 
 LIMITS = {
     "forms.check": "pynacl.verify",
@@ -95,3 +95,17 @@ def test_workload_entries_are_real_signed_forms(tmp_path: Path) -> None:
     with ExitStack() as stack:
         names = [c.name for c in cases(work, QUICK, Scratch(stack, str(tmp_path)))]
     assert len(names) == len(set(names))
+
+
+def test_measure_all_interleaves_the_rounds() -> None:
+    calls: list[str] = []
+
+    def case(name: str) -> Case:
+        return Case(name, name, 1, lambda: lambda: calls.append(name))
+
+    rounds: list[int] = []
+    measured = measure_all([case("a"), case("b")], 2, rounds.append)
+    assert calls == ["a", "b", "a", "b"] and rounds == [1, 2]
+    assert [len(m.seconds) for m in measured] == [2, 2]
+    with pytest.raises(ValueError):
+        measure_all([case("a")], 0)

@@ -27,6 +27,12 @@ def _write_private(path: Path, text: str) -> None:
             f"{path} sudah ada: kunci privat tidak akan ditimpa",
             code="cli.key-exists",
         ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot write key file {path}: {exc.strerror or exc.__class__.__name__}",
+            f"berkas kunci {path} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
+            code="cli.unwritable-key",
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(text + "\n")
 

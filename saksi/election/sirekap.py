@@ -155,7 +155,15 @@ def read_sirekap(
 
 def load_sirekap(path: Path, *, contest: Contest = PPWP_2024) -> SirekapRecord:
     """Read a KPU record file; its TPS is the file name when that is a 13-digit code."""
-    data = loads(path.read_bytes(), what=path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
+            f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
+            code="input.unreadable",
+        ) from None
+    data = loads(raw, what=path.name)
     stem = path.name.removesuffix(".json")
     tps = stem if re.fullmatch(r"[0-9]{13}", stem) else None
     return read_sirekap(data, tps, contest=contest)

@@ -76,3 +76,11 @@ def test_sign_reads_standard_input_and_refuses_bad_statements(tmp_path: Path) ->
     code, _, err = invoke("sign", "--key", str(key), "-", stdin="{not json")
     assert code == 2
     assert "input.json-malformed" in err
+
+
+def test_keygen_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    code, out, err = invoke("keygen", "--out", str(tmp_path / "absent" / "k.key"))
+    assert code == 2
+    assert out == ""
+    assert "cli.unwritable-key" in err
+    assert "Traceback" not in err

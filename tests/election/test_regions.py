@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from saksi.election import regions as regions_module
 from saksi.election.codes import NASIONAL, Level, parent_of
+from saksi.election.region_messages import MESSAGES
 from saksi.election.regions import FORMAT, OVERSEAS_HEADER, Hierarchy, TpsNumbers
 from saksi.errors import InputError, RegionError, SaksiError, StoreError
 from tests.conftest import shared_path
@@ -452,8 +453,8 @@ def test_load_refuses_oversized_file(
 def test_every_error_code_used_has_a_bilingual_message() -> None:
     source = Path(regions_module.__file__).read_text(encoding="utf-8")
     used = set(re.findall(r'_fail\(\s*code="([a-z0-9.-]+)"', source))
-    assert used == set(regions_module._MESSAGES)
-    for en, id_ in regions_module._MESSAGES.values():
+    assert used == set(MESSAGES)
+    for en, id_ in MESSAGES.values():
         assert en != id_
         assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", id_))
 
