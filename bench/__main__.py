@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
-from .harness import Case, measure, print_table, report, write_json
+from .harness import Case, measure_all, print_table, report, write_json
 
 
 def select(all_cases: Sequence[Case], only: Sequence[str]) -> list[Case]:
@@ -55,14 +55,17 @@ def run(
     """Build the workload, time the chosen cases and return the JSON results."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     workload = build_workload(sizes)
-    measurements = []
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
-        for case in select(cases(workload, sizes, scratch), only):
+        chosen = select(cases(workload, sizes, scratch), only)
+
+        def progress(round_: int) -> None:
             if log is not None:
-                print(f"  {case.name} ({case.items:,} items x {repeats})", file=log, flush=True)
-            measurements.append(measure(case, repeats))
-            if profile:
+                print(f"  round {round_} of {repeats}", file=log, flush=True)
+
+        measurements = measure_all(chosen, repeats, progress)
+        if profile:
+            for case in chosen:
                 profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
@@ -78,6 +81,7 @@ def run(
 
 def profile_case(case: Case, out: TextIO) -> None:
     """Run ``case`` once under cProfile and print where its time goes."""
+    print(f"--- {case.name}: one run under cProfile", file=out)
     run_once = case.prepare()
     profiler = cProfile.Profile()
     profiler.runcall(run_once)

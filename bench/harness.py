@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -64,18 +65,37 @@ class Measurement:
         return self.best / self.case.items * 1e6 if self.case.items else 0.0
 
 
+def time_once(case: Case) -> float:
+    """Seconds of one run of ``case`` over fresh state (the preparation not counted)."""
+    run = case.prepare()
+    gc.collect()
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
 def measure(case: Case, repeats: int) -> Measurement:
     """Time ``case`` ``repeats`` times, each over fresh state."""
+    return measure_all([case], repeats)[0]
+
+
+def measure_all(
+    cases: Sequence[Case], repeats: int, progress: Callable[[int], None] | None = None
+) -> list[Measurement]:
+    """Time every case ``repeats`` times, interleaved: round 1 of every case, then round 2...
+
+    Interleaving puts a target and its limit under the same passing load of a shared
+    machine, so their ratio is steadier than their rates. ``progress`` gets the round.
+    """
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
-    seconds = []
-    for _ in range(repeats):
-        run = case.prepare()
-        gc.collect()
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return Measurement(case, tuple(seconds))
+    seconds: list[list[float]] = [[] for _ in cases]
+    for round_ in range(1, repeats + 1):
+        if progress is not None:
+            progress(round_)
+        for case, times in zip(cases, seconds, strict=True):
+            times.append(time_once(case))
+    return [Measurement(case, tuple(times)) for case, times in zip(cases, seconds, strict=True)]
 
 
 def ratio(measurement: Measurement, by_name: dict[str, Measurement]) -> float | None:
@@ -99,6 +119,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "pynacl": getattr(nacl, "__version__", "?"),
         "pydantic": pydantic.VERSION,
+        "sqlite": sqlite3.sqlite_version,
     }
 
 
