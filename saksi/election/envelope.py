@@ -23,7 +23,7 @@ from saksi.election.canonical import canonical_json, parse_canonical
 from saksi.election.keys import SIGNATURE_PATTERN, PublicKey, SigningKey, b64, decode_signature
 from saksi.election.statements import AnyStatement, FieldInvalid, KeyText, Statement
 from saksi.election.wire import WireModel, schema_error
-from saksi.errors import ElectionMismatch, InputError, SignatureError
+from saksi.errors import ElectionMismatch, InputError, SaksiError, SignatureError
 from saksi.tlog import hashes
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
 
@@ -146,12 +146,7 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
     if not isinstance(data, bytes):
         raise InputError("an entry is bytes", "entri harus berupa byte", code="entry.not-bytes")
     _check_size(len(data))
-    raw = parse_canonical(data, "entry")
-    try:
-        envelope = Envelope.model_validate_json(data)
-    except ValidationError as exc:
-        raise schema_error(exc, "entry") from None
-    _check_one_form(envelope.stmt.wire(), raw["stmt"])
+    envelope = _valid_and_canonical(data) or _diagnose(data)
     stmt_bytes = _stmt_bytes(data, envelope)
     envelope.__dict__["stmt_bytes"] = stmt_bytes
     envelope.__dict__["entry_bytes"] = data
@@ -172,12 +167,38 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
     return envelope
 
 
+def _valid_and_canonical(data: bytes) -> Envelope | None:
+    """The common case in one parse: valid, and re-encoding gives back exactly ``data``.
+
+    Equal bytes prove the entry is canonical JSON (no duplicate keys, no spacing) in
+    its one form (no ``null`` for an absent field). Anything else returns None and
+    :func:`_diagnose` says precisely what is wrong.
+    """
+    try:
+        envelope = Envelope.model_validate_json(data)
+        wire = {"key": envelope.key, "sig": envelope.sig, "stmt": envelope.stmt.wire(), "v": 1}
+        return envelope if canonical_json(wire) == data else None
+    except (ValidationError, SaksiError):
+        return None
+
+
+def _diagnose(data: bytes) -> Envelope:
+    """The careful path: raise the specific error of an entry the fast path refused."""
+    raw = parse_canonical(data, "entry")
+    try:
+        envelope = Envelope.model_validate_json(data)
+    except ValidationError as exc:
+        raise schema_error(exc, "entry") from None
+    _check_one_form(envelope.stmt.wire(), raw["stmt"])
+    return envelope
+
+
 def _stmt_bytes(data: bytes, envelope: Envelope) -> bytes:
     """JCS(stmt), cut from the canonical entry (its layout is fixed once the schema holds)."""
     start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
-    if data[start - 8 : start] == b'"stmt":' and data.endswith(_SUFFIX):
+    if data[start - 7 : start] == b'"stmt":' and data.endswith(_SUFFIX):
         return data[start : -len(_SUFFIX)]
-    return canonical_json(envelope.stmt.wire())  # pragma: no cover - unreachable by design
+    return canonical_json(envelope.stmt.wire())  # defensive: the layout is fixed
 
 
 _SUFFIX: Final = b',"v":1}'

@@ -20,6 +20,7 @@ import hashlib
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,8 +120,22 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _configure_writer(conn: sqlite3.Connection) -> None:
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+def _enable_wal(conn: sqlite3.Connection, busy_timeout: float) -> str:
+    """Switch to WAL, retrying: SQLite answers SQLITE_BUSY at once, without calling the
+    busy handler, when another connection is switching the same fresh file."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            busy = (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _configure_writer(conn: sqlite3.Connection, busy_timeout: float = 10.0) -> None:
+    mode = _enable_wal(conn, busy_timeout)
     if str(mode).lower() != "wal":
         raise _error(
             f"Mode WAL tidak dapat diaktifkan (mode: {mode}).",
@@ -328,7 +343,7 @@ class SqliteStore(Store):
         with _translated():
             self._writer = _connect(self.path, busy_timeout)
             try:
-                _configure_writer(self._writer)
+                _configure_writer(self._writer, busy_timeout)
                 self.schema_version = migrate(self._writer, found)
             except BaseException:
                 self._writer.close()

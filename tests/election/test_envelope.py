@@ -347,3 +347,23 @@ def test_envelope_model_is_frozen() -> None:
     with pytest.raises(Exception, match="frozen"):
         env.key = public("x")  # type: ignore[misc]
     assert isinstance(env, Envelope)
+
+
+def test_the_signed_bytes_are_cut_from_the_entry_not_re_encoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """parse_entry takes JCS(stmt) straight out of the canonical entry (the fast path)."""
+    import saksi.election.envelope as envelope_module
+
+    stmt = CHasil(type="c-hasil", election=ORIGIN, at="2024-02-14T10:00:00Z", tps=TPS_A,
+                  contest="ppwp", form=form())  # fmt: skip
+    data = sign_statement(stmt, key("kpps")).to_bytes()
+
+    def refuse(_: object) -> bytes:
+        raise AssertionError("the statement was re-encoded instead of cut from the entry")
+
+    envelope = envelope_module.parse_entry(data)
+    monkeypatch.setattr(envelope_module, "canonical_json", refuse)
+    cut = envelope_module._stmt_bytes(data, envelope)
+    monkeypatch.undo()
+    assert cut == envelope.stmt_bytes == canonical_json(stmt.wire())
