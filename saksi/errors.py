@@ -18,7 +18,11 @@ a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnosti
     │   └── AuthorizationError  the key may not make this statement for this region
     ├── StoreError            storage refused or failed
     │   └── AppendOnlyError   an attempt to change or delete a stored entry
-    └── LogError              transparency-log errors (proofs, notes, tiles)
+    └── LogError              transparency-log errors
+        ├── ProofError        an inclusion or consistency proof that does not verify
+        ├── NoteError         a malformed signed note, key string or cosignature
+        ├── CheckpointError   a malformed or unverifiable checkpoint
+        └── TileError         a tile or entry bundle that is missing or wrong
 """
 
 from __future__ import annotations
@@ -109,17 +113,37 @@ class LogError(SaksiError):
     default_code = "log.error"
 
 
+class ProofError(LogError):
+    default_code = "log.proof"
+
+
+class NoteError(LogError):
+    default_code = "log.note"
+
+
+class CheckpointError(LogError):
+    default_code = "log.checkpoint"
+
+
+class TileError(LogError):
+    default_code = "log.tile"
+
+
 __all__ = [
     "AppendOnlyError",
     "AuthorizationError",
+    "CheckpointError",
     "ContestError",
     "ElectionMismatch",
     "InputError",
     "LogError",
+    "NoteError",
+    "ProofError",
     "RegionError",
     "SaksiError",
     "SchemaError",
     "SignatureError",
     "StatementError",
     "StoreError",
+    "TileError",
 ]
