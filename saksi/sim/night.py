@@ -51,6 +51,7 @@ class Step:
     fault: Fault | None = None
     expect: str = ""  # the code or status that shows the fault was caught
     receipt: Receipt | None = None
+    form: CHasilPPWP | None = None  # a witness copy's form, to compare with the KPPS form
 
 
 @dataclass
@@ -242,7 +243,11 @@ class Night:
             if self._fault(Fault.DISPUTE):
                 copy = shifted_votes(form, 7)
                 step = Step(
-                    self.c_salinan(tps, num, copy).to_bytes(), tps, Fault.DISPUTE, "disputed"
+                    self.c_salinan(tps, num, copy).to_bytes(),
+                    tps,
+                    Fault.DISPUTE,
+                    "disputed",
+                    form=copy,
                 )
                 self.injected.append(
                     (Injected(Fault.DISPUTE, tps, f"saksi {num}: 7 votes moved 03 -> 01"), [step])
@@ -262,17 +267,18 @@ def _caught(step: Step, ledger: Ledger, night: Night) -> tuple[bool, str]:
     if step.expect == "duplicate":
         return receipt.status == "duplicate", f"same receipt, index {receipt.index}"
     if step.expect == "disputed":
-        differs = _differences(night.truth[step.tps], step.tps, ledger)
+        assert step.form is not None
+        differs = _differences(step.form, step.tps, ledger)
         return bool(differs), "copy differs in " + ", ".join(differs)
     return receipt.code == step.expect, receipt.code or receipt.status
 
 
-def _differences(copy_source: CHasilPPWP, tps: str, ledger: Ledger) -> list[str]:
-    """Fields where a witness copy (shifted) and the KPPS form in force differ."""
+def _differences(copy_form: CHasilPPWP, tps: str, ledger: Ledger) -> list[str]:
+    """Fields where a witness copy and the KPPS form in force differ."""
     kpps = ledger.forms.get((tps, "ppwp"))
     if kpps is None:
         return []
-    copy = shifted_votes(copy_source, 7).reading()
+    copy = copy_form.reading()
     return [k for k, v in kpps[0].reading().items() if copy.get(k) != v]
 
 
