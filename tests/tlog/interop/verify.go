@@ -1,0 +1,358 @@
+// Command verify checks a C2SP tlog-tiles publication with Go's own transparency-log
+// code (golang.org/x/mod/sumdb/note and golang.org/x/mod/sumdb/tlog), which has never
+// heard of Saksi. It is Saksi's interoperability test: see README.md beside it.
+//
+// Usage:
+//
+//	verify -dir DIR -vkey VKEY -origin ORIGIN [-old CHECKPOINT]... [-every K]
+//
+// It opens DIR/checkpoint as a signed note with the log's verifier key, parses the
+// C2SP checkpoint body (origin, size, base64 root), reads the hash tiles
+// (DIR/tile/<L>/<N>[.p/<W>]) through tlog.TileHashReader, which authenticates every
+// tile against the checkpoint's root, and then:
+//
+//   - recomputes the root with tlog.TreeHash;
+//   - reads every entry bundle (DIR/tile/entries/<N>[.p/<W>]) and checks that the
+//     record hash of each entry (tlog.RecordHash) is the level-0 hash in the tiles;
+//   - proves and checks inclusion (tlog.ProveRecord, tlog.CheckRecord) of entry 0,
+//     every K-th entry and the last;
+//   - proves and checks consistency (tlog.ProveTree, tlog.CheckTree) from a few
+//     smaller sizes, and from each -old checkpoint (a signed checkpoint the log
+//     published earlier, verified with the same key).
+//
+// Exit status: 0 when everything verifies; 1 with a message when anything does not;
+// 2 on a usage error.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// height is the C2SP tlog-tiles tile height: 256 hashes (or entries) per full tile.
+const height = 8
+
+const width = 1 << height
+
+// checkpoint is a C2SP tlog-checkpoint body.
+type checkpoint struct {
+	origin string
+	size   int64
+	root   tlog.Hash
+}
+
+// openCheckpoint verifies the signed note in file and parses its body.
+func openCheckpoint(file string, verifiers note.Verifiers) (checkpoint, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return checkpoint{}, err
+	}
+	n, err := note.Open(data, verifiers)
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("%s: signed note: %v", file, err)
+	}
+	cp, err := parseCheckpoint(n.Text)
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("%s: %v", file, err)
+	}
+	return cp, nil
+}
+
+// parseCheckpoint parses "origin\nsize\nbase64(root)\n[extension lines]".
+func parseCheckpoint(text string) (checkpoint, error) {
+	lines := strings.Split(text, "\n")
+	if len(lines) < 4 || lines[len(lines)-1] != "" {
+		return checkpoint{}, errors.New("checkpoint: fewer than three lines")
+	}
+	origin := lines[0]
+	if origin == "" {
+		return checkpoint{}, errors.New("checkpoint: empty origin")
+	}
+	size, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil || size < 0 || strconv.FormatInt(size, 10) != lines[1] {
+		return checkpoint{}, fmt.Errorf("checkpoint: bad size %q", lines[1])
+	}
+	raw, err := base64.StdEncoding.DecodeString(lines[2])
+	if err != nil || len(raw) != tlog.HashSize {
+		return checkpoint{}, fmt.Errorf("checkpoint: bad root hash %q", lines[2])
+	}
+	var root tlog.Hash
+	copy(root[:], raw)
+	return checkpoint{origin: origin, size: size, root: root}, nil
+}
+
+// indexPath encodes n as C2SP (and Go) do: 3-digit groups, all but the last "x"-prefixed.
+func indexPath(n int64) string {
+	s := fmt.Sprintf("%03d", n%1000)
+	for n >= 1000 {
+		n /= 1000
+		s = fmt.Sprintf("x%03d/%s", n%1000, s)
+	}
+	return s
+}
+
+// c2spPath maps Go's tile coordinates to the C2SP tlog-tiles path: Go writes
+// tile/8/L/N and tile/8/data/N, C2SP tile/L/N and tile/entries/N.
+func c2spPath(t tlog.Tile) string {
+	level := strconv.Itoa(t.L)
+	if t.L == -1 {
+		level = "entries"
+	}
+	p := "tile/" + level + "/" + indexPath(t.N)
+	if t.W != 1<<uint(t.H) {
+		p += ".p/" + strconv.Itoa(t.W)
+	}
+	return p
+}
+
+// tileDir is a tlog.TileReader over a C2SP publication directory.
+type tileDir struct {
+	dir   string
+	reads int
+}
+
+func (d *tileDir) Height() int { return height }
+
+func (d *tileDir) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		if t.H != height || t.L < 0 {
+			return nil, fmt.Errorf("unexpected tile request %+v", t)
+		}
+		data, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(c2spPath(t))))
+		if err != nil {
+			return nil, err
+		}
+		if len(data) != t.W*tlog.HashSize {
+			return nil, fmt.Errorf("%s: %d bytes, want %d", c2spPath(t), len(data), t.W*tlog.HashSize)
+		}
+		d.reads++
+		out[i] = data
+	}
+	return out, nil
+}
+
+func (d *tileDir) SaveTiles([]tlog.Tile, [][]byte) {}
+
+// readBundle reads entry bundle n of a tree of size and splits it into its entries:
+// each is a 2-byte big-endian length and that many bytes; nothing may follow.
+func (d *tileDir) readBundle(n, size int64) ([][]byte, error) {
+	w := size - n*width
+	if w > width {
+		w = width
+	}
+	t := tlog.Tile{H: height, L: -1, N: n, W: int(w)}
+	path := c2spPath(t)
+	data, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(path)))
+	if err != nil {
+		return nil, err
+	}
+	var entries [][]byte
+	for len(data) > 0 {
+		if len(data) < 2 {
+			return nil, fmt.Errorf("%s: truncated length prefix", path)
+		}
+		k := int(data[0])<<8 | int(data[1])
+		if len(data) < 2+k {
+			return nil, fmt.Errorf("%s: entry %d truncated", path, len(entries))
+		}
+		entries = append(entries, data[2:2+k])
+		data = data[2+k:]
+	}
+	if int64(len(entries)) != w {
+		return nil, fmt.Errorf("%s: %d entries, want %d", path, len(entries), w)
+	}
+	return entries, nil
+}
+
+// checkEntries checks every entry's record hash against the authenticated level-0
+// hashes and returns the record hashes of the entries at the sampled indices.
+func checkEntries(d *tileDir, r tlog.HashReader, size int64, sample map[int64]bool) (map[int64]tlog.Hash, error) {
+	records := make(map[int64]tlog.Hash)
+	for n := int64(0); n*width < size; n++ {
+		entries, err := d.readBundle(n, size)
+		if err != nil {
+			return nil, err
+		}
+		indexes := make([]int64, len(entries))
+		for j := range entries {
+			indexes[j] = tlog.StoredHashIndex(0, n*width+int64(j))
+		}
+		hashes, err := r.ReadHashes(indexes)
+		if err != nil {
+			return nil, fmt.Errorf("level-0 tile of entries %d..: %v", n*width, err)
+		}
+		for j, e := range entries {
+			i := n*width + int64(j)
+			h := tlog.RecordHash(e)
+			if h != hashes[j] {
+				return nil, fmt.Errorf("entry %d: record hash %v, tile has %v", i, h, hashes[j])
+			}
+			if sample[i] {
+				records[i] = h
+			}
+		}
+	}
+	return records, nil
+}
+
+// checkInclusion proves and checks the inclusion of each sampled record.
+func checkInclusion(r tlog.HashReader, cp checkpoint, records map[int64]tlog.Hash) error {
+	for i, h := range records {
+		proof, err := tlog.ProveRecord(cp.size, i, r)
+		if err != nil {
+			return fmt.Errorf("inclusion proof of entry %d: %v", i, err)
+		}
+		if err := tlog.CheckRecord(proof, cp.size, cp.root, i, h); err != nil {
+			return fmt.Errorf("inclusion of entry %d: %v", i, err)
+		}
+	}
+	return nil
+}
+
+// checkConsistency proves and checks that the tree of size old (root oldRoot)
+// is a prefix of the checkpoint's tree.
+func checkConsistency(r tlog.HashReader, cp checkpoint, old int64, oldRoot tlog.Hash) error {
+	proof, err := tlog.ProveTree(cp.size, old, r)
+	if err != nil {
+		return fmt.Errorf("consistency proof from size %d: %v", old, err)
+	}
+	if err := tlog.CheckTree(proof, cp.size, cp.root, old, oldRoot); err != nil {
+		return fmt.Errorf("consistency from size %d: %v", old, err)
+	}
+	return nil
+}
+
+// sampleIndexes: entry 0, every k-th entry and the last.
+func sampleIndexes(size, k int64) map[int64]bool {
+	sample := map[int64]bool{}
+	if size == 0 {
+		return sample
+	}
+	for i := int64(0); i < size; i += k {
+		sample[i] = true
+	}
+	sample[size-1] = true
+	return sample
+}
+
+// oldSizes: a few smaller sizes to prove consistency from, with the tile edges.
+func oldSizes(size int64) []int64 {
+	var sizes []int64
+	for _, s := range []int64{1, 2, 255, 256, 257, width * width, width*width + 1, size / 3, size / 2, size - 1} {
+		if s >= 1 && s < size {
+			sizes = append(sizes, s)
+		}
+	}
+	return sizes
+}
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+type options struct {
+	dir, vkey, origin string
+	olds              stringList
+	every             int64
+}
+
+func verify(o options) (string, error) {
+	v, err := note.NewVerifier(o.vkey)
+	if err != nil {
+		return "", fmt.Errorf("verifier key: %v", err)
+	}
+	verifiers := note.VerifierList(v)
+	cp, err := openCheckpoint(filepath.Join(o.dir, "checkpoint"), verifiers)
+	if err != nil {
+		return "", err
+	}
+	if cp.origin != o.origin {
+		return "", fmt.Errorf("checkpoint origin %q, want %q", cp.origin, o.origin)
+	}
+	if v.Name() != o.origin {
+		return "", fmt.Errorf("key name %q is not the origin %q", v.Name(), o.origin)
+	}
+	d := &tileDir{dir: o.dir}
+	r := tlog.TileHashReader(tlog.Tree{N: cp.size, Hash: cp.root}, d)
+	if cp.size > 0 {
+		root, err := tlog.TreeHash(cp.size, r)
+		if err != nil {
+			return "", fmt.Errorf("tree hash: %v", err)
+		}
+		if root != cp.root {
+			return "", fmt.Errorf("tree hash %v, checkpoint says %v", root, cp.root)
+		}
+	}
+	records, err := checkEntries(d, r, cp.size, sampleIndexes(cp.size, o.every))
+	if err != nil {
+		return "", err
+	}
+	if err := checkInclusion(r, cp, records); err != nil {
+		return "", err
+	}
+	sizes := oldSizes(cp.size)
+	for _, old := range sizes {
+		oldRoot, err := tlog.TreeHash(old, r)
+		if err != nil {
+			return "", fmt.Errorf("tree hash at size %d: %v", old, err)
+		}
+		if err := checkConsistency(r, cp, old, oldRoot); err != nil {
+			return "", err
+		}
+	}
+	for _, file := range o.olds {
+		old, err := openCheckpoint(file, verifiers)
+		if err != nil {
+			return "", err
+		}
+		if old.origin != cp.origin || old.size > cp.size {
+			return "", fmt.Errorf("%s: origin %q size %d does not precede %q size %d",
+				file, old.origin, old.size, cp.origin, cp.size)
+		}
+		if old.size == cp.size && old.root != cp.root {
+			return "", fmt.Errorf("%s: same size %d, different root", file, old.size)
+		}
+		if old.size == 0 && old.root != tlog.Hash(sha256.Sum256(nil)) {
+			return "", fmt.Errorf("%s: size 0 with a root other than SHA-256 of nothing", file)
+		}
+		if old.size > 0 && old.size < cp.size {
+			if err := checkConsistency(r, cp, old.size, old.root); err != nil {
+				return "", fmt.Errorf("%s: %v", file, err)
+			}
+		}
+	}
+	return fmt.Sprintf("ok %s size %d root %v: %d entries, %d inclusion proofs, %d consistency proofs, %d tile reads",
+		cp.origin, cp.size, cp.root, cp.size, len(records), len(sizes)+len(o.olds), d.reads), nil
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.dir, "dir", "", "the publication directory (holds checkpoint and tile/)")
+	flag.StringVar(&o.vkey, "vkey", "", "the log's verifier key, name+id+base64")
+	flag.StringVar(&o.origin, "origin", "", "the log's origin (first line of its checkpoints)")
+	flag.Var(&o.olds, "old", "an earlier signed checkpoint to prove consistency from (repeatable)")
+	flag.Int64Var(&o.every, "every", 997, "prove the inclusion of every K-th entry")
+	flag.Parse()
+	if o.dir == "" || o.vkey == "" || o.origin == "" || o.every < 1 || flag.NArg() != 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	summary, err := verify(o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "verify: FAILED:", err)
+		os.Exit(1)
+	}
+	fmt.Println(summary)
+}
