@@ -115,28 +115,136 @@ func c2spPath(t tlog.Tile) string {
 	return p
 }
 
-// tileDir is a tlog.TileReader over a C2SP publication directory.
+// tileDir is a tlog.TileReader over a C2SP publication directory for a tree of
+// size hashes. It authenticates every tile it returns itself, not only through
+// tlog.TileHashReader: Debian's x/mod (0.7.0) predates the fix for Go issue 80744
+// (CVE-2026-56865), in which TileHashReader leaves up to two tiles of a request
+// unchecked against their parents. A tile is authentic when it is a right-edge
+// (partial) tile that gave the checkpoint's root (see authenticateEdge), or a full
+// tile whose hash is the node its authentic parent tile holds for it.
 type tileDir struct {
-	dir   string
-	reads int
+	dir       string
+	size      int64
+	authentic map[tlog.Tile][]byte
+	reads     int
+}
+
+func newTileDir(dir string, size int64) *tileDir {
+	return &tileDir{dir: dir, size: size, authentic: map[tlog.Tile][]byte{}}
 }
 
 func (d *tileDir) Height() int { return height }
 
+// tileAt is tile n of level l as wide as the tree makes it.
+func (d *tileDir) tileAt(l int, n int64) tlog.Tile {
+	w := (d.size >> uint(height*l)) - n*width
+	if w > width {
+		w = width
+	}
+	return tlog.Tile{H: height, L: l, N: n, W: int(w)}
+}
+
+// read reads a hash tile from disk, unauthenticated.
+func (d *tileDir) read(t tlog.Tile) ([]byte, error) {
+	if t.H != height || t.L < 0 || t.W < 1 {
+		return nil, fmt.Errorf("unexpected tile request %+v", t)
+	}
+	data, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(c2spPath(t))))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) != t.W*tlog.HashSize {
+		return nil, fmt.Errorf("%s: %d bytes, want %d", c2spPath(t), len(data), t.W*tlog.HashSize)
+	}
+	d.reads++
+	return data, nil
+}
+
+// authenticateEdge computes the tree hash from the right-edge tiles, read as they
+// are, and accepts those tiles when it is the checkpoint's root.
+func (d *tileDir) authenticateEdge(root tlog.Hash) error {
+	edge := map[tlog.Tile][]byte{}
+	raw := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		hashes := make([]tlog.Hash, len(indexes))
+		for i, x := range indexes {
+			least := tlog.TileForIndex(height, x)
+			t := d.tileAt(least.L, least.N)
+			data, ok := edge[t]
+			if !ok {
+				var err error
+				if data, err = d.read(t); err != nil {
+					return nil, err
+				}
+				edge[t] = data
+			}
+			h, err := tlog.HashFromTile(t, data, x)
+			if err != nil {
+				return nil, err
+			}
+			hashes[i] = h
+		}
+		return hashes, nil
+	})
+	h, err := tlog.TreeHash(d.size, raw)
+	if err != nil {
+		return fmt.Errorf("tree hash from the right-edge tiles: %v", err)
+	}
+	if h != root {
+		return fmt.Errorf("the right-edge tiles give root %v, the checkpoint says %v", h, root)
+	}
+	for t, data := range edge {
+		d.authentic[t] = data
+	}
+	return nil
+}
+
+// authenticated returns t's data once t is proven part of the tree.
+func (d *tileDir) authenticated(t tlog.Tile) ([]byte, error) {
+	if data, ok := d.authentic[t]; ok {
+		return data, nil
+	}
+	if t.W != width || t != d.tileAt(t.L, t.N) {
+		return nil, fmt.Errorf("%s: not a tile of a tree of %d", c2spPath(t), d.size)
+	}
+	data, err := d.read(t)
+	if err != nil {
+		return nil, err
+	}
+	parent := d.tileAt(t.L+1, t.N>>height)
+	pdata, err := d.authenticated(parent)
+	if err != nil {
+		return nil, err
+	}
+	want, err := tlog.HashFromTile(parent, pdata, tlog.StoredHashIndex(height*(t.L+1), t.N))
+	if err != nil {
+		return nil, err
+	}
+	if got := fullTileHash(t, data); got != want {
+		return nil, fmt.Errorf("%s: hash %v, its parent %s holds %v", c2spPath(t), got, c2spPath(parent), want)
+	}
+	d.authentic[t] = data
+	return data, nil
+}
+
+// fullTileHash is the node above a full tile: the hash of its two halves, each
+// computed by tlog.HashFromTile from the tile's level-(8L+7) nodes.
+func fullTileHash(t tlog.Tile, data []byte) tlog.Hash {
+	level := height*t.L + height - 1
+	left, errL := tlog.HashFromTile(t, data, tlog.StoredHashIndex(level, 2*t.N))
+	right, errR := tlog.HashFromTile(t, data, tlog.StoredHashIndex(level, 2*t.N+1))
+	if errL != nil || errR != nil {
+		panic(fmt.Sprintf("fullTileHash %v: %v %v", t, errL, errR))
+	}
+	return tlog.NodeHash(left, right)
+}
+
 func (d *tileDir) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
 	for i, t := range tiles {
-		if t.H != height || t.L < 0 {
-			return nil, fmt.Errorf("unexpected tile request %+v", t)
-		}
-		data, err := os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(c2spPath(t))))
+		data, err := d.authenticated(t)
 		if err != nil {
 			return nil, err
 		}
-		if len(data) != t.W*tlog.HashSize {
-			return nil, fmt.Errorf("%s: %d bytes, want %d", c2spPath(t), len(data), t.W*tlog.HashSize)
-		}
-		d.reads++
 		out[i] = data
 	}
 	return out, nil
@@ -284,9 +392,12 @@ func verify(o options) (string, error) {
 	if v.Name() != o.origin {
 		return "", fmt.Errorf("key name %q is not the origin %q", v.Name(), o.origin)
 	}
-	d := &tileDir{dir: o.dir}
+	d := newTileDir(o.dir, cp.size)
 	r := tlog.TileHashReader(tlog.Tree{N: cp.size, Hash: cp.root}, d)
 	if cp.size > 0 {
+		if err := d.authenticateEdge(cp.root); err != nil {
+			return "", err
+		}
 		root, err := tlog.TreeHash(cp.size, r)
 		if err != nil {
 			return "", fmt.Errorf("tree hash: %v", err)
