@@ -267,6 +267,9 @@ def _io_error(action_en: str, action_id: str, path: Path, exc: OSError) -> TileE
     )
 
 
+_TEMP_RE = re.compile(r"\..+\.[0-9]+\.[0-9a-f]{12}\.tmp")
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
@@ -331,6 +334,24 @@ class TileDir:
             self._replace(target, data)
         except OSError as exc:
             raise _io_error("write", "menulis", target, exc) from exc
+
+    def temp_files(self) -> list[str]:
+        """Temporary files a crashed :meth:`write` left behind (never under a final name)."""
+        if not self._root.is_dir():
+            return []
+        return sorted(
+            path.relative_to(self._root).as_posix()
+            for path in self._root.rglob(".*.tmp")
+            if _TEMP_RE.fullmatch(path.name) and path.is_file()
+        )
+
+    def remove_temp_files(self) -> list[str]:
+        """Delete :meth:`temp_files`; only while no writer is at work on this folder."""
+        removed = self.temp_files()
+        for relpath in removed:
+            with suppress(FileNotFoundError):
+                self.path(relpath).unlink()
+        return removed
 
     def _make_dirs(self, folder: Path) -> None:
         missing: list[Path] = []

@@ -49,7 +49,7 @@ from saksi.tlog.tiledir import (
 )
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
-MAX_TREE_SIZE = (1 << 63) - 1
+MAX_TREE_SIZE = 2**64 - 1
 _MASK = TILE_WIDTH - 1
 
 
