@@ -19,6 +19,12 @@ COMMANDS = (
     ("regions", "import"),
     ("regions", "show"),
     ("demo",),
+    ("log",),
+    ("log", "new"),
+    ("log", "append"),
+    ("log", "prove"),
+    ("log", "check-proof"),
+    ("log", "fsck"),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

@@ -15,6 +15,7 @@ from saksi import __version__
 from saksi.cli.check import check
 from saksi.cli.demo import demo
 from saksi.cli.keys import keygen, sign
+from saksi.cli.log import log
 from saksi.cli.regions import regions
 from saksi.errors import SaksiError
 
@@ -48,6 +49,7 @@ cli.add_command(sign)
 cli.add_command(check)
 cli.add_command(regions)
 cli.add_command(demo)
+cli.add_command(log)
 
 
 def main() -> None:
