@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from saksi.errors import TileError
 from saksi.tlog.hashes import HASH_SIZE, leaf_hash, node_hash
@@ -56,7 +57,7 @@ _MASK = TILE_WIDTH - 1
 # --- tree arithmetic ---
 
 
-def subtree_hash(hashes: Sequence[bytes]) -> bytes:
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
     """The root of a perfect subtree given its 2**k hashes at its lowest level."""
     level = list(hashes)
     while len(level) > 1:
@@ -100,7 +101,7 @@ def edge_root(edge: Sequence[Sequence[bytes]]) -> bytes:
         for bit in range(TILE_HEIGHT - 1, -1, -1):
             span = 1 << bit
             if len(hashes) & span:
-                subtrees.append(subtree_hash(hashes[start : start + span]))
+                subtrees.append(perfect_root(hashes[start : start + span]))
                 start += span
     return _fold(subtrees)
 
@@ -217,7 +218,7 @@ class _Growth:
         self.edge[level] = []
         if len(self.edge) == level + 1:
             self.edge.append([])
-        self.edge[level + 1].append(subtree_hash(hashes))
+        self.edge[level + 1].append(perfect_root(hashes))
         if len(self.edge[level + 1]) == TILE_WIDTH:
             self._complete(level + 1)
 
@@ -252,7 +253,7 @@ class TileWriter:
     def grow(
         self,
         old_size: int,
-        new_entries: Sequence[bytes],
+        new_entries: Iterable[bytes],
         *,
         expected_old_root: bytes | None = None,
     ) -> TileUpdate:
@@ -261,11 +262,18 @@ class TileWriter:
         Reads the old right edge (refusing it when it is missing, malformed, or, with
         ``expected_old_root``, does not hash to that root), then writes every full
         tile and bundle completed and the new partial ones. Returns the new root.
+
+        ``new_entries`` may be any iterable, consumed 256 at a time: one call can
+        stream a whole backlog from a store without holding it, and writes partial
+        tiles for the final size only. A sequence is checked whole before anything
+        is written; an iterator is checked as it goes (files written before a bad
+        entry are the same ones a good run writes, so nothing wrong is published).
         """
         _check_size(old_size)
-        _check_size(old_size + len(new_entries))
-        for position, entry in enumerate(new_entries):
-            check_entry_size(entry, position)
+        if isinstance(new_entries, Sequence):
+            _check_size(old_size + len(new_entries))
+            for position, entry in enumerate(new_entries):
+                check_entry_size(entry, position)
         growth = _Growth(self._tiles, old_size)
         if expected_old_root is not None and edge_root(growth.edge) != expected_old_root:
             raise tile_error(
@@ -276,11 +284,12 @@ class TileWriter:
                 "log.tile-mismatch",
                 size=old_size,
             )
-        position = 0
-        while position < len(new_entries):
-            take = min(TILE_WIDTH - (growth.size & _MASK), len(new_entries) - position)
-            growth.append(new_entries[position : position + take])
-            position += take
+        entries = iter(new_entries)
+        while chunk := list(islice(entries, TILE_WIDTH - (growth.size & _MASK))):
+            for offset, entry in enumerate(chunk):
+                check_entry_size(entry, growth.size - old_size + offset)
+            _check_size(growth.size + len(chunk))
+            growth.append(chunk)
         growth.finish(old_size)
         return TileUpdate(old_size, growth.size, edge_root(growth.edge), growth.written)
 
@@ -357,7 +366,7 @@ class TileReader:
         first = index << height
         hashes = self.tile(tile_level, first >> TILE_HEIGHT)
         offset = first & _MASK
-        return subtree_hash(hashes[offset : offset + (1 << height)])
+        return perfect_root(hashes[offset : offset + (1 << height)])
 
     def __call__(self, level: int, index: int) -> bytes:
         return self.node(level, index)
@@ -472,7 +481,7 @@ class _Verifier:
             return [leaf_hash(entry) for entry in entries] == list(hashes)
         first = index * TILE_WIDTH
         return all(
-            subtree_hash(self._tile(level - 1, first + i, TILE_WIDTH)) == expected
+            perfect_root(self._tile(level - 1, first + i, TILE_WIDTH)) == expected
             for i, expected in enumerate(hashes)
         )
 
@@ -484,7 +493,7 @@ class _Verifier:
         for position, expected in enumerate(hashes):
             child = index * TILE_WIDTH + position
             child_hashes = self._tile(level - 1, child, TILE_WIDTH)
-            if subtree_hash(child_hashes) != expected:
+            if perfect_root(child_hashes) != expected:
                 raise _tile_mismatch(
                     level - 1,
                     child,
@@ -549,9 +558,9 @@ __all__ = [
     "full_tiles",
     "parse_tile_path",
     "partial_width",
+    "perfect_root",
     "read_bundle",
     "read_tile",
-    "subtree_hash",
     "tile_levels",
     "tile_path",
     "verify_tiles",

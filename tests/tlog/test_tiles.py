@@ -553,6 +553,24 @@ def test_grow_refuses_a_missing_or_inconsistent_edge() -> None:
     assert tile_error(excinfo) == ("log.bundle-mismatch", "tile/entries/001.p/44")
 
 
+def test_grow_streams_an_iterator_of_entries() -> None:
+    entries = make_entries(5_000, seed=5)
+    listed, streamed = MemoryTiles(), MemoryTiles()
+    TileWriter(listed).grow(0, entries[:100])
+    TileWriter(streamed).grow(0, entries[:100])
+    update = TileWriter(listed).grow(100, entries[100:])
+    assert TileWriter(streamed).grow(100, iter(entries[100:])) == update
+    assert streamed.files == listed.files == Reference(entries).published([100, 5_000])
+    bad = MemoryTiles()
+    poisoned = (*entries[:1_000], b"x" * (MAX_ENTRY_SIZE + 1))
+    with pytest.raises(TileError) as excinfo:
+        TileWriter(bad).grow(0, iter(poisoned))
+    assert excinfo.value.details["position"] == 1_000
+    assert bad.files  # the full tiles before the bad entry, as a good run writes them
+    assert all(".p/" not in path for path in bad.files)
+    assert bad.files.items() <= listed.files.items()
+
+
 def test_grow_checks_every_entry_before_writing() -> None:
     tiles = MemoryTiles()
     with pytest.raises(TileError) as excinfo:
