@@ -242,9 +242,9 @@ class TileWriter:
     """Grows a tiled tree in a :class:`TileSink` (normally a :class:`TileDir`).
 
     Memory stays bounded whatever the size of the tree: one partial tile per level,
-    one bundle, and the entries being added. Output is a function of the old size and
-    the new entries alone, so re-running a grow that crashed half way writes the same
-    bytes to the same paths.
+    one bundle, and the entries being added (256 at a time from an iterator). Output
+    is a function of the old size and the new entries alone, so re-running a grow
+    that crashed half way writes the same bytes to the same paths.
     """
 
     def __init__(self, tiles: TileSink) -> None:
