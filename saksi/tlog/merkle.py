@@ -21,7 +21,8 @@ reads ``O(log n)`` complete nodes (at most one of its hashes is an incomplete no
 tree's right edge, rebuilt from the complete nodes under it). Verification follows RFC 9162
 sections 2.1.3.2 (inclusion) and 2.1.4.2 (consistency), and for subtrees the procedures of
 the MTC draft (sections 4.3.3 and 4.4.3). Every failure is a :class:`ProofError` with a
-stable code; generating a proof for impossible arguments is a :class:`LogError`.
+stable code ``log.proof-*``; asking to generate an impossible proof is a :class:`LogError`
+with the matching ``log.*`` code (``log.bad-index``, ``log.bad-size``, ...).
 """
 
 from __future__ import annotations
@@ -50,112 +51,97 @@ CompletedNode = tuple[int, int, bytes]
 # --- refusals: a stable code and a message in Bahasa Indonesia and English ---------------
 
 
-def _proof_error(message_id: str, message_en: str, code: str, **details: Any) -> ProofError:
-    return ProofError(message_en, message_id, code=code, details=details)
-
-
-def _log_error(message_id: str, message_en: str, code: str, **details: Any) -> LogError:
-    return LogError(message_en, message_id, code=code, details=details)
-
-
-def _bad_number(name: str, value: object, *, verifying: bool) -> LogError:
-    make = _proof_error if verifying else _log_error
-    return make(
-        f"{name} harus bilangan bulat 0 sampai 2^64-1, bukan {value!r}.",
-        f"{name} must be a whole number from 0 to 2^64-1, not {value!r}.",
-        "log.proof-bad-number" if verifying else "log.bad-number",
-        name=name,
-        value=repr(value),
-    )
+def _refuse(
+    reason: str, message_id: str, message_en: str, verifying: bool, **details: Any
+) -> LogError:
+    """``ProofError("log.proof-<reason>")`` from a verifier, ``LogError("log.<reason>")``
+    when asked to generate an impossible proof."""
+    if verifying:
+        return ProofError(message_en, message_id, code=f"log.proof-{reason}", details=details)
+    return LogError(message_en, message_id, code=f"log.{reason}", details=details)
 
 
 def _check_numbers(*, verifying: bool, **numbers: int) -> None:
     for name, value in numbers.items():
         if type(value) is not int or not 0 <= value <= MAX_TREE_SIZE:
-            raise _bad_number(name, value, verifying=verifying)
+            raise _refuse(
+                "bad-number",
+                f"{name} harus bilangan bulat 0 sampai 2^64-1, bukan {value!r}.",
+                f"{name} must be a whole number from 0 to 2^64-1, not {value!r}.",
+                verifying,
+                name=name,
+                value=repr(value),
+            )
 
 
-def _index_outside(index: int, start: int, end: int, *, verifying: bool) -> LogError:
-    make = _proof_error if verifying else _log_error
-    return make(
+def _index_outside(index: int, start: int, end: int, verifying: bool) -> LogError:
+    return _refuse(
+        "bad-index",
         f"Indeks daun {index} berada di luar rentang [{start}, {end}).",
         f"Leaf index {index} is outside the range [{start}, {end}).",
-        "log.proof-bad-index" if verifying else "log.index-out-of-range",
+        verifying,
         index=index,
         start=start,
         end=end,
     )
 
 
-def _bad_subtree(start: int, end: int, *, verifying: bool) -> LogError:
-    make = _proof_error if verifying else _log_error
-    return make(
-        f"[{start}, {end}) bukan subpohon yang sah: awalnya harus kelipatan pangkat dua "
-        "terkecil yang tidak kurang dari panjangnya, dan panjangnya lebih dari nol.",
+def _bad_subtree(start: int, end: int, verifying: bool) -> LogError:
+    return _refuse(
+        "bad-subtree",
+        f"[{start}, {end}) bukan subpohon yang sah: tidak boleh kosong, dan awalnya harus "
+        "kelipatan pangkat dua terkecil yang tidak kurang dari panjangnya.",
         f"[{start}, {end}) is not a valid subtree: it must be non-empty and start at a "
         "multiple of the smallest power of two at least as large as its length.",
-        "log.proof-bad-subtree" if verifying else "log.bad-subtree",
+        verifying,
         start=start,
         end=end,
     )
 
 
-def _bad_sizes(small: int, large: int, *, verifying: bool) -> LogError:
-    make = _proof_error if verifying else _log_error
-    return make(
+def _bad_sizes(small: int, large: int, verifying: bool) -> LogError:
+    return _refuse(
+        "bad-size",
         f"Ukuran {small} melebihi ukuran pohon {large}; pohon log hanya bertambah.",
         f"Size {small} exceeds the tree size {large}; a log's tree only grows.",
-        "log.proof-bad-size" if verifying else "log.bad-size",
+        verifying,
         size1=small,
         size2=large,
     )
 
 
-def _from_empty_tree(*, verifying: bool) -> LogError:
-    make = _proof_error if verifying else _log_error
-    return make(
+def _from_empty_tree(verifying: bool) -> LogError:
+    return _refuse(
+        "from-empty-tree",
         "Bukti konsistensi dari pohon kosong tidak bermakna (RFC 9162 2.1.4).",
         "A consistency proof from the empty tree is meaningless (RFC 9162 2.1.4).",
-        "log.proof-from-empty-tree" if verifying else "log.consistency-from-empty-tree",
+        verifying,
     )
 
 
-def _wrong_length(got: int, want: int) -> ProofError:
-    return _proof_error(
+def _wrong_length(got: int, want: int) -> LogError:
+    return _refuse(
+        "wrong-length",
         f"Bukti berisi {got} hash, seharusnya {want}.",
         f"The proof holds {got} hashes; it should hold {want}.",
-        "log.proof-wrong-length",
+        True,
         got=got,
         want=want,
     )
 
 
-def _bad_hash(what_id: str, what_en: str, value: object) -> ProofError:
-    length = len(value) if isinstance(value, bytes) else None
-    shown = length if length is not None else repr(value)
-    return _proof_error(
-        f"{what_id} harus {HASH_SIZE} bita, bukan {shown}.",
-        f"The {what_en} must be {HASH_SIZE} bytes, not {shown}.",
-        "log.proof-bad-hash",
-        what=what_en,
-        length=length,
-    )
-
-
-def _mismatch(what_id: str, what_en: str, computed: bytes, expected: bytes) -> ProofError:
-    return _proof_error(
-        f"{what_id} yang dihitung dari bukti tidak sama dengan yang diharapkan.",
-        f"The {what_en} computed from the proof does not match the expected one.",
-        "log.proof-root-mismatch",
-        what=what_en,
-        computed=computed.hex(),
-        expected=expected.hex(),
-    )
-
-
 def _check_hash(value: object, what_id: str, what_en: str) -> None:
     if not isinstance(value, bytes) or len(value) != HASH_SIZE:
-        raise _bad_hash(what_id, what_en, value)
+        length = len(value) if isinstance(value, bytes) else None
+        shown = length if length is not None else repr(value)
+        raise _refuse(
+            "bad-hash",
+            f"{what_id} harus {HASH_SIZE} bita, bukan {shown}.",
+            f"The {what_en} must be {HASH_SIZE} bytes, not {shown}.",
+            True,
+            what=what_en,
+            length=length,
+        )
 
 
 def _check_proof(proof: Sequence[bytes], want: int) -> None:
@@ -167,7 +153,15 @@ def _check_proof(proof: Sequence[bytes], want: int) -> None:
 
 def _match(computed: bytes, expected: bytes, what_id: str, what_en: str) -> None:
     if computed != expected:
-        raise _mismatch(what_id, what_en, computed, expected)
+        raise _refuse(
+            "root-mismatch",
+            f"{what_id} yang dihitung dari bukti tidak sama dengan yang diharapkan.",
+            f"The {what_en} computed from the proof does not match the expected one.",
+            True,
+            what=what_en,
+            computed=computed.hex(),
+            expected=expected.hex(),
+        )
 
 
 # --- tree shape ------------------------------------------------------------------------
@@ -503,10 +497,11 @@ def verify_subtree_consistency(
 def _check_leaf(leaf_hash: object) -> bytes:
     if not isinstance(leaf_hash, bytes) or len(leaf_hash) != HASH_SIZE:
         length = len(leaf_hash) if isinstance(leaf_hash, bytes) else None
-        raise _log_error(
+        raise _refuse(
+            "bad-leaf-hash",
             f"Hash daun harus {HASH_SIZE} bita, bukan {length}.",
             f"A leaf hash must be {HASH_SIZE} bytes, not {length}.",
-            "log.bad-leaf-hash",
+            False,
             length=length,
         )
     return leaf_hash
@@ -618,10 +613,11 @@ class MemoryTree:
         """The hash of complete node ``(level, index)``."""
         if 0 <= level < len(self._levels) and 0 <= index < len(self._levels[level]):
             return self._levels[level][index]
-        raise _log_error(
+        raise _refuse(
+            "no-such-node",
             f"Simpul ({level}, {index}) belum lengkap atau tidak ada di pohon {self.size} daun.",
             f"Node ({level}, {index}) is not complete or absent in a tree of {self.size} leaves.",
-            "log.no-such-node",
+            False,
             level=level,
             index=index,
             size=self.size,
