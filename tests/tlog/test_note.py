@@ -71,7 +71,7 @@ def vectors() -> str:
 
 def vector_value(vectors: str, label: str, occurrence: int = 0) -> str:
     found = re.findall(rf"^\s*{re.escape(label)}:?\s*(\S+)\s*$", vectors, re.MULTILINE)
-    return found[occurrence]
+    return str(found[occurrence])
 
 
 # --- conformance -----------------------------------------------------------------------
