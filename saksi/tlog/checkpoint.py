@@ -161,6 +161,7 @@ class Checkpoint:
                 f"checkpoint minimal tiga baris (origin, ukuran, akar), didapat {len(lines)}",
             )
         origin, size_text, root_text, *extensions = lines
+        _check_line("log.checkpoint-origin-empty", "origin", "origin", origin)
         return cls(origin, _parse_size(size_text), _parse_root(root_text), tuple(extensions))
 
 
