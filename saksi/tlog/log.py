@@ -20,6 +20,7 @@ the store (the CLI passes ``saksi.store.open_store``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -32,6 +33,7 @@ from saksi.tlog.hashes import MAX_ENTRY_SIZE, leaf_hash
 from saksi.tlog.note import NoteSigner, NoteVerifier, generate_key
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.state import (
+    CHECKPOINT_FILE,
     CHECKPOINT_META,
     EntryStore,
     LogLayout,
@@ -190,12 +192,18 @@ class Log:
         return cls(layout, origin, signer, store, durable=durable)
 
     def recover(self) -> None:
-        """Make ``DIR/checkpoint`` the latest signed checkpoint (idempotent)."""
+        """Make ``DIR/checkpoint`` the latest signed checkpoint (idempotent), and remove
+        the temporary files a killed writer of it left (``DIR/.checkpoint.*.tmp``)."""
         with integration_lock(self._layout):
             signed = self._store.get_meta(CHECKPOINT_META)
             if signed is not None:
                 self._open_signed(signed)
                 self._publish(signed)
+            # Under the lock no one else writes the checkpoint: these are debris of
+            # TileDir.write (``.<name>.<pid>.<random>.tmp``) from a killed process.
+            for debris in self._layout.root.glob(f".{CHECKPOINT_FILE}.*.tmp"):
+                with suppress(OSError):  # debris is harmless: never fail an open over it
+                    debris.unlink()
 
     # --- properties ---
 
@@ -252,6 +260,7 @@ class Log:
         return signed
 
     def signed_checkpoint(self) -> Checkpoint | None:
+        """The latest signed checkpoint, verified and parsed, or None before the first."""
         signed = self._store.get_meta(CHECKPOINT_META)
         return None if signed is None else self._open_signed(signed)
 
@@ -289,8 +298,8 @@ class Log:
         return open_checkpoint(note, self._verifier, origin=self._origin).checkpoint
 
     def _publish(self, note: bytes) -> None:
-        if self._tiles.read(self._layout.checkpoint_file.name) != note:
-            self._tiles.write(self._layout.checkpoint_file.name, note)
+        if self._tiles.read(CHECKPOINT_FILE) != note:
+            self._tiles.write(CHECKPOINT_FILE, note)
 
     def _check_old_root(self, old: Checkpoint) -> None:
         """The tiles must give the signed root at the signed size."""

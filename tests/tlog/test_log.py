@@ -416,6 +416,16 @@ def test_open_republishes_the_swapped_checkpoint_after_a_crash(tmp_path: Path) -
         assert log.fsck().ok
 
 
+def test_open_removes_the_debris_of_a_killed_checkpoint_writer(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    new_log(directory).close()
+    debris = directory / ".checkpoint.4242.0123456789ab.tmp"
+    debris.write_bytes(b"half a checkpoint")
+    Log.open(directory, open_store).close()
+    assert not debris.exists()
+    assert (directory / "checkpoint").is_file()
+
+
 def test_integrate_after_half_written_tiles_rewrites_them_identically(tmp_path: Path) -> None:
     """Tiles written for a size that was never signed (a crash before the CAS) are
     harmless: the next integration writes the same bytes over them."""

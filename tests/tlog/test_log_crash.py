@@ -172,6 +172,7 @@ def restart_and_check(directory: Path, lines: list[str], history: History) -> No
         current = log.signed_checkpoint()
         assert current is not None
         assert (directory / "checkpoint").read_bytes() == log.checkpoint()
+        assert not list(directory.glob(".checkpoint.*.tmp"))  # a killed writer's debris
     for checkpoint in child_checkpoints:  # published by the child before the kill
         history.check_new(checkpoint)
         history.publish(checkpoint)
