@@ -122,9 +122,11 @@ class Checkpoint:
                 f"a root hash is {HASH_SIZE} bytes",
                 f"hash akar harus {HASH_SIZE} byte",
             )
+        if isinstance(self.extensions, list):
+            object.__setattr__(self, "extensions", tuple(self.extensions))
         if not isinstance(self.extensions, tuple):
             raise _error(
-                "log.checkpoint-extension-empty",
+                "log.checkpoint-extension-malformed",
                 "extension lines are a tuple of text lines",
                 "baris ekstensi adalah tuple baris teks",
             )
@@ -412,8 +414,11 @@ class WitnessQuorum:
     threshold: int
 
     def __post_init__(self) -> None:
+        if isinstance(self.witnesses, list):
+            object.__setattr__(self, "witnesses", tuple(self.witnesses))
         distinct = {(w.name, w.key_id) for w in self.witnesses}
-        if len(distinct) != len(self.witnesses) or not 0 <= self.threshold <= len(distinct):
+        count_ok = type(self.threshold) is int and 0 <= self.threshold <= len(distinct)
+        if len(distinct) != len(self.witnesses) or not count_ok:
             raise _error(
                 "log.quorum-invalid",
                 f"a witness quorum needs distinct witnesses and a threshold from 0 to their "

@@ -100,11 +100,19 @@ class TlogProof:
             )
 
     def _check_hashes(self) -> None:
-        if not isinstance(self.hashes, tuple) or len(self.hashes) > MAX_PROOF_HASHES:
+        if isinstance(self.hashes, list):
+            object.__setattr__(self, "hashes", tuple(self.hashes))
+        if not isinstance(self.hashes, tuple):
+            raise _error(
+                "log.proof-hash-malformed",
+                "an inclusion proof is a tuple of hashes",
+                "bukti inklusi adalah tuple berisi hash",
+            )
+        if len(self.hashes) > MAX_PROOF_HASHES:
             raise _error(
                 "log.proof-too-long",
-                f"an inclusion proof is a tuple of at most {MAX_PROOF_HASHES} hashes",
-                f"bukti inklusi adalah tuple berisi paling banyak {MAX_PROOF_HASHES} hash",
+                f"an inclusion proof has at most {MAX_PROOF_HASHES} hashes",
+                f"bukti inklusi berisi paling banyak {MAX_PROOF_HASHES} hash",
             )
         for i, value in enumerate(self.hashes):
             if not isinstance(value, bytes) or len(value) != HASH_SIZE:

@@ -282,7 +282,7 @@ def test_malformed_bodies_get_their_own_code(body: bytes, code: str) -> None:
         (("o", 1, ROOT[:31]), "log.checkpoint-root-wrong-length"),
         (("o", 1, ROOT, ("",)), "log.checkpoint-extension-empty"),
         (("o", 1, ROOT, ("a\nb",)), "log.checkpoint-control-character"),
-        (("o", 1, ROOT, ["x"]), "log.checkpoint-extension-empty"),
+        (("o", 1, ROOT, "x"), "log.checkpoint-extension-malformed"),
     ],
 )
 def test_checkpoint_values_are_checked(args: tuple[object, ...], code: str) -> None:
@@ -417,7 +417,15 @@ def test_add_cosignature_replaces_the_witness_s_earlier_line(
     assert [c.timestamp for c in signed.cosignatures] == [1_900_000_000]
 
 
-@pytest.mark.parametrize("threshold", [-1, 4])
+def test_lists_are_kept_as_tuples(witnesses: list[CosignatureSigner]) -> None:
+    assert Checkpoint("o", 1, ROOT, ["x"]) == Checkpoint("o", 1, ROOT, ("x",))  # type: ignore[arg-type]
+    verifiers = [w.verifier() for w in witnesses]
+    quorum = WitnessQuorum(verifiers, 1)  # type: ignore[arg-type]
+    assert quorum == WitnessQuorum(tuple(verifiers), 1)
+    assert hash(quorum) == hash(WitnessQuorum(tuple(verifiers), 1))
+
+
+@pytest.mark.parametrize("threshold", [-1, 4, 1.5, True])
 def test_an_impossible_quorum_is_refused(
     witnesses: list[CosignatureSigner], threshold: int
 ) -> None:
