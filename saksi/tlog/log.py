@@ -3,10 +3,11 @@
 - The **sequencer** (:meth:`Log.append`) gives each entry a durable, contiguous index:
   it returns only after the store's transaction is durable.
 - The **integrator** (:meth:`Log.integrate`) extends the tiles from the last signed
-  checkpoint's size to the store's size, in batches (bounded memory: entries are
-  streamed from the store), checks that the new tree is consistent with the last
-  signed checkpoint, signs a new checkpoint, installs it in the store's meta
-  ``checkpoint`` under compare-and-swap and only then publishes ``DIR/checkpoint``.
+  checkpoint's size to the store's size (bounded memory: entries are streamed from
+  the store into the tile writer, 256 at a time), checks that the new tree is
+  consistent with the last signed checkpoint, signs a new checkpoint, installs it in
+  the store's meta ``checkpoint`` under compare-and-swap and only then publishes
+  ``DIR/checkpoint``.
 
 Crash safety rests on that order. What is durable is the store (entries, and the
 signed checkpoint under CAS); tiles are a deterministic function of the entries and
@@ -45,13 +46,6 @@ from saksi.tlog.state import (
     read_skey,
 )
 from saksi.tlog.tiles import EMPTY_ROOT, TileDir, TileReader, TileWriter
-
-BATCH_ENTRIES = 4096
-"""Entries per TileWriter.grow call: 16 full level-0 tiles; batches end on multiples."""
-
-BATCH_BYTES = 32 * 1024 * 1024
-"""A batch also ends once it holds this many bytes of entries (bounded memory)."""
-
 
 # --- refusals ---
 
@@ -319,37 +313,28 @@ class Log:
                 size=old.size,
             )
 
-    def _batches(self, start: int, stop: int) -> Iterator[list[bytes]]:
-        """Entries ``start..stop`` from the store, in batches ending on tile multiples."""
-        batch: list[bytes] = []
-        held = 0
-        position = start
+    def _stream(self, start: int, stop: int) -> Iterator[bytes]:
+        """Entries ``start..stop``, streamed from the store (which reads them in pages)."""
+        expected = start
         for index, entry in self._store.entries(start, stop):
-            if index != position + len(batch):
+            if index != expected:
                 raise _inconsistent(
                     "the store's entries are not contiguous",
                     "entri dalam penyimpanan tidak berurutan",
                     index=index,
                 )
-            batch.append(entry)
-            held += len(entry)
-            end = position + len(batch)
-            if end % BATCH_ENTRIES == 0 or held >= BATCH_BYTES:
-                yield batch
-                position, batch, held = end, [], 0
-        if batch:
-            yield batch
-        if position + len(batch) != stop:
-            raise _store_behind(position + len(batch), stop)
+            expected += 1
+            yield entry
+        if expected != stop:
+            raise _store_behind(expected, stop)
 
     def _grow(self, old_size: int, size: int) -> bytes:
-        writer = TileWriter(self._tiles)
-        position = old_size
-        root = EMPTY_ROOT
-        for batch in self._batches(old_size, size):
-            update = writer.grow(position, batch)
-            position, root = update.new_size, update.root
-        return root
+        """Write the tiles of entries ``old_size..size``; the new root.
+
+        TileWriter consumes the stream 256 entries at a time, so memory stays bounded
+        whatever the backlog, and writes partial tiles for the final size only.
+        """
+        return TileWriter(self._tiles).grow(old_size, self._stream(old_size, size)).root
 
     def _check_consistency(self, old: Checkpoint, size: int, root: bytes) -> None:
         """A consistency proof from the new tiles must link the old and the new root."""
@@ -421,8 +406,6 @@ def _not_integrated(index: object, size: int) -> ProofError:
 
 
 __all__ = [
-    "BATCH_BYTES",
-    "BATCH_ENTRIES",
     "CHECKPOINT_META",
     "EntryStore",
     "FsckReport",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,41 +267,39 @@ def test_integrate_with_nothing_new_returns_the_same_checkpoint(tmp_path: Path) 
         assert publication(tmp_path / "log") == before
 
 
-def test_integrate_streams_in_bounded_batches(
+def test_integrate_streams_the_backlog_and_writes_partial_tiles_of_the_final_size_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import saksi.tlog.log as log_module
     from saksi.tlog.tiles import TileUpdate, TileWriter
 
-    monkeypatch.setattr(log_module, "BATCH_ENTRIES", 256)
-    monkeypatch.setattr(log_module, "BATCH_BYTES", 1000)
-    grown: list[tuple[int, int, int]] = []
+    given_lists: list[bool] = []
     original = TileWriter.grow
 
     def spy(
-        self: TileWriter, old_size: int, new_entries: Sequence[bytes], **kw: bytes | None
+        self: TileWriter, old_size: int, new_entries: Iterable[bytes], **kw: bytes | None
     ) -> TileUpdate:
-        grown.append((old_size, len(new_entries), sum(map(len, new_entries))))
+        given_lists.append(isinstance(new_entries, Sequence))
         return original(self, old_size, new_entries, **kw)
 
     monkeypatch.setattr(TileWriter, "grow", spy)
-    entries = [bytes([i % 256]) * (1 + i % 40) + i.to_bytes(2, "big") for i in range(700)]
-    with new_log(tmp_path / "log") as log:
+    entries = [i.to_bytes(2, "big") * (1 + i % 40) for i in range(700)]
+    directory = tmp_path / "log"
+    with new_log(directory) as log:
         log.append(entries[:10])
         log.integrate()
         log.append(entries[10:])
         note = log.integrate()
         root = open_checkpoint(note, log.verifier).checkpoint.root
-    assert grown[0][:2] == (0, 10)
-    assert sum(n for _, n, _ in grown) == 700
-    # each batch starts where the one before ended; it ends on a multiple of 256
-    # entries or once it holds 1000 bytes (so at most 1000 + one entry)
-    assert [start for start, _, _ in grown[1:]] == [s + n for s, n, _ in grown[:-1]]
-    for start, count, held in grown:
-        assert count <= 256
-        assert (start + count) % 256 == 0 or held >= 1000 or start + count in (10, 700)
-        assert held < 1000 + 43
+    assert given_lists == [False, False, False]  # streamed, never a list of the backlog
     assert root == merkle.MemoryTree(leaf_hash(e) for e in entries).root()
+    partial = sorted(path for path in publication(directory) if ".p/" in path)
+    assert partial == [  # size 10, then size 700 = 2*256 + 188 (level 1: 2 hashes)
+        "tile/0/000.p/10",
+        "tile/0/002.p/188",
+        "tile/1/000.p/2",
+        "tile/entries/000.p/10",
+        "tile/entries/002.p/188",
+    ]
 
 
 @settings(
