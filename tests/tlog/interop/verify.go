@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	verify -dir DIR -vkey VKEY -origin ORIGIN [-old CHECKPOINT]... [-every K]
+//	verify -dir DIR -vkey VKEY -origin ORIGIN [-old CHECKPOINT]... [-receipt PROOF]... [-every K]
 //
 // It opens DIR/checkpoint as a signed note with the log's verifier key, parses the
 // C2SP checkpoint body (origin, size, base64 root), reads the hash tiles
@@ -18,7 +18,10 @@
 //     every K-th entry and the last;
 //   - proves and checks consistency (tlog.ProveTree, tlog.CheckTree) from a few
 //     smaller sizes, and from each -old checkpoint (a signed checkpoint the log
-//     published earlier, verified with the same key).
+//     published earlier, verified with the same key);
+//   - checks each -receipt, a C2SP tlog-proof (c2sp.org/tlog-proof@v1): its checkpoint
+//     signed by the log and consistent with DIR/checkpoint, and its inclusion proof
+//     (tlog.CheckRecord) from the entry's authenticated record hash to that root.
 //
 // Exit status: 0 when everything verifies; 1 with a message when anything does not;
 // 2 on a usage error.
@@ -314,6 +317,105 @@ func checkEntries(d *tileDir, r tlog.HashReader, size int64, sample map[int64]bo
 	return records, nil
 }
 
+// receipt is a C2SP tlog-proof: an entry index, its inclusion proof and the
+// signed checkpoint it was proved in.
+type receipt struct {
+	index int64
+	proof tlog.RecordProof
+	note  []byte
+}
+
+// parseReceipt reads "c2sp.org/tlog-proof@v1\n[extra B64\n]index N\n[B64 hash\n]...\n"
+// followed by the signed checkpoint note.
+func parseReceipt(data []byte) (receipt, error) {
+	var r receipt
+	head, note, ok := strings.Cut(string(data), "\n\n")
+	if !ok {
+		return r, errors.New("tlog-proof: no blank line before the checkpoint")
+	}
+	lines := strings.Split(head, "\n")
+	if lines[0] != "c2sp.org/tlog-proof@v1" {
+		return r, fmt.Errorf("tlog-proof: header %q", lines[0])
+	}
+	lines = lines[1:]
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "extra ") {
+		lines = lines[1:]
+	}
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "index ") {
+		return r, errors.New("tlog-proof: no index line")
+	}
+	index, err := strconv.ParseInt(strings.TrimPrefix(lines[0], "index "), 10, 64)
+	if err != nil || index < 0 {
+		return r, fmt.Errorf("tlog-proof: bad %q", lines[0])
+	}
+	r.index = index
+	for _, line := range lines[1:] {
+		raw, err := base64.StdEncoding.DecodeString(line)
+		if err != nil || len(raw) != tlog.HashSize {
+			return r, fmt.Errorf("tlog-proof: bad hash line %q", line)
+		}
+		var h tlog.Hash
+		copy(h[:], raw)
+		r.proof = append(r.proof, h)
+	}
+	r.note = []byte(note)
+	return r, nil
+}
+
+// checkReceipt verifies a tlog-proof with Go's tlog.CheckRecord: its checkpoint signed
+// by the log and consistent with the current one, its proof leading from the entry's
+// record hash (authenticated in the current tiles) to that checkpoint's root.
+func checkReceipt(file string, verifiers note.Verifiers, r tlog.HashReader, cp checkpoint) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	rc, err := parseReceipt(data)
+	if err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	n, err := note.Open(rc.note, verifiers)
+	if err != nil {
+		return fmt.Errorf("%s: checkpoint: %v", file, err)
+	}
+	old, err := parseCheckpoint(n.Text)
+	if err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	if err := checkPrefix(r, cp, old); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	if rc.index >= old.size {
+		return fmt.Errorf("%s: index %d outside its checkpoint's tree of %d", file, rc.index, old.size)
+	}
+	leaf, err := r.ReadHashes([]int64{tlog.StoredHashIndex(0, rc.index)})
+	if err != nil {
+		return fmt.Errorf("%s: record hash of entry %d: %v", file, rc.index, err)
+	}
+	if err := tlog.CheckRecord(rc.proof, old.size, old.root, rc.index, leaf[0]); err != nil {
+		return fmt.Errorf("%s: inclusion of entry %d in the tree of %d: %v", file, rc.index, old.size, err)
+	}
+	return nil
+}
+
+// checkPrefix checks that old (an earlier checkpoint of the same log) is a prefix of cp.
+func checkPrefix(r tlog.HashReader, cp, old checkpoint) error {
+	if old.origin != cp.origin || old.size > cp.size {
+		return fmt.Errorf("origin %q size %d does not precede %q size %d",
+			old.origin, old.size, cp.origin, cp.size)
+	}
+	if old.size == 0 && old.root != tlog.Hash(sha256.Sum256(nil)) {
+		return errors.New("size 0 with a root other than SHA-256 of nothing")
+	}
+	if old.size == cp.size && old.root != cp.root {
+		return fmt.Errorf("same size %d, different root", old.size)
+	}
+	if old.size > 0 && old.size < cp.size {
+		return checkConsistency(r, cp, old.size, old.root)
+	}
+	return nil
+}
+
 // checkInclusion proves and checks the inclusion of each sampled record.
 func checkInclusion(r tlog.HashReader, cp checkpoint, records map[int64]tlog.Hash) error {
 	for i, h := range records {
@@ -372,7 +474,7 @@ func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
 type options struct {
 	dir, vkey, origin string
-	olds              stringList
+	olds, receipts    stringList
 	every             int64
 }
 
@@ -428,24 +530,17 @@ func verify(o options) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if old.origin != cp.origin || old.size > cp.size {
-			return "", fmt.Errorf("%s: origin %q size %d does not precede %q size %d",
-				file, old.origin, old.size, cp.origin, cp.size)
-		}
-		if old.size == cp.size && old.root != cp.root {
-			return "", fmt.Errorf("%s: same size %d, different root", file, old.size)
-		}
-		if old.size == 0 && old.root != tlog.Hash(sha256.Sum256(nil)) {
-			return "", fmt.Errorf("%s: size 0 with a root other than SHA-256 of nothing", file)
-		}
-		if old.size > 0 && old.size < cp.size {
-			if err := checkConsistency(r, cp, old.size, old.root); err != nil {
-				return "", fmt.Errorf("%s: %v", file, err)
-			}
+		if err := checkPrefix(r, cp, old); err != nil {
+			return "", fmt.Errorf("%s: %v", file, err)
 		}
 	}
-	return fmt.Sprintf("ok %s size %d root %v: %d entries, %d inclusion proofs, %d consistency proofs, %d tile reads",
-		cp.origin, cp.size, cp.root, cp.size, len(records), len(sizes)+len(o.olds), d.reads), nil
+	for _, file := range o.receipts {
+		if err := checkReceipt(file, verifiers, r, cp); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("ok %s size %d root %v: %d entries, %d inclusion proofs, %d consistency proofs, %d receipts, %d tile reads",
+		cp.origin, cp.size, cp.root, cp.size, len(records), len(sizes)+len(o.olds), len(o.receipts), d.reads), nil
 }
 
 func main() {
@@ -454,6 +549,7 @@ func main() {
 	flag.StringVar(&o.vkey, "vkey", "", "the log's verifier key, name+id+base64")
 	flag.StringVar(&o.origin, "origin", "", "the log's origin (first line of its checkpoints)")
 	flag.Var(&o.olds, "old", "an earlier signed checkpoint to prove consistency from (repeatable)")
+	flag.Var(&o.receipts, "receipt", "a C2SP tlog-proof of an entry of this log to check (repeatable)")
 	flag.Int64Var(&o.every, "every", 997, "prove the inclusion of every K-th entry")
 	flag.Parse()
 	if o.dir == "" || o.vkey == "" || o.origin == "" || o.every < 1 || flag.NArg() != 0 {
