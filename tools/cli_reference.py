@@ -45,7 +45,9 @@ def render() -> str:
         "",
         "Exit status of every command: 0 success; 2 a refusal or unreadable input, shown",
         "as a stable error code with messages in Bahasa Indonesia and English",
-        "([errors.md](errors.md)); `check` and `demo` also use 1 (see below).",
+        "([errors.md](errors.md)). Exit status 1 has a command's own meaning: `check`, a",
+        "form breaks an impossibility rule; `demo`, a fault went uncaught; `log check-proof`,",
+        "the proof does not verify; `log fsck`, a problem was found.",
     ]
     for words in COMMANDS:
         title = " ".join(("saksi", *words))
