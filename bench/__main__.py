@@ -3,7 +3,9 @@
 Options: ``--quick`` (tiny sizes, seconds), ``--only NAME`` (repeatable; a case,
 or a prefix such as ``store``; the limits the chosen cases need are run too),
 ``--repeats K`` (best of K), ``--profile`` (cProfile each case once, to stderr),
-``--out PATH`` (write the JSON there instead of printing it after the table).
+``--out PATH`` (write the JSON there instead of printing it after the table),
+``--tlog-size N`` (entries in the transparency log's cases, default 1,000,000),
+``--huge`` (the log's peak memory at 10,000,000 entries).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import pstats
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import tlog
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -51,19 +54,39 @@ def run(
     tmp: str | None = None,
     log: TextIO | None = None,
     profile: bool = False,
+    tlog_sizes: tlog.TlogSizes | None = None,
+    tlog_repeats: int | None = None,
 ) -> dict[str, Any]:
-    """Build the workload, time the chosen cases and return the JSON results."""
+    """Build the workload, time the chosen cases and return the JSON results.
+
+    The transparency log's cases run after the others, ``tlog_repeats`` rounds
+    (default: ``repeats``), followed by its proof latencies and peak memory."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    tlog_sizes = tlog_sizes or tlog.TlogSizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
-        chosen = select(cases(workload, sizes, scratch), only)
+        tlog_scratch = tlog.TlogScratch(stack, tmp)
+        all_cases = [*cases(workload, sizes, scratch), *tlog.cases(tlog_sizes, tlog_scratch)]
+        chosen = select(all_cases, only)
+        foundation = [case for case in chosen if case.name not in tlog.NAMES]
 
-        def progress(round_: int) -> None:
+        def progress(round_: int, of: int = repeats) -> None:
             if log is not None:
-                print(f"  round {round_} of {repeats}", file=log, flush=True)
+                print(f"  round {round_} of {of}", file=log, flush=True)
 
-        measurements = measure_all(chosen, repeats, progress)
+        measurements = measure_all(foundation, repeats, progress) if foundation else []
+        rounds = tlog_repeats or repeats
+        tlog_measurements, tlog_extras = tlog.measure(
+            chosen,
+            tlog_sizes,
+            tlog_scratch,
+            repeats=rounds,
+            tmp=tmp,
+            log=log,
+            progress=lambda round_: progress(round_, rounds),
+        )
+        measurements += tlog_measurements
         if profile:
             for case in chosen:
                 profile_case(case, log or sys.stderr)
@@ -75,8 +98,12 @@ def run(
         "repeats": repeats,
         "key_entries": len(workload.key_entries),
         "entry_bytes_mean": round(sum(map(len, forms)) / len(forms)),
+        "tlog": asdict(tlog_sizes),
     }
-    return report(measurements, config=config, when=when)
+    results = report(measurements, config=config, when=when)
+    if tlog_extras:
+        results["tlog"] = tlog_extras
+    return results
 
 
 def profile_case(case: Case, out: TextIO) -> None:
@@ -98,10 +125,27 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="run this case (or prefix, e.g. store); repeatable",
     )
-    p.add_argument("--repeats", type=int, default=None, help="best of K (default 5; quick 1)")
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="best of K (default 5, the transparency log's 1; quick 1)",
+    )
     p.add_argument("--scale", type=float, default=None, help="hierarchy scale (default 0.005)")
     p.add_argument("--out", type=Path, default=None, help="write the JSON results here")
     p.add_argument("--tmp", default=None, help="directory for the scratch databases")
+    p.add_argument(
+        "--tlog-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="entries in the transparency log's cases (default 1,000,000; quick 3,000)",
+    )
+    p.add_argument(
+        "--huge",
+        action="store_true",
+        help="measure the log's peak memory at 10,000,000 entries (about 10 min, 2.5 GB disk)",
+    )
     p.add_argument(
         "--profile",
         action="store_true",
@@ -118,11 +162,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     repeats = args.repeats or (1 if args.quick else 5)
     if repeats < 1:
         raise SystemExit("--repeats must be at least 1")
+    tlog_sizes = tlog.sizes_for(quick=args.quick, entries=args.tlog_size, huge=args.huge)
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
-        sizes, repeats=repeats, only=args.only, tmp=args.tmp, log=sys.stderr, profile=args.profile
+        sizes,
+        repeats=repeats,
+        only=args.only,
+        tmp=args.tmp,
+        log=sys.stderr,
+        profile=args.profile,
+        tlog_sizes=tlog_sizes,
+        tlog_repeats=args.repeats or 1,  # a round of 1 M entries is long; --repeats wins
     )
     print_table(results, out)
+    if "tlog" in results:
+        tlog.print_extras(results["tlog"], out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

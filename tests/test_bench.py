@@ -30,7 +30,7 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
         == 0
     )
     results = json.loads(out_file.read_text(encoding="utf-8"))
-    assert set(results) == {"when", "machine", "config", "results"}
+    assert set(results) == {"when", "machine", "config", "results", "tlog"}
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
     assert set(LIMITS) | set(LIMITS.values()) <= set(rows)
@@ -109,3 +109,32 @@ def test_measure_all_interleaves_the_rounds() -> None:
     assert [len(m.seconds) for m in measured] == [2, 2]
     with pytest.raises(ValueError):
         measure_all([case("a")], 0)
+
+
+def test_tlog_part_reports_rates_proof_latency_and_bounded_memory(tmp_path: Path) -> None:
+    from bench.tlog import TLOG_QUICK
+
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    main(["--quick", "--only", "tlog", "--tmp", str(tmp_path), "--out", str(json_file)], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["sha256.tlog", "tlog.append"]
+    assert rows["tlog.append"]["items"] == TLOG_QUICK.entries
+    assert rows["tlog.append"]["ratio"] == pytest.approx(
+        rows["tlog.append"]["rate_per_second"] / rows["sha256.tlog"]["rate_per_second"],
+        abs=1e-4,  # the report rounds ratios to 4 places; this one is about 0.02
+    )
+    proofs = results["tlog"]["proofs"]
+    assert proofs["log_size"] == TLOG_QUICK.entries
+    for name in ("log.prove", "merkle.inclusion_proof"):
+        p = proofs[name]
+        assert p["count"] == TLOG_QUICK.proofs and 0 < p["p50_us"] <= p["p99_us"] <= p["max_us"]
+    memory = results["tlog"]["memory"]
+    assert memory["entries"] == TLOG_QUICK.memory_entries
+    assert memory["samples"][-1]["entries"] == TLOG_QUICK.memory_entries
+    assert memory["peak_mib"] >= memory["first_sample_peak_mib"] > 0
+    assert memory["disk_mib"] > 0
+    text = out.getvalue()
+    assert "log.prove on a log of 3,000" in text and "peak memory building a log" in text
+    assert list(tmp_path.iterdir()) == [json_file]  # the logs are removed
