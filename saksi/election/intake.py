@@ -67,7 +67,12 @@ class Intake:
 
     def admit(self, entry: bytes) -> Admission:
         """Check an entry completely; raise the specific SaksiError if it is refused."""
-        envelope = parse_entry(entry, election=self.election)
+        return self.admit_envelope(parse_entry(entry, election=self.election), entry)
+
+    def admit_envelope(self, envelope: Envelope, entry: bytes) -> Admission:
+        """The stateful half of :meth:`admit`, for an envelope already parsed and
+        signature-checked by :func:`parse_entry` (which is stateless, so a service can
+        run it in any number of workers and keep only this half in its sequencer)."""
         grant = self.authority.authorize(envelope, self.authority.size)
         stmt = envelope.stmt
         violations = check_form(stmt.form) if isinstance(stmt, FormStatement) else ()
