@@ -9,6 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_LITERAL = re.compile(r"""code\s*=\s*["']([a-z0-9]+(?:[.-][a-z0-9]+)+)["']""")
 AREAS = (
     "auth",
+    "config",
+    "http",
+    "photo",
     "cli",
     "contest",
     "entry",
