@@ -1,0 +1,438 @@
+"""The service's configuration: a TOML file, then the environment, then flags.
+
+:func:`load_config` reads the three sources in that order, each overriding the one
+before it, and returns a frozen :class:`ServiceConfig`. Every value is checked here,
+once: a bad one is refused with :class:`ConfigError` (``config.invalid``, naming the
+setting and where it came from, in Bahasa Indonesia and English), so that ``saksi
+serve`` never starts half-configured.
+
+- File: flat ``name = value`` pairs (``port = 8080``, ``max_batch_bytes = "8MiB"``,
+  ``rate_per_key = [5, 50]``). Relative paths in it are relative to the file.
+- Environment: ``SAKSI_<NAME>`` in upper case (``SAKSI_PORT=8080``); other
+  ``SAKSI_*`` variables are not settings and are ignored.
+- Flags: a mapping of setting name to value; ``None`` means "not given".
+
+docs/service.md has the table of every setting.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Final
+
+from saksi.election.synthetic import MAX_SCALE
+from saksi.errors import SaksiError
+from saksi.store.base import MAX_PHOTO_SIZE
+from saksi.tlog.hashes import MAX_ENTRY_SIZE
+
+KIB: Final = 1024
+MIB: Final = 1024 * KIB
+GIB: Final = 1024 * MIB
+ENV_PREFIX: Final = "SAKSI_"
+MAX_CONFIG_FILE_BYTES: Final = 1 * MIB
+
+
+class ConfigError(SaksiError):
+    """A setting that is missing, unknown or out of range; the service does not start."""
+
+    default_code = "config.invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A token bucket: ``rate`` tokens a second, at most ``burst`` saved up.
+
+    ``rate == 0`` switches the limit off."""
+
+    rate: float
+    burst: int
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+    def __str__(self) -> str:
+        return f"{self.rate:g},{self.burst}"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig:
+    """Everything ``saksi serve`` is told; see docs/service.md for each setting."""
+
+    data: Path
+    db: str | None = field(default=None, repr=False)  # may hold a password
+    host: str = "127.0.0.1"
+    port: int = 8080
+    manifest: Path | None = None
+    regions: Path | None = None
+    scale: float = 0.005
+    seed: int = 2024
+    max_entry_bytes: int = MAX_ENTRY_SIZE + 1
+    max_batch_entries: int = 1000
+    max_batch_bytes: int = 8 * MIB
+    max_photo_bytes: int = 10 * MIB
+    rate_per_key: RateLimit = field(default_factory=lambda: RateLimit(5.0, 50))
+    rate_per_address: RateLimit = field(default_factory=lambda: RateLimit(500.0, 2000))
+    integrate_interval: float = 0.5
+    request_timeout: float = 30.0
+    replay_verify: bool = True
+
+    def __post_init__(self) -> None:
+        # Direct construction is checked as strictly as load_config's sources.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            checked = _SETTINGS[f.name].check(f.name, value, "argument", None)
+            if checked != value or type(checked) is not type(value):
+                object.__setattr__(self, f.name, checked)
+
+    @property
+    def log_dir(self) -> Path:
+        """``DATA/log``: the tlog publication and, in ``.state/``, its private state."""
+        return self.data / "log"
+
+    def with_(self, **changes: Any) -> ServiceConfig:
+        """A copy with some settings changed (checked like any other)."""
+        return replace(self, **changes)
+
+    def describe(self) -> dict[str, str | None]:
+        """Every setting as text, for logs and ``--help``; the database URL is redacted."""
+        out: dict[str, str | None] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = None if value is None else str(value)
+        if self.db is not None:
+            out["db"] = redact_url(self.db)
+        return out
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password (``postgresql://user:***@host/db``)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+# --- refusals ---------------------------------------------------------------------
+
+
+def _where(name: str, source: str, origin: Path | None) -> tuple[str, str]:
+    if source == "file":
+        return f"{name} in {origin}", f"{name} di {origin}"
+    if source == "env":
+        return f"{env_name(name)} in the environment", f"{env_name(name)} di lingkungan"
+    if source == "flag":
+        flag = "--" + name.replace("_", "-")
+        return f"{flag} on the command line", f"{flag} di baris perintah"
+    return name, name
+
+
+def _invalid(
+    name: str,
+    value: object,
+    source: str,
+    origin: Path | None,
+    *,
+    want_en: str,
+    want_id: str,
+) -> ConfigError:
+    where_en, where_id = _where(name, source, origin)
+    shown = "***" if name == "db" else repr(value)
+    return ConfigError(
+        f"setting {where_en} is {shown}: {want_en}",
+        f"pengaturan {where_id} bernilai {shown}: {want_id}",
+        code="config.invalid",
+        details={"setting": name, "source": source, "value": shown, "expected": want_en},
+    )
+
+
+def _unknown(name: str, source: str, origin: Path | None) -> ConfigError:
+    where_en, where_id = _where(name, source, origin)
+    known = ", ".join(_SETTINGS)
+    return ConfigError(
+        f"unknown setting {where_en}; the settings are: {known}",
+        f"pengaturan {where_id} tidak dikenal; pengaturan yang ada: {known}",
+        code="config.unknown-setting",
+        details={"setting": name, "source": source},
+    )
+
+
+# --- one parser per kind of value ---------------------------------------------------
+
+_SIZE = re.compile(r"\s*([0-9]+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": KIB, "kb": KIB, "kib": KIB, "m": MIB, "mb": MIB, "mib": MIB}
+_UNITS |= {"g": GIB, "gb": GIB, "gib": GIB}
+_DURATION = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(ms|s)?\s*", re.IGNORECASE)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class _Bad(Exception):
+    """A parser's refusal; :class:`_Setting` turns it into a ConfigError."""
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+        return int(value)
+    raise _Bad
+
+
+def _as_float(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise _Bad from None
+    else:
+        raise _Bad
+    if not math.isfinite(number):
+        raise _Bad
+    return number
+
+
+def _as_size(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and (m := _SIZE.fullmatch(value)):
+        return int(m.group(1)) * _UNITS[(m.group(2) or "").lower()]
+    raise _Bad
+
+
+def _as_duration(value: object) -> float:
+    if isinstance(value, str) and (m := _DURATION.fullmatch(value)):
+        seconds = float(m.group(1))
+        return seconds / 1000 if (m.group(2) or "").lower() == "ms" else seconds
+    return _as_float(value)
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise _Bad
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str) and value.strip() and value == value.strip():
+        return value
+    raise _Bad
+
+
+def _as_path(value: object) -> Path:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, str) and value.strip() and "\x00" not in value:
+        return Path(value)
+    raise _Bad
+
+
+def _as_db(value: object) -> str:
+    text = _as_text(value)
+    if re.match(r"(postgresql|postgres)://", text, re.IGNORECASE):
+        return text
+    raise _Bad
+
+
+def _as_rate(value: object) -> RateLimit:
+    if isinstance(value, RateLimit):
+        parts: list[object] = [value.rate, value.burst]
+    elif isinstance(value, list | tuple):
+        parts = list(value)
+    elif isinstance(value, Mapping) and set(value) == {"rate", "burst"}:
+        parts = [value["rate"], value["burst"]]
+    elif isinstance(value, str):
+        parts = [p for p in re.split(r"[,/ ]+", value.strip()) if p]
+    else:
+        raise _Bad
+    if len(parts) != 2:
+        raise _Bad
+    rate, burst = _as_float(parts[0]), _as_int(parts[1])
+    if rate < 0 or rate > 1e6 or burst < 0 or burst > 10**7 or (rate > 0 and burst < 1):
+        raise _Bad
+    return RateLimit(rate, burst)
+
+
+def _in(lo: float, hi: float, *, open_lo: bool = False) -> Callable[[float], bool]:
+    return lambda x: (lo < x if open_lo else lo <= x) and x <= hi
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    parse: Callable[[object], Any]
+    want_en: str
+    want_id: str
+    ok: Callable[[Any], bool] = lambda _: True
+    optional: bool = False
+    is_path: bool = False
+
+    def check(self, name: str, value: object, source: str, origin: Path | None) -> Any:
+        """The parsed value, or ConfigError ``config.invalid`` naming ``name``."""
+        if value is None and self.optional:
+            return None
+        try:
+            parsed = self.parse(value)
+        except _Bad:
+            raise _invalid(
+                name, value, source, origin, want_en=self.want_en, want_id=self.want_id
+            ) from None
+        if not self.ok(parsed):
+            raise _invalid(name, value, source, origin, want_en=self.want_en, want_id=self.want_id)
+        if self.is_path and origin is not None and not parsed.is_absolute():
+            parsed = origin.parent / parsed
+        return parsed
+
+
+_COUNT = ("a whole number", "bilangan bulat")
+
+_SETTINGS: Final[dict[str, _Setting]] = {
+    "data": _Setting(_as_path, "a directory path", "path folder", is_path=True),
+    "db": _Setting(_as_db, "a postgresql:// URL", "URL postgresql://", optional=True),
+    "host": _Setting(_as_text, "a host name or address", "nama host atau alamat"),
+    "port": _Setting(_as_int, "a port number 0..65535", "nomor port 0..65535", _in(0, 65535)),
+    "manifest": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
+    "regions": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
+    "scale": _Setting(
+        _as_float,
+        f"a number in (0, {MAX_SCALE:g}]",
+        f"bilangan dalam (0, {MAX_SCALE:g}]",
+        _in(0, MAX_SCALE, open_lo=True),
+    ),
+    "seed": _Setting(_as_int, *_COUNT),
+    "max_entry_bytes": _Setting(
+        _as_size,
+        f"a size of 1..{MAX_ENTRY_SIZE + 1} bytes",
+        f"ukuran 1..{MAX_ENTRY_SIZE + 1} bita",
+        _in(1, MAX_ENTRY_SIZE + 1),
+    ),
+    "max_batch_entries": _Setting(
+        _as_int, "a number 1..100000", "bilangan 1..100000", _in(1, 100_000)
+    ),
+    "max_batch_bytes": _Setting(
+        _as_size, "a size of 1 byte..1GiB", "ukuran 1 bita..1GiB", _in(1, GIB)
+    ),
+    "max_photo_bytes": _Setting(
+        _as_size,
+        f"a size of 1..{MAX_PHOTO_SIZE} bytes",
+        f"ukuran 1..{MAX_PHOTO_SIZE} bita",
+        _in(1, MAX_PHOTO_SIZE),
+    ),
+    "rate_per_key": _Setting(
+        _as_rate,
+        "RATE,BURST (statements a second, at most 1e6; burst >= 1; 0,0 switches it off)",
+        "LAJU,LONJAKAN (pernyataan per detik, maks. 1e6; lonjakan >= 1; 0,0 mematikannya)",
+    ),
+    "rate_per_address": _Setting(
+        _as_rate,
+        "RATE,BURST (requests a second, at most 1e6; burst >= 1; 0,0 switches it off)",
+        "LAJU,LONJAKAN (permintaan per detik, maks. 1e6; lonjakan >= 1; 0,0 mematikannya)",
+    ),
+    "integrate_interval": _Setting(
+        _as_duration,
+        "seconds in (0, 3600] (e.g. 0.5 or 500ms)",
+        "detik dalam (0, 3600] (mis. 0.5 atau 500ms)",
+        _in(0, 3600, open_lo=True),
+    ),
+    "request_timeout": _Setting(
+        _as_duration,
+        "seconds in (0, 3600] (e.g. 30 or 30s)",
+        "detik dalam (0, 3600] (mis. 30 atau 30s)",
+        _in(0, 3600, open_lo=True),
+    ),
+    "replay_verify": _Setting(_as_bool, "true or false", "true atau false"),
+}
+SETTINGS: Final = tuple(_SETTINGS)
+"""Every setting's name, in the order of docs/service.md's table."""
+
+
+def env_name(setting: str) -> str:
+    """The environment variable of a setting: ``port`` -> ``SAKSI_PORT``."""
+    return ENV_PREFIX + setting.upper()
+
+
+# --- the three sources ----------------------------------------------------------------
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the configuration file {path}: {exc.strerror or exc}",
+            f"berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror or exc}",
+            code="config.file-unreadable",
+            details={"file": str(path)},
+        ) from None
+    try:
+        if len(data) > MAX_CONFIG_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_CONFIG_FILE_BYTES} bytes")
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(
+            f"the configuration file {path} is not valid TOML: {exc}",
+            f"berkas konfigurasi {path} bukan TOML yang sah: {exc}",
+            code="config.file-malformed",
+            details={"file": str(path)},
+        ) from None
+
+
+def _layer(
+    values: Mapping[str, Any], source: str, origin: Path | None, into: dict[str, Any]
+) -> None:
+    for name, raw in values.items():
+        setting = _SETTINGS.get(name)
+        if setting is None:
+            raise _unknown(name, source, origin)
+        if raw is None and source != "file":
+            continue  # a flag that was not given
+        into[name] = setting.check(name, raw, source, origin)
+
+
+def load_config(
+    file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ServiceConfig:
+    """The configuration from ``file`` (TOML), then ``env``, then ``overrides``.
+
+    ``env`` is usually ``os.environ``: only ``SAKSI_<SETTING>`` variables are read.
+    ``overrides`` are the command-line flags by setting name (``None``: not given).
+    ConfigError ``config.invalid``, ``config.unknown-setting``, ``config.file-*``.
+    """
+    chosen: dict[str, Any] = {}
+    if file is not None:
+        _layer(_read_file(Path(file)), "file", Path(file), chosen)
+    from_env = {
+        name: (env or {})[env_name(name)] for name in _SETTINGS if env_name(name) in (env or {})
+    }
+    _layer(from_env, "env", None, chosen)
+    _layer(overrides or {}, "flag", None, chosen)
+    if "data" not in chosen:
+        raise ConfigError(
+            "no data directory: give --data DIR (or SAKSI_DATA, or data in the file)",
+            "folder data tidak diberikan: berikan --data DIR (atau SAKSI_DATA, atau data "
+            "di berkas konfigurasi)",
+            code="config.missing-data",
+            details={"setting": "data"},
+        )
+    return ServiceConfig(**chosen)
+
+
+__all__ = [
+    "ENV_PREFIX",
+    "SETTINGS",
+    "ConfigError",
+    "RateLimit",
+    "ServiceConfig",
+    "env_name",
+    "load_config",
+    "redact_url",
+]
