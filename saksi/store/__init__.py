@@ -1,8 +1,10 @@
 """Storage of the log, its photos and a little state, behind one interface.
 
 :class:`Store` (in :mod:`saksi.store.base`) is the contract; :class:`SqliteStore`
-is the embedded default; a PostgreSQL backend will implement the same contract.
-:func:`open_store` picks the backend from a target string. See ``docs/store.md``.
+is the embedded default; ``saksi.store.postgres.PostgresStore`` implements the same
+contract on a PostgreSQL server (imported only when used, so that the SQLite path
+does not load the driver). :func:`open_store` picks the backend from a target
+string. See ``docs/store.md``.
 """
 
 from __future__ import annotations
@@ -18,15 +20,6 @@ SQLITE_FILENAME = "saksi.sqlite"
 """The database file's name when :func:`open_store` is given a directory."""
 
 SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
-
-
-def _backend_unavailable(scheme: str) -> StoreError:
-    return StoreError(
-        f"The {scheme} store is not implemented yet; use a directory or a .sqlite file.",
-        f"Penyimpanan {scheme} belum tersedia; gunakan folder atau berkas .sqlite.",
-        code="store.backend-unavailable",
-        details={"scheme": scheme},
-    )
 
 
 def _unknown_backend(scheme: str) -> StoreError:
@@ -52,9 +45,9 @@ def sqlite_path(target: str | os.PathLike[str]) -> Path:
 def open_store(target: str | os.PathLike[str]) -> Store:
     """Open (creating if needed) the store that ``target`` names.
 
-    - ``postgresql://...`` (or ``postgres://``): refused with
-      ``store.backend-unavailable`` until the PostgreSQL backend exists. The address
-      is not echoed back: it may hold a password.
+    - ``postgresql://...`` (or ``postgres://``, any case): a
+      :class:`~saksi.store.postgres.PostgresStore` on that server. No error repeats
+      the address: it may hold a password.
     - a directory, or a path to a file: SQLite (see :func:`sqlite_path`).
     """
     text = os.fspath(target)
@@ -68,7 +61,9 @@ def open_store(target: str | os.PathLike[str]) -> Store:
     if "://" in text:
         scheme = text.split("://", 1)[0].lower()
         if scheme in {"postgresql", "postgres"}:
-            raise _backend_unavailable("PostgreSQL")
+            from saksi.store.postgres import PostgresStore  # noqa: PLC0415 (driver on demand)
+
+            return PostgresStore("postgresql://" + text.split("://", 1)[1])
         raise _unknown_backend(scheme)
     path = sqlite_path(text)
     try:

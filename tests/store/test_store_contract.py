@@ -2,8 +2,9 @@
 
 A backend joins the suite by adding one entry to ``BACKENDS``: a function that
 takes a fresh temporary directory and returns an ``opener``, a callable that opens
-(or reopens) the same store each time it is called. A PostgreSQL backend will
-create a scratch database under the directory's name and return its opener.
+(or reopens) the same store each time it is called. The PostgreSQL backend creates
+a fresh schema, named after the directory, on the test process's server (started
+on first use by tests/pgserver.py; skipped with the reason when there is none).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from hypothesis import strategies as st
 import saksi.store
 from saksi.errors import SaksiError, StoreError
 from saksi.store import MAX_ENTRY_SIZE, MAX_PHOTO_SIZE, Appended, SqliteStore, Store
+from saksi.store.postgres import PostgresStore
 from saksi.tlog.hashes import leaf_hash
+from tests.pgserver import shared_server_or_skip
 
 Opener = Callable[[], Store]
 
@@ -31,7 +34,13 @@ def _sqlite(directory: Path) -> Opener:
     return lambda: SqliteStore(directory / "saksi.sqlite")
 
 
-BACKENDS: dict[str, Callable[[Path], Opener]] = {"sqlite": _sqlite}
+def _postgres(directory: Path) -> Opener:
+    server = shared_server_or_skip()
+    dsn = server.dsn(server.create_schema(directory.name))
+    return lambda: PostgresStore(dsn)
+
+
+BACKENDS: dict[str, Callable[[Path], Opener]] = {"sqlite": _sqlite, "postgresql": _postgres}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -1,0 +1,716 @@
+"""The PostgreSQL store (psycopg 3): the same contract as SQLite, for a server.
+
+- **Append-only in the database.** Triggers (``migrations/postgresql/0001_initial.sql``)
+  refuse every UPDATE, DELETE and TRUNCATE of ``entries`` and ``photos``, and an entry
+  at any index but the next, whoever is connected; the refusal (SQLSTATE ``SK001``)
+  surfaces as :class:`~saksi.errors.AppendOnlyError`.
+- **One writer at a time.** An append runs in one READ COMMITTED transaction that
+  first takes a transaction-level advisory lock on the log (:data:`APPEND_LOCK_SQL`),
+  then reads ``max(idx)`` and inserts: two processes appending at once produce a
+  gap-free log. An advisory lock, unlike ``LOCK TABLE``, never waits for autovacuum.
+- **Durable before it returns.** A commit returns after its WAL is flushed
+  (``synchronous_commit = on``; a session that the server configures ``off`` is set
+  back to ``on``).
+- **Connections.** A small pool (:data:`DEFAULT_POOL_SIZE`), opened on demand, shared
+  by every thread; each call borrows one connection for one statement or transaction
+  and gives it back, so no transaction stays open between calls (``entries()`` pages
+  are separate statements). A connection broken by a server restart is dropped; a
+  call that finds one retries once, on a fresh connection, when nothing can have been
+  written (a read, or a write whose ``BEGIN`` failed).
+- **Errors.** Every driver error becomes a :class:`~saksi.errors.StoreError`; the
+  password and the address given are never part of a message or its details.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import psycopg
+from psycopg import pq
+from psycopg.conninfo import conninfo_to_dict
+
+from saksi.errors import StoreError
+from saksi.store.base import Store, append_only, corrupt, store_closed
+from saksi.store.sqlite import Migration, load_migrations
+
+T = TypeVar("T")
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+DEFAULT_POOL_SIZE = 4
+"""Connections a store opens at most (each thread borrows one per call)."""
+
+DEFAULT_BUSY_TIMEOUT = 10.0
+"""Seconds a call waits for the append lock (``lock_timeout``) or a free connection."""
+
+DEFAULT_CONNECT_TIMEOUT = 10
+"""Seconds to wait for the server when connecting."""
+
+LOCK_NAMESPACE = 0x53414B53
+"""'SAKS': the high half of every advisory lock key Saksi takes."""
+
+APPEND_LOCK_SQL = (
+    f"SELECT pg_advisory_xact_lock(({LOCK_NAMESPACE}::bigint << 32)"
+    " | 'entries'::regclass::oid::bigint)"
+)
+"""Serialises appenders to one log (the key holds the ``entries`` table's oid, so
+two Saksi schemas in one database do not wait for each other)."""
+
+MIGRATION_LOCK_SQL = f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, 0)"
+"""Serialises schema migrations in the database."""
+
+APPEND_ONLY_SQLSTATE = "SK001"
+
+_SIZE_SQL = "SELECT coalesce(max(idx), -1) + 1 FROM entries"
+
+
+def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
+    return StoreError(message_en, message_id, code=code, details=details)
+
+
+def default_migrations() -> Traversable:
+    """The PostgreSQL migrations shipped with Saksi (``migrations/postgresql``)."""
+    return resources.files("saksi.store").joinpath("migrations", "postgresql")
+
+
+# --- driver errors -> StoreError, with every secret removed ---
+
+_BUSY_STATES = {"55P03", "40P01", "40001", "53300", "57014"}
+"""lock_not_available, deadlock_detected, serialization_failure, too_many_connections,
+query_canceled (a statement_timeout)."""
+_IO_STATE_PREFIXES = ("08", "53", "57P", "58")
+"""Connection exceptions, insufficient resources (disk full), server shut down or
+restarting, system (I/O) errors."""
+_CORRUPT_STATES = {"XX001", "XX002"}
+
+
+class _Secrets:
+    """Strings that must never appear in an error: the address and the password."""
+
+    def __init__(self, conninfo: str, password: str | None) -> None:
+        found = [conninfo]
+        if password:
+            found += [password, quote(password, safe=""), quote(password)]
+        self._secrets = sorted({s for s in found if s}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def _io_error(text: str) -> StoreError:
+    return _error(
+        "Server PostgreSQL tidak dapat dihubungi, menolak masuk, atau koneksinya terputus.",
+        "The PostgreSQL server cannot be reached, refused the login, or lost the connection.",
+        code="store.io-error",
+        backend="postgresql",
+        error=text,
+    )
+
+
+def _busy(text: str) -> StoreError:
+    return _error(
+        "Basis data sedang sibuk atau dikunci proses lain; coba lagi.",
+        "The database is busy or locked by another process; try again.",
+        code="store.busy",
+        backend="postgresql",
+        error=text,
+    )
+
+
+def translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
+    """Map a psycopg error to a stable code; the driver's (redacted) text is in details."""
+    text = secrets.redact((exc.diag.message_primary or str(exc)).strip())
+    state = exc.sqlstate or ""
+    if state == APPEND_ONLY_SQLSTATE or "store.append-only" in text:
+        return append_only(text)
+    if state in _BUSY_STATES:
+        return _busy(text)
+    if state in _CORRUPT_STATES:
+        return corrupt("basis data melaporkan kerusakan", "the database reports corruption")
+    if state.startswith(_IO_STATE_PREFIXES) or (
+        not state and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+    ):
+        return _io_error(text)
+    return _error(
+        "Basis data menolak atau gagal menjalankan perintah.",
+        "The database refused or failed to run a statement.",
+        code="store.database-error",
+        backend="postgresql",
+        error=text,
+    )
+
+
+# --- migration scripts: statements split the way PostgreSQL reads them ---
+
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
+_FIRST_WORDS = re.compile(r"([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+_TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"}
+_TRANSACTION_PAIRS = {("START", "TRANSACTION"), ("PREPARE", "TRANSACTION")}
+
+
+class _Incomplete(Exception):
+    """A quote, comment or dollar-quoted body that is never closed."""
+
+
+def _block_comment_end(sql: str, i: int) -> int:
+    depth, j = 1, i + 2  # PostgreSQL's block comments nest
+    while depth:
+        if j >= len(sql):
+            raise _Incomplete
+        if sql.startswith("/*", j):
+            depth, j = depth + 1, j + 2
+        elif sql.startswith("*/", j):
+            depth, j = depth - 1, j + 2
+        else:
+            j += 1
+    return j
+
+
+def _quoted_end(sql: str, i: int) -> int:
+    """The end of '...' (E'...' honours backslash escapes) or "..." starting at ``i``."""
+    quote_char = sql[i]
+    backslash = quote_char == "'" and i > 0 and sql[i - 1] in "eE"
+    j = i + 1
+    while j < len(sql):
+        if backslash and sql[j] == "\\":
+            j += 2
+        elif sql[j] != quote_char:
+            j += 1
+        elif sql.startswith(quote_char, j + 1):
+            j += 2  # a doubled quote
+        else:
+            return j + 1
+    raise _Incomplete
+
+
+def _skip(sql: str, i: int) -> int:
+    """If a comment, quoted text or dollar-quoted body starts at ``i``, its end; else i."""
+    if sql.startswith("--", i):
+        end = sql.find("\n", i)
+        return len(sql) if end < 0 else end
+    if sql.startswith("/*", i):
+        return _block_comment_end(sql, i)
+    if sql[i] in "'\"":
+        return _quoted_end(sql, i)
+    tag = _DOLLAR_TAG.match(sql, i)
+    if tag is not None and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+        end = sql.find(tag.group(), tag.end())
+        if end < 0:
+            raise _Incomplete
+        return end + len(tag.group())
+    return i
+
+
+def _code_start(statement: str) -> str:
+    """The statement without its leading whitespace and comments."""
+    i = 0
+    while i < len(statement):
+        if statement[i].isspace():
+            i += 1
+        elif statement.startswith(("--", "/*"), i):
+            i = _skip(statement, i)
+        else:
+            break
+    return statement[i:]
+
+
+def split_script(sql: str) -> tuple[list[str], str]:
+    """The statements of a script (each without its ``;``) and what follows the last one.
+
+    Comments, quoted strings and identifiers, and dollar-quoted bodies (PL/pgSQL) are
+    skipped over, so a ``;`` inside them does not end a statement. Raises
+    :class:`_Incomplete` for one that is never closed.
+    """
+    statements: list[str] = []
+    start = i = 0
+    while i < len(sql):
+        after = _skip(sql, i)
+        if after != i:
+            i = after
+            continue
+        if sql[i] == ";":
+            statements.append(sql[start:i])
+            start = i + 1
+        i += 1
+    return [s for s in statements if _code_start(s)], sql[start:]
+
+
+def _invalid_migrations(reason_id: str, reason_en: str, **details: Any) -> StoreError:
+    return _error(
+        f"Berkas migrasi skema tidak sah: {reason_id}.",
+        f"Invalid schema migration files: {reason_en}.",
+        code="store.migrations-invalid",
+        **details,
+    )
+
+
+def migration_statements(migration: Migration) -> list[str]:
+    """A migration's statements; refuses BEGIN/COMMIT and a script that ends mid-statement."""
+    incomplete = _invalid_migrations(
+        "pernyataan SQL terakhir tidak lengkap",
+        "the last SQL statement is incomplete",
+        version=migration.version,
+    )
+    try:
+        statements, rest = split_script(migration.sql)
+    except _Incomplete:
+        raise incomplete from None
+    if _code_start(rest):
+        raise incomplete
+    for statement in statements:
+        words = _FIRST_WORDS.match(_code_start(statement))
+        first = words.group(1).upper() if words else ""
+        second = (words.group(2) or "").upper() if words else ""
+        if first in _TRANSACTION_CONTROL or (first, second) in _TRANSACTION_PAIRS:
+            raise _invalid_migrations(
+                "migrasi tidak boleh memuat BEGIN/COMMIT",
+                "a migration must not contain BEGIN/COMMIT",
+                version=migration.version,
+            )
+    return statements
+
+
+# --- applying migrations ---
+
+
+def _applied(conn: Connection, *, create: bool) -> dict[int, str]:
+    row = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if not (row and row[0]):
+        if not create:
+            return {}
+        conn.execute(
+            "CREATE TABLE schema_version ("
+            " version integer NOT NULL PRIMARY KEY,"
+            " name text NOT NULL,"
+            " sha256 text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+    rows = conn.execute("SELECT version, sha256 FROM schema_version").fetchall()
+    return {int(version): str(digest) for version, digest in rows}
+
+
+def _check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> None:
+    known = len(migrations)
+    newest = max(applied, default=0)
+    if newest > known:
+        raise _error(
+            f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
+            f"program ini (versi {known}). Perbarui Saksi.",
+            f"The database uses schema version {newest}, newer than this program "
+            f"knows (version {known}). Upgrade Saksi.",
+            code="store.schema-too-new",
+            database_version=newest,
+            program_version=known,
+        )
+    for migration in migrations:
+        digest = applied.get(migration.version)
+        if digest is not None and digest != migration.sha256:
+            raise _error(
+                f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
+                "tetapi berkasnya telah diubah sejak itu.",
+                f"Migration {migration.version} ({migration.name}) was applied, but its "
+                "file has been changed since.",
+                code="store.migration-modified",
+                version=migration.version,
+            )
+
+
+def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
+    statements = migration_statements(migration)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    except psycopg.Error as exc:
+        raise _error(
+            f"Migrasi skema {migration.version} ({migration.name}) gagal; tidak ada yang diubah.",
+            f"Schema migration {migration.version} ({migration.name}) failed; nothing was changed.",
+            code="store.migration-failed",
+            version=migration.version,
+            error=secrets.redact((exc.diag.message_primary or str(exc)).strip()),
+        ) from exc
+    conn.execute(
+        "INSERT INTO schema_version (version, name, sha256) VALUES (%s, %s, %s)",
+        (migration.version, migration.name, migration.sha256),
+    )
+
+
+def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets) -> int:
+    """Apply the missing migrations, each in its own transaction; returns the version.
+
+    Each transaction takes :data:`MIGRATION_LOCK_SQL` and re-reads ``schema_version``,
+    so processes opening a fresh database at once apply each migration exactly once.
+    A database that is up to date is only read (no lock, no DDL).
+    """
+    if not migrations:
+        raise _invalid_migrations("tidak ada migrasi", "there are no migrations")
+    for migration in migrations:
+        migration_statements(migration)  # refuse a bad folder before touching the database
+    applied = _applied(conn, create=False)
+    _check_applied(applied, migrations)
+    for migration in migrations:
+        if migration.version in applied:
+            continue
+        with conn.transaction():
+            conn.execute(MIGRATION_LOCK_SQL)
+            applied = _applied(conn, create=True)
+            _check_applied(applied, migrations)
+            if migration.version not in applied:
+                _apply(conn, migration, secrets)
+    return len(migrations)
+
+
+# --- connections ---
+
+
+class _Pool:
+    """At most ``size`` connections, opened on demand and shared by every thread."""
+
+    def __init__(self, connect: Callable[[], Connection], size: int, wait: float) -> None:
+        self._connect = connect
+        self._size = size
+        self._wait = wait
+        self._idle: list[Connection] = []
+        self._open = 0
+        self._closed = False
+        self._ready = threading.Condition()
+
+    def acquire(self) -> Connection:
+        deadline = time.monotonic() + self._wait
+        with self._ready:
+            while True:
+                if self._closed:
+                    raise store_closed()
+                if self._idle:
+                    return self._idle.pop()
+                if self._open < self._size:
+                    self._open += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _busy(f"all {self._size} connections of the pool are in use")
+                self._ready.wait(remaining)
+        try:
+            return self._connect()
+        except BaseException:
+            self._forget(None)
+            raise
+
+    def release(self, conn: Connection) -> None:
+        """Take a connection back; one that is broken or mid-transaction is closed."""
+        reusable = not conn.broken and conn.info.transaction_status == pq.TransactionStatus.IDLE
+        with self._ready:
+            if reusable and not self._closed:
+                self._idle.append(conn)
+                self._ready.notify()
+                return
+        self._forget(conn)
+
+    def _forget(self, conn: Connection | None) -> None:
+        with self._ready:
+            self._open -= 1
+            self._ready.notify()
+        if conn is not None:
+            conn.close()
+
+    def drop_idle(self) -> None:
+        """Close the idle connections (after a broken one: the server may have restarted)."""
+        with self._ready:
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+            self._ready.notify_all()
+        for conn in idle:
+            conn.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Close the idle connections now; those in use are closed when given back."""
+        with self._ready:
+            self._closed = True
+        self.drop_idle()
+
+
+class _Stale(Exception):
+    """A borrowed connection was dead before anything was sent: safe to retry."""
+
+
+# --- the store ---
+
+
+class PostgresStore(Store):
+    """The PostgreSQL backend. ``conninfo`` is a libpq address: a ``postgresql://`` URI
+    or ``key=value`` pairs. The schema is created (migrated) on first open; tables are
+    found through the session's ``search_path`` (``?options=-csearch_path%3Dsaksi``
+    selects a schema).
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        connect_timeout: int = DEFAULT_CONNECT_TIMEOUT,
+        migrations: Traversable | None = None,
+    ) -> None:
+        try:
+            params = conninfo_to_dict(conninfo)
+        except psycopg.Error:
+            raise _error(
+                "Alamat PostgreSQL tidak sah (alamat tidak ditampilkan karena dapat memuat "
+                "kata sandi).",
+                "Invalid PostgreSQL address (not shown: it may contain a password).",
+                code="store.invalid-argument",
+                argument="target",
+            ) from None
+        password = params.get("password")
+        self._secrets = _Secrets(conninfo, None if password is None else str(password))
+        self._conninfo = conninfo
+        self._connect_timeout = connect_timeout
+        self._lock_timeout_ms = max(1, int(busy_timeout * 1000))
+        self._pool = _Pool(self._connect, max(1, pool_size), busy_timeout)
+        self.address = "postgresql://"
+        found = load_migrations(migrations if migrations is not None else default_migrations())
+        conn = self._pool.acquire()
+        try:
+            info = conn.info
+            self.address = f"postgresql://{info.host}:{info.port}/{info.dbname}"
+            with self._translated():
+                self.schema_version = migrate(conn, found, self._secrets)
+        except BaseException:
+            self._pool.release(conn)
+            self._pool.close()
+            raise
+        self._pool.release(conn)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.address!r})"
+
+    # --- connections ---
+
+    def _connect(self) -> Connection:
+        try:
+            conn = psycopg.connect(
+                self._conninfo,
+                autocommit=True,
+                connect_timeout=self._connect_timeout,
+                application_name="saksi",
+            )
+        except psycopg.Error as exc:
+            raise translate(exc, self._secrets) from None  # its text may hold the address
+        try:
+            with self._translated():
+                self._configure(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _configure(self, conn: Connection) -> None:
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        timeout = f"{self._lock_timeout_ms}ms"
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
+        row = conn.execute("SHOW synchronous_commit").fetchone()
+        if row is not None and row[0] == "off":  # never acknowledge before the WAL is flushed
+            conn.execute("SET synchronous_commit = on")
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.Error as exc:
+            if self._pool.closed:
+                raise store_closed() from exc
+            raise translate(exc, self._secrets) from exc
+
+    def _borrowed(self, work: Callable[[Connection], T], *, write: bool, retry: bool) -> T:
+        conn = self._pool.acquire()
+        began = False
+        try:
+            with self._translated():
+                try:
+                    if not write:
+                        return work(conn)
+                    with conn.transaction():
+                        began = True
+                        return work(conn)
+                except psycopg.OperationalError:
+                    if conn.broken:
+                        self._pool.drop_idle()
+                        if retry and not (write and began):
+                            raise _Stale from None
+                    raise
+        finally:
+            self._pool.release(conn)
+
+    def _run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """``work`` on a borrowed connection (in one transaction if ``write``); a dead
+        connection found before anything can have been written is replaced once."""
+        try:
+            return self._borrowed(work, write=write, retry=True)
+        except _Stale:
+            return self._borrowed(work, write=write, retry=False)
+
+    def _read_one(self, sql: str, params: Sequence[object]) -> tuple[Any, ...] | None:
+        def read(conn: Connection) -> tuple[Any, ...] | None:
+            return conn.execute(sql, params, binary=True).fetchone()
+
+        return self._run(read)
+
+    @property
+    def closed(self) -> bool:
+        return self._pool.closed
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def settings(self) -> dict[str, str]:
+        """A connection's effective settings (for diagnostics and tests)."""
+        names = ("synchronous_commit", "lock_timeout", "server_version", "search_path")
+
+        def show(conn: Connection) -> dict[str, str]:
+            with conn.transaction():  # the isolation level applies to transactions
+                values = {n: str(conn.execute(f"SHOW {n}").fetchone()[0]) for n in names}  # type: ignore[index]
+                level = conn.execute("SHOW transaction_isolation").fetchone()
+            values["transaction_isolation"] = str(level[0]) if level else ""
+            return values
+
+        self._require_open()
+        return self._run(show)
+
+    # --- the log ---
+
+    def _backend_append(self, unique: Sequence[tuple[bytes, bytes]]) -> list[tuple[int, bool]]:
+        return self._run(lambda conn: _append(conn, unique), write=True)
+
+    def _backend_size(self) -> int:
+        row = self._read_one(_SIZE_SQL, ())
+        return int(row[0]) if row else 0
+
+    def _backend_entry(self, index: int) -> bytes | None:
+        row = self._read_one("SELECT data FROM entries WHERE idx = %s", (index,))
+        return None if row is None else bytes(row[0])
+
+    def _backend_find(self, leaf_hash: bytes) -> int | None:
+        row = self._read_one("SELECT idx FROM entries WHERE leaf_hash = %s", (leaf_hash,))
+        return None if row is None else int(row[0])
+
+    def _backend_page(self, start: int, stop: int, limit: int) -> list[tuple[int, bytes]]:
+        def page(conn: Connection) -> list[tuple[int, bytes]]:
+            rows = conn.execute(
+                "SELECT idx, data FROM entries WHERE idx >= %s AND idx < %s ORDER BY idx LIMIT %s",
+                (start, stop, limit),
+                binary=True,
+            )
+            return [(int(index), bytes(data)) for index, data in rows]
+
+        return self._run(page)
+
+    # --- photos ---
+
+    def _backend_put_photo(self, sha256_hex: str, data: bytes) -> None:
+        def put(conn: Connection) -> None:
+            conn.execute(
+                "INSERT INTO photos (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
+                (sha256_hex, data),
+            )
+
+        self._run(put, write=True)
+
+    def _backend_photo(self, sha256_hex: str) -> bytes | None:
+        row = self._read_one("SELECT data FROM photos WHERE sha256 = %s", (sha256_hex,))
+        return None if row is None else bytes(row[0])
+
+    def _backend_has_photo(self, sha256_hex: str) -> bool:
+        return self._read_one("SELECT 1 FROM photos WHERE sha256 = %s", (sha256_hex,)) is not None
+
+    # --- meta ---
+
+    def _backend_get_meta(self, key: str) -> bytes | None:
+        row = self._read_one("SELECT value FROM meta WHERE key = %s", (key,))
+        return None if row is None else bytes(row[0])
+
+    def _backend_compare_and_swap(self, key: str, expected: bytes | None, new: bytes) -> bool:
+        """One statement: an insert that does nothing if the key exists, or an update
+        whose WHERE clause PostgreSQL re-checks on the newest row after waiting for a
+        concurrent writer, so exactly one of racing swaps from the same value wins."""
+
+        def swap(conn: Connection) -> bool:
+            if expected is None:
+                done = conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
+                    (key, new),
+                )
+            else:
+                done = conn.execute(
+                    "UPDATE meta SET value = %s WHERE key = %s AND value = %s",
+                    (new, key, expected),
+                )
+            return done.rowcount == 1
+
+        return self._run(swap, write=True)
+
+
+def _append(conn: Connection, unique: Sequence[tuple[bytes, bytes]]) -> list[tuple[int, bool]]:
+    """Inside the write transaction: lock, find what is stored, insert the rest in order."""
+    conn.execute(APPEND_LOCK_SQL)
+    rows = conn.execute(
+        "SELECT leaf_hash, idx, data FROM entries WHERE leaf_hash = ANY(%s)",
+        ([digest for _, digest in unique],),
+        binary=True,
+    ).fetchall()
+    stored = {bytes(digest): (int(index), bytes(data)) for digest, index, data in rows}
+    size_row = conn.execute(_SIZE_SQL).fetchone()
+    next_index = int(size_row[0]) if size_row else 0
+    placed: list[tuple[int, bool]] = []
+    indices: list[int] = []
+    digests: list[bytes] = []
+    datas: list[bytes] = []
+    for entry, digest in unique:
+        if digest in stored:
+            index, data = stored[digest]
+            if data != entry:
+                raise corrupt(
+                    "entri tersimpan tidak cocok dengan hash-nya",
+                    "a stored entry does not match its leaf hash",
+                    index=index,
+                )
+            placed.append((index, False))
+            continue
+        indices.append(next_index)
+        digests.append(digest)
+        datas.append(entry)
+        placed.append((next_index, True))
+        next_index += 1
+    if indices:
+        conn.execute(
+            "INSERT INTO entries (idx, leaf_hash, data)"
+            " SELECT i, h, d FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS t(i, h, d)"
+            " ORDER BY i",
+            (indices, digests, datas),
+        )
+    return placed
+
+
+__all__ = [
+    "APPEND_LOCK_SQL",
+    "DEFAULT_BUSY_TIMEOUT",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_POOL_SIZE",
+    "PostgresStore",
+    "default_migrations",
+    "migrate",
+    "split_script",
+    "translate",
+]
