@@ -57,6 +57,11 @@ class RateLimit:
     def enabled(self) -> bool:
         return self.rate > 0
 
+    @property
+    def per_second(self) -> float:
+        """``rate`` under the name :class:`saksi.service.limits.Rate` reads."""
+        return self.rate
+
     def __str__(self) -> str:
         return f"{self.rate:g},{self.burst}"
 

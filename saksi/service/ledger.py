@@ -1,0 +1,333 @@
+"""The service's ledger: statements in, durable receipts out, no HTTP.
+
+:class:`Ledger` ties together what a statement goes through (docs/service.md):
+
+- in the caller's thread, :func:`~saksi.election.envelope.parse_entry`: size,
+  canonical bytes, schema, the Ed25519 signature, the election (stateless, so any
+  number of HTTP workers run it at once); a refusal is raised right there;
+- in the one writer thread (:mod:`saksi.service.sequencer`): duplicates, then the
+  authorization and rules against the log so far, then one durable
+  ``store.append_batch`` for every statement that arrived meanwhile (group commit);
+- in the integrator thread: a new signed checkpoint every ``integrate_interval``
+  seconds while the store is ahead of the last one; receipts then carry a proof.
+
+Readers (:meth:`Ledger.receipt`, :meth:`Ledger.tps`, :meth:`Ledger.stats`, ...) may
+be called from any thread while the writer runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.regions import Hierarchy
+from saksi.election.statements import Manifest
+from saksi.errors import InputError, SaksiError
+from saksi.service.config import ServiceConfig
+from saksi.service.sequencer import Pending, Sequencer, Stats, Ticket, stopped_error
+from saksi.service.startup import Opened, open_log
+from saksi.service.views import Receipt, tps_view
+from saksi.store.base import check_leaf_hash
+from saksi.tlog.log import Log
+
+log = logging.getLogger("saksi.service")
+
+
+def _too_large(size: int, limit: int) -> InputError:
+    return InputError(
+        f"entry is {size:,} bytes; this service takes entries of at most {limit:,}",
+        f"entri berukuran {size:,} byte; layanan ini menerima entri paling besar {limit:,} byte",
+        code="entry.too-large",
+        details={"size": size, "limit": limit},
+    )
+
+
+def _timed_out(seconds: float) -> SaksiError:
+    return SaksiError(
+        f"the statement was not logged within {seconds:g} s; send the same bytes again "
+        "to learn its receipt (a statement is never logged twice)",
+        f"pernyataan belum tercatat dalam {seconds:g} detik; kirim ulang byte yang sama "
+        "untuk mendapat tanda terimanya (pernyataan tidak pernah tercatat dua kali)",
+        code="service.timeout",
+        details={"seconds": seconds},
+    )
+
+
+class Ledger:
+    """One election's log as a service: see the module docstring."""
+
+    def __init__(self, config: ServiceConfig, opened: Opened) -> None:
+        self.config = config
+        self._opened = opened
+        self._log = opened.log
+        self._store = opened.store
+        self._view = opened.view
+        self._intake = opened.intake
+        self._stats = Stats()
+        self._integrate_lock = threading.Lock()
+        self._integrations = 0
+        self._integrate_errors: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._closed = False
+        self.on_fatal: Callable[[BaseException], None] | None = None
+        """Called (from the writer thread) when the ledger stops after a failure."""
+        self._sequencer = Sequencer(
+            self._intake, self._store, self._view, self._stats, on_fatal=self._fatal
+        )
+        self._integrator = threading.Thread(
+            target=self._integrate_loop, name="saksi-integrator", daemon=True
+        )
+
+    @classmethod
+    def open(cls, config: ServiceConfig) -> Ledger:
+        """Create or open the log in ``config.data`` (or ``config.db``), check the
+        manifest and regions, replay the log, and start the writer and integrator."""
+        opened = open_log(config)
+        ledger = cls(config, opened)
+        ledger._sequencer.start()
+        ledger._integrator.start()
+        log.info(
+            "ledger open: %s, %d entries (replayed in %.2f s)",
+            opened.log.origin,
+            opened.view.size,
+            opened.replay_seconds,
+        )
+        return ledger
+
+    # --- what the ledger is ---
+
+    @property
+    def origin(self) -> str:
+        """The log's origin: the election's name in the manifest."""
+        return self._log.origin
+
+    @property
+    def vkey(self) -> str:
+        """The log's verifier key (note format), for checkpoints and proofs."""
+        return self._log.vkey
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._opened.manifest
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        return self._opened.hierarchy
+
+    @property
+    def log(self) -> Log:
+        """The tlog Log (its ``layout.root`` is the publication directory)."""
+        return self._log
+
+    @property
+    def ready(self) -> bool:
+        """True while statements are accepted (open, and the writer has not stopped)."""
+        return not self._closed and self._sequencer.alive
+
+    @property
+    def failure(self) -> SaksiError | None:
+        """``service.stopped`` after a storage failure (then a restart is needed)."""
+        return self._sequencer.failure
+
+    @property
+    def size(self) -> int:
+        """Entries committed to the log."""
+        return self._view.size
+
+    @property
+    def checkpoint_size(self) -> int:
+        """Size of the latest signed checkpoint."""
+        return self._view.checkpoint_size
+
+    # --- submitting ---
+
+    def _parse(self, entry: bytes) -> Envelope:
+        if isinstance(entry, bytes) and len(entry) > self.config.max_entry_bytes:
+            raise _too_large(len(entry), self.config.max_entry_bytes)
+        return parse_entry(entry, election=self._intake.election)
+
+    def submit(self, entry: bytes, *, timeout: float | None = None) -> Receipt:
+        """Log ``entry`` (its exact bytes); returns once it is durable.
+
+        Raises the refusal (a SaksiError with its code) if it is refused; the same
+        bytes sent again return the first receipt with ``duplicate=True``.
+        ``timeout`` (seconds): ``service.timeout`` if it is not logged by then.
+        """
+        result = self.submit_many([entry], timeout=timeout)[0]
+        if isinstance(result, SaksiError):
+            raise result
+        return result
+
+    def submit_many(
+        self, entries: Sequence[bytes], *, timeout: float | None = None
+    ) -> list[Receipt | SaksiError]:
+        """Log several entries, in order; each one's receipt or refusal, in order.
+
+        The entries are sequenced contiguously, as if submitted one after another.
+        """
+        ticket = Ticket(len(entries))
+        pendings: list[Pending] = []
+        for position, entry in enumerate(entries):
+            try:
+                envelope = self._parse(entry)
+            except SaksiError as exc:
+                self._stats.refusal(exc.code)
+                ticket.results[position] = exc
+                ticket.remaining -= 1
+                continue
+            pendings.append(Pending(envelope, ticket, position))
+        if ticket.remaining == 0:
+            ticket.done.set()
+        if pendings:
+            try:
+                self._sequencer.enqueue(pendings)
+            except SaksiError as exc:
+                return [exc if r is None else r for r in ticket.results]
+        if not ticket.done.wait(timeout):
+            return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
+        return [r if r is not None else stopped_error() for r in ticket.results]
+
+    # --- reading ---
+
+    def receipt(self, leaf_hash: bytes) -> Receipt | None:
+        """The receipt of the logged entry with this leaf hash (32 bytes), or None."""
+        check_leaf_hash(leaf_hash)
+        index = self._store.find(leaf_hash)
+        if index is None:
+            return None
+        return self._view.receipt(index, leaf_hash, duplicate=False)
+
+    def proof(self, leaf_hash: bytes) -> str | None:
+        """The entry's C2SP tlog-proof against the latest signed checkpoint, or None
+        while it is not yet covered by one (or not logged)."""
+        check_leaf_hash(leaf_hash)
+        index = self._store.find(leaf_hash)
+        if index is None or index >= self._view.checkpoint_size:
+            return None
+        return self._log.prove(index).to_text().decode("utf-8")
+
+    def entry(self, index: int) -> bytes:
+        """The entry's bytes; StoreError ``store.no-such-entry`` beyond the log."""
+        return self._store.entry(index)
+
+    def tps(self, tps: str, contest: str) -> dict[str, Any]:
+        """The TPS view: form in force, status, history, witness copies (JSON-ready).
+
+        RegionError for a TPS not in the hierarchy, ContestError for a contest not in
+        the election.
+        """
+        return tps_view(
+            self._view,
+            self._store,
+            self._intake.authority,
+            self._opened.hierarchy,
+            tps=tps,
+            contest=contest,
+        )
+
+    def totals(self, contest: str = "ppwp") -> dict[str, int]:
+        """Votes per pair over the forms in force that are countable (not inconsistent)."""
+        return self._view.totals(contest)
+
+    def put_photo(self, data: bytes) -> str:
+        """Store a photo (content-addressed); its SHA-256 in lower-case hex."""
+        return self._store.put_photo(data)
+
+    def photo(self, sha: str) -> bytes | None:
+        return self._store.photo(sha)
+
+    def stats(self) -> dict[str, Any]:
+        """Counters and gauges for /metrics and /health (see docs/service.md)."""
+        size, covered = self._view.size, self._view.checkpoint_size
+        out: dict[str, Any] = {
+            "ready": self.ready,
+            "origin": self.origin,
+            "log_size": size,
+            "checkpoint_size": covered,
+            "backlog": max(0, size - covered),
+            "queue": self._sequencer.waiting,
+            "integrations": self._integrations,
+            "integrate_errors": dict(self._integrate_errors),
+            "replay_seconds": self._opened.replay_seconds,
+        }
+        out |= self._stats.snapshot()
+        out |= self._view.counts()
+        return out
+
+    # --- the integrator ---
+
+    def integrate(self) -> None:
+        """Sign a new checkpoint if the store is ahead of the last one."""
+        with self._integrate_lock:
+            if self._store.closed or self._store.size() <= self._view.checkpoint_size:
+                return
+            self._log.integrate()
+            self._integrations += 1
+            checkpoint = self._log.signed_checkpoint()
+            if checkpoint is not None:
+                self._view.set_checkpoint_size(checkpoint.size)
+
+    def _integrate_loop(self) -> None:
+        while not self._stop.wait(self.config.integrate_interval):
+            if self._view.size <= self._view.checkpoint_size:
+                continue
+            try:
+                self.integrate()
+            except SaksiError as exc:  # the entries are durable; retry next time
+                self._integrate_errors[exc.code] = self._integrate_errors.get(exc.code, 0) + 1
+                log.error("integration failed: %s", exc.diagnostics())
+            except Exception:
+                self._integrate_errors["internal"] = self._integrate_errors.get("internal", 0) + 1
+                log.exception("integration failed")
+
+    # --- lifecycle ---
+
+    def _fatal(self, exc: BaseException) -> None:
+        self._stop.set()
+        callback = self.on_fatal
+        if callback is not None:
+            callback(exc)
+
+    def close(self) -> None:
+        """Log what is queued, sign a last checkpoint, stop the threads, close the store."""
+        if self._closed:
+            return
+        self._closed = True
+        self._sequencer.close()
+        self._stop.set()
+        if self._integrator.is_alive():
+            self._integrator.join()
+        if self._sequencer.failure is None:
+            try:
+                self.integrate()
+            except SaksiError as exc:
+                log.error("last integration failed: %s", exc.diagnostics())
+        self._log.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def wait_for_checkpoint(self, size: int, timeout: float = 10.0) -> bool:
+        """Wait until a signed checkpoint covers ``size`` entries (for tests and tools)."""
+        deadline = time.monotonic() + timeout
+        while self._view.checkpoint_size < size:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+
+__all__ = ["Ledger", "Receipt"]
