@@ -1,0 +1,153 @@
+"""The shapes of the service's JSON answers, for the OpenAPI document.
+
+The handlers write their JSON directly (no validation on the way out: the ledger
+builds receipts, the error tree builds errors); these models only describe it, so
+that /openapi.json names every field and schemathesis can check the answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "BatchResults",
+    "ErrorBody",
+    "Health",
+    "PhotoStored",
+    "Receipt",
+    "ReceiptWithProof",
+    "TpsView",
+    "error_responses",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Message(_Model):
+    id: str = Field(description="Bahasa Indonesia")
+    en: str = Field(description="English")
+
+
+class Error(_Model):
+    code: str = Field(description="Stable machine code, e.g. auth.revoked (docs/errors.md).")
+    message: Message
+    details: dict[str, Any] = Field(description="What was refused; keys depend on the code.")
+
+
+class ErrorBody(_Model):
+    """The one error shape of every non-2xx answer."""
+
+    ok: Literal[False]
+    status: int = Field(description="The HTTP status, repeated.")
+    error: Error
+
+
+class Violation(_Model):
+    rule: str
+    version: int
+    severity: str
+    fields: list[str]
+    message: Message
+
+
+class Receipt(_Model):
+    """The answer to a submitted statement."""
+
+    index: int = Field(ge=0, description="The entry's index in the log.")
+    leaf_hash: str = Field(pattern="^[0-9a-f]{64}$", description="RFC 6962 leaf hash, hex.")
+    status: Literal["accepted", "flagged", "inconsistent"]
+    duplicate: bool = Field(description="True when these exact bytes were already logged.")
+    type: str = Field(description="The statement type (c-hasil, key, correction, ...).")
+    violations: list[Violation] = Field(description="Rules the form breaks (forms only).")
+    checkpoint_size: int | None = Field(
+        description="Size of the latest signed checkpoint that covers the entry, or null."
+    )
+
+
+class ReceiptWithProof(Receipt):
+    proof: str | None = Field(
+        description="C2SP tlog-proof text once a signed checkpoint covers the entry, else null."
+    )
+
+
+class BatchItemOk(_Model):
+    ok: Literal[True]
+    status: Literal[200, 201] = Field(description="201 logged now, 200 already logged.")
+    receipt: Receipt
+
+
+class BatchItemError(_Model):
+    ok: Literal[False]
+    status: int = Field(description="The status this entry would have had on its own.")
+    error: Error
+
+
+class BatchResults(_Model):
+    results: list[BatchItemOk | BatchItemError] = Field(
+        description="One result per line of the request, in order."
+    )
+
+
+class PhotoStored(_Model):
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+
+
+class Health(_Model):
+    ok: bool
+    ready: bool
+    origin: str
+    log_size: int = Field(ge=0)
+    checkpoint_size: int = Field(ge=0)
+    backlog: int = Field(ge=0)
+
+
+class TpsView(BaseModel):
+    """A TPS's form in force for one contest, its history and the witness copies."""
+
+    model_config = ConfigDict(extra="allow")
+
+    tps: str
+    contest: str
+    status: str | None
+    current: dict[str, Any] | None
+    history: list[dict[str, Any]]
+    copies: list[dict[str, Any]]
+
+
+ERROR_DESCRIPTIONS: Final = {
+    400: "Malformed request or entry (input.*, entry.*, time.*, signature.malformed, "
+    "key.malformed, http.bad-request, http.invalid-parameter).",
+    401: "The signature or key does not verify (statement.bad-signature, key.invalid-point).",
+    403: "The key is not authorized for this statement (auth.*).",
+    404: "No such resource (http.not-found, store.no-such-entry).",
+    405: "Method not allowed (http.method-not-allowed).",
+    408: "The request body did not arrive in time (http.request-timeout).",
+    409: "Conflicts with an entry already logged (auth.duplicate-form, auth.duplicate-entry).",
+    413: "Too large (entry.too-large, http.too-large).",
+    415: "Wrong content type (http.unsupported-media-type, photo.not-an-image).",
+    422: "Well formed, but not for this log (statement.election-mismatch, region.*, contest.*).",
+    429: "Rate limited (http.rate-limited); see Retry-After.",
+    500: "Unexpected failure (http.internal); details are in the server's log only.",
+    503: "Not ready, timed out or storage busy (http.not-ready, http.timeout, store.busy).",
+}
+
+COMMON_ERRORS: Final = (405, 429, 500, 503)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses (and the ones every route has)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in sorted({*statuses, *COMMON_ERRORS}):
+        response: dict[str, Any] = {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]}
+        if status in (429, 503):
+            response["headers"] = {
+                "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+            }
+        out[status] = response
+    return out

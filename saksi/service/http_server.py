@@ -1,0 +1,67 @@
+"""Running the application under uvicorn: one process, uvloop and httptools when there.
+
+:func:`run_server` blocks until SIGTERM or SIGINT; uvicorn then stops accepting
+connections and lets requests in flight finish (up to :data:`GRACEFUL_SECONDS`).
+uvicorn's own access log is off (it would record client addresses and query
+strings); the service's (``saksi.service.access``) records neither. Forwarded
+headers are ignored: the per-address rate limit sees the TCP peer, which a client
+cannot choose (behind a reverse proxy, limit per address at the proxy).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+from collections.abc import Callable
+from typing import Final
+
+import uvicorn
+from fastapi import FastAPI
+
+from saksi.service.config import ServiceConfig
+
+__all__ = ["GRACEFUL_SECONDS", "AnnouncingServer", "run_server"]
+
+GRACEFUL_SECONDS: Final = 10
+
+
+class AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that says where it listens once it does, then ``ready``."""
+
+    def __init__(self, config: uvicorn.Config, announce: Callable[[str], None]) -> None:
+        super().__init__(config)
+        self._announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.started:
+            return
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                host, port = sock.getsockname()[:2]
+                shown = f"[{host}]" if ":" in host else host
+                self._announce(f"serving on http://{shown}:{port}")
+        self._announce("ready")
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def run_server(app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]) -> None:
+    """Serve ``app`` on ``config.host``:``config.port`` (0: a free port) until SIGTERM or
+    SIGINT; once listening, ``announce`` each address, then ``ready``."""
+    uv_config = uvicorn.Config(
+        app,
+        host=config.host,
+        port=config.port,
+        loop="uvloop" if _available("uvloop") else "asyncio",
+        http="httptools" if _available("httptools") else "h11",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
+    AnnouncingServer(uv_config, announce).run()

@@ -1,0 +1,161 @@
+"""The published log (C2SP tlog-tiles under /log/), /health and /metrics.
+
+/log/checkpoint and /log/tile/... are the files of the publication folder
+(``DATA/log``), served as they are. A tile path must be the one canonical spelling
+:func:`~saksi.tlog.tiledir.parse_tile_path` accepts, so nothing else under the
+folder (``.state/`` above all) can be reached. Full tiles and bundles never change:
+they are cached for a year; partial ones (``.p/<W>``) for a minute; the checkpoint
+for two seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+import anyio
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from saksi.errors import TileError
+from saksi.service import errors
+from saksi.service.http_models import Health, error_responses
+from saksi.service.http_service import service_of
+from saksi.service.metrics import CONTENT_TYPE as METRICS_TYPE
+from saksi.service.routes import IMMUTABLE
+from saksi.tlog.tiledir import TILE_WIDTH, parse_tile_path
+
+__all__ = ["CHECKPOINT_CACHE", "PARTIAL_CACHE", "router"]
+
+router = APIRouter()
+
+CHECKPOINT_CACHE: Final = "public, max-age=2"
+PARTIAL_CACHE: Final = "public, max-age=60"
+_CORS: Final = {"Access-Control-Allow-Origin": "*"}
+
+
+async def _read(path: Path) -> bytes | None:
+    def read() -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    return await anyio.to_thread.run_sync(read)
+
+
+@router.get(
+    "/log/checkpoint",
+    operation_id="getCheckpoint",
+    tags=["log"],
+    summary="The latest signed checkpoint (C2SP tlog-checkpoint)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A signed note: origin, size, root hash, the log's signature.",
+            "content": {"text/plain; charset=utf-8": {"schema": {"type": "string"}}},
+        },
+        **error_responses(404),
+    },
+)
+async def get_checkpoint(request: Request) -> Response:
+    data = await _read(service_of(request).publication / "checkpoint")
+    if data is None:
+        raise errors.not_found("no checkpoint is published yet", "belum ada checkpoint terbit")
+    headers = {"Cache-Control": CHECKPOINT_CACHE, **_CORS}
+    return Response(data, media_type="text/plain; charset=utf-8", headers=headers)
+
+
+@router.get(
+    "/log/tile/{path:path}",
+    operation_id="getTile",
+    tags=["log"],
+    summary="A hash tile or entry bundle (C2SP tlog-tiles)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The tile's hashes or the bundle's length-prefixed entries.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        },
+        **error_responses(404),
+    },
+)
+async def get_tile(path: str, request: Request) -> Response:
+    """``tile/<L>/<N>[.p/<W>]`` or ``tile/entries/<N>[.p/<W>]``; 404 for anything else."""
+    relative = f"tile/{path}"
+    try:
+        coordinates = parse_tile_path(relative)
+    except TileError:
+        raise errors.not_found(
+            "not a tlog-tiles path", "bukan path tlog-tiles", path=relative[:200]
+        ) from None
+    data = await _read(service_of(request).publication / coordinates.path)
+    if data is None:
+        raise errors.not_found("no such tile", "tile tidak ada", path=coordinates.path)
+    cache = IMMUTABLE if coordinates.width == TILE_WIDTH else PARTIAL_CACHE
+    headers = {"Cache-Control": cache, **_CORS}
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+def _health(request: Request) -> dict[str, Any]:
+    service = service_of(request)
+    stats = service.ledger.stats()
+    ready = service.is_ready
+    return {
+        "ok": ready,
+        "ready": ready,
+        "origin": str(stats.get("origin", "")),
+        "log_size": int(stats.get("log_size", 0)),
+        "checkpoint_size": int(stats.get("checkpoint_size", 0)),
+        "backlog": int(stats.get("backlog", 0)),
+    }
+
+
+@router.get(
+    "/health",
+    operation_id="getHealth",
+    tags=["operations"],
+    summary="Whether the service takes statements; log and checkpoint sizes",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": Health, "description": "Ready."},
+        **error_responses(),
+    },
+)
+async def get_health(request: Request) -> Response:
+    """200 when ready; 503 ``http.not-ready`` (the sizes in ``details``) otherwise."""
+    health = await anyio.to_thread.run_sync(_health, request)
+    if not health["ready"]:
+        error = errors.not_ready()
+        error.details.update(health)
+        raise error
+    return JSONResponse(health, headers={"Cache-Control": "no-store"})
+
+
+@router.get(
+    "/metrics",
+    operation_id="getMetrics",
+    tags=["operations"],
+    summary="Counters and gauges in the Prometheus text format",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format 0.0.4.",
+            "content": {METRICS_TYPE: {"schema": {"type": "string"}}},
+        },
+        **error_responses(),
+    },
+)
+async def get_metrics(request: Request) -> Response:
+    service = service_of(request)
+    stats = await anyio.to_thread.run_sync(service.ledger.stats)
+    gauges = {
+        "saksi_log_size": float(stats.get("log_size", 0)),
+        "saksi_checkpoint_size": float(stats.get("checkpoint_size", 0)),
+        "saksi_backlog": float(stats.get("backlog", 0)),
+    }
+    text = service.metrics.render(gauges)
+    return Response(text, media_type=METRICS_TYPE, headers={"Cache-Control": "no-store"})
