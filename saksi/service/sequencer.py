@@ -83,10 +83,10 @@ def internal_error() -> SaksiError:
 
 def _diverged(index: int, expected: int) -> SaksiError:
     return SaksiError(
-        f"the store put an entry at index {index}, not the expected {expected}: another "
+        f"the store is at index {index} where this ledger expected {expected}: another "
         "writer is using this log",
-        f"penyimpanan menaruh entri pada indeks {index}, bukan {expected}: ada penulis lain "
-        "yang memakai log ini",
+        f"penyimpanan berada pada indeks {index}, padahal buku besar ini mengharapkan "
+        f"{expected}: ada penulis lain yang memakai log ini",
         code="service.diverged",
         details={"index": index, "expected": expected},
     )
@@ -287,6 +287,9 @@ class Sequencer:
         return None
 
     def _append(self, admitted: list[tuple[Pending, Admission]]) -> None:
+        first = admitted[0][0].index or 0
+        if (size := self._store.size()) != first:  # another writer: do not add to it
+            raise _diverged(size, first)
         placed = self._store.append_batch([pending.entry for pending, _ in admitted])
         for (pending, _), where in zip(admitted, placed, strict=True):
             if where.index != pending.index or not where.new:
