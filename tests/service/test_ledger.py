@@ -20,6 +20,7 @@ from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.state import LogLayout
 from tests.election.factory import key
+from tests.pgserver import shared_server_or_skip
 from tests.service.factory import ServiceElection, broken_form, shifted
 
 ELECTION = ServiceElection()
@@ -583,3 +584,44 @@ def test_photos_are_content_addressed(ledger: Ledger) -> None:
     assert ledger.photo(sha) == data
     assert ledger.put_photo(data) == sha
     assert ledger.photo("0" * 64) is None
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Settings for one store backend (PostgreSQL: a fresh schema on the test server)."""
+    if request.param == "sqlite":
+        return {}
+    server = shared_server_or_skip()
+    return {"db": server.dsn(server.create_schema(tmp_path.name))}
+
+
+def test_submit_replay_and_proofs_on_each_backend(tmp_path: Path, backend: dict[str, Any]) -> None:
+    with ELECTION.open(tmp_path, **backend) as ledger:
+        receipts = _night(ledger)
+        assert ledger.submit(ELECTION.c_hasil(ELECTION.tps[0])).duplicate
+        ledger.integrate()
+        before = _snapshot(ledger, receipts)
+        leaf = bytes.fromhex(receipts[0].leaf_hash)
+        text = ledger.proof(leaf)
+        assert text is not None
+        TlogProof.parse(text.encode()).verify(
+            ledger.entry(receipts[0].index), NoteVerifier.from_vkey(ledger.vkey)
+        )
+    if backend:
+        assert not (tmp_path / "data" / "log" / ".state" / "store.sqlite").exists()
+    with ELECTION.open(tmp_path, **backend) as again:
+        assert _snapshot(again, receipts) == before
+
+
+def test_a_database_holding_another_election_is_refused(tmp_path: Path) -> None:
+    server = shared_server_or_skip()
+    db = server.dsn(server.create_schema(tmp_path.name))
+    ELECTION.open(tmp_path / "one", keys=False, db=db).close()
+    other = ServiceElection(origin="saksi.test/lain")
+    with pytest.raises(ConfigError) as caught:
+        other.open(tmp_path / "two", keys=False, db=db)
+    assert caught.value.code == "config.manifest-mismatch"
+    assert not (tmp_path / "two" / "data" / "log").exists()
