@@ -162,9 +162,11 @@ class PostgresServer:
     # --- running ---
 
     def start(self) -> str:
-        """Start (or restart after :meth:`kill`) on a free port; returns :meth:`dsn`."""
-        for _attempt in range(3):  # a free port may be taken between probing and binding
-            self.port = _free_port()
+        """Start on a free port, or restart (after :meth:`kill`) on the same one, so that
+        addresses given out before stay valid; returns :meth:`dsn`."""
+        for attempt in range(3):  # a free port may be taken between probing and binding
+            if not (self.port and attempt == 0):
+                self.port = _free_port()
             if self._launch():
                 return self.dsn()
         raise PostgresUnavailable(f"postgres did not start:\n{_tail(self.log)}")
@@ -221,12 +223,16 @@ class PostgresServer:
             return False
         return True
 
-    def dsn(self, schema: str | None = None) -> str:
-        """A ``postgresql://`` URI for the superuser; with ``schema``, its ``search_path``."""
+    def dsn(self, schema: str | None = None, **settings: str) -> str:
+        """A ``postgresql://`` URI for the superuser; with ``schema``, its ``search_path``;
+        ``settings`` are other session settings (``synchronous_commit="off"``)."""
         uri = f"postgresql://{SUPERUSER}:{quote(self.password, safe='')}@127.0.0.1:{self.port}"
         uri += "/postgres"
         if schema is not None:
-            uri += "?options=" + quote(f"-csearch_path={schema}", safe="")
+            settings = {"search_path": schema, **settings}
+        if settings:
+            options = " ".join(f"-c{name}={value}" for name, value in settings.items())
+            uri += "?options=" + quote(options, safe="")
         return uri
 
     def create_schema(self, hint: str = "t") -> str:

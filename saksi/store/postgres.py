@@ -63,8 +63,12 @@ APPEND_LOCK_SQL = (
 """Serialises appenders to one log (the key holds the ``entries`` table's oid, so
 two Saksi schemas in one database do not wait for each other)."""
 
-MIGRATION_LOCK_SQL = f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, 0)"
-"""Serialises schema migrations in the database."""
+MIGRATION_LOCK_SQL = f"SELECT pg_advisory_lock({LOCK_NAMESPACE}, 0)"
+"""Serialises schema migrations in the database. A session lock, taken before each
+migration's transaction begins: a transaction that begins after another committed
+sees its catalog changes (a table created while it waited would not be seen by one
+already running, whose cached "no such table" is stale)."""
+MIGRATION_UNLOCK_SQL = f"SELECT pg_advisory_unlock({LOCK_NAMESPACE}, 0)"
 
 APPEND_ONLY_SQLSTATE = "SK001"
 
@@ -346,9 +350,9 @@ def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
 def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets) -> int:
     """Apply the missing migrations, each in its own transaction; returns the version.
 
-    Each transaction takes :data:`MIGRATION_LOCK_SQL` and re-reads ``schema_version``,
-    so processes opening a fresh database at once apply each migration exactly once.
-    A database that is up to date is only read (no lock, no DDL).
+    Under :data:`MIGRATION_LOCK_SQL`, each transaction re-reads ``schema_version``, so
+    processes opening a fresh database at once apply each migration exactly once. A
+    database that is up to date is only read (no lock, no DDL).
     """
     if not migrations:
         raise _invalid_migrations("tidak ada migrasi", "there are no migrations")
@@ -356,15 +360,21 @@ def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets
         migration_statements(migration)  # refuse a bad folder before touching the database
     applied = _applied(conn, create=False)
     _check_applied(applied, migrations)
-    for migration in migrations:
-        if migration.version in applied:
-            continue
-        with conn.transaction():
-            conn.execute(MIGRATION_LOCK_SQL)
-            applied = _applied(conn, create=True)
-            _check_applied(applied, migrations)
-            if migration.version not in applied:
-                _apply(conn, migration, secrets)
+    if all(migration.version in applied for migration in migrations):
+        return len(migrations)
+    conn.execute(MIGRATION_LOCK_SQL)
+    try:
+        for migration in migrations:
+            with conn.transaction():
+                applied = _applied(conn, create=True)
+                _check_applied(applied, migrations)
+                if migration.version not in applied:
+                    _apply(conn, migration, secrets)
+    finally:
+        try:
+            conn.execute(MIGRATION_UNLOCK_SQL)
+        except psycopg.Error:
+            conn.close()  # the lock ends with the session; never pool a connection holding it
     return len(migrations)
 
 
@@ -711,6 +721,7 @@ __all__ = [
     "PostgresStore",
     "default_migrations",
     "migrate",
+    "migration_statements",
     "split_script",
     "translate",
 ]
