@@ -25,6 +25,7 @@ COMMANDS = (
     ("log", "prove"),
     ("log", "check-proof"),
     ("log", "fsck"),
+    ("serve",),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

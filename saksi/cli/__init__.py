@@ -17,6 +17,7 @@ from saksi.cli.demo import demo
 from saksi.cli.keys import keygen, sign
 from saksi.cli.log import log
 from saksi.cli.regions import regions
+from saksi.cli.serve import serve
 from saksi.errors import SaksiError
 
 EXIT_INPUT = 2
@@ -50,6 +51,7 @@ cli.add_command(check)
 cli.add_command(regions)
 cli.add_command(demo)
 cli.add_command(log)
+cli.add_command(serve)
 
 
 def main() -> None:

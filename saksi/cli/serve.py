@@ -1,0 +1,123 @@
+"""``saksi serve``: the submission service over HTTP (FastAPI on uvicorn, one process).
+
+Settings come from a TOML file (``--config``), then ``SAKSI_*`` environment
+variables, then the flags (docs/service.md lists them all). The command opens the
+log (creating it from ``--manifest`` on first start, replaying it otherwise), then
+prints, each on its own line and flushed::
+
+    log-key: <the log's verifier key>
+    serving on http://HOST:PORT
+    ready
+
+SIGTERM or SIGINT (Ctrl+C) stops it cleanly: no new connections, requests in
+flight are answered, the sequencer stops, a last checkpoint is signed and the store
+closed; exit status 0. A service that cannot start exits with 2 and a coded,
+bilingual refusal on standard error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from saksi.service.ledger import Ledger
+
+__all__ = ["serve"]
+
+log = logging.getLogger("saksi.service")
+
+
+def _quiet_signals() -> None:
+    """After a graceful stop uvicorn raises the signal again; make that a no-op so the
+    ledger is closed in order and the exit status is 0."""
+
+    def ignore(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %d: already stopping", signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, ignore)
+
+
+def _echo(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def _close(ledger: Ledger) -> None:
+    try:
+        ledger.close()  # stops the sequencer, signs a last checkpoint, closes the store
+    except Exception:  # the log is crash-safe: a restart replays it
+        log.exception("closing the ledger failed")
+
+
+@click.command("serve")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory: DATA/log is the published log, DATA/log/.state its private state "
+    "(and the SQLite store). Required here, in SAKSI_DATA or in the config file.",
+)
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Keep entries in PostgreSQL (postgresql://...) instead of the embedded SQLite store.",
+)
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080; 0 picks a free one).")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The signed manifest entry; required on first start (it becomes entry 0).",
+)
+@click.option(
+    "--regions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Region file (saksi regions import); default: the synthetic hierarchy.",
+)
+@click.option("--scale", type=float, help="Synthetic hierarchy scale (default 0.005).")
+@click.option("--seed", type=int, help="Synthetic hierarchy seed (default 2024).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file of settings (overridden by SAKSI_* variables, then by these flags).",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log each request to standard error (method, route, status, time; never bodies, "
+    "queries or client addresses).",
+)
+def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
+    """Run the submission service (HTTP API, sequencer, integrator).
+
+    Menjalankan layanan penerimaan pernyataan (API HTTP, sekuenser, integrator).
+    """
+    # The web stack is imported here, not with the rest of the CLI (a third of a second).
+    from saksi.service.app import create_app  # noqa: PLC0415
+    from saksi.service.config import load_config  # noqa: PLC0415
+    from saksi.service.http_server import run_server  # noqa: PLC0415
+    from saksi.service.ledger import Ledger  # noqa: PLC0415
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
+    if not access_log:
+        logging.getLogger("saksi.service.access").setLevel(logging.WARNING)
+    config = load_config(config_file, os.environ, flags)
+    ledger = Ledger.open(config)
+    try:
+        _echo(f"log-key: {ledger.vkey}")
+        _quiet_signals()
+        run_server(create_app(ledger, config), config, _echo)
+    finally:
+        _close(ledger)
