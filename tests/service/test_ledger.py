@@ -625,3 +625,62 @@ def test_a_database_holding_another_election_is_refused(tmp_path: Path) -> None:
         other.open(tmp_path / "two", keys=False, db=db)
     assert caught.value.code == "config.manifest-mismatch"
     assert not (tmp_path / "two" / "data" / "log").exists()
+
+
+# --- a slow store: timeouts and back-pressure -------------------------------------------
+
+
+class _GatedAppends:
+    """append_batch that waits for ``gate`` (so the writer is busy) before appending."""
+
+    def __init__(self, store: Any) -> None:
+        self.real = store.append_batch
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, entries: Any) -> Any:
+        self.entered.set()
+        assert self.gate.wait(10)
+        return self.real(entries)
+
+
+def test_a_timed_out_submission_is_logged_and_its_retry_gets_the_receipt(ledger: Ledger) -> None:
+    store: Any = ledger.log.store
+    gated = store.append_batch = _GatedAppends(store)
+    entry = ELECTION.c_hasil(ELECTION.tps[0])
+    with pytest.raises(SaksiError) as caught:
+        ledger.submit(entry, timeout=0.05)
+    assert caught.value.code == "service.timeout"
+    gated.gate.set()
+    retry = ledger.submit(entry)
+    assert retry.duplicate
+    assert ledger.entry(retry.index) == entry
+
+
+def test_too_many_waiting_statements_are_refused_until_the_writer_catches_up(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("saksi.service.sequencer.MAX_QUEUE", 1)
+    store: Any = ledger.log.store
+    gated = store.append_batch = _GatedAppends(store)
+    answers: list[Receipt] = []
+    first = threading.Thread(
+        target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[0])))
+    )
+    first.start()
+    assert gated.entered.wait(10)  # the writer holds the first, in its transaction
+    second = threading.Thread(
+        target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[1])))
+    )
+    second.start()
+    for _ in range(1000):
+        if ledger.stats()["queue"] == 1:
+            break
+        threading.Event().wait(0.005)
+    error = refusal(ledger, ELECTION.c_hasil(ELECTION.tps[2]))
+    assert error.code == "service.overloaded"
+    assert error.details == {"waiting": 1}
+    gated.gate.set()
+    first.join(10)
+    second.join(10)
+    assert sorted(r.index for r in answers) == [ledger.size - 2, ledger.size - 1]
