@@ -70,8 +70,6 @@ class Ledger:
         self._intake = opened.intake
         self._stats = Stats()
         self._integrate_lock = threading.Lock()
-        self._integrations = 0
-        self._integrate_errors: dict[str, int] = {}
         self._stop = threading.Event()
         self._closed = False
         self.on_fatal: Callable[[BaseException], None] | None = None
@@ -251,8 +249,6 @@ class Ledger:
             "checkpoint_size": covered,
             "backlog": max(0, size - covered),
             "queue": self._sequencer.waiting,
-            "integrations": self._integrations,
-            "integrate_errors": dict(self._integrate_errors),
             "replay_seconds": self._opened.replay_seconds,
         }
         out |= self._stats.snapshot()
@@ -267,7 +263,7 @@ class Ledger:
             if self._store.closed or self._store.size() <= self._view.checkpoint_size:
                 return
             self._log.integrate()
-            self._integrations += 1
+            self._stats.integrated()
             checkpoint = self._log.signed_checkpoint()
             if checkpoint is not None:
                 self._view.set_checkpoint_size(checkpoint.size)
@@ -279,10 +275,10 @@ class Ledger:
             try:
                 self.integrate()
             except SaksiError as exc:  # the entries are durable; retry next time
-                self._integrate_errors[exc.code] = self._integrate_errors.get(exc.code, 0) + 1
+                self._stats.integrated(exc.code)
                 log.error("integration failed: %s", exc.diagnostics())
             except Exception:
-                self._integrate_errors["internal"] = self._integrate_errors.get("internal", 0) + 1
+                self._stats.integrated("service.internal")
                 log.exception("integration failed")
 
     # --- lifecycle ---

@@ -99,9 +99,11 @@ class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     outcomes: Counter[str] = field(default_factory=Counter)  # new, duplicate, refused
     refused: Counter[str] = field(default_factory=Counter)  # by code
+    integrate_errors: Counter[str] = field(default_factory=Counter)  # by code
     commits: int = 0
     committed_entries: int = 0
     largest_commit: int = 0
+    integrations: int = 0
 
     def refusal(self, code: str) -> None:
         with self.lock:
@@ -118,9 +120,18 @@ class Stats:
             self.committed_entries += entries
             self.largest_commit = max(self.largest_commit, entries)
 
+    def integrated(self, error: str | None = None) -> None:
+        with self.lock:
+            if error is None:
+                self.integrations += 1
+            else:
+                self.integrate_errors[error] += 1
+
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
+                "integrations": self.integrations,
+                "integrate_errors": dict(sorted(self.integrate_errors.items())),
                 "submissions": {k: self.outcomes[k] for k in ("new", "duplicate", "refused")},
                 "refused_by_code": dict(sorted(self.refused.items())),
                 "commits": self.commits,
@@ -313,13 +324,13 @@ class Sequencer:
 
     def _receipt(self, pending: Pending, *, duplicate: bool) -> Receipt:
         assert pending.index is not None
-        found = self._view.receipt(pending.index, pending.leaf_hash, duplicate=duplicate)
+        found = self._view.receipt(pending.index, pending.leaf_hash, duplicate=duplicate, wait=0)
         assert found is not None  # committed just now
         return found
 
     def _duplicate(self, index: int, leaf_hash: bytes) -> Receipt | SaksiError:
         self._stats.outcome("duplicate")
-        found = self._view.receipt(index, leaf_hash, duplicate=True)
+        found = self._view.receipt(index, leaf_hash, duplicate=True, wait=0)
         return found if found is not None else internal_error()
 
     def _resolve(self, pending: Pending, result: Receipt | SaksiError | None) -> None:

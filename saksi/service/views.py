@@ -207,9 +207,12 @@ class LedgerView:
                 self._violations.get(index, ()),
             )
 
-    def receipt(self, index: int, leaf_hash: bytes, *, duplicate: bool) -> Receipt | None:
-        """The receipt of the committed entry ``index`` (None if it is not committed)."""
-        logged = self.logged(index)
+    def receipt(
+        self, index: int, leaf_hash: bytes, *, duplicate: bool, wait: float = 5.0
+    ) -> Receipt | None:
+        """The receipt of the committed entry ``index`` (None if it is not committed
+        within ``wait`` seconds)."""
+        logged = self.logged(index, wait=wait)
         if logged is None:
             return None
         covered = self._checkpoint_size

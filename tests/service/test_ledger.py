@@ -684,3 +684,26 @@ def test_too_many_waiting_statements_are_refused_until_the_writer_catches_up(
     first.join(10)
     second.join(10)
     assert sorted(r.index for r in answers) == [ledger.size - 2, ledger.size - 1]
+
+
+def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
+    from saksi.errors import LogError
+
+    with ELECTION.open(tmp_path, integrate_interval=0.02) as ledger:
+        log: Any = ledger.log
+        real = log.integrate
+        failures = [LogError("tiles unwritable", "tile tak tertulis", code="log.io-error")]
+
+        def flaky() -> bytes:
+            if failures:
+                raise failures.pop()
+            result: bytes = real()
+            return result
+
+        log.integrate = flaky
+        ledger.submit(ELECTION.c_hasil(ELECTION.tps[0]))
+        assert ledger.wait_for_checkpoint(ledger.size, timeout=10)
+        stats = ledger.stats()
+        assert stats["integrate_errors"] == {"log.io-error": 1}
+        assert stats["integrations"] >= 1
+        assert stats["ready"]
