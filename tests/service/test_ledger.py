@@ -707,3 +707,17 @@ def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
         assert stats["integrate_errors"] == {"log.io-error": 1}
         assert stats["integrations"] >= 1
         assert stats["ready"]
+
+
+def test_the_public_names_of_the_package() -> None:
+    import saksi.service
+
+    assert saksi.service.__all__ == [
+        "ConfigError",
+        "Ledger",
+        "RateLimit",
+        "Receipt",
+        "ServiceConfig",
+        "load_config",
+    ]
+    assert saksi.service.Receipt is Receipt and saksi.service.Ledger is Ledger
