@@ -109,6 +109,9 @@ class _Secrets:
             text = text.replace(secret, "***")
         return text
 
+    def found_in(self, text: str) -> bool:
+        return any(secret in text for secret in self._secrets)
+
 
 def _io_error(text: str) -> StoreError:
     return _error(
@@ -130,7 +133,7 @@ def _busy(text: str) -> StoreError:
     )
 
 
-def translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
+def _translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
     """Map a psycopg error to a stable code; the driver's (redacted) text is in details."""
     text = secrets.redact((exc.diag.message_primary or str(exc)).strip())
     state = exc.sqlstate or ""
@@ -477,13 +480,15 @@ class PostgresStore(Store):
         try:
             params = conninfo_to_dict(conninfo)
         except psycopg.Error:
+            params = None  # the driver's message quotes the address: raise outside of it
+        if params is None:
             raise _error(
                 "Alamat PostgreSQL tidak sah (alamat tidak ditampilkan karena dapat memuat "
                 "kata sandi).",
                 "Invalid PostgreSQL address (not shown: it may contain a password).",
                 code="store.invalid-argument",
                 argument="target",
-            ) from None
+            )
         password = params.get("password")
         self._secrets = _Secrets(conninfo, None if password is None else str(password))
         self._conninfo = conninfo
@@ -510,15 +515,13 @@ class PostgresStore(Store):
     # --- connections ---
 
     def _connect(self) -> Connection:
-        try:
+        with self._translated():
             conn = psycopg.connect(
                 self._conninfo,
                 autocommit=True,
                 connect_timeout=self._connect_timeout,
                 application_name="saksi",
             )
-        except psycopg.Error as exc:
-            raise translate(exc, self._secrets) from None  # its text may hold the address
         try:
             with self._translated():
                 self._configure(conn)
@@ -537,12 +540,17 @@ class PostgresStore(Store):
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
+        """psycopg errors become StoreErrors, with the driver's error chained (tracebacks
+        print it). A driver error whose text holds a secret is redacted in place first,
+        since it stays reachable as the new error's context."""
         try:
             yield
         except psycopg.Error as exc:
-            if self._pool.closed:
-                raise store_closed() from exc
-            raise translate(exc, self._secrets) from exc
+            error = store_closed() if self._pool.closed else _translate(exc, self._secrets)
+            if self._secrets.found_in(str(exc)):
+                exc.args = (self._secrets.redact(str(exc)),)
+                raise error from None
+            raise error from exc
 
     def _borrowed(self, work: Callable[[Connection], T], *, write: bool, retry: bool) -> T:
         conn = self._pool.acquire()
@@ -723,5 +731,4 @@ __all__ = [
     "migrate",
     "migration_statements",
     "split_script",
-    "translate",
 ]
