@@ -28,6 +28,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.forms import CHasilPPWP
 from saksi.election.regions import Hierarchy, TpsNumbers
@@ -40,6 +42,7 @@ from saksi.election.statements import (
     KeyRevocation,
     Manifest,
 )
+from saksi.errors import SaksiError
 from saksi.service.config import ServiceConfig
 from saksi.service.ledger import Ledger, Receipt
 from saksi.sim.tally import consistent_form
@@ -58,8 +61,10 @@ __all__ = [
     "ORIGIN",
     "TALLY_AT",
     "ServiceElection",
+    "assert_refused",
     "broken_form",
     "shifted",
+    "stored_entries",
 ]
 
 NAMES = {
@@ -78,6 +83,21 @@ NAMES = {
 }
 WITNESS_KECAMATAN = "317301"
 PARTIES = ("2", "3")
+
+
+def stored_entries(ledger: Ledger) -> list[bytes]:
+    """Every entry of the store, in index order, read independently of the ledger's view."""
+    return [ledger.entry(i) for i in range(ledger.log.store.size())]
+
+
+def assert_refused(ledger: Ledger, entry: bytes) -> SaksiError:
+    """Submit ``entry``, expect a refusal, check that nothing was logged; the refusal."""
+    before = ledger.log.store.size()
+    with pytest.raises(SaksiError) as caught:
+        ledger.submit(entry)
+    assert ledger.log.store.size() == before
+    assert ledger.size == before
+    return caught.value
 
 
 def hierarchy(tps_per_desa: int = 2) -> Hierarchy:

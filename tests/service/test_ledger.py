@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,13 +13,18 @@ from saksi.errors import SaksiError
 from saksi.service.config import ConfigError
 from saksi.service.ledger import Ledger, Receipt
 from saksi.store import open_store
-from saksi.store.base import Store
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.state import LogLayout
 from tests.election.factory import key
 from tests.pgserver import shared_server_or_skip
-from tests.service.factory import ServiceElection, broken_form, shifted
+from tests.service.factory import (
+    ServiceElection,
+    assert_refused,
+    broken_form,
+    shifted,
+    stored_entries,
+)
 
 ELECTION = ServiceElection()
 
@@ -33,19 +36,8 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
     opened.close()
 
 
-def stored(ledger: Ledger) -> list[bytes]:
-    """Every entry of the store, in index order, read independently of the ledger."""
-    return [ledger.entry(i) for i in range(ledger.log.store.size())]
-
-
-def refusal(ledger: Ledger, entry: bytes) -> SaksiError:
-    """Submit ``entry``, expect a refusal, and check that nothing was logged."""
-    before = ledger.log.store.size()
-    with pytest.raises(SaksiError) as caught:
-        ledger.submit(entry)
-    assert ledger.log.store.size() == before
-    assert ledger.size == before
-    return caught.value
+stored = stored_entries
+refusal = assert_refused
 
 
 # --- opening ----------------------------------------------------------------------
@@ -151,6 +143,11 @@ def test_the_same_bytes_twice_get_the_same_receipt_and_are_stored_once(ledger: L
     assert ledger.size == size
     assert stored(ledger).count(entry) == 1
     assert ledger.stats()["submissions"]["duplicate"] == 1
+
+
+def test_the_same_manifest_again_is_a_duplicate(ledger: Ledger) -> None:
+    receipt = ledger.submit(ELECTION.manifest)
+    assert receipt.duplicate and receipt.index == 0 and receipt.type == "manifest"
 
 
 def test_a_duplicate_of_an_entry_whose_key_was_revoked_since_still_gets_its_receipt(
@@ -327,77 +324,6 @@ def test_the_configured_entry_limit_is_applied_before_parsing(tmp_path: Path) ->
         assert error.details["limit"] == len(entry) - 1
 
 
-# --- batches --------------------------------------------------------------------------
-
-
-def test_a_batch_is_admitted_in_order(ledger: Ledger) -> None:
-    tps = ELECTION.tps[0]
-    first = ELECTION.c_hasil(tps)
-    second = ELECTION.c_hasil(tps, shifted(ELECTION.form(tps), 3))
-    other = ELECTION.c_hasil(ELECTION.tps[1])
-    results = ledger.submit_many([first, second, first, b"[", other])
-    assert isinstance(results[0], Receipt) and not results[0].duplicate
-    assert isinstance(results[1], SaksiError) and results[1].code == "auth.duplicate-form"
-    assert isinstance(results[2], Receipt) and results[2].duplicate
-    assert results[2].index == results[0].index
-    assert isinstance(results[3], SaksiError) and results[3].code.startswith("input.json")
-    assert isinstance(results[4], Receipt) and results[4].index == results[0].index + 1
-    assert stored(ledger)[-2:] == [first, other]
-
-
-def test_an_empty_batch_is_an_empty_answer(ledger: Ledger) -> None:
-    assert ledger.submit_many([]) == []
-
-
-# --- concurrency ------------------------------------------------------------------------
-
-
-def test_32_threads_submitting_at_once(tmp_path: Path) -> None:
-    election = ServiceElection(tps_per_desa=24)  # 96 TPS
-    per_thread = 3
-    threads = 32
-    with election.open(tmp_path) as ledger:
-        start = ledger.size
-        plan: list[list[bytes]] = [[] for _ in range(threads)]
-        forms = {}
-        for n, tps in enumerate(election.tps[: threads * per_thread]):
-            form = election.form(tps) if n % 7 else broken_form(election.form(tps))
-            forms[tps] = form
-            plan[n % threads].append(election.c_hasil(tps, form))
-        results: dict[int, list[Receipt]] = {}
-        barrier = threading.Barrier(threads)
-
-        def client(number: int) -> None:
-            barrier.wait()
-            mine = [ledger.submit(entry) for entry in plan[number]]
-            mine.append(ledger.submit(plan[number][0]))  # a retry after a "timeout"
-            results[number] = mine
-
-        workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(60)
-        assert len(results) == threads
-        entries = stored(ledger)
-        new = [r for rs in results.values() for r in rs if not r.duplicate]
-        assert sorted(r.index for r in new) == list(range(start, len(entries)))
-        for number, receipts in results.items():
-            for entry, receipt in zip(plan[number] + [plan[number][0]], receipts, strict=True):
-                assert entries[receipt.index] == entry
-            assert receipts[-1].duplicate and receipts[-1].index == receipts[0].index
-        assert len(set(entries)) == len(entries)
-        expected: Counter[str] = Counter()
-        for form in forms.values():
-            if form.suara_sah == sum(form.suara_paslon.values()):
-                expected.update(form.suara_paslon)
-        assert ledger.totals() == dict(sorted(expected.items()))
-        stats = ledger.stats()
-        assert stats["submissions"]["new"] >= threads * per_thread
-        assert stats["commits"] < threads * (per_thread + 1), "group commit did not batch"
-        assert stats["largest_commit"] > 1
-
-
 # --- replay -----------------------------------------------------------------------------
 
 
@@ -515,66 +441,6 @@ def test_closing_signs_a_last_checkpoint(tmp_path: Path) -> None:
         assert again.checkpoint_size == size
 
 
-# --- fail-stop --------------------------------------------------------------------------
-
-
-class _FailingAppends:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __call__(self, entries: Any) -> Any:
-        raise SaksiError("disk on fire", "disk terbakar", code="store.io-error")
-
-
-def test_a_failed_append_stops_the_ledger_and_a_restart_replays(tmp_path: Path) -> None:
-    ledger = ELECTION.open(tmp_path)
-    fatal: list[BaseException] = []
-    ledger.on_fatal = fatal.append
-    store: Any = ledger.log.store
-    size = ledger.size
-    store.append_batch = _FailingAppends(store)
-    error = refusal(ledger, ELECTION.c_hasil(ELECTION.tps[0]))
-    assert error.code == "service.stopped"
-    assert error.details == {"cause": "store.io-error"}
-    assert [getattr(e, "code", None) for e in fatal] == ["store.io-error"]
-    assert not ledger.ready
-    assert ledger.failure is not None
-    del store.append_batch
-    assert refusal(ledger, ELECTION.c_hasil(ELECTION.tps[1])).code == "service.stopped"
-    assert ledger.stats()["ready"] is False
-    ledger.close()
-    with ELECTION.open(tmp_path) as again:
-        assert again.size == size
-        assert again.submit(ELECTION.c_hasil(ELECTION.tps[0])).index == size
-
-
-def test_another_writer_on_the_store_stops_the_ledger(ledger: Ledger) -> None:
-    store: Any = ledger.log.store
-    store.append(b"someone else's entry")
-    size = store.size()
-    with pytest.raises(SaksiError) as caught:
-        ledger.submit(ELECTION.c_hasil(ELECTION.tps[0]))
-    error = caught.value
-    assert error.code == "service.stopped"
-    assert error.details == {"cause": "service.diverged"}
-    assert store.size() == size  # checked before appending: nothing added
-
-
-def test_the_same_manifest_again_is_a_duplicate(ledger: Ledger) -> None:
-    receipt = ledger.submit(ELECTION.manifest)
-    assert receipt.duplicate and receipt.index == 0 and receipt.type == "manifest"
-
-
-def test_a_closed_ledger_accepts_nothing(tmp_path: Path) -> None:
-    ledger = ELECTION.open(tmp_path)
-    ledger.close()
-    ledger.close()  # idempotent
-    with pytest.raises(SaksiError) as caught:
-        ledger.submit(ELECTION.c_hasil(ELECTION.tps[0]))
-    assert caught.value.code == "service.stopped"
-    assert not ledger.ready
-
-
 # --- photos -----------------------------------------------------------------------------
 
 
@@ -625,65 +491,6 @@ def test_a_database_holding_another_election_is_refused(tmp_path: Path) -> None:
         other.open(tmp_path / "two", keys=False, db=db)
     assert caught.value.code == "config.manifest-mismatch"
     assert not (tmp_path / "two" / "data" / "log").exists()
-
-
-# --- a slow store: timeouts and back-pressure -------------------------------------------
-
-
-class _GatedAppends:
-    """append_batch that waits for ``gate`` (so the writer is busy) before appending."""
-
-    def __init__(self, store: Any) -> None:
-        self.real = store.append_batch
-        self.entered = threading.Event()
-        self.gate = threading.Event()
-
-    def __call__(self, entries: Any) -> Any:
-        self.entered.set()
-        assert self.gate.wait(10)
-        return self.real(entries)
-
-
-def test_a_timed_out_submission_is_logged_and_its_retry_gets_the_receipt(ledger: Ledger) -> None:
-    store: Any = ledger.log.store
-    gated = store.append_batch = _GatedAppends(store)
-    entry = ELECTION.c_hasil(ELECTION.tps[0])
-    with pytest.raises(SaksiError) as caught:
-        ledger.submit(entry, timeout=0.05)
-    assert caught.value.code == "service.timeout"
-    gated.gate.set()
-    retry = ledger.submit(entry)
-    assert retry.duplicate
-    assert ledger.entry(retry.index) == entry
-
-
-def test_too_many_waiting_statements_are_refused_until_the_writer_catches_up(
-    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("saksi.service.sequencer.MAX_QUEUE", 1)
-    store: Any = ledger.log.store
-    gated = store.append_batch = _GatedAppends(store)
-    answers: list[Receipt] = []
-    first = threading.Thread(
-        target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[0])))
-    )
-    first.start()
-    assert gated.entered.wait(10)  # the writer holds the first, in its transaction
-    second = threading.Thread(
-        target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[1])))
-    )
-    second.start()
-    for _ in range(1000):
-        if ledger.stats()["queue"] == 1:
-            break
-        threading.Event().wait(0.005)
-    error = refusal(ledger, ELECTION.c_hasil(ELECTION.tps[2]))
-    assert error.code == "service.overloaded"
-    assert error.details == {"waiting": 1}
-    gated.gate.set()
-    first.join(10)
-    second.join(10)
-    assert sorted(r.index for r in answers) == [ledger.size - 2, ledger.size - 1]
 
 
 def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
