@@ -170,6 +170,7 @@ def create_app(ledger: Ledger, config: ServiceConfig) -> FastAPI:
         service.ready = True
         yield
         service.ready = False
+        service.executor.shutdown(wait=False)
 
     app = FastAPI(
         title="Saksi submission service",
@@ -197,6 +198,7 @@ def create_app(ledger: Ledger, config: ServiceConfig) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(photos.router)
     app.include_router(routes_log.router)
+    app.router.routes[0:0] = routes.fast_routes()
     app.add_middleware(FrontDoor, service=service)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     return app
