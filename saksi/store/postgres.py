@@ -4,10 +4,12 @@
   refuse every UPDATE, DELETE and TRUNCATE of ``entries`` and ``photos``, and an entry
   at any index but the next, whoever is connected; the refusal (SQLSTATE ``SK001``)
   surfaces as :class:`~saksi.errors.AppendOnlyError`.
-- **One writer at a time.** An append runs in one READ COMMITTED transaction that
-  first takes a transaction-level advisory lock on the log (:data:`APPEND_LOCK_SQL`),
-  then reads ``max(idx)`` and inserts: two processes appending at once produce a
-  gap-free log. An advisory lock, unlike ``LOCK TABLE``, never waits for autovacuum.
+- **One writer at a time.** An append is one call of the schema's ``store_append``
+  function (:data:`APPEND_SQL`), one statement and its own READ COMMITTED
+  transaction: it takes a transaction-level advisory lock on the log
+  (:data:`APPEND_LOCK_SQL`), then reads ``max(idx)`` and inserts, so two processes
+  appending at once produce a gap-free log. An advisory lock, unlike ``LOCK TABLE``,
+  never waits for autovacuum.
 - **Durable before it returns.** A commit returns after its WAL is flushed
   (``synchronous_commit = on``; a session that the server configures ``off`` is set
   back to ``on``).
@@ -15,8 +17,9 @@
   by every thread; each call borrows one connection for one statement or transaction
   and gives it back, so no transaction stays open between calls (``entries()`` pages
   are separate statements). A connection broken by a server restart is dropped; a
-  call that finds one retries once, on a fresh connection, when nothing can have been
-  written (a read, or a write whose ``BEGIN`` failed).
+  call that finds one runs again, once, on a fresh connection, when that is safe: a
+  read, an idempotent write (an append, a photo), or a transaction whose ``BEGIN``
+  failed (compare-and-swap).
 - **Errors.** Every driver error becomes a :class:`~saksi.errors.StoreError`; the
   password and the address given are never part of a message or its details.
 """
@@ -56,12 +59,17 @@ DEFAULT_CONNECT_TIMEOUT = 10
 LOCK_NAMESPACE = 0x53414B53
 """'SAKS': the high half of every advisory lock key Saksi takes."""
 
+APPEND_SQL = "SELECT idx, new FROM store_append(%s, %s)"
+"""An append: the schema's function takes the leaf hashes and the entries, and
+returns (index, new) for each, in order, in its own transaction."""
+
 APPEND_LOCK_SQL = (
     f"SELECT pg_advisory_xact_lock(({LOCK_NAMESPACE}::bigint << 32)"
     " | 'entries'::regclass::oid::bigint)"
 )
-"""Serialises appenders to one log (the key holds the ``entries`` table's oid, so
-two Saksi schemas in one database do not wait for each other)."""
+"""The lock ``store_append`` takes to serialise appenders to one log (the key holds
+the ``entries`` table's oid, so two Saksi schemas in one database do not wait for
+each other). Whoever holds it holds up every append."""
 
 MIGRATION_LOCK_SQL = f"SELECT pg_advisory_lock({LOCK_NAMESPACE}, 0)"
 """Serialises schema migrations in the database. A session lock, taken before each
@@ -71,6 +79,7 @@ already running, whose cached "no such table" is stale)."""
 MIGRATION_UNLOCK_SQL = f"SELECT pg_advisory_unlock({LOCK_NAMESPACE}, 0)"
 
 APPEND_ONLY_SQLSTATE = "SK001"
+CORRUPT_SQLSTATE = "SK002"
 
 _SIZE_SQL = "SELECT coalesce(max(idx), -1) + 1 FROM entries"
 
@@ -141,6 +150,13 @@ def _translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
         return append_only(text)
     if state in _BUSY_STATES:
         return _busy(text)
+    if state == CORRUPT_SQLSTATE:
+        index = exc.diag.message_detail or ""
+        return corrupt(
+            "entri tersimpan tidak cocok dengan hash-nya",
+            "a stored entry does not match its leaf hash",
+            index=int(index) if index.isdigit() else None,
+        )
     if state in _CORRUPT_STATES:
         return corrupt("basis data melaporkan kerusakan", "the database reports corruption")
     if state.startswith(_IO_STATE_PREFIXES) or (
@@ -455,7 +471,7 @@ class _Pool:
 
 
 class _Stale(Exception):
-    """A borrowed connection was dead before anything was sent: safe to retry."""
+    """A borrowed connection was found dead, and the work may run again on another."""
 
 
 # --- the store ---
@@ -552,33 +568,36 @@ class PostgresStore(Store):
                 raise error from None
             raise error from exc
 
-    def _borrowed(self, work: Callable[[Connection], T], *, write: bool, retry: bool) -> T:
+    def _borrowed(self, work: Callable[[Connection], T], *, transaction: bool, retry: bool) -> T:
         conn = self._pool.acquire()
         began = False
         try:
             with self._translated():
                 try:
-                    if not write:
+                    if not transaction:
                         return work(conn)
                     with conn.transaction():
                         began = True
                         return work(conn)
                 except psycopg.OperationalError:
-                    if conn.broken:
-                        self._pool.drop_idle()
-                        if retry and not (write and began):
-                            raise _Stale from None
+                    if not conn.broken:
+                        raise
+                    self._pool.drop_idle()  # the server restarted: they are dead too
+                    if retry and not began:
+                        raise _Stale from None
                     raise
         finally:
             self._pool.release(conn)
 
-    def _run(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
-        """``work`` on a borrowed connection (in one transaction if ``write``); a dead
-        connection found before anything can have been written is replaced once."""
+    def _run(self, work: Callable[[Connection], T], *, transaction: bool = False) -> T:
+        """``work`` on a borrowed connection, in a transaction if asked. When the
+        connection turns out to be dead (a server restart), ``work`` is run once more on
+        a fresh one, unless it was a transaction that had begun: ``work`` without a
+        transaction is one statement, a read or an idempotent write."""
         try:
-            return self._borrowed(work, write=write, retry=True)
+            return self._borrowed(work, transaction=transaction, retry=True)
         except _Stale:
-            return self._borrowed(work, write=write, retry=False)
+            return self._borrowed(work, transaction=transaction, retry=False)
 
     def _read_one(self, sql: str, params: Sequence[object]) -> tuple[Any, ...] | None:
         def read(conn: Connection) -> tuple[Any, ...] | None:
@@ -610,7 +629,15 @@ class PostgresStore(Store):
     # --- the log ---
 
     def _backend_append(self, unique: Sequence[tuple[bytes, bytes]]) -> list[tuple[int, bool]]:
-        return self._run(lambda conn: _append(conn, unique), write=True)
+        """One call of the schema's ``store_append`` function: lock, look up, insert,
+        commit, all in one statement (idempotent, so it may be retried)."""
+        params = ([digest for _, digest in unique], [entry for entry, _ in unique])
+
+        def append(conn: Connection) -> list[tuple[int, bool]]:
+            rows = conn.execute(APPEND_SQL, params).fetchall()
+            return [(int(index), bool(new)) for index, new in rows]
+
+        return self._run(append)
 
     def _backend_size(self) -> int:
         row = self._read_one(_SIZE_SQL, ())
@@ -644,7 +671,7 @@ class PostgresStore(Store):
                 (sha256_hex, data),
             )
 
-        self._run(put, write=True)
+        self._run(put)  # idempotent: ON CONFLICT DO NOTHING
 
     def _backend_photo(self, sha256_hex: str) -> bytes | None:
         row = self._read_one("SELECT data FROM photos WHERE sha256 = %s", (sha256_hex,))
@@ -677,52 +704,12 @@ class PostgresStore(Store):
                 )
             return done.rowcount == 1
 
-        return self._run(swap, write=True)
-
-
-def _append(conn: Connection, unique: Sequence[tuple[bytes, bytes]]) -> list[tuple[int, bool]]:
-    """Inside the write transaction: lock, find what is stored, insert the rest in order."""
-    conn.execute(APPEND_LOCK_SQL)
-    rows = conn.execute(
-        "SELECT leaf_hash, idx, data FROM entries WHERE leaf_hash = ANY(%s)",
-        ([digest for _, digest in unique],),
-        binary=True,
-    ).fetchall()
-    stored = {bytes(digest): (int(index), bytes(data)) for digest, index, data in rows}
-    size_row = conn.execute(_SIZE_SQL).fetchone()
-    next_index = int(size_row[0]) if size_row else 0
-    placed: list[tuple[int, bool]] = []
-    indices: list[int] = []
-    digests: list[bytes] = []
-    datas: list[bytes] = []
-    for entry, digest in unique:
-        if digest in stored:
-            index, data = stored[digest]
-            if data != entry:
-                raise corrupt(
-                    "entri tersimpan tidak cocok dengan hash-nya",
-                    "a stored entry does not match its leaf hash",
-                    index=index,
-                )
-            placed.append((index, False))
-            continue
-        indices.append(next_index)
-        digests.append(digest)
-        datas.append(entry)
-        placed.append((next_index, True))
-        next_index += 1
-    if indices:
-        conn.execute(
-            "INSERT INTO entries (idx, leaf_hash, data)"
-            " SELECT i, h, d FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS t(i, h, d)"
-            " ORDER BY i",
-            (indices, digests, datas),
-        )
-    return placed
+        return self._run(swap, transaction=True)  # not idempotent: never re-run once begun
 
 
 __all__ = [
     "APPEND_LOCK_SQL",
+    "APPEND_SQL",
     "DEFAULT_BUSY_TIMEOUT",
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_POOL_SIZE",

@@ -18,10 +18,9 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -30,9 +29,10 @@ from hypothesis import strategies as st
 
 import saksi.store.postgres
 from saksi.errors import AppendOnlyError, SaksiError, StoreError
-from saksi.store import open_store
+from saksi.store import Appended, open_store
 from saksi.store.postgres import (
     APPEND_LOCK_SQL,
+    APPEND_SQL,
     PostgresStore,
     default_migrations,
     migration_statements,
@@ -87,6 +87,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(saksi.store.postgres.__all__) == sorted(
         [
             "APPEND_LOCK_SQL",
+            "APPEND_SQL",
             "DEFAULT_BUSY_TIMEOUT",
             "DEFAULT_CONNECT_TIMEOUT",
             "DEFAULT_POOL_SIZE",
@@ -203,54 +204,65 @@ def test_the_database_accepts_a_correct_append_from_any_program(
     assert store.append(b"e").index == 4
 
 
+def test_a_wrong_leaf_hash_is_refused_by_the_database(filled: str) -> None:
+    with raw(filled) as conn, pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("INSERT INTO entries VALUES (3, sha256('d'::bytea), 'd'::bytea)")
+
+
 def test_a_refusal_by_the_database_surfaces_as_append_only_error(
-    store: PostgresStore, postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
+    store: PostgresStore, postgres_dsn: str
 ) -> None:
     store.append(b"a")
-    monkeypatch.setattr(saksi.store.postgres, "_SIZE_SQL", "SELECT 7")  # a wrong next index
+    with raw(postgres_dsn) as conn:  # a buggy program replaces the append function
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION store_append(hashes bytea[], datas bytea[])"
+            " RETURNS TABLE (idx bigint, new boolean) LANGUAGE sql AS"
+            " $$ INSERT INTO entries VALUES (7, hashes[1], datas[1]) RETURNING idx, true $$"
+        )
     with pytest.raises(AppendOnlyError) as caught:
         store.append(b"b")
     assert_refused(caught.value, "store.append-only")
     assert "next index, 1, not 7" in caught.value.details["reason"]
-    monkeypatch.undo()
     assert _snapshot(postgres_dsn)[0] == [(0, leaf_hash(b"a"), b"a")]
 
 
-def test_tampering_with_the_triggers_disabled_is_detected_on_read(
+def test_tampering_with_the_safeguards_removed_is_detected_on_read(
     filled: str, store: PostgresStore
 ) -> None:
     with raw(filled) as conn:
         conn.execute("ALTER TABLE entries DISABLE TRIGGER entries_no_update")
+        conn.execute("ALTER TABLE entries DROP CONSTRAINT entries_leaf_hash_is_rfc6962")
         conn.execute("ALTER TABLE photos DISABLE TRIGGER photos_no_update")
         conn.execute("UPDATE entries SET data = 'evil'::bytea WHERE idx = 1")
         conn.execute("UPDATE photos SET data = 'evil'::bytea")
     with pytest.raises(StoreError) as caught:
         store.append(b"b")  # the leaf hash is found, but the bytes differ
     assert_refused(caught.value, "store.corrupt")
+    assert caught.value.details["index"] == 1
     with pytest.raises(StoreError) as caught:
         store.photo(hashlib.sha256(b"photo").hexdigest())
     assert_refused(caught.value, "store.corrupt")
 
 
 def test_a_batch_that_fails_midway_leaves_nothing_behind(
-    store: PostgresStore, postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
+    store: PostgresStore, postgres_dsn: str
 ) -> None:
     store.append(b"before")
-    real = saksi.store.postgres._append
-
-    def insert_then_fail(
-        conn: psycopg.Connection[tuple[Any, ...]], unique: Sequence[tuple[bytes, bytes]]
-    ) -> None:
-        real(conn, unique)
-        conn.execute("SELECT 1/0")
-
-    monkeypatch.setattr(saksi.store.postgres, "_append", insert_then_fail)
-    with pytest.raises(StoreError) as caught:
-        store.append_batch([b"one", b"two"])
+    with pytest.raises(StoreError) as caught:  # the second row breaks the leaf-hash check
+        store._backend_append([(b"one", leaf_hash(b"one")), (b"two", leaf_hash(b"2"))])
     assert_refused(caught.value, "store.database-error")
-    monkeypatch.undo()
     assert _snapshot(postgres_dsn)[0] == [(0, leaf_hash(b"before"), b"before")]
     assert store.append(b"one").index == 1  # the connection went back to the pool clean
+
+
+def test_one_call_appends_in_one_statement(store: PostgresStore, postgres_dsn: str) -> None:
+    with raw(postgres_dsn) as conn:
+        rows = conn.execute(APPEND_SQL, ([leaf_hash(b"x"), leaf_hash(b"")], [b"x", b""]))
+        assert rows.fetchall() == [(0, True), (1, True)]
+    assert store.append_batch([b"", b"y"]) == [
+        Appended(1, leaf_hash(b""), False),
+        Appended(2, leaf_hash(b"y"), True),
+    ]
 
 
 # --- locking and connections ---

@@ -11,8 +11,11 @@
 
 CREATE TABLE entries (
     idx       bigint NOT NULL PRIMARY KEY CHECK (idx >= 0),
-    leaf_hash bytea  NOT NULL UNIQUE CHECK (octet_length(leaf_hash) = 32),
-    data      bytea  NOT NULL CHECK (octet_length(data) <= 65535)
+    leaf_hash bytea  NOT NULL UNIQUE,
+    data      bytea  NOT NULL CHECK (octet_length(data) <= 65535),
+    -- The RFC 6962 leaf hash, SHA-256(0x00 || data), checked by the database: no
+    -- program can file an entry under another entry's hash.
+    CONSTRAINT entries_leaf_hash_is_rfc6962 CHECK (leaf_hash = sha256('\x00'::bytea || data))
 );
 
 CREATE TABLE photos (
@@ -81,3 +84,43 @@ ALTER TABLE entries ENABLE ALWAYS TRIGGER entries_no_truncate;
 ALTER TABLE photos ENABLE ALWAYS TRIGGER photos_no_update;
 ALTER TABLE photos ENABLE ALWAYS TRIGGER photos_no_delete;
 ALTER TABLE photos ENABLE ALWAYS TRIGGER photos_no_truncate;
+
+-- Appending, in one call (one statement, so one round trip and its own transaction):
+-- for each (leaf hash, entry) in order, the index it has, or the next index if it
+-- is new. The advisory lock serialises appenders to this log (its key holds the
+-- entries table's oid: 'SAKS' << 32 | oid); every statement after it sees every
+-- append committed before (READ COMMITTED takes a new snapshot per statement).
+-- An entry stored under the hash but with other bytes is refused (SQLSTATE SK002).
+CREATE FUNCTION store_append(hashes bytea[], datas bytea[])
+RETURNS TABLE (idx bigint, new boolean)
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+    next_index bigint;
+    stored_index bigint;
+    stored_data bytea;
+BEGIN
+    PERFORM pg_advisory_xact_lock((1396788051::bigint << 32) | 'entries'::regclass::oid::bigint);
+    SELECT coalesce(max(e.idx), -1) + 1 INTO next_index FROM entries e;
+    FOR i IN 1 .. coalesce(array_length(hashes, 1), 0) LOOP
+        SELECT e.idx, e.data INTO stored_index, stored_data
+            FROM entries e WHERE e.leaf_hash = hashes[i];
+        IF FOUND THEN
+            IF stored_data IS DISTINCT FROM datas[i] THEN
+                RAISE EXCEPTION USING
+                    ERRCODE = 'SK002',
+                    MESSAGE = format('store.corrupt: entry %s does not match its leaf hash',
+                                     stored_index),
+                    DETAIL = stored_index::text;
+            END IF;
+            idx := stored_index;
+            new := false;
+        ELSE
+            INSERT INTO entries VALUES (next_index, hashes[i], datas[i]);
+            idx := next_index;
+            new := true;
+            next_index := next_index + 1;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
