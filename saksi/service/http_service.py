@@ -49,6 +49,7 @@ RETRY_AFTER_CODES: Final = frozenset(
         "service.stopped",
         "service.timeout",
         "store.busy",
+        "store.closed",
     }
 )
 
