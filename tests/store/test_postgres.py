@@ -330,6 +330,43 @@ def test_two_stores_appending_at_once_keep_the_log_contiguous(postgres_dsn: str)
     assert len({entry for _, entry in stored}) == 180
 
 
+# --- the production setup: an owner that migrates, a service role that only adds ---
+
+
+def test_a_service_role_without_ownership_appends_but_cannot_switch_off_the_triggers(
+    postgres_server: PostgresServer,
+) -> None:
+    schema = postgres_server.create_schema("roles")
+    owner_dsn = postgres_server.dsn(schema)
+    PostgresStore(owner_dsn).close()  # the owner (here the superuser) migrates
+    role, password = f"service_{schema}", "service-pw"
+    with raw(owner_dsn) as conn:
+        for statement in [
+            f"CREATE ROLE {role} LOGIN PASSWORD '{password}'",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT ON entries, photos TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE ON meta TO {role}",
+            f"GRANT SELECT ON schema_version TO {role}",
+        ]:
+            conn.execute(statement)
+    service_dsn = owner_dsn.replace(f"saksi:{postgres_server.password}@", f"{role}:{password}@")
+    with PostgresStore(service_dsn) as store:
+        assert store.append_batch([b"a", b"b"])[1].index == 1
+        store.put_photo(b"photo")
+        assert store.compare_and_swap("checkpoint", None, b"cp1")
+        assert store.compare_and_swap("checkpoint", b"cp1", b"cp2")
+    with raw(service_dsn) as conn:
+        for statement in [
+            "ALTER TABLE entries DISABLE TRIGGER entries_no_update",
+            "UPDATE entries SET data = 'x'::bytea",
+            "DROP TABLE entries",
+        ]:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+    with PostgresStore(owner_dsn) as store:
+        assert list(store.entries()) == [(0, b"a"), (1, b"b")]
+
+
 # --- opening, addresses and errors ---
 
 
