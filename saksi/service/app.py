@@ -45,6 +45,16 @@ log = logging.getLogger("saksi.service")
 access_log = logging.getLogger("saksi.service.access")
 
 NOT_RATE_LIMITED: Final = frozenset({"/health", "/metrics"})
+PARAMETER_PATTERNS: Final = {
+    "leaf_hash": "^[0-9a-fA-F]{64}$",
+    "index": "^(0|[1-9][0-9]{0,18})$",
+    "sha256": "^[0-9a-f]{64}$",
+    "tps": "^[0-9]{13}$",
+    "contest": "^[a-z][a-z0-9-]*$",
+    "path": r"^(entries|0|[1-9][0-9]?)/(x[0-9]{3}/)*[0-9]{3}(\.p/[1-9][0-9]{0,2})?$",
+}
+"""What the path parameters look like, for the OpenAPI document (the handlers check
+them and answer 400 ``http.invalid-parameter`` or 404 themselves)."""
 
 
 # --- exception handlers ---------------------------------------------------------
@@ -217,6 +227,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         )
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    pattern = PARAMETER_PATTERNS.get(parameter.get("name"))
+                    if pattern is not None:
+                        parameter["schema"]["pattern"] = pattern
                 responses = operation.get("responses", {})
                 if "HTTPValidationError" in str(responses.get("422", "")):
                     del responses["422"]  # parameters are checked by the handlers: 400

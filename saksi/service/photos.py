@@ -53,7 +53,17 @@ def sniff(data: bytes) -> str | None:
     status_code=201,
     response_class=JSONResponse,
     responses={
-        201: {"model": PhotoStored, "description": "Stored; cite it by its sha256."},
+        201: {
+            "model": PhotoStored,
+            "description": "Stored; cite it by its sha256.",
+            "links": {
+                "photo": {
+                    "operationId": "getPhoto",
+                    "parameters": {"sha256": "$response.body#/sha256"},
+                    "description": "The photo's bytes.",
+                }
+            },
+        },
         **error_responses(400, 408, 413, 415),
     },
     openapi_extra={

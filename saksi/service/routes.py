@@ -50,6 +50,18 @@ _INDEX: Final = re.compile(r"0|[1-9][0-9]{0,18}")
 _SIGNER_SPENT: Final = ("auth.", "region.", "contest.")
 _UNKNOWN_OUTCOME: Final = frozenset({"http.timeout", "service.timeout"})
 
+RECEIPT_LINKS: Final = {
+    "receipt": {
+        "operationId": "getReceipt",
+        "parameters": {"leaf_hash": "$response.body#/leaf_hash"},
+        "description": "The receipt again, with its proof once checkpointed.",
+    },
+    "entry": {
+        "operationId": "getEntry",
+        "parameters": {"index": "$response.body#/index"},
+        "description": "The entry's exact bytes.",
+    },
+}
 ENVELOPE_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
     "description": (
@@ -57,9 +69,18 @@ ENVELOPE_SCHEMA: Final[dict[str, Any]] = {
         "signed (docs/format.md). The server never re-serialises it."
     ),
     "required": ["key", "sig", "stmt", "v"],
+    "additionalProperties": False,
     "properties": {
-        "key": {"type": "string", "description": "Base64 Ed25519 public key of the signer."},
-        "sig": {"type": "string", "description": "Base64 Ed25519 signature."},
+        "key": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/]{43}=$",
+            "description": "Base64 Ed25519 public key of the signer.",
+        },
+        "sig": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/]{86}==$",
+            "description": "Base64 Ed25519 signature.",
+        },
         "stmt": {
             "type": "object",
             "required": ["type", "election", "at"],
@@ -124,8 +145,16 @@ def _receipt_response(receipt: Receipt) -> JSONResponse:
     status_code=201,
     response_class=JSONResponse,
     responses={
-        201: {"model": ReceiptModel, "description": "Logged now (durable): the receipt."},
-        200: {"model": ReceiptModel, "description": "Already logged: the same receipt."},
+        201: {
+            "model": ReceiptModel,
+            "description": "Logged now (durable): the receipt.",
+            "links": RECEIPT_LINKS,
+        },
+        200: {
+            "model": ReceiptModel,
+            "description": "Already logged: the same receipt.",
+            "links": RECEIPT_LINKS,
+        },
         **error_responses(400, 401, 403, 408, 409, 413, 415, 422),
     },
     openapi_extra={
