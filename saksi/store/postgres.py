@@ -508,7 +508,11 @@ class PostgresStore(Store):
         password = params.get("password")
         self._secrets = _Secrets(conninfo, None if password is None else str(password))
         self._conninfo = conninfo
-        self._connect_timeout = connect_timeout
+        self._connect_defaults: dict[str, Any] = {  # what the address says wins
+            name: value
+            for name, value in (("connect_timeout", connect_timeout), ("application_name", "saksi"))
+            if name not in params
+        }
         self._lock_timeout_ms = max(1, int(busy_timeout * 1000))
         self._pool = _Pool(self._connect, max(1, pool_size), busy_timeout)
         self.address = "postgresql://"
@@ -532,12 +536,7 @@ class PostgresStore(Store):
 
     def _connect(self) -> Connection:
         with self._translated():
-            conn = psycopg.connect(
-                self._conninfo,
-                autocommit=True,
-                connect_timeout=self._connect_timeout,
-                application_name="saksi",
-            )
+            conn = psycopg.connect(self._conninfo, autocommit=True, **self._connect_defaults)
         try:
             with self._translated():
                 self._configure(conn)
