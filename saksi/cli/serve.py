@@ -11,7 +11,9 @@ prints, each on its own line and flushed::
 
 SIGTERM or SIGINT (Ctrl+C) stops it cleanly: no new connections, requests in
 flight are answered, the sequencer stops, a last checkpoint is signed and the store
-closed; exit status 0. A service that cannot start exits with 2 and a coded,
+closed; exit status 0. If the ledger stops on a storage failure (fail-stop), the
+server stops the same way and exits with status 1, so that a supervisor restarts it
+(the restart replays the log). A service that cannot start exits with 2 and a coded,
 bilingual refusal on standard error.
 """
 
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["serve"]
 
 log = logging.getLogger("saksi.service")
+
+EXIT_LEDGER_STOPPED = 1
+"""The ledger stopped after a storage failure; restart the service (it replays the log)."""
 
 
 def _quiet_signals() -> None:
@@ -105,7 +110,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
     from saksi.service.app import create_app  # noqa: PLC0415
     from saksi.service.config import load_config  # noqa: PLC0415
-    from saksi.service.http_server import run_server  # noqa: PLC0415
+    from saksi.service.http_server import make_server  # noqa: PLC0415
     from saksi.service.ledger import Ledger  # noqa: PLC0415
 
     logging.basicConfig(
@@ -117,7 +122,12 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     ledger = Ledger.open(config)
     try:
         _echo(f"log-key: {ledger.vkey}")
+        server = make_server(create_app(ledger, config), config, _echo)
+        ledger.on_fatal = lambda exc: server.request_exit()
         _quiet_signals()
-        run_server(create_app(ledger, config), config, _echo)
+        server.run()
     finally:
         _close(ledger)
+    if ledger.failure is not None:
+        click.echo(ledger.failure.diagnostics(), err=True)
+        sys.exit(EXIT_LEDGER_STOPPED)

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from saksi.service.config import ServiceConfig
 
-__all__ = ["GRACEFUL_SECONDS", "AnnouncingServer", "run_server"]
+__all__ = ["GRACEFUL_SECONDS", "AnnouncingServer", "make_server", "run_server"]
 
 GRACEFUL_SECONDS: Final = 10
 
@@ -43,14 +43,22 @@ class AnnouncingServer(uvicorn.Server):
                 self._announce(f"serving on http://{shown}:{port}")
         self._announce("ready")
 
+    def request_exit(self) -> None:
+        """Stop as SIGTERM would (callable from any thread): uvicorn checks the flag
+        every tenth of a second, then shuts down gracefully."""
+        self.should_exit = True
+
 
 def _available(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def run_server(app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]) -> None:
-    """Serve ``app`` on ``config.host``:``config.port`` (0: a free port) until SIGTERM or
-    SIGINT; once listening, ``announce`` each address, then ``ready``."""
+def make_server(
+    app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]
+) -> AnnouncingServer:
+    """A server for ``app`` on ``config.host``:``config.port`` (0: a free port); its
+    ``run()`` serves until SIGTERM, SIGINT or :meth:`AnnouncingServer.request_exit`,
+    and once listening ``announce``s each address, then ``ready``."""
     uv_config = uvicorn.Config(
         app,
         host=config.host,
@@ -64,4 +72,9 @@ def run_server(app: FastAPI, config: ServiceConfig, announce: Callable[[str], No
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    AnnouncingServer(uv_config, announce).run()
+    return AnnouncingServer(uv_config, announce)
+
+
+def run_server(app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]) -> None:
+    """:func:`make_server`, then run it until it is told to stop."""
+    make_server(app, config, announce).run()

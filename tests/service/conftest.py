@@ -197,11 +197,12 @@ class ServeProcess:
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30.0, **kwargs)
 
-    def stop(self, timeout: float = 20.0) -> int:
-        """SIGTERM and wait; the exit status (SIGKILL if it does not stop in time)."""
+    def stop(self, timeout: float = 20.0, signum: int = signal.SIGTERM) -> int:
+        """Send ``signum`` (SIGTERM) and wait; the exit status (SIGKILL if it does not
+        stop in time)."""
         assert self.proc is not None
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signum)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:

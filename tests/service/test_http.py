@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,9 +19,11 @@ import pytest
 from starlette.requests import Request
 
 from saksi.service import http_body
+from saksi.service.app import create_app
 from saksi.service.config import RateLimit
 from saksi.service.errors import HttpError
 from saksi.service.http_models import ErrorBody, Health, ReceiptWithProof
+from saksi.service.http_server import make_server
 from saksi.service.limits import Rate, RateLimiter, TokenBucket
 from saksi.service.metrics import Metrics, escape_label
 from saksi.tlog.checkpoint import open_checkpoint
@@ -136,8 +141,6 @@ def test_timeouts_answer_503_with_retry_after(
     harness = make_harness(request_timeout=0.2)
 
     def slow(tps: str, contest: str) -> dict[str, Any]:
-        import time
-
         time.sleep(2)
         return {}
 
@@ -552,16 +555,41 @@ def test_saksi_serve_real_process(serve_process: Callable[..., ServeProcess]) ->
         assert signed.checkpoint.size >= receipt["index"] + 1
     raw = _raw_get(server.url, "/log/tile/../.state/log.key")
     assert raw.startswith(b"HTTP/1.1 404") and b"PRIVATE" not in raw
+    with server.client() as http:  # logged just before the stop: the last checkpoint has it
+        last = http.post("/v1/statements", content=election.c_hasil(election.tps[1]), headers=JSON)
     assert server.stop() == 0  # SIGTERM: a clean stop
+    note = (server.data / "log" / "checkpoint").read_bytes()
+    assert open_checkpoint(note, NoteVerifier.from_vkey(server.vkey)).checkpoint.size == (
+        last.json()["index"] + 1
+    )
+    vkey = server.vkey
     server.start()  # the same data: the log is still there, under the same key
+    assert server.vkey == vkey
     with server.client() as http:
         assert http.get(f"/v1/entries/{receipt['index']}").content == entry
         assert http.post("/v1/statements", content=entry, headers=JSON).status_code == 200
+    assert server.stop(signum=signal.SIGINT) == 0  # Ctrl+C: clean too
+
+
+def test_the_server_stops_when_asked_from_another_thread(harness: Harness) -> None:
+    # What `saksi serve` does when the ledger stops on a storage failure (fail-stop).
+    lines: list[str] = []
+    config = harness.config.with_(port=0)
+    server = make_server(create_app(harness.ledger, config), config, lines.append)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while "ready" not in lines and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert lines[-1] == "ready" and lines[0].startswith("serving on http://127.0.0.1:")
+    url = lines[0].removeprefix("serving on ")
+    assert httpx.get(f"{url}/health").status_code == 200
+    server.request_exit()
+    thread.join(10)
+    assert not thread.is_alive()
 
 
 def _wait_for_checkpoint(http: httpx.Client, vkey: str, size: int) -> Any:
-    import time
-
     deadline = time.monotonic() + 10
     while True:
         note = http.get("/log/checkpoint")
