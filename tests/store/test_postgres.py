@@ -283,6 +283,19 @@ def test_an_appender_waits_for_the_lock_and_then_reports_busy(postgres_dsn: str)
         assert store.append(b"b").index == 1
 
 
+def _wait_for_a_lock_waiter(dsn: str) -> None:
+    with raw(dsn) as conn:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("nobody waited for the append lock")
+
+
 def test_a_call_waits_for_a_free_connection(postgres_dsn: str) -> None:
     with (
         PostgresStore(postgres_dsn, pool_size=1, busy_timeout=3) as store,
@@ -293,7 +306,7 @@ def test_a_call_waits_for_a_free_connection(postgres_dsn: str) -> None:
         conn.execute(APPEND_LOCK_SQL)  # another process is appending
         appender = threading.Thread(target=lambda: answers.append(store.append(b"x").index))
         appender.start()  # it takes the only connection, and waits for the lock
-        time.sleep(0.2)
+        _wait_for_a_lock_waiter(postgres_dsn)
         threading.Timer(0.3, conn.execute, args=("COMMIT",)).start()  # released a moment later
         started = time.monotonic()
         assert store.size() == 1  # waited for the connection, then saw the append
