@@ -430,19 +430,6 @@ def test_an_existing_file_is_opened_whatever_its_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["postgresql://saksi:secret@db.example/saksi", "postgres://db/saksi"]
-)
-def test_postgresql_is_not_available_yet(target: str) -> None:
-    with pytest.raises(StoreError) as caught:
-        open_store(target)
-    error = caught.value
-    assert error.code == "store.backend-unavailable"
-    assert "belum tersedia" in error.message_id
-    assert "not implemented yet" in error.message_en
-    assert "secret" not in str(error.to_dict())
-
-
-@pytest.mark.parametrize(
     ("target", "code"), [("mysql://x", "store.unknown-backend"), ("", "store.invalid-argument")]
 )
 def test_other_targets_are_refused(target: str, code: str) -> None:
