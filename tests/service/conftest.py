@@ -132,6 +132,7 @@ def make_harness(tmp_path: Path) -> Iterator[Callable[..., Harness]]:
     yield make
     for harness in made:
         harness.client.close()
+        harness.client.app.state.service.executor.shutdown()  # what the lifespan's end does
         harness.ledger.close()
 
 
