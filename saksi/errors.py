@@ -18,11 +18,14 @@ a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnosti
     │   └── AuthorizationError  the key may not make this statement for this region
     ├── StoreError            storage refused or failed
     │   └── AppendOnlyError   an attempt to change or delete a stored entry
-    └── LogError              transparency-log errors
-        ├── ProofError        an inclusion or consistency proof that does not verify
-        ├── NoteError         a malformed signed note, key string or cosignature
-        ├── CheckpointError   a malformed or unverifiable checkpoint
-        └── TileError         a tile or entry bundle that is missing or wrong
+    ├── LogError              transparency-log errors
+    │   ├── ProofError        an inclusion or consistency proof that does not verify
+    │   ├── NoteError         a malformed signed note, key string or cosignature
+    │   ├── CheckpointError   a malformed or unverifiable checkpoint
+    │   └── TileError         a tile or entry bundle that is missing or wrong
+    ├── ConfigError           a service setting that is missing, unknown or wrong
+    ├── ServiceError          the service's ledger cannot take a statement now
+    └── HttpError             a refusal made by the HTTP layer itself
 """
 
 from __future__ import annotations
@@ -129,12 +132,32 @@ class TileError(LogError):
     default_code = "log.tile"
 
 
+class ConfigError(SaksiError):
+    """A setting that is missing, unknown or out of range; the service does not start."""
+
+    default_code = "config.invalid"
+
+
+class ServiceError(SaksiError):
+    """The ledger is stopped, overloaded or timed out, or failed on one statement."""
+
+    default_code = "service.error"
+
+
+class HttpError(SaksiError):
+    """A refusal made by the HTTP layer itself (codes ``http.*`` and ``photo.*``)."""
+
+    default_code = "http.error"
+
+
 __all__ = [
     "AppendOnlyError",
     "AuthorizationError",
     "CheckpointError",
+    "ConfigError",
     "ContestError",
     "ElectionMismatch",
+    "HttpError",
     "InputError",
     "LogError",
     "NoteError",
@@ -142,6 +165,7 @@ __all__ = [
     "RegionError",
     "SaksiError",
     "SchemaError",
+    "ServiceError",
     "SignatureError",
     "StatementError",
     "StoreError",

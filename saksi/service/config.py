@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from saksi.election.synthetic import MAX_SCALE
-from saksi.errors import SaksiError
+from saksi.errors import ConfigError
 from saksi.store.base import MAX_PHOTO_SIZE
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
 
@@ -36,12 +36,6 @@ MIB: Final = 1024 * KIB
 GIB: Final = 1024 * MIB
 ENV_PREFIX: Final = "SAKSI_"
 MAX_CONFIG_FILE_BYTES: Final = 1 * MIB
-
-
-class ConfigError(SaksiError):
-    """A setting that is missing, unknown or out of range; the service does not start."""
-
-    default_code = "config.invalid"
 
 
 @dataclass(frozen=True, slots=True)

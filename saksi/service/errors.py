@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from saksi.errors import InputError, SaksiError
+from saksi.errors import HttpError, InputError, SaksiError
 
 __all__ = [
     "HttpError",
@@ -37,12 +37,6 @@ __all__ = [
     "too_large",
     "unsupported_media_type",
 ]
-
-
-class HttpError(SaksiError):
-    """A refusal made by the HTTP layer itself (codes ``http.*`` and ``photo.*``)."""
-
-    default_code = "http.error"
 
 
 _EXACT: Final[Mapping[str, int]] = {

@@ -27,7 +27,7 @@ from typing import Any, Self
 from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
-from saksi.errors import InputError, SaksiError
+from saksi.errors import InputError, SaksiError, ServiceError
 from saksi.service.config import ServiceConfig
 from saksi.service.sequencer import Pending, Sequencer, Stats, Ticket, stopped_error
 from saksi.service.startup import Opened, open_log
@@ -48,7 +48,7 @@ def _too_large(size: int, limit: int) -> InputError:
 
 
 def _timed_out(seconds: float) -> SaksiError:
-    return SaksiError(
+    return ServiceError(
         f"the statement was not logged within {seconds:g} s; send the same bytes again "
         "to learn its receipt (a statement is never logged twice)",
         f"pernyataan belum tercatat dalam {seconds:g} detik; kirim ulang byte yang sama "

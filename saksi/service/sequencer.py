@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from saksi.election.envelope import Envelope
 from saksi.election.intake import Admission, Intake
-from saksi.errors import SaksiError
+from saksi.errors import SaksiError, ServiceError
 from saksi.service.views import Committed, LedgerView, Receipt
 from saksi.store.base import Store
 
@@ -48,12 +48,12 @@ MAX_QUEUE: Final = 100_000
 def stopped_error(cause: str | None = None) -> SaksiError:
     """``service.stopped``: the ledger is closed, or stopped after a storage failure."""
     if cause is None:
-        return SaksiError(
+        return ServiceError(
             "the ledger is closed; nothing more is accepted",
             "buku besar sudah ditutup; tidak ada lagi yang diterima",
             code="service.stopped",
         )
-    return SaksiError(
+    return ServiceError(
         "the ledger stopped after a storage failure; nothing more is accepted until the "
         "service restarts (it then rebuilds its state from the log)",
         "buku besar berhenti setelah kegagalan penyimpanan; tidak ada yang diterima sampai "
@@ -64,7 +64,7 @@ def stopped_error(cause: str | None = None) -> SaksiError:
 
 
 def overloaded_error(waiting: int) -> SaksiError:
-    return SaksiError(
+    return ServiceError(
         f"the service has {waiting:,} statements waiting to be logged; try again shortly",
         f"layanan sedang memproses {waiting:,} pernyataan yang menunggu dicatat; coba lagi "
         "sebentar lagi",
@@ -74,7 +74,7 @@ def overloaded_error(waiting: int) -> SaksiError:
 
 
 def internal_error() -> SaksiError:
-    return SaksiError(
+    return ServiceError(
         "the statement could not be checked because of an internal error",
         "pernyataan tidak dapat diperiksa karena kesalahan internal",
         code="service.internal",
@@ -82,7 +82,7 @@ def internal_error() -> SaksiError:
 
 
 def _diverged(index: int, expected: int) -> SaksiError:
-    return SaksiError(
+    return ServiceError(
         f"the store is at index {index} where this ledger expected {expected}: another "
         "writer is using this log",
         f"penyimpanan berada pada indeks {index}, padahal buku besar ini mengharapkan "
