@@ -108,6 +108,7 @@ def show(code: str, regions_file: Path | None, scale: float, seed: int, fmt: str
     hierarchy = load_hierarchy(regions_file, scale, seed)
     hierarchy.require(code)
     info = _region_json(hierarchy, code)
+    info["digest"] = hierarchy.digest()
     if fmt == "json":
         click.echo(json.dumps(info, ensure_ascii=False))
         return
@@ -115,5 +116,6 @@ def show(code: str, regions_file: Path | None, scale: float, seed: int, fmt: str
     click.echo(f"{info['level']} {code}: {info['tps']:,} TPS")
     if level_of(code) is Level.NASIONAL:
         _print_counts(hierarchy)
+        click.echo(f"digest: {info['digest']}")
     for child in info["children"]:
         click.echo(f"  {child['code']:<13} {child['name']:<40} {child['tps']:>8,} TPS")
