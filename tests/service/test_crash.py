@@ -125,6 +125,7 @@ class Shared:
     gate: threading.Event = field(default_factory=threading.Event)  # set: clients may send
     stop: threading.Event = field(default_factory=threading.Event)
     url: str = ""  # changed only while the gate is closed
+    life: int = 0  # one more at each kill
     lock: threading.Lock = field(default_factory=threading.Lock)
     acks: list[tuple[int, str, bytes]] = field(default_factory=list)  # index, leaf hash, entry
     notes: list[bytes] = field(default_factory=list)  # checkpoints seen, in order
@@ -132,13 +133,21 @@ class Shared:
     retries: int = 0  # requests cut off by a kill, sent again
     duplicates: int = 0  # of which the first had been logged before the kill
 
-    def wait_for_gate(self) -> str:
+    def wait_for_gate(self) -> tuple[str, int]:
+        """The server's address and life, once clients may send."""
         while not self.gate.wait(0.05):
             if self.stop.is_set():
                 raise Stopping
         if self.stop.is_set():
             raise Stopping
-        return self.url
+        with self.lock:
+            return self.url, self.life
+
+    def kill(self, server: ServeProcess) -> None:
+        server.kill()
+        with self.lock:
+            self.gate.clear()
+            self.life += 1
 
     def ack(self, receipt: dict[str, Any], entry: bytes) -> None:
         with self.lock:
@@ -154,7 +163,7 @@ class Shared:
 def _post(shared: Shared, http: httpx.Client, path: str, body: bytes, kind: str) -> Any:
     """POST until answered (a kill cuts a request off: send the same bytes again)."""
     while True:
-        url = shared.wait_for_gate()
+        url, _ = shared.wait_for_gate()
         try:
             answer = http.post(url + path, content=body, headers={"content-type": kind})
         except httpx.TransportError:
@@ -202,15 +211,15 @@ def checkpoint_poller(shared: Shared) -> None:
     with httpx.Client(timeout=5) as http:
         try:
             while True:
-                url = shared.wait_for_gate()
+                url, life = shared.wait_for_gate()
                 try:
                     answer = http.get(url + "/log/checkpoint")
                 except httpx.TransportError:
                     continue
-                if answer.status_code == 200:
-                    with shared.lock:
-                        if not shared.notes or shared.notes[-1] != answer.content:
-                            shared.notes.append(answer.content)
+                with shared.lock:  # not from a later life (a restarted server may reuse a port)
+                    fresh = not shared.notes or shared.notes[-1] != answer.content
+                    if answer.status_code == 200 and life == shared.life and fresh:
+                        shared.notes.append(answer.content)
                 time.sleep(0.01)
         except Stopping:
             return
@@ -370,8 +379,7 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
             shared.url = server.url
             shared.gate.set()
             time.sleep(rng.uniform(0.05, 0.6))  # under load
-            server.kill()
-            shared.gate.clear()
+            shared.kill(server)
             kills += 1
             if startup_kill:
                 kill_while_starting(server, rng)
