@@ -44,7 +44,7 @@ CHECKS = [
 JSON_TYPE = JSON["content-type"]
 NDJSON_TYPE = "application/x-ndjson"
 EXAMPLES = 50
-"""Generated requests per operation and phase (13 operations)."""
+"""Generated requests per operation and phase (11 operations)."""
 
 # The batch body is documented as a string (NDJSON lines): send it as text.
 schemathesis.serializer.alias("application/x-ndjson", "text/plain")
