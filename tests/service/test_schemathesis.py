@@ -14,6 +14,14 @@ and checks every answer:
   (receipts, errors, health, ...).
 
 Examples are bounded per operation so the whole run stays under a minute.
+
+Not used: ``positive_data_acceptance`` (schema-valid requests must get a 2xx). The
+document cannot say what makes a statement acceptable (an Ed25519 signature over
+canonical JSON, a key registered in the log, a TPS that exists, a photo whose bytes
+are an image), so generated "valid" requests are rightly refused with 400/401/
+415/422; run against the CLI (``st run --checks all``) it reports exactly those and
+nothing else. The answers to acceptable requests are checked by
+:func:`test_documented_answers_for_logged_refused_and_found` instead.
 """
 
 from __future__ import annotations
