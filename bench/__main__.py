@@ -5,7 +5,9 @@ or a prefix such as ``store``; the limits the chosen cases need are run too),
 ``--repeats K`` (best of K), ``--profile`` (cProfile each case once, to stderr),
 ``--out PATH`` (write the JSON there instead of printing it after the table),
 ``--tlog-size N`` (entries in the transparency log's cases, default 1,000,000),
-``--huge`` (the log's peak memory at 10,000,000 entries).
+``--huge`` (the log's peak memory at 10,000,000 entries), ``--service-single N``,
+``--service-batched N`` (statements per round of the service's cases, default 8,000
+and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import tlog
+from . import service, tlog
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -56,20 +58,30 @@ def run(
     profile: bool = False,
     tlog_sizes: tlog.TlogSizes | None = None,
     tlog_repeats: int | None = None,
+    service_sizes: service.ServiceSizes | None = None,
+    service_repeats: int | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
 
     The transparency log's cases run after the others, ``tlog_repeats`` rounds
-    (default: ``repeats``), followed by its proof latencies and peak memory."""
+    (default: ``repeats``), followed by its proof latencies and peak memory; then the
+    service's, ``service_repeats`` rounds (default: ``repeats``) against a ``saksi
+    serve`` child process, followed by its latencies and receipt-to-checkpoint times."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     tlog_sizes = tlog_sizes or tlog.TlogSizes()
+    service_sizes = service_sizes or service.ServiceSizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
         tlog_scratch = tlog.TlogScratch(stack, tmp)
-        all_cases = [*cases(workload, sizes, scratch), *tlog.cases(tlog_sizes, tlog_scratch)]
+        service_scratch = service.ServiceScratch(stack, service_sizes, tmp)
+        all_cases = [
+            *cases(workload, sizes, scratch),
+            *tlog.cases(tlog_sizes, tlog_scratch),
+            *service.cases(service_sizes),
+        ]
         chosen = select(all_cases, only)
-        foundation = [case for case in chosen if case.name not in tlog.NAMES]
+        foundation = [c for c in chosen if c.name not in tlog.NAMES | service.NAMES]
 
         def progress(round_: int, of: int = repeats) -> None:
             if log is not None:
@@ -87,9 +99,19 @@ def run(
             progress=lambda round_: progress(round_, rounds),
         )
         measurements += tlog_measurements
-        if profile:
+        service_rounds = service_repeats or repeats
+        service_measurements, service_extras = service.measure(
+            chosen,
+            service_scratch,
+            repeats=service_rounds,
+            log=log,
+            progress=lambda round_: progress(round_, service_rounds),
+        )
+        measurements += service_measurements
+        if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
-                profile_case(case, log or sys.stderr)
+                if case.name not in service.NAMES:
+                    profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
         "scale": sizes.scale,
@@ -99,10 +121,13 @@ def run(
         "key_entries": len(workload.key_entries),
         "entry_bytes_mean": round(sum(map(len, forms)) / len(forms)),
         "tlog": asdict(tlog_sizes),
+        "service": asdict(service_sizes),
     }
     results = report(measurements, config=config, when=when)
     if tlog_extras:
         results["tlog"] = tlog_extras
+    if service_extras:
+        results["service"] = service_extras
     return results
 
 
@@ -147,9 +172,29 @@ def parser() -> argparse.ArgumentParser:
         help="measure the log's peak memory at 10,000,000 entries (about 10 min, 2.5 GB disk)",
     )
     p.add_argument(
+        "--service-single",
+        type=int,
+        default=None,
+        metavar="N",
+        help="single submissions per round of service.single (default 8,000; quick 300)",
+    )
+    p.add_argument(
+        "--service-batched",
+        type=int,
+        default=None,
+        metavar="N",
+        help="statements per round of service.batch (default 20,000; quick 600)",
+    )
+    p.add_argument(
+        "--service-db",
+        default=None,
+        metavar="URL",
+        help="run the service on PostgreSQL (postgresql://...) instead of SQLite",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
-        help="run each case once more under cProfile (top 15 to stderr)",
+        help="run each in-process case once more under cProfile (top 15 to stderr)",
     )
     return p
 
@@ -163,6 +208,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     if repeats < 1:
         raise SystemExit("--repeats must be at least 1")
     tlog_sizes = tlog.sizes_for(quick=args.quick, entries=args.tlog_size, huge=args.huge)
+    service_sizes = service.sizes_for(
+        quick=args.quick,
+        single=args.service_single,
+        batched=args.service_batched,
+        db=args.service_db,
+    )
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
         sizes,
@@ -173,10 +224,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         profile=args.profile,
         tlog_sizes=tlog_sizes,
         tlog_repeats=args.repeats or 1,  # a round of 1 M entries is long; --repeats wins
+        service_sizes=service_sizes,
+        service_repeats=args.repeats or 1,  # each round needs fresh signed forms
     )
     print_table(results, out)
     if "tlog" in results:
         tlog.print_extras(results["tlog"], out)
+    if "service" in results:
+        service.print_extras(results, out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

@@ -19,6 +19,8 @@ LIMITS = {
     "intake.admit": "pynacl.verify",
     "store.batch": "sqlite.batch",
     "store.single": "sqlite.single",
+    "service.single": "intake.admit",
+    "service.batch": "intake.admit",
 }
 
 
@@ -30,7 +32,7 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
         == 0
     )
     results = json.loads(out_file.read_text(encoding="utf-8"))
-    assert set(results) == {"when", "machine", "config", "results", "tlog"}
+    assert set(results) == {"when", "machine", "config", "results", "tlog", "service"}
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
     assert set(LIMITS) | set(LIMITS.values()) <= set(rows)
@@ -138,3 +140,62 @@ def test_tlog_part_reports_rates_proof_latency_and_bounded_memory(tmp_path: Path
     text = out.getvalue()
     assert "log.prove on a log of 3,000" in text and "peak memory building a log" in text
     assert list(tmp_path.iterdir()) == [json_file]  # the logs are removed
+
+
+def test_service_part_reports_rates_latencies_and_checkpoint_times(tmp_path: Path) -> None:
+    from bench.service import SERVICE_QUICK
+
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    main(["--quick", "--only", "service", "--tmp", str(tmp_path), "--out", str(json_file)], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["intake.admit", "service.single", "service.batch"]
+    assert rows["service.single"]["items"] == SERVICE_QUICK.single
+    assert rows["service.batch"]["items"] == SERVICE_QUICK.batched
+    for name in ("service.single", "service.batch"):
+        assert rows[name]["ratio"] == pytest.approx(
+            rows[name]["rate_per_second"] / rows["intake.admit"]["rate_per_second"], abs=1e-4
+        )
+        figures = results["service"][name]
+        assert 0 < figures["request_latency_p50_ms"] <= figures["request_latency_p99_ms"]
+        assert figures["server_cpu_us_per_statement"] > 0
+        assert figures["receipt_to_checkpoint"]["count"] == rows[name]["items"]
+    whole = results["service"]["receipt_to_checkpoint"]
+    assert whole["count"] == SERVICE_QUICK.single + SERVICE_QUICK.batched
+    assert 0 <= whole["p50_ms"] <= whole["p99_ms"] <= whole["max_ms"]
+    text = out.getvalue()
+    assert "service.single: " in text and "receipt to signed checkpoint (900 receipts)" in text
+    assert list(tmp_path.iterdir()) == [json_file]  # the server's data is removed
+
+
+def test_loadgen_reads_answers_and_quantiles() -> None:
+    import asyncio
+
+    from bench.loadgen import (
+        CheckpointWatcher,
+        build_request,
+        checkpoint_size,
+        quantile,
+        read_answer,
+    )
+
+    async def answers(data: bytes) -> list[tuple[int, bytes]]:
+        reader = asyncio.StreamReader()
+        reader.feed_data(data)
+        reader.feed_eof()
+        return [await read_answer(reader), await read_answer(reader)]
+
+    data = (
+        b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok"
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n1\r\nd\r\n0\r\n\r\n"
+    )
+    assert asyncio.run(answers(data)) == [(201, b"ok"), (200, b"abcd")]
+    assert build_request("POST", "/p", "h", b"xy", "application/json") == (
+        b"POST /p HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 2\r\n\r\nxy"
+    )
+    assert quantile([3.0, 1.0, 2.0, 4.0], 0.5) == 2.0 and quantile([5.0], 0.99) == 5.0
+    assert checkpoint_size(b"origin\n42\nroot=\n\n- sig\n") == 42
+    watcher = CheckpointWatcher("h", 1, seen=[(1.0, 5), (2.0, 9)])
+    assert [watcher.covered_at(i) for i in (0, 4, 5, 8, 9)] == [1.0, 1.0, 2.0, 2.0, None]

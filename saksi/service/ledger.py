@@ -17,6 +17,7 @@ be called from any thread while the writer runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -45,6 +46,11 @@ def _too_large(size: int, limit: int) -> InputError:
         code="entry.too-large",
         details={"size": size, "limit": limit},
     )
+
+
+def _settle_future(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _timed_out(seconds: float) -> SaksiError:
@@ -168,7 +174,33 @@ class Ledger:
 
         The entries are sequenced contiguously, as if submitted one after another.
         """
-        ticket = Ticket(len(entries))
+        ticket = self._start(entries)
+        if not ticket.done.wait(timeout):
+            return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
+        return [r if r is not None else stopped_error() for r in ticket.results]
+
+    async def submit_async(
+        self, entries: Sequence[bytes], *, timeout: float | None = None
+    ) -> list[Receipt | SaksiError]:
+        """:meth:`submit_many` for an asyncio caller: the entries are parsed (and their
+        signatures checked) in the calling thread, then the caller awaits the writer
+        without holding a thread. Meant for a few entries (parsing blocks the loop)."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(_settle_future, done)
+
+        ticket = self._start(entries, wake)
+        try:
+            await asyncio.wait_for(asyncio.shield(done), timeout)
+        except TimeoutError:
+            return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
+        return [r if r is not None else stopped_error() for r in ticket.results]
+
+    def _start(self, entries: Sequence[bytes], on_done: Callable[[], None] | None = None) -> Ticket:
+        """Parse each entry here, queue the parsed ones for the writer; the ticket."""
+        ticket = Ticket(len(entries), on_done)
         pendings: list[Pending] = []
         for position, entry in enumerate(entries):
             try:
@@ -179,16 +211,17 @@ class Ledger:
                 ticket.remaining -= 1
                 continue
             pendings.append(Pending(envelope, ticket, position))
-        if ticket.remaining == 0:
-            ticket.done.set()
+        if entries and ticket.remaining == 0:
+            ticket.finish()
         if pendings:
             try:
                 self._sequencer.enqueue(pendings)
             except SaksiError as exc:
-                return [exc if r is None else r for r in ticket.results]
-        if not ticket.done.wait(timeout):
-            return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
-        return [r if r is not None else stopped_error() for r in ticket.results]
+                for pending in pendings:
+                    ticket.results[pending.position] = exc
+                ticket.remaining = 0
+                ticket.finish()
+        return ticket
 
     # --- reading ---
 

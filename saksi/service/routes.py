@@ -182,13 +182,13 @@ async def submit_statement(request: Request) -> Response:
     if refused is not None:
         service.metrics.statement("refused", refused.code)
         raise refused
-    try:
-        receipt = await service.call(service.ledger.submit, entry, timeout=service.timeout)
-    except SaksiError as exc:
-        _settle(service, key, exc)
-        raise
-    _settle(service, key, receipt)
-    return _receipt_response(receipt)
+    # Parsed in the event loop's thread (one entry: ~0.1 ms), then awaited without a
+    # worker thread: two thread hand-offs fewer than a blocking call in an executor.
+    outcome = (await service.ledger.submit_async([entry], timeout=service.timeout))[0]
+    _settle(service, key, outcome)
+    if isinstance(outcome, SaksiError):
+        raise outcome
+    return _receipt_response(outcome)
 
 
 @router.post(

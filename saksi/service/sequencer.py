@@ -143,14 +143,21 @@ class Stats:
 class Ticket:
     """What one call waits on: its entries' results, all set before ``done`` is."""
 
-    __slots__ = ("done", "remaining", "results")
+    __slots__ = ("done", "on_done", "remaining", "results")
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, on_done: Callable[[], None] | None = None) -> None:
         self.results: list[Receipt | SaksiError | None] = [None] * size
         self.remaining = size
         self.done = threading.Event()
+        self.on_done = on_done  # called once, from the thread that completes the ticket
         if size == 0:
-            self.done.set()
+            self.finish()
+
+    def finish(self) -> None:
+        """Mark the ticket complete: wake a waiting thread, or call ``on_done``."""
+        self.done.set()
+        if self.on_done is not None:
+            self.on_done()
 
 
 @dataclass(slots=True, eq=False)
@@ -264,12 +271,13 @@ class Sequencer:
         admitted: list[tuple[Pending, Admission]] = []
         seen: dict[bytes, Pending] = {}
         next_index = self._view.size
+        stored = self._store.find_many([pending.leaf_hash for pending in batch])
         for pending in batch:
             first = seen.get(pending.leaf_hash)
             if first is not None:
                 pending.same_as = first
                 continue
-            known = self._store.find(pending.leaf_hash)
+            known = stored.get(pending.leaf_hash)
             if known is not None:
                 self._resolve(pending, self._duplicate(known, pending.leaf_hash))
                 continue
@@ -341,7 +349,7 @@ class Sequencer:
             ticket.results[pending.position] = result if result is not None else internal_error()
             ticket.remaining -= 1
             if ticket.remaining == 0:
-                ticket.done.set()
+                ticket.finish()
 
     def _fail(self, exc: BaseException) -> None:
         """Fail-stop: answer everyone with ``service.stopped`` and accept nothing more."""

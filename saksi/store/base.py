@@ -260,6 +260,16 @@ class Store(abc.ABC):
         self._require_open()
         return self._backend_find(leaf_hash)
 
+    def find_many(self, leaf_hashes: Sequence[bytes]) -> dict[bytes, int]:
+        """The indices of those of ``leaf_hashes`` that are in the log (one lookup for
+        many: a sequencer checks a whole group of submissions for retries at once)."""
+        for digest in leaf_hashes:
+            check_leaf_hash(digest)
+        self._require_open()
+        if not leaf_hashes:
+            return {}
+        return self._backend_find_many(list(dict.fromkeys(leaf_hashes)))
+
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes]]:
         """Stream ``(index, entry)`` for ``start <= index < stop``, in index order.
 
@@ -376,6 +386,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def _backend_find(self, leaf_hash: bytes) -> int | None: ...
+
+    def _backend_find_many(self, leaf_hashes: list[bytes]) -> dict[bytes, int]:
+        """Distinct leaf hashes -> indices of those stored (a backend may do better)."""
+        found = {h: self._backend_find(h) for h in leaf_hashes}
+        return {h: i for h, i in found.items() if i is not None}
 
     @abc.abstractmethod
     def _backend_page(self, start: int, stop: int, limit: int) -> list[tuple[int, bytes]]:

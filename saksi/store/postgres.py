@@ -650,6 +650,17 @@ class PostgresStore(Store):
         row = self._read_one("SELECT idx FROM entries WHERE leaf_hash = %s", (leaf_hash,))
         return None if row is None else int(row[0])
 
+    def _backend_find_many(self, leaf_hashes: list[bytes]) -> dict[bytes, int]:
+        def find(conn: Connection) -> dict[bytes, int]:
+            rows = conn.execute(
+                "SELECT leaf_hash, idx FROM entries WHERE leaf_hash = ANY(%s)",
+                (leaf_hashes,),
+                binary=True,
+            )
+            return {bytes(h): int(i) for h, i in rows}
+
+        return self._run(find)
+
     def _backend_page(self, start: int, stop: int, limit: int) -> list[tuple[int, bytes]]:
         def page(conn: Connection) -> list[tuple[int, bytes]]:
             rows = conn.execute(

@@ -42,6 +42,10 @@ _TRANSACTION_CONTROL = re.compile(
 )
 
 
+_IN_CHUNK = 500
+"""Leaf hashes per ``IN (...)`` lookup (SQLite allows 32,766 parameters)."""
+
+
 def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
     return StoreError(message_en, message_id, code=code, details=details)
 
@@ -443,6 +447,18 @@ class SqliteStore(Store):
     def _backend_find(self, leaf_hash: bytes) -> int | None:
         row = self._read_one("SELECT idx FROM entries WHERE leaf_hash = ?", (leaf_hash,))
         return None if row is None else int(row[0])
+
+    def _backend_find_many(self, leaf_hashes: list[bytes]) -> dict[bytes, int]:
+        found: dict[bytes, int] = {}
+        with _translated():
+            for at in range(0, len(leaf_hashes), _IN_CHUNK):
+                chunk = leaf_hashes[at : at + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._reader().execute(
+                    f"SELECT leaf_hash, idx FROM entries WHERE leaf_hash IN ({marks})", chunk
+                )
+                found.update((bytes(h), int(i)) for h, i in rows)
+        return found
 
     def _backend_page(self, start: int, stop: int, limit: int) -> list[tuple[int, bytes]]:
         with _translated():

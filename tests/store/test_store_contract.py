@@ -419,3 +419,19 @@ def test_store_matches_a_list_model(
                 assert answer == Appended(model.index(entry), leaf_hash(entry), new)
         assert store.size() == len(model)
         assert list(store.entries()) == list(enumerate(model))
+
+
+def test_find_many_finds_the_stored_ones(store: Store) -> None:
+    placed = store.append_batch([b"a", b"b", b"c"])
+    hashes = [p.leaf_hash for p in placed]
+    absent = leaf_hash(b"never")
+    found = store.find_many([hashes[2], absent, hashes[0], hashes[2]])
+    assert found == {hashes[2]: 2, hashes[0]: 0}
+    assert store.find_many([]) == {}
+    many = [leaf_hash(str(i).encode()) for i in range(1200)]  # more than one IN chunk
+    store.append_batch([str(i).encode() for i in range(0, 1200, 3)])
+    found = store.find_many(many)
+    assert len(found) == 400
+    assert all(store.find(h) == i for h, i in found.items())
+    with pytest.raises(StoreError):
+        store.find_many([b"short"])
