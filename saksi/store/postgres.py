@@ -42,7 +42,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from saksi.errors import StoreError
 from saksi.store.base import Store, append_only, corrupt, store_closed
-from saksi.store.sqlite import Migration, load_migrations
+from saksi.store.schema import Migration, check_applied, invalid_migrations, load_migrations
 
 T = TypeVar("T")
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -267,18 +267,9 @@ def split_script(sql: str) -> tuple[list[str], str]:
     return [s for s in statements if _code_start(s)], sql[start:]
 
 
-def _invalid_migrations(reason_id: str, reason_en: str, **details: Any) -> StoreError:
-    return _error(
-        f"Berkas migrasi skema tidak sah: {reason_id}.",
-        f"Invalid schema migration files: {reason_en}.",
-        code="store.migrations-invalid",
-        **details,
-    )
-
-
 def migration_statements(migration: Migration) -> list[str]:
     """A migration's statements; refuses BEGIN/COMMIT and a script that ends mid-statement."""
-    incomplete = _invalid_migrations(
+    incomplete = invalid_migrations(
         "pernyataan SQL terakhir tidak lengkap",
         "the last SQL statement is incomplete",
         version=migration.version,
@@ -294,7 +285,7 @@ def migration_statements(migration: Migration) -> list[str]:
         first = words.group(1).upper() if words else ""
         second = (words.group(2) or "").upper() if words else ""
         if first in _TRANSACTION_CONTROL or (first, second) in _TRANSACTION_PAIRS:
-            raise _invalid_migrations(
+            raise invalid_migrations(
                 "migrasi tidak boleh memuat BEGIN/COMMIT",
                 "a migration must not contain BEGIN/COMMIT",
                 version=migration.version,
@@ -319,32 +310,6 @@ def _applied(conn: Connection, *, create: bool) -> dict[int, str]:
         )
     rows = conn.execute("SELECT version, sha256 FROM schema_version").fetchall()
     return {int(version): str(digest) for version, digest in rows}
-
-
-def _check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> None:
-    known = len(migrations)
-    newest = max(applied, default=0)
-    if newest > known:
-        raise _error(
-            f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
-            f"program ini (versi {known}). Perbarui Saksi.",
-            f"The database uses schema version {newest}, newer than this program "
-            f"knows (version {known}). Upgrade Saksi.",
-            code="store.schema-too-new",
-            database_version=newest,
-            program_version=known,
-        )
-    for migration in migrations:
-        digest = applied.get(migration.version)
-        if digest is not None and digest != migration.sha256:
-            raise _error(
-                f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
-                "tetapi berkasnya telah diubah sejak itu.",
-                f"Migration {migration.version} ({migration.name}) was applied, but its "
-                "file has been changed since.",
-                code="store.migration-modified",
-                version=migration.version,
-            )
 
 
 def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
@@ -374,11 +339,11 @@ def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets
     database that is up to date is only read (no lock, no DDL).
     """
     if not migrations:
-        raise _invalid_migrations("tidak ada migrasi", "there are no migrations")
+        raise invalid_migrations("tidak ada migrasi", "there are no migrations")
     for migration in migrations:
         migration_statements(migration)  # refuse a bad folder before touching the database
     applied = _applied(conn, create=False)
-    _check_applied(applied, migrations)
+    check_applied(applied, migrations)
     if all(migration.version in applied for migration in migrations):
         return len(migrations)
     conn.execute(MIGRATION_LOCK_SQL)
@@ -386,7 +351,7 @@ def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets
         for migration in migrations:
             with conn.transaction():
                 applied = _applied(conn, create=True)
-                _check_applied(applied, migrations)
+                check_applied(applied, migrations)
                 if migration.version not in applied:
                     _apply(conn, migration, secrets)
     finally:

@@ -16,14 +16,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -32,11 +30,11 @@ from typing import Any
 
 from saksi.errors import StoreError
 from saksi.store.base import Store, append_only, corrupt, store_closed
+from saksi.store.schema import Migration, check_applied, invalid_migrations, load_migrations
 
 DEFAULT_BUSY_TIMEOUT = 10.0
 """Seconds a writer waits for another process's write lock before ``store.busy``."""
 
-_MIGRATION_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 _TRANSACTION_CONTROL = re.compile(
     r"\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE
 )
@@ -155,64 +153,9 @@ def _configure_writer(conn: sqlite3.Connection, busy_timeout: float = 10.0) -> N
 # --- schema migrations ---
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One ``NNNN_name.sql`` file."""
-
-    version: int
-    name: str
-    sql: str
-    sha256: str
-
-
 def default_migrations() -> Traversable:
     """The migrations shipped with Saksi (``saksi/store/migrations``)."""
     return resources.files("saksi.store").joinpath("migrations")
-
-
-def _invalid_migrations(reason_id: str, reason_en: str, **details: Any) -> StoreError:
-    return _error(
-        f"Berkas migrasi skema tidak sah: {reason_id}.",
-        f"Invalid schema migration files: {reason_en}.",
-        code="store.migrations-invalid",
-        **details,
-    )
-
-
-def load_migrations(directory: Traversable) -> list[Migration]:
-    """The ``NNNN_name.sql`` files of ``directory``, numbered 1, 2, 3, ... without gaps."""
-    try:
-        items = sorted(directory.iterdir(), key=lambda item: item.name)
-    except OSError as exc:
-        raise _invalid_migrations(
-            "folder migrasi tidak dapat dibaca", "the migrations folder cannot be read"
-        ) from exc
-    found: list[Migration] = []
-    for item in items:
-        if not item.name.endswith(".sql"):
-            continue
-        match = _MIGRATION_NAME.fullmatch(item.name)
-        if match is None:
-            raise _invalid_migrations(
-                "nama harus NNNN_nama.sql", "names must be NNNN_name.sql", file=item.name
-            )
-        raw = item.read_bytes()
-        found.append(
-            Migration(
-                version=int(match.group(1)),
-                name=match.group(2),
-                sql=raw.decode("utf-8"),
-                sha256=hashlib.sha256(raw).hexdigest(),
-            )
-        )
-    found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise _invalid_migrations(
-            "nomor harus 1, 2, 3, ... tanpa celah",
-            "versions must be 1, 2, 3, ... without gaps",
-            versions=[m.version for m in found],
-        )
-    return found
 
 
 def _statements(migration: Migration) -> list[str]:
@@ -228,7 +171,7 @@ def _statements(migration: Migration) -> list[str]:
         line for line in buffer.splitlines() if line.strip() and not line.strip().startswith("--")
     )
     if leftover:
-        raise _invalid_migrations(
+        raise invalid_migrations(
             "pernyataan SQL terakhir tidak lengkap",
             "the last SQL statement is incomplete",
             version=migration.version,
@@ -236,7 +179,7 @@ def _statements(migration: Migration) -> list[str]:
     for statement in statements:
         body = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
         if _TRANSACTION_CONTROL.match(body):
-            raise _invalid_migrations(
+            raise invalid_migrations(
                 "migrasi tidak boleh memuat BEGIN/COMMIT",
                 "a migration must not contain BEGIN/COMMIT",
                 version=migration.version,
@@ -254,32 +197,6 @@ def _applied(conn: sqlite3.Connection) -> dict[int, str]:
     )
     rows = conn.execute("SELECT version, sha256 FROM schema_version").fetchall()
     return {int(version): str(digest) for version, digest in rows}
-
-
-def _check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> None:
-    known = len(migrations)
-    newest = max(applied, default=0)
-    if newest > known:
-        raise _error(
-            f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
-            f"program ini (versi {known}). Perbarui Saksi.",
-            f"The database uses schema version {newest}, newer than this program "
-            f"knows (version {known}). Upgrade Saksi.",
-            code="store.schema-too-new",
-            database_version=newest,
-            program_version=known,
-        )
-    for migration in migrations:
-        digest = applied.get(migration.version)
-        if digest is not None and digest != migration.sha256:
-            raise _error(
-                f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
-                "tetapi berkasnya telah diubah sejak itu.",
-                f"Migration {migration.version} ({migration.name}) was applied, but its "
-                "file has been changed since.",
-                code="store.migration-modified",
-                version=migration.version,
-            )
 
 
 def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
@@ -313,11 +230,11 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> int:
     processes opening a fresh file at once apply every migration exactly once.
     """
     if not migrations:
-        raise _invalid_migrations("tidak ada migrasi", "there are no migrations")
+        raise invalid_migrations("tidak ada migrasi", "there are no migrations")
     for migration in migrations:
         with _transaction(conn):
             applied = _applied(conn)
-            _check_applied(applied, migrations)
+            check_applied(applied, migrations)
             if migration.version not in applied:
                 _apply(conn, migration)
     return len(migrations)

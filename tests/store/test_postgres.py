@@ -38,7 +38,7 @@ from saksi.store.postgres import (
     migration_statements,
     split_script,
 )
-from saksi.store.sqlite import Migration
+from saksi.store.schema import Migration
 from saksi.tlog.hashes import leaf_hash
 from tests.pgserver import PostgresServer, PostgresUnavailable
 
