@@ -52,6 +52,13 @@ class Admission:
         return self.envelope.leaf_hash
 
 
+def form_violations(envelope: Envelope) -> tuple[Violation, ...]:
+    """The arithmetic rules broken by the form an entry carries (none for other types).
+    Stateless, like :func:`parse_entry`."""
+    stmt = envelope.stmt
+    return check_form(stmt.form) if isinstance(stmt, FormStatement) else ()
+
+
 class Intake:
     """Admission decisions for one election's log."""
 
@@ -69,13 +76,19 @@ class Intake:
         """Check an entry completely; raise the specific SaksiError if it is refused."""
         return self.admit_envelope(parse_entry(entry, election=self.election), entry)
 
-    def admit_envelope(self, envelope: Envelope, entry: bytes) -> Admission:
+    def admit_envelope(
+        self,
+        envelope: Envelope,
+        entry: bytes,
+        violations: tuple[Violation, ...] | None = None,
+    ) -> Admission:
         """The stateful half of :meth:`admit`, for an envelope already parsed and
         signature-checked by :func:`parse_entry` (which is stateless, so a service can
-        run it in any number of workers and keep only this half in its sequencer)."""
+        run it in any number of workers and keep only this half in its sequencer).
+        ``violations``: the form's, if :func:`form_violations` already ran elsewhere."""
         grant = self.authority.authorize(envelope, self.authority.size)
-        stmt = envelope.stmt
-        violations = check_form(stmt.form) if isinstance(stmt, FormStatement) else ()
+        if violations is None:
+            violations = form_violations(envelope)
         return Admission(envelope, entry, grant, violations)
 
     def record(self, admission: Admission, index: int) -> None:

@@ -81,6 +81,7 @@ class ServiceConfig:
     integrate_interval: float = 0.5
     request_timeout: float = 30.0
     replay_verify: bool = True
+    parse_workers: int = 2  # processes parsing batch lines (0: parse in the request thread)
 
     def __post_init__(self) -> None:
         # Direct construction is checked as strictly as load_config's sources.
@@ -346,6 +347,7 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         _in(0, 3600, open_lo=True),
     ),
     "replay_verify": _Setting(_as_bool, "true or false", "true atau false"),
+    "parse_workers": _Setting(_as_int, "a number 0..64", "bilangan 0..64", _in(0, 64)),
 }
 SETTINGS: Final = tuple(_SETTINGS)
 """Every setting's name, in the order of docs/service.md's table."""

@@ -25,11 +25,12 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.envelope import Envelope
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
-from saksi.errors import InputError, SaksiError, ServiceError
+from saksi.errors import SaksiError, ServiceError
 from saksi.service.config import ServiceConfig
+from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, parse_checked, parse_one
 from saksi.service.sequencer import Pending, Sequencer, Stats, Ticket, stopped_error
 from saksi.service.startup import Opened, open_log
 from saksi.service.views import Receipt, tps_view
@@ -37,15 +38,6 @@ from saksi.store.base import check_leaf_hash
 from saksi.tlog.log import Log
 
 log = logging.getLogger("saksi.service")
-
-
-def _too_large(size: int, limit: int) -> InputError:
-    return InputError(
-        f"entry is {size:,} bytes; this service takes entries of at most {limit:,}",
-        f"entri berukuran {size:,} byte; layanan ini menerima entri paling besar {limit:,} byte",
-        code="entry.too-large",
-        details={"size": size, "limit": limit},
-    )
 
 
 def _settle_future(future: asyncio.Future[None]) -> None:
@@ -80,6 +72,8 @@ class Ledger:
         self._closed = False
         self.on_fatal: Callable[[BaseException], None] | None = None
         """Called (from the writer thread) when the ledger stops after a failure."""
+        self._pool: ParsePool | None = None
+        self._pool_lock = threading.Lock()
         self._sequencer = Sequencer(
             self._intake, self._store, self._view, self._stats, on_fatal=self._fatal
         )
@@ -151,9 +145,22 @@ class Ledger:
     # --- submitting ---
 
     def _parse(self, entry: bytes) -> Envelope:
-        if isinstance(entry, bytes) and len(entry) > self.config.max_entry_bytes:
-            raise _too_large(len(entry), self.config.max_entry_bytes)
-        return parse_entry(entry, election=self._intake.election)
+        return parse_one(entry, self._intake.election, self.config.max_entry_bytes)
+
+    def _parse_all(self, entries: Sequence[bytes]) -> list[Parsed | SaksiError]:
+        """Each entry parsed (or its refusal): a batch in the worker processes."""
+        if self.config.parse_workers and len(entries) >= MIN_BATCH:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ParsePool(self.config.parse_workers)
+            return self._pool.parse(entries, self._intake.election, self.config.max_entry_bytes)
+        out: list[Parsed | SaksiError] = []
+        for entry in entries:
+            try:
+                out.append(parse_checked(entry, self._intake.election, self.config.max_entry_bytes))
+            except SaksiError as exc:
+                out.append(exc)
+        return out
 
     def submit(self, entry: bytes, *, timeout: float | None = None) -> Receipt:
         """Log ``entry`` (its exact bytes); returns once it is durable.
@@ -202,15 +209,14 @@ class Ledger:
         """Parse each entry here, queue the parsed ones for the writer; the ticket."""
         ticket = Ticket(len(entries), on_done)
         pendings: list[Pending] = []
-        for position, entry in enumerate(entries):
-            try:
-                envelope = self._parse(entry)
-            except SaksiError as exc:
-                self._stats.refusal(exc.code)
-                ticket.results[position] = exc
+        for position, parsed in enumerate(self._parse_all(entries)):
+            if isinstance(parsed, SaksiError):
+                self._stats.refusal(parsed.code)
+                ticket.results[position] = parsed
                 ticket.remaining -= 1
                 continue
-            pendings.append(Pending(envelope, ticket, position))
+            envelope, violations = parsed
+            pendings.append(Pending(envelope, ticket, position, violations=violations))
         if entries and ticket.remaining == 0:
             ticket.finish()
         if pendings:
@@ -328,6 +334,8 @@ class Ledger:
             return
         self._closed = True
         self._sequencer.close()
+        if self._pool is not None:
+            self._pool.close()
         self._stop.set()
         if self._integrator.is_alive():
             self._integrator.join()

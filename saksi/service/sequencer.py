@@ -32,6 +32,7 @@ from typing import Any, Final
 
 from saksi.election.envelope import Envelope
 from saksi.election.intake import Admission, Intake
+from saksi.election.rules import Violation
 from saksi.errors import SaksiError, ServiceError
 from saksi.service.views import Committed, LedgerView, Receipt
 from saksi.store.base import Store
@@ -169,6 +170,7 @@ class Pending:
     position: int  # in the ticket's results
     index: int | None = None  # prospective index, once admitted
     same_as: Pending | None = None  # an earlier pending of the same bytes in this batch
+    violations: tuple[Violation, ...] | None = None  # the form's, checked before queueing
 
     @property
     def entry(self) -> bytes:
@@ -295,7 +297,7 @@ class Sequencer:
 
     def _admit(self, pending: Pending) -> Admission | None:
         try:
-            return self._intake.admit_envelope(pending.envelope, pending.entry)
+            return self._intake.admit_envelope(pending.envelope, pending.entry, pending.violations)
         except SaksiError as exc:
             self._stats.refusal(exc.code)
             self._resolve(pending, exc)

@@ -1,0 +1,106 @@
+"""Batches parsed in worker processes answer exactly as batches parsed in the thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from saksi.errors import SaksiError, SignatureError
+from saksi.service.ledger import Ledger, Receipt
+from saksi.service.parsing import MIN_BATCH, parse_chunk, rebuild
+from tests.service.factory import ServiceElection, broken_form
+
+
+def _batch(election: ServiceElection) -> list[bytes]:
+    tps = list(election.tps)
+    lines = [election.c_hasil(t) for t in tps[: MIN_BATCH + 4]]
+    lines[3] = election.forged(tps[3])  # refused: signature
+    lines[5] = b"{not json"  # refused: malformed
+    lines[7] = election.c_hasil(tps[7], broken_form(election.form(tps[7])))  # inconsistent
+    lines.append(lines[0])  # the same bytes again in the batch
+    return lines
+
+
+def _answers(ledger: Ledger, lines: list[bytes]) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    for result in ledger.submit_many(lines):
+        if isinstance(result, Receipt):
+            out.append(("receipt", result.to_dict()))
+        else:
+            assert isinstance(result, SaksiError)
+            out.append((type(result).__name__, result.to_dict()))
+    return out
+
+
+def test_worker_processes_answer_as_the_thread_does(tmp_path: Path) -> None:
+    election = ServiceElection(tps_per_desa=12)
+    assert len(election.tps) > MIN_BATCH + 8
+    lines = _batch(election)
+    with election.open(tmp_path / "pool", parse_workers=2) as pooled:
+        with_pool = _answers(pooled, lines)
+        assert pooled._pool is not None  # the batch really went to the workers
+    with election.open(tmp_path / "thread", parse_workers=0) as threaded:
+        in_thread = _answers(threaded, lines)
+        assert threaded._pool is None
+    assert with_pool == in_thread
+    kinds = [kind for kind, _ in with_pool]
+    assert kinds[3] == "SignatureError" and kinds[5] == "InputError"
+    statuses = {a["status"] for kind, a in with_pool if kind == "receipt"}  # type: ignore[index]
+    assert statuses == {"accepted", "inconsistent"}
+
+
+def test_a_refusal_crosses_the_process_boundary_whole(tmp_path: Path) -> None:
+    election = ServiceElection()
+    forged = election.forged(election.tps[0])
+    (result,) = parse_chunk([forged], election.origin, 65_536)
+    assert isinstance(result, tuple) and isinstance(result[0], str)
+    error = rebuild(result)
+    assert isinstance(error, SignatureError)
+    assert error.code == "statement.bad-signature"
+    assert error.message_id and error.message_en and error.details
+
+
+CHILD = """
+import sys
+from saksi.service.parsing import ParsePool
+if __name__ == "__main__":  # spawned workers import this file again
+    pool = ParsePool(2)
+    print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
+    """A SIGKILLed server leaves no worker behind, nor its standard output open."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "server.py"
+    script.write_text(CHILD)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert workers  # started on demand: at least the one that warmed up
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.stdout.read() == ""  # EOF: no worker holds the server's output
+    proc.stdout.close()
+    assert proc.stdin is not None
+    proc.stdin.close()
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{p}") for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [p for p in workers if _running(p)]
+    assert not alive, f"workers still running after the server died: {alive}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split()[2] not in {"Z", "X"}
+    except FileNotFoundError:
+        return False
