@@ -150,6 +150,12 @@ class HttpError(SaksiError):
     default_code = "http.error"
 
 
+class RecapError(SaksiError):
+    """A log that cannot be folded into totals, or a publication that cannot be written."""
+
+    default_code = "recap.error"
+
+
 __all__ = [
     "AppendOnlyError",
     "AuthorizationError",
@@ -162,6 +168,7 @@ __all__ = [
     "LogError",
     "NoteError",
     "ProofError",
+    "RecapError",
     "RegionError",
     "SaksiError",
     "SchemaError",

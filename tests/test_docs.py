@@ -12,6 +12,7 @@ AREAS = (
     "config",
     "http",
     "photo",
+    "recap",
     "cli",
     "contest",
     "entry",
