@@ -1,0 +1,203 @@
+"""Reconciliation: every official recap and witness copy set against the signed forms.
+
+- :func:`recap_differences`: a level's D.Hasil against the sum of the counted forms
+  below it, field by field (region, field, the recap says, the forms say).
+- :func:`witness_disputes`: each party witness's copy (c-salinan) against the KPPS
+  form in force at its TPS, field by field.
+- :func:`corrections`: every correction, what it replaced, who signed it, why, when,
+  and what changed (the original stays in the log and in the TPS history).
+- :func:`anomalies`: all of the above with the inconsistent forms and the flagged
+  TPS, the list behind the dashboard's "Anomali" page.
+
+All of it is computed from the fold at the moment it is asked: a d-hasil logged
+early is compared with the forms logged since, so a difference appears and
+disappears as the forms arrive (until every TPS below it is counted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from saksi.election.codes import NASIONAL
+from saksi.recap.fold import Recap
+from saksi.recap.state import (
+    CorrectionRecord,
+    FieldDifference,
+    RecapRecord,
+    TpsState,
+    TpsStatus,
+    Witness,
+    WitnessCopy,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RecapCheck:
+    """One D.Hasil and how it compares with the forms below its region."""
+
+    record: RecapRecord
+    differences: tuple[FieldDifference, ...]  # theirs = the recap, ours = the forms' sum
+    complete: bool  # every TPS below the region is counted
+
+    @property
+    def agrees(self) -> bool:
+        return not self.differences
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.record.region,
+            "level": self.record.level,
+            "contest": self.record.contest,
+            "index": self.record.index,
+            "key": self.record.key,
+            "at": self.record.at,
+            "complete": self.complete,
+            "differences": [d.to_dict("recap", "forms") for d in self.differences],
+        }
+
+
+def check_recap(recap: Recap, record: RecapRecord) -> RecapCheck:
+    """The D.Hasil ``record`` against the counted forms below its region."""
+    forms = recap.totals(record.region, record.contest).flat()
+    said = record.totals
+    stated = {f"suara_paslon_{p}": v for p, v in sorted(said.suara_paslon.items())}
+    stated.update(
+        suara_sah=said.suara_sah,
+        suara_tidak_sah=said.suara_tidak_sah,
+        suara_total=said.suara_total,
+        pengguna_total_j=said.pengguna_total_j,
+        pemilih_dpt_j=said.pemilih_dpt_j,
+        jumlah_tps=said.jumlah_tps,
+    )
+    differences = tuple(
+        FieldDifference(name, stated.get(name, 0), forms.get(name, 0))
+        for name in _ordered(forms, stated)
+        if stated.get(name, 0) != forms.get(name, 0)
+    )
+    progress = recap.progress(record.region, record.contest)
+    return RecapCheck(record, differences, progress.counted == progress.expected)
+
+
+def _ordered(forms: dict[str, int], stated: dict[str, int]) -> list[str]:
+    names = list(forms)
+    names += [n for n in stated if n not in forms]
+    return names
+
+
+def recap_differences(recap: Recap, contest: str, within: str = NASIONAL) -> list[RecapCheck]:
+    """Every D.Hasil within ``within`` with its comparison (agreeing ones included)."""
+    return [
+        check_recap(recap, record)
+        for record in recap.recaps(contest)
+        if within == NASIONAL or record.region.startswith(within)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessDispute:
+    """A witness copy that differs from the form in force at its TPS."""
+
+    tps: str
+    contest: str
+    copy: WitnessCopy
+    form_index: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tps": self.tps,
+            "contest": self.contest,
+            "copy_index": self.copy.index,
+            "party": self.copy.party,
+            "key": self.copy.key,
+            "form_index": self.form_index,
+            "differences": [d.to_dict("copy", "form") for d in self.copy.differences],
+        }
+
+
+def witness_disputes(recap: Recap, contest: str, within: str = NASIONAL) -> list[WitnessDispute]:
+    """Every witness copy that differs from its TPS's form in force."""
+    out = []
+    for state in recap.logged_tps(contest, within):
+        if state.witness is Witness.DISPUTE:
+            out += [
+                WitnessDispute(state.tps, contest, copy, state.current)
+                for copy in state.copies
+                if copy.differences
+            ]
+    return out
+
+
+def corrections(
+    recap: Recap, contest: str, within: str = NASIONAL
+) -> list[tuple[str, CorrectionRecord]]:
+    """Every correction within ``within`` as (TPS, record), by TPS then log order."""
+    return [
+        (state.tps, record)
+        for state in recap.logged_tps(contest, within)
+        for record in state.corrections
+    ]
+
+
+def correction_dict(tps: str, record: CorrectionRecord) -> dict[str, Any]:
+    return {
+        "tps": tps,
+        "index": record.index,
+        "replaces": record.replaces,
+        "key": record.key,
+        "at": record.at,
+        "reason": record.reason,
+        "changes": [d.to_dict("before", "after") for d in record.changes],
+    }
+
+
+def _tps_anomaly(state: TpsState) -> Iterator[dict[str, Any]]:
+    if state.status is TpsStatus.INCONSISTENT:
+        yield {
+            "type": "inconsistent",
+            "region": state.tps,
+            "index": state.current,
+            "rules": [v.rule for v in state.violations if v.impossible],
+        }
+    if state.counted and state.flagged:
+        yield {
+            "type": "flag",
+            "region": state.tps,
+            "index": state.current,
+            "flags": [f.flag for f in state.flags],
+            "rules": [v.rule for v in state.violations],
+        }
+
+
+def anomalies(recap: Recap, contest: str, within: str = NASIONAL) -> list[dict[str, Any]]:
+    """Every anomaly within ``within``: inconsistent forms, flags, witness disputes,
+    D.Hasil that differ from the forms, corrections; each a dict with ``type``."""
+    out: list[dict[str, Any]] = []
+    for state in recap.logged_tps(contest, within):
+        out += _tps_anomaly(state)
+    out += [
+        {"type": "witness-dispute", **d.to_dict()} for d in witness_disputes(recap, contest, within)
+    ]
+    out += [
+        {"type": "recap-difference", **c.to_dict()}
+        for c in recap_differences(recap, contest, within)
+        if not c.agrees
+    ]
+    out += [
+        {"type": "correction", **correction_dict(t, r)}
+        for t, r in corrections(recap, contest, within)
+    ]
+    return out
+
+
+__all__ = [
+    "RecapCheck",
+    "WitnessDispute",
+    "anomalies",
+    "check_recap",
+    "correction_dict",
+    "corrections",
+    "recap_differences",
+    "witness_disputes",
+]
