@@ -26,6 +26,7 @@ COMMANDS = (
     ("log", "check-proof"),
     ("log", "fsck"),
     ("serve",),
+    ("recap",),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

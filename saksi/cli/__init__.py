@@ -16,6 +16,7 @@ from saksi.cli.check import check
 from saksi.cli.demo import demo
 from saksi.cli.keys import keygen, sign
 from saksi.cli.log import log
+from saksi.cli.recap import recap
 from saksi.cli.regions import regions
 from saksi.cli.serve import serve
 from saksi.errors import SaksiError
@@ -52,6 +53,7 @@ cli.add_command(regions)
 cli.add_command(demo)
 cli.add_command(log)
 cli.add_command(serve)
+cli.add_command(recap)
 
 
 def main() -> None:

@@ -1,0 +1,133 @@
+"""``saksi recap SOURCE``: a published log, from a folder or over HTTP, folded to totals."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from saksi.cli import cli
+from saksi.election.codes import NASIONAL
+from saksi.recap.fold import Recap
+from saksi.sim.logbook import Logbook
+from saksi.store import open_store
+from saksi.tlog.log import Log
+from tests.recap.factory import broken, shifted, tiny
+
+
+def publish(book: Logbook, directory: Path) -> str:
+    """The logbook's entries as a signed tlog-tiles publication; returns the verifier key."""
+    log, vkey = Log.create(directory, book.origin, open_store, durable=False)
+    try:
+        log.append(book.entries)
+        log.integrate()
+    finally:
+        log.close()
+    return vkey
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Logbook, Path, Path, str]:
+    book = tiny()
+    tps = list(book.iter_tps())
+    for code in tps[1:]:
+        book.c_hasil(code)
+    book.c_hasil(tps[0], broken(book.true_form(tps[0])))
+    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 2))
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    vkey = publish(book, tmp_path / "log")
+    return book, tmp_path / "log", regions, vkey
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_recap_of_a_folder_gives_the_folds_totals(
+    published: tuple[Logbook, Path, Path, str],
+) -> None:
+    book, log_dir, regions, vkey = published
+    code, out, err = run(
+        "recap", str(log_dir), "--regions", str(regions), "--log-key", vkey, "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    expected = Recap.replay(book.hierarchy, book.entries)
+    assert data["totals"] == expected.totals(NASIONAL, "ppwp").to_dict()
+    assert data["checkpoint"]["tree_size"] == len(book.entries)
+    assert data["checkpoint"]["signature_checked"] is True
+    assert data["progress"] == {"expected": 8, "received": 8, "counted": 7, "percent": 100.0}
+    assert data["anomalies"] == {"inconsistent": 1, "witness-dispute": 1}
+    assert [c["code"] for c in data["children"]] == list(book.hierarchy.children(NASIONAL))
+
+
+def test_recap_prints_a_readable_table(published: tuple[Logbook, Path, Path, str]) -> None:
+    _, log_dir, regions, _ = published
+    code, out, err = run("recap", str(log_dir), "--regions", str(regions), "--region", "31")
+    assert code == 0, err
+    assert "signature NOT checked" in out
+    assert "paslon 01" in out and "TPS received" in out
+    assert "anomalies / anomali: inconsistent: 1, witness-dispute: 1" in out
+
+
+@pytest.fixture
+def http_base(published: tuple[Logbook, Path, Path, str]) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published[1]))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_recap_over_http_equals_recap_of_the_folder(
+    published: tuple[Logbook, Path, Path, str], http_base: str
+) -> None:
+    _, log_dir, regions, vkey = published
+    local = run("recap", str(log_dir), "--regions", str(regions), "--json")
+    remote = run("recap", http_base, "--regions", str(regions), "--log-key", vkey, "--json")
+    assert remote[0] == 0, remote[2]
+    assert json.loads(remote[1])["totals"] == json.loads(local[1])["totals"]
+
+
+def test_a_wrong_log_key_is_refused(
+    published: tuple[Logbook, Path, Path, str], tmp_path: Path
+) -> None:
+    _, log_dir, regions, _ = published
+    _, other = Log.create(tmp_path / "other", "saksi.example/other", open_store, durable=False)
+    code, _, err = run("recap", str(log_dir), "--regions", str(regions), "--log-key", other)
+    assert code == 2 and "log.checkpoint" in err
+
+
+def test_an_altered_tile_is_caught(published: tuple[Logbook, Path, Path, str]) -> None:
+    _, log_dir, regions, _ = published
+    bundle = next((log_dir / "tile" / "entries").rglob("*"))
+    while bundle.is_dir():
+        bundle = next(bundle.iterdir())
+    data = bytearray(bundle.read_bytes())
+    data[100] ^= 1
+    bundle.write_bytes(bytes(data))
+    code, _, err = run("recap", str(log_dir), "--regions", str(regions))
+    assert code == 2 and "log.bundle-mismatch" in err
+
+
+def test_missing_source_and_wrong_regions(
+    published: tuple[Logbook, Path, Path, str], tmp_path: Path
+) -> None:
+    _, log_dir, _, _ = published
+    code, _, err = run("recap", str(tmp_path / "nowhere"))
+    assert code == 2 and "log.source-unreachable" in err
+    code, _, err = run("recap", str(log_dir))  # the default synthetic hierarchy: another election
+    assert code == 2 and "recap.regions-mismatch" in err
