@@ -1,0 +1,401 @@
+"""Publication: immutable static files computed from a named checkpoint.
+
+:class:`Publisher` writes, under its folder ``out/``::
+
+    latest.json                            the only file ever rewritten: what is current
+    <N>/summary.json                       national summary of every contest
+    <N>/<contest>/0.json                   the nation's snapshot
+    <N>/<contest>/11.json                  provinsi 11
+    <N>/<contest>/11/1101.json             kab/kota (then kecamatan, desa below)
+    <N>/export/<contest>-nist.json         NIST SP 1500-100 v2 ElectionReport
+    <N>/export/<contest>-<level>.csv       provinsi, kabkota, kecamatan, desa, tps
+    <N>/export/<contest>-anomalies.json    every anomaly of the nation
+
+``N`` is the checkpoint's tree size. Generation ``N`` holds the snapshots of the
+regions that changed since the previous publication only (every ancestor of a
+touched TPS, every touched recap region and its ancestors, and any region that has
+never been published); a snapshot's children point (``href``) at their current
+snapshot wherever it lives, so following hrefs from ``latest.json`` always reaches
+every region's newest numbers. Every file is written atomically (temporary file,
+fsync, rename) before ``latest.json``, and ``out/.state/publisher.json`` (the last
+size and the generation of every region's current snapshot) after it, so a crash at
+any point leaves a consistent folder; publishing the same checkpoint again then
+redoes the interrupted generation with byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from saksi.election.codes import NASIONAL, Level
+from saksi.errors import RecapError, SaksiError
+from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
+from saksi.recap.fold import Recap
+from saksi.recap.nist import election_report
+from saksi.recap.snapshot import (
+    LEVEL_NAMES,
+    FlagTally,
+    all_regions,
+    anomalies_document,
+    changed_regions,
+    checkpoint_dict,
+    encode,
+    region_snapshot,
+    snapshot_path,
+    summary,
+)
+from saksi.tlog.checkpoint import Checkpoint
+from saksi.tlog.tiledir import TileDir
+
+LATEST_FORMAT: Final = "saksi-results/1"
+STATE_FORMAT: Final = "saksi-publisher/1"
+LATEST: Final = "latest.json"
+STATE: Final = ".state/publisher.json"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one publication wrote."""
+
+    tree_size: int
+    root_hash: str  # hex
+    files: tuple[str, ...]  # relative paths written by this call, sorted
+
+
+def _error(code: str, en: str, id_: str, **details: Any) -> RecapError:
+    return RecapError(en, id_, code=code, details=details)
+
+
+@dataclass
+class _State:
+    origin: str
+    size: int
+    root_hash: str
+    exports: int | None  # the generation holding the newest exports
+    generations: dict[str, dict[str, int]]  # contest -> region -> generation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "origin": self.origin,
+            "tree_size": self.size,
+            "root_hash": self.root_hash,
+            "exports": self.exports,
+            "generations": self.generations,
+        }
+
+    @classmethod
+    def parse(cls, data: bytes, where: str) -> _State:
+        try:
+            raw = json.loads(data)
+            if raw["format"] != STATE_FORMAT:
+                raise ValueError(raw["format"])
+            gens = {str(c): {str(k): int(v) for k, v in g.items()} for c, g in
+                    raw["generations"].items()}  # fmt: skip
+            exports = raw["exports"]
+            return cls(
+                str(raw["origin"]), int(raw["tree_size"]), str(raw["root_hash"]),
+                None if exports is None else int(exports), gens,
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _error(
+                "recap.publish-bad-state",
+                f"the publisher's state {where} cannot be read ({exc!r}): restore it, "
+                "or publish into a new folder",
+                f"status penerbit {where} tidak dapat dibaca ({exc!r}): pulihkan, "
+                "atau terbitkan ke folder baru",
+                path=where,
+            ) from None
+
+
+def export_paths(generation: int, contest: str) -> dict[str, Any]:
+    """The export files of ``contest`` in generation ``generation``."""
+    base = f"{generation}/export/{contest}"
+    return {
+        "nist": f"{base}-nist.json",
+        "anomalies": f"{base}-anomalies.json",
+        "csv": {
+            LEVEL_NAMES[lv]: f"{generation}/export/{csv_name(contest, lv)}" for lv in CSV_LEVELS
+        },
+    }
+
+
+class Publisher:
+    """Writes a publication folder, one checkpoint at a time, only what changed."""
+
+    def __init__(
+        self,
+        out: Path,
+        *,
+        nist_depth: Level = Level.KECAMATAN,
+        generated: datetime | None = None,
+        durable: bool = True,
+    ) -> None:
+        """``nist_depth``: the deepest ReportingUnit in the NIST export; ``generated``:
+        the NIST GeneratedDate (default: fixed by the log, see :mod:`saksi.recap.nist`);
+        ``durable=False`` skips fsync (tests and throwaway folders only)."""
+        self.out = Path(out)
+        self.nist_depth = nist_depth
+        self.generated = generated
+        self._dir = TileDir(self.out, durable=durable)
+        data = self._dir.read(STATE)
+        self._state = _State.parse(data, str(self.out / STATE)) if data is not None else None
+        self._flags: dict[str, FlagTally] = {}
+
+    @property
+    def previous_size(self) -> int | None:
+        """The tree size of the last publication (None: nothing published yet)."""
+        return self._state.size if self._state is not None else None
+
+    def publish(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        touched: set[str] | None,
+        *,
+        checkpoint_note: bytes | None = None,
+        exports: bool = True,
+        generated: datetime | None = None,
+    ) -> Published:
+        """Publish ``recap`` (which has folded exactly ``checkpoint.size`` entries).
+
+        ``touched``: what ``recap.take_touched()`` returned for the entries folded since
+        :attr:`previous_size` (None: everything is written anew). The same checkpoint
+        again writes nothing and returns the earlier result; a smaller one is refused.
+        """
+        note = self._check(recap, checkpoint, touched, checkpoint_note)
+        if self._state is not None and self._state.size == checkpoint.size:
+            return self._earlier(checkpoint)
+        size = checkpoint.size
+        state = self._next_state(recap, checkpoint, exports)
+        written: list[str] = []
+        self._update_flags(recap, touched)
+        for contest in recap.contests:
+            written += self._snapshots(recap, checkpoint, contest, touched, state)
+            if exports:
+                written += self._exports(recap, checkpoint, contest, generated)
+        written.append(self._write(f"{size}/summary.json", summary(
+            recap, checkpoint, flags=self._flags,
+            href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
+        )))  # fmt: skip
+        written.append(self._write(LATEST, self._latest(recap, checkpoint, state, note)))
+        self._dir.write(STATE, encode(state.to_dict()))
+        self._state = state
+        return Published(size, checkpoint.root.hex(), tuple(sorted(written)))
+
+    # -- checks --------------------------------------------------------------
+
+    def _check(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        touched: set[str] | None,
+        note: bytes | None,
+    ) -> str | None:
+        if recap.size != checkpoint.size:
+            raise _error(
+                "recap.size-mismatch",
+                f"the recap has folded {recap.size} entries but the checkpoint is of "
+                f"{checkpoint.size}: fold exactly the checkpoint's entries",
+                f"rekap telah memproses {recap.size} entri, padahal checkpoint berukuran "
+                f"{checkpoint.size}: proses tepat entri checkpoint itu",
+                recap_size=recap.size, tree_size=checkpoint.size,
+            )  # fmt: skip
+        origin = recap.manifest.election
+        if checkpoint.origin != origin or (self._state and self._state.origin != origin):
+            raise _error(
+                "recap.publish-wrong-log",
+                f"the checkpoint ({checkpoint.origin}), the recap ({origin}) and this "
+                "folder's publications must all be of one log",
+                f"checkpoint ({checkpoint.origin}), rekap ({origin}) dan publikasi folder "
+                "ini harus dari satu log yang sama",
+                checkpoint=checkpoint.origin, election=origin,
+            )  # fmt: skip
+        self._check_order(checkpoint)
+        if touched is not None:
+            self._check_touched(recap, touched)
+        return self._note_text(checkpoint, note) if note is not None else None
+
+    def _check_order(self, checkpoint: Checkpoint) -> None:
+        state = self._state
+        if state is None:
+            return
+        if checkpoint.size < state.size:
+            raise _error(
+                "recap.publish-rollback",
+                f"tree size {state.size} is already published; a checkpoint of "
+                f"{checkpoint.size} would take the results back",
+                f"ukuran pohon {state.size} sudah diterbitkan; checkpoint berukuran "
+                f"{checkpoint.size} akan memundurkan hasil",
+                published=state.size, tree_size=checkpoint.size,
+            )  # fmt: skip
+        if checkpoint.size == state.size and checkpoint.root.hex() != state.root_hash:
+            raise _error(
+                "recap.publish-fork",
+                f"tree size {state.size} was published with root {state.root_hash}, "
+                f"not {checkpoint.root.hex()}: two different logs under one name",
+                f"ukuran pohon {state.size} telah diterbitkan dengan akar "
+                f"{state.root_hash}, bukan {checkpoint.root.hex()}: dua log berbeda",
+                tree_size=state.size, published=state.root_hash,
+                root_hash=checkpoint.root.hex(),
+            )  # fmt: skip
+
+    @staticmethod
+    def _check_touched(recap: Recap, touched: Iterable[str]) -> None:
+        for code in touched:
+            if not isinstance(code, str) or not recap.hierarchy.exists(code):
+                raise _error(
+                    "recap.publish-unknown-region",
+                    f"the changed regions name {code!r}, which is not a region or TPS of "
+                    "this election",
+                    f"daftar wilayah yang berubah memuat {code!r}, yang bukan wilayah atau "
+                    "TPS pemilu ini",
+                    region=str(code),
+                )
+
+    @staticmethod
+    def _note_text(checkpoint: Checkpoint, note: bytes) -> str:
+        body = checkpoint.body()
+        try:
+            text = note.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or not note.startswith(body + b"\n"):
+            raise _error(
+                "recap.publish-note-mismatch",
+                "the checkpoint note given is not a signed note of this checkpoint",
+                "catatan checkpoint yang diberikan bukan catatan bertanda tangan checkpoint ini",
+                tree_size=checkpoint.size,
+            )
+        return text
+
+    # -- writing -------------------------------------------------------------
+
+    def _write(self, relpath: str, document: Any) -> str:
+        data = document if isinstance(document, bytes) else encode(document)
+        try:
+            self._dir.write(relpath, data)
+        except SaksiError as exc:
+            raise _error(
+                "recap.publish-io",
+                f"cannot write {relpath} under {self.out}: {exc.message_en}",
+                f"tidak dapat menulis {relpath} di {self.out}: {exc.message_id}",
+                path=relpath, cause=exc.code,
+            ) from None  # fmt: skip
+        return relpath
+
+    def _next_state(self, recap: Recap, checkpoint: Checkpoint, exports: bool) -> _State:
+        old = self._state
+        gens = {c: dict(old.generations.get(c, {})) for c in recap.contests} if old else {}
+        previous_exports = old.exports if old else None
+        return _State(
+            recap.manifest.election, checkpoint.size, checkpoint.root.hex(),
+            checkpoint.size if exports else previous_exports,
+            {c: gens.get(c, {}) for c in recap.contests},
+        )  # fmt: skip
+
+    def _update_flags(self, recap: Recap, touched: set[str] | None) -> None:
+        for contest in recap.contests:
+            tally = self._flags.get(contest)
+            if tally is None or touched is None:
+                self._flags[contest] = FlagTally.full(recap, contest)
+                continue
+            for code in touched:
+                if len(code) == 13:
+                    state = recap.tps(code, contest)
+                    tally.update(code, tuple(f.flag for f in state.flags))
+
+    def _snapshots(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        contest: str,
+        touched: set[str] | None,
+        state: _State,
+    ) -> list[str]:
+        gens = state.generations[contest]
+        regions = all_regions(recap)
+        if touched is None:
+            writing = set(regions)
+        else:
+            writing = changed_regions(touched)
+            if len(gens) < len(regions):
+                writing.update(c for c in regions if c not in gens)
+        size = checkpoint.size
+        for code in writing:
+            gens[code] = size
+        flags = self._flags[contest]
+        return [
+            self._write(
+                snapshot_path(size, contest, code),
+                region_snapshot(
+                    recap,
+                    checkpoint,
+                    contest,
+                    code,
+                    flags=flags,
+                    href=lambda c: snapshot_path(gens[c], contest, c),
+                ),
+            )
+            for code in regions
+            if code in writing
+        ]
+
+    def _exports(
+        self, recap: Recap, checkpoint: Checkpoint, contest: str, generated: datetime | None
+    ) -> list[str]:
+        paths = export_paths(checkpoint.size, contest)
+        report = election_report(
+            recap, contest, checkpoint,
+            generated=generated or self.generated, depth=self.nist_depth,
+        )  # fmt: skip
+        written = [
+            self._write(paths["nist"], report),
+            self._write(paths["anomalies"], anomalies_document(recap, checkpoint, contest)),
+        ]
+        for level in CSV_LEVELS:
+            written.append(
+                self._write(paths["csv"][LEVEL_NAMES[level]],
+                            level_csv(recap, contest, level, checkpoint))
+            )  # fmt: skip
+        return written
+
+    def _latest(
+        self, recap: Recap, checkpoint: Checkpoint, state: _State, note: str | None
+    ) -> dict[str, Any]:
+        contests = {
+            c: {
+                "snapshot": snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
+                "exports": export_paths(state.exports, c) if state.exports is not None else None,
+            }
+            for c in recap.contests
+        }
+        return {
+            "format": LATEST_FORMAT,
+            "election": recap.manifest.election,
+            "tree_size": checkpoint.size,
+            "root_hash": checkpoint.root.hex(),
+            "checkpoint": checkpoint_dict(checkpoint),
+            "checkpoint_note": note,
+            "summary": f"{checkpoint.size}/summary.json",
+            "contests": contests,
+        }
+
+    def _earlier(self, checkpoint: Checkpoint) -> Published:
+        """The result of the publication of ``checkpoint`` (already on disk)."""
+        folder = self.out / str(checkpoint.size)
+        files = [
+            p.relative_to(self.out).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        ]
+        return Published(checkpoint.size, checkpoint.root.hex(), tuple(sorted([*files, LATEST])))
+
+
+__all__ = ["LATEST", "LATEST_FORMAT", "STATE", "STATE_FORMAT", "Published", "Publisher",
+           "export_paths"]  # fmt: skip
