@@ -184,7 +184,7 @@ class Publisher:
             href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
         )))  # fmt: skip
         written.append(self._write(LATEST, self._latest(recap, checkpoint, state, note)))
-        self._dir.write(STATE, encode(state.to_dict()))
+        self._write(STATE, state.to_dict())
         self._state = state
         return Published(size, checkpoint.root.hex(), tuple(sorted(written)))
 

@@ -1,0 +1,416 @@
+"""Publication: immutable files per checkpoint, only what changed, hrefs to the newest.
+
+The pinned files in tests/recap/data/publish-tiny/ are the whole folder (private state
+left out) after publishing :func:`scenario` and then one more form. After a change
+of format, regenerate them with ``SAKSI_REGENERATE=1 .venv/bin/python -m pytest
+tests/recap/test_publish.py`` and review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from saksi.election.forms import CHasilPPWP
+from saksi.errors import RecapError
+from saksi.recap.fold import Recap
+from saksi.recap.publish import LATEST, STATE, Published, Publisher
+from saksi.recap.snapshot import checkpoint_dict
+from saksi.sim.logbook import Logbook
+from saksi.tlog.checkpoint import Checkpoint, sign_checkpoint
+from saksi.tlog.hashes import leaf_hash
+from saksi.tlog.merkle import root
+from saksi.tlog.note import NoteSigner
+from tests.recap.factory import broken, grown, shifted, tiny
+
+CONTEST = "ppwp"
+DATA = Path(__file__).parent / "data" / "publish-tiny"
+REGENERATE = os.environ.get("SAKSI_REGENERATE") == "1"
+
+
+# -- the fixed election ------------------------------------------------------
+
+
+def unanimous(form: CHasilPPWP) -> CHasilPPWP:
+    """Every valid vote for pair 01 and a DPT equal to its voters: two screening flags
+    (turnout above 100 %, unanimous with high turnout), still counted."""
+    return form.model_copy(
+        update={
+            "suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0},
+            "pemilih_dpt_l": form.pengguna_dpt_l,
+            "pemilih_dpt_p": form.pengguna_dpt_p,
+            "pemilih_dpt_j": form.pengguna_dpt_j,
+        }
+    )
+
+
+def scenario() -> Logbook:
+    """tiny(): forms at 7 of 8 TPS (one inconsistent, one corrected, one flagged), an
+    agreeing and a disputing witness copy, a d-hasil inflated by 37 at kecamatan 317301."""
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0])
+    book.c_salinan(tps[0], "1")
+    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
+    book.c_hasil(tps[2])
+    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
+    book.c_hasil(tps[3])
+    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason="hitung ulang pleno")
+    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
+    book.c_hasil(tps[5])
+    book.c_hasil(tps[6])
+    true = Recap.replay(book.hierarchy, book.entries).totals("317301", CONTEST).to_dict()
+    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
+    true["suara_sah"] += 37
+    book.d_hasil("317301", true)
+    return book
+
+
+def checkpoint_of(book: Logbook, size: int | None = None) -> Checkpoint:
+    entries = book.entries[: len(book.entries) if size is None else size]
+    return Checkpoint(book.origin, len(entries), root(leaf_hash(e) for e in entries))
+
+
+class Site:
+    """A logbook, its recap folded entry by entry, and a publisher over a folder."""
+
+    def __init__(self, book: Logbook, out: Path) -> None:
+        self.book = book
+        self.recap = Recap.replay(book.hierarchy, book.entries)
+        self.out = out
+        self.publisher = Publisher(out, durable=False)
+
+    def catch_up(self) -> None:
+        for data in self.book.entries[self.recap.size :]:
+            self.recap.apply_entry(data)
+
+    def publish(self, **kwargs: Any) -> Published:
+        self.catch_up()
+        touched = self.recap.take_touched()
+        first = self.publisher.previous_size is None
+        return self.publisher.publish(
+            self.recap, checkpoint_of(self.book), None if first else touched, **kwargs
+        )
+
+    def read(self, relpath: str) -> Any:
+        return json.loads((self.out / relpath).read_text(encoding="utf-8"))
+
+
+def published_files(out: Path) -> dict[str, bytes]:
+    """Every file of the folder but the private state, by relative path."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.relative_to(out).as_posix().startswith(".state/")
+    }
+
+
+def reachable(site: Site) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(href, snapshot) of every region reached from latest.json through the hrefs."""
+    start = site.read(LATEST)["contests"][CONTEST]["snapshot"]
+    todo = [start]
+    while todo:
+        href = todo.pop()
+        doc = site.read(href)
+        yield href, doc
+        todo += [c["href"] for c in doc["children"] if "href" in c]
+
+
+def numbers(doc: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot without what depends on when it was written (checkpoint, hrefs)."""
+    out = {k: v for k, v in doc.items() if k != "checkpoint"}
+    out["children"] = [{k: v for k, v in c.items() if k != "href"} for c in doc["children"]]
+    return out
+
+
+# -- pinned files ------------------------------------------------------------
+
+
+def test_published_files_match_the_pinned_files(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    site.book.c_hasil(list(site.book.iter_tps())[7])
+    site.publish()
+    found = published_files(tmp_path)
+    if REGENERATE:
+        shutil.rmtree(DATA, ignore_errors=True)
+        for relpath, data in found.items():
+            (DATA / relpath).parent.mkdir(parents=True, exist_ok=True)
+            (DATA / relpath).write_bytes(data)
+    pinned = published_files(DATA)
+    assert sorted(found) == sorted(pinned)
+    for relpath, data in found.items():
+        assert data == pinned[relpath], f"{relpath} differs (SAKSI_REGENERATE=1 to update)"
+
+
+def test_first_publication_writes_every_region_summary_exports_and_latest(
+    tmp_path: Path,
+) -> None:
+    site = Site(scenario(), tmp_path)
+    result = site.publish()
+    n = result.tree_size
+    assert n == len(site.book.entries) and result.root_hash == checkpoint_of(site.book).root.hex()
+    snapshots = {f for f in result.files if f.startswith(f"{n}/{CONTEST}/")}
+    regions = 1 + 2 + 3 + 3 + 4  # nasional, provinsi, kab/kota, kecamatan, desa
+    assert len(snapshots) == regions
+    assert f"{n}/{CONTEST}/31/3173/317301/3173011006.json" in snapshots
+    assert {f for f in result.files if "/export/" in f} == {
+        f"{n}/export/{CONTEST}-{name}"
+        for name in ("nist.json", "anomalies.json", "provinsi.csv", "kabkota.csv",
+                     "kecamatan.csv", "desa.csv", "tps.csv")
+    }  # fmt: skip
+    assert f"{n}/summary.json" in result.files and LATEST in result.files
+    assert list(result.files) == sorted(result.files)
+    assert sorted(published_files(tmp_path)) == list(result.files)
+
+
+def test_every_file_names_its_checkpoint(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    result = site.publish()
+    named = checkpoint_dict(checkpoint_of(site.book))
+    for relpath in result.files:
+        text = (tmp_path / relpath).read_text(encoding="utf-8")
+        if relpath.endswith(".csv"):
+            rows = [line.split(",") for line in text.splitlines()]
+            assert rows[0][-2:] == ["tree_size", "root_hash"]
+            assert all(r[-2:] == [str(result.tree_size), result.root_hash] for r in rows[1:])
+        elif relpath.endswith("-nist.json"):
+            (ident,) = json.loads(text)["ExternalIdentifier"]
+            assert ident["Value"] == f"{site.book.origin} {result.tree_size} {result.root_hash}"
+        else:
+            assert json.loads(text)["checkpoint"] == named, relpath
+
+
+# -- what a snapshot says ----------------------------------------------------
+
+
+def test_a_desa_snapshot_lists_each_tps_in_full(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    n = site.publish().tree_size
+    tps = list(site.book.iter_tps())
+    desa = site.read(f"{n}/{CONTEST}/31/3171/317101/3171011001.json")
+    assert desa["region"] == {"code": "3171011001", "name": "SENAYAN", "level": "desa"}
+    assert [p["code"] for p in desa["path"]] == ["0", "31", "3171", "317101", "3171011001"]
+    first, second = desa["children"]
+    assert (first["status"], first["witness"], first["counted"]) == ("received", "agree", True)
+    assert first["values"]["suara_sah"] == site.book.true_form(tps[0]).suara_sah
+    assert first["entries"]["copies"][0]["party"] == "1" and first["entries"]["copies"][0]["agrees"]
+    assert (second["status"], second["counted"]) == ("inconsistent", False)
+    assert "suara-sah" in second["violations"] and second["totals"]["jumlah_tps"] == 0
+    gambir = site.read(f"{n}/{CONTEST}/31/3173/317301/3173011006.json")["children"]
+    assert gambir[0]["witness"] == "dispute" and not gambir[0]["entries"]["copies"][0]["agrees"]
+    corrected = gambir[1]
+    assert corrected["status"] == "corrected"
+    assert corrected["entries"]["original"] != corrected["entries"]["current"]
+    assert corrected["entries"]["corrections"] == [corrected["entries"]["current"]]
+
+
+def test_flags_recap_check_and_progress_in_the_snapshots(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    n = site.publish().tree_size
+    nation = site.read(f"{n}/{CONTEST}/0.json")
+    assert nation["flags"]["turnout-above-100"] == 1
+    assert nation["flags"]["unanimous-high-turnout"] == 1
+    assert nation["flags"]["voters-above-300"] == 0
+    assert nation["progress"] == {"expected": 8, "received": 7, "counted": 6, "percent": 87.5}
+    assert nation["recap_check"] is None
+    kecamatan = site.read(f"{n}/{CONTEST}/31/3173/317301.json")
+    check = kecamatan["recap_check"]
+    assert check["complete"] and check["region"] == "317301"
+    assert {(d["field"], d["recap"] - d["forms"]) for d in check["differences"]} == {
+        ("suara_paslon_02", 37), ("suara_sah", 37),
+    }  # fmt: skip
+    assert kecamatan["flags"]["turnout-above-100"] == 1
+    assert site.read(f"{n}/{CONTEST}/32.json")["flags"]["turnout-above-100"] == 0
+
+
+def test_parent_equals_the_sum_of_its_children_in_every_published_file(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    site.book.c_hasil(list(site.book.iter_tps())[7])
+    site.publish(exports=False)
+    seen = 0
+    for _, doc in reachable(site):
+        children = doc["children"]
+        for key in ("jumlah_tps", "suara_sah", "suara_tidak_sah", "suara_total",
+                    "pengguna_total_j", "pemilih_dpt_j"):  # fmt: skip
+            assert doc["totals"][key] == sum(c["totals"][key] for c in children)
+        for pair, votes in doc["totals"]["suara_paslon"].items():
+            assert votes == sum(c["totals"]["suara_paslon"][pair] for c in children)
+        for name, count in doc["counters"].items():
+            assert count == sum(c["counters"][name] for c in children)
+        assert doc["progress"]["expected"] == sum(c["progress"]["expected"] for c in children)
+        for child in children:
+            if "href" in child:  # the child's own file says the same
+                own = site.read(child["href"])
+                assert own["totals"] == child["totals"] and own["counters"] == child["counters"]
+        seen += 1
+    assert seen == 13
+
+
+# -- incremental publication -------------------------------------------------
+
+
+def test_a_new_checkpoint_writes_exactly_the_changed_regions(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    site.book.c_hasil(list(site.book.iter_tps())[7])  # 3201012001002
+    n = len(site.book.entries)
+    assert set(site.publish(exports=False).files) == {
+        LATEST, f"{n}/summary.json", f"{n}/{CONTEST}/0.json", f"{n}/{CONTEST}/32.json",
+        f"{n}/{CONTEST}/32/3201.json", f"{n}/{CONTEST}/32/3201/320101.json",
+        f"{n}/{CONTEST}/32/3201/320101/3201012001.json",
+    }  # fmt: skip
+    totals = site.recap.totals("3171", CONTEST).to_dict()
+    site.book.d_hasil("3171", totals)  # a recap region: itself and its ancestors
+    n = len(site.book.entries)
+    assert set(site.publish(exports=False).files) == {
+        LATEST, f"{n}/summary.json", f"{n}/{CONTEST}/0.json", f"{n}/{CONTEST}/31.json",
+        f"{n}/{CONTEST}/31/3171.json",
+    }  # fmt: skip
+    assert site.read(f"{n}/{CONTEST}/31/3171.json")["recap_check"]["differences"] == []
+
+
+def test_hrefs_reach_every_regions_latest_snapshot(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path / "live")
+    site.publish()
+    tps = list(site.book.iter_tps())
+    site.book.c_hasil(tps[7])
+    site.publish(exports=False)
+    site.publisher = Publisher(site.out, durable=False)  # a restart: state from disk
+    site.book.correction(tps[1], site.book.true_form(tps[1]), reason="perbaikan")
+    site.book.c_salinan(tps[5], "2")
+    site.publish(exports=False)
+    fresh = Site(site.book, tmp_path / "fresh")
+    fresh.publish()  # everything written anew at the same checkpoint
+    live = dict(reachable(site))
+    expected = dict(reachable(fresh))
+    assert len(live) == len(expected) == 13
+    generations = {href.split("/")[0] for href in live}
+    assert len(generations) == 3  # regions last changed at three different checkpoints
+    by_region = {doc["region"]["code"]: doc for doc in live.values()}
+    for doc in expected.values():
+        assert numbers(by_region[doc["region"]["code"]]) == numbers(doc)
+
+
+def test_republishing_the_same_checkpoint_writes_nothing(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    first = site.publish(exports=True)
+    before = {p: (tmp_path / p).stat().st_mtime_ns for p in published_files(tmp_path)}
+    state = (tmp_path / STATE).stat().st_mtime_ns
+    again = site.publisher.publish(site.recap, checkpoint_of(site.book), set())
+    assert again == first
+    restarted = Publisher(tmp_path, durable=False)
+    assert restarted.previous_size == first.tree_size
+    assert restarted.publish(site.recap, checkpoint_of(site.book), None) == first
+    after = {p: (tmp_path / p).stat().st_mtime_ns for p in published_files(tmp_path)}
+    assert after == before and (tmp_path / STATE).stat().st_mtime_ns == state
+
+
+def test_latest_links_the_newest_exports_and_the_checkpoint_note(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    first = site.publish(exports=True).tree_size
+    site.book.c_hasil(list(site.book.iter_tps())[7])
+    signer = NoteSigner(site.book.origin, bytes(range(32)))
+    note = sign_checkpoint(checkpoint_of(site.book), signer)
+    second = site.publish(exports=False, checkpoint_note=note).tree_size
+    latest = site.read(LATEST)
+    assert latest["format"] == "saksi-results/1" and latest["tree_size"] == second
+    assert latest["election"] == site.book.origin
+    assert latest["checkpoint_note"] == note.decode()
+    assert latest["summary"] == f"{second}/summary.json"
+    links = latest["contests"][CONTEST]
+    assert links["snapshot"] == f"{second}/{CONTEST}/0.json"
+    assert links["exports"]["nist"] == f"{first}/export/{CONTEST}-nist.json"  # the newest
+    assert (tmp_path / links["exports"]["csv"]["tps"]).is_file()
+    summary = site.read(latest["summary"])
+    assert summary["contests"][0]["href"] == links["snapshot"]
+    assert summary["contests"][0]["progress"]["received"] == 8
+
+
+def test_a_first_publication_without_exports_links_none(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish(exports=False)
+    assert site.read(LATEST)["contests"][CONTEST]["exports"] is None
+
+
+# -- refusals ----------------------------------------------------------------
+
+
+def refused(call: Any, *args: Any, **kwargs: Any) -> RecapError:
+    with pytest.raises(RecapError) as caught:
+        call(*args, **kwargs)
+    error = caught.value
+    assert error.message_id and error.message_en and error.message_id != error.message_en
+    return error
+
+
+def test_a_smaller_checkpoint_is_refused_as_a_rollback(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    earlier = len(site.book.entries)
+    site.book.c_hasil(list(site.book.iter_tps())[7])
+    site.publish()
+    old = Recap.replay(site.book.hierarchy, site.book.entries[:earlier])
+    before = published_files(tmp_path)
+    error = refused(site.publisher.publish, old, checkpoint_of(site.book, earlier), None)
+    assert error.code == "recap.publish-rollback"
+    assert error.details == {"published": earlier + 1, "tree_size": earlier}
+    assert published_files(tmp_path) == before
+
+
+def test_the_same_size_with_another_root_is_refused(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    other = Checkpoint(site.book.origin, site.recap.size, bytes(32))
+    assert refused(site.publisher.publish, site.recap, other, set()).code == "recap.publish-fork"
+
+
+def test_a_recap_of_another_size_is_refused(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    short = checkpoint_of(site.book, len(site.book.entries) - 1)
+    error = refused(site.publisher.publish, site.recap, short, None)
+    assert error.code == "recap.size-mismatch"
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_another_logs_checkpoint_is_refused(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    cp = checkpoint_of(site.book)
+    other = Checkpoint("example.com/another-log", cp.size, cp.root)
+    assert (
+        refused(site.publisher.publish, site.recap, other, None).code == "recap.publish-wrong-log"
+    )
+
+
+def test_unknown_changed_regions_and_foreign_notes_are_refused(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    cp = checkpoint_of(site.book)
+    error = refused(site.publisher.publish, site.recap, cp, {"3173011006999"})
+    assert error.code == "recap.publish-unknown-region"
+    other = Checkpoint(cp.origin, cp.size, bytes(32))
+    note = sign_checkpoint(other, NoteSigner(cp.origin, bytes(range(32))))
+    error = refused(site.publisher.publish, site.recap, cp, None, checkpoint_note=note)
+    assert error.code == "recap.publish-note-mismatch"
+    error = refused(site.publisher.publish, site.recap, cp, None, checkpoint_note=b"\xff\xfe")
+    assert error.code == "recap.publish-note-mismatch"
+
+
+def test_an_unreadable_state_is_refused(tmp_path: Path) -> None:
+    (tmp_path / ".state").mkdir()
+    (tmp_path / STATE).write_text('{"format": "saksi-publisher/1"}')
+    error = refused(Publisher, tmp_path)
+    assert error.code == "recap.publish-bad-state"
+
+
+def test_an_unwritable_folder_is_a_recap_error(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    site = Site(scenario(), tmp_path / "blocked")
+    error = refused(site.publish)
+    assert error.code == "recap.publish-io"
+    assert error.details["path"] == LATEST or error.details["path"].endswith(".json")
