@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ def assert_rows_add_up(recap: Recap, book: Logbook) -> None:
     assert (top["expected"], top["received"], top["counted"]) == (
         progress.expected, progress.received, progress.counted,
     )  # fmt: skip
-    for upper, lower in zip(CSV_LEVELS[:3], CSV_LEVELS[1:4], strict=True):
+    for upper, lower in pairwise(CSV_LEVELS[:4]):
         sums = grouped(by_level[lower], fields)
         for row in by_level[upper]:
             assert sums[row["code"]] == {k: int(row[k]) for k in fields}, (upper, row["code"])
