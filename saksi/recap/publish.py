@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from saksi.election.codes import NASIONAL, Level
+from saksi.election.codes import NASIONAL, Level, level_of
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
@@ -306,7 +306,7 @@ class Publisher:
                 self._flags[contest] = FlagTally.full(recap, contest)
                 continue
             for code in touched:
-                if len(code) == 13:
+                if level_of(code) is Level.TPS:
                     state = recap.tps(code, contest)
                     tally.update(code, tuple(f.flag for f in state.flags))
 

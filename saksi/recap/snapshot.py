@@ -24,7 +24,7 @@ from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.recap.fold import Recap
 from saksi.recap.reconcile import anomalies, check_recap
 from saksi.recap.screening import FLAG_IDS
-from saksi.recap.state import TpsState
+from saksi.recap.state import Progress, TpsState
 from saksi.tlog.checkpoint import Checkpoint
 
 SNAPSHOT_FORMAT: Final = "saksi-snapshot/1"
@@ -124,11 +124,16 @@ def region_ref(recap: Recap, code: str) -> dict[str, Any]:
 
 
 def region_numbers(recap: Recap, code: str, contest: str) -> dict[str, Any]:
-    """Totals, progress and TPS counters of one region (or TPS)."""
+    """Totals, progress and TPS counters of one region (or TPS), as the recap gives them."""
+    layout = recap.layout(contest)
+    vector = recap.vector(code, contest)  # one lookup for all three
+    counters = layout.counters(vector)
+    expected = recap.hierarchy.tps_count(code)
+    progress = Progress(expected, counters["received"], counters["counted"])
     return {
-        "totals": recap.totals(code, contest).to_dict(),
-        "progress": recap.progress(code, contest).to_dict(),
-        "counters": recap.counters(code, contest),
+        "totals": layout.totals(vector).to_dict(),
+        "progress": progress.to_dict(),
+        "counters": counters,
     }
 
 

@@ -282,7 +282,11 @@ def test_hrefs_reach_every_regions_latest_snapshot(tmp_path: Path) -> None:
     site.publish()
     tps = list(site.book.iter_tps())
     site.book.c_hasil(tps[7])
+    site.book.correction(tps[4], site.book.true_form(tps[4]))  # its two flags go
     site.publish(exports=False)
+    assert (
+        site.read(f"{len(site.book.entries)}/{CONTEST}/0.json")["flags"]["turnout-above-100"] == 0
+    )
     site.publisher = Publisher(site.out, durable=False)  # a restart: state from disk
     site.book.correction(tps[1], site.book.true_form(tps[1]), reason="perbaikan")
     site.book.c_salinan(tps[5], "2")
