@@ -11,17 +11,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from saksi.election.forms import CHasilPPWP
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
-from saksi.recap.publish import LATEST, STATE, Published, Publisher
-from saksi.recap.snapshot import checkpoint_dict
+from saksi.recap.publish import LATEST, STATE, Published, Publisher, _State
+from saksi.recap.snapshot import checkpoint_dict, encode
 from saksi.sim.logbook import Logbook
 from saksi.tlog.checkpoint import Checkpoint, sign_checkpoint
 from saksi.tlog.hashes import leaf_hash
@@ -418,3 +421,61 @@ def test_an_unwritable_folder_is_a_recap_error(tmp_path: Path) -> None:
     error = refused(site.publish)
     assert error.code == "recap.publish-io"
     assert error.details["path"] == LATEST or error.details["path"].endswith(".json")
+
+
+# -- properties --------------------------------------------------------------
+
+ACTIONS = st.lists(
+    st.tuples(st.sampled_from(["form", "broken", "copy", "correct", "publish"]),
+              st.integers(0, 7)),
+    min_size=1, max_size=14,
+)  # fmt: skip
+
+
+def act(book: Logbook, action: str, index: int) -> None:
+    tps = list(book.iter_tps())[index]
+    logged = tps in book.in_force
+    if action in ("form", "broken") and not logged:
+        form = book.true_form(tps)
+        book.c_hasil(tps, broken(form) if action == "broken" else form)
+    elif action == "copy" and logged:
+        book.c_salinan(tps, "2", shifted(book.true_form(tps), 2))
+    elif action == "correct" and logged:
+        book.correction(tps, unanimous(grown(book.true_form(tps), 1)))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions=ACTIONS)
+def test_incremental_publications_reach_what_a_fresh_one_writes(
+    actions: list[tuple[str, int]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        site = Site(tiny(), Path(folder) / "live")
+        site.publish(exports=False)
+        for action, index in actions:
+            if action == "publish":
+                if len(site.book.entries) > (site.publisher.previous_size or 0):
+                    site.publish(exports=False)
+            else:
+                act(site.book, action, index)
+        site.publish(exports=False)
+        fresh = Site(site.book, Path(folder) / "fresh")
+        fresh.publish(exports=False)
+        live = {doc["region"]["code"]: numbers(doc) for _, doc in reachable(site)}
+        assert live == {doc["region"]["code"]: numbers(doc) for _, doc in reachable(fresh)}
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    size=st.integers(0, 2**63),
+    exports=st.none() | st.integers(0, 2**63),
+    generations=st.dictionaries(
+        st.sampled_from(["ppwp", "dpr"]),
+        st.dictionaries(st.from_regex(r"[0-9]{1,13}", fullmatch=True), st.integers(0, 2**63)),
+    ),
+)
+def test_the_publisher_state_round_trips(
+    size: int, exports: int | None, generations: dict[str, dict[str, int]]
+) -> None:
+    state = _State("example.com/log", size, "ab" * 32, exports, generations)
+    assert _State.parse(encode(state.to_dict()), "here") == state
