@@ -27,6 +27,7 @@ COMMANDS = (
     ("log", "fsck"),
     ("serve",),
     ("recap",),
+    ("publish",),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

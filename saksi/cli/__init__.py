@@ -16,6 +16,7 @@ from saksi.cli.check import check
 from saksi.cli.demo import demo
 from saksi.cli.keys import keygen, sign
 from saksi.cli.log import log
+from saksi.cli.publish import publish
 from saksi.cli.recap import recap
 from saksi.cli.regions import regions
 from saksi.cli.serve import serve
@@ -54,6 +55,7 @@ cli.add_command(demo)
 cli.add_command(log)
 cli.add_command(serve)
 cli.add_command(recap)
+cli.add_command(publish)
 
 
 def main() -> None:

@@ -99,9 +99,7 @@ class PublishedLog:
             yield from reader.entries(first, min(first + CHUNK, end))
 
 
-def _read_checkpoint(
-    source: TileSource, verifier: NoteVerifier | None
-) -> tuple[Checkpoint, bytes]:
+def _read_checkpoint(source: TileSource, verifier: NoteVerifier | None) -> tuple[Checkpoint, bytes]:
     data = source.read("checkpoint")
     if data is None:
         raise LogError(

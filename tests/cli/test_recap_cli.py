@@ -131,3 +131,48 @@ def test_missing_source_and_wrong_regions(
     assert code == 2 and "log.source-unreachable" in err
     code, _, err = run("recap", str(log_dir))  # the default synthetic hierarchy: another election
     assert code == 2 and "recap.regions-mismatch" in err
+
+
+def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> None:
+    book = tiny()
+    tps = list(book.iter_tps())
+    for code in tps[:4]:
+        book.c_hasil(code)
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    log_dir, out = tmp_path / "log", tmp_path / "results"
+    log, vkey = Log.create(log_dir, book.origin, open_store, durable=False)
+    try:
+        log.append(book.entries)
+        log.integrate()
+        args = ["publish", str(log_dir), "--out", str(out), "--regions", str(regions)]
+        code, text, err = run(*args, "--log-key", vkey)
+        assert code == 0, err
+        first = json.loads((out / "latest.json").read_text())
+        assert first["tree_size"] == len(book.entries)
+        before = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
+        book.c_hasil(tps[6])  # one more TPS, in another province
+        log.append(book.entries[-1:])
+        log.integrate()
+        code, text, err = run(*args, "--no-exports")
+        assert code == 0, err
+    finally:
+        log.close()
+    after = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
+    new = sorted(str(p.relative_to(out)) for p in after - before)
+    size = len(book.entries)
+    tps6 = tps[6]
+    prov, kab, kec, desa = tps6[:2], tps6[:4], tps6[:6], tps6[:10]
+    expected_files = [
+        "summary.json",
+        "ppwp/0.json",
+        f"ppwp/{prov}.json",
+        f"ppwp/{prov}/{kab}.json",
+        f"ppwp/{prov}/{kab}/{kec}.json",
+        f"ppwp/{prov}/{kab}/{kec}/{desa}.json",
+    ]
+    assert new == sorted(f"{size}/{name}" for name in expected_files)
+    national = json.loads((out / f"{size}/ppwp/0.json").read_text())
+    expected = Recap.replay(book.hierarchy, book.entries).totals(NASIONAL, "ppwp").to_dict()
+    assert national["totals"] == expected
+    assert f"{size:,}" in text
