@@ -11,12 +11,17 @@ form and Ed25519 signature too). Either way an entry that cannot be read is a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 from pydantic import ValidationError
 
 from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.rules import Violation, check_values
+from saksi.election.statements import CHasil, Correction
 from saksi.errors import RecapError, SaksiError
+from saksi.recap.totals import Layout
 
 _SUFFIX: Final = b',"v":1}'
 
@@ -59,4 +64,48 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
     return envelope
 
 
-__all__ = ["bad_entry", "read_entry"]
+Prepared = tuple[Envelope | None, tuple[Violation, ...] | None]
+"""An entry read in a worker: its envelope (None: unreadable) and its form's violations."""
+
+
+def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list[Prepared]:
+    """The stateless half of folding entries ``first``, ``first + 1``, ...: each one
+    read (:func:`read_entry`) and its form checked (:func:`check_form`), in a worker
+    process. The envelope goes back without the entry's bytes (the folding process
+    has them) but with its leaf hash; an entry that cannot be read comes back as None,
+    and the folding process reads it again to raise the same error."""
+    out: list[Prepared] = []
+    for offset, data in enumerate(chunk):
+        try:
+            envelope = read_entry(first + offset, data, verify=verify)
+        except RecapError:
+            out.append((None, None))
+            continue
+        _ = envelope.leaf_hash  # cached in __dict__, which is what travels
+        envelope.__dict__.pop("stmt_bytes", None)
+        envelope.__dict__.pop("entry_bytes", None)
+        stmt = envelope.stmt
+        if isinstance(stmt, CHasil | Correction):
+            form = stmt.form
+            pairs = form.pairs
+            out.append((envelope, check_values(form, _layout(pairs).values(form), pairs)))
+        else:
+            out.append((envelope, None))
+    return out
+
+
+def restore_bytes(envelope: Envelope, data: bytes) -> Envelope:
+    """Give an envelope from :func:`read_chunk` back the bytes :func:`read_entry` cached
+    (its entry had the canonical layout, or the worker would have refused it)."""
+    start = len(envelope.key) + len(envelope.sig) + 26
+    envelope.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
+    envelope.__dict__["entry_bytes"] = data
+    return envelope
+
+
+@lru_cache(maxsize=16)
+def _layout(pairs: tuple[str, ...]) -> Layout:
+    return Layout(pairs)
+
+
+__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry", "restore_bytes"]

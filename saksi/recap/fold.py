@@ -21,18 +21,25 @@ intake; an entry the authority refuses stops the fold with ``recap.unauthorized-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import gc
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from operator import add
 from typing import Final
 
 from saksi.election.authority import Authority
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
+from saksi.election.forms import CHasilPPWP
 from saksi.election.regions import Hierarchy
-from saksi.election.rules import Violation, check_form
+from saksi.election.rules import Violation, check_values
 from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Manifest
 from saksi.errors import RecapError, SaksiError
-from saksi.recap.entries import read_entry
-from saksi.recap.screening import screen
+from saksi.recap.entries import Prepared, read_chunk, read_entry, restore_bytes
+from saksi.recap.screening import MAX_VOTERS, screen
 from saksi.recap.state import (
     CopySlot,
     CorrectionRecord,
@@ -40,7 +47,6 @@ from saksi.recap.state import (
     RecapRecord,
     TpsSlot,
     TpsState,
-    TpsStatus,
     Witness,
     differences,
     tps_state,
@@ -48,6 +54,36 @@ from saksi.recap.state import (
 from saksi.recap.totals import Layout, Totals, add_into, difference
 
 _NO_COUNTERS: Final = (0, 0, 0, 0, 0, 0, 0)
+_CHUNK: Final = 1000  # entries per task of a reading worker
+
+
+def _above(tps: str) -> tuple[str, ...]:
+    """:func:`ancestors` of a TPS code (13 digits, as the schema has checked), by slicing."""
+    if len(tps) == 13:
+        return (NASIONAL, tps[:2], tps[:4], tps[:6], tps[:10])
+    return ancestors(tps)
+
+
+def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bool]:
+    """False only when :func:`screen` certainly raises no flag on the form (whose
+    ``values`` are in the layout's order); True sends the form to :func:`screen`."""
+    at = layout.form_fields.index
+    voters, votes = at("pengguna_total_j"), at("suara_total")
+    dpt, dptb, dpk = at("pemilih_dpt_j"), at("pengguna_dptb_j"), at("pengguna_non_dpt_j")
+
+    def may_flag(form: CHasilPPWP, values: tuple[int, ...]) -> bool:
+        total, registered = values[voters], values[dpt]
+        pair_votes = form.suara_paslon.values()
+        most = max(pair_votes, default=0)
+        return (
+            total > MAX_VOTERS  # voters-above-300
+            or values[votes] > registered + values[dptb] + values[dpk]  # votes-above-eligible
+            or (registered > 0 and total > registered)  # turnout-above-100
+            or most > total  # pair-above-voters
+            or (most > 0 and most == sum(pair_votes))  # unanimous-high-turnout may apply
+        )
+
+    return may_flag
 
 
 def _unauthorized(index: int, exc: SaksiError) -> RecapError:
@@ -86,14 +122,28 @@ class Recap:
         self._slots: dict[str, dict[str, TpsSlot]] = {k: {} for k in self.layouts}
         self._recaps: dict[str, dict[str, RecapRecord]] = {k: {} for k in self.layouts}
         self._touched: set[str] = set()
+        self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
 
     # -- building ------------------------------------------------------------
 
     @classmethod
     def replay(
-        cls, hierarchy: Hierarchy, entries: Iterable[bytes], *, verify: bool = False
+        cls,
+        hierarchy: Hierarchy,
+        entries: Iterable[bytes],
+        *,
+        verify: bool = False,
+        workers: int = 0,
     ) -> Recap:
-        """Fold a whole log (entry 0 first: the manifest)."""
+        """Fold a whole log (entry 0 first: the manifest).
+
+        ``workers`` > 0 reads the entries and checks their forms in that many worker
+        processes (:func:`~saksi.recap.entries.read_chunk`), a chunk at a time, while
+        this process authorizes and folds them in log order: the same result, the same
+        errors, on more than one core. The cyclic garbage collector is paused while
+        the log is folded (the fold makes no cycles; it would only walk the millions
+        of objects the recap keeps, again and again) and restored after.
+        """
         it = iter(entries)
         first = next(it, None)
         if first is None:
@@ -102,9 +152,43 @@ class Recap:
                 code="recap.empty-log",
             )  # fmt: skip
         recap = cls(hierarchy, read_entry(0, first, verify=verify))
-        for data in it:
-            recap.apply_entry(data, verify=verify)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            if workers > 0:
+                recap._fold_in_workers(it, verify, workers)
+            else:
+                for data in it:
+                    recap.apply_entry(data, verify=verify)
+        finally:
+            if collecting:
+                gc.enable()
         return recap
+
+    def _fold_in_workers(self, entries: Iterator[bytes], verify: bool, workers: int) -> None:
+        """Entries read in ``workers`` processes, folded here in order (a few chunks ahead)."""
+        pending: deque[tuple[list[bytes], Future[list[Prepared]]]] = deque()
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        try:
+            index = self.size
+            while chunk := list(islice(entries, _CHUNK)):
+                pending.append((chunk, pool.submit(read_chunk, index, chunk, verify)))
+                index += len(chunk)
+                if len(pending) > 2 * workers:
+                    self._fold_chunk(*pending.popleft(), verify)
+            while pending:
+                self._fold_chunk(*pending.popleft(), verify)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    def _fold_chunk(
+        self, chunk: list[bytes], prepared: Future[list[Prepared]], verify: bool
+    ) -> None:
+        for data, (envelope, violations) in zip(chunk, prepared.result(), strict=True):
+            if envelope is None:  # unreadable: read it here, for the same error
+                self.apply_entry(data, verify=verify)
+            else:
+                self.apply(restore_bytes(envelope, data), violations)
 
     @property
     def size(self) -> int:
@@ -128,8 +212,7 @@ class Recap:
             raise _unauthorized(index, exc) from None
         stmt = envelope.stmt
         if isinstance(stmt, CHasil | Correction):
-            found = check_form(stmt.form) if violations is None else violations
-            self._on_form(stmt, envelope.key, index, found)
+            self._on_form(stmt, envelope.key, index, violations)
         elif isinstance(stmt, CSalinan):
             self._on_copy(stmt, envelope.key, index)
         elif isinstance(stmt, DHasil):
@@ -140,11 +223,21 @@ class Recap:
             self._touched.add(stmt.region)
 
     def _on_form(
-        self, stmt: CHasil | Correction, key: str, index: int, found: tuple[Violation, ...]
+        self,
+        stmt: CHasil | Correction,
+        key: str,
+        index: int,
+        found: tuple[Violation, ...] | None,
     ) -> None:
         layout = self.layouts[stmt.contest]
-        slot = self._slots[stmt.contest].setdefault(stmt.tps, TpsSlot())
-        values = layout.values(stmt.form)
+        slots = self._slots[stmt.contest]
+        slot = slots.get(stmt.tps)
+        if slot is None:
+            slot = slots[stmt.tps] = TpsSlot()
+        form = stmt.form
+        values = layout.values(form)
+        if found is None:
+            found = check_values(form, values, layout.pairs)
         if isinstance(stmt, Correction):
             before = slot.values if slot.values is not None else values
             slot.corrections.append(
@@ -158,7 +251,7 @@ class Recap:
         slot.current = index
         slot.values = values
         slot.violations = found
-        slot.flags = screen(stmt.form)
+        slot.flags = screen(form) if self._may_flag[stmt.contest](form, values) else ()
         self._refresh(stmt.tps, stmt.contest, slot)
 
     def _on_copy(self, stmt: CSalinan, key: str, index: int) -> None:
@@ -178,19 +271,21 @@ class Recap:
         if delta is None:
             return
         regions = self._regions[contest]
-        for code in ancestors(tps):
+        for code in _above(tps):
             vector = regions.get(code)
             if vector is None:
-                vector = regions[code] = layout.zero()
-            add_into(vector, delta)
+                regions[code] = list(delta)
+            else:
+                vector[:] = map(add, vector, delta)
 
     @staticmethod
     def _vector(layout: Layout, slot: TpsSlot) -> list[int]:
-        status = slot.status
-        if status is TpsStatus.MISSING:
+        # TpsSlot.status, .flagged and .witness, computed once each
+        if slot.current is None:
             return layout.vector(None, _NO_COUNTERS)
-        counted = status is not TpsStatus.INCONSISTENT
-        witness = slot.witness(layout.form_fields)
+        violations = slot.violations
+        counted = not violations or not any(v.impossible for v in violations)
+        witness = slot.witness(layout.form_fields) if slot.copies else Witness.NONE
         counters = (
             1,  # received
             int(counted),
@@ -198,7 +293,7 @@ class Recap:
             int(bool(slot.corrections)),
             int(witness is Witness.AGREE),
             int(witness is Witness.DISPUTE),
-            int(slot.flagged),
+            int(bool(slot.flags) or (counted and bool(violations))),
         )
         return layout.vector(slot.values if counted else None, counters)
 

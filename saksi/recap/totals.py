@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import add, itemgetter
 from typing import Any, Final
 
 from saksi.election.forms import CHasilPPWP, form_fields, vote_field
@@ -40,14 +41,18 @@ STATUS_COUNTERS: Final = (
 class Layout:
     """Where each number sits in a contest's vectors, and how a form fills them."""
 
-    __slots__ = ("_getters", "_positions", "form_fields", "pairs")
+    __slots__ = ("_after", "_before", "_positions", "_take", "form_fields", "pairs")
 
     def __init__(self, pairs: tuple[str, ...]) -> None:
         self.pairs = pairs
         self.form_fields: tuple[str, ...] = form_fields(pairs)
         wanted = (*(vote_field(p) for p in pairs), *TOTAL_FIELDS)
         self._positions = tuple(self.form_fields.index(name) for name in wanted)
-        self._getters = tuple(_getter(name) for name in self.form_fields)
+        self._take = itemgetter(*self._positions)
+        votes = {vote_field(p) for p in pairs}
+        first = min((self.form_fields.index(v) for v in votes), default=len(self.form_fields))
+        self._before = _getter_of(self.form_fields[:first])
+        self._after = _getter_of(self.form_fields[first + len(pairs) :])
 
     @property
     def width(self) -> int:
@@ -64,18 +69,22 @@ class Layout:
 
     def values(self, form: CHasilPPWP) -> tuple[int, ...]:
         """The form's numbers in :attr:`form_fields` order (photos left out)."""
-        return tuple(get(form) for get in self._getters)
+        # the boxes before and after the pairs' votes, read from the model's fields at
+        # once (a frozen pydantic model keeps them in __dict__), the votes in between
+        fields = form.__dict__
+        votes = form.suara_paslon
+        return (
+            *self._before(fields),
+            *[votes.get(p, 0) for p in self.pairs],
+            *self._after(fields),
+        )
 
     def vector(self, values: Sequence[int] | None, counters: Sequence[int]) -> list[int]:
         """A TPS's contribution: its counted form's totals (None: not counted), then
         ``jumlah_tps`` and the status counters (0 or 1 each, STATUS_COUNTERS order)."""
         if values is None:
-            out = [0] * (len(self._positions) + 1)
-        else:
-            out = [values[i] for i in self._positions]
-            out.append(1)
-        out += counters
-        return out
+            return [0] * (len(self._positions) + 1) + list(counters)
+        return [*self._take(values), 1, *counters]  # positions: pairs + 5 totals, never 1
 
     def counter(self, name: str) -> int:
         """The position of a status counter."""
@@ -98,11 +107,15 @@ class Layout:
         return dict(zip(STATUS_COUNTERS, vector[start:], strict=True))
 
 
-def _getter(name: str) -> Callable[[CHasilPPWP], int]:
-    if name.startswith("suara_paslon_"):
-        pair = name.removeprefix("suara_paslon_")
-        return lambda form: form.suara_paslon.get(pair, 0)
-    return lambda form: int(getattr(form, name))
+def _getter_of(names: tuple[str, ...]) -> Callable[[Mapping[str, int]], tuple[int, ...]]:
+    """``names``' values out of a model's field dict, as a tuple (possibly empty)."""
+    if not names:
+        return lambda _fields: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda fields: (fields[name],)
+    take: Callable[[Mapping[str, int]], tuple[int, ...]] = itemgetter(*names)
+    return take
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +169,8 @@ def difference(new: Sequence[int], old: Sequence[int]) -> list[int] | None:
 
 
 def add_into(target: list[int], delta: Sequence[int]) -> None:
-    for i, d in enumerate(delta):
-        if d:
-            target[i] += d
+    """``target += delta``, position by position, in place."""
+    target[:] = map(add, target, delta)
 
 
 __all__ = [
