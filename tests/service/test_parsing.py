@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
-from saksi.errors import SaksiError, SignatureError
+import pytest
+
+from saksi.election.envelope import parse_entry
+from saksi.election.intake import form_violations
+from saksi.errors import InputError, SaksiError, SignatureError
 from saksi.service.ledger import Ledger, Receipt
-from saksi.service.parsing import MIN_BATCH, parse_chunk, rebuild
+from saksi.service.parsing import (
+    MIN_BATCH,
+    _outcome,
+    envelope_of,
+    parse_checked,
+    parse_chunk,
+    rebuild,
+)
+from saksi.tlog.hashes import leaf_hash
 from tests.service.factory import ServiceElection, broken_form
 
 
@@ -57,6 +70,48 @@ def test_a_refusal_crosses_the_process_boundary_whole(tmp_path: Path) -> None:
     assert isinstance(error, SignatureError)
     assert error.code == "statement.bad-signature"
     assert error.message_id and error.message_en and error.details
+
+
+def test_a_passed_entry_crosses_as_its_leaf_hash_and_broken_rules() -> None:
+    election = ServiceElection()
+    tps = election.tps[0]
+    entries = [election.c_hasil(tps), election.c_hasil(tps, broken_form(election.form(tps)))]
+    results = parse_chunk(entries, election.origin, 65_536)
+    for entry, result in zip(entries, results, strict=True):
+        assert result == (leaf_hash(entry), form_violations(parse_entry(entry)))
+        assert len(pickle.dumps(result)) < len(entry)  # not the parsed envelope
+    assert results[0][1] == () and results[1][1] != ()
+
+
+def test_the_server_rebuilds_the_envelope_parse_entry_returns() -> None:
+    election = ServiceElection()
+    for entry in [election.c_hasil(election.tps[0]), election.key_entries()[-1]]:
+        expected = parse_entry(entry)
+        rebuilt = envelope_of(entry, leaf_hash(entry))
+        assert rebuilt == expected
+        for cached in ("stmt_bytes", "entry_bytes", "leaf_hash"):
+            assert cached in rebuilt.__dict__  # seeded, not computed again
+            assert rebuilt.__dict__[cached] == getattr(expected, cached)
+        assert rebuilt.verify()
+        assert rebuilt.entry_bytes is entry
+
+
+def test_bytes_the_worker_did_not_check_are_checked_afresh() -> None:
+    """If what comes back does not fit the bytes (it cannot happen), the entry is checked
+    in the server and gets exactly the answer parse_checked gives."""
+    election = ServiceElection()
+    good = election.c_hasil(election.tps[0])
+    crossed = (leaf_hash(good), ())
+    outcome = _outcome(b"{not json", crossed, election.origin, 65_536)
+    assert isinstance(outcome, InputError)
+    with pytest.raises(InputError) as raised:
+        parse_checked(b"{not json", election.origin, 65_536)
+    assert outcome.to_dict() == raised.value.to_dict()
+    non_canonical = good.replace(b'{"key"', b'{ "key"', 1)
+    outcome = _outcome(non_canonical, crossed, election.origin, 65_536)
+    assert isinstance(outcome, InputError) and outcome.code == "entry.not-canonical"
+    parsed = _outcome(good, crossed, election.origin, 65_536)
+    assert not isinstance(parsed, SaksiError) and parsed[0] == parse_entry(good)
 
 
 CHILD = """
