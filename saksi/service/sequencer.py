@@ -34,7 +34,7 @@ from saksi.election.envelope import Envelope
 from saksi.election.intake import Admission, Intake
 from saksi.election.rules import Violation
 from saksi.errors import SaksiError, ServiceError
-from saksi.service.views import Committed, LedgerView, Receipt
+from saksi.service.views import Committed, LedgerView, Receipt, receipt_of
 from saksi.store.base import Store
 
 log = logging.getLogger("saksi.service")
@@ -171,14 +171,13 @@ class Pending:
     index: int | None = None  # prospective index, once admitted
     same_as: Pending | None = None  # an earlier pending of the same bytes in this batch
     violations: tuple[Violation, ...] | None = None  # the form's, checked before queueing
+    receipt: Receipt | None = None  # once committed
+    entry: bytes = field(init=False)
+    leaf_hash: bytes = field(init=False)
 
-    @property
-    def entry(self) -> bytes:
-        return self.envelope.entry_bytes
-
-    @property
-    def leaf_hash(self) -> bytes:
-        return self.envelope.leaf_hash
+    def __post_init__(self) -> None:
+        self.entry = self.envelope.entry_bytes
+        self.leaf_hash = self.envelope.leaf_hash
 
 
 class Sequencer:
@@ -316,27 +315,27 @@ class Sequencer:
             if where.index != pending.index or not where.new:
                 raise _diverged(where.index, pending.index or 0)
         self._stats.commit(len(admitted))
-        self._view.commit(
+        logged = self._view.commit(
             [Committed(pending.index or 0, admission) for pending, admission in admitted]
         )
+        covered = self._view.checkpoint_size
+        for (pending, _), known in zip(admitted, logged, strict=True):
+            pending.receipt = receipt_of(known, pending.leaf_hash, duplicate=False, covered=covered)
 
     def _answer(self, batch: list[Pending]) -> None:
+        new = 0
         for pending in batch:
-            if pending.index is not None:
-                self._stats.outcome("new")
-                self._resolve(pending, self._receipt(pending, duplicate=False))
+            if pending.receipt is not None:
+                new += 1
+                self._resolve(pending, pending.receipt)
             elif pending.same_as is not None:
                 first = pending.same_as
                 if first.index is None:  # the first was refused: so is its copy
                     self._resolve(pending, first.ticket.results[first.position])
                 else:
                     self._resolve(pending, self._duplicate(first.index, pending.leaf_hash))
-
-    def _receipt(self, pending: Pending, *, duplicate: bool) -> Receipt:
-        assert pending.index is not None
-        found = self._view.receipt(pending.index, pending.leaf_hash, duplicate=duplicate, wait=0)
-        assert found is not None  # committed just now
-        return found
+        if new:
+            self._stats.outcome("new", new)
 
     def _duplicate(self, index: int, leaf_hash: bytes) -> Receipt | SaksiError:
         self._stats.outcome("duplicate")

@@ -94,6 +94,19 @@ class Logged:
     violations: tuple[Violation, ...]
 
 
+def receipt_of(logged: Logged, leaf_hash: bytes, *, duplicate: bool, covered: int) -> Receipt:
+    """The receipt of a committed entry, ``covered`` being the latest checkpoint's size."""
+    return Receipt(
+        index=logged.index,
+        leaf_hash=leaf_hash.hex(),
+        status=logged.status.value,
+        duplicate=duplicate,
+        type=logged.type,
+        violations=tuple(v.to_dict() for v in logged.violations),
+        checkpoint_size=covered if logged.index < covered else None,
+    )
+
+
 @dataclass(slots=True)
 class TpsSlot:
     """One TPS and contest: its forms (c-hasil, then corrections) and witness copies."""
@@ -141,8 +154,10 @@ class LedgerView:
             self._append(0, "manifest", Status.ACCEPTED, ())
             self._grown.notify_all()
 
-    def commit(self, committed: Sequence[Committed]) -> None:
-        """Record entries the store holds durably, in index order, and wake readers."""
+    def commit(self, committed: Sequence[Committed]) -> list[Logged]:
+        """Record entries the store holds durably, in index order, and wake readers;
+        what is now known of each (for their receipts)."""
+        out: list[Logged] = []
         with self._grown:
             for item in committed:
                 if item.index != len(self._types):
@@ -150,7 +165,9 @@ class LedgerView:
                 logged = item.logged
                 self._append(item.index, logged.type, logged.status, logged.violations)
                 self._place(item)
+                out.append(logged)
             self._grown.notify_all()
+        return out
 
     def _append(self, index: int, kind: str, status: Status, broken: tuple[Violation, ...]) -> None:
         self._types.append(_TYPE_CODE[kind])
@@ -164,7 +181,9 @@ class LedgerView:
         stmt = item.admission.envelope.stmt
         if not isinstance(stmt, FormStatement):
             return
-        slot = self._slots.setdefault((stmt.tps, stmt.contest), TpsSlot())
+        slot = self._slots.get((stmt.tps, stmt.contest))
+        if slot is None:
+            slot = self._slots[(stmt.tps, stmt.contest)] = TpsSlot()
         if isinstance(stmt, CSalinan):
             slot.copies.append(item.index)
             return
@@ -215,16 +234,7 @@ class LedgerView:
         logged = self.logged(index, wait=wait)
         if logged is None:
             return None
-        covered = self._checkpoint_size
-        return Receipt(
-            index=index,
-            leaf_hash=leaf_hash.hex(),
-            status=logged.status.value,
-            duplicate=duplicate,
-            type=logged.type,
-            violations=tuple(v.to_dict() for v in logged.violations),
-            checkpoint_size=covered if index < covered else None,
-        )
+        return receipt_of(logged, leaf_hash, duplicate=duplicate, covered=self._checkpoint_size)
 
     def slot(self, tps: str, contest: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The indices of (forms in log order, witness copies) of one TPS and contest."""
@@ -360,5 +370,6 @@ __all__ = [
     "TpsSlot",
     "differing_fields",
     "parse_stored",
+    "receipt_of",
     "tps_view",
 ]
