@@ -19,7 +19,7 @@ import pytest
 from starlette.requests import Request
 
 from saksi.service import http_body
-from saksi.service.app import create_app
+from saksi.service.app import FAST_ROUTES, FrontDoor, create_app
 from saksi.service.config import RateLimit
 from saksi.service.errors import HttpError
 from saksi.service.http_models import ErrorBody, Health, ReceiptWithProof
@@ -31,7 +31,7 @@ from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.tiles import TileReader
-from tests.service.conftest import JSON, NDJSON, Harness, ServeProcess
+from tests.service.conftest import JSON, NDJSON, AppClient, Harness, ServeProcess
 from tests.service.factory import ServiceElection
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -230,6 +230,68 @@ def test_checkpoint_and_tiles_are_the_publication(harness: Harness) -> None:
     assert partial.headers["cache-control"] == "public, max-age=60"
     assert partial.headers["content-type"] == "application/octet-stream"
     assert partial.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_new_checkpoint_is_served_as_soon_as_it_is_published(harness: Harness) -> None:
+    harness.ledger.integrate()
+    first = harness.client.get("/log/checkpoint").content
+    harness.post_entry(harness.election.c_hasil(harness.election.tps[0]))
+    harness.ledger.integrate()
+    second = harness.client.get("/log/checkpoint")
+    assert second.content != first
+    assert second.content == (harness.config.log_dir / "checkpoint").read_bytes()
+
+
+def _without_fast_lane(harness: Harness) -> AppClient:
+    """A second client on the same ledger whose front door answers no route itself."""
+    app = create_app(harness.ledger, harness.config)
+    (front,) = [m for m in app.user_middleware if m.cls is FrontDoor]
+    front.kwargs["fast"] = ()
+    return AppClient(app)
+
+
+def _same_answer(fast: httpx.Response, slow: httpx.Response) -> None:
+    assert fast.status_code == slow.status_code, (fast.text, slow.text)
+    assert fast.content == slow.content
+    drop = {"date"}
+    assert {k: v for k, v in fast.headers.items() if k not in drop} == {
+        k: v for k, v in slow.headers.items() if k not in drop
+    }
+
+
+def test_the_front_door_answers_its_routes_as_fastapi_does(harness: Harness) -> None:
+    assert {(r.method, r.path) for r in FAST_ROUTES} == {
+        ("POST", "/v1/statements"),
+        ("POST", "/v1/statements/batch"),
+        ("GET", "/log/checkpoint"),
+    }
+    election = harness.election
+    harness.ledger.integrate()
+    slow = _without_fast_lane(harness)
+    try:
+        entry = election.c_hasil(election.tps[0])
+        assert harness.post_entry(entry).status_code == 201
+        lines = [entry, election.forged(election.tps[1]), b"{", election.c_hasil(election.tps[0])]
+        body = b"".join(line + b"\n" for line in lines)
+        requests: list[tuple[str, str, bytes, dict[str, str]]] = [
+            ("GET", "/log/checkpoint", b"", {}),
+            ("POST", "/v1/statements", entry, JSON),  # a duplicate: 200, the same receipt
+            ("POST", "/v1/statements", election.forged(election.tps[2]), JSON),
+            ("POST", "/v1/statements", b"{not json", JSON),
+            ("POST", "/v1/statements", entry, NDJSON),
+            ("POST", "/v1/statements", b"x" * 70_000, JSON),
+            ("POST", "/v1/statements/batch", body, NDJSON),
+            ("POST", "/v1/statements/batch", body, JSON),
+        ]
+        for method, path, content, headers in requests:
+            fast = harness.client.request(method, path, content=content, headers=headers)
+            _same_answer(fast, slow.request(method, path, content=content, headers=headers))
+    finally:
+        slow.close()
+        slow.app.state.service.executor.shutdown()
+    metrics = harness.client.get("/metrics").text
+    assert 'saksi_http_requests_total{route="/log/checkpoint",status="200"} 1' in metrics
+    assert 'saksi_http_requests_total{route="/v1/statements/batch",status="200"} 1' in metrics
 
 
 def test_full_tiles_are_immutable(harness: Harness) -> None:
