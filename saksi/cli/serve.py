@@ -111,7 +111,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
     from saksi.service.app import create_app  # noqa: PLC0415
     from saksi.service.config import load_config  # noqa: PLC0415
-    from saksi.service.http_server import make_server  # noqa: PLC0415
+    from saksi.service.http_server import make_server, tune_collector  # noqa: PLC0415
     from saksi.service.ledger import Ledger  # noqa: PLC0415
 
     logging.basicConfig(
@@ -124,6 +124,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     try:
         _echo(f"log-key: {ledger.vkey}")
         server = make_server(create_app(ledger, config), config, _echo)
+        tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()
         _quiet_signals()
         server.run()

@@ -10,6 +10,7 @@ cannot choose (behind a reverse proxy, limit per address at the proxy).
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import socket
 from collections.abc import Callable
@@ -20,9 +21,37 @@ from fastapi import FastAPI
 
 from saksi.service.config import ServiceConfig
 
-__all__ = ["GRACEFUL_SECONDS", "AnnouncingServer", "make_server", "run_server"]
+__all__ = [
+    "GC_THRESHOLDS",
+    "GRACEFUL_SECONDS",
+    "AnnouncingServer",
+    "make_server",
+    "run_server",
+    "tune_collector",
+]
 
 GRACEFUL_SECONDS: Final = 10
+GC_THRESHOLDS: Final = (50_000, 20, 100)
+"""The cycle collector's thresholds while serving (CPython's default: 700, 10, 10)."""
+
+
+def tune_collector() -> None:
+    """Once the ledger is open: keep the cycle collector off the start-up heap and rare.
+
+    The start-up heap (the region hierarchy, the state the replay rebuilt: hundreds of
+    thousands of objects) lives as long as the process, so it is moved out of the
+    collector's sight (``gc.freeze``). While serving, statements in flight (parsed
+    envelopes waiting for the writer) outlive CPython's default young generations and,
+    with the state that grows with the log, set off a full collection every second or
+    so under load: each one stops every thread of the process for 50-150 ms (all of them
+    hold the interpreter lock) and frees nothing, since what the service drops is freed
+    by reference counting. Higher thresholds make the young collections rarer and let
+    statements in flight die before one, so full collections all but stop (measured:
+    the collector's time during a batch round fell from ~0.7 s to ~0.08 s).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class AnnouncingServer(uvicorn.Server):
