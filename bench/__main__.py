@@ -7,7 +7,9 @@ or a prefix such as ``store``; the limits the chosen cases need are run too),
 ``--tlog-size N`` (entries in the transparency log's cases, default 1,000,000),
 ``--huge`` (the log's peak memory at 10,000,000 entries), ``--service-single N``,
 ``--service-batched N`` (statements per round of the service's cases, default 8,000
-and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite).
+and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite),
+``--recap-forms N``, ``--recap-scale S``, ``--recap-workers N``, ``--publish-durable``
+and ``--cache DIR`` (the recapitulation's log: see bench/recap.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import service, tlog
+from . import recap, service, tlog
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -60,16 +62,22 @@ def run(
     tlog_repeats: int | None = None,
     service_sizes: service.ServiceSizes | None = None,
     service_repeats: int | None = None,
+    recap_sizes: recap.RecapSizes | None = None,
+    recap_repeats: int | None = None,
+    cache: str | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
 
     The transparency log's cases run after the others, ``tlog_repeats`` rounds
     (default: ``repeats``), followed by its proof latencies and peak memory; then the
     service's, ``service_repeats`` rounds (default: ``repeats``) against a ``saksi
-    serve`` child process, followed by its latencies and receipt-to-checkpoint times."""
+    serve`` child process, followed by its latencies and receipt-to-checkpoint times;
+    then the recapitulation's, ``recap_repeats`` rounds in a child process over a log
+    generated once into ``cache`` (default: the system's temporary directory)."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     tlog_sizes = tlog_sizes or tlog.TlogSizes()
     service_sizes = service_sizes or service.ServiceSizes()
+    recap_sizes = recap_sizes or recap.RecapSizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
@@ -79,9 +87,11 @@ def run(
             *cases(workload, sizes, scratch),
             *tlog.cases(tlog_sizes, tlog_scratch),
             *service.cases(service_sizes),
+            *recap.cases(recap_sizes, cache),
         ]
         chosen = select(all_cases, only)
-        foundation = [c for c in chosen if c.name not in tlog.NAMES | service.NAMES]
+        parts = tlog.NAMES | service.NAMES | recap.NAMES
+        foundation = [c for c in chosen if c.name not in parts]
 
         def progress(round_: int, of: int = repeats) -> None:
             if log is not None:
@@ -108,6 +118,10 @@ def run(
             progress=lambda round_: progress(round_, service_rounds),
         )
         measurements += service_measurements
+        recap_measurements, recap_extras = recap.measure(
+            chosen, recap_sizes, repeats=recap_repeats or repeats, cache=cache, log=log
+        )
+        measurements += recap_measurements
         if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
                 if case.name not in service.NAMES:
@@ -122,12 +136,15 @@ def run(
         "entry_bytes_mean": round(sum(map(len, forms)) / len(forms)),
         "tlog": asdict(tlog_sizes),
         "service": asdict(service_sizes),
+        "recap": asdict(recap_sizes),
     }
     results = report(measurements, config=config, when=when)
     if tlog_extras:
         results["tlog"] = tlog_extras
     if service_extras:
         results["service"] = service_extras
+    if recap_extras:
+        results["recap"] = recap_extras
     return results
 
 
@@ -192,6 +209,38 @@ def parser() -> argparse.ArgumentParser:
         help="run the service on PostgreSQL (postgresql://...) instead of SQLite",
     )
     p.add_argument(
+        "--recap-forms",
+        type=int,
+        default=None,
+        metavar="N",
+        help="c-hasil entries in the recap's log (default 820,161; quick 400)",
+    )
+    p.add_argument(
+        "--recap-scale",
+        type=float,
+        default=None,
+        metavar="S",
+        help="the recap log's hierarchy scale (default 1.0: national; one c-hasil per TPS)",
+    )
+    p.add_argument(
+        "--recap-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Recap.replay(workers=N) in recap.replay (default 2; recap.replay.one: 0)",
+    )
+    p.add_argument(
+        "--publish-durable",
+        action="store_true",
+        help="publish the recap's snapshots with fsync (about 100,000 files nationally)",
+    )
+    p.add_argument(
+        "--cache",
+        default=None,
+        metavar="DIR",
+        help="where the recap's generated log is kept between runs (default: the temp dir)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="run each in-process case once more under cProfile (top 15 to stderr)",
@@ -214,6 +263,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         batched=args.service_batched,
         db=args.service_db,
     )
+    recap_sizes = recap.sizes_for(
+        quick=args.quick,
+        forms=args.recap_forms,
+        scale=args.recap_scale,
+        workers=args.recap_workers,
+        durable=args.publish_durable,
+    )
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
         sizes,
@@ -226,12 +282,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         tlog_repeats=args.repeats or 1,  # a round of 1 M entries is long; --repeats wins
         service_sizes=service_sizes,
         service_repeats=args.repeats or 1,  # each round needs fresh signed forms
+        recap_sizes=recap_sizes,
+        recap_repeats=args.repeats or 1,  # a national replay is a long round
+        cache=args.cache,
     )
     print_table(results, out)
     if "tlog" in results:
         tlog.print_extras(results["tlog"], out)
     if "service" in results:
         service.print_extras(results, out)
+    if "recap" in results:
+        recap.print_extras(results, out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

@@ -21,6 +21,8 @@ LIMITS = {
     "store.single": "sqlite.single",
     "service.single": "intake.admit",
     "service.batch": "intake.admit",
+    "recap.replay": "json.sha256.recap",
+    "recap.apply": "json.sha256.recap",
 }
 
 
@@ -32,7 +34,7 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
         == 0
     )
     results = json.loads(out_file.read_text(encoding="utf-8"))
-    assert set(results) == {"when", "machine", "config", "results", "tlog", "service"}
+    assert set(results) == {"when", "machine", "config", "results", "tlog", "service", "recap"}
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
     assert set(LIMITS) | set(LIMITS.values()) <= set(rows)
@@ -199,3 +201,50 @@ def test_loadgen_reads_answers_and_quantiles() -> None:
     assert checkpoint_size(b"origin\n42\nroot=\n\n- sig\n") == 42
     watcher = CheckpointWatcher("h", 1, seen=[(1.0, 5), (2.0, 9)])
     assert [watcher.covered_at(i) for i in (0, 4, 5, 8, 9)] == [1.0, 1.0, 2.0, 2.0, None]
+
+
+def test_recap_part_reports_the_replay_the_update_cost_and_peak_memory(tmp_path: Path) -> None:
+    from bench.recap import RECAP_QUICK, ensure_log
+
+    cache = tmp_path / "cache"
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    argv = ["--quick", "--only", "recap", "--cache", str(cache), "--out", str(json_file)]
+    main([*argv, "--tmp", str(tmp_path)], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["json.sha256.recap", "recap.replay", "recap.replay.one", "recap.apply"]
+    extra = results["recap"]
+    log = extra["log"]
+    assert log["forms"] == RECAP_QUICK.forms and log["corrections"] == RECAP_QUICK.corrections
+    assert log["entries"] == 1 + log["key_entries"] + log["forms"]
+    assert rows["recap.replay"]["items"] == rows["json.sha256.recap"]["items"] == log["entries"]
+    assert rows["recap.apply"]["items"] == log["corrections"]
+    for name in ("recap.replay", "recap.apply"):
+        assert rows[name]["ratio"] == pytest.approx(
+            rows[name]["rate_per_second"] / rows["json.sha256.recap"]["rate_per_second"],
+            abs=1e-4,  # the report rounds ratios to 4 places
+        )
+    assert extra["apply"]["count"] == log["corrections"]
+    assert 0 < extra["memory"]["baseline_mib"] <= extra["memory"]["peak_mib"]
+    assert extra["publish"]["files_written"] > 0
+    text = out.getvalue()
+    assert "recap.replay: " in text and "national log only" in text
+    # the log is cached under its parameters: the next run finds it, nothing is signed again
+    generated = sorted(p.name for p in cache.iterdir())
+    assert len(generated) == 3  # the log, its tail of corrections and their facts
+    again = ensure_log(RECAP_QUICK, cache, None)
+    assert again.meta == log and sorted(p.name for p in cache.iterdir()) == generated
+
+
+def test_recap_log_files_hold_the_entries_in_order(tmp_path: Path) -> None:
+    from bench.recap import read_frames, write_frames
+
+    entries = [b"", b"a", bytes(range(256)) * 40]
+    path = tmp_path / "frames"
+    with path.open("wb") as f:
+        assert write_frames(f, entries) == 3
+    assert list(read_frames(path, block=7)) == entries
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(ValueError, match="truncated"):
+        list(read_frames(path, block=7))
