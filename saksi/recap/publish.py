@@ -113,6 +113,11 @@ class _State:
             ) from None
 
 
+def regions_path(recap: Recap) -> str:
+    """Where the region file (saksi-regions/1, named by its digest) is published."""
+    return f"regions/{recap.manifest.regions_digest}.json"
+
+
 def export_paths(generation: int, contest: str) -> dict[str, Any]:
     """The export files of ``contest`` in generation ``generation``."""
     base = f"{generation}/export/{contest}"
@@ -183,6 +188,7 @@ class Publisher:
             recap, checkpoint, flags=self._flags,
             href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
         )))  # fmt: skip
+        self._regions(recap)  # once, beside the generations (not in ``files``)
         written.append(self._write(LATEST, self._latest(recap, checkpoint, state, note)))
         self._write(STATE, state.to_dict())
         self._state = state
@@ -365,6 +371,12 @@ class Publisher:
             )  # fmt: skip
         return written
 
+    def _regions(self, recap: Recap) -> None:
+        """The region file the manifest names, once: a reader needs it to fold the log."""
+        relpath = regions_path(recap)
+        if not self._dir.exists(relpath):
+            self._write(relpath, recap.hierarchy.canonical_bytes())
+
     def _latest(
         self, recap: Recap, checkpoint: Checkpoint, state: _State, note: str | None
     ) -> dict[str, Any]:
@@ -383,6 +395,7 @@ class Publisher:
             "checkpoint": checkpoint_dict(checkpoint),
             "checkpoint_note": note,
             "summary": f"{checkpoint.size}/summary.json",
+            "regions": regions_path(recap),
             "contests": contests,
         }
 
@@ -398,4 +411,4 @@ class Publisher:
 
 
 __all__ = ["LATEST", "LATEST_FORMAT", "STATE", "STATE_FORMAT", "Published", "Publisher",
-           "export_paths"]  # fmt: skip
+           "export_paths", "regions_path"]  # fmt: skip

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksi.election.forms import CHasilPPWP
+from saksi.election.regions import Hierarchy
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
 from saksi.recap.publish import LATEST, STATE, Published, Publisher, _State
@@ -106,11 +107,11 @@ class Site:
 
 
 def published_files(out: Path) -> dict[str, bytes]:
-    """Every file of the folder but the private state, by relative path."""
+    """Every file of the folder but the private state and the region file, by path."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.relative_to(out).as_posix().startswith(".state/")
+        if p.is_file() and not p.relative_to(out).as_posix().startswith((".state/", "regions/"))
     }
 
 
@@ -171,6 +172,14 @@ def test_first_publication_writes_every_region_summary_exports_and_latest(
     assert f"{n}/summary.json" in result.files and LATEST in result.files
     assert list(result.files) == sorted(result.files)
     assert sorted(published_files(tmp_path)) == list(result.files)
+
+
+def test_the_region_file_is_published_once_under_its_digest(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    relpath = json.loads((tmp_path / LATEST).read_text())["regions"]
+    assert relpath == f"regions/{site.book.hierarchy.digest()}.json"
+    assert Hierarchy.load(tmp_path / relpath) == site.book.hierarchy
 
 
 def test_every_file_names_its_checkpoint(tmp_path: Path) -> None:
@@ -432,13 +441,14 @@ ACTIONS = st.lists(
 )  # fmt: skip
 
 
-def act(book: Logbook, action: str, index: int) -> None:
+def act(book: Logbook, action: str, index: int, copied: set[str]) -> None:
     tps = list(book.iter_tps())[index]
     logged = tps in book.in_force
     if action in ("form", "broken") and not logged:
         form = book.true_form(tps)
         book.c_hasil(tps, broken(form) if action == "broken" else form)
-    elif action == "copy" and logged:
+    elif action == "copy" and logged and tps not in copied:  # a second would be a duplicate
+        copied.add(tps)
         book.c_salinan(tps, "2", shifted(book.true_form(tps), 2))
     elif action == "correct" and logged:
         book.correction(tps, unanimous(grown(book.true_form(tps), 1)))
@@ -452,12 +462,13 @@ def test_incremental_publications_reach_what_a_fresh_one_writes(
     with tempfile.TemporaryDirectory() as folder:
         site = Site(tiny(), Path(folder) / "live")
         site.publish(exports=False)
+        copied: set[str] = set()
         for action, index in actions:
             if action == "publish":
                 if len(site.book.entries) > (site.publisher.previous_size or 0):
                     site.publish(exports=False)
             else:
-                act(site.book, action, index)
+                act(site.book, action, index, copied)
         site.publish(exports=False)
         fresh = Site(site.book, Path(folder) / "fresh")
         fresh.publish(exports=False)
