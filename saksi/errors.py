@@ -156,6 +156,12 @@ class RecapError(SaksiError):
     default_code = "recap.error"
 
 
+class WitnessError(SaksiError):
+    """A witness refused a checkpoint, or could not be reached, configured or stored."""
+
+    default_code = "witness.error"
+
+
 __all__ = [
     "AppendOnlyError",
     "AuthorizationError",
@@ -177,4 +183,5 @@ __all__ = [
     "StatementError",
     "StoreError",
     "TileError",
+    "WitnessError",
 ]
