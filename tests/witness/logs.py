@@ -48,7 +48,7 @@ class ToyLog:
 
     def proof(self, old: int, size: int) -> list[bytes]:
         self.grow(size)
-        return [] if old == 0 else self.tree.consistency_proof(old, size)
+        return [] if old == 0 or old >= size else self.tree.consistency_proof(old, size)
 
 
 def new_witness_signer(name: str = "example.org/w1") -> CosignatureSigner:
