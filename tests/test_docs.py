@@ -26,6 +26,7 @@ AREAS = (
     "statement",
     "store",
     "time",
+    "witness",
 )
 NOT_CODES = {"log.key", "store.sqlite"}  # file names that look like codes
 AREA_LITERAL = re.compile(r"""["'](""" + "|".join(AREAS) + r""")\.([a-z0-9]+(?:-[a-z0-9]+)*)["']""")

@@ -28,6 +28,9 @@ COMMANDS = (
     ("serve",),
     ("recap",),
     ("publish",),
+    ("witness",),
+    ("witness", "new"),
+    ("witness", "serve"),
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

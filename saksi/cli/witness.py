@@ -92,7 +92,8 @@ def _load_logs(log_options: tuple[str, ...], config: Path | None) -> dict[str, W
     if not pairs:
         raise _config_error(
             "a witness needs at least one log to watch: --log ORIGIN=VKEY or --config FILE",
-            "saksi memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau --config FILE",
+            "witness memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau "
+            "--config FILE",
         )
     return watched_logs(pairs)
 
@@ -106,7 +107,7 @@ def _echo(line: str) -> None:
 def witness() -> None:
     """A C2SP tlog-witness: cosign checkpoints of logs that only grow.
 
-    Saksi independen: menandatangani checkpoint log yang hanya bertambah.
+    Witness: kosignatur atas checkpoint log yang hanya bertambah.
     """
 
 
@@ -123,7 +124,7 @@ def witness() -> None:
 def new(name: str, out: Path) -> None:
     """Create a witness key; print its cosignature verifier key as the last line.
 
-    Membuat kunci saksi; baris terakhir adalah kunci verifikasinya.
+    Membuat kunci witness; baris terakhir adalah kunci verifikasinya.
     """
     skey, _ = generate_key(name)
     vkey = CosignatureSigner.from_skey(skey).vkey

@@ -231,7 +231,7 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
         raise _error(
             "witness.unknown-log",
             f"this witness does not watch the log {origin!r}",
-            f"saksi ini tidak mengawasi log {origin!r}",
+            f"witness ini tidak mengawasi log {origin!r}",
             origin=origin,
         )
     failure: LogError | None = None
@@ -246,7 +246,7 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
     raise _error(
         "witness.not-signed",
         f"the checkpoint of {origin!r} is not signed by a key this witness trusts for it",
-        f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya saksi ini",
+        f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya witness ini",
         origin=origin,
         cause=failure.code,
     )
@@ -276,7 +276,7 @@ def check_request(
             "witness.fork",
             f"this witness cosigned another tree of size {known} for {new.origin!r}: "
             "the log forked",
-            f"saksi ini sudah menandatangani pohon lain berukuran {known} untuk "
+            f"witness ini sudah menandatangani pohon lain berukuran {known} untuk "
             f"{new.origin!r}: log bercabang",
             size=known,
             cosigned_root=encode_base64(latest.root),
@@ -300,7 +300,7 @@ def conflict(known: int) -> WitnessError:
     return _error(
         "witness.conflict",
         f"the old size does not match: this witness last cosigned size {known}",
-        f"ukuran lama tidak cocok: saksi ini terakhir menandatangani ukuran {known}",
+        f"ukuran lama tidak cocok: witness ini terakhir menandatangani ukuran {known}",
         size=known,
     )
 

@@ -72,7 +72,7 @@ class Witness:
 def _internal_error(exc: Exception) -> Response:
     error = WitnessError(
         f"the witness failed: {exc.__class__.__name__}",
-        f"saksi gagal: {exc.__class__.__name__}",
+        f"witness gagal: {exc.__class__.__name__}",
         code="witness.internal",
     )
     if isinstance(exc, SaksiError):

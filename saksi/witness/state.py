@@ -55,7 +55,7 @@ def _io_error(verb_en: str, verb_id: str, path: Path, exc: OSError) -> WitnessEr
     return _error(
         "witness.state-io",
         f"cannot {verb_en} the witness state {path}: {reason}",
-        f"keadaan saksi {path} tidak dapat {verb_id}: {reason}",
+        f"keadaan witness {path} tidak dapat {verb_id}: {reason}",
         path=str(path),
     )
 
@@ -102,7 +102,7 @@ class WitnessState:
             raise _error(
                 "witness.state-locked",
                 f"another witness process is serving from {root}",
-                f"proses saksi lain sedang memakai {root}",
+                f"proses witness lain sedang memakai {root}",
                 path=str(root),
             ) from None
         state = cls(root, fd)
@@ -166,7 +166,7 @@ class WitnessState:
             "witness.state-corrupt",
             f"{path} is not a checkpoint of {origin!r} ({cause}); the witness will not "
             "guess what it cosigned: restore the file from a backup",
-            f"{path} bukan checkpoint {origin!r} ({cause}); saksi tidak akan menebak apa "
+            f"{path} bukan checkpoint {origin!r} ({cause}); witness tidak akan menebak apa "
             "yang pernah ditandatanganinya: pulihkan berkas dari cadangan",
             path=str(path),
             cause=cause,
