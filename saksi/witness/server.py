@@ -95,6 +95,7 @@ class WitnessHandler(BaseHTTPRequestHandler):
             return
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit() or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a body may follow that we will not read
             self._refuse("witness.length-required", "a request needs a Content-Length")
             return
         if int(length) > protocol.MAX_REQUEST_BYTES:
