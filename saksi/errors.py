@@ -25,7 +25,8 @@ a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnosti
     │   └── TileError         a tile or entry bundle that is missing or wrong
     ├── ConfigError           a service setting that is missing, unknown or wrong
     ├── ServiceError          the service's ledger cannot take a statement now
-    └── HttpError             a refusal made by the HTTP layer itself
+    ├── HttpError             a refusal made by the HTTP layer itself
+    └── VerifyError           the independent verifier cannot run as asked
 """
 
 from __future__ import annotations
@@ -162,6 +163,12 @@ class WitnessError(SaksiError):
     default_code = "witness.error"
 
 
+class VerifyError(SaksiError):
+    """The independent verifier cannot run as asked (policy file, state folder, options)."""
+
+    default_code = "verify.error"
+
+
 __all__ = [
     "AppendOnlyError",
     "AuthorizationError",
@@ -183,5 +190,6 @@ __all__ = [
     "StatementError",
     "StoreError",
     "TileError",
+    "VerifyError",
     "WitnessError",
 ]

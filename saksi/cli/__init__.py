@@ -20,6 +20,7 @@ from saksi.cli.publish import publish
 from saksi.cli.recap import recap
 from saksi.cli.regions import regions
 from saksi.cli.serve import serve
+from saksi.cli.verify import verify
 from saksi.cli.witness import witness
 from saksi.errors import SaksiError
 
@@ -57,6 +58,7 @@ cli.add_command(log)
 cli.add_command(serve)
 cli.add_command(recap)
 cli.add_command(publish)
+cli.add_command(verify)
 cli.add_command(witness)
 
 

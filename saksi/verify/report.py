@@ -1,0 +1,111 @@
+"""A verification report for people (bilingual summary) and for scripts (JSON).
+
+:func:`summary_text` starts with one headline a non-engineer can read,
+``VERIFIED / TERVERIFIKASI`` or what failed (``WRONG TOTALS / TOTAL SALAH``, ...),
+then what was checked, every finding in Bahasa Indonesia and English, and notes.
+:func:`report_dict` is the same as one JSON document (``saksi-verify-report/1``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from saksi.verify.findings import EXIT_CODES, HEADLINES, Kind
+from saksi.verify.verifier import Report
+
+REPORT_FORMAT: Final = "saksi-verify-report/1"
+
+
+def headline(report: Report) -> str:
+    worst = report.findings.worst()
+    if worst is None:
+        return "VERIFIED / TERVERIFIKASI"
+    en, id_ = HEADLINES[worst]
+    return f"{en} / {id_}"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    findings = report.findings
+    return {
+        "format": REPORT_FORMAT,
+        "source": report.source,
+        "verified": not findings,
+        "headline": headline(report),
+        "exit_code": report.exit_code,
+        "checkpoint": report.checkpoint,
+        "previous": report.previous,
+        "witnesses": {"quorum": report.quorum, "cosigned": list(report.cosigned)},
+        "checked": {
+            **report.counts,
+            "results": report.results_checked,
+            "photos": report.photos_checked,
+        },
+        "findings": [f.to_dict() for f in findings.kept],
+        "finding_counts": dict(sorted(findings.counts.items())),
+        "findings_omitted": findings.omitted(),
+        "notices": [{"en": en, "id": id_} for en, id_ in report.notices],
+        "evidence": report.evidence,
+        "state_saved": report.state_saved,
+        "elapsed_seconds": round(report.elapsed, 3),
+    }
+
+
+def _checked_lines(report: Report) -> list[str]:
+    counts = report.counts
+    lines = []
+    cp = report.checkpoint
+    if cp is not None:
+        lines.append(
+            f"  log / log: {cp['origin']}  size / ukuran {cp['tree_size']:,}  root / akar "
+            f"{cp['root_hash'][:16]}..."
+        )
+        cosigned = ", ".join(report.cosigned) or "-"
+        lines.append(f"  witnesses / saksi: quorum {report.quorum}; cosigned by {cosigned}")
+    if report.previous is not None:
+        lines.append(f"  since / sejak: size {report.previous['tree_size']:,} verified before")
+    if "entries" in counts:
+        rate = counts["entries"] / report.elapsed if report.elapsed else 0.0
+        lines.append(
+            f"  entries / entri: {counts['entries']:,} checked (signature, form, authority), "
+            f"{rate:,.0f}/s"
+        )
+    if "tiles" in counts:
+        lines.append(
+            f"  tiles / tile: {counts['tiles']:,} tiles, {counts.get('bundles', 0):,} bundles"
+        )
+    if report.results_checked:
+        lines.append(
+            f"  results / hasil: {counts.get('snapshots', 0):,} snapshots, "
+            f"{counts.get('exports', 0):,} exports compared"
+        )
+    if report.photos_checked:
+        lines.append(
+            f"  photos / foto: {counts.get('photos_checked', 0):,} checked, "
+            f"{counts.get('photos_absent', 0):,} not published"
+        )
+    return lines
+
+
+def summary_text(report: Report) -> str:
+    """The readable report: headline, what was checked, findings, notes."""
+    lines = [headline(report), f"  {report.source}", *_checked_lines(report)]
+    findings = report.findings
+    if findings:
+        lines.append("")
+        lines.append(f"findings / temuan ({sum(findings.counts.values()):,}):")
+        for item in findings.kept:
+            lines.append(f"- [{item.code}] {item.message_id}")
+            lines.append(f"    ({item.message_en})")
+        for code, n in findings.omitted().items():
+            lines.append(f"- [{code}] ... and {n:,} more / dan {n:,} lagi")
+        worst = findings.worst()
+        if worst is not None:
+            lines.append(f"exit status / status keluar: {EXIT_CODES[worst]} ({worst.value})")
+    if report.evidence:
+        lines.append("evidence / bukti: " + ", ".join(report.evidence))
+    for en, id_ in report.notices:
+        lines.append(f"note / catatan: {id_} ({en})")
+    return "\n".join(lines)
+
+
+__all__ = ["REPORT_FORMAT", "Kind", "headline", "report_dict", "summary_text"]

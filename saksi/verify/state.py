@@ -1,0 +1,219 @@
+"""The verifier's own memory: the last checkpoint it verified, and the fold at that size.
+
+The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
+
+    DIR/state.json               what was verified last (written last, atomically)
+    DIR/recap-<N>.pickle         the folded Recap after entry N-1 (named in state.json)
+    DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
+
+``state.json`` (``saksi-verify-state/1``) holds the signed checkpoint note verified
+last, its tree size and root, the right edge of its Merkle tree (the compact range,
+to check that new entries extend it), the SHA-256 of the recap pickle, and the
+photos still to check (not published yet, or not matching). Every file is written to
+a temporary name, fsynced and renamed, and ``state.json`` only after the pickle it
+names: a crash leaves the previous state whole. The pickle is the verifier's own
+file: never load a state folder you did not write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from saksi.election.regions import Hierarchy
+from saksi.errors import SaksiError, VerifyError
+from saksi.recap.fold import Recap, _screen_filter
+from saksi.tlog.checkpoint import Checkpoint
+from saksi.tlog.merkle import CompactRange
+from saksi.tlog.note import split_note
+
+STATE_FORMAT: Final = "saksi-verify-state/1"
+STATE_FILE: Final = "state.json"
+EVIDENCE: Final = "evidence"
+
+
+def _bad_state(path: Path, why: str) -> VerifyError:
+    return VerifyError(
+        f"the verifier state {path} cannot be used ({why}): move it away to verify from "
+        "the start, or point --state at another folder",
+        f"status pemverifikasi {path} tidak dapat dipakai ({why}): pindahkan untuk "
+        "memverifikasi dari awal, atau arahkan --state ke folder lain",
+        code="verify.bad-state",
+        details={"path": str(path), "reason": why},
+    )
+
+
+@dataclass
+class SavedState:
+    """What the last successful run verified."""
+
+    note: bytes
+    checkpoint: Checkpoint
+    edge: list[tuple[int, int, bytes]]  # CompactRange.nodes() of the verified tree
+    recap_file: str | None = None
+    recap_sha256: str | None = None
+    photos_pending: dict[str, int] = field(default_factory=dict)  # sha256 -> citing entry
+
+    def compact_range(self) -> CompactRange:
+        nodes = {(level, index): digest for level, index, digest in self.edge}
+        return CompactRange.from_nodes(self.checkpoint.size, lambda lv, ix: nodes[(lv, ix)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "origin": self.checkpoint.origin,
+            "tree_size": self.checkpoint.size,
+            "root_hash": self.checkpoint.root.hex(),
+            "checkpoint_note": self.note.decode("utf-8"),
+            "edge": [[lv, ix, digest.hex()] for lv, ix, digest in self.edge],
+            "recap": self.recap_file,
+            "recap_sha256": self.recap_sha256,
+            "photos_pending": dict(sorted(self.photos_pending.items())),
+        }
+
+    @classmethod
+    def parse(cls, data: bytes, path: Path) -> SavedState:
+        try:
+            raw = json.loads(data)
+            if raw["format"] != STATE_FORMAT:
+                raise ValueError(f"format {raw['format']!r}")
+            note = str(raw["checkpoint_note"]).encode("utf-8")
+            checkpoint = Checkpoint.parse(split_note(note)[0])
+            edge = [(int(lv), int(ix), bytes.fromhex(h)) for lv, ix, h in raw["edge"]]
+            state = cls(
+                note,
+                checkpoint,
+                edge,
+                raw["recap"],
+                raw["recap_sha256"],
+                {str(k): int(v) for k, v in raw["photos_pending"].items()},
+            )
+            if state.compact_range().root() != checkpoint.root:
+                raise ValueError("the saved edge does not hash to the saved root")
+        except (ValueError, KeyError, TypeError, AttributeError, SaksiError) as exc:
+            raise _bad_state(path, str(exc)[:200]) from None
+        return state
+
+
+class _RecapPickler(pickle.Pickler):
+    """Pickles a Recap without its screening filters (closures), rebuilt on load."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Recap:
+            state = {k: v for k, v in obj.__dict__.items() if k != "_may_flag"}
+            return _restore_recap, (state,)
+        if type(obj) is Hierarchy:  # immutable: its attributes are set past __setattr__
+            names = Hierarchy.__slots__
+            return _restore_hierarchy, ({name: getattr(obj, name) for name in names},)
+        return NotImplemented
+
+
+def _restore_hierarchy(state: dict[str, Any]) -> Hierarchy:
+    hierarchy = Hierarchy.__new__(Hierarchy)
+    for name, value in state.items():
+        object.__setattr__(hierarchy, name, value)
+    return hierarchy
+
+
+def _restore_recap(state: dict[str, Any]) -> Recap:
+    recap = Recap.__new__(Recap)
+    recap.__dict__.update(state)
+    recap.__dict__["_may_flag"] = {k: _screen_filter(v) for k, v in recap.layouts.items()}
+    return recap
+
+
+class StateDir:
+    """The state folder: read the last state, write the next, keep evidence."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def load(self) -> SavedState | None:
+        path = self.folder / STATE_FILE
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _bad_state(path, exc.strerror or str(exc)) from None
+        return SavedState.parse(data, path)
+
+    def load_recap(self, state: SavedState) -> Recap | None:
+        """The pickled fold of ``state`` (None if it has none); refuses a damaged one."""
+        if state.recap_file is None:
+            return None
+        path = self.folder / state.recap_file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _bad_state(path, exc.strerror or str(exc)) from None
+        if hashlib.sha256(data).hexdigest() != state.recap_sha256:
+            raise _bad_state(path, "its SHA-256 is not the one state.json names")
+        recap = pickle.loads(data)  # the verifier's own file, its hash checked
+        if not isinstance(recap, Recap) or recap.size != state.checkpoint.size:
+            raise _bad_state(path, "it is not the fold of the saved checkpoint")
+        return recap
+
+    def save(self, state: SavedState, recap: Recap | None) -> None:
+        """Write the recap pickle, then state.json; remove older pickles after."""
+        self._mkdir(self.folder)
+        if recap is not None:
+            name = f"recap-{state.checkpoint.size}.pickle"
+            data = self._pickle(recap)
+            self._write(self.folder / name, data)
+            state.recap_file, state.recap_sha256 = name, hashlib.sha256(data).hexdigest()
+        else:
+            state.recap_file = state.recap_sha256 = None
+        document = json.dumps(state.to_dict(), indent=1, ensure_ascii=False).encode("utf-8")
+        self._write(self.folder / STATE_FILE, document + b"\n")
+        for old in self.folder.glob("recap-*.pickle"):
+            if old.name != state.recap_file:
+                old.unlink(missing_ok=True)
+
+    @staticmethod
+    def _pickle(recap: Recap) -> bytes:
+        buffer = io.BytesIO()
+        _RecapPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
+        return buffer.getvalue()
+
+    def keep_evidence(self, what: str, notes: dict[str, bytes]) -> Path:
+        """Save signed checkpoints under ``evidence/<UTC time>-<what>/``; returns the folder."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        folder = self.folder / EVIDENCE / f"{stamp}-{what}"
+        suffix = 1
+        while folder.exists():
+            suffix += 1
+            folder = self.folder / EVIDENCE / f"{stamp}-{what}-{suffix}"
+        self._mkdir(folder)
+        for name, data in notes.items():
+            self._write(folder / name, data)
+        return folder
+
+    def _mkdir(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _bad_state(folder, exc.strerror or str(exc)) from None
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise _bad_state(path, exc.strerror or str(exc)) from None
+
+
+__all__ = ["EVIDENCE", "STATE_FILE", "STATE_FORMAT", "SavedState", "StateDir"]

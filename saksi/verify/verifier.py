@@ -1,0 +1,688 @@
+"""``verify(source, options)``: one run of the independent verifier.
+
+In order, reading only what is published:
+
+1. the checkpoint: the log's signature and the witness quorum of the policy;
+2. consistency with the checkpoint this verifier verified last (its state folder): a
+   smaller tree is a rollback, the same size with another root or a tree that does
+   not extend the old one is a fork; both signed checkpoints are kept as evidence;
+3. the tiles and entry bundles: all of them (:func:`~saksi.tlog.tiles.verify_tiles`)
+   on a first or ``full`` run; on a later run the new entries, whose leaf hashes must
+   extend the saved right edge of the tree to the new root;
+4. every new entry's canonical form and signature, on every core
+   (:mod:`saksi.verify.signatures`), each bad entry named by index;
+5. the authorization of every statement, by folding the entries with the service's
+   own rules (:class:`~saksi.recap.fold.Recap`); an entry that should have been
+   refused is named, and then left out, as the service would have left it out;
+6. the published results at their generation (:mod:`saksi.verify.totals`);
+7. every published photo against the hash its statement logged.
+
+The state is saved (atomically) only when the log itself verified: the next run
+reads only what is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from saksi.election.envelope import Envelope
+from saksi.election.regions import Hierarchy
+from saksi.errors import LogError, RecapError, SaksiError, TileError, VerifyError
+from saksi.recap.entries import restore_bytes
+from saksi.recap.fold import Recap
+from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
+from saksi.tlog.hashes import leaf_hash
+from saksi.tlog.merkle import CompactRange, consistency_proof, root_at, verify_consistency
+from saksi.tlog.tiles import TILE_WIDTH, TileReader, verify_tiles
+from saksi.verify.findings import Finding, Findings, Kind, finding
+from saksi.verify.policy import Policy
+from saksi.verify.signatures import Checked, EntryChecker
+from saksi.verify.source import Publication, open_publication
+from saksi.verify.state import SavedState, StateDir
+from saksi.verify.totals import ResultsCheck
+
+LATEST = "latest.json"
+SMALL = 4 * TILE_WIDTH
+"""Below this many new entries, ``workers=None`` checks them in this process."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: entries done of ``total`` at ``rate`` per second."""
+
+    done: int
+    total: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    policy: Policy
+    state_dir: Path = Path("saksi-verify-state")
+    hierarchy: Hierarchy | None = None
+    """The region file (``--regions``/``--scale``); None: the one the results link."""
+    default_hierarchy: Callable[[], Hierarchy] | None = None
+    """Used when neither ``hierarchy`` nor a linked region file is there."""
+    workers: int | None = None
+    """Worker processes for signatures (None: every core; 0: this process only)."""
+    full: bool = False
+    """Verify everything again from entry 0, ignoring the saved fold and photos."""
+    chunk_bundles: int = 4
+    progress: Callable[[Progress], None] | None = None
+
+
+@dataclass
+class Report:
+    """What one run checked and found."""
+
+    source: str
+    findings: Findings = field(default_factory=Findings)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (en, id)
+    checkpoint: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
+    cosigned: tuple[str, ...] = ()
+    quorum: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    results_checked: bool = False
+    photos_checked: bool = False
+    state_saved: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return self.findings.exit_code()
+
+    def notice(self, en: str, id_: str) -> None:
+        self.notices.append((en, id_))
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+class _Stop(Exception):
+    """A finding that ends the run (nothing after it can be trusted)."""
+
+
+def _cp(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "origin": checkpoint.origin,
+        "tree_size": checkpoint.size,
+        "root_hash": checkpoint.root.hex(),
+    }
+
+
+class Verifier:
+    def __init__(self, source: str | Path, options: VerifyOptions) -> None:
+        self.source = str(source)
+        self.options = options
+        self.report = Report(self.source, quorum=options.policy.describe())
+        self.states = StateDir(options.state_dir)
+        self.pub: Publication | None = None
+        self.recap: Recap | None = None
+        self.fold_ok = True
+        self.photos: dict[str, int] = {}
+        self.due: dict[int, list[Callable[[Recap], None]]] = {}
+
+    # -- the run -------------------------------------------------------------
+
+    def run(self) -> Report:
+        started = time.monotonic()
+        try:
+            self._run()
+        except _Stop:
+            pass
+        except LogError as exc:  # a source that stopped answering half way
+            if exc.code != "log.source-unreachable":
+                raise
+            self._unreachable(exc)
+        self.report.elapsed = time.monotonic() - started
+        return self.report
+
+    def _run(self) -> None:
+        pub = self.pub = self._open()
+        signed = self._checkpoint(pub)
+        state = self.states.load()
+        if state is not None and state.checkpoint.origin != signed.checkpoint.origin:
+            raise VerifyError(
+                f"the state folder {self.states.folder} is of log {state.checkpoint.origin}, "
+                f"not {signed.checkpoint.origin}: use another --state",
+                f"folder status {self.states.folder} milik log {state.checkpoint.origin}, "
+                f"bukan {signed.checkpoint.origin}: gunakan --state lain",
+                code="verify.state-other-log",
+            )
+        if state is not None:
+            self.report.previous = _cp(state.checkpoint)
+            self._consistency(state, signed)
+        fresh = state is None or self.options.full or state.recap_file is None
+        self._tiles(signed.checkpoint, fresh)
+        start, compact = self._resume(None if fresh else state)
+        self._plan_results(signed.checkpoint, start)
+        self._entries(signed.checkpoint, start, compact)
+        pending = dict(state.photos_pending) if state is not None and not fresh else {}
+        self._photos({**pending, **self.photos})
+        self._save(signed, compact)
+
+    def _open(self) -> Publication:
+        try:
+            pub = open_publication(self.source)
+        except LogError as exc:
+            self._unreachable(exc)
+            raise _Stop from None
+        if pub.bare:
+            self.report.notice(
+                "a bare log: the results and the photos were not checked",
+                "log saja: hasil dan foto tidak diperiksa",
+            )
+        return pub
+
+    def _unreachable(self, exc: SaksiError) -> None:
+        self.report.findings.add(
+            finding(
+                Kind.UNREACHABLE,
+                "verify.unreachable",
+                f"the publication cannot be read: {exc.message_en}",
+                f"publikasi tidak dapat dibaca: {exc.message_id}",
+                source=self.source,
+                cause=exc.code,
+                **exc.details,
+            )
+        )
+
+    def _add(self, found: Finding) -> None:
+        self.report.findings.add(found)
+
+    def _fail(self, found: Finding) -> NoReturn:
+        """Record a finding after which nothing can be trusted, and end the run."""
+        self.report.findings.add(found)
+        raise _Stop
+
+    # -- 1. the checkpoint ---------------------------------------------------
+
+    def _checkpoint(self, pub: Publication) -> SignedCheckpoint:
+        note = pub.log.read("checkpoint")
+        if note is None:
+            self._fail(
+                finding(
+                    Kind.UNREACHABLE,
+                    "verify.no-checkpoint",
+                    f"{self.source} publishes no checkpoint: it is not a published log",
+                    f"{self.source} tidak memublikasikan checkpoint: bukan log yang dipublikasikan",
+                    source=self.source,
+                )
+            )
+        policy = self.options.policy
+        try:
+            signed, cosigned = policy.open(note)
+        except SaksiError as exc:
+            self._fail(
+                finding(
+                    Kind.SIGNATURE,
+                    "verify.checkpoint-signature",
+                    f"the checkpoint is not validly signed: {exc.message_en}",
+                    f"checkpoint tidak ditandatangani dengan sah: {exc.message_id}",
+                    cause=exc.code,
+                    **exc.details,
+                )
+            )
+        self.report.checkpoint = _cp(signed.checkpoint)
+        self.report.cosigned = cosigned
+        if not policy.satisfied(cosigned):
+            self._fail(
+                finding(
+                    Kind.SIGNATURE,
+                    "verify.quorum-not-met",
+                    f"the witness quorum {policy.describe()} is not met: cosigned by "
+                    f"{', '.join(cosigned) or 'no known witness'}",
+                    f"kuorum saksi {policy.describe()} tidak terpenuhi: ditandatangani "
+                    "bersama oleh "
+                    f"{', '.join(cosigned) or 'tidak ada saksi yang dikenal'}",
+                    quorum=policy.describe(),
+                    cosigned=list(cosigned),
+                )
+            )
+        return signed
+
+    # -- 2. consistency with what was verified before ------------------------
+
+    def _consistency(self, state: SavedState, signed: SignedCheckpoint) -> None:
+        old, new = state.checkpoint, signed.checkpoint
+        if new.size < old.size:
+            self._evidence(
+                state,
+                signed,
+                "rollback",
+                (
+                    f"the log was rolled back: it now shows size {new.size}, but size "
+                    f"{old.size} was verified before",
+                    f"log dimundurkan: kini menunjukkan ukuran {new.size}, padahal "
+                    f"ukuran {old.size} sudah diverifikasi sebelumnya",
+                ),
+            )
+        if new.size == old.size and new.root != old.root:
+            self._evidence(
+                state,
+                signed,
+                "fork",
+                (
+                    f"a fork: two different trees of size {new.size} are signed "
+                    f"(root {old.root.hex()} verified before, {new.root.hex()} now)",
+                    f"percabangan: dua pohon berbeda berukuran {new.size} ditandatangani "
+                    f"(akar {old.root.hex()} sebelumnya, {new.root.hex()} sekarang)",
+                ),
+            )
+        if old.size in (new.size, 0):
+            return
+        try:
+            reader = TileReader(self._log(), new.size)
+            proof = consistency_proof(old.size, new.size, reader)
+            verify_consistency(old.size, new.size, proof, old.root, new.root)
+        except TileError as exc:
+            self._tile_finding(exc)
+        except LogError as exc:
+            self._evidence(
+                state,
+                signed,
+                "fork",
+                (
+                    f"a fork: the tree of size {new.size} does not extend the tree of "
+                    f"size {old.size} verified before ({exc.message_en})",
+                    f"percabangan: pohon berukuran {new.size} tidak melanjutkan pohon "
+                    f"berukuran {old.size} yang diverifikasi sebelumnya "
+                    f"({exc.message_id})",
+                ),
+            )
+
+    def _evidence(
+        self, state: SavedState, signed: SignedCheckpoint, what: str, message: tuple[str, str]
+    ) -> None:
+        en, id_ = message
+        code = f"verify.{what}"
+        old, new = state.checkpoint, signed.checkpoint
+        folder = self.states.keep_evidence(
+            what,
+            {
+                f"verified-{old.size}.checkpoint": state.note,
+                f"presented-{new.size}.checkpoint": signed.note_bytes,
+            },
+        )
+        self.report.evidence.append(str(folder))
+        self._fail(
+            finding(
+                Kind.INCONSISTENT,
+                code,
+                f"{en}; both signed checkpoints are kept in {folder}",
+                f"{id_}; kedua checkpoint bertanda tangan disimpan di {folder}",
+                verified=_cp(old),
+                presented=_cp(new),
+                evidence=str(folder),
+            )
+        )
+
+    def _log(self) -> Any:
+        assert self.pub is not None
+        return self.pub.log
+
+    def _tile_finding(self, exc: SaksiError) -> None:
+        self._fail(
+            finding(
+                Kind.INCONSISTENT,
+                "verify.tiles",
+                f"the published tiles are not those the checkpoint signs: {exc.message_en}",
+                f"tile yang dipublikasikan bukan yang ditandatangani checkpoint: {exc.message_id}",
+                cause=exc.code,
+                **exc.details,
+            )
+        )
+
+    # -- 3. tiles ------------------------------------------------------------
+
+    def _tiles(self, checkpoint: Checkpoint, fresh: bool) -> None:
+        try:
+            if fresh:
+                done = verify_tiles(self._log(), checkpoint.size, checkpoint.root)
+                self.report.count("tiles", done.tiles)
+                self.report.count("bundles", done.bundles)
+            elif (
+                checkpoint.size
+                and TileReader(self._log(), checkpoint.size).root() != checkpoint.root
+            ):
+                self._fail(
+                    finding(
+                        Kind.INCONSISTENT,
+                        "verify.root-mismatch",
+                        f"the tiles do not hash to the checkpoint's root (size {checkpoint.size})",
+                        f"tile tidak menghasilkan akar checkpoint (ukuran {checkpoint.size})",
+                        tree_size=checkpoint.size,
+                    )
+                )
+        except TileError as exc:
+            self._tile_finding(exc)
+
+    def _resume(self, state: SavedState | None) -> tuple[int, CompactRange]:
+        if state is None:
+            return 0, CompactRange()
+        self.recap = self.states.load_recap(state)
+        if self.recap is None:
+            return 0, CompactRange()
+        return state.checkpoint.size, state.compact_range()
+
+    # -- 6. results: what to compare, and when -------------------------------
+
+    def _plan_results(self, checkpoint: Checkpoint, start: int) -> None:
+        pub = self.pub
+        assert pub is not None
+        if pub.results is None:
+            return
+        latest = self._latest(checkpoint)
+        if latest is None:
+            return
+        check = ResultsCheck(pub.results, latest)
+        size = latest["tree_size"]
+        exports = _exports_generation(latest)
+        plan: list[tuple[int, Callable[[Recap], None]]] = [(size, check.snapshots_at)]
+        if exports is not None:
+            at = self._checkpoint_at(checkpoint, exports)
+            plan.append((exports, lambda recap: check.exports_at(recap, at)))
+        for point, task in plan:
+            if point > checkpoint.size:
+                self.report.notice(
+                    f"the results of size {point} are ahead of the log's checkpoint "
+                    f"({checkpoint.size}): not compared",
+                    f"hasil berukuran {point} mendahului checkpoint log ({checkpoint.size}): "
+                    "tidak dibandingkan",
+                )
+            elif point < start:
+                self.report.notice(
+                    f"the results of size {point} are older than the verifier's state "
+                    f"({start}): not compared (run with --full to compare them)",
+                    f"hasil berukuran {point} lebih lama dari status pemverifikasi ({start}): "
+                    "tidak dibandingkan (jalankan dengan --full)",
+                )
+            else:
+                self.due.setdefault(point, []).append(self._counted(check, task))
+
+    def _counted(
+        self, check: ResultsCheck, task: Callable[[Recap], None]
+    ) -> Callable[[Recap], None]:
+        def run(recap: Recap) -> None:
+            before = len(check.found)
+            task(recap)
+            self.report.findings.extend(check.found[before:])
+            self.report.counts["snapshots"] = check.snapshots
+            self.report.counts["exports"] = check.exports
+            self.report.results_checked = True
+
+        return run
+
+    def _latest(self, checkpoint: Checkpoint) -> dict[str, Any] | None:
+        pub = self.pub
+        assert pub is not None and pub.results is not None
+        data = pub.results.read(LATEST)
+        if data is None:
+            self.report.notice(
+                "no results are published (results/latest.json is absent)",
+                "tidak ada hasil yang dipublikasikan (results/latest.json tidak ada)",
+            )
+            return None
+        try:
+            latest = json.loads(data)
+            size, root = int(latest["tree_size"]), bytes.fromhex(latest["root_hash"])
+            origin = latest["election"]
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            self._add(
+                finding(
+                    Kind.TOTALS,
+                    "verify.results-missing",
+                    "results/latest.json is not a saksi-results/1 document",
+                    "results/latest.json bukan dokumen saksi-results/1",
+                    file=LATEST,
+                )
+            )
+            return None
+        if origin != checkpoint.origin or (
+            0 < size <= checkpoint.size and self._root_at(checkpoint, size) != root
+        ):
+            self._add(
+                finding(
+                    Kind.INCONSISTENT,
+                    "verify.results-other-log",
+                    f"the results name log {origin} at size {size} with root {root.hex()}, "
+                    "which is not the verified log",
+                    f"hasil menyebut log {origin} pada ukuran {size} dengan akar {root.hex()}, "
+                    "yang bukan log yang diverifikasi",
+                    file=LATEST,
+                    election=origin,
+                    tree_size=size,
+                    root_hash=root.hex(),
+                )
+            )
+            return None
+        return dict(latest)
+
+    def _root_at(self, checkpoint: Checkpoint, size: int) -> bytes:
+        if size == checkpoint.size:
+            return checkpoint.root
+        return root_at(size, TileReader(self._log(), checkpoint.size))
+
+    def _checkpoint_at(self, checkpoint: Checkpoint, size: int) -> Checkpoint:
+        if size > checkpoint.size or size == 0:
+            return checkpoint
+        return Checkpoint(checkpoint.origin, size, self._root_at(checkpoint, size))
+
+    # -- 4, 5. entries: signatures, authorization, the fold -------------------
+
+    def _hierarchy(self) -> Hierarchy:
+        if self.options.hierarchy is not None:
+            return self.options.hierarchy
+        linked = self._linked_regions()
+        if linked is not None:
+            return linked
+        if self.options.default_hierarchy is None:
+            raise VerifyError(
+                "no region file: give --regions (the results link none)",
+                "tidak ada berkas wilayah: berikan --regions (hasil tidak menautkannya)",
+                code="verify.no-regions",
+            )
+        return self.options.default_hierarchy()
+
+    def _linked_regions(self) -> Hierarchy | None:
+        pub = self.pub
+        if pub is None or pub.results is None:
+            return None
+        data = pub.results.read(LATEST)
+        try:
+            link = json.loads(data)["regions"] if data is not None else None
+            raw = pub.results.read(link) if isinstance(link, str) else None
+            return Hierarchy.from_wire(json.loads(raw), str(link)) if raw is not None else None
+        except (ValueError, KeyError, TypeError, SaksiError):
+            return None
+
+    def _workers(self, count: int) -> int:
+        if self.options.workers is not None:
+            return self.options.workers
+        return 0 if count < SMALL else os.cpu_count() or 1
+
+    def _chunks(self, start: int, stop: int) -> Iterator[tuple[int, list[bytes]]]:
+        reader = TileReader(self._log(), stop)
+        step = TILE_WIDTH * max(self.options.chunk_bundles, 1)
+        first = start
+        while first < stop:
+            end = min((first // step + 1) * step, stop)
+            yield first, reader.entries(first, end, check=True)
+            first = end
+
+    def _entries(self, checkpoint: Checkpoint, start: int, compact: CompactRange) -> None:
+        total = checkpoint.size - start
+        if start in self.due and self.recap is not None:
+            for task in self.due.pop(start):
+                task(self.recap)
+        began = last = time.monotonic()
+        try:
+            with EntryChecker(self._workers(total)) as checker:
+                for first, chunk, checked in checker.map(self._chunks(start, checkpoint.size)):
+                    for offset, (data, item) in enumerate(zip(chunk, checked, strict=True)):
+                        compact.append(leaf_hash(data))
+                        self._entry(first + offset, data, item)
+                    now = time.monotonic()
+                    if self.options.progress is not None and now - last >= 1.0:
+                        last = now
+                        done = first + len(chunk) - start
+                        self.options.progress(Progress(done, total, done / (now - began)))
+        except TileError as exc:
+            self._tile_finding(exc)
+        self.report.count("entries", total)
+        if compact.root() != checkpoint.root:
+            self._fail(
+                finding(
+                    Kind.INCONSISTENT,
+                    "verify.root-mismatch",
+                    f"the entries do not hash to the checkpoint's root (size {checkpoint.size})",
+                    f"entri tidak menghasilkan akar checkpoint (ukuran {checkpoint.size})",
+                    tree_size=checkpoint.size,
+                )
+            )
+
+    def _entry(self, index: int, data: bytes, item: Checked) -> None:
+        if item.error is not None:
+            code, en, id_ = item.error
+            kind_code = (
+                "verify.entry-bad-signature"
+                if code == "statement.bad-signature"
+                else "verify.entry-unreadable"
+            )
+            self._add(
+                finding(
+                    Kind.SIGNATURE,
+                    kind_code,
+                    f"entry {index}: {en}",
+                    f"entri {index}: {id_}",
+                    index=index,
+                    cause=code,
+                )
+            )
+            self._skip(index)
+        else:
+            assert item.envelope is not None
+            if self._fold(index, restore_bytes(item.envelope, data), item):
+                for sha in item.photos:
+                    self.photos.setdefault(sha, index)
+        tasks = self.due.pop(index + 1, None)
+        if tasks and self.recap is not None:
+            for task in tasks:
+                task(self.recap)
+
+    def _fold(self, index: int, envelope: Envelope, item: Checked) -> bool:
+        """Authorize and fold one entry; False if it is refused (and left out)."""
+        if self.recap is None:
+            if index != 0 or not self.fold_ok:
+                return False
+            try:
+                self.recap = Recap(self._hierarchy(), envelope)
+            except RecapError as exc:
+                self._refused(index, exc)
+                self.fold_ok = False
+                return False
+            return True
+        try:
+            self.recap.apply(envelope, item.violations)
+        except RecapError as exc:
+            self._refused(index, exc)
+            self._skip(index)
+            return False
+        return True
+
+    def _refused(self, index: int, exc: RecapError) -> None:
+        if exc.code == "recap.regions-mismatch":
+            raise VerifyError(
+                exc.message_en, exc.message_id, code="verify.regions-mismatch", details=exc.details
+            )
+        cause = exc.details.get("cause", exc.code)
+        self._add(
+            finding(
+                Kind.UNAUTHORIZED,
+                "verify.unauthorized",
+                f"entry {index} ({cause}): {exc.message_en}",
+                f"entri {index} ({cause}): {exc.message_id}",
+                index=index,
+                cause=cause,
+            )
+        )
+
+    def _skip(self, index: int) -> None:
+        """Leave entry ``index`` out of the fold, as the service would have refused it:
+        the authority's index moves past it (applying the manifest's envelope again
+        records nothing but the index)."""
+        if self.recap is not None:
+            self.recap.authority.apply(self.recap.manifest_entry, index)
+        elif index == 0:
+            self.fold_ok = False
+
+    # -- 7. photos -----------------------------------------------------------
+
+    def _photos(self, cited: dict[str, int]) -> None:
+        pub = self.pub
+        assert pub is not None
+        self.photos = {}
+        if pub.photos is None:
+            return
+        self.report.photos_checked = True
+        for sha, index in sorted(cited.items()):
+            data = pub.photos.read(sha)
+            if data is None:
+                self.report.count("photos_absent")
+                self.photos[sha] = index
+                continue
+            self.report.count("photos_checked")
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != sha:
+                self.photos[sha] = index
+                self._add(
+                    finding(
+                        Kind.PHOTO,
+                        "verify.photo-mismatch",
+                        f"photo {sha} (cited by entry {index}) was replaced: its bytes "
+                        f"hash to {actual}",
+                        f"foto {sha} (dirujuk entri {index}) telah diganti: byte-nya "
+                        f"ber-hash {actual}",
+                        photo=sha,
+                        index=index,
+                        sha256=actual,
+                    )
+                )
+
+    # -- saving --------------------------------------------------------------
+
+    def _save(self, signed: SignedCheckpoint, compact: CompactRange) -> None:
+        findings = self.report.findings
+        if findings.has(Kind.SIGNATURE, Kind.INCONSISTENT, Kind.UNAUTHORIZED) or self.recap is None:
+            return
+        state = SavedState(
+            signed.note_bytes, signed.checkpoint, compact.nodes(), photos_pending=self.photos
+        )
+        self.states.save(state, self.recap)
+        self.report.state_saved = True
+
+
+def _exports_generation(latest: dict[str, Any]) -> int | None:
+    for links in latest.get("contests", {}).values():
+        exports = links.get("exports") if isinstance(links, dict) else None
+        nist = exports.get("nist") if isinstance(exports, dict) else None
+        if isinstance(nist, str) and nist.split("/", 1)[0].isdigit():
+            return int(nist.split("/", 1)[0])
+    return None
+
+
+def verify(source: str | Path, options: VerifyOptions) -> Report:
+    """Verify the publication at ``source`` (a folder or a URL); see the module's doc."""
+    return Verifier(source, options).run()
+
+
+__all__ = ["Progress", "Report", "Verifier", "VerifyOptions", "verify"]
