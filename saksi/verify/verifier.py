@@ -190,9 +190,7 @@ class Verifier:
                 "verify.unreachable",
                 f"the publication cannot be read: {exc.message_en}",
                 f"publikasi tidak dapat dibaca: {exc.message_id}",
-                source=self.source,
-                cause=exc.code,
-                **exc.details,
+                **{**exc.details, "source": self.source, "cause": exc.code},
             )
         )
 
@@ -228,8 +226,7 @@ class Verifier:
                     "verify.checkpoint-signature",
                     f"the checkpoint is not validly signed: {exc.message_en}",
                     f"checkpoint tidak ditandatangani dengan sah: {exc.message_id}",
-                    cause=exc.code,
-                    **exc.details,
+                    **{**exc.details, "cause": exc.code},
                 )
             )
         self.report.checkpoint = _cp(signed.checkpoint)
@@ -337,8 +334,7 @@ class Verifier:
                 "verify.tiles",
                 f"the published tiles are not those the checkpoint signs: {exc.message_en}",
                 f"tile yang dipublikasikan bukan yang ditandatangani checkpoint: {exc.message_id}",
-                cause=exc.code,
-                **exc.details,
+                **{**exc.details, "cause": exc.code},
             )
         )
 

@@ -105,12 +105,15 @@ def build(root: Path, *, photos: bool = True) -> Pub:
     return pub
 
 
-def relog(pub: Pub, entries: list[bytes]) -> None:
-    """Replace ``PUB/log`` with a log of ``entries`` signed by the same log key."""
+def relog(pub: Pub, entries: list[bytes], *, drop_results: bool = False) -> None:
+    """Replace ``PUB/log`` with a log of ``entries`` signed by the same log key
+    (``drop_results``: and remove the results, which were of the old log)."""
     fresh = pub.root / "relog"
     _write_log(fresh, pub.book, entries, pub.skey)
     shutil.rmtree(pub.log_dir)
     fresh.rename(pub.log_dir)
+    if drop_results:
+        shutil.rmtree(pub.results)
 
 
 def grow(pub: Pub, entries: list[bytes]) -> None:
