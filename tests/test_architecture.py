@@ -22,7 +22,7 @@ FORBIDDEN_IN_CORE = {
     "click",
     "rich",
 }
-CORE = ("election", "tlog", "recap")
+CORE = ("election", "tlog", "recap", "verify")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -62,3 +62,12 @@ def test_election_does_not_import_storage_or_cli() -> None:
             assert not name.startswith(("saksi.store", "saksi.cli", "saksi.sim")), (
                 f"{path.relative_to(PACKAGE)} imports {name}"
             )
+
+
+def test_verify_reads_only_what_is_published() -> None:
+    """The verifier needs no part of the service: not its store, HTTP layer or CLI."""
+    for path in core_files("verify"):
+        for name in imported_modules(path):
+            assert not name.startswith(
+                ("saksi.store", "saksi.service", "saksi.cli", "saksi.sim")
+            ), f"{path.relative_to(PACKAGE)} imports {name}"

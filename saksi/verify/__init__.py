@@ -19,10 +19,11 @@ from saksi.verify.findings import (
     Findings,
     Kind,
 )
+from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.policy import Policy, parse_policy
 from saksi.verify.report import headline, report_dict, summary_text
 from saksi.verify.source import Publication, open_publication
-from saksi.verify.verifier import Progress, Report, VerifyOptions, verify
+from saksi.verify.verifier import verify
 
 __all__ = [
     "EXIT_CODES",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from saksi.verify.findings import EXIT_CODES, HEADLINES, Kind
-from saksi.verify.verifier import Report
+from saksi.verify.options import Report
 
 REPORT_FORMAT: Final = "saksi-verify-report/1"
 

@@ -23,12 +23,10 @@ reads only what is new.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,8 +39,9 @@ from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import CompactRange, consistency_proof, root_at, verify_consistency
 from saksi.tlog.tiles import TILE_WIDTH, TileReader, verify_tiles
-from saksi.verify.findings import Finding, Findings, Kind, finding
-from saksi.verify.policy import Policy
+from saksi.verify.findings import Finding, Kind, finding
+from saksi.verify.options import Progress, Report, VerifyOptions
+from saksi.verify.photos import check_photos
 from saksi.verify.signatures import Checked, EntryChecker
 from saksi.verify.source import Publication, open_publication
 from saksi.verify.state import SavedState, StateDir
@@ -51,60 +50,6 @@ from saksi.verify.totals import ResultsCheck
 LATEST = "latest.json"
 SMALL = 4 * TILE_WIDTH
 """Below this many new entries, ``workers=None`` checks them in this process."""
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One progress report: entries done of ``total`` at ``rate`` per second."""
-
-    done: int
-    total: int
-    rate: float
-
-
-@dataclass(frozen=True)
-class VerifyOptions:
-    policy: Policy
-    state_dir: Path = Path("saksi-verify-state")
-    hierarchy: Hierarchy | None = None
-    """The region file (``--regions``/``--scale``); None: the one the results link."""
-    default_hierarchy: Callable[[], Hierarchy] | None = None
-    """Used when neither ``hierarchy`` nor a linked region file is there."""
-    workers: int | None = None
-    """Worker processes for signatures (None: every core; 0: this process only)."""
-    full: bool = False
-    """Verify everything again from entry 0, ignoring the saved fold and photos."""
-    chunk_bundles: int = 4
-    progress: Callable[[Progress], None] | None = None
-
-
-@dataclass
-class Report:
-    """What one run checked and found."""
-
-    source: str
-    findings: Findings = field(default_factory=Findings)
-    notices: list[tuple[str, str]] = field(default_factory=list)  # (en, id)
-    checkpoint: dict[str, Any] | None = None
-    previous: dict[str, Any] | None = None
-    cosigned: tuple[str, ...] = ()
-    quorum: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-    evidence: list[str] = field(default_factory=list)
-    results_checked: bool = False
-    photos_checked: bool = False
-    state_saved: bool = False
-    elapsed: float = 0.0
-
-    @property
-    def exit_code(self) -> int:
-        return self.findings.exit_code()
-
-    def notice(self, en: str, id_: str) -> None:
-        self.notices.append((en, id_))
-
-    def count(self, name: str, n: int = 1) -> None:
-        self.counts[name] = self.counts.get(name, 0) + n
 
 
 class _Stop(Exception):
@@ -627,32 +572,8 @@ class Verifier:
         pub = self.pub
         assert pub is not None
         self.photos = {}
-        if pub.photos is None:
-            return
-        self.report.photos_checked = True
-        for sha, index in sorted(cited.items()):
-            data = pub.photos.read(sha)
-            if data is None:
-                self.report.count("photos_absent")
-                self.photos[sha] = index
-                continue
-            self.report.count("photos_checked")
-            actual = hashlib.sha256(data).hexdigest()
-            if actual != sha:
-                self.photos[sha] = index
-                self._add(
-                    finding(
-                        Kind.PHOTO,
-                        "verify.photo-mismatch",
-                        f"photo {sha} (cited by entry {index}) was replaced: its bytes "
-                        f"hash to {actual}",
-                        f"foto {sha} (dirujuk entri {index}) telah diganti: byte-nya "
-                        f"ber-hash {actual}",
-                        photo=sha,
-                        index=index,
-                        sha256=actual,
-                    )
-                )
+        if pub.photos is not None:
+            self.photos = check_photos(pub.photos, cited, self.report)
 
     # -- saving --------------------------------------------------------------
 
@@ -681,4 +602,4 @@ def verify(source: str | Path, options: VerifyOptions) -> Report:
     return Verifier(source, options).run()
 
 
-__all__ = ["Progress", "Report", "Verifier", "VerifyOptions", "verify"]
+__all__ = ["Verifier", "verify"]

@@ -25,7 +25,9 @@ from saksi.election.envelope import sign_statement
 from saksi.election.keys import SigningKey
 from saksi.election.statements import CHasil, Correction, EntryRef
 from saksi.sim.logbook import CORRECTION_AT, TALLY_AT
+from saksi.store import open_store
 from saksi.tlog.checkpoint import CosignatureSigner, add_cosignature
+from saksi.tlog.log import Log
 from saksi.tlog.note import generate_key
 from tests.recap.factory import shifted
 from tests.verify.factory import Pub, build, grow, publish_results, relog
@@ -419,3 +421,21 @@ def test_results_of_another_log(pub: Pub, tmp_path: Path) -> None:
     _edit_json(pub.results / "latest.json", lambda d: d.__setitem__("root_hash", "00" * 32))
     code, report, _ = run(pub, tmp_path / "s")
     assert code == 5 and codes(report) == {"verify.results-other-log"}
+
+
+# --- the state folder ---------------------------------------------------------------
+
+
+def test_a_damaged_or_foreign_state_is_refused(pub: Pub, tmp_path: Path) -> None:
+    state = tmp_path / "s"
+    assert run(pub, state)[0] == 0
+    pickle_file = next(state.glob("recap-*.pickle"))
+    pickle_file.write_bytes(pickle_file.read_bytes()[:-1] + b"\x00")
+    code, _, err = run(pub, state)
+    assert code == 2 and "verify.bad-state" in err
+    code, report, _ = run(pub, state, "--full")  # --full does not read the saved fold
+    assert code == 0 and report["checked"]["entries"] == len(pub.book.entries)
+    log, vkey = Log.create(tmp_path / "other", "other.example/log", open_store, durable=False)
+    log.close()
+    code, _, err = run(pub, state, "--log-key", vkey, source=str(tmp_path / "other"))
+    assert code == 2 and "verify.state-other-log" in err

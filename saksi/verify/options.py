@@ -1,0 +1,71 @@
+"""What a verification is asked to do (:class:`VerifyOptions`), and what it found
+(:class:`Report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from saksi.election.regions import Hierarchy
+from saksi.verify.findings import Findings
+from saksi.verify.policy import Policy
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: entries done of ``total`` at ``rate`` per second."""
+
+    done: int
+    total: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    policy: Policy
+    state_dir: Path = Path("saksi-verify-state")
+    hierarchy: Hierarchy | None = None
+    """The region file (``--regions``/``--scale``); None: the one the results link."""
+    default_hierarchy: Callable[[], Hierarchy] | None = None
+    """Used when neither ``hierarchy`` nor a linked region file is there."""
+    workers: int | None = None
+    """Worker processes for signatures (None: every core; 0: this process only)."""
+    full: bool = False
+    """Verify everything again from entry 0, ignoring the saved fold and photos."""
+    chunk_bundles: int = 4
+    progress: Callable[[Progress], None] | None = None
+
+
+@dataclass
+class Report:
+    """What one run checked and found."""
+
+    source: str
+    findings: Findings = field(default_factory=Findings)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (en, id)
+    checkpoint: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
+    cosigned: tuple[str, ...] = ()
+    quorum: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    results_checked: bool = False
+    photos_checked: bool = False
+    state_saved: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return self.findings.exit_code()
+
+    def notice(self, en: str, id_: str) -> None:
+        self.notices.append((en, id_))
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+__all__ = ["Progress", "Report", "VerifyOptions"]
