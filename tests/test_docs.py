@@ -26,6 +26,7 @@ AREAS = (
     "statement",
     "store",
     "time",
+    "verify",
     "witness",
 )
 NOT_CODES = {"log.key", "store.sqlite"}  # file names that look like codes

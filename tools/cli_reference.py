@@ -28,6 +28,7 @@ COMMANDS = (
     ("serve",),
     ("recap",),
     ("publish",),
+    ("verify",),
     ("witness",),
     ("witness", "new"),
     ("witness", "serve"),
