@@ -355,7 +355,18 @@ class Verifier:
     ) -> Callable[[Recap], None]:
         def run(recap: Recap) -> None:
             before = len(check.found)
-            task(recap)
+            try:
+                task(recap)
+            except (AttributeError, TypeError, KeyError, ValueError) as exc:
+                self._add(
+                    finding(
+                        Kind.TOTALS,
+                        "verify.results-missing",
+                        f"the results are malformed ({exc.__class__.__name__}): not compared",
+                        f"hasil tidak berbentuk sah ({exc.__class__.__name__}): tidak dibandingkan",
+                        file=LATEST,
+                    )
+                )
             self.report.findings.extend(check.found[before:])
             self.report.counts["snapshots"] = check.snapshots
             self.report.counts["exports"] = check.exports

@@ -439,3 +439,9 @@ def test_a_damaged_or_foreign_state_is_refused(pub: Pub, tmp_path: Path) -> None
     log.close()
     code, _, err = run(pub, state, "--log-key", vkey, source=str(tmp_path / "other"))
     assert code == 2 and "verify.state-other-log" in err
+
+
+def test_malformed_results_are_a_finding_not_a_crash(pub: Pub, tmp_path: Path) -> None:
+    _edit_json(pub.results / "latest.json", lambda d: d["contests"].__setitem__("ppwp", 7))
+    code, report, _ = run(pub, tmp_path / "s")
+    assert code == 7 and codes(report) == {"verify.results-missing"}
