@@ -24,6 +24,7 @@ from saksi.errors import RecapError, SaksiError
 from saksi.recap.totals import Layout
 
 _SUFFIX: Final = b',"v":1}'
+_NEW_KEY: Final = b'"type":"key'  # a key registration or revocation (where it is, no matter)
 
 
 def bad_entry(index: int, cause: SaksiError | None = None) -> RecapError:
@@ -65,17 +66,27 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
 
 
 Prepared = tuple[Envelope | None, tuple[Violation, ...] | None]
-"""An entry read in a worker: its envelope (None: unreadable) and its form's violations."""
+"""An entry read in a worker: its envelope (None: to be read where it is folded) and its
+form's violations (None: not a form)."""
 
 
 def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list[Prepared]:
-    """The stateless half of folding entries ``first``, ``first + 1``, ...: each one
-    read (:func:`read_entry`) and its form checked (:func:`check_form`), in a worker
-    process. The envelope goes back without the entry's bytes (the folding process
-    has them) but with its leaf hash; an entry that cannot be read comes back as None,
-    and the folding process reads it again to raise the same error."""
+    """The stateless half of folding entries ``first``, ``first + 1``, ...: in a worker
+    process, each entry worth the trip is read (:func:`read_entry`) and its form checked
+    (:func:`check_form`). The envelope goes back without the entry's bytes (the folding
+    process has them) but with its leaf hash.
+
+    Worth the trip: with ``verify``, every entry (its signature is checked); otherwise a
+    key registration or revocation, whose new key's point check (≈ 30 µs) dwarfs sending
+    the envelope back. A form is read faster where it is folded than pickled, sent and
+    unpickled. Any other entry, or one that cannot be read, comes back as None: the
+    folding process reads it itself (and raises the same error if it is unreadable).
+    """
     out: list[Prepared] = []
     for offset, data in enumerate(chunk):
+        if not verify and _NEW_KEY not in data:
+            out.append((None, None))
+            continue
         try:
             envelope = read_entry(first + offset, data, verify=verify)
         except RecapError:

@@ -137,10 +137,11 @@ class Recap:
     ) -> Recap:
         """Fold a whole log (entry 0 first: the manifest).
 
-        ``workers`` > 0 reads the entries and checks their forms in that many worker
+        ``workers`` > 0 reads the costly entries (key registrations, whose new key's
+        point check dominates; with ``verify``, every entry) in that many worker
         processes (:func:`~saksi.recap.entries.read_chunk`), a chunk at a time, while
-        this process authorizes and folds them in log order: the same result, the same
-        errors, on more than one core. The cyclic garbage collector is paused while
+        this process authorizes and folds every entry in log order: the same result,
+        the same errors, on more than one core. The cyclic garbage collector is paused while
         the log is folded (the fold makes no cycles; it would only walk the millions
         of objects the recap keeps, again and again) and restored after.
         """
@@ -166,15 +167,23 @@ class Recap:
         return recap
 
     def _fold_in_workers(self, entries: Iterator[bytes], verify: bool, workers: int) -> None:
-        """Entries read in ``workers`` processes, folded here in order (a few chunks ahead)."""
-        pending: deque[tuple[list[bytes], Future[list[Prepared]]]] = deque()
+        """Entries read in ``workers`` processes, folded here in order (a few chunks ahead).
+
+        Every ``workers + 1``-th chunk stays here to be read as it is folded: this process
+        has the authorization and the fold to do as well, and with two cores that share
+        keeps both busy (a third of the key registrations here, two thirds there)."""
+        pending: deque[tuple[list[bytes], Future[list[Prepared]] | None]] = deque()
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
         try:
             index = self.size
+            number = 0
             while chunk := list(islice(entries, _CHUNK)):
-                pending.append((chunk, pool.submit(read_chunk, index, chunk, verify)))
+                number += 1
+                mine = number % (workers + 1) == 0
+                task = None if mine else pool.submit(read_chunk, index, chunk, verify)
+                pending.append((chunk, task))
                 index += len(chunk)
-                if len(pending) > 2 * workers:
+                if len(pending) > 2 * workers + 1:
                     self._fold_chunk(*pending.popleft(), verify)
             while pending:
                 self._fold_chunk(*pending.popleft(), verify)
@@ -182,10 +191,14 @@ class Recap:
             pool.shutdown(cancel_futures=True)
 
     def _fold_chunk(
-        self, chunk: list[bytes], prepared: Future[list[Prepared]], verify: bool
+        self, chunk: list[bytes], prepared: Future[list[Prepared]] | None, verify: bool
     ) -> None:
+        if prepared is None:
+            for data in chunk:
+                self.apply_entry(data, verify=verify)
+            return
         for data, (envelope, violations) in zip(chunk, prepared.result(), strict=True):
-            if envelope is None:  # unreadable: read it here, for the same error
+            if envelope is None:  # not read there (or unreadable: the same error here)
                 self.apply_entry(data, verify=verify)
             else:
                 self.apply(restore_bytes(envelope, data), violations)

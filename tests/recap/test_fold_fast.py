@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saksi.election.forms import CHasilPPWP
+from saksi.errors import RecapError
+from saksi.recap import fold
 from saksi.recap.fold import Recap, _screen_filter
 from saksi.recap.screening import screen
 from saksi.recap.totals import Layout
@@ -63,7 +66,10 @@ def test_unanimous_and_high_turnout_forms_reach_the_screen() -> None:
     assert MAY_FLAG(unanimous, LAYOUT.values(unanimous))
 
 
-def test_a_replay_with_reading_workers_equals_the_replay_in_one_process() -> None:
+def test_a_replay_with_reading_workers_equals_the_replay_in_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fold, "_CHUNK", 7)  # many chunks: some read here, some there
     book = tiny(tps_per_desa=3)
     tps = list(book.iter_tps())
     for i, code in enumerate(tps):
@@ -81,10 +87,8 @@ def test_a_replay_with_reading_workers_equals_the_replay_in_one_process() -> Non
     assert pooled.region_vectors(CONTEST) == alone.region_vectors(CONTEST)
     assert list(pooled.logged_tps(CONTEST)) == list(alone.logged_tps(CONTEST))
     assert pooled.take_touched() == alone.take_touched()
-
-    import pytest
-
-    from saksi.errors import RecapError
+    verified = Recap.replay(book.hierarchy, book.entries[:-1], verify=True, workers=2)
+    assert verified.region_vectors(CONTEST) == alone.region_vectors(CONTEST)
 
     with pytest.raises(RecapError) as one:
         Recap.replay(book.hierarchy, book.entries)
