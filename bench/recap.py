@@ -5,7 +5,7 @@ case                what one item is                                    limit
 ==================  ==================================================  =================
 json.sha256.recap   ``json.loads`` + SHA-256 leaf hash of one entry     (the limit)
 recap.replay        one entry of ``Recap.replay(workers=2)`` (the       json.sha256.recap
-                    whole log; entries read in two worker processes)
+                    whole log; key registrations read in two workers)
 recap.replay.one *  the same in one process (``workers=0``)             (context)
 recap.apply         ``Recap.apply_entry`` of one correction on a recap  json.sha256.recap
                     that already holds the national log
