@@ -308,6 +308,8 @@ class Hierarchy:
 
     def exists(self, code: str) -> bool:
         """True if ``code`` names a region or TPS of this hierarchy (never raises)."""
+        if type(code) is str and len(code) == 13 and code.isascii() and code.isdigit():
+            return self._tps_exists(code)  # the common case, without the pattern
         try:
             level = level_of(code)
         except RegionError:
@@ -318,6 +320,20 @@ class Hierarchy:
             return code in self._names
         i = self._desa_index(code[:10])
         return i is not None and int(code[10:]) in self._numbers_at(i)
+
+    def _tps_exists(self, code: str) -> bool:
+        i = self._desa_index(code[:10])
+        if i is None:
+            return False
+        number = int(code[10:])
+        listed = self._listed.get(self._desa[i])
+        if listed is not None:
+            j = bisect_left(listed, number)
+            return j < len(listed) and listed[j] == number
+        if 1 <= number <= self._max[i]:
+            return True
+        ext = self._ext.get(self._desa[i])
+        return ext is not None and ext[0] <= number <= ext[1]
 
     def require(self, code: str) -> Level:
         """The level of ``code``; RegionError unless it exists (any level)."""

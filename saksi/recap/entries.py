@@ -3,7 +3,8 @@
 The fold works on entries that are already in a log: the service checked each one
 completely before logging it, and ``saksi verify`` checks every signature again.
 :func:`read_entry` therefore does, by default, only what the totals need: the
-envelope's schema (strict, the same models as at intake) and the leaf hash. With
+envelope's schema (strict, the same models as at intake, without re-checking that a
+newly registered key is a valid Ed25519 point) and the leaf hash. With
 ``verify=True`` it is :func:`saksi.election.envelope.parse_entry` itself (canonical
 form and Ed25519 signature too). Either way an entry that cannot be read is a
 :class:`~saksi.errors.RecapError` naming its index, never a crash.
@@ -19,11 +20,12 @@ from pydantic import ValidationError
 
 from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.rules import Violation, check_values
-from saksi.election.statements import CHasil, Correction
+from saksi.election.statements import LOGGED, CHasil, Correction
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.totals import Layout
 
 _SUFFIX: Final = b',"v":1}'
+_LOGGED: Final = {LOGGED: True}  # new keys' points were checked at intake (verify rechecks)
 _NEW_KEY: Final = b'"type":"key'  # a key registration or revocation (where it is, no matter)
 
 
@@ -46,7 +48,7 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
         except SaksiError as exc:
             raise bad_entry(index, exc) from None
     try:
-        envelope = Envelope.model_validate_json(data)
+        envelope = Envelope.model_validate_json(data, context=_LOGGED)
     except (ValidationError, ValueError):
         try:  # the careful path says exactly what is wrong
             parse_entry(data)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import rfc8785
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksi.election import regions as regions_module
@@ -654,3 +654,14 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         Hierarchy.from_kpu(tmp_path)  # a directory
     assert info.value.code == "input.unreadable"
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(desa=st.sampled_from(["3171011001", "3171011002", "9905010002", "3173011006", "3171011003"]),
+       number=st.integers(0, 999))  # fmt: skip
+def test_the_tps_fast_path_agrees_with_the_numbers(
+    small: Hierarchy, desa: str, number: int
+) -> None:
+    code = f"{desa}{number:03d}"
+    known = small.exists(desa) and number in small.tps_numbers(desa)
+    assert small.exists(code) is known

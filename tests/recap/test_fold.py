@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from saksi.election.codes import NASIONAL, Level
 from saksi.election.regions import Hierarchy
-from saksi.errors import RecapError
+from saksi.errors import RecapError, SaksiError
 from saksi.recap.fold import Recap
 from saksi.recap.state import TpsStatus, Witness
 from saksi.sim.logbook import Logbook
@@ -262,3 +262,26 @@ def test_incremental_equals_recomputed_at_every_step_and_any_order(
             theirs.witness,
             theirs.values,
         )
+
+
+def test_the_fold_does_not_recheck_a_new_keys_point_but_parse_entry_does() -> None:
+    """The point of a registered key is checked at intake and by saksi verify; reading a
+    logged entry back for the totals skips it (it is a third of a national replay)."""
+    from saksi.election.envelope import parse_entry, sign_statement
+    from saksi.election.statements import KeyRegistration
+    from saksi.recap.entries import read_entry
+
+    book = tiny()
+    identity = "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # not a usable Ed25519 key
+    stmt = KeyRegistration.model_construct(
+        type="key", election=book.origin, at="2024-02-10T00:00:00Z", key=identity,
+        role="kpps", scope=next(book.iter_tps()), party=None,
+        not_before="2024-02-01T00:00:00Z", not_after="2024-03-31T00:00:00Z", label=None,
+    )  # fmt: skip
+    entry = sign_statement(stmt, book.keys.key("kpu-kab-3173")).to_bytes()
+    assert read_entry(5, entry).stmt.key == identity  # type: ignore[union-attr]
+    with pytest.raises(RecapError) as caught:
+        read_entry(5, entry, verify=True)
+    assert caught.value.details["cause"] == "input.schema"
+    with pytest.raises(SaksiError):  # the strict intake refuses it
+        parse_entry(entry)
