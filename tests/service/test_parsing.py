@@ -13,6 +13,8 @@ from saksi.errors import InputError, SaksiError, SignatureError
 from saksi.service.ledger import Ledger, Receipt
 from saksi.service.parsing import (
     MIN_BATCH,
+    WORKER_NICENESS,
+    ParsePool,
     _outcome,
     envelope_of,
     parse_checked,
@@ -112,6 +114,18 @@ def test_bytes_the_worker_did_not_check_are_checked_afresh() -> None:
     assert isinstance(outcome, InputError) and outcome.code == "entry.not-canonical"
     parsed = _outcome(good, crossed, election.origin, 65_536)
     assert not isinstance(parsed, SaksiError) and parsed[0] == parse_entry(good)
+
+
+def test_workers_yield_the_processor_to_the_server() -> None:
+    import os
+
+    pool = ParsePool(1)
+    try:
+        (worker,) = pool._pool._processes
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker) == min(19, mine + WORKER_NICENESS)
+    finally:
+        pool.close()
 
 
 CHILD = """
