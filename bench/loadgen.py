@@ -48,6 +48,7 @@ __all__ = [
     "Server",
     "build_request",
     "checkpoint_size",
+    "children_cpu",
     "quantile",
     "run_async",
     "run_load",
@@ -387,6 +388,24 @@ def process_cpu(pid: int) -> float:
     except OSError:  # not Linux: no figure
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu(pid: int) -> float:
+    """CPU seconds the living child processes of ``pid`` (a server's parse workers) have
+    used so far (0.0 where ``/proc`` is not there)."""
+    total = 0.0
+    try:
+        names = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return 0.0
+    for name in names:
+        try:
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class FsyncProbe:

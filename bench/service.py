@@ -20,8 +20,9 @@ The limit is the foundation's ``intake.admit`` (the same checks, authorization a
 rules, in-process, one thread, no store, no HTTP): the ratio says how close the
 service comes to the work it cannot avoid. Beside the table (:func:`print_extras`):
 the request latency p50/p99; the server's CPU per statement (all its threads, from
-``/proc``) and the load generator's; ``fsync`` latency on the same disk during the
-rounds (a busy disk slows every durable commit); and **receipt-to-checkpoint**: for
+``/proc``), its parse workers' (its child processes) and the load generator's;
+``fsync`` latency on the same disk during the rounds (a busy disk slows every durable
+commit); and **receipt-to-checkpoint**: for
 every receipt, from the moment its answer was read to the moment a poll of
 ``GET /log/checkpoint`` (every 10 ms) first showed a signed checkpoint covering it.
 
@@ -68,6 +69,7 @@ from .loadgen import (
     LoadRun,
     Server,
     build_request,
+    children_cpu,
     load,
     process_cpu,
     quantile,
@@ -272,6 +274,7 @@ class RoundRecord:
     latency_p50: float
     latency_p99: float
     server_cpu: float  # CPU seconds the server process used meanwhile (all threads)
+    workers_cpu: float  # CPU seconds its child processes (the parse workers) used meanwhile
     client_cpu: float  # CPU seconds this process (the load generator) used meanwhile
     fsync: list[float]  # the probe's fsync times during the round
     checkpoint: list[float]  # receipt-to-checkpoint, seconds, one per receipt
@@ -362,12 +365,15 @@ def round_run(scratch: ServiceScratch, case: str) -> Callable[[], RoundRecord]:
 
     def run() -> RoundRecord:
         watcher = CheckpointWatcher(server.host, server.port)
-        last, cpu = [-1], [0.0, 0.0]
+        last, cpu = [-1], [0.0, 0.0, 0.0]
+
+        def now() -> list[float]:
+            return [process_cpu(server.pid), children_cpu(server.pid), time.process_time()]
 
         async def go() -> LoadRun:
-            cpu[:] = [process_cpu(server.pid), time.process_time()]
+            cpu[:] = now()
             done = await load(server.host, server.port, requests, concurrency=clients)
-            cpu[:] = [process_cpu(server.pid) - cpu[0], time.process_time() - cpu[1]]
+            cpu[:] = [after - before for after, before in zip(now(), cpu, strict=True)]
             last[0] = max(r.index for r in receipts_of(done))
             return done
 
@@ -386,6 +392,7 @@ def round_run(scratch: ServiceScratch, case: str) -> Callable[[], RoundRecord]:
             done.latency(0.99),
             cpu[0],
             cpu[1],
+            cpu[2],
             probe.seconds,
             _covered(receipts, watcher),
         )
@@ -492,6 +499,8 @@ def summarise(scratch: ServiceScratch) -> dict[str, Any]:
             "request_latency_p99_ms": _ms(best.latency_p99),
             "server_cpu_us_per_statement": round(best.server_cpu / best.statements * 1e6, 1),
             "server_cores_busy": round(best.server_cpu / best.seconds, 2),
+            "workers_cpu_us_per_statement": round(best.workers_cpu / best.statements * 1e6, 1),
+            "workers_cores_busy": round(best.workers_cpu / best.seconds, 2),
             "client_cpu_us_per_statement": round(best.client_cpu / best.statements * 1e6, 1),
             "fsync": _spread(fsync) if fsync else None,
             "receipt_to_checkpoint": _spread([w for r in rounds for w in r.checkpoint]),
@@ -519,7 +528,7 @@ def print_extras(results: dict[str, Any], out: TextIO) -> None:
             f"; {unit} p50 {figures['request_latency_p50_ms']:,.1f} ms, p99 "
             f"{figures['request_latency_p99_ms']:,.1f} ms; server CPU "
             f"{figures['server_cpu_us_per_statement']:,.0f} µs/statement "
-            f"({figures['server_cores_busy']:.2f} cores), load generator "
+            f"({figures['server_cores_busy']:.2f} cores){_workers(figures)}, load generator "
             f"{figures['client_cpu_us_per_statement']:,.0f} µs/statement{disk}",
             file=out,
         )
@@ -533,6 +542,13 @@ def print_extras(results: dict[str, Any], out: TextIO) -> None:
             f"{'met' if met else 'NOT met'})",
             file=out,
         )
+
+
+def _workers(figures: dict[str, Any]) -> str:
+    used = figures.get("workers_cpu_us_per_statement") or 0
+    if not used:
+        return ""
+    return f" + parse workers {used:,.0f} µs/statement ({figures['workers_cores_busy']:.2f} cores)"
 
 
 def _verdict(met: bool, target: float) -> str:
