@@ -224,7 +224,10 @@ async def submit_batch(request: Request) -> Response:
     lines = split_lines(body)
     if len(lines) > config.max_batch_entries:
         raise errors.too_large(config.max_batch_entries, "entries", len(lines))
-    keys = [signer_hint(line) for line in lines]
+    if service.key_limiter.enabled:
+        keys = [signer_hint(line) for line in lines]
+    else:  # no allowance to take or give back
+        keys = [None] * len(lines)
     results: list[dict[str, Any] | None] = [None] * len(lines)
     todo: list[int] = []
     for position, key in enumerate(keys):
