@@ -9,6 +9,8 @@ tree size, notes what the newer entries touch, and publishes those regions.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,9 @@ from typing import Any
 import click
 
 from saksi.cli.recap import load_regions, log_verifier, region_options
+from saksi.errors import SaksiError
 from saksi.recap.fold import Recap
-from saksi.recap.publish import Publisher
+from saksi.recap.publish import Published, Publisher
 from saksi.tlog.remote import PublishedLog, open_published
 
 
@@ -41,6 +44,71 @@ def fold_since(
     return recap, recap.take_touched()
 
 
+class Follower:
+    """Publishes the results of a log at each new checkpoint, folding only new entries."""
+
+    def __init__(self, source: str, out: Path, opts: dict[str, Any]) -> None:
+        self.source = source
+        self.opts = opts
+        self.verifier = log_verifier(opts["log_key"])
+        self.publisher = Publisher(out)
+        self.recap: Recap | None = None
+
+    def step(self, *, exports: bool) -> Published | None:
+        """Publish the source's current checkpoint if it is new; None if nothing changed."""
+        published = open_published(self.source, verifier=self.verifier)
+        if self.recap is None:
+            self.recap, touched = fold_since(published, self.opts, self.publisher.previous_size)
+        else:
+            verify = bool(self.opts["verify_signatures"])
+            for entry in published.entries(self.recap.size):
+                self.recap.apply_entry(entry, verify=verify)
+            touched = self.recap.take_touched()
+        if self.publisher.previous_size == published.size:
+            return None
+        return self.publisher.publish(
+            self.recap, published.checkpoint, touched,
+            checkpoint_note=published.note, exports=exports,
+        )  # fmt: skip
+
+
+def _say(result: Published | None, out: Path, started: float) -> None:
+    if result is None:
+        return
+    elapsed = time.monotonic() - started
+    click.echo(
+        f"published tree size {result.tree_size:,} (root {result.root_hash}): "
+        f"{len(result.files):,} files written to {out} in {elapsed:.1f} s"
+    )
+
+
+def follow(follower: Follower, out: Path, interval: float, exports_every: float) -> None:
+    """Publish every new checkpoint until SIGTERM or SIGINT, then once more with exports."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    last_exports = float("-inf")
+    last_error: str | None = None
+    while True:
+        started = time.monotonic()
+        final = stop.is_set()
+        exports = final or started - last_exports >= exports_every
+        try:
+            result = follower.step(exports=exports)
+        except SaksiError as exc:  # reported, then tried again: the log may be mid-update
+            if exc.code != last_error:
+                click.echo(exc.diagnostics(), err=True)
+            last_error = exc.code
+        else:
+            last_error = None
+            if result is not None and exports:
+                last_exports = started
+            _say(result, out, started)
+        if final:
+            return
+        stop.wait(interval)
+
+
 @click.command()
 @click.argument("source")
 @click.option(
@@ -51,27 +119,34 @@ def fold_since(
 )
 @region_options
 @click.option("--no-exports", is_flag=True, help="Write the snapshots only (no NIST/CSV).")
-def publish(source: str, out: Path, no_exports: bool, **opts: Any) -> None:
+@click.option(
+    "--follow",
+    "follow_mode",
+    is_flag=True,
+    help="Keep running: publish each new checkpoint (until SIGTERM/SIGINT).",
+)
+@click.option(
+    "--interval", type=float, default=2.0, show_default=True,
+    help="With --follow: seconds between looks at the checkpoint.",
+)  # fmt: skip
+@click.option(
+    "--exports-every", type=float, default=60.0, show_default=True,
+    help="With --follow: at most one NIST/CSV export per this many seconds.",
+)  # fmt: skip
+def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts: Any) -> None:
     """Write the results of a published log as static files (only what changed).
 
     Menulis hasil dari log yang dipublikasikan sebagai berkas statis (hanya yang berubah).
     """
+    interval, exports_every = opts.pop("interval"), opts.pop("exports_every")
+    follower = Follower(source, out, opts)
+    if follow_mode:
+        follow(follower, out, interval, float("inf") if no_exports else exports_every)
+        return
     started = time.monotonic()
-    published = open_published(source, verifier=log_verifier(opts["log_key"]))
-    publisher = Publisher(out)
-    recap, touched = fold_since(published, opts, publisher.previous_size)
-    result = publisher.publish(
-        recap,
-        published.checkpoint,
-        touched,
-        checkpoint_note=published.note,
-        exports=not no_exports,
-    )
-    elapsed = time.monotonic() - started
-    click.echo(
-        f"published tree size {result.tree_size:,} (root {result.root_hash}): "
-        f"{len(result.files):,} files written to {out} in {elapsed:.1f} s"
-    )
+    _say(follower.step(exports=not no_exports), out, started)
+    if follower.publisher.previous_size is not None:
+        click.echo(f"up to date at tree size {follower.publisher.previous_size:,}")
 
 
-__all__ = ["fold_since", "publish"]
+__all__ = ["Follower", "fold_since", "follow", "publish"]

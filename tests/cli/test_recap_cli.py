@@ -5,9 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -176,3 +181,50 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
     expected = Recap.replay(book.hierarchy, book.entries).totals(NASIONAL, "ppwp").to_dict()
     assert national["totals"] == expected
     assert f"{size:,}" in text
+
+
+def _wait_for(predicate: Any, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Path) -> None:
+    """A real ``saksi publish --follow`` process beside a log that grows."""
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0])
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    log_dir, out = tmp_path / "log", tmp_path / "results"
+    log, vkey = Log.create(log_dir, book.origin, open_store, durable=False)
+    log.append(book.entries)
+    log.integrate()
+    command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
+               "--regions", str(regions), "--log-key", vkey, "--follow", "--interval", "0.1",
+               "--exports-every", "3600"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    latest = out / "latest.json"
+    try:
+        size = len(book.entries)
+        _wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == size)
+        assert (out / str(size) / "export" / "ppwp-nist.json").exists()  # the first has exports
+        book.c_hasil(tps[5])
+        log.append(book.entries[-1:])
+        log.integrate()
+        _wait_for(lambda: json.loads(latest.read_text())["tree_size"] == size + 1)
+        assert not (out / str(size + 1) / "export").exists()  # at most one export an hour
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=30) == 0
+    finally:
+        log.close()
+        if child.poll() is None:
+            child.kill()
+        stdout = child.communicate(timeout=30)[0].decode()
+    assert f"published tree size {size + 1:,}" in stdout
+    national = json.loads((out / str(size + 1) / "ppwp" / "0.json").read_text())
+    assert (
+        national["totals"]
+        == Recap.replay(book.hierarchy, book.entries).totals("0", "ppwp").to_dict()
+    )
