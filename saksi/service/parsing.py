@@ -29,6 +29,7 @@ import saksi.errors
 from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.election.rules import Violation
+from saksi.election.statements import LOGGED
 from saksi.errors import InputError, SaksiError
 
 MIN_CHUNK = 32
@@ -46,6 +47,7 @@ Parsed = tuple[Envelope, tuple[Violation, ...]]
 """An entry that passed the stateless checks, with the rules its form breaks."""
 
 _SUFFIX: Final = b',"v":1}'
+_CHECKED: Final = {LOGGED: True}  # the worker checked every new key's point
 
 
 def too_large(size: int, limit: int) -> InputError:
@@ -89,13 +91,15 @@ def parse_chunk(
 def envelope_of(entry: bytes, leaf_hash: bytes) -> Envelope:
     """The envelope of an entry a worker has checked, as :func:`parse_entry` returns it.
 
-    Schema only: the canonical form and the signature were checked on these very bytes
-    in the worker. The statement's bytes (cut from the entry, whose layout is fixed once
+    Schema only: the canonical form, the signature and a registered key's point were
+    checked on these very bytes in the worker (so the point check, a third of a key
+    registration's validation, is skipped here, as for entries read back from a log:
+    ``statements.LOGGED``). The statement's bytes (cut from the entry, whose layout is fixed once
     it is canonical), the entry's and its leaf hash are seeded as ``parse_entry`` seeds
     them. Raises (pydantic's ValidationError, ValueError) only if the bytes are not what
     the worker checked; the caller then checks them afresh.
     """
-    envelope = Envelope.model_validate_json(entry)
+    envelope = Envelope.model_validate_json(entry, context=_CHECKED)
     start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
     if entry[start - 7 : start] != b'"stmt":' or not entry.endswith(_SUFFIX):
         raise ValueError("not a canonical entry")
