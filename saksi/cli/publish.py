@@ -9,9 +9,13 @@ tree size, notes what the newer entries touch, and publishes those regions.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +86,11 @@ def _say(result: Published | None, out: Path, started: float) -> None:
     )
 
 
-def follow(follower: Follower, out: Path, interval: float, exports_every: float) -> None:
-    """Publish every new checkpoint until SIGTERM or SIGINT, then once more with exports."""
+def follow(
+    follower: Follower, out: Path, interval: float, exports_every: float, parent: int | None = None
+) -> None:
+    """Publish every new checkpoint until SIGTERM or SIGINT (or until process ``parent``
+    is gone), then once more with exports."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -107,6 +114,19 @@ def follow(follower: Follower, out: Path, interval: float, exports_every: float)
         if final:
             return
         stop.wait(interval)
+        if parent is not None and os.getppid() != parent:
+            return  # the server that started us is gone (even by SIGKILL): so are we
+
+
+@contextmanager
+def _only_follower(out: Path) -> Iterator[None]:
+    """One follower per results folder: a second one waits until the first has stopped
+    (a restarted server's publisher waits for the one a killed server left running)."""
+    lock_dir = out / ".state"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with (lock_dir / "follow.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @click.command()
@@ -133,16 +153,22 @@ def follow(follower: Follower, out: Path, interval: float, exports_every: float)
     "--exports-every", type=float, default=60.0, show_default=True,
     help="With --follow: at most one NIST/CSV export per this many seconds.",
 )  # fmt: skip
+@click.option(
+    "--parent", type=int, hidden=True, help="With --follow: stop when this process is gone."
+)
 def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts: Any) -> None:
     """Write the results of a published log as static files (only what changed).
 
     Menulis hasil dari log yang dipublikasikan sebagai berkas statis (hanya yang berubah).
     """
     interval, exports_every = opts.pop("interval"), opts.pop("exports_every")
-    follower = Follower(source, out, opts)
+    parent = opts.pop("parent")
     if follow_mode:
-        follow(follower, out, interval, float("inf") if no_exports else exports_every)
+        every = float("inf") if no_exports else exports_every
+        with _only_follower(out):
+            follow(Follower(source, out, opts), out, interval, every, parent)
         return
+    follower = Follower(source, out, opts)
     started = time.monotonic()
     _say(follower.step(exports=not no_exports), out, started)
     if follower.publisher.previous_size is not None:

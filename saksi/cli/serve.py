@@ -113,6 +113,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     from saksi.service.config import load_config  # noqa: PLC0415
     from saksi.service.http_server import make_server, tune_collector  # noqa: PLC0415
     from saksi.service.ledger import Ledger  # noqa: PLC0415
+    from saksi.service.results import start_publisher, stop_publisher  # noqa: PLC0415
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
@@ -121,15 +122,18 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
         logging.getLogger("saksi.service.access").setLevel(logging.WARNING)
     config = load_config(config_file, os.environ, flags)
     ledger = Ledger.open(config)
+    publisher = None
     try:
         _echo(f"log-key: {ledger.vkey}")
         server = make_server(create_app(ledger, config), config, _echo)
+        publisher = start_publisher(config, ledger.vkey)
         tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()
         _quiet_signals()
         server.run()
     finally:
         _close(ledger)
+        stop_publisher(publisher)
     if ledger.failure is not None:
         click.echo(ledger.failure.diagnostics(), err=True)
         sys.exit(EXIT_LEDGER_STOPPED)

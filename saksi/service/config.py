@@ -82,6 +82,9 @@ class ServiceConfig:
     request_timeout: float = 30.0
     replay_verify: bool = True
     parse_workers: int = 2  # processes parsing batch lines (0: parse in the request thread)
+    publish_results: bool = True  # run `saksi publish --follow` into DATA/results
+    results_interval: float = 2.0  # seconds between the publisher's looks at the checkpoint
+    results_exports_every: float = 60.0  # at most one NIST/CSV export per this many seconds
 
     def __post_init__(self) -> None:
         # Direct construction is checked as strictly as load_config's sources.
@@ -348,6 +351,19 @@ _SETTINGS: Final[dict[str, _Setting]] = {
     ),
     "replay_verify": _Setting(_as_bool, "true or false", "true atau false"),
     "parse_workers": _Setting(_as_int, "a number 0..64", "bilangan 0..64", _in(0, 64)),
+    "publish_results": _Setting(_as_bool, "true or false", "true atau false"),
+    "results_interval": _Setting(
+        _as_duration,
+        "seconds in (0, 3600] (e.g. 2 or 500ms)",
+        "detik dalam (0, 3600] (mis. 2 atau 500ms)",
+        _in(0, 3600, open_lo=True),
+    ),
+    "results_exports_every": _Setting(
+        _as_duration,
+        "seconds in (0, 86400] (e.g. 60)",
+        "detik dalam (0, 86400] (mis. 60)",
+        _in(0, 86400, open_lo=True),
+    ),
 }
 SETTINGS: Final = tuple(_SETTINGS)
 """Every setting's name, in the order of docs/service.md's table."""

@@ -388,6 +388,7 @@ def test_openapi_documents_every_route_and_its_errors(harness: Harness) -> None:
         ("get", "/v1/tps/{tps}/{contest}"), ("post", "/v1/photos"),
         ("get", "/v1/photos/{sha256}"), ("get", "/log/checkpoint"),
         ("get", "/log/tile/{path}"), ("get", "/health"), ("get", "/metrics"),
+        ("get", "/results/{path}"),
     }  # fmt: skip
     found = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert found == routes

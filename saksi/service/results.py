@@ -1,0 +1,67 @@
+"""The results publisher beside ``saksi serve``: a ``saksi publish --follow`` child process.
+
+The results are a pure function of the public log, so they are made from it, by the
+same command anyone can run: a child process reads ``DATA/log`` (the tiles the
+integrator publishes), folds each new checkpoint's entries and writes ``DATA/results``
+(served under /results/). Being another process, its fold never competes with the
+writer for the interpreter lock; it stops with the server (SIGTERM on a clean stop,
+and on its own when the server is gone, even by SIGKILL) and writes a last
+publication with exports as it goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+
+from saksi.service.config import ServiceConfig
+from saksi.service.routes_results import results_dir
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT = 60.0
+"""Seconds a stopping publisher gets for its last publication before it is killed."""
+
+
+def publisher_command(config: ServiceConfig, vkey: str) -> list[str]:
+    """The ``saksi publish --follow`` command line for this service's data folder."""
+    command = [
+        sys.executable, "-m", "saksi", "publish", str(config.log_dir),
+        "--out", str(results_dir(config.data)), "--follow", "--log-key", vkey,
+        "--interval", str(config.results_interval),
+        "--exports-every", str(config.results_exports_every),
+        "--parent", str(os.getpid()),
+    ]  # fmt: skip
+    if config.regions is not None:
+        return [*command, "--regions", str(config.regions)]
+    return [*command, "--scale", str(config.scale), "--seed", str(config.seed)]
+
+
+def start_publisher(config: ServiceConfig, vkey: str) -> subprocess.Popen[bytes] | None:
+    """Start the results publisher (None when ``publish_results`` is off)."""
+    if not config.publish_results:
+        return None
+    child = subprocess.Popen(
+        publisher_command(config, vkey),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # one line per publication; errors go to stderr
+    )
+    log.info("results publisher started (pid %d) -> %s", child.pid, results_dir(config.data))
+    return child
+
+
+def stop_publisher(child: subprocess.Popen[bytes] | None) -> None:
+    """Ask the publisher to finish (a last publication with exports), then wait for it."""
+    if child is None or child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+__all__ = ["publisher_command", "start_publisher", "stop_publisher"]

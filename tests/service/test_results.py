@@ -1,0 +1,65 @@
+"""``saksi serve`` publishes the results of its own log under /results/, live."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from saksi.recap.fold import Recap
+from tests.service.conftest import ServeProcess
+from tests.service.factory import ServiceElection
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _latest(http: httpx.Client) -> dict[str, Any] | None:
+    answer = http.get("/results/latest.json")
+    return answer.json() if answer.status_code == 200 else None
+
+
+def _wait_for_size(http: httpx.Client, size: int, seconds: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while True:
+        latest = _latest(http)
+        if latest is not None and latest["tree_size"] >= size:
+            return latest
+        assert time.monotonic() < deadline, f"results not published up to {size}: {latest}"
+        time.sleep(0.1)
+
+
+def test_results_follow_the_log_and_match_the_fold(
+    serve_process: Callable[..., ServeProcess],
+) -> None:
+    election = ServiceElection()
+    server = serve_process(
+        election=election, env={"SAKSI_RESULTS_INTERVAL": "0.1", "SAKSI_RESULTS_EXPORTS_EVERY": "1"}
+    )
+    with server.client() as http:
+        for tps in election.tps[:5]:
+            assert (
+                http.post("/v1/statements", content=election.c_hasil(tps), headers=JSON).status_code
+                == 201
+            )
+        size = http.get("/health").json()["log_size"]
+        latest = _wait_for_size(http, size)
+        snapshot = http.get(f"/results/{latest['contests']['ppwp']['snapshot']}")
+        assert snapshot.status_code == 200
+        assert snapshot.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert http.get("/results/latest.json").headers["cache-control"] == "public, max-age=2"
+        regions = http.get(f"/results/{latest['regions']}")
+        assert regions.status_code == 200
+        entries = [http.get(f"/v1/entries/{i}").content for i in range(latest["tree_size"])]
+        for bad in (
+            ".state/publisher.json",
+            "nope.json",
+            "%2e%2e/log/checkpoint",
+            "a/%2e%2e/latest.json",
+        ):
+            assert http.get(f"/results/{bad}").status_code == 404, bad
+    expected = Recap.replay(election.hierarchy, entries).totals("0", "ppwp").to_dict()
+    assert snapshot.json()["totals"] == expected
+    assert snapshot.json()["progress"]["received"] == 5
+    assert server.stop() == 0
