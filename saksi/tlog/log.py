@@ -7,7 +7,9 @@
   the store into the tile writer, 256 at a time), checks that the new tree is
   consistent with the last signed checkpoint, signs a new checkpoint, installs it in
   the store's meta ``checkpoint`` under compare-and-swap and only then publishes
-  ``DIR/checkpoint``.
+  ``DIR/checkpoint``. ``integrate(publish=False)`` stops after the swap: a log with
+  witnesses (``saksi.service.witnessing``) gathers their cosignatures first and then
+  calls :meth:`Log.publish` with the cosigned note.
 
 Crash safety rests on that order. What is durable is the store (entries, and the
 signed checkpoint under CAS); tiles are a deterministic function of the entries and
@@ -26,12 +28,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from saksi.errors import LogError, ProofError
+from saksi.errors import LogError, ProofError, SaksiError
 from saksi.tlog import merkle
 from saksi.tlog.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
 from saksi.tlog.fsck import FsckReport, fsck
 from saksi.tlog.hashes import MAX_ENTRY_SIZE, leaf_hash
-from saksi.tlog.note import NoteSigner, NoteVerifier, generate_key
+from saksi.tlog.note import NoteSigner, NoteVerifier, generate_key, split_note
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.state import (
     CHECKPOINT_FILE,
@@ -133,12 +135,15 @@ class Log:
         *,
         skey: str | None = None,
         durable: bool = True,
+        publish: bool = True,
     ) -> tuple[Log, str]:
         """Create a log in ``directory`` (new or empty of log state): a key (generated,
         or ``skey``, a note private key named ``origin``), the origin, the store, and
         the signed checkpoint of the empty tree. Returns the log and its verifier key.
 
         ``durable=False`` skips the fsyncs of tile files (throwaway logs in tests only).
+        ``publish=False`` signs the empty tree's checkpoint without publishing it (a
+        log whose checkpoints are published only once witnesses cosigned them).
         """
         check_origin(origin)
         if skey is None:
@@ -150,7 +155,7 @@ class Log:
         init_state(layout, origin, skey)
         log = cls._load(layout, open_store, durable=durable)
         try:
-            log.integrate()
+            log.integrate(publish=publish)
         except BaseException:
             log.close()
             raise
@@ -164,13 +169,15 @@ class Log:
         *,
         recover: bool = True,
         durable: bool = True,
+        publish: bool = True,
     ) -> Log:
         """Open an existing log; with ``recover``, republish its latest signed
-        checkpoint if a crash left ``DIR/checkpoint`` behind it."""
+        checkpoint if a crash left ``DIR/checkpoint`` behind it (with ``publish=False``
+        only the debris is removed: see :meth:`recover`)."""
         log = cls._load(LogLayout(Path(directory)), open_store, durable=durable)
         try:
             if recover:
-                log.recover()
+                log.recover(publish=publish)
         except BaseException:
             log.close()
             raise
@@ -185,14 +192,20 @@ class Log:
         store = open_store(layout.store_file)
         return cls(layout, origin, signer, store, durable=durable)
 
-    def recover(self) -> None:
+    def recover(self, *, publish: bool = True) -> None:
         """Make ``DIR/checkpoint`` the latest signed checkpoint (idempotent), and remove
-        the temporary files a killed writer of it left (``DIR/.checkpoint.*.tmp``)."""
+        the temporary files a killed writer of it left (``DIR/.checkpoint.*.tmp``).
+
+        A published note that is the latest checkpoint with more signatures
+        (witnesses' cosignatures) is kept as it is. ``publish=False`` leaves
+        ``DIR/checkpoint`` alone: a log with witnesses publishes only cosigned ones.
+        """
         with integration_lock(self._layout):
             signed = self._store.get_meta(CHECKPOINT_META)
             if signed is not None:
                 self._open_signed(signed)
-                self._publish(signed)
+                if publish and not self._is_published(signed):
+                    self._publish(signed)
             # Under the lock no one else writes the checkpoint: these are debris of
             # TileDir.write (``.<name>.<pid>.<random>.tmp``) from a killed process.
             for debris in self._layout.root.glob(f".{CHECKPOINT_FILE}.*.tmp"):
@@ -258,10 +271,14 @@ class Log:
         signed = self._store.get_meta(CHECKPOINT_META)
         return None if signed is None else self._open_signed(signed)
 
-    def integrate(self) -> bytes:
+    def integrate(self, *, publish: bool = True) -> bytes:
         """Sign and publish a checkpoint covering every stored entry; its note bytes.
 
         When nothing is new, the current checkpoint is republished and returned.
+        ``publish=False`` signs and stores the checkpoint (under compare-and-swap) but
+        leaves ``DIR/checkpoint`` as it is; :meth:`publish` publishes it later. Either
+        way the log signs one checkpoint per size: called again with nothing new, it
+        returns the stored one, never a new signature of another tree.
         """
         with integration_lock(self._layout):
             previous = self._store.get_meta(CHECKPOINT_META)
@@ -271,7 +288,8 @@ class Log:
             if size < old_size:
                 raise _store_behind(size, old_size)
             if previous is not None and size == old_size:
-                self._publish(previous)
+                if publish:
+                    self._publish(previous)
                 return previous
             if old is not None:
                 self._check_old_root(old)
@@ -285,8 +303,69 @@ class Log:
                     "proses lain menandatangani checkpoint pada saat yang sama; coba lagi",
                     code="log.checkpoint-race",
                 )
-            self._publish(note)
+            if publish:
+                self._publish(note)
             return note
+
+    def publish(self, note: bytes) -> Checkpoint:
+        """Publish ``note`` as ``DIR/checkpoint`` (atomically); its checkpoint.
+
+        ``note`` must be the latest signed checkpoint, carrying the log's signature,
+        possibly with more signature lines (witnesses' cosignatures, which are not
+        checked here): ``log.publish-not-latest`` otherwise, and nothing is written.
+        """
+        latest = self._store.get_meta(CHECKPOINT_META)
+        checkpoint = self._open_signed(note)  # the log's signature, origin, form
+        if latest is None or split_note(latest)[0] != split_note(note)[0]:
+            raise _not_latest(checkpoint.size, None if latest is None else self._size_of(latest))
+        self._publish(note)
+        return checkpoint
+
+    def published(self) -> bytes | None:
+        """The published ``DIR/checkpoint`` (note bytes), or None if there is none."""
+        return self._tiles.read(CHECKPOINT_FILE)
+
+    def published_checkpoint(self) -> Checkpoint | None:
+        """The published checkpoint, verified with the log's key, or None if there is none."""
+        note = self.published()
+        return None if note is None else self._open_signed(note)
+
+    def consistency_proof(self, old_size: int, size: int) -> list[bytes]:
+        """The RFC 6962 consistency proof from ``old_size`` to ``size``, from the tiles.
+
+        ``size`` must be at most the latest signed checkpoint's size (whose tiles are
+        written); the proof from 0, or between equal sizes, is empty.
+        """
+        signed = self.signed_checkpoint()
+        top = 0 if signed is None else signed.size
+        if not 0 <= old_size <= size <= top:
+            raise ProofError(
+                f"no consistency proof from {old_size} to {size}: the sizes must satisfy "
+                f"0 <= old <= new <= {top} (the latest signed checkpoint)",
+                f"tidak ada bukti konsistensi dari {old_size} ke {size}: ukurannya harus "
+                f"0 <= lama <= baru <= {top} (checkpoint bertanda tangan terakhir)",
+                code="log.proof-bad-size",
+                details={"old_size": old_size, "size": size, "checkpoint_size": top},
+            )
+        if old_size in (0, size):
+            return []
+        return merkle.consistency_proof(old_size, size, TileReader(self._tiles, size).node)
+
+    def _size_of(self, note: bytes) -> int:
+        return self._open_signed(note).size
+
+    def _is_published(self, signed: bytes) -> bool:
+        """``DIR/checkpoint`` is ``signed``, maybe with more signatures (cosignatures)."""
+        published = self._tiles.read(CHECKPOINT_FILE)
+        if published is None:
+            return False
+        if published == signed:
+            return True
+        try:
+            self._open_signed(published)
+        except SaksiError:
+            return False
+        return split_note(published)[0] == split_note(signed)[0]
 
     def _open_signed(self, note: bytes) -> Checkpoint:
         return open_checkpoint(note, self._verifier, origin=self._origin).checkpoint
@@ -354,20 +433,22 @@ class Log:
 
     # --- proofs ---
 
-    def prove(self, index: int) -> TlogProof:
-        """A C2SP tlog-proof of the entry at ``index`` against the latest checkpoint."""
-        note = self._store.get_meta(CHECKPOINT_META)
+    def prove(self, index: int, *, checkpoint: bytes | None = None) -> TlogProof:
+        """A C2SP tlog-proof of the entry at ``index`` against the latest checkpoint,
+        or against ``checkpoint`` (a note signed by the log, e.g. the published one
+        with its cosignatures, which the proof then carries)."""
+        note = self._store.get_meta(CHECKPOINT_META) if checkpoint is None else checkpoint
         if note is None:
             raise _not_integrated(index, 0)
-        checkpoint = self._open_signed(note)
+        tree = self._open_signed(note)
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise _not_integrated(index, checkpoint.size)
-        if index >= checkpoint.size:
-            raise _not_integrated(index, checkpoint.size)
-        node = TileReader(self._tiles, checkpoint.size).node
-        hashes = merkle.inclusion_proof(index, checkpoint.size, node)
+            raise _not_integrated(index, tree.size)
+        if index >= tree.size:
+            raise _not_integrated(index, tree.size)
+        node = TileReader(self._tiles, tree.size).node
+        hashes = merkle.inclusion_proof(index, tree.size, node)
         merkle.verify_inclusion(
-            leaf_hash(self._store.entry(index)), index, checkpoint.size, hashes, checkpoint.root
+            leaf_hash(self._store.entry(index)), index, tree.size, hashes, tree.root
         )
         return TlogProof(index=index, hashes=tuple(hashes), checkpoint=note)
 
@@ -392,6 +473,17 @@ class Log:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _not_latest(size: int, latest: int | None) -> LogError:
+    return LogError(
+        f"refusing to publish the checkpoint of size {size}: it is not the latest one "
+        f"the log signed (size {latest})",
+        f"menolak menerbitkan checkpoint berukuran {size}: bukan checkpoint terakhir "
+        f"yang ditandatangani log (ukuran {latest})",
+        code="log.publish-not-latest",
+        details={"size": size, "latest": latest},
+    )
 
 
 def _not_integrated(index: object, size: int) -> ProofError:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from saksi.errors import LogError, NoteError, ProofError, SaksiError
 from saksi.store import SqliteStore, open_store
 from saksi.tlog import merkle
-from saksi.tlog.checkpoint import Checkpoint, open_checkpoint
+from saksi.tlog.checkpoint import Checkpoint, CosignatureVerifier, open_checkpoint
 from saksi.tlog.hashes import MAX_ENTRY_SIZE, leaf_hash
 from saksi.tlog.log import Log
 from saksi.tlog.state import CHECKPOINT_META, EntryStore, LogLayout, Placed
@@ -540,3 +540,121 @@ def test_reading_tiles_of_the_published_tree_agrees_with_the_store(tmp_path: Pat
         log.integrate()
     assert TileReader(TileDir(tmp_path / "log"), 257).entries(0, 257) == entries
     assert published(tmp_path / "log").size == 257
+
+
+# --- sign and store, then publish (a log with witnesses) ----------------------------
+
+
+def _cosigned(note: bytes, name: str = "saksi.test/w1") -> tuple[bytes, CosignatureVerifier]:
+    from saksi.tlog.checkpoint import CosignatureSigner, add_cosignature
+    from saksi.tlog.note import generate_key
+
+    signer = CosignatureSigner.from_skey(generate_key(name)[0])
+    return add_cosignature(note, signer, 1_700_000_000), signer.verifier()
+
+
+def test_integrate_without_publishing_signs_and_stores_but_leaves_the_file(
+    tmp_path: Path,
+) -> None:
+    directory = tmp_path / "log"
+    with new_log(directory) as log:
+        empty = (directory / "checkpoint").read_bytes()
+        log.append([b"a", b"b"])
+        note = log.integrate(publish=False)
+        assert log.checkpoint() == note
+        assert (directory / "checkpoint").read_bytes() == empty
+        assert log.integrate(publish=False) == note  # one checkpoint per size, never two
+        assert (directory / "checkpoint").read_bytes() == empty
+        assert log.published() == empty
+        published_tree = log.published_checkpoint()
+        assert published_tree is not None and published_tree.size == 0
+        assert log.publish(note).size == 2
+        assert (directory / "checkpoint").read_bytes() == note
+        assert log.fsck().ok
+
+
+def test_publish_writes_the_latest_checkpoint_with_cosignatures(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    with new_log(directory) as log:
+        log.append([b"a"])
+        note = log.integrate(publish=False)
+        cosigned, witness = _cosigned(note)
+        log.publish(cosigned)
+        assert (directory / "checkpoint").read_bytes() == cosigned
+        signed = open_checkpoint(cosigned, log.verifier, witnesses=[witness])
+        assert len(signed.cosignatures) == 1
+        # the proof carries the cosigned checkpoint it is given
+        proof = log.prove(0, checkpoint=cosigned)
+        assert proof.checkpoint == cosigned
+    # opening again (recover) keeps the cosigned note: it is the latest checkpoint
+    Log.open(directory, open_store).close()
+    assert (directory / "checkpoint").read_bytes() == cosigned
+
+
+def test_publish_refuses_what_is_not_the_latest_signed_checkpoint(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    with new_log(directory) as log:
+        log.append([b"a"])
+        old = log.integrate(publish=False)
+        log.append([b"b"])
+        log.integrate(publish=False)
+        before = (directory / "checkpoint").read_bytes()
+        with pytest.raises(LogError) as caught:
+            log.publish(old)  # signed by the log, but an older size
+        assert caught.value.code == "log.publish-not-latest"
+        other = new_log(tmp_path / "other")  # same origin, another key
+        other.append([b"a", b"b"])
+        with pytest.raises(SaksiError) as forged:
+            log.publish(other.integrate())
+        other.close()
+        assert forged.value.code == "log.checkpoint-no-log-signature"
+        assert (directory / "checkpoint").read_bytes() == before
+
+
+def test_open_without_publishing_leaves_an_older_published_checkpoint(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    with new_log(directory) as log:
+        empty = (directory / "checkpoint").read_bytes()
+        log.append([b"a"])
+        log.integrate(publish=False)
+    debris = directory / ".checkpoint.4242.0123456789ab.tmp"
+    debris.write_bytes(b"half")
+    Log.open(directory, open_store, publish=False).close()
+    assert (directory / "checkpoint").read_bytes() == empty
+    assert not debris.exists()
+    Log.open(directory, open_store).close()  # the CLI's way: republish the latest
+    assert published(directory).size == 1
+
+
+def test_create_without_publishing_signs_the_empty_tree_only(tmp_path: Path) -> None:
+    log, _ = Log.create(tmp_path / "log", ORIGIN, open_store, durable=False, publish=False)
+    with log:
+        assert not (tmp_path / "log" / "checkpoint").exists()
+        assert log.published() is None and log.published_checkpoint() is None
+        signed = log.signed_checkpoint()
+        assert signed is not None and signed.size == 0
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sizes=st.lists(st.integers(1, 300), min_size=2, max_size=4))
+def test_consistency_proofs_from_the_tiles_verify(tmp_path: Path, sizes: list[int]) -> None:
+    directory = tmp_path / f"log{len(list(tmp_path.iterdir()))}"
+    sizes = sorted(set(sizes))
+    roots: dict[int, bytes] = {}
+    with new_log(directory) as log:
+        for size in sizes:
+            log.append([f"e{i}".encode() for i in range(log.store.size(), size)])
+            roots[size] = open_checkpoint(
+                log.integrate(publish=False), log.verifier
+            ).checkpoint.root
+        for old, new in itertools.combinations(sizes, 2):
+            proof = log.consistency_proof(old, new)
+            merkle.verify_consistency(old, new, proof, roots[old], roots[new])
+        top = sizes[-1]
+        assert log.consistency_proof(0, top) == [] and log.consistency_proof(top, top) == []
+        for bad in ((2, 1), (0, top + 1), (-1, 1)):
+            with pytest.raises(ProofError) as caught:
+                log.consistency_proof(*bad)
+            assert caught.value.code == "log.proof-bad-size"
