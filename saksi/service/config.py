@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from saksi.election.synthetic import MAX_SCALE
-from saksi.errors import ConfigError
+from saksi.errors import ConfigError, SaksiError
 from saksi.store.base import MAX_PHOTO_SIZE
+from saksi.tlog.checkpoint import CosignatureVerifier
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
 
 KIB: Final = 1024
@@ -61,6 +62,35 @@ class RateLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class WitnessSpec:
+    """A witness the log sends its checkpoints to: its URL (the tlog-witness submission
+    prefix) and its cosignature verifier key (``name+keyid+base64``)."""
+
+    url: str
+    vkey: str
+
+    @property
+    def verifier(self) -> CosignatureVerifier:
+        return CosignatureVerifier.from_vkey(self.vkey)
+
+    @property
+    def name(self) -> str:
+        return self.verifier.name
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.vkey}"
+
+
+class Witnesses(tuple[WitnessSpec, ...]):
+    """The configured witnesses; shown as the ``URL VKEY, ...`` text it is read from."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ", ".join(str(w) for w in self)
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceConfig:
     """Everything ``saksi serve`` is told; see docs/service.md for each setting."""
 
@@ -85,6 +115,14 @@ class ServiceConfig:
     publish_results: bool = True  # run `saksi publish --follow` into DATA/results
     results_interval: float = 2.0  # seconds between the publisher's looks at the checkpoint
     results_exports_every: float = 60.0  # at most one NIST/CSV export per this many seconds
+    witnesses: Witnesses = field(default_factory=Witnesses)  # cosigners of each checkpoint
+    witness_quorum: int | None = None  # how many must cosign (None: all of them)
+    witness_timeout: float = 5.0  # seconds a witness may take to answer
+
+    @property
+    def quorum(self) -> int:
+        """How many witnesses must cosign a checkpoint before it is published."""
+        return len(self.witnesses) if self.witness_quorum is None else self.witness_quorum
 
     def __post_init__(self) -> None:
         # Direct construction is checked as strictly as load_config's sources.
@@ -93,6 +131,7 @@ class ServiceConfig:
             checked = _SETTINGS[f.name].check(f.name, value, "argument", None)
             if checked != value or type(checked) is not type(value):
                 object.__setattr__(self, f.name, checked)
+        _check_quorum(self.witnesses, self.witness_quorum, "argument", None)
 
     @property
     def log_dir(self) -> Path:
@@ -263,6 +302,54 @@ def _as_rate(value: object) -> RateLimit:
     return RateLimit(rate, burst)
 
 
+def _as_witness(value: object) -> WitnessSpec:
+    if isinstance(value, WitnessSpec):
+        url, vkey = value.url, value.vkey
+    elif isinstance(value, Mapping) and set(value) == {"url", "vkey"}:
+        url, vkey = value["url"], value["vkey"]
+    elif isinstance(value, str) and len(value.split()) == 2:
+        url, vkey = value.split()
+    else:
+        raise _Bad
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise _Bad
+    if not isinstance(vkey, str):
+        raise _Bad
+    try:
+        CosignatureVerifier.from_vkey(vkey)
+    except SaksiError:
+        raise _Bad from None
+    return WitnessSpec(url.rstrip("/"), vkey)
+
+
+def _as_witnesses(value: object) -> Witnesses:
+    if isinstance(value, str):
+        items: list[object] = [item for item in value.split(",") if item.strip()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise _Bad
+    witnesses = Witnesses(_as_witness(item) for item in items)
+    keys = {(w.verifier.name, w.verifier.key_id) for w in witnesses}
+    if len(keys) != len(witnesses) or len({w.url for w in witnesses}) != len(witnesses):
+        raise _Bad  # one witness twice (by key or by URL)
+    return witnesses
+
+
+def _check_quorum(
+    witnesses: tuple[WitnessSpec, ...], quorum: int | None, source: str, origin: Path | None
+) -> None:
+    if quorum is not None and not 1 <= quorum <= len(witnesses):
+        raise _invalid(
+            "witness_quorum",
+            quorum,
+            source,
+            origin,
+            want_en=f"a number of witnesses 1..{len(witnesses)} (the witnesses configured)",
+            want_id=f"jumlah witness 1..{len(witnesses)} (witness yang dikonfigurasi)",
+        )
+
+
 def _in(lo: float, hi: float, *, open_lo: bool = False) -> Callable[[float], bool]:
     return lambda x: (lo < x if open_lo else lo <= x) and x <= hi
 
@@ -364,6 +451,28 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         "detik dalam (0, 86400] (mis. 60)",
         _in(0, 86400, open_lo=True),
     ),
+    "witnesses": _Setting(
+        _as_witnesses,
+        "witnesses as 'URL VKEY' items separated by commas (in TOML an array of 'URL VKEY' "
+        "strings or of { url, vkey } tables): an http(s) URL and a cosignature verifier key "
+        "each, no witness twice",
+        "witness berupa butir 'URL VKEY' dipisah koma (di TOML larik string 'URL VKEY' atau "
+        "tabel { url, vkey }): masing-masing URL http(s) dan kunci pemverifikasi kosignatur, "
+        "tanpa witness ganda",
+    ),
+    "witness_quorum": _Setting(
+        _as_int,
+        "a number of witnesses (1 or more)",
+        "jumlah witness (1 atau lebih)",
+        _in(1, 1000),
+        optional=True,
+    ),
+    "witness_timeout": _Setting(
+        _as_duration,
+        "seconds in (0, 300] (e.g. 5 or 500ms)",
+        "detik dalam (0, 300] (mis. 5 atau 500ms)",
+        _in(0, 300, open_lo=True),
+    ),
 }
 SETTINGS: Final = tuple(_SETTINGS)
 """Every setting's name, in the order of docs/service.md's table."""
@@ -402,7 +511,11 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _layer(
-    values: Mapping[str, Any], source: str, origin: Path | None, into: dict[str, Any]
+    values: Mapping[str, Any],
+    source: str,
+    origin: Path | None,
+    into: dict[str, Any],
+    sources: dict[str, tuple[str, Path | None]],
 ) -> None:
     for name, raw in values.items():
         setting = _SETTINGS.get(name)
@@ -411,6 +524,7 @@ def _layer(
         if raw is None and source != "file":
             continue  # a flag that was not given
         into[name] = setting.check(name, raw, source, origin)
+        sources[name] = (source, origin)
 
 
 def load_config(
@@ -425,13 +539,17 @@ def load_config(
     ConfigError ``config.invalid``, ``config.unknown-setting``, ``config.file-*``.
     """
     chosen: dict[str, Any] = {}
+    sources: dict[str, tuple[str, Path | None]] = {}
     if file is not None:
-        _layer(_read_file(Path(file)), "file", Path(file), chosen)
+        _layer(_read_file(Path(file)), "file", Path(file), chosen, sources)
     from_env = {
         name: (env or {})[env_name(name)] for name in _SETTINGS if env_name(name) in (env or {})
     }
-    _layer(from_env, "env", None, chosen)
-    _layer(overrides or {}, "flag", None, chosen)
+    _layer(from_env, "env", None, chosen, sources)
+    _layer(overrides or {}, "flag", None, chosen, sources)
+    if chosen.get("witness_quorum") is not None:
+        source, where = sources["witness_quorum"]
+        _check_quorum(chosen.get("witnesses", ()), chosen["witness_quorum"], source, where)
     if "data" not in chosen:
         raise ConfigError(
             "no data directory: give --data DIR (or SAKSI_DATA, or data in the file)",
@@ -449,6 +567,8 @@ __all__ = [
     "ConfigError",
     "RateLimit",
     "ServiceConfig",
+    "WitnessSpec",
+    "Witnesses",
     "env_name",
     "load_config",
     "redact_url",

@@ -19,6 +19,7 @@ __all__ = [
     "Receipt",
     "ReceiptWithProof",
     "TpsView",
+    "WitnessHealth",
     "error_responses",
 ]
 
@@ -98,13 +99,33 @@ class PhotoStored(_Model):
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
 
 
+class WitnessHealth(_Model):
+    """What the service knows of one witness."""
+
+    name: str = Field(description="The witness's key name.")
+    url: str = Field(description="Its submission prefix (tlog-witness).")
+    cosigned_size: int | None = Field(
+        ge=0, description="Size of the latest checkpoint it cosigned for this service, or null."
+    )
+    cosigned_at: str | None = Field(description="When (UTC, ISO 8601), or null.")
+    error: dict[str, Any] | None = Field(
+        description="Its last error (code, message) until it cosigns again, or null."
+    )
+    error_at: str | None = Field(description="When the last error came (UTC), or null.")
+
+
 class Health(_Model):
     ok: bool
     ready: bool
     origin: str
     log_size: int = Field(ge=0)
-    checkpoint_size: int = Field(ge=0)
+    checkpoint_size: int = Field(
+        ge=0, description="The published checkpoint's size (cosigned, with witnesses)."
+    )
     backlog: int = Field(ge=0)
+    signed_size: int = Field(ge=0, description="The latest checkpoint the log signed.")
+    witness_quorum: int | None = Field(description="Cosignatures needed, or null (no witnesses).")
+    witnesses: list[WitnessHealth] = Field(description="Each configured witness.")
 
 
 class TpsView(BaseModel):

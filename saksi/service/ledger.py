@@ -10,6 +10,8 @@
   ``store.append_batch`` for every statement that arrived meanwhile (group commit);
 - in the integrator thread: a new signed checkpoint every ``integrate_interval``
   seconds while the store is ahead of the last one; receipts then carry a proof.
+  With witnesses configured, a checkpoint is published (and proofs use it) only
+  once a quorum of them cosigned it (:mod:`saksi.service.witnessing`).
 
 Readers (:meth:`Ledger.receipt`, :meth:`Ledger.tps`, :meth:`Ledger.stats`, ...) may
 be called from any thread while the writer runs.
@@ -34,6 +36,7 @@ from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, parse_checked, p
 from saksi.service.sequencer import Pending, Sequencer, Stats, Ticket, stopped_error
 from saksi.service.startup import Opened, open_log
 from saksi.service.views import Receipt, tps_view
+from saksi.service.witnessing import Witnessing
 from saksi.store.base import check_leaf_hash
 from saksi.tlog.log import Log
 
@@ -80,6 +83,12 @@ class Ledger:
         self._integrator = threading.Thread(
             target=self._integrate_loop, name="saksi-integrator", daemon=True
         )
+        self.witnessing: Witnessing | None = None
+        """The witnesses' side (None without witnesses: checkpoints are published at once)."""
+        if config.witnesses:
+            self.witnessing = Witnessing(
+                self._log, config.witnesses, config.quorum, config.witness_timeout
+            )
 
     @classmethod
     def open(cls, config: ServiceConfig) -> Ledger:
@@ -139,7 +148,8 @@ class Ledger:
 
     @property
     def checkpoint_size(self) -> int:
-        """Size of the latest signed checkpoint."""
+        """Size of the latest published checkpoint (signed, and cosigned by the witness
+        quorum when there are witnesses): the one receipts and proofs use."""
         return self._view.checkpoint_size
 
     # --- submitting ---
@@ -240,13 +250,14 @@ class Ledger:
         return self._view.receipt(index, leaf_hash, duplicate=False)
 
     def proof(self, leaf_hash: bytes) -> str | None:
-        """The entry's C2SP tlog-proof against the latest signed checkpoint, or None
-        while it is not yet covered by one (or not logged)."""
+        """The entry's C2SP tlog-proof against the published checkpoint (with its
+        cosignatures), or None while it is not yet covered by one (or not logged)."""
         check_leaf_hash(leaf_hash)
         index = self._store.find(leaf_hash)
         if index is None or index >= self._view.checkpoint_size:
             return None
-        return self._log.prove(index).to_text().decode("utf-8")
+        published = None if self.witnessing is None else self.witnessing.published
+        return self._log.prove(index, checkpoint=published).to_text().decode("utf-8")
 
     def entry(self, index: int) -> bytes:
         """The entry's bytes; StoreError ``store.no-such-entry`` beyond the log."""
@@ -289,7 +300,11 @@ class Ledger:
             "backlog": max(0, size - covered),
             "queue": self._sequencer.waiting,
             "replay_seconds": self._opened.replay_seconds,
+            "signed_size": covered,
+            "published_size": covered,
         }
+        if self.witnessing is not None:
+            out |= self.witnessing.health()
         out |= self._stats.snapshot()
         out |= self._view.counts()
         return out
@@ -297,9 +312,16 @@ class Ledger:
     # --- the integrator ---
 
     def integrate(self) -> None:
-        """Sign a new checkpoint if the store is ahead of the last one."""
+        """Sign a new checkpoint if the store is ahead of the last one (and, with
+        witnesses, publish it once they cosigned it)."""
         with self._integrate_lock:
             if self._store.closed or self._store.size() <= self._view.checkpoint_size:
+                return
+            if self.witnessing is not None:
+                signed, published = self.witnessing.integrate()
+                if signed:
+                    self._stats.integrated()
+                self._view.set_checkpoint_size(published)
                 return
             self._log.integrate()
             self._stats.integrated()
@@ -344,6 +366,8 @@ class Ledger:
                 self.integrate()
             except SaksiError as exc:
                 log.error("last integration failed: %s", exc.diagnostics())
+        if self.witnessing is not None:
+            self.witnessing.close()
         self._log.close()
 
     def __enter__(self) -> Self:
@@ -358,7 +382,7 @@ class Ledger:
         self.close()
 
     def wait_for_checkpoint(self, size: int, timeout: float = 10.0) -> bool:
-        """Wait until a signed checkpoint covers ``size`` entries (for tests and tools)."""
+        """Wait until a published checkpoint covers ``size`` entries (for tests and tools)."""
         deadline = time.monotonic() + timeout
         while self._view.checkpoint_size < size:
             if time.monotonic() >= deadline:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-__all__ = ["CONTENT_TYPE", "LATENCY_BUCKETS", "Metrics", "escape_label"]
+__all__ = ["CONTENT_TYPE", "LATENCY_BUCKETS", "Metrics", "escape_label", "family"]
 
 CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS: Final = (
@@ -23,14 +23,26 @@ LATENCY_BUCKETS: Final = (
 
 GAUGES: Final = {
     "saksi_log_size": "Entries in the log (durably stored).",
-    "saksi_checkpoint_size": "Size of the latest signed checkpoint.",
-    "saksi_backlog": "Entries stored but not yet in a signed checkpoint.",
+    "saksi_checkpoint_size": "Size of the latest published checkpoint (receipts' proofs).",
+    "saksi_backlog": "Entries stored but not yet in a published checkpoint.",
+    "saksi_signed_checkpoint_size": "Size of the latest checkpoint the log signed.",
+    "saksi_published_checkpoint_size": "Size of the published checkpoint (cosigned by the "
+    "witness quorum when witnesses are configured).",
 }
 
 
 def escape_label(value: str) -> str:
     """A label value as the exposition format writes it (backslash, quote, newline)."""
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def family(
+    name: str, kind: str, help_text: str, samples: Iterable[tuple[Mapping[str, str], float]]
+) -> list[str]:
+    """One metric family's lines: HELP, TYPE and a sample per label set."""
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+    lines += [f"{name}{_labels(labels)} {_number(value)}" for labels, value in samples]
+    return lines
 
 
 def _number(value: float) -> str:
@@ -83,8 +95,9 @@ class Metrics:
             histogram.count += 1
             histogram.total += seconds
 
-    def render(self, gauges: Mapping[str, float]) -> str:
-        """The exposition text; ``gauges`` gives the values of :data:`GAUGES`."""
+    def render(self, gauges: Mapping[str, float], extra: Sequence[str] = ()) -> str:
+        """The exposition text; ``gauges`` gives the values of :data:`GAUGES`, ``extra``
+        more families' lines (the witnesses', see :func:`family`)."""
         with self._lock:
             lines = [
                 *self._counter(
@@ -115,16 +128,13 @@ class Metrics:
         for name, help_text in GAUGES.items():
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
             lines.append(f"{name} {_number(gauges.get(name, 0))}")
-        return "\n".join(lines) + "\n"
+        return "\n".join([*lines, *extra]) + "\n"
 
     @staticmethod
     def _counter(
         name: str, help_text: str, samples: Iterable[tuple[dict[str, str], float]]
     ) -> list[str]:
-        lines = [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
-        for labels, value in samples:
-            lines.append(f"{name}{_labels(labels)} {_number(value)}")
-        return lines
+        return family(name, "counter", help_text, samples)
 
     def _histograms(self) -> list[str]:
         name = "saksi_http_request_seconds"

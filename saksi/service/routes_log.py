@@ -150,6 +150,9 @@ def _health(request: Request) -> dict[str, Any]:
         "log_size": int(stats.get("log_size", 0)),
         "checkpoint_size": int(stats.get("checkpoint_size", 0)),
         "backlog": int(stats.get("backlog", 0)),
+        "signed_size": int(stats.get("signed_size", 0)),
+        "witness_quorum": stats.get("quorum"),
+        "witnesses": list(stats.get("witnesses", [])),
     }
 
 
@@ -157,7 +160,7 @@ def _health(request: Request) -> dict[str, Any]:
     "/health",
     operation_id="getHealth",
     tags=["operations"],
-    summary="Whether the service takes statements; log and checkpoint sizes",
+    summary="Whether the service takes statements; log and checkpoint sizes; the witnesses",
     response_class=JSONResponse,
     responses={
         200: {"model": Health, "description": "Ready."},
@@ -165,7 +168,12 @@ def _health(request: Request) -> dict[str, Any]:
     },
 )
 async def get_health(request: Request) -> Response:
-    """200 when ready; 503 ``http.not-ready`` (the sizes in ``details``) otherwise."""
+    """200 when ready; 503 ``http.not-ready`` (the sizes in ``details``) otherwise.
+
+    A witness that is down does not make the service unready (statements are still
+    logged): its last error is shown in ``witnesses``, and ``checkpoint_size`` (the
+    published checkpoint) stays behind ``signed_size``.
+    """
     health = await anyio.to_thread.run_sync(_health, request)
     if not health["ready"]:
         error = errors.not_ready()
@@ -195,6 +203,10 @@ async def get_metrics(request: Request) -> Response:
         "saksi_log_size": float(stats.get("log_size", 0)),
         "saksi_checkpoint_size": float(stats.get("checkpoint_size", 0)),
         "saksi_backlog": float(stats.get("backlog", 0)),
+        "saksi_signed_checkpoint_size": float(stats.get("signed_size", 0)),
+        "saksi_published_checkpoint_size": float(stats.get("checkpoint_size", 0)),
     }
-    text = service.metrics.render(gauges)
+    witnessing = service.ledger.witnessing
+    extra = [] if witnessing is None else witnessing.metrics()
+    text = service.metrics.render(gauges, extra)
     return Response(text, media_type=METRICS_TYPE, headers={"Cache-Control": "no-store"})

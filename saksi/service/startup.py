@@ -198,7 +198,8 @@ def _create(config: ServiceConfig, opened: list[Store]) -> tuple[Log, bytes, Man
     _check_store_is_empty_or(config, data, opener)
     opened.clear()
     config.data.mkdir(parents=True, exist_ok=True)
-    log, _ = Log.create(config.log_dir, manifest.election, opener)
+    # With witnesses, nothing is published before they cosign it (not even the empty tree).
+    log, _ = Log.create(config.log_dir, manifest.election, opener, publish=not config.witnesses)
     placed = opened[-1].append(data)
     if placed.index != 0:
         log.close()
@@ -218,7 +219,7 @@ def open_log(config: ServiceConfig) -> Opened:
     if created:
         log, entry, manifest = _create(config, opened)
     else:
-        log = Log.open(config.log_dir, store_opener(config, opened))
+        log = Log.open(config.log_dir, store_opener(config, opened), publish=not config.witnesses)
     store = opened[-1]
     try:
         if not created:
@@ -230,8 +231,10 @@ def open_log(config: ServiceConfig) -> Opened:
         started = time.perf_counter()
         replay(intake, store, view, verify=config.replay_verify)
         seconds = time.perf_counter() - started
-        signed = log.signed_checkpoint()
-        view.set_checkpoint_size(0 if signed is None else signed.size)
+        # Receipts' proofs use the published checkpoint: with witnesses it may be
+        # behind the signed one until they cosign it.
+        covered = log.published_checkpoint() if config.witnesses else log.signed_checkpoint()
+        view.set_checkpoint_size(0 if covered is None else covered.size)
     except BaseException:
         log.close()
         raise
