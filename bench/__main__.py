@@ -9,7 +9,8 @@ or a prefix such as ``store``; the limits the chosen cases need are run too),
 ``--service-batched N`` (statements per round of the service's cases, default 8,000
 and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite),
 ``--recap-forms N``, ``--recap-scale S``, ``--recap-workers N``, ``--publish-durable``
-and ``--cache DIR`` (the recapitulation's log: see bench/recap.py).
+and ``--cache DIR`` (the recapitulation's log: see bench/recap.py), ``--verify-workers N``
+(the verifier's signature workers: see bench/verify.py, which publishes the same log).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import recap, service, tlog
+from . import recap, service, tlog, verify
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -64,6 +65,7 @@ def run(
     service_repeats: int | None = None,
     recap_sizes: recap.RecapSizes | None = None,
     recap_repeats: int | None = None,
+    verify_sizes: verify.VerifySizes | None = None,
     cache: str | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
@@ -73,11 +75,14 @@ def run(
     service's, ``service_repeats`` rounds (default: ``repeats``) against a ``saksi
     serve`` child process, followed by its latencies and receipt-to-checkpoint times;
     then the recapitulation's, ``recap_repeats`` rounds in a child process over a log
-    generated once into ``cache`` (default: the system's temporary directory)."""
+    generated once into ``cache`` (default: the system's temporary directory); then the
+    verifier's, ``recap_repeats`` rounds in a child process over that log published once
+    as tiles into the same cache."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     tlog_sizes = tlog_sizes or tlog.TlogSizes()
     service_sizes = service_sizes or service.ServiceSizes()
     recap_sizes = recap_sizes or recap.RecapSizes()
+    verify_sizes = verify_sizes or verify.VerifySizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
@@ -88,9 +93,10 @@ def run(
             *tlog.cases(tlog_sizes, tlog_scratch),
             *service.cases(service_sizes),
             *recap.cases(recap_sizes, cache),
+            *verify.cases(verify_sizes, cache),
         ]
         chosen = select(all_cases, only)
-        parts = tlog.NAMES | service.NAMES | recap.NAMES
+        parts = tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES
         foundation = [c for c in chosen if c.name not in parts]
 
         def progress(round_: int, of: int = repeats) -> None:
@@ -122,9 +128,13 @@ def run(
             chosen, recap_sizes, repeats=recap_repeats or repeats, cache=cache, log=log
         )
         measurements += recap_measurements
+        verify_measurements, verify_extras = verify.measure(
+            chosen, verify_sizes, repeats=recap_repeats or repeats, cache=cache, log=log
+        )
+        measurements += verify_measurements
         if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
-                if case.name not in service.NAMES:
+                if case.name not in service.NAMES | verify.NAMES:
                     profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
@@ -137,6 +147,7 @@ def run(
         "tlog": asdict(tlog_sizes),
         "service": asdict(service_sizes),
         "recap": asdict(recap_sizes),
+        "verify": asdict(verify_sizes),
     }
     results = report(measurements, config=config, when=when)
     if tlog_extras:
@@ -145,6 +156,8 @@ def run(
         results["service"] = service_extras
     if recap_extras:
         results["recap"] = recap_extras
+    if verify_extras:
+        results["verify"] = verify_extras
     return results
 
 
@@ -241,6 +254,13 @@ def parser() -> argparse.ArgumentParser:
         help="where the recap's generated log is kept between runs (default: the temp dir)",
     )
     p.add_argument(
+        "--verify-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="signature workers of verify.log (default: every core; 0: in its process)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="run each in-process case once more under cProfile (top 15 to stderr)",
@@ -270,6 +290,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         workers=args.recap_workers,
         durable=args.publish_durable,
     )
+    verify_sizes = verify.sizes_for(quick=args.quick, workers=args.verify_workers)
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
         sizes,
@@ -284,6 +305,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         service_repeats=args.repeats or 1,  # each round needs fresh signed forms
         recap_sizes=recap_sizes,
         recap_repeats=args.repeats or 1,  # a national replay is a long round
+        verify_sizes=verify_sizes,
         cache=args.cache,
     )
     print_table(results, out)
@@ -293,6 +315,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         service.print_extras(results, out)
     if "recap" in results:
         recap.print_extras(results, out)
+    if "verify" in results:
+        verify.print_extras(results, out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

@@ -23,6 +23,7 @@ LIMITS = {
     "service.batch": "intake.admit",
     "recap.replay": "json.sha256.recap",
     "recap.apply": "json.sha256.recap",
+    "verify.log": "pynacl.pool",
 }
 
 
@@ -34,7 +35,9 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
         == 0
     )
     results = json.loads(out_file.read_text(encoding="utf-8"))
-    assert set(results) == {"when", "machine", "config", "results", "tlog", "service", "recap"}
+    assert set(results) == {
+        "when", "machine", "config", "results", "tlog", "service", "recap", "verify"
+    }  # fmt: skip
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
     assert set(LIMITS) | set(LIMITS.values()) <= set(rows)
@@ -248,3 +251,54 @@ def test_recap_log_files_hold_the_entries_in_order(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-1])
     with pytest.raises(ValueError, match="truncated"):
         list(read_frames(path, block=7))
+
+
+def test_verify_part_reports_the_ratio_to_raw_verification_and_peak_memory(
+    tmp_path: Path,
+) -> None:
+    from bench.verify import VERIFY_QUICK, ensure_published
+
+    cache = tmp_path / "cache"
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    argv = ["--quick", "--only", "verify", "--cache", str(cache), "--out", str(json_file)]
+    main([*argv, "--tmp", str(tmp_path)], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["pynacl.pool", "verify.log"]
+    extra = results["verify"]
+    entries = extra["log"]["entries"]
+    assert entries == 1 + extra["log"]["key_entries"] + extra["log"]["forms"]
+    assert rows["verify.log"]["items"] == rows["pynacl.pool"]["items"] == entries
+    assert rows["verify.log"]["ratio"] == pytest.approx(
+        rows["verify.log"]["rate_per_second"] / rows["pynacl.pool"]["rate_per_second"], abs=1e-4
+    )
+    (round_,) = extra["verify_rounds"]
+    assert 0 < round_["main_peak_mib"] <= round_["peak_mib"]
+    assert round_["peak_mib"] == pytest.approx(
+        round_["main_peak_mib"] + sum(round_["children_peak_mib"]), abs=0.2
+    )
+    assert "verify.log: " in out.getvalue() and "national log only" in out.getvalue()
+    # the publication is cached beside the log: the next run finds it as it is
+    published = ensure_published(VERIFY_QUICK, cache, None)
+    assert (published.folder / "checkpoint").is_file() and (published.folder / "tile").is_dir()
+    assert not (published.folder / ".state").exists()  # no store, no secret key
+    before = sorted(p.name for p in cache.iterdir())
+    assert ensure_published(VERIFY_QUICK, cache, None).meta == published.meta
+    assert sorted(p.name for p in cache.iterdir()) == before
+
+
+def test_signed_parts_are_what_the_envelope_verifies() -> None:
+    import base64
+
+    from bench.verify import signed_parts
+    from saksi.election.envelope import SIGNATURE_DOMAIN, parse_entry
+
+    work = build_workload(QUICK)
+    entry = work.forms[0]
+    envelope = parse_entry(entry)
+    key, sig, message = signed_parts(entry)
+    assert key == base64.b64decode(envelope.key) and sig == base64.b64decode(envelope.sig)
+    assert message == SIGNATURE_DOMAIN + envelope.stmt_bytes
+    with pytest.raises(ValueError):
+        signed_parts(entry[:-1])
