@@ -309,6 +309,30 @@ def test_checkpoints_are_published_only_once_the_witness_quorum_cosigned_them(
             args, check=False, cwd=ROOT, capture_output=True, text=True, timeout=60
         )
         assert refused.returncode == 4, (refused.stdout, refused.stderr)
+
+    # A slow witness (stopped with SIGSTOP: it accepts the connection, never answers)
+    # does not hold the others up: with quorum 2 the checkpoint is published as soon as
+    # the two others cosigned it, long before the slow one's timeout.
+    server.stop()
+    witnesses[1].start(election.origin, log_vkey)
+    server.env["SAKSI_WITNESS_TIMEOUT"] = "4"
+    server.start()
+    with server.client() as http:
+        _submit(http, election.c_hasil(election.tps[4]))
+        _wait(lambda: _health(http)["checkpoint_size"] == n + 4)
+        slow = witnesses[2]
+        assert slow.proc is not None
+        slow.proc.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            _submit(http, election.c_hasil(election.tps[5]))
+            _wait(lambda: _health(http)["checkpoint_size"] == n + 5)
+            assert time.monotonic() - started < 3.0
+            assert _quorum_check(http, log_vkey, witnesses, 2) == n + 5
+            shown = _wait(lambda: _by_name(_health(http))[slow.name]["error"], timeout=15)
+            assert shown["code"] == "witness.unreachable"  # timed out
+        finally:
+            slow.proc.send_signal(signal.SIGCONT)
     assert server.stop() == 0
 
 
