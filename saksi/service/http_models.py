@@ -105,7 +105,9 @@ class WitnessHealth(_Model):
     name: str = Field(description="The witness's key name.")
     url: str = Field(description="Its submission prefix (tlog-witness).")
     cosigned_size: int | None = Field(
-        ge=0, description="Size of the latest checkpoint it cosigned for this service, or null."
+        ge=0,
+        description="The size it last cosigned for this log, as the service learned it (its "
+        "cosignature or its 409 answer), or null before it answered.",
     )
     cosigned_at: str | None = Field(description="When (UTC, ISO 8601), or null.")
     error: dict[str, Any] | None = Field(

@@ -97,7 +97,7 @@ class _Witness:
 
     spec: WitnessSpec
     verifier: CosignatureVerifier
-    size: int | None = None  # the size it last cosigned, as far as we know
+    size: int | None = None  # the size it last cosigned, as far as we know (None: unknown)
     cosigned_at: float | None = None
     error: SaksiError | None = None
     error_at: float | None = None
@@ -243,9 +243,11 @@ class Witnessing:
         with self._lock:
             if code is not None:
                 self._requests[(witness.spec.name, code)] += 1
-            if error is not None:
-                witness.error, witness.error_at = error, time.time()
-        if error is not None and error.code != "witness.conflict":
+            if error is None:
+                return
+            new = witness.error is None or witness.error.code != error.code
+            witness.error, witness.error_at = error, time.time()
+        if new and error.code != "witness.conflict":  # logged once, not every interval
             log.warning("witness %s: %s", witness.spec.name, error.message_en)
 
     # --- what is shown ---
@@ -257,7 +259,7 @@ class Witnessing:
                 {
                     "name": w.spec.name,
                     "url": w.spec.url,
-                    "cosigned_size": w.size if w.cosigned_at is not None else None,
+                    "cosigned_size": w.size,
                     "cosigned_at": _iso(w.cosigned_at),
                     "error": None if w.error is None else _error_json(w.error),
                     "error_at": _iso(w.error_at),
@@ -275,7 +277,7 @@ class Witnessing:
         """Prometheus lines: requests by witness and outcome, each witness's cosigned size."""
         with self._lock:
             requests = sorted(self._requests.items())
-            sizes = [(w.spec.name, w.size) for w in self._witnesses if w.cosigned_at is not None]
+            sizes = [(w.spec.name, w.size) for w in self._witnesses if w.size is not None]
         return [
             *family(
                 "saksi_witness_requests_total",
@@ -286,7 +288,7 @@ class Witnessing:
             *family(
                 "saksi_witness_cosigned_size",
                 "gauge",
-                "Size of the latest checkpoint each witness cosigned for this service.",
+                "Size each witness last cosigned for this log (its cosignature or 409 answer).",
                 (({"witness": n}, float(s or 0)) for n, s in sizes),
             ),
         ]

@@ -149,7 +149,7 @@ def _health(http: httpx.Client) -> dict[str, Any]:
 
 def _published_all(http: httpx.Client) -> bool:
     health = _health(http)
-    return health["checkpoint_size"] == health["log_size"] == health["signed_size"]
+    return bool(health["checkpoint_size"] == health["log_size"] == health["signed_size"])
 
 
 def _by_name(health: dict[str, Any]) -> dict[str, dict[str, Any]]:
