@@ -233,6 +233,7 @@ def verify_slice(path: str, offset: int, count: int) -> int:
 
 
 def _ready(_: int) -> int:
+    time.sleep(0.2)  # long enough that every worker takes one
     return os.getpid()
 
 
@@ -245,7 +246,8 @@ class Limit:
         self.published = published
         cores = os.cpu_count() or 1
         self.pool = multiprocessing.get_context("forkserver").Pool(cores)
-        self.pool.map(_ready, range(cores))  # every worker started and imported
+        # every worker started and imported; their pids are not the verifier's
+        self.pids = frozenset(self.pool.map(_ready, range(cores), chunksize=1))
 
     def run(self) -> Run:
         path = str(self.published.messages)
@@ -298,8 +300,9 @@ def _children_of(root: int) -> set[int]:
 class Peaks:
     """Samples the ``VmHWM`` of every process under this one until stopped."""
 
-    def __init__(self, every: float = 0.2) -> None:
+    def __init__(self, every: float = 0.2, exclude: frozenset[int] = frozenset()) -> None:
         self.every = every
+        self.exclude = exclude
         self.peaks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -316,7 +319,7 @@ class Peaks:
     def _watch(self) -> None:
         me = os.getpid()
         while not self._stop.wait(self.every):
-            for pid in _children_of(me):
+            for pid in _children_of(me) - self.exclude:
                 kib = _status_kib(pid)
                 if kib:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), kib)
@@ -390,7 +393,7 @@ def child(
                     state = Path(tmp) / f"state-{number}"
                     run = _verify(published, hierarchy, state, sizes.workers)
                     load = _loadavg()
-                    with Peaks() as peaks:
+                    with Peaks(exclude=limit.pids if limit is not None else frozenset()) as peaks:
                         seconds, cpu = _timed(run)
                     times.append(seconds)
                     workers = sorted(peaks.peaks.values(), reverse=True)

@@ -160,7 +160,12 @@ class Authority:
         self._heads: dict[tuple[str, str], FormRecord] = {}  # (tps, contest) -> latest
         self._copies: dict[tuple[str, str, str], FormRecord] = {}  # (tps, contest, key)
         self._recaps: dict[tuple[str, str], FormRecord] = {}  # (region, contest)
+        self._shared: dict[str, str] = {}  # roles, parties, times, types: each kept once
         self._size = 1
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_shared", {})  # pickled before it existed
 
     @classmethod
     def from_manifest(
@@ -277,11 +282,18 @@ class Authority:
         self._size = index + 1
         stmt = envelope.stmt
         if isinstance(stmt, KeyRegistration):
+            # equal strings kept once: a national log registers 800,000 keys, which
+            # share a handful of roles and validity periods and a few thousand registrars
+            share = self._shared.setdefault
+            signer = self._keys.get(envelope.key)
+            by = signer.key if signer is not None else envelope.key
             self._keys[stmt.key] = KeyRecord(
-                stmt.key, stmt.role, stmt.scope, stmt.party, stmt.not_before, stmt.not_after,
-                stmt.label, envelope.key, index,
+                stmt.key, share(stmt.role, stmt.role), stmt.scope,
+                None if stmt.party is None else share(stmt.party, stmt.party),
+                share(stmt.not_before, stmt.not_before), share(stmt.not_after, stmt.not_after),
+                stmt.label, by, index,
             )  # fmt: skip
-            self._children.setdefault(envelope.key, []).append(stmt.key)
+            self._children.setdefault(by, []).append(stmt.key)
         elif isinstance(stmt, KeyRevocation):
             self._revoked[stmt.key] = Revocation(
                 stmt.key, envelope.key, index, stmt.effective, stmt.reason
@@ -301,8 +313,11 @@ class Authority:
         signer = self._keys.get(envelope.key)
         # share the strings the state already holds: millions of forms on election night
         key = signer.key if signer else envelope.key
+        if signer is not None and signer.scope == region:
+            region = signer.scope  # a KPPS key's scope is its TPS
         contest = self._contest_names.get(stmt.contest, stmt.contest)
-        rec = FormRecord(index, envelope.leaf_hash, stmt.type, region, contest, key)
+        kind = self._shared.setdefault(stmt.type, stmt.type)
+        rec = FormRecord(index, envelope.leaf_hash, kind, region, contest, key)
         slot = (region, contest)
         if isinstance(stmt, CHasil):
             self._forms[index] = rec

@@ -244,42 +244,52 @@ class Recap:
     ) -> None:
         layout = self.layouts[stmt.contest]
         slots = self._slots[stmt.contest]
-        slot = slots.get(stmt.tps)
+        tps = stmt.tps
+        slot = slots.get(tps)
+        old = None if slot is None else self._vector(layout, slot)
         if slot is None:
-            slot = slots[stmt.tps] = TpsSlot()
+            # the TPS code the authority keeps (its signer's scope): one string, not two
+            head = self._authority.current_form(tps, stmt.contest)
+            tps = tps if head is None else head.region
+            slot = slots[tps] = TpsSlot()
         form = stmt.form
         values = layout.values(form)
         if found is None:
             found = check_values(form, values, layout.pairs)
         if isinstance(stmt, Correction):
             before = slot.values if slot.values is not None else values
-            slot.corrections.append(
-                CorrectionRecord(
-                    index, stmt.corrects.index, key, stmt.at, stmt.reason,
-                    differences(layout.form_fields, before, values),
-                )
+            record = CorrectionRecord(
+                index, stmt.corrects.index, key, stmt.at, stmt.reason,
+                differences(layout.form_fields, before, values),
             )  # fmt: skip
+            slot.corrections = (*slot.corrections, record)
         else:
             slot.original = index
         slot.current = index
         slot.values = values
         slot.violations = found
         slot.flags = screen(form) if self._may_flag[stmt.contest](form, values) else ()
-        self._refresh(stmt.tps, stmt.contest, slot)
+        self._refresh(tps, stmt.contest, slot, old)
 
     def _on_copy(self, stmt: CSalinan, key: str, index: int) -> None:
         layout = self.layouts[stmt.contest]
-        slot = self._slots[stmt.contest].setdefault(stmt.tps, TpsSlot())
-        slot.copies.append(CopySlot(index, key, stmt.party, stmt.at, layout.values(stmt.form)))
-        self._refresh(stmt.tps, stmt.contest, slot)
+        slots = self._slots[stmt.contest]
+        slot = slots.get(stmt.tps)
+        old = None if slot is None else self._vector(layout, slot)
+        if slot is None:
+            slot = slots[stmt.tps] = TpsSlot()
+        copy = CopySlot(index, key, stmt.party, stmt.at, layout.values(stmt.form))
+        slot.copies = (*slot.copies, copy)
+        self._refresh(stmt.tps, stmt.contest, slot, old)
 
-    def _refresh(self, tps: str, contest: str, slot: TpsSlot) -> None:
-        """Move every region above ``tps`` by the change in what it contributes."""
+    def _refresh(self, tps: str, contest: str, slot: TpsSlot, old: list[int] | None) -> None:
+        """Move every region above ``tps`` by the change in what it contributes
+        (``old``: what it contributed before, None for a TPS new to the fold). A slot's
+        vector is a function of the slot, recomputed when needed rather than kept:
+        nationally that is 800,000 lists fewer."""
         layout = self.layouts[contest]
         new = self._vector(layout, slot)
-        old = slot.vector
         delta = new if old is None else difference(new, old)
-        slot.vector = new
         self._touched.add(tps)
         if delta is None:
             return
@@ -334,7 +344,7 @@ class Recap:
         self.hierarchy.require(region)
         if level_of(region) is Level.TPS:
             slot = self._slots[contest].get(region)
-            found = slot.vector if slot is not None else None
+            found = self._vector(layout, slot) if slot is not None else None
         else:
             found = self._regions[contest].get(region)
         return list(found) if found is not None else layout.zero()

@@ -9,8 +9,8 @@ out (:class:`TpsState`, :class:`WitnessCopy`, :class:`CorrectionRecord`,
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from saksi.election.rules import Violation
@@ -125,9 +125,10 @@ class TpsSlot:
     values: FormValues | None = None
     violations: tuple[Violation, ...] = ()
     flags: tuple[Flag, ...] = ()
-    corrections: list[CorrectionRecord] = field(default_factory=list)
-    copies: list[CopySlot] = field(default_factory=list)
-    vector: list[int] | None = None  # what the regions above currently hold from it
+    # tuples, replaced when one is added (rare): an empty tuple is shared, a list is not
+    corrections: Sequence[CorrectionRecord] = ()
+    copies: Sequence[CopySlot] = ()
+    vector: list[int] | None = None  # unused (the fold recomputes it); kept for old pickles
 
     @property
     def status(self) -> TpsStatus:

@@ -110,7 +110,7 @@ class Verifier:
         self._tiles(signed.checkpoint, fresh)
         start, compact = self._resume(None if fresh else state)
         self._plan_results(signed.checkpoint, start)
-        self._entries(signed.checkpoint, start, compact)
+        self._entries(signed.checkpoint, start, compact, tiles_checked=fresh)
         pending = dict(state.photos_pending) if state is not None and not fresh else {}
         self._photos({**pending, **self.photos})
         self._save(signed, compact)
@@ -462,16 +462,23 @@ class Verifier:
             return self.options.workers
         return 0 if count < SMALL else os.cpu_count() or 1
 
-    def _chunks(self, start: int, stop: int) -> Iterator[tuple[int, list[bytes]]]:
+    def _chunks(self, start: int, stop: int, check: bool) -> Iterator[tuple[int, list[bytes]]]:
         reader = TileReader(self._log(), stop)
         step = TILE_WIDTH * max(self.options.chunk_bundles, 1)
         first = start
         while first < stop:
             end = min((first // step + 1) * step, stop)
-            yield first, reader.entries(first, end, check=True)
+            yield first, reader.entries(first, end, check=check)
             first = end
 
-    def _entries(self, checkpoint: Checkpoint, start: int, compact: CompactRange) -> None:
+    def _entries(
+        self, checkpoint: Checkpoint, start: int, compact: CompactRange, *, tiles_checked: bool
+    ) -> None:
+        """Check and fold entries ``start`` to the checkpoint's size, a chunk of bundles
+        at a time. After :func:`verify_tiles` (``tiles_checked``) each bundle is read
+        without hashing it against its tile again: the leaf hashes (the workers') still
+        extend ``compact``, whose root must be the checkpoint's, so a bundle that changed
+        since is still caught."""
         total = checkpoint.size - start
         if start in self.due and self.recap is not None:
             for task in self.due.pop(start):
@@ -479,9 +486,11 @@ class Verifier:
         began = last = time.monotonic()
         try:
             with EntryChecker(self._workers(total)) as checker:
-                for first, chunk, checked in checker.map(self._chunks(start, checkpoint.size)):
+                chunks = self._chunks(start, checkpoint.size, not tiles_checked)
+                for first, chunk, checked in checker.map(chunks):
                     for offset, (data, item) in enumerate(zip(chunk, checked, strict=True)):
-                        compact.append(leaf_hash(data))
+                        envelope = item.envelope
+                        compact.append(leaf_hash(data) if envelope is None else envelope.leaf_hash)
                         self._entry(first + offset, data, item)
                     now = time.monotonic()
                     if self.options.progress is not None and now - last >= 1.0:
