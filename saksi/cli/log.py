@@ -245,6 +245,8 @@ def fsck(directory: Path, as_json: bool) -> None:
     else:
         click.echo(f"origin: {report.origin}")
         click.echo(f"checkpoint: {report.checkpoint_size} entries")
+        if report.published_size != report.checkpoint_size:
+            click.echo(f"published: {report.published_size} entries (awaiting witnesses)")
         click.echo(f"store: {report.store_size} entries ({report.pending} pending)")
         click.echo(f"entries checked: {report.checked_entries}")
         for problem in report.problems:

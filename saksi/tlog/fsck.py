@@ -19,7 +19,7 @@ from typing import Any
 
 from saksi.errors import LogError, SaksiError
 from saksi.tlog.checkpoint import Checkpoint, open_checkpoint
-from saksi.tlog.note import NoteVerifier
+from saksi.tlog.note import NoteVerifier, split_note
 from saksi.tlog.state import CHECKPOINT_FILE, CHECKPOINT_META, EntryStore
 from saksi.tlog.tiledir import TILE_WIDTH, TileDir
 from saksi.tlog.tiles import TileReader, verify_tiles
@@ -34,6 +34,9 @@ class FsckReport:
     store_size: int
     problems: tuple[LogError, ...] = field(default=())
     checked_entries: int = 0
+    published_size: int | None = None
+    """The published checkpoint's size; below ``checkpoint_size`` while a signed
+    checkpoint waits for its witnesses' cosignatures (not a problem)."""
 
     @property
     def ok(self) -> bool:
@@ -49,6 +52,7 @@ class FsckReport:
             "ok": self.ok,
             "origin": self.origin,
             "checkpoint_size": self.checkpoint_size,
+            "published_size": self.published_size,
             "store_size": self.store_size,
             "pending": self.pending,
             "checked_entries": self.checked_entries,
@@ -76,6 +80,7 @@ class _Fsck:
         self.origin = origin
         self.problems: list[LogError] = []
         self.checked = 0
+        self.published_size: int | None = None
 
     def signed(self) -> tuple[bytes, Checkpoint] | None:
         note = self.store.get_meta(CHECKPOINT_META)
@@ -107,18 +112,31 @@ class _Fsck:
             )
             return
         try:
-            open_checkpoint(data, self.verifier, origin=self.origin)
+            published = open_checkpoint(data, self.verifier, origin=self.origin).checkpoint
         except SaksiError as exc:
             self.problems.append(_as_problem(exc))
             return
-        if note is not None and data != note:
-            self.problems.append(
-                _problem(
-                    "log.fsck-published-differs",
-                    f"the published {name} is not the latest signed checkpoint",
-                    f"{name} yang diterbitkan bukan checkpoint bertanda tangan terakhir",
-                )
+        self.published_size = published.size
+        if note is None or published.body() == split_note(note)[0]:
+            return  # the latest signed checkpoint (with or without cosignatures)
+        latest = Checkpoint.parse(split_note(note)[0])
+        if published.size < latest.size and self._root_at(published.size) == published.root:
+            return  # an earlier checkpoint of this tree, while the latest awaits its witnesses
+        self.problems.append(
+            _problem(
+                "log.fsck-published-differs",
+                f"the published {name} is neither the latest signed checkpoint nor an "
+                "earlier one of the same tree",
+                f"{name} yang diterbitkan bukan checkpoint bertanda tangan terakhir maupun "
+                "checkpoint sebelumnya dari pohon yang sama",
             )
+        )
+
+    def _root_at(self, size: int) -> bytes | None:
+        try:
+            return TileReader(self.tiles_dir, size).root()
+        except SaksiError:
+            return None
 
     def tiles(self, checkpoint: Checkpoint) -> bool:
         try:
@@ -193,6 +211,7 @@ def fsck(store: EntryStore, tiles: TileDir, verifier: NoteVerifier, origin: str)
         store_size=store_size,
         problems=tuple(check.problems),
         checked_entries=check.checked,
+        published_size=check.published_size,
     )
 
 
