@@ -18,14 +18,13 @@ file: never load a state folder you did not write.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from saksi.election.regions import Hierarchy
 from saksi.errors import SaksiError, VerifyError
@@ -129,6 +128,18 @@ def _restore_recap(state: dict[str, Any]) -> Recap:
     return recap
 
 
+class _Hashing:
+    """A file that hashes what is written to it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        return self.handle.write(data)
+
+
 class StateDir:
     """The state folder: read the last state, write the next, keep evidence."""
 
@@ -150,13 +161,15 @@ class StateDir:
         if state.recap_file is None:
             return None
         path = self.folder / state.recap_file
-        try:
-            data = path.read_bytes()
+        try:  # hashed, then read, a few MiB at a time: never whole in memory
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                if digest != state.recap_sha256:
+                    raise _bad_state(path, "its SHA-256 is not the one state.json names")
+                handle.seek(0)
+                recap = pickle.load(handle)  # the verifier's own file, its hash checked
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
-        if hashlib.sha256(data).hexdigest() != state.recap_sha256:
-            raise _bad_state(path, "its SHA-256 is not the one state.json names")
-        recap = pickle.loads(data)  # the verifier's own file, its hash checked
         if not isinstance(recap, Recap) or recap.size != state.checkpoint.size:
             raise _bad_state(path, "it is not the fold of the saved checkpoint")
         return recap
@@ -166,9 +179,8 @@ class StateDir:
         self._mkdir(self.folder)
         if recap is not None:
             name = f"recap-{state.checkpoint.size}.pickle"
-            data = self._pickle(recap)
-            self._write(self.folder / name, data)
-            state.recap_file, state.recap_sha256 = name, hashlib.sha256(data).hexdigest()
+            digest = self._write_recap(self.folder / name, recap)
+            state.recap_file, state.recap_sha256 = name, digest
         else:
             state.recap_file = state.recap_sha256 = None
         document = json.dumps(state.to_dict(), indent=1, ensure_ascii=False).encode("utf-8")
@@ -178,10 +190,21 @@ class StateDir:
                 old.unlink(missing_ok=True)
 
     @staticmethod
-    def _pickle(recap: Recap) -> bytes:
-        buffer = io.BytesIO()
-        _RecapPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
-        return buffer.getvalue()
+    def _write_recap(path: Path, recap: Recap) -> str:
+        """Pickle ``recap`` straight into ``path`` (atomically, as :meth:`_write`); its
+        SHA-256. Streamed: a national fold's pickle never sits in memory whole."""
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temp, "wb") as handle:
+                hashing = _Hashing(handle)
+                _RecapPickler(hashing, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise _bad_state(path, exc.strerror or str(exc)) from None
+        return hashing.sha256.hexdigest()
 
     def keep_evidence(self, what: str, notes: dict[str, bytes]) -> Path:
         """Save signed checkpoints under ``evidence/<UTC time>-<what>/``; returns the folder."""
