@@ -32,9 +32,7 @@ import pytest
 from saksi.election.envelope import sign_statement
 from saksi.election.keys import SigningKey
 from saksi.election.statements import CHasil
-from saksi.store import open_store
 from saksi.tlog.hashes import leaf_hash
-from saksi.tlog.log import Log
 from tests.attacks import attacker
 from tests.attacks.world import (
     World,
@@ -212,13 +210,8 @@ def test_an_entry_deleted_from_the_stored_log(world: World) -> None:
         w["cosigned_size"] == size for w in health["witnesses"]
     )
     world.stop()
-    log = Log.open(world.data / "log", open_store, publish=False)
-    try:
-        signed = log.checkpoint()
-        assert signed is not None
-        log.publish(signed)  # the rewritten history, shown without cosignatures
-    finally:
-        log.close()
+    _, signed = attacker.integrate(world)  # nothing new: the checkpoint the service signed
+    attacker.publish(world, signed)  # the rewritten history, shown without cosignatures
     _start(world)
     assert world.server is not None
     code, report = world.verify(world.server.url, state=world.verifier_state("r1"))
@@ -474,10 +467,12 @@ def test_a_split_view_two_checkpoints_of_one_size(world: World, clean: World) ->
 def test_a_photo_replaced_after_its_form_was_logged(world: World, tmp_path: Path) -> None:
     """The attacker drops the photos table's triggers and replaces the bytes stored
     under the SHA-256 a logged form cites. The service itself re-hashes what it reads
-    and will not serve the swap (500). So the attacker serves the publication from a
-    mirror of their own (the data folder's log and results, and the photos exported
-    from the store as they now are). A reader's verifier hashes every cited photo: exit
-    8, ``verify.photo-mismatch`` naming the photo and the hash its bytes have."""
+    and will not serve the swap (500 ``http.internal``; ``store.corrupt`` in its log), so
+    a reader of the service's URL stops there (exit 3, ``verify.unreachable`` naming the
+    photo's URL). The attacker then serves the publication from a mirror of their own
+    (the data folder's log and results, the photos exported from the store as they now
+    are). A new reader's verifier hashes every cited photo: exit 8,
+    ``verify.photo-mismatch`` naming the photo and the hash its bytes have."""
     _, index = _form_index(world, 0)
     cited = json.loads(world.entries()[index])["stmt"]["form"]["foto"][0]
     fake = b"\xff\xd8\xff\xe0 another sheet, other numbers"
@@ -488,6 +483,12 @@ def test_a_photo_replaced_after_its_form_was_logged(world: World, tmp_path: Path
     with world.http() as http:
         answer = http.get(f"/v1/photos/{cited}")
     assert answer.status_code == 500, answer.text
+    assert answer.json()["error"]["code"] == "http.internal"
+    assert world.server is not None
+    assert "store.corrupt" in world.server.stderr()  # the service's log says why
+    code, report = world.verify(world.server.url, state=tmp_path / "service-reader")
+    assert code == 3 and codes(report) == {"verify.unreachable"}, report
+    assert f"/v1/photos/{cited}: HTTP 500" in report["findings"][0]["message"]["en"]
 
     site = tmp_path / "mirror"
     (site / "v1" / "photos").mkdir(parents=True)

@@ -377,6 +377,7 @@ def _night(world: World) -> None:
 def copy_world(clean: World, base: Path) -> World:
     """A copy of the clean snapshot under ``base`` (no process running)."""
     shutil.copytree(clean.base, base, symlinks=True)
+    (base / "serve" / "stderr.log").unlink()  # this world's service log starts empty
     world = World(base, clean.election, clean.log_vkey, facts=dict(clean.facts))
     world.witnesses = [
         Witness(base / "witnesses" / w.dir.name, w.name, w.vkey) for w in clean.witnesses
