@@ -11,8 +11,10 @@ service.batch      one C.Hasil in ``POST /v1/statements/batch``          intake.
 
 The server is a real ``python -m saksi serve`` child process on the embedded SQLite
 store (or ``--service-db postgresql://...``) with the service's default settings,
-except that both rate limits are off (one client address sends everything); its
-access log goes to a file. The load generator (bench/loadgen.py: asyncio streams,
+except that both rate limits are off (one client address sends everything) and so is
+the live results publisher (a job of its own, measured by the recapitulation's cases;
+``python -m bench.service --publish-results`` keeps it on); its standard error goes
+to a file. The load generator (bench/loadgen.py: asyncio streams,
 request bytes built beforehand, keep-alive) runs in this process on the same cores:
 the figures include its cost, as the issue asks.
 
@@ -104,6 +106,7 @@ class ServiceSizes:
     warmup: int = 300  # singles sent (untimed) before the first round
     seed: int = 2024
     db: str | None = None  # postgresql://... instead of the embedded SQLite store
+    publish_results: bool = False  # let the server run its live results publisher too
 
 
 SERVICE_QUICK = ServiceSizes(scale=0.002, single=300, batched=600, batch=100, warmup=30)
@@ -274,7 +277,7 @@ class RoundRecord:
     latency_p50: float
     latency_p99: float
     server_cpu: float  # CPU seconds the server process used meanwhile (all threads)
-    workers_cpu: float  # CPU seconds its child processes (the parse workers) used meanwhile
+    children_cpu: float  # CPU seconds its child processes (parse workers, publisher) used
     client_cpu: float  # CPU seconds this process (the load generator) used meanwhile
     fsync: list[float]  # the probe's fsync times during the round
     checkpoint: list[float]  # receipt-to-checkpoint, seconds, one per receipt
@@ -307,6 +310,10 @@ class ServiceScratch:
         args += ["--scale", str(work.scale), "--seed", str(sizes.seed)]
         args += ["--db", sizes.db] if sizes.db else []
         env = {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
+        # The results publisher (a `saksi publish --follow` child folding every new
+        # checkpoint) is a job of its own, measured by the recapitulation's cases; on two
+        # cores it takes the CPU the submissions are measured on. Off unless asked for.
+        env["SAKSI_PUBLISH_RESULTS"] = "true" if sizes.publish_results else "false"
         self.server = server = Server(args, env, self.root / "serve.log")
         self.stack.callback(server.stop)
         server.start()
@@ -499,8 +506,8 @@ def summarise(scratch: ServiceScratch) -> dict[str, Any]:
             "request_latency_p99_ms": _ms(best.latency_p99),
             "server_cpu_us_per_statement": round(best.server_cpu / best.statements * 1e6, 1),
             "server_cores_busy": round(best.server_cpu / best.seconds, 2),
-            "workers_cpu_us_per_statement": round(best.workers_cpu / best.statements * 1e6, 1),
-            "workers_cores_busy": round(best.workers_cpu / best.seconds, 2),
+            "children_cpu_us_per_statement": round(best.children_cpu / best.statements * 1e6, 1),
+            "children_cores_busy": round(best.children_cpu / best.seconds, 2),
             "client_cpu_us_per_statement": round(best.client_cpu / best.statements * 1e6, 1),
             "fsync": _spread(fsync) if fsync else None,
             "receipt_to_checkpoint": _spread([w for r in rounds for w in r.checkpoint]),
@@ -528,8 +535,8 @@ def print_extras(results: dict[str, Any], out: TextIO) -> None:
             f"; {unit} p50 {figures['request_latency_p50_ms']:,.1f} ms, p99 "
             f"{figures['request_latency_p99_ms']:,.1f} ms; server CPU "
             f"{figures['server_cpu_us_per_statement']:,.0f} µs/statement "
-            f"({figures['server_cores_busy']:.2f} cores){_workers(figures)}, load generator "
-            f"{figures['client_cpu_us_per_statement']:,.0f} µs/statement{disk}",
+            f"({figures['server_cores_busy']:.2f} cores){_children(figures, extra)}, load "
+            f"generator {figures['client_cpu_us_per_statement']:,.0f} µs/statement{disk}",
             file=out,
         )
     whole = extra.get("receipt_to_checkpoint")
@@ -544,11 +551,13 @@ def print_extras(results: dict[str, Any], out: TextIO) -> None:
         )
 
 
-def _workers(figures: dict[str, Any]) -> str:
-    used = figures.get("workers_cpu_us_per_statement") or 0
+def _children(figures: dict[str, Any], extra: dict[str, Any]) -> str:
+    used = figures.get("children_cpu_us_per_statement") or 0
     if not used:
         return ""
-    return f" + parse workers {used:,.0f} µs/statement ({figures['workers_cores_busy']:.2f} cores)"
+    publisher = (extra.get("sizes") or {}).get("publish_results")
+    which = "parse workers and results publisher" if publisher else "parse workers"
+    return f" + {which} {used:,.0f} µs/statement ({figures['children_cores_busy']:.2f} cores)"
 
 
 def _verdict(met: bool, target: float) -> str:
@@ -570,9 +579,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--single", type=int, default=None)
     p.add_argument("--batched", type=int, default=None)
     p.add_argument("--db", default=None)
+    p.add_argument("--publish-results", action="store_true", help="the live publisher on too")
     p.add_argument("--tmp", default=None)
     args = p.parse_args(argv)
     sizes = sizes_for(quick=args.quick, single=args.single, batched=args.batched, db=args.db)
+    sizes = replace(sizes, publish_results=args.publish_results)
     with ExitStack() as stack:
         scratch = ServiceScratch(stack, sizes, args.tmp)
         measurements, extra = measure(cases(sizes), scratch, repeats=1, log=sys.stderr)
