@@ -1,0 +1,141 @@
+"""The dashboard's only style sheet and only script, served by Saksi itself.
+
+No page loads anything from another origin (the pages are sent with a
+Content-Security-Policy of ``'self'``). Each asset is served at
+``/static/<name>-<hash>.<ext>``, the hash being the first 12 hex digits of its
+SHA-256, so it can be cached for a year and a new version gets a new address.
+
+The script makes the pages live: every few seconds it reads ``/results/latest.json``;
+when the tree size grew, it fetches the page again and swaps in every element marked
+``data-live`` (same ``id``), announcing the new checkpoint in a polite live region.
+Without JavaScript the pages are complete; they just do not refresh by themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Final
+
+CSS: Final = """\
+:root{--fg:#1a1a1a;--muted:#4a4a4a;--bg:#fff;--line:#c8c8c8;--link:#0a4a8f;--accent:#0a4a8f;
+--bad:#a10f0f;--bad-bg:#fde8e8;--warn:#7a4b00;--warn-bg:#fff2d6;--ok:#11622b;--ok-bg:#e3f4e8;
+--focus:#ffbf47;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+*{box-sizing:border-box}
+body{margin:0;color:var(--fg);background:var(--bg);line-height:1.45;font-size:1rem}
+a{color:var(--link)}
+a:focus,button:focus,input:focus,select:focus,[tabindex]:focus{outline:3px solid var(--focus);
+outline-offset:2px}
+.skip{position:absolute;left:-9999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;padding:.5rem;
+z-index:10}
+header{background:#0a3d73;color:#fff;padding:.5rem 1rem}
+header a{color:#fff}
+.bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;max-width:72rem;margin:0 auto}
+.brand{font-weight:700;font-size:1.15rem;text-decoration:none;margin-right:auto}
+nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+nav a[aria-current]{text-decoration:none;font-weight:700;border-bottom:3px solid #fff}
+form.search{display:flex;gap:.25rem;max-width:72rem;margin:.5rem auto 0}
+form.search input{flex:1;min-width:0;padding:.45rem;border:1px solid #fff;border-radius:4px;
+font-size:1rem}
+button{padding:.45rem .8rem;font-size:1rem;border-radius:4px;border:1px solid var(--accent);
+background:var(--accent);color:#fff;cursor:pointer}
+header button{background:#fff;color:#0a3d73}
+main{max-width:72rem;margin:0 auto;padding:.75rem 1rem 2rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h3{font-size:1.05rem;margin:1rem 0 .4rem}
+.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;padding:0;margin:.25rem 0;gap:.25rem}
+.crumbs li+li:before{content:"\\203A";margin-right:.25rem;color:var(--muted)}
+.meta{color:var(--muted);font-size:.9rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem}
+.card{border:1px solid var(--line);border-radius:6px;padding:.5rem .75rem}
+.card .n{font-size:1.3rem;font-weight:700;display:block}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;width:100%;font-size:.95rem}
+th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+caption{text-align:left;font-weight:700;padding:.25rem 0}
+.chart{margin:.5rem 0}.chart .row{display:grid;grid-template-columns:minmax(7rem,14rem) 1fr auto;
+gap:.5rem;align-items:center;margin:.3rem 0}
+.chart svg{width:100%;height:1.4rem;display:block;background:#eef2f6;border-radius:3px}
+.chart rect{fill:var(--accent)}
+.badge{display:inline-block;border-radius:999px;padding:.05rem .6rem;font-size:.85rem;
+border:1px solid var(--line);margin:.1rem .25rem .1rem 0;white-space:nowrap}
+.badge.ok{background:var(--ok-bg);color:var(--ok);border-color:var(--ok)}
+.badge.bad{background:var(--bad-bg);color:var(--bad);border-color:var(--bad)}
+.badge.warn{background:var(--warn-bg);color:var(--warn);border-color:var(--warn)}
+tr.bad td,td.bad{background:var(--bad-bg)}
+.notice{border-left:4px solid var(--accent);background:#eef4fb;padding:.5rem .75rem;margin:.5rem 0}
+.notice.bad{border-color:var(--bad);background:var(--bad-bg)}
+.photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{max-width:12rem;height:auto;
+border:1px solid var(--line)}
+pre,code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
+pre{background:#f3f3f3;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+.hash{word-break:break-all}
+form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
+form.filter label{display:flex;flex-direction:column;font-size:.9rem}
+form.filter select,form.filter input{padding:.4rem;font-size:1rem}
+footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;
+border-top:1px solid var(--line)}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+@media (max-width:40rem){h1{font-size:1.25rem}.chart .row{grid-template-columns:1fr auto}
+.chart .row svg{grid-column:1/3;grid-row:2}th,td{padding:.3rem}}
+"""
+
+JS: Final = """\
+(function () {
+  "use strict";
+  var body = document.body;
+  var every = Number(body.getAttribute("data-poll") || "5") * 1000;
+  var size = body.getAttribute("data-size") || "";
+  var status = document.getElementById("live-status");
+  var busy = false;
+  function refresh(next) {
+    return fetch(window.location.href, {cache: "no-store", headers: {Accept: "text/html"}})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        fresh.querySelectorAll("[data-live]").forEach(function (node) {
+          var old = node.id && document.getElementById(node.id);
+          if (old) { old.innerHTML = node.innerHTML; }
+        });
+        size = next;
+        body.setAttribute("data-size", next);
+        if (status) { status.textContent = status.getAttribute("data-text") + " " + next; }
+      });
+  }
+  function poll() {
+    if (busy) { return; }
+    busy = true;
+    fetch("/results/latest.json", {cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (latest) {
+        var next = latest ? String(latest.tree_size) : size;
+        if (next !== size) { return refresh(next); }
+      })
+      .catch(function () {})
+      .then(function () { busy = false; });
+  }
+  if (every > 0) { window.setInterval(poll, every); }
+})();
+"""
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # as served: dashboard-<hash>.css
+    content_type: str
+    data: bytes
+
+
+def _asset(stem: str, ext: str, content_type: str, text: str) -> Asset:
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    return Asset(f"{stem}-{digest}.{ext}", content_type, data)
+
+
+STYLE: Final = _asset("dashboard", "css", "text/css; charset=utf-8", CSS)
+SCRIPT: Final = _asset("dashboard", "js", "text/javascript; charset=utf-8", JS)
+ASSETS: Final = {a.name: a for a in (STYLE, SCRIPT)}
+"""Served name -> asset."""
+
+__all__ = ["ASSETS", "CSS", "JS", "SCRIPT", "STYLE", "Asset"]

@@ -1,0 +1,165 @@
+"""What every page builder shares: the request's context and a few common blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from saksi.dashboard.html import Markup, Page, badge, esc, link, m, num, pct
+from saksi.dashboard.source import Doc, Published
+from saksi.dashboard.strings import Lang, t
+
+FORMAT: Final = "saksi-dashboard/1"
+"""The ``format`` of every JSON twin."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    number: str
+    president: str
+    vice_president: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} · {self.president} – {self.vice_president}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """One request: the reader's language and the publication as it is now."""
+
+    lang: Lang
+    published: Published
+    latest: Doc | None
+    contest: str | None  # the contest shown (the first of latest.json), None before any
+
+    @classmethod
+    def of(cls, published: Published, lang: Lang) -> Context:
+        latest = published.latest()
+        contests = list(latest.get("contests", {})) if latest else []
+        return cls(lang, published, latest, contests[0] if contests else None)
+
+    def t(self, key: str) -> str:
+        return t(key, self.lang)
+
+    @property
+    def size(self) -> int | None:
+        return int(self.latest["tree_size"]) if self.latest else None
+
+    def pairs(self) -> list[Pair]:
+        """The contest's pairs, from the summary (in ballot order)."""
+        if self.latest is None:
+            return []
+        summary = self.published.summary(self.latest) or {}
+        for contest in summary.get("contests", ()):
+            if contest.get("contest") == self.contest:
+                return [
+                    Pair(str(p["number"]), str(p["president"]), str(p["vice_president"]))
+                    for p in contest.get("pairs", ())
+                ]
+        return []
+
+
+def twin(kind: str, ctx: Context, **fields: Any) -> dict[str, Any]:
+    """The JSON twin's frame: format, page, language, checkpoint, then ``fields``."""
+    checkpoint = ctx.latest.get("checkpoint") if ctx.latest else None
+    return {
+        "format": FORMAT,
+        "page": kind,
+        "lang": ctx.lang,
+        "contest": ctx.contest,
+        "checkpoint": checkpoint,
+        **fields,
+    }
+
+
+def shares(totals: Doc) -> dict[str, float]:
+    """Each pair's share of the valid votes, in percent (0 with no valid vote)."""
+    valid = int(totals.get("suara_sah", 0))
+    votes = totals.get("suara_paslon", {})
+    return {p: (100.0 * int(v) / valid if valid else 0.0) for p, v in sorted(votes.items())}
+
+
+def checkpoint_line(ctx: Context, source: str | None) -> Markup:
+    """ "Checkpoint N · root … · published at … · source" under a page's title."""
+    if ctx.latest is None:
+        return m("")
+    size = int(ctx.latest["tree_size"])
+    root = str(ctx.latest.get("root_hash", ""))
+    parts = [
+        f"{esc(ctx.t('checkpoint'))} {num(size, ctx.lang)} "
+        f'(<span class="hash" title="{esc(root)}">{esc(root[:12])}…</span>)'
+    ]
+    stamp = ctx.published.published_at()
+    if stamp is not None:
+        parts.append(f"{esc(ctx.t('published.at'))} {time_tag(stamp)}")
+    if source is not None:
+        parts.append(f"{esc(ctx.t('source'))}: {link('/results/' + source, source)}")
+    return Markup(f'<p class="meta">{" · ".join(parts)}</p>')
+
+
+def time_tag(moment: datetime) -> Markup:
+    text = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return Markup(f'<time datetime="{esc(moment.isoformat())}">{esc(text)}</time>')
+
+
+def breadcrumbs(ctx: Context, path: list[Doc], last: str | None = None) -> Markup:
+    """Nation > provinsi > ... as links, the last item marked as the current page."""
+    items = []
+    for i, step in enumerate(path):
+        code, name = str(step["code"]), str(step["name"])
+        href = "/" if code == "0" else f"/wilayah/{code}"
+        current = i == len(path) - 1 and last is None
+        items.append(f"<li>{link(href, name, aria_current='page' if current else None)}</li>")
+    if last is not None:
+        items.append(f'<li><span aria-current="page">{esc(last)}</span></li>')
+    label = esc(ctx.t("breadcrumb"))
+    return Markup(f'<nav class="crumbs" aria-label="{label}"><ol>{"".join(items)}</ol></nav>')
+
+
+def progress_text(progress: Doc, lang: Lang) -> Markup:
+    """``received of expected (percent)``."""
+    received, expected = int(progress.get("received", 0)), int(progress.get("expected", 0))
+    share = 100.0 * received / expected if expected else 0.0
+    return Markup(
+        f"{num(received, lang)} {esc(t('of', lang))} {num(expected, lang)} ({pct(share, lang)})"
+    )
+
+
+STATUS_BADGE: Final = {"missing": "", "received": "ok", "inconsistent": "bad", "corrected": "warn"}
+WITNESS_BADGE: Final = {"none": "", "agree": "ok", "dispute": "bad"}
+
+
+def status_badges(ctx: Context, tps: Doc) -> Markup:
+    status, witness = str(tps.get("status")), str(tps.get("witness"))
+    out = [badge(ctx.t(f"status.{status}"), STATUS_BADGE.get(status, ""))]
+    if witness != "none" or status != "missing":
+        out.append(badge(ctx.t(f"copies.{witness}"), WITNESS_BADGE.get(witness, "")))
+    out += [badge(str(flag), "warn") for flag in tps.get("flags", ())]
+    return Markup("".join(out))
+
+
+def not_found(ctx: Context, key: str) -> Page:
+    body = Markup(
+        f"<h1>{esc(ctx.t('error.title'))}</h1><p>{esc(ctx.t(key))}</p>"
+        f"<p>{link('/', ctx.t('error.back'))}</p>"
+    )
+    return Page("error", ctx.t("error.title"), body, {}, status=404, size=ctx.size)
+
+
+__all__ = [
+    "FORMAT",
+    "STATUS_BADGE",
+    "WITNESS_BADGE",
+    "Context",
+    "Pair",
+    "breadcrumbs",
+    "checkpoint_line",
+    "not_found",
+    "progress_text",
+    "shares",
+    "status_badges",
+    "time_tag",
+    "twin",
+]

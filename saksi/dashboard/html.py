@@ -1,0 +1,223 @@
+"""HTML for the dashboard: escaping, small building blocks and the page frame.
+
+Every text that reaches a page goes through :func:`esc` (names and codes come from
+published data, which whoever runs the servers could write); attribute values are
+quoted and escaped the same way. Markup is assembled from strings that are either
+literals of this package or already escaped, never from raw data: a function here that
+takes ``str`` data escapes it, and one that takes :class:`Markup` trusts it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from saksi.dashboard.assets import SCRIPT, STYLE
+from saksi.dashboard.strings import Lang, number, percent, t
+
+
+class Markup(str):
+    """Text that is already HTML (escaped where it holds data)."""
+
+    __slots__ = ()
+
+
+def esc(value: object) -> Markup:
+    """``value`` as text, escaped for HTML content and quoted attributes."""
+    return Markup(html.escape(str(value), quote=True))
+
+
+def join(parts: Iterable[Markup], sep: str = "") -> Markup:
+    return Markup(sep.join(parts))
+
+
+def tag(name: str, content: Markup | str = "", /, **attrs: object) -> Markup:
+    """``<name attrs>content</name>``; attribute names: ``class_`` -> ``class``,
+    ``aria_label`` -> ``aria-label``; ``True`` -> bare attribute; None/False: left out.
+    ``content`` given as plain ``str`` is escaped."""
+    body = content if isinstance(content, Markup) else esc(content)
+    return Markup(f"<{name}{_attrs(attrs)}>{body}</{name}>")
+
+
+def _attrs(attrs: dict[str, object]) -> str:
+    out = []
+    for key, value in attrs.items():
+        if value is None or value is False:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        out.append(f" {name}" if value is True else f' {name}="{esc(value)}"')
+    return "".join(out)
+
+
+def m(text: str) -> Markup:
+    """Declare a literal of this package as markup (never data)."""
+    return Markup(text)
+
+
+def link(href: str, text: str | Markup, **attrs: object) -> Markup:
+    content = text if isinstance(text, Markup) else esc(text)
+    return Markup(f'<a href="{esc(href)}"{_attrs(attrs)}>{content}</a>')
+
+
+def num(value: object, lang: Lang) -> Markup:
+    return esc(number(value, lang)) if isinstance(value, int) else esc("–")
+
+
+def pct(value: float, lang: Lang) -> Markup:
+    return esc(percent(value, lang))
+
+
+def cell(content: Markup, *, numeric: bool = False, class_: str | None = None) -> Markup:
+    classes = " ".join(c for c in ("num" if numeric else "", class_ or "") if c) or None
+    return Markup(f"<td{_attrs({'class_': classes})}>{content}</td>")
+
+
+def table(
+    caption: str,
+    head: Sequence[tuple[str, bool]],
+    rows: Iterable[Markup],
+    *,
+    id_: str | None = None,
+    live: bool = False,
+) -> Markup:
+    """A table in a keyboard-scrollable frame; ``head``: (label, numeric) per column."""
+    ths = "".join(
+        f'<th scope="col"{" class=" + chr(34) + "num" + chr(34) if numeric else ""}>{esc(h)}</th>'
+        for h, numeric in head
+    )
+    body = "".join(rows)
+    frame = _attrs({"class_": "scroll", "tabindex": "0", "role": "region", "aria_label": caption})
+    attrs = _attrs({"id": id_, "data_live": live or None})
+    return Markup(
+        f"<div{attrs}><div{frame}><table><caption>{esc(caption)}</caption>"
+        f"<thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table></div></div>"
+    )
+
+
+def row(cells: Iterable[Markup], class_: str | None = None) -> Markup:
+    return Markup(f"<tr{_attrs({'class_': class_})}>{''.join(cells)}</tr>")
+
+
+def badge(text: str, kind: str = "") -> Markup:
+    return Markup(f'<span class="badge {esc(kind)}">{esc(text)}</span>')
+
+
+def bars(items: Sequence[tuple[str, int, float]], lang: Lang, *, title: str) -> Markup:
+    """A horizontal bar chart: (label, votes, share in %) per bar, as inline SVG."""
+    rows = []
+    for label, votes, share in items:
+        width = max(0.0, min(100.0, share))
+        rows.append(
+            f'<div class="row"><span>{esc(label)}</span>'
+            f'<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+            f'focusable="false"><rect x="0" y="0" height="10" width="{width:.3f}"></rect></svg>'
+            f'<span class="num"><strong>{pct(share, lang)}</strong> '
+            f"({num(votes, lang)})</span></div>"
+        )
+    return Markup(
+        f'<figure class="chart" aria-label="{esc(title)}"><figcaption class="sr">{esc(title)}'
+        f"</figcaption>{''.join(rows)}</figure>"
+    )
+
+
+def short_hash(value: str, keep: int = 16) -> str:
+    return value if len(value) <= keep else value[:keep] + "…"
+
+
+# --- the page frame -----------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page: its HTML body, its JSON twin, and what the frame needs to know."""
+
+    kind: str  # nasional, wilayah, tps, anomali, verifikasi, cari, error
+    title: str
+    body: Markup
+    data: dict[str, Any]
+    status: int = 200
+    size: int | None = None  # tree size of the results shown (for live updates)
+    redirect: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+NAV = (("/", "nav.nasional", "nasional"), ("/anomali", "nav.anomali", "anomali"))
+NAV_END = (("/verifikasi", "nav.verifikasi", "verifikasi"),)
+
+
+def _nav(kind: str, lang: Lang) -> Markup:
+    items = []
+    for href, key, page in (*NAV, *NAV_END):
+        current = "page" if page == kind or (page == "nasional" and kind == "wilayah") else None
+        items.append(f"<li>{link(href, t(key, lang), aria_current=current)}</li>")
+    return Markup(f'<nav aria-label="{esc(t("nav", lang))}"><ul>{"".join(items)}</ul></nav>')
+
+
+def switch_href(path: str, query: dict[str, str], lang: Lang) -> str:
+    """The same page in the other language."""
+    other = "en" if lang == "id" else "id"
+    return (
+        path + "?" + urlencode({**{k: v for k, v in query.items() if k != "lang"}, "lang": other})
+    )
+
+
+def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: float = 5) -> str:
+    """The whole HTML document of ``page``."""
+    other_lang = "en" if lang == "id" else "id"
+    switch = link(
+        switch_href(path, query, lang), t("lang.switch", lang), lang=other_lang, hreflang=other_lang
+    )
+    search = (
+        f'<form class="search" role="search" action="/cari" method="get">'
+        f'<label class="sr" for="q">{esc(t("search.label", lang))}</label>'
+        f'<input id="q" name="q" type="search" placeholder="{esc(t("search.placeholder", lang))}"'
+        f' value="{esc(query.get("q", "") if page.kind == "cari" else "")}">'
+        f"<button>{esc(t('search', lang))}</button></form>"
+    )
+    size_attr = "" if page.size is None else f' data-size="{page.size}"'
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(page.title)} · Saksi</title>"
+        f'<link rel="stylesheet" href="/static/{STYLE.name}">'
+        f'<link rel="alternate" type="application/json" href="{esc(json_path(path))}">'
+        f'<script src="/static/{SCRIPT.name}" defer></script></head>'
+        f'<body data-page="{esc(page.kind)}" data-poll="{poll:g}"{size_attr}>'
+        f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
+        f'<header><div class="bar"><a class="brand" href="/">Saksi</a>{_nav(page.kind, lang)}'
+        f"{switch}</div>{search}</header>"
+        f'<main id="main" tabindex="-1">{page.body}</main>'
+        f"<footer><p>{esc(t('footer', lang))}</p><p>{link(json_path(path), t('json', lang))}</p>"
+        f'<p id="live-status" class="meta" role="status" aria-live="polite" '
+        f'data-text="{esc(t("live.updated", lang))}"></p></footer></body></html>'
+    )
+
+
+def json_path(path: str) -> str:
+    """The JSON twin of an HTML path: ``/`` -> ``/index.json``, else ``<path>.json``."""
+    return "/index.json" if path in ("", "/") else path.rstrip("/") + ".json"
+
+
+__all__ = [
+    "Markup",
+    "Page",
+    "badge",
+    "bars",
+    "cell",
+    "esc",
+    "join",
+    "json_path",
+    "link",
+    "m",
+    "num",
+    "pct",
+    "render",
+    "row",
+    "short_hash",
+    "switch_href",
+    "table",
+    "tag",
+]

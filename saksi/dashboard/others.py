@@ -1,0 +1,339 @@
+"""The Anomali, Verifikasi and search pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from saksi.dashboard.common import Context, checkpoint_line, time_tag, twin
+from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
+from saksi.dashboard.source import Doc
+from saksi.election.codes import NASIONAL, Level, is_within, level_of
+from saksi.errors import SaksiError
+from saksi.tlog.note import NoteSignature
+
+ANOMALY_TYPES: Final = ("inconsistent", "flag", "witness-dispute", "recap-difference", "correction")
+MAX_SHOWN: Final = 1000
+"""Anomalies listed on one page (the JSON twin and the export hold every one)."""
+SEARCH_LIMIT: Final = 50
+COSIGNATURE_SIZE: Final = 72  # cosignature/v1: 8-byte timestamp + 64-byte Ed25519 signature
+
+
+# --- Anomali ------------------------------------------------------------------------
+
+
+def _where(item: Doc) -> str:
+    return str(item.get("tps") or item.get("region") or NASIONAL)
+
+
+def _region_filter(region: str) -> str | None:
+    region = region.strip()
+    if not region:
+        return None
+    try:
+        level_of(region)
+    except SaksiError:
+        return None
+    return region
+
+
+def anomali_page(ctx: Context, kind: str, region: str) -> Page:
+    kind = kind if kind in ANOMALY_TYPES else ""
+    within = _region_filter(region)
+    found = ctx.published.anomalies(ctx.latest, ctx.contest) if ctx.latest and ctx.contest else None
+    body = [f"<h1>{esc(ctx.t('anomali.title'))}</h1><p>{esc(ctx.t('anomali.intro'))}</p>"]
+    body.append(_filter_form(ctx, kind, within or ""))
+    if found is None:
+        notice = esc(ctx.t("anomali.unexported"))
+        body.append(f'<div id="anomalies" data-live><p class="notice">{notice}</p></div>')
+        data = twin(
+            "anomali", ctx, source=None, filter={"type": kind, "region": within}, anomalies=[]
+        )
+        return Page("anomali", ctx.t("anomali.title"), Markup("".join(body)), data, size=ctx.size)
+    source, doc = found
+    items = [
+        a
+        for a in doc.get("anomalies", [])
+        if (not kind or a.get("type") == kind) and (within is None or _within(_where(a), within))
+    ]
+    body.insert(1, checkpoint_line(ctx, source))
+    export_size = doc.get("checkpoint", {}).get("tree_size")
+    rows = [_anomaly_row(ctx, a) for a in items[:MAX_SHOWN]]
+    count = (
+        f"{num(len(items), ctx.lang)} {esc(ctx.t('anomali.count'))}"
+        f" ({num(len(rows), ctx.lang)} {esc(ctx.t('anomali.shown'))}; "
+        f"{esc(ctx.t('checkpoint'))} {num(export_size, ctx.lang)})"
+    )
+    head = [
+        (ctx.t("anomali.type"), False),
+        (ctx.t("region"), False),
+        (ctx.t("anomali.details"), False),
+    ]
+    listing = (
+        table(ctx.t("anomali.title"), head, rows)
+        if rows
+        else Markup(f"<p>{esc(ctx.t('anomali.none'))}</p>")
+    )
+    body.append(f'<div id="anomalies" data-live><p>{count}</p>{listing}</div>')
+    data = twin(
+        "anomali",
+        ctx,
+        source=f"/results/{source}",
+        filter={"type": kind, "region": within},
+        anomalies=items,
+    )
+    return Page("anomali", ctx.t("anomali.title"), Markup("".join(body)), data, size=ctx.size)
+
+
+def _within(code: str, scope: str) -> bool:
+    try:
+        return is_within(code, scope)
+    except SaksiError:
+        return False
+
+
+def _filter_form(ctx: Context, kind: str, region: str) -> Markup:
+    options = [f'<option value="">{esc(ctx.t("anomali.all"))}</option>']
+    for value in ANOMALY_TYPES:
+        selected = " selected" if value == kind else ""
+        options.append(
+            f'<option value="{esc(value)}"{selected}>{esc(ctx.t("type." + value))}</option>'
+        )
+    select = f'<select name="type">{"".join(options)}</select>'
+    return Markup(
+        f'<form class="filter" method="get" action="/anomali">'
+        f"<label>{esc(ctx.t('anomali.type'))}{select}</label>"
+        f'<label>{esc(ctx.t("anomali.region"))}<input name="region" inputmode="numeric" '
+        f'value="{esc(region)}" size="14"></label>'
+        f"<button>{esc(ctx.t('anomali.filter'))}</button></form>"
+    )
+
+
+def _place_link(code: str) -> Markup:
+    href = ("/tps/" if len(code) == 13 else "/wilayah/") + code
+    return link(href, code)
+
+
+def _details(ctx: Context, item: Doc) -> Markup:
+    kind, parts = item.get("type"), []
+    if item.get("rules"):
+        parts.append(", ".join(str(r) for r in item["rules"]))
+    if item.get("flags"):
+        parts.append(", ".join(str(f) for f in item["flags"]))
+    if kind == "correction":
+        parts.append(f"{ctx.t('reason')}: {item.get('reason', '')}")
+    differences = item.get("differences") or item.get("changes") or []
+    for d in differences:
+        pair = [d.get(k) for k in ("copy", "form", "recap", "forms", "before", "after") if k in d]
+        parts.append(f"{d.get('field')}: " + " / ".join(str(v) for v in pair))
+    index = item.get("copy_index", item.get("index"))
+    entry = link(f"/v1/entries/{index}", f"{ctx.t('entry')} {index}") if index is not None else ""
+    return Markup("<br>".join(esc(p) for p in parts) + (f"<br>{entry}" if entry else ""))
+
+
+def _anomaly_row(ctx: Context, item: Doc) -> Markup:
+    kind = str(item.get("type"))
+    tone = "warn" if kind in ("flag", "correction") else "bad"
+    return row(
+        [
+            cell(badge(ctx.t("type." + kind) if kind in ANOMALY_TYPES else kind, tone)),
+            cell(_place_link(_where(item))),
+            cell(_details(ctx, item)),
+        ]
+    )
+
+
+# --- Verifikasi -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogInfo:
+    """What the service tells the Verifikasi page: where it is, its key, its witnesses."""
+
+    base_url: str  # http://host:port (no trailing slash)
+    log_key: str  # the log's verifier key
+    witnesses: tuple[tuple[str, str, str], ...]  # (name, url, vkey) as configured
+    quorum: int
+
+
+def _signature(sig: NoteSignature, origin: str, witness_names: set[str]) -> dict[str, Any]:
+    kind = "log" if sig.name == origin else "witness" if sig.name in witness_names else "other"
+    doc: dict[str, Any] = {"name": sig.name, "key_id": f"{sig.key_id:08x}", "kind": kind}
+    if kind != "log" and len(sig.signature) == COSIGNATURE_SIZE:
+        stamp = int.from_bytes(sig.signature[:8], "big")
+        doc["cosigned_at"] = datetime.fromtimestamp(stamp, UTC).isoformat().replace("+00:00", "Z")
+    return doc
+
+
+def commands(info: LogInfo) -> dict[str, str]:
+    """The exact commands that check this publication, with its key and witnesses."""
+    witnesses = "".join(f" \\\n    --witness '{vkey}'" for _, _, vkey in info.witnesses)
+    quorum = f" --quorum {info.quorum}" if info.witnesses else ""
+    base = info.base_url
+    return {
+        "verify": f"saksi verify {base}/ --log-key '{info.log_key}'{witnesses}{quorum}",
+        "recap": f"saksi recap {base}/log/ --log-key '{info.log_key}'",
+        "proof": (
+            f"curl -sS {base}/v1/entries/INDEX > entry.json\n"
+            f"curl -sS {base}/v1/receipts/LEAF_HASH | python3 -c "
+            "'import json,sys; sys.stdout.write(json.load(sys.stdin)[\"proof\"])' > entry.proof\n"
+            f"saksi log check-proof entry.proof --key '{info.log_key}' --entry entry.json"
+        ),
+    }
+
+
+def verifikasi_page(ctx: Context, info: LogInfo) -> Page:
+    published = ctx.published.checkpoint()
+    names = {name for name, _, _ in info.witnesses}
+    body = [f"<h1>{esc(ctx.t('verifikasi.title'))}</h1><p>{esc(ctx.t('verifikasi.intro'))}</p>"]
+    signatures: list[dict[str, Any]] = []
+    checkpoint: dict[str, Any] | None = None
+    body.append(
+        f'<section id="checkpoint" data-live><h2>{esc(ctx.t("verifikasi.checkpoint"))}</h2>'
+    )
+    if published is None:
+        body.append(f"<p>{esc(ctx.t('verifikasi.none'))}</p>")
+    else:
+        cp = published.checkpoint
+        checkpoint = {
+            "origin": cp.origin,
+            "tree_size": cp.size,
+            "root_hash": cp.root.hex(),
+            "note": published.note.decode("utf-8"),
+        }
+        signatures = [_signature(s, cp.origin, names) for s in published.signatures]
+        body.append(
+            f"<p>{esc(ctx.t('checkpoint.size'))}: {num(cp.size, ctx.lang)} · "
+            f"{esc(ctx.t('checkpoint.root'))}: <code class='hash'>{esc(cp.root.hex())}</code></p>"
+            f"<pre>{esc(checkpoint['note'])}</pre>"
+        )
+        body.append(_signature_table(ctx, signatures))
+    body.append("</section>")
+    body.append(_witness_block(ctx, info))
+    cmds = commands(info)
+    body.append(
+        f"<h2>{esc(ctx.t('verifikasi.commands'))}</h2><p>{esc(ctx.t('verifikasi.install'))}</p>"
+        f"<p>{esc(ctx.t('verifikasi.cmd.verify'))}</p><pre><code>{esc(cmds['verify'])}</code></pre>"
+        f"<p>{esc(ctx.t('verifikasi.cmd.recap'))}</p><pre><code>{esc(cmds['recap'])}</code></pre>"
+        f"<p>{esc(ctx.t('verifikasi.cmd.proof'))}</p><pre><code>{esc(cmds['proof'])}</code></pre>"
+    )
+    data = twin(
+        "verifikasi",
+        ctx,
+        log_checkpoint=checkpoint,
+        signatures=signatures,
+        log_key=info.log_key,
+        witnesses=[{"name": n, "url": u, "vkey": v} for n, u, v in info.witnesses],
+        quorum=info.quorum,
+        commands=cmds,
+    )
+    return Page("verifikasi", ctx.t("verifikasi.title"), Markup("".join(body)), data, size=ctx.size)
+
+
+def _signature_table(ctx: Context, signatures: list[dict[str, Any]]) -> Markup:
+    rows = []
+    for s in signatures:
+        at = s.get("cosigned_at")
+        when = time_tag(datetime.fromisoformat(at)) if isinstance(at, str) else esc("–")
+        rows.append(
+            row(
+                [
+                    cell(esc(s["name"])),
+                    cell(Markup(f"<code>{esc(s['key_id'])}</code>")),
+                    cell(esc(ctx.t("verifikasi.kind." + s["kind"]))),
+                    cell(when),
+                ]
+            )
+        )
+    head = [
+        (ctx.t("verifikasi.signer"), False),
+        (ctx.t("verifikasi.keyid"), False),
+        (ctx.t("verifikasi.kind"), False),
+        (ctx.t("verifikasi.cosigned_at"), False),
+    ]
+    return table(ctx.t("verifikasi.signatures"), head, rows)
+
+
+def _witness_block(ctx: Context, info: LogInfo) -> Markup:
+    parts = [
+        f"<h2>{esc(ctx.t('verifikasi.log_key'))}</h2><pre><code>{esc(info.log_key)}</code></pre>"
+    ]
+    parts.append(f"<h2>{esc(ctx.t('verifikasi.witnesses'))}</h2>")
+    if not info.witnesses:
+        parts.append(f"<p>{esc(ctx.t('verifikasi.no_witnesses'))}</p>")
+        return Markup("".join(parts))
+    rows = [
+        row([cell(esc(n)), cell(esc(u)), cell(Markup(f"<code class='hash'>{esc(v)}</code>"))])
+        for n, u, v in info.witnesses
+    ]
+    head = [(ctx.t("verifikasi.signer"), False), (ctx.t("url"), False), ("vkey", False)]
+    parts.append(f"<p>{esc(ctx.t('verifikasi.quorum'))}: {num(info.quorum, ctx.lang)}</p>")
+    parts.append(table(ctx.t("verifikasi.witnesses"), head, rows))
+    return Markup("".join(parts))
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def search(ctx: Context, query: str) -> tuple[str | None, list[dict[str, str]]]:
+    """(a page to go straight to, or None; the regions whose name matches ``query``)."""
+    text = query.strip()
+    if text.isdigit():
+        try:
+            level = level_of(text)
+        except SaksiError:
+            level = None
+        if level is Level.TPS:
+            return f"/tps/{text}", []
+        if level is not None:
+            return ("/" if text == NASIONAL else f"/wilayah/{text}"), []
+    hierarchy = ctx.published.hierarchy(ctx.latest) if ctx.latest and text else None
+    if hierarchy is None:
+        return None, []
+    out = []
+    for code in hierarchy.search(text, SEARCH_LIMIT):
+        path = [hierarchy.name(c) for c in hierarchy.path(code)[1:-1]]
+        level_name = level_of(code).name.lower()
+        page = "/" if code == NASIONAL else f"/wilayah/{code}"
+        out.append(
+            {
+                "code": code,
+                "name": hierarchy.name(code),
+                "level": level_name,
+                "within": " › ".join(path),
+                "page": page,
+            }
+        )
+    return None, out
+
+
+def search_page(ctx: Context, query: str) -> Page:
+    target, found = search(ctx, query)
+    body = [f"<h1>{esc(ctx.t('search.results'))}</h1>"]
+    if not query.strip():
+        body.append(f"<p>{esc(ctx.t('search.empty'))}</p>")
+    elif not found:
+        body.append(f"<p>{esc(ctx.t('search.none'))}</p>")
+    else:
+        items = [
+            f"<li>{link(r['page'], r['name'])} <span class='meta'>{esc(r['code'])} · "
+            f"{esc(ctx.t('level.' + r['level']))}"
+            f"{' · ' + esc(r['within']) if r['within'] else ''}</span></li>"
+            for r in found
+        ]
+        body.append(f"<ul>{''.join(items)}</ul>")
+    data = twin("cari", ctx, query=query, results=found, redirect=target)
+    return Page("cari", ctx.t("search.results"), Markup("".join(body)), data, redirect=target)
+
+
+__all__ = [
+    "ANOMALY_TYPES",
+    "MAX_SHOWN",
+    "LogInfo",
+    "anomali_page",
+    "commands",
+    "search",
+    "search_page",
+    "verifikasi_page",
+]

@@ -1,0 +1,255 @@
+"""The Nasional page and the region pages (provinsi down to desa), from the snapshots.
+
+Each page shows the region's totals and each pair's share (a bar chart and the
+numbers), its progress (TPS reported out of expected, counted), the TPS counters,
+the screening flags, its D.Hasil set against the forms, and its children: regions
+with their progress and votes, or for a desa its TPS with their status. The JSON twin
+is the published snapshot itself with the shares and the file it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from saksi.dashboard.common import (
+    Context,
+    Pair,
+    breadcrumbs,
+    checkpoint_line,
+    not_found,
+    progress_text,
+    shares,
+    status_badges,
+    twin,
+)
+from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
+from saksi.dashboard.source import Doc
+from saksi.election.codes import NASIONAL
+
+TOTAL_CARDS: Final = (
+    "suara_sah",
+    "suara_tidak_sah",
+    "suara_total",
+    "pengguna_total_j",
+    "pemilih_dpt_j",
+)
+COUNTERS: Final = (
+    "received",
+    "counted",
+    "inconsistent",
+    "corrected",
+    "witness_agree",
+    "witness_dispute",
+    "flagged",
+)
+CHILD_LEVEL: Final = {
+    "nasional": "provinsi",
+    "provinsi": "kabkota",
+    "kabkota": "kecamatan",
+    "kecamatan": "desa",
+    "desa": "tps",
+}
+
+
+def region_page(ctx: Context, code: str) -> Page:
+    """The page of region ``code`` (``0``: the Nasional page)."""
+    if ctx.latest is None or ctx.contest is None:
+        return _nothing_yet(ctx) if code == NASIONAL else not_found(ctx, "error.region")
+    found = ctx.published.snapshot(ctx.latest, ctx.contest, code)
+    if found is None:
+        return not_found(ctx, "error.region")
+    source, snap = found
+    pairs = ctx.pairs()
+    level = str(snap["region"]["level"])
+    name = str(snap["region"]["name"])
+    title = name if code != NASIONAL else ctx.t("nav.nasional")
+    heading = (
+        f"{esc(ctx.t('level.' + level))} {esc(name)}" if code != NASIONAL else esc(ctx.t("results"))
+    )
+    body = [
+        breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
+        f"<h1>{heading}</h1>",
+        checkpoint_line(ctx, source),
+        _totals_block(ctx, snap, pairs),
+        _status_block(ctx, snap),
+        _recap_block(ctx, snap),
+        _children_block(ctx, snap, pairs),
+    ]
+    if code == NASIONAL:
+        body.insert(3, _log_block(ctx))
+    data = twin(
+        "nasional" if code == NASIONAL else "wilayah",
+        ctx,
+        source=f"/results/{source}",
+        shares=shares(snap["totals"]),
+        snapshot=snap,
+        links=region_links(snap),
+    )
+    kind = "nasional" if code == NASIONAL else "wilayah"
+    return Page(kind, title, Markup("".join(body)), data, size=ctx.size)
+
+
+def _nothing_yet(ctx: Context) -> Page:
+    body = Markup(
+        f"<h1>{esc(ctx.t('results'))}</h1>"
+        f'<div id="totals" data-live><p class="notice">{esc(ctx.t("results.none"))}</p></div>'
+    )
+    return Page("nasional", ctx.t("nav.nasional"), body, twin("nasional", ctx, snapshot=None))
+
+
+def _log_block(ctx: Context) -> Markup:
+    """The log's own latest checkpoint (it may be ahead of the results)."""
+    published = ctx.published.checkpoint()
+    if published is None:
+        return Markup("")
+    size = published.checkpoint.size
+    return Markup(
+        f'<p class="meta" id="log-size" data-live>{esc(ctx.t("checkpoint.size"))}: '
+        f"{num(size, ctx.lang)} {esc(ctx.t('checkpoint.entries'))} · "
+        f"{link('/verifikasi', ctx.t('nav.verifikasi'))}</p>"
+    )
+
+
+def _totals_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
+    totals, lang = snap["totals"], ctx.lang
+    share = shares(totals)
+    labels = {p.number: p.label for p in pairs}
+    items = [(labels.get(n, n), int(totals["suara_paslon"][n]), share[n]) for n in sorted(share)]
+    progress = snap["progress"]
+    cards = [
+        (ctx.t("tps.received"), progress_text(progress, lang)),
+        (ctx.t("tps.counted"), num(int(progress.get("counted", 0)), lang)),
+    ]
+    cards += [(ctx.t(f"totals.{key}"), num(totals.get(key), lang)) for key in TOTAL_CARDS]
+    card_html = "".join(
+        f'<div class="card"><span class="n">{value}</span>{esc(label)}</div>'
+        for label, value in cards
+    )
+    return Markup(
+        f'<section id="totals" data-live aria-labelledby="h-totals">'
+        f'<h2 id="h-totals">{esc(ctx.t("chart"))}</h2>'
+        f"{bars(items, lang, title=ctx.t('chart'))}"
+        f'<h2>{esc(ctx.t("progress"))}</h2><div class="cards">{card_html}</div></section>'
+    )
+
+
+def _status_block(ctx: Context, snap: Doc) -> Markup:
+    counters, flags = snap.get("counters", {}), snap.get("flags", {})
+    counter_rows = [
+        row(
+            [
+                cell(esc(ctx.t(f"counters.{key}"))),
+                cell(num(counters.get(key), ctx.lang), numeric=True),
+            ]
+        )
+        for key in COUNTERS
+    ]
+    flag_rows = [
+        row([cell(esc(flag)), cell(num(count, ctx.lang), numeric=True)], "bad" if count else None)
+        for flag, count in flags.items()
+    ]
+    return Markup(
+        f'<section id="status" data-live><h2>{esc(ctx.t("counters"))}</h2>'
+        + table(ctx.t("counters"), [(ctx.t("status"), False), ("TPS", True)], counter_rows)
+        + f"<h2>{esc(ctx.t('flags'))}</h2><p class='meta'>{esc(ctx.t('flags.note'))}</p>"
+        + table(ctx.t("flags"), [(ctx.t("flags"), False), ("TPS", True)], flag_rows)
+        + f" <p>{link('/anomali?region=' + str(snap['region']['code']), ctx.t('nav.anomali'))}</p>"
+        + "</section>"
+    )
+
+
+def _recap_block(ctx: Context, snap: Doc) -> Markup:
+    check = snap.get("recap_check")
+    if not check:
+        return Markup('<section id="recap" data-live></section>')
+    differences = check.get("differences", [])
+    rows = [
+        row(
+            [
+                cell(esc(d["field"])),
+                cell(num(d.get("recap"), ctx.lang), numeric=True),
+                cell(num(d.get("forms"), ctx.lang), numeric=True),
+            ],
+            "bad",
+        )
+        for d in differences
+    ]
+    entry = int(check.get("index", -1))
+    parts = [f'<section id="recap" data-live><h2>{esc(ctx.t("recap_check"))}</h2>']
+    entry_text = f"{ctx.t('entry')} {entry}"
+    parts.append(f"<p>{link(f'/v1/entries/{entry}', entry_text)}</p>")
+    if not check.get("complete", False):
+        parts.append(f'<p class="notice">{esc(ctx.t("recap_check.incomplete"))}</p>')
+    if rows:
+        head = [(ctx.t("field"), False), (ctx.t("recap"), True), (ctx.t("forms"), True)]
+        parts.append(table(ctx.t("recap_check"), head, rows))
+    else:
+        parts.append(f"<p>{esc(ctx.t('recap_check.same'))}</p>")
+    parts.append("</section>")
+    return Markup("".join(parts))
+
+
+def _children_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
+    level = CHILD_LEVEL.get(str(snap["region"]["level"]))
+    if level is None:
+        return Markup("")
+    numbers = [p.number for p in pairs] or sorted(snap["totals"]["suara_paslon"])
+    caption = ctx.t(f"children.{level}")
+    children = snap.get("children", [])
+    if level == "tps":
+        head = [(ctx.t("level.tps"), False), (ctx.t("status"), False)]
+        rows = [_tps_row(ctx, child, numbers) for child in children]
+    else:
+        head = [(ctx.t("region"), False), (ctx.t("tps.received"), True)]
+        rows = [_region_row(ctx, child, numbers) for child in children]
+    head += [(n, True) for n in numbers]
+    head.append((ctx.t("totals.suara_sah"), True))
+    return Markup(
+        f"<h2>{esc(caption)}</h2>" + table(caption, head, rows, id_="children", live=True)
+    )
+
+
+def _votes(ctx: Context, child: Doc, numbers: list[str]) -> list[Markup]:
+    totals = child["totals"]
+    share = shares(totals)
+    out = [
+        cell(
+            Markup(
+                f"{pct(share.get(n, 0.0), ctx.lang)}<br>"
+                f'<span class="meta">{num(totals["suara_paslon"].get(n), ctx.lang)}</span>'
+            ),
+            numeric=True,
+        )
+        for n in numbers
+    ]
+    out.append(cell(num(totals.get("suara_sah"), ctx.lang), numeric=True))
+    return out
+
+
+def _region_row(ctx: Context, child: Doc, numbers: list[str]) -> Markup:
+    code, name = str(child["code"]), str(child["name"])
+    name_cell = cell(
+        Markup(f"{link('/wilayah/' + code, name)} <span class='meta'>{esc(code)}</span>")
+    )
+    progress = cell(progress_text(child["progress"], ctx.lang), numeric=True)
+    return row([name_cell, progress, *_votes(ctx, child, numbers)])
+
+
+def _tps_row(ctx: Context, child: Doc, numbers: list[str]) -> Markup:
+    code, name = str(child["code"]), str(child["name"])
+    name_cell = cell(Markup(f"{link('/tps/' + code, name)} <span class='meta'>{esc(code)}</span>"))
+    status = str(child.get("status"))
+    marked = "bad" if status == "inconsistent" or child.get("witness") == "dispute" else None
+    return row([name_cell, cell(status_badges(ctx, child)), *_votes(ctx, child, numbers)], marked)
+
+
+def region_links(snap: Doc) -> list[dict[str, Any]]:
+    """Where each child's page is (for the JSON twin's readers)."""
+    out = []
+    for child in snap.get("children", []):
+        code = str(child["code"])
+        out.append({"code": code, "page": ("/tps/" if len(code) == 13 else "/wilayah/") + code})
+    return out
+
+
+__all__ = ["region_links", "region_page"]

@@ -1,0 +1,199 @@
+"""What the dashboard reads: the published results and the published log, nothing else.
+
+:class:`Published` reads ``DATA/results`` (the Publisher's files, docs/recap.md) and
+``DATA/log`` (the C2SP tlog-tiles publication) from disk. It never touches the
+service's database: every page is a function of files anyone can download.
+
+Files under ``results/<N>/`` never change once written, so their parsed JSON is kept
+(up to :data:`CACHE_FILES`); ``latest.json`` and the log's ``checkpoint`` are read
+every time (they are small). A log entry is read from its entry bundle and checked
+against its leaf hash in the level-0 tile (:class:`~saksi.tlog.tiles.TileReader`).
+
+A region's snapshot is found by following ``href`` from the national snapshot down
+its ancestors: one file per level, at most five, all immutable.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from saksi.election.codes import NASIONAL, Level, ancestors, level_of
+from saksi.election.envelope import Envelope
+from saksi.election.regions import Hierarchy
+from saksi.errors import SaksiError
+from saksi.recap.entries import read_entry
+from saksi.tlog.checkpoint import Checkpoint
+from saksi.tlog.note import NoteSignature, split_note
+from saksi.tlog.tiledir import TileDir
+from saksi.tlog.tiles import TileReader
+
+CACHE_FILES: Final = 4096
+CACHE_ENTRIES: Final = 4096
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LogCheckpoint:
+    """The log's published checkpoint: its note, parsed, and its signature lines."""
+
+    note: bytes
+    checkpoint: Checkpoint
+    signatures: tuple[NoteSignature, ...]
+
+
+def _is_region_code(code: str) -> Level | None:
+    try:
+        return level_of(code)
+    except SaksiError:
+        return None
+
+
+class Published:
+    """The published results under ``results`` and the published log under ``log``."""
+
+    def __init__(self, results: Path, log: Path) -> None:
+        self.results = Path(results)
+        self.log = Path(log)
+        self._lock = threading.Lock()
+        self._files: OrderedDict[str, Doc] = OrderedDict()
+        self._entries: OrderedDict[int, Envelope] = OrderedDict()
+        self._hierarchies: dict[str, Hierarchy] = {}
+
+    # -- results ----------------------------------------------------------------
+
+    def _read_json(self, relpath: str) -> Doc | None:
+        if relpath.startswith(("/", ".")) or ".." in relpath.split("/"):
+            return None
+        try:
+            data = (self.results / relpath).read_bytes()
+            doc = json.loads(data)
+        except (OSError, ValueError):
+            return None
+        return doc if isinstance(doc, dict) else None
+
+    def latest(self) -> Doc | None:
+        """``latest.json``, or None before the first publication."""
+        return self._read_json("latest.json")
+
+    def published_at(self) -> datetime | None:
+        """When ``latest.json`` was last written (its modification time, UTC)."""
+        try:
+            stamp = (self.results / "latest.json").stat().st_mtime
+        except OSError:
+            return None
+        return datetime.fromtimestamp(stamp, UTC).replace(microsecond=0)
+
+    def file(self, relpath: str) -> Doc | None:
+        """An immutable published JSON file, parsed (kept in memory)."""
+        with self._lock:
+            doc = self._files.get(relpath)
+            if doc is not None:
+                self._files.move_to_end(relpath)
+                return doc
+        doc = self._read_json(relpath)
+        if doc is not None:
+            with self._lock:
+                self._files[relpath] = doc
+                if len(self._files) > CACHE_FILES:
+                    self._files.popitem(last=False)
+        return doc
+
+    def snapshot(self, latest: Doc, contest: str, code: str) -> tuple[str, Doc] | None:
+        """(path, snapshot) of region ``code``'s current snapshot, or None."""
+        level = _is_region_code(code)
+        if level is None or level is Level.TPS:
+            return None
+        href = str(latest["contests"][contest]["snapshot"])
+        doc = self.file(href)
+        for step in (*ancestors(code)[1:], code) if code != NASIONAL else ():
+            if doc is None:
+                return None
+            child = next((c for c in doc.get("children", ()) if c.get("code") == step), None)
+            if child is None or not isinstance(child.get("href"), str):
+                return None
+            href = child["href"]
+            doc = self.file(href)
+        return (href, doc) if doc is not None else None
+
+    def tps(self, latest: Doc, contest: str, code: str) -> tuple[str, Doc, Doc] | None:
+        """(desa snapshot path, desa snapshot, the TPS as its desa lists it), or None."""
+        if _is_region_code(code) is not Level.TPS:
+            return None
+        found = self.snapshot(latest, contest, code[:10])
+        if found is None:
+            return None
+        href, desa = found
+        tps = next((c for c in desa.get("children", ()) if c.get("code") == code), None)
+        return (href, desa, tps) if tps is not None else None
+
+    def summary(self, latest: Doc) -> Doc | None:
+        return self.file(str(latest["summary"]))
+
+    def anomalies(self, latest: Doc, contest: str) -> tuple[str, Doc] | None:
+        exports = latest["contests"][contest].get("exports")
+        if not exports:
+            return None
+        href = str(exports["anomalies"])
+        doc = self.file(href)
+        return (href, doc) if doc is not None else None
+
+    def hierarchy(self, latest: Doc) -> Hierarchy | None:
+        """The region file ``latest.json`` links (names, for search), or None."""
+        href = latest.get("regions")
+        if not isinstance(href, str):
+            return None
+        with self._lock:
+            found = self._hierarchies.get(href)
+        if found is not None:
+            return found
+        raw = self._read_json(href)
+        if raw is None:
+            return None
+        try:
+            found = Hierarchy.from_wire(raw, href)
+        except SaksiError:
+            return None
+        with self._lock:
+            self._hierarchies = {href: found}  # one election: keep only the newest
+        return found
+
+    # -- the log ----------------------------------------------------------------
+
+    def checkpoint(self) -> LogCheckpoint | None:
+        """The log's published checkpoint (``log/checkpoint``), or None."""
+        try:
+            note = (self.log / "checkpoint").read_bytes()
+            text, signatures = split_note(note)
+            return LogCheckpoint(note, Checkpoint.parse(text), signatures)
+        except (OSError, SaksiError):
+            return None
+
+    def entry(self, index: int) -> Envelope | None:
+        """Log entry ``index`` from the published log, checked against its leaf hash."""
+        with self._lock:
+            found = self._entries.get(index)
+        if found is not None:
+            return found
+        published = self.checkpoint()
+        if published is None or not 0 <= index < published.checkpoint.size:
+            return None
+        try:
+            data = TileReader(TileDir(self.log), published.checkpoint.size).entry(index)
+            envelope = read_entry(index, data)
+        except SaksiError:
+            return None
+        with self._lock:
+            self._entries[index] = envelope
+            if len(self._entries) > CACHE_ENTRIES:
+                self._entries.popitem(last=False)
+        return envelope
+
+
+__all__ = ["CACHE_ENTRIES", "CACHE_FILES", "Doc", "LogCheckpoint", "Published"]

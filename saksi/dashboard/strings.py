@@ -1,0 +1,279 @@
+"""Every word the dashboard shows, in Bahasa Indonesia and English: one table.
+
+Pages never hold text of their own: they ask :func:`t` for a key in the reader's
+language (:data:`LANGS`, Indonesian first and by default). A key missing from the table
+is a programming error (KeyError in the tests), never a blank on a page. Numbers are
+written the way each language writes them (:func:`number`, :func:`percent`).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Lang = Literal["id", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("id", "en")
+DEFAULT_LANG: Final[Lang] = "id"
+
+STRINGS: Final[dict[str, tuple[str, str]]] = {
+    # the frame
+    "site": ("Saksi: hasil Pemilu yang dapat diperiksa", "Saksi: election results you can check"),
+    "skip": ("Lewati ke isi", "Skip to content"),
+    "nav": ("Navigasi utama", "Main navigation"),
+    "nav.nasional": ("Nasional", "National"),
+    "nav.anomali": ("Anomali", "Anomalies"),
+    "nav.verifikasi": ("Verifikasi", "Verify"),
+    "lang.switch": ("English", "Bahasa Indonesia"),
+    "lang.label": ("Bahasa", "Language"),
+    "search": ("Cari", "Search"),
+    "search.label": ("Cari wilayah atau kode TPS", "Search a region or TPS code"),
+    "search.placeholder": ("nama wilayah atau kode TPS", "region name or TPS code"),
+    "search.results": ("Hasil pencarian", "Search results"),
+    "search.none": ("Tidak ada wilayah yang cocok.", "No region matches."),
+    "search.empty": ("Ketik nama wilayah atau kode.", "Type a region name or a code."),
+    "breadcrumb": ("Jejak wilayah", "Region path"),
+    "source": ("Sumber data", "Data source"),
+    "json": ("JSON", "JSON"),
+    "live.updated": ("Diperbarui ke checkpoint", "Updated to checkpoint"),
+    "footer": (
+        "Setiap angka di sini dihitung dari log publik yang ditandatangani; periksa sendiri di "
+        "halaman Verifikasi.",
+        "Every number here is computed from the signed public log; check it yourself on the "
+        "Verify page.",
+    ),
+    # results
+    "results": ("Hasil", "Results"),
+    "results.none": (
+        "Belum ada hasil yang diterbitkan. Halaman ini akan diperbarui sendiri.",
+        "No results published yet. This page updates itself.",
+    ),
+    "pair": ("Paslon", "Pair"),
+    "votes": ("Suara", "Votes"),
+    "share": ("Persentase", "Share"),
+    "chart": ("Perolehan suara per paslon", "Votes per pair"),
+    "progress": ("Progres", "Progress"),
+    "tps.received": ("TPS masuk", "TPS reported"),
+    "tps.counted": ("TPS dihitung", "TPS counted"),
+    "tps.expected": ("TPS", "TPS"),
+    "of": ("dari", "of"),
+    "checkpoint": ("Checkpoint", "Checkpoint"),
+    "checkpoint.size": ("Ukuran log", "Log size"),
+    "checkpoint.entries": ("entri", "entries"),
+    "checkpoint.root": ("Akar (root hash)", "Root hash"),
+    "published.at": ("Diterbitkan", "Published"),
+    "totals.suara_sah": ("Suara sah", "Valid votes"),
+    "totals.suara_tidak_sah": ("Suara tidak sah", "Invalid votes"),
+    "totals.suara_total": ("Jumlah suara", "Total votes"),
+    "totals.pengguna_total_j": ("Pengguna hak pilih", "Voters"),
+    "totals.pemilih_dpt_j": ("Pemilih DPT", "Registered voters (DPT)"),
+    "counters": ("Status TPS", "TPS status"),
+    "counters.received": ("masuk", "reported"),
+    "counters.counted": ("dihitung", "counted"),
+    "counters.inconsistent": ("tidak konsisten", "inconsistent"),
+    "counters.corrected": ("dikoreksi", "corrected"),
+    "counters.witness_agree": ("salinan saksi cocok", "witness copies agree"),
+    "counters.witness_dispute": ("salinan saksi berbeda", "witness copies differ"),
+    "counters.flagged": ("ditandai", "flagged"),
+    "flags": ("Penanda skrining", "Screening flags"),
+    "flags.note": (
+        "Penanda adalah triase, bukan putusan: TPS yang ditandai tetap dihitung.",
+        "Flags are triage, never a verdict: a flagged TPS stays in the totals.",
+    ),
+    "children.provinsi": ("Provinsi", "Provinces"),
+    "children.kabkota": ("Kabupaten/kota", "Regencies and cities"),
+    "children.kecamatan": ("Kecamatan", "Districts"),
+    "children.desa": ("Desa/kelurahan", "Villages"),
+    "children.tps": ("TPS", "Polling stations"),
+    "region": ("Wilayah", "Region"),
+    "code": ("Kode", "Code"),
+    "level.nasional": ("Nasional", "Nation"),
+    "level.provinsi": ("Provinsi", "Province"),
+    "level.kabkota": ("Kabupaten/kota", "Regency/city"),
+    "level.kecamatan": ("Kecamatan", "District"),
+    "level.desa": ("Desa/kelurahan", "Village"),
+    "level.tps": ("TPS", "Polling station"),
+    "recap_check": ("D.Hasil dibandingkan dengan formulir", "D.Hasil against the forms"),
+    "recap_check.same": ("D.Hasil sama dengan jumlah formulir.", "The D.Hasil equals the forms."),
+    "recap_check.incomplete": (
+        "Belum semua TPS di bawahnya dihitung: selisih bisa mengecil.",
+        "Not every TPS below is counted yet: differences may shrink.",
+    ),
+    "field": ("Kotak", "Box"),
+    "recap": ("D.Hasil", "D.Hasil"),
+    "forms": ("Formulir", "Forms"),
+    # TPS
+    "status": ("Status", "Status"),
+    "status.missing": ("belum masuk", "not reported"),
+    "status.received": ("dihitung", "counted"),
+    "status.inconsistent": ("tidak konsisten", "inconsistent"),
+    "status.corrected": ("dikoreksi", "corrected"),
+    "witness": ("Salinan saksi", "Witness copies"),
+    "copies.none": ("belum ada salinan saksi", "no witness copy yet"),
+    "copies.agree": ("salinan saksi cocok", "witness copies agree"),
+    "copies.dispute": ("salinan saksi berbeda", "witness copies differ"),
+    "counted.yes": ("masuk dalam total", "in the totals"),
+    "counted.no": ("tidak masuk dalam total", "kept out of the totals"),
+    "violations": ("Aturan yang dilanggar", "Rules broken"),
+    "form": ("Model C.Hasil yang berlaku", "Model C.Hasil in force"),
+    "form.none": ("Belum ada formulir untuk TPS ini.", "No form for this TPS yet."),
+    "section.I": ("I. Data pemilih dan pengguna hak pilih", "I. Voters and turnout"),
+    "section.II": ("II. Data penggunaan surat suara", "II. Ballots"),
+    "section.III": ("III. Pemilih disabilitas", "III. Disabled voters"),
+    "section.IV": ("IV. Perolehan suara pasangan calon", "IV. Votes per pair"),
+    "section.V": ("V. Jumlah suara", "V. Vote totals"),
+    "col.l": ("L", "M"),
+    "col.p": ("P", "F"),
+    "col.j": ("Jumlah", "Total"),
+    "photos": ("Foto formulir", "Photos of the form"),
+    "photos.none": ("Tidak ada foto.", "No photo."),
+    "photos.alt": ("Foto formulir, halaman", "Photo of the form, page"),
+    "history": ("Riwayat", "History"),
+    "history.original": ("C.Hasil dari KPPS", "C.Hasil from the KPPS"),
+    "history.correction": ("Koreksi", "Correction"),
+    "reason": ("Alasan", "Reason"),
+    "changes": ("Kotak yang diubah", "Boxes changed"),
+    "before": ("Sebelum", "Before"),
+    "after": ("Sesudah", "After"),
+    "evidence": ("Bukti", "Evidence"),
+    "copy": ("Salinan", "Copy"),
+    "copy.party": ("Salinan saksi partai", "Witness copy of party"),
+    "copy.agrees": ("cocok dengan formulir", "agrees with the form"),
+    "copy.differs": ("berbeda dengan formulir", "differs from the form"),
+    "entry": ("Entri log", "Log entry"),
+    "logentry.index": ("Indeks", "Index"),
+    "logentry.at": ("Waktu", "Time"),
+    "logentry.key": ("Kunci penanda tangan", "Signing key"),
+    "logentry.leaf": ("Leaf hash", "Leaf hash"),
+    "logentry.link": ("entri", "entry"),
+    "receipt.link": ("tanda terima dan bukti inklusi", "receipt and inclusion proof"),
+    "logentry.unavailable": (
+        "Entri ini belum dapat dibaca dari log yang diterbitkan.",
+        "This entry cannot be read from the published log yet.",
+    ),
+    # anomalies
+    "anomali.title": ("Anomali", "Anomalies"),
+    "anomali.intro": (
+        "Setiap penanda, selisih rekapitulasi (D.Hasil dengan formulir, salinan saksi dengan "
+        "formulir), koreksi dan formulir tidak konsisten.",
+        "Every flag, reconciliation difference (D.Hasil against the forms, witness copy "
+        "against the form), correction and inconsistent form.",
+    ),
+    "anomali.none": ("Tidak ada anomali yang cocok.", "No anomaly matches."),
+    "anomali.unexported": (
+        "Ekspor anomali belum diterbitkan (diterbitkan secara berkala).",
+        "The anomalies export is not published yet (it is published periodically).",
+    ),
+    "anomali.count": ("anomali", "anomalies"),
+    "anomali.shown": ("ditampilkan", "shown"),
+    "anomali.type": ("Jenis", "Type"),
+    "anomali.region": ("Kode wilayah", "Region code"),
+    "anomali.all": ("semua", "all"),
+    "anomali.filter": ("Saring", "Filter"),
+    "anomali.details": ("Rincian", "Details"),
+    "type.inconsistent": ("formulir tidak konsisten", "inconsistent form"),
+    "type.flag": ("penanda skrining", "screening flag"),
+    "type.witness-dispute": ("salinan saksi berbeda", "witness copy differs"),
+    "type.recap-difference": ("selisih D.Hasil", "D.Hasil difference"),
+    "type.correction": ("koreksi", "correction"),
+    # verification
+    "verifikasi.title": ("Verifikasi", "Verify"),
+    "verifikasi.intro": (
+        "Jangan percaya begitu saja: periksa sendiri. Perintah di bawah membaca hanya apa "
+        "yang diterbitkan dan harus menghasilkan angka yang sama.",
+        "Don't trust, verify: the commands below read only what is published and must "
+        "reach the same numbers.",
+    ),
+    "verifikasi.checkpoint": ("Checkpoint terakhir", "Latest checkpoint"),
+    "verifikasi.none": ("Belum ada checkpoint yang diterbitkan.", "No checkpoint published yet."),
+    "verifikasi.signatures": ("Tanda tangan", "Signatures"),
+    "verifikasi.signer": ("Penanda tangan", "Signer"),
+    "verifikasi.keyid": ("ID kunci", "Key ID"),
+    "verifikasi.kind": ("Jenis", "Kind"),
+    "verifikasi.kind.log": ("log", "log"),
+    "verifikasi.kind.witness": ("saksi (cosignature)", "witness (cosignature)"),
+    "verifikasi.kind.other": ("lain", "other"),
+    "verifikasi.cosigned_at": ("Waktu kosignatur", "Cosigned at"),
+    "verifikasi.witnesses": ("Saksi (witness) yang dikonfigurasi", "Configured witnesses"),
+    "verifikasi.quorum": ("Kuorum", "Quorum"),
+    "verifikasi.no_witnesses": (
+        "Log ini tidak dikonfigurasi dengan witness: checkpoint diterbitkan begitu ditandatangani.",
+        "This log has no witnesses configured: checkpoints are published as soon as signed.",
+    ),
+    "verifikasi.log_key": ("Kunci verifikasi log", "The log's verifier key"),
+    "verifikasi.commands": ("Perintah", "Commands"),
+    "verifikasi.cmd.verify": (
+        "Periksa seluruh publikasi: tanda tangan, witness, konsistensi, setiap entri, "
+        "kewenangan, total dan foto:",
+        "Verify the whole publication: signatures, witnesses, consistency, every entry, "
+        "authority, totals and photos:",
+    ),
+    "verifikasi.cmd.recap": (
+        "Hitung ulang total dari log:",
+        "Recompute the totals from the log:",
+    ),
+    "verifikasi.cmd.proof": (
+        "Periksa bukti inklusi satu entri (ganti INDEX dan LEAF_HASH dari halaman TPS):",
+        "Check one entry's inclusion proof (replace INDEX and LEAF_HASH from a TPS page):",
+    ),
+    "verifikasi.install": (
+        "Pasang Saksi (Python 3.11+): pip install saksi, atau dari kode sumbernya.",
+        "Install Saksi (Python 3.11+): pip install saksi, or from its source.",
+    ),
+    "url": ("URL", "URL"),
+    # errors
+    "error.title": ("Tidak ditemukan", "Not found"),
+    "error.region": (
+        "Wilayah ini tidak ada atau belum diterbitkan.",
+        "No such region, or not published yet.",
+    ),
+    "error.tps": (
+        "TPS ini tidak ada atau belum diterbitkan.",
+        "No such TPS, or not published yet.",
+    ),
+    "error.back": ("Kembali ke Nasional", "Back to the national page"),
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
+}
+
+
+def t(key: str, lang: Lang) -> str:
+    """The text of ``key`` in ``lang``."""
+    text_id, text_en = STRINGS[key]
+    return text_en if lang == "en" else text_id
+
+
+def pick(pair: tuple[str, str], lang: Lang) -> str:
+    """One language of an (id, en) pair from elsewhere (rule and flag descriptions)."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def lang_or_none(value: str | None) -> Lang | None:
+    if value == "id":
+        return "id"
+    if value == "en":
+        return "en"
+    return None
+
+
+def number(value: int, lang: Lang) -> str:
+    """``1.234.567`` in Indonesian, ``1,234,567`` in English."""
+    text = f"{value:,}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
+def percent(value: float, lang: Lang, digits: int = 2) -> str:
+    """``45,67%`` in Indonesian, ``45.67%`` in English."""
+    text = f"{value:.{digits}f}"
+    return (text if lang == "en" else text.replace(".", ",")) + "%"
+
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "Lang",
+    "lang_or_none",
+    "number",
+    "percent",
+    "pick",
+    "t",
+]

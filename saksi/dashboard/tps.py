@@ -1,0 +1,339 @@
+"""The TPS page: the numbers as on Model C.Hasil, the photos, the status and the history.
+
+The TPS as its desa's snapshot lists it gives the status, the boxes of the form in
+force, the rules it breaks, its flags and the log indices of its c-hasil, corrections
+and witness copies. Each of those entries is read from the published log (checked
+against its leaf hash) for what the snapshot does not carry: the photos, the time, the
+signing key, a correction's reason and evidence, a witness copy's boxes. Every entry
+links to its bytes (``/v1/entries/<index>``) and its receipt with the inclusion proof
+(``/v1/receipts/<leaf_hash>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from saksi.dashboard.common import (
+    STATUS_BADGE,
+    Context,
+    Pair,
+    breadcrumbs,
+    checkpoint_line,
+    not_found,
+    status_badges,
+    twin,
+)
+from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
+from saksi.dashboard.source import Doc
+from saksi.dashboard.strings import pick
+from saksi.election.envelope import Envelope
+from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V, vote_field
+from saksi.election.rule_catalog import RULES_BY_CODE, field_label
+from saksi.election.statements import Correction, CSalinan, FormStatement
+from saksi.recap.screening import SCREENS
+
+Reading = Mapping[str, int | None]
+SCREEN_TEXT: Final = {s.flag: (s.description_id, s.description_en) for s in SCREENS}
+
+
+def tps_page(ctx: Context, code: str) -> Page:
+    if ctx.latest is None or ctx.contest is None:
+        return not_found(ctx, "error.tps")
+    found = ctx.published.tps(ctx.latest, ctx.contest, code)
+    if found is None:
+        return not_found(ctx, "error.tps")
+    source, desa, tps = found
+    pairs = ctx.pairs()
+    numbers = [p.number for p in pairs] or sorted(
+        k.removeprefix("suara_paslon_") for k in (tps.get("values") or {}) if "paslon" in k
+    )
+    history = _history(ctx, tps)
+    copies = _copies(ctx, tps, tps.get("values"))
+    bad_fields = _bad_fields(tps, numbers)
+    title = f"{tps['name']} · {desa['region']['name']}"
+    body = [
+        breadcrumbs(ctx, list(desa.get("path", ())), last=str(tps["name"])),
+        f"<h1>{esc(tps['name'])} <span class='meta'>{esc(code)}</span></h1>",
+        checkpoint_line(ctx, source),
+        f'<div id="tps-live" data-live>{_status(ctx, tps)}',
+        _form_block(ctx, tps.get("values"), numbers, pairs, bad_fields),
+        _photos(ctx, history),
+        _history_block(ctx, history),
+        _copies_block(ctx, copies, tps.get("values"), numbers),
+        "</div>",
+    ]
+    data = twin("tps", ctx, source=f"/results/{source}", tps=tps, history=history, copies=copies)
+    return Page("tps", title, Markup("".join(body)), data, size=ctx.size)
+
+
+# --- the entries behind the TPS ------------------------------------------------------
+
+
+def _entry_doc(ctx: Context, index: int) -> dict[str, Any]:
+    """What the log says of entry ``index`` (None fields when it cannot be read)."""
+    envelope: Envelope | None = ctx.published.entry(index)
+    doc: dict[str, Any] = {
+        "index": index,
+        "entry": f"/v1/entries/{index}",
+        "leaf_hash": None,
+        "receipt": None,
+        "type": None,
+        "at": None,
+        "key": None,
+        "photos": [],
+        "values": None,
+    }
+    if envelope is None:
+        return doc
+    stmt = envelope.stmt
+    leaf = envelope.leaf_hash_hex
+    doc |= {"leaf_hash": leaf, "receipt": f"/v1/receipts/{leaf}", "type": stmt.type}
+    doc |= {"at": stmt.at, "key": envelope.key}
+    if isinstance(stmt, FormStatement):
+        doc["values"] = stmt.form.reading()
+        doc["photos"] = list(stmt.form.foto)
+    if isinstance(stmt, Correction):
+        doc |= {"reason": stmt.reason, "evidence": list(stmt.evidence)}
+        doc["corrects"] = {"index": stmt.corrects.index, "leaf_hash": stmt.corrects.leaf_hash}
+    if isinstance(stmt, CSalinan):
+        doc["party"] = stmt.party
+    return doc
+
+
+def _changes(before: Reading | None, after: Reading | None) -> list[dict[str, Any]]:
+    if before is None or after is None:
+        return []
+    return [
+        {"field": f, "before": before.get(f), "after": after.get(f)}
+        for f in after
+        if before.get(f) != after.get(f)
+    ]
+
+
+def _history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
+    entries = tps.get("entries", {})
+    indices = [entries.get("original"), *entries.get("corrections", [])]
+    out: list[dict[str, Any]] = []
+    for index in indices:
+        if not isinstance(index, int):
+            continue
+        doc = _entry_doc(ctx, index)
+        if out:
+            doc["changes"] = _changes(out[-1]["values"], doc["values"])
+        doc["in_force"] = index == entries.get("current")
+        out.append(doc)
+    return out
+
+
+def _copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]]:
+    out = []
+    for copy in tps.get("entries", {}).get("copies", []):
+        doc = _entry_doc(ctx, int(copy["index"]))
+        doc |= {"party": copy.get("party"), "agrees": bool(copy.get("agrees"))}
+        values = doc["values"]
+        doc["differences"] = (
+            [f for f in values if form.get(f) != values.get(f)] if values and form else []
+        )
+        out.append(doc)
+    return out
+
+
+def _bad_fields(tps: Doc, numbers: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for code in tps.get("violations", ()):
+        rule = RULES_BY_CODE.get(code)
+        if rule is not None and rule.severity.value == "impossible":
+            out.update(rule.fields(tuple(numbers)))
+    return out
+
+
+# --- blocks ---------------------------------------------------------------------------
+
+
+def _status(ctx: Context, tps: Doc) -> Markup:
+    parts = [f"<h2>{esc(ctx.t('status'))}</h2><p>{status_badges(ctx, tps)} "]
+    parts.append(badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"), ""))
+    parts.append("</p>")
+    violations = list(tps.get("violations", ()))
+    if violations:
+        items = []
+        for code in violations:
+            rule = RULES_BY_CODE.get(code)
+            why = pick(rule.why, ctx.lang) if rule is not None else ""
+            severity = rule.severity.value if rule is not None else ""
+            items.append(f"<li><code>{esc(code)}</code> ({esc(severity)}): {esc(why)}</li>")
+        status = str(tps.get("status"))
+        kind = "bad" if STATUS_BADGE.get(status) == "bad" else ""
+        parts.append(
+            f'<div class="notice {kind}" id="violations"><h3>{esc(ctx.t("violations"))}</h3>'
+            f"<ul>{''.join(items)}</ul></div>"
+        )
+    flags = list(tps.get("flags", ()))
+    if flags:
+        items = [
+            f"<li><code>{esc(f)}</code>: {esc(pick(SCREEN_TEXT.get(f, (f, f)), ctx.lang))}</li>"
+            for f in flags
+        ]
+        parts.append(
+            f'<div class="notice"><h3>{esc(ctx.t("flags"))}</h3><ul>{"".join(items)}</ul>'
+            f'<p class="meta">{esc(ctx.t("flags.note"))}</p></div>'
+        )
+    return Markup("".join(parts))
+
+
+def _label(name: str, ctx: Context) -> str:
+    return pick(field_label(name), ctx.lang)
+
+
+def _form_block(
+    ctx: Context,
+    values: Reading | None,
+    numbers: Sequence[str],
+    pairs: Sequence[Pair],
+    bad: set[str],
+) -> Markup:
+    if values is None:
+        return Markup(f"<h2>{esc(ctx.t('form'))}</h2><p>{esc(ctx.t('form.none'))}</p>")
+
+    def value(name: str) -> Markup:
+        return cell(
+            num(values.get(name), ctx.lang), numeric=True, class_="bad" if name in bad else None
+        )
+
+    split_head = [
+        ("", False),
+        (ctx.t("col.l"), True),
+        (ctx.t("col.p"), True),
+        (ctx.t("col.j"), True),
+    ]
+    one_head = [("", False), ("", True)]
+    names = {p.number: p.label for p in pairs}
+    sections = [
+        ("section.I", split_head, [_split_row(ctx, base, value) for base in SECTION_I]),
+        ("section.II", one_head, [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_II]),
+        ("section.III", split_head, [_split_row(ctx, base, value) for base in SECTION_III]),
+        (
+            "section.IV",
+            one_head,
+            [row([cell(esc(names.get(n, n))), value(vote_field(n))]) for n in numbers],
+        ),
+        ("section.V", one_head, [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_V]),
+    ]
+    tables = "".join(table(ctx.t(key), head, rows) for key, head, rows in sections)
+    return Markup(f'<h2>{esc(ctx.t("form"))}</h2><div id="form">{tables}</div>')
+
+
+def _split_row(ctx: Context, base: str, value: Any) -> Markup:
+    label = _label(f"{base}_j", ctx).removesuffix(" (J)")
+    return row([cell(esc(label)), *(value(f"{base}_{s}") for s in ("l", "p", "j"))])
+
+
+def _photo_list(ctx: Context, hashes: Sequence[str]) -> Markup:
+    if not hashes:
+        return Markup(f"<p>{esc(ctx.t('photos.none'))}</p>")
+    items = []
+    for page, digest in enumerate(hashes, 1):
+        src = f"/v1/photos/{digest}"
+        alt = f"{ctx.t('photos.alt')} {page}"
+        items.append(
+            f'<a href="{esc(src)}"><img src="{esc(src)}" alt="{esc(alt)}" loading="lazy" '
+            f'width="192"></a>'
+        )
+    return Markup(f'<div class="photos">{"".join(items)}</div>')
+
+
+def _photos(ctx: Context, history: list[dict[str, Any]]) -> Markup:
+    current = next((h for h in history if h.get("in_force")), None)
+    hashes = current["photos"] if current else []
+    return Markup(f"<h2>{esc(ctx.t('photos'))}</h2>{_photo_list(ctx, hashes)}")
+
+
+def _entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
+    rows = [
+        (ctx.t("logentry.index"), link(doc["entry"], f"{ctx.t('logentry.link')} {doc['index']}")),
+        (ctx.t("logentry.at"), esc(doc["at"] or "–")),
+        (ctx.t("logentry.key"), Markup(f"<code class='hash'>{esc(doc['key'] or '–')}</code>")),
+    ]
+    if doc["leaf_hash"]:
+        receipt = link(doc["receipt"], ctx.t("receipt.link"))
+        rows.append(
+            (
+                ctx.t("logentry.leaf"),
+                Markup(f"<code class='hash'>{esc(doc['leaf_hash'])}</code> · {receipt}"),
+            )
+        )
+    else:
+        rows.append((ctx.t("logentry.leaf"), esc(ctx.t("logentry.unavailable"))))
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
+    return Markup(f"<dl>{items}</dl>")
+
+
+def _history_block(ctx: Context, history: list[dict[str, Any]]) -> Markup:
+    if not history:
+        return Markup("")
+    parts = [f'<section id="history"><h2>{esc(ctx.t("history"))}</h2>']
+    for i, doc in enumerate(history):
+        title = ctx.t("history.original") if i == 0 else f"{ctx.t('history.correction')} {i}"
+        marker = f" {badge(ctx.t('status.received'), 'ok')}" if doc.get("in_force") else ""
+        parts.append(f"<h3>{esc(title)}{marker}</h3>{_entry_meta(ctx, doc)}")
+        if i > 0:
+            parts.append(
+                f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"
+            )
+            changes = [
+                row(
+                    [
+                        cell(esc(_label(c["field"], ctx))),
+                        cell(num(c["before"], ctx.lang), numeric=True),
+                        cell(num(c["after"], ctx.lang), numeric=True),
+                    ]
+                )
+                for c in doc.get("changes", [])
+            ]
+            head = [(ctx.t("field"), False), (ctx.t("before"), True), (ctx.t("after"), True)]
+            parts.append(table(ctx.t("changes"), head, changes))
+            if doc.get("evidence"):
+                parts.append(
+                    f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}"
+                )
+    parts.append("</section>")
+    return Markup("".join(parts))
+
+
+def _copies_block(
+    ctx: Context, copies: list[dict[str, Any]], form: Reading | None, numbers: Sequence[str]
+) -> Markup:
+    if not copies:
+        return Markup("")
+    parts = [f'<section id="copies"><h2>{esc(ctx.t("witness"))}</h2>']
+    for doc in copies:
+        agrees = doc["agrees"]
+        verdict = badge(
+            ctx.t("copy.agrees" if agrees else "copy.differs"), "ok" if agrees else "bad"
+        )
+        parts.append(
+            f"<h3>{esc(ctx.t('copy.party'))} {esc(doc.get('party') or '')} {verdict}</h3>"
+            f"{_entry_meta(ctx, doc)}"
+        )
+        values = doc["values"]
+        if values is not None and form is not None:
+            rows = [
+                row(
+                    [
+                        cell(esc(_label(f, ctx))),
+                        cell(num(form.get(f), ctx.lang), numeric=True),
+                        cell(num(values.get(f), ctx.lang), numeric=True),
+                    ],
+                    "bad" if f in doc["differences"] else None,
+                )
+                for f in values
+            ]
+            head = [(ctx.t("field"), False), (ctx.t("form"), True), (ctx.t("copy"), True)]
+            parts.append(table(f"{ctx.t('copy')} {doc.get('party') or ''}", head, rows))
+        parts.append(_photo_list(ctx, doc["photos"]) if doc["photos"] else "")
+    parts.append("</section>")
+    return Markup("".join(parts))
+
+
+__all__ = ["tps_page"]

@@ -1,0 +1,120 @@
+"""A small published election for the dashboard: a signed log and the Publisher's files.
+
+:func:`scenario` is tiny() (2 provinsi, 4 desa, 2 TPS each) with every case a page
+must show: a counted form with photos and an agreeing witness copy, an inconsistent
+form (its valid-vote total off by one), a disputing witness copy (5 votes moved), a
+form corrected by KPU Kab/Kota with a reason, a flagged (unanimous) form, two plain
+forms, one TPS missing, and a D.Hasil inflated by 37 votes for pair 02 at kecamatan
+317301. :func:`build` writes ``ROOT/log`` (C2SP tlog-tiles, signed) and
+``ROOT/results`` (the Publisher's files with exports), as ``saksi serve`` does under
+its data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from saksi.election.forms import CHasilPPWP
+from saksi.recap.fold import Recap
+from saksi.recap.publish import Publisher
+from saksi.sim.logbook import Logbook
+from saksi.store import open_store
+from saksi.tlog.log import Log
+from tests.recap.factory import broken, grown, shifted, tiny
+
+CONTEST = "ppwp"
+REASON = "hitung ulang pleno <PPK>"
+"""The correction's reason (with markup characters: the pages must escape it)."""
+
+
+def photo_bytes(tps: str, page: int) -> bytes:
+    return f"JPEG of the C.Hasil of TPS {tps}, page {page}".encode()
+
+
+def with_photos(form: CHasilPPWP, tps: str) -> CHasilPPWP:
+    hashes = tuple(hashlib.sha256(photo_bytes(tps, p)).hexdigest() for p in (1, 2))
+    return form.model_copy(update={"foto": hashes})
+
+
+def unanimous(form: CHasilPPWP) -> CHasilPPWP:
+    """Every valid vote for pair 01, DPT equal to its voters: flagged, still counted."""
+    return form.model_copy(
+        update={
+            "suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0},
+            "pemilih_dpt_l": form.pengguna_dpt_l,
+            "pemilih_dpt_p": form.pengguna_dpt_p,
+            "pemilih_dpt_j": form.pengguna_dpt_j,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Cases:
+    """The TPS of each case, by what the pages must show of it."""
+
+    agreeing: str
+    inconsistent: str
+    disputed: str
+    corrected: str
+    flagged: str
+    missing: str
+
+
+def scenario() -> tuple[Logbook, Cases]:
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0], with_photos(book.true_form(tps[0]), tps[0]))
+    book.c_salinan(tps[0], "1")
+    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
+    book.c_hasil(tps[2])
+    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
+    book.c_hasil(tps[3])
+    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=REASON)
+    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
+    book.c_hasil(tps[5])
+    book.c_hasil(tps[6])
+    true = Recap.replay(book.hierarchy, book.entries).totals("317301", CONTEST).to_dict()
+    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
+    true["suara_sah"] += 37
+    book.d_hasil("317301", true)
+    return book, Cases(tps[0], tps[1], tps[2], tps[3], tps[4], tps[7])
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    book: Logbook
+    cases: Cases
+    vkey: str
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "log"
+
+
+def build(root: Path) -> Site:
+    """The scenario's log and results under ``root``."""
+    book, cases = scenario()
+    root.mkdir(parents=True, exist_ok=True)
+    log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
+    try:
+        log.append(book.entries)
+        log.integrate()
+        checkpoint, note = log.signed_checkpoint(), log.checkpoint()
+    finally:
+        log.close()
+    assert checkpoint is not None and note is not None
+    recap = Recap.replay(book.hierarchy, book.entries)
+    Publisher(root / "results", durable=False).publish(
+        recap, checkpoint, None, checkpoint_note=note
+    )
+    return Site(root, book, cases, vkey)
+
+
+__all__ = ["CONTEST", "REASON", "Cases", "Site", "build", "photo_bytes", "scenario", "with_photos"]
