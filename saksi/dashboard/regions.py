@@ -153,7 +153,7 @@ def _status_block(ctx: Context, snap: Doc) -> Markup:
         + table(ctx.t("counters"), [(ctx.t("status"), False), ("TPS", True)], counter_rows)
         + f"<h2>{esc(ctx.t('flags'))}</h2><p class='meta'>{esc(ctx.t('flags.note'))}</p>"
         + table(ctx.t("flags"), [(ctx.t("flags"), False), ("TPS", True)], flag_rows)
-        + f" <p>{link('/anomali?region=' + str(snap['region']['code']), ctx.t('nav.anomali'))}</p>"
+        + f" <p>{link('/anomali?region=' + str(snap['region']['code']), ctx.t('anomali.here'))}</p>"
         + "</section>"
     )
 

@@ -157,6 +157,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Every flag, reconciliation difference (D.Hasil against the forms, witness copy "
         "against the form), correction and inconsistent form.",
     ),
+    "anomali.here": ("Anomali di wilayah ini", "Anomalies in this region"),
     "anomali.none": ("Tidak ada anomali yang cocok.", "No anomaly matches."),
     "anomali.unexported": (
         "Ekspor anomali belum diterbitkan (diterbitkan secara berkala).",

@@ -246,7 +246,8 @@ def _photo_list(ctx: Context, hashes: Sequence[str]) -> Markup:
 def _photos(ctx: Context, history: list[dict[str, Any]]) -> Markup:
     current = next((h for h in history if h.get("in_force")), None)
     hashes = current["photos"] if current else []
-    return Markup(f"<h2>{esc(ctx.t('photos'))}</h2>{_photo_list(ctx, hashes)}")
+    heading = f"<h2>{esc(ctx.t('photos'))}</h2>"
+    return Markup(f'<section id="photos">{heading}{_photo_list(ctx, hashes)}</section>')
 
 
 def _entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:

@@ -1,0 +1,331 @@
+"""The dashboard in Debian's chromium (Playwright) against a real ``saksi serve``.
+
+One server per module, fed over HTTP with every case a page must show (photos, an
+agreeing and a disputing witness copy, an inconsistent form, a correction); its
+results publisher publishes them. Then a reader walks from Nasional to a TPS and
+back (partly by keyboard), switches language, reads the inconsistent, corrected and
+disputed TPS, and sees a new submission appear without reloading. Every page is
+screenshotted at phone (390x844) and desktop (1280x900) widths into
+``test-output/dashboard/`` (git-ignored; the path is printed). No request may leave
+the server's origin.
+
+Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from saksi.service.views import Receipt
+from tests.service.conftest import ROOT, ServeProcess
+from tests.service.factory import ServiceElection, broken_form, shifted
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = ROOT / "test-output" / "dashboard"
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+JSON = {"content-type": "application/json"}
+REASON = "salah tulis <b>kotak</b> IV"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
+
+
+def png(red: int) -> bytes:
+    """A real 8x8 PNG of one colour (photos are checked by content)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + bytes((red, 80, 120)) * 8 for _ in range(8))
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+class World:
+    """The running server, the election, and which TPS shows what."""
+
+    def __init__(self, server: ServeProcess, election: ServiceElection) -> None:
+        self.server = server
+        self.election = election
+        witnessed = election.witnessed
+        self.agreeing, self.disputed = witnessed[0], witnessed[1]
+        others = [t for t in election.tps if t not in witnessed]
+        self.inconsistent, self.corrected, self.late = others[0], others[1], others[2]
+        self.photos: list[str] = []
+
+    def http(self) -> httpx.Client:
+        return self.server.client()
+
+    def post(self, http: httpx.Client, entry: bytes) -> dict[str, Any]:
+        answer = http.post("/v1/statements", content=entry, headers=JSON)
+        assert answer.status_code == 201, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def feed(self) -> None:
+        e = self.election
+        with self.http() as http:
+            for red in (200, 40):
+                answer = http.post(
+                    "/v1/photos", content=png(red), headers={"content-type": "image/png"}
+                )
+                self.photos.append(answer.json()["sha256"])
+            form = e.form(self.agreeing).model_copy(update={"foto": tuple(self.photos)})
+            self.post(http, e.c_hasil(self.agreeing, form))
+            self.post(http, e.c_salinan(self.agreeing, "2", form))
+            self.post(http, e.c_hasil(self.disputed))
+            self.post(http, e.c_salinan(self.disputed, "3", shifted(e.form(self.disputed), 5)))
+            self.post(http, e.c_hasil(self.inconsistent, broken_form(e.form(self.inconsistent))))
+            bad = self.post(http, e.c_hasil(self.corrected, broken_form(e.form(self.corrected))))
+            receipt = Receipt(
+                bad["index"], bad["leaf_hash"], "inconsistent", False, "c-hasil", (), None
+            )
+            self.post(http, e.correction(self.corrected, receipt, reason=REASON))
+            self.wait_published(http)
+
+    def wait_published(self, http: httpx.Client, seconds: float = 60.0) -> None:
+        """Until the results (and their anomalies export) cover the whole log."""
+        deadline = time.monotonic() + seconds
+        while True:
+            size = http.get("/health").json()["log_size"]
+            latest = http.get("/results/latest.json")
+            if latest.status_code == 200:
+                doc = latest.json()
+                exports = doc["contests"]["ppwp"]["exports"]
+                if (
+                    doc["tree_size"] >= size
+                    and exports
+                    and exports["anomalies"].startswith(f"{size}/")
+                ):
+                    return
+            assert time.monotonic() < deadline, "results not published"
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    election = ServiceElection()
+    base = tmp_path_factory.mktemp("dashboard")
+    manifest, regions = election.write_files(base / "files")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
+    env |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
+    env |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", "SAKSI_RESULTS_INTERVAL": "0.1"}
+    env |= {"SAKSI_RESULTS_EXPORTS_EVERY": "0.001", "SAKSI_PARSE_WORKERS": "0"}
+    args = ["--data", str(base / "data"), "--manifest", str(manifest), "--regions", str(regions)]
+    args += ["--host", "127.0.0.1", "--port", "0"]
+    server = ServeProcess(base / "data", args, env, base / "stderr.log")
+    server.start()
+    try:
+        with server.client() as http:
+            body = b"".join(e + b"\n" for e in election.key_entries())
+            assert (
+                http.post(
+                    "/v1/statements/batch",
+                    content=body,
+                    headers={"content-type": "application/x-ndjson"},
+                ).status_code
+                == 200
+            )
+        made = World(server, election)
+        made.feed()
+        yield made
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, world: World) -> Iterator[Any]:
+    """A fresh page (own cookies) that fails the test on any request to another origin."""
+    context = browser.new_context(
+        base_url=world.server.url, viewport={"width": 1280, "height": 900}
+    )
+    opened = context.new_page()
+    foreign: list[str] = []
+    opened.on(
+        "request",
+        lambda r: foreign.append(r.url) if not r.url.startswith(world.server.url) else None,
+    )
+    errors: list[str] = []
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert not foreign, f"requests to other origins: {foreign}"
+    assert not errors, f"script errors: {errors}"
+
+
+def shoot(page: Any, name: str) -> None:
+    """Screenshots of the page at phone and desktop widths, kept as test output."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for label, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(OUTPUT / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    print(f"screenshots: {OUTPUT}/{name}-*.png", file=sys.stderr)
+
+
+def test_walk_from_nasional_to_a_tps_and_back(page: Any, world: World) -> None:
+    tps = world.agreeing
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Hasil"
+    assert "H. Prabowo Subianto" in page.locator("#totals").inner_text()
+    shoot(page, "nasional")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.get_by_role("link", name="DKI JAKARTA").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/wilayah/31")
+    shoot(page, "provinsi")
+    for code in (tps[:4], tps[:6], tps[:10]):
+        page.locator(f'a[href="/wilayah/{code}"]').first.click()
+        page.wait_for_url(f"**/wilayah/{code}")
+    shoot(page, "desa")
+    page.locator(f'a[href="/tps/{tps}"]').click()
+    page.wait_for_url(f"**/tps/{tps}")
+    assert "salinan saksi cocok" in page.locator("main").inner_text()
+    images = page.locator("#photos img")
+    assert images.count() == 2
+    assert images.first.get_attribute("src") == f"/v1/photos/{world.photos[0]}"
+    assert page.evaluate("document.querySelector('#photos img').naturalWidth") == 8
+    shoot(page, "tps")
+    page.locator('.crumbs a[href="/"]').click()
+    page.wait_for_url(world.server.url + "/")
+    assert page.locator("h1").inner_text() == "Hasil"
+
+
+def test_language_switch_is_remembered(page: Any, world: World) -> None:
+    page.goto("/wilayah/31")
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.get_by_role("link", name="English", exact=True).click()
+    page.wait_for_url("**/wilayah/31?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Votes per pair" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Anomalies", exact=True).click()
+    assert "Anomalies" in page.locator("h1").inner_text()  # the cookie keeps English
+    page.get_by_role("link", name="Bahasa Indonesia", exact=True).click()
+    assert page.locator("h1").inner_text() == "Anomali"
+
+
+def test_inconsistent_tps_shows_its_broken_rules(page: Any, world: World) -> None:
+    page.goto(f"/tps/{world.inconsistent}")
+    box = page.locator("#violations")
+    assert "suara-sah" in box.inner_text()
+    assert "tidak masuk dalam total" in page.locator("main").inner_text()
+    shoot(page, "tps-inconsistent")
+
+
+def test_corrected_tps_shows_its_history(page: Any, world: World) -> None:
+    page.goto(f"/tps/{world.corrected}?lang=en")
+    history = page.locator("#history")
+    text = history.inner_text()
+    assert "C.Hasil from the KPPS" in text and "Correction 1" in text
+    assert REASON in text  # shown as text, not markup
+    assert history.locator("b").count() == 0
+    assert history.locator('a[href^="/v1/receipts/"]').count() == 2
+    proof = page.request.get(history.locator('a[href^="/v1/receipts/"]').last.get_attribute("href"))
+    assert proof.ok and proof.json()["proof"].startswith("c2sp.org/tlog-proof@v1")
+    shoot(page, "tps-corrected")
+
+
+def test_disputed_tps_shows_both_copies(page: Any, world: World) -> None:
+    page.goto(f"/tps/{world.disputed}?lang=en")
+    copies = page.locator("#copies")
+    assert "differs from the form" in copies.inner_text()
+    differing = copies.locator("tr.bad")
+    assert differing.count() == 2
+    form_value, copy_value = differing.first.locator("td.num").all_inner_texts()
+    assert int(copy_value) == int(form_value) + 5
+    shoot(page, "tps-disputed")
+
+
+def test_anomali_and_verifikasi_pages(page: Any, world: World) -> None:
+    page.goto("/anomali")
+    page.select_option("select[name=type]", "witness-dispute")
+    page.get_by_role("button", name="Saring").click()
+    page.wait_for_url("**/anomali?type=witness-dispute*")
+    assert page.locator("#anomalies tbody tr").count() == 1
+    shoot(page, "anomali")
+    page.goto("/verifikasi")
+    commands = page.locator("pre code").all_inner_texts()
+    assert any(
+        c.startswith(f"saksi verify {world.server.url}/ --log-key '{world.server.vkey}'")
+        for c in commands
+    )
+    shoot(page, "verifikasi")
+
+
+def test_search_by_name_and_code(page: Any, world: World) -> None:
+    page.goto("/")
+    page.fill("#q", "gambir")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cari?q=gambir")
+    page.get_by_role("link", name="GAMBIR").first.click()
+    page.wait_for_url("**/wilayah/317301")
+    page.fill("#q", world.corrected)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/tps/{world.corrected}")
+
+
+def test_live_update_after_a_new_submission(page: Any, world: World) -> None:
+    tps = world.late
+    page.goto(f"/wilayah/{tps[:10]}")
+    row = page.locator(f'tr:has(a[href="/tps/{tps}"])')
+    assert "belum masuk" in row.inner_text()
+    page.evaluate("window.notReloaded = true")
+    with world.http() as http:
+        world.post(http, world.election.c_hasil(tps))
+    sync_api.expect(row).to_contain_text("dihitung", timeout=30_000)  # no eval: CSP
+    assert page.evaluate("window.notReloaded") is True
+    assert "Diperbarui" in page.locator("#live-status").inner_text()
+
+
+def test_json_twins_headers_and_errors(world: World) -> None:
+    with world.http() as http:
+        page = http.get("/wilayah/3173.json")
+        assert page.status_code == 200 and page.json()["snapshot"]["region"]["code"] == "3173"
+        same = http.get("/wilayah/3173", headers={"accept": "application/json"})
+        assert same.json()["snapshot"] == page.json()["snapshot"]
+        assert http.get("/index.json").json()["page"] == "nasional"
+        html = http.get("/")
+        assert html.headers["content-type"].startswith("text/html")
+        assert "default-src 'self'" in html.headers["content-security-policy"]
+        english = http.get("/?lang=en")
+        assert 'lang="en"' in english.text and "saksi_lang=en" in english.headers["set-cookie"]
+        missing = http.get("/wilayah/9999")
+        assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+        twin = http.get("/wilayah/9999.json")
+        assert twin.status_code == 404 and twin.json()["error"]["code"] == "http.not-found"
+        style = html.text.split('rel="stylesheet" href="')[1].split('"')[0]
+        asset = http.get(style)
+        assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
+        assert http.get("/static/nope.css").status_code == 404
