@@ -156,6 +156,10 @@ def _only_follower(out: Path) -> Iterator[None]:
 @click.option(
     "--parent", type=int, hidden=True, help="With --follow: stop when this process is gone."
 )
+@click.option(
+    "--nice", "niceness", type=click.IntRange(0, 19), default=0, hidden=True,
+    help="Lower this process's scheduling priority by this much (the server's publisher).",
+)  # fmt: skip
 def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts: Any) -> None:
     """Write the results of a published log as static files (only what changed).
 
@@ -163,6 +167,9 @@ def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts:
     """
     interval, exports_every = opts.pop("interval"), opts.pop("exports_every")
     parent = opts.pop("parent")
+    niceness = opts.pop("niceness")
+    if niceness:
+        os.nice(niceness)  # results may lag under load; submissions must not
     if follow_mode:
         every = float("inf") if no_exports else exports_every
         with _only_follower(out):

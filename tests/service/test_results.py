@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -63,3 +65,42 @@ def test_results_follow_the_log_and_match_the_fold(
     assert snapshot.json()["totals"] == expected
     assert snapshot.json()["progress"]["received"] == 5
     assert server.stop() == 0
+
+
+def test_the_publisher_runs_nicer_than_the_server(
+    serve_process: Callable[..., ServeProcess],
+) -> None:
+    """On a busy machine submissions go first: the publisher is 10 steps nicer."""
+    server = serve_process(keys=False)
+    assert server.proc is not None
+    children = [
+        int(pid)
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and _parent(int(pid)) == server.proc.pid and _is_publisher(int(pid))
+    ]
+    assert len(children) == 1
+    deadline = time.monotonic() + 30
+    while True:  # it lowers its own priority once started
+        nice = os.getpriority(os.PRIO_PROCESS, children[0]) - os.getpriority(
+            os.PRIO_PROCESS, server.proc.pid
+        )
+        if nice == 10 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert nice == 10
+    assert server.stop() == 0
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _is_publisher(pid: int) -> bool:
+    try:
+        return b"publish\x00" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
