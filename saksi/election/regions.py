@@ -280,6 +280,14 @@ class Hierarchy:
     def _set(self, attr: str, value: object) -> None:
         object.__setattr__(self, attr, value)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable, immutable still: the state is restored past ``__setattr__``."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            self._set(name, value)
+
     def __setattr__(self, attr: str, value: object) -> None:
         raise AttributeError("Hierarchy is immutable")
 

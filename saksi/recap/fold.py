@@ -208,6 +208,27 @@ class Recap:
         """Entries folded, the manifest included (the index of the next one)."""
         return self._authority.size
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable (a verifier keeps its fold between runs): the screening filters are
+        closures, rebuilt from the layouts on load."""
+        return {k: v for k, v in self.__dict__.items() if k != "_may_flag"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
+
+    def skip(self, index: int) -> None:
+        """Leave entry ``index`` (the next one) out of the fold, as the service would
+        have refused it: nothing of it is recorded but that its index is taken."""
+        if index != self.size:
+            raise RecapError(
+                f"entry {index} cannot be skipped: the next entry is {self.size}",
+                f"entri {index} tidak dapat dilewati: entri berikutnya {self.size}",
+                code="recap.skip-out-of-order",
+                details={"index": index, "next": self.size},
+            )
+        self._authority.apply(self.manifest_entry, index)  # records only the index
+
     @property
     def authority(self) -> Authority:
         return self._authority

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
-from saksi.election.regions import Hierarchy
 from saksi.errors import SaksiError, VerifyError
-from saksi.recap.fold import Recap, _screen_filter
+from saksi.recap.fold import Recap
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.merkle import CompactRange
 from saksi.tlog.note import split_note
@@ -101,33 +100,6 @@ class SavedState:
         return state
 
 
-class _RecapPickler(pickle.Pickler):
-    """Pickles a Recap without its screening filters (closures), rebuilt on load."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Recap:
-            state = {k: v for k, v in obj.__dict__.items() if k != "_may_flag"}
-            return _restore_recap, (state,)
-        if type(obj) is Hierarchy:  # immutable: its attributes are set past __setattr__
-            names = Hierarchy.__slots__
-            return _restore_hierarchy, ({name: getattr(obj, name) for name in names},)
-        return NotImplemented
-
-
-def _restore_hierarchy(state: dict[str, Any]) -> Hierarchy:
-    hierarchy = Hierarchy.__new__(Hierarchy)
-    for name, value in state.items():
-        object.__setattr__(hierarchy, name, value)
-    return hierarchy
-
-
-def _restore_recap(state: dict[str, Any]) -> Recap:
-    recap = Recap.__new__(Recap)
-    recap.__dict__.update(state)
-    recap.__dict__["_may_flag"] = {k: _screen_filter(v) for k, v in recap.layouts.items()}
-    return recap
-
-
 class _Hashing:
     """A file that hashes what is written to it."""
 
@@ -197,7 +169,7 @@ class StateDir:
         try:
             with open(temp, "wb") as handle:
                 hashing = _Hashing(handle)
-                _RecapPickler(hashing, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
+                pickle.Pickler(hashing, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, path)

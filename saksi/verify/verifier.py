@@ -578,11 +578,9 @@ class Verifier:
         )
 
     def _skip(self, index: int) -> None:
-        """Leave entry ``index`` out of the fold, as the service would have refused it:
-        the authority's index moves past it (applying the manifest's envelope again
-        records nothing but the index)."""
+        """Leave entry ``index`` out of the fold, as the service would have refused it."""
         if self.recap is not None:
-            self.recap.authority.apply(self.recap.manifest_entry, index)
+            self.recap.skip(index)
         elif index == 0:
             self.fold_ok = False
 

@@ -285,3 +285,37 @@ def test_the_fold_does_not_recheck_a_new_keys_point_but_parse_entry_does() -> No
     assert caught.value.details["cause"] == "input.schema"
     with pytest.raises(SaksiError):  # the strict intake refuses it
         parse_entry(entry)
+
+
+def test_a_recap_pickles_and_goes_on_folding_the_same() -> None:
+    import pickle
+
+    book = tiny()
+    tps = list(book.iter_tps())
+    for code in tps[:4]:
+        book.c_hasil(code)
+    half = len(book.entries)
+    for code in tps[4:]:
+        book.c_hasil(code)
+    recap = Recap.replay(book.hierarchy, book.entries[:half])
+    restored = pickle.loads(pickle.dumps(recap))
+    assert restored.hierarchy == book.hierarchy
+    for entry in book.entries[half:]:
+        restored.apply_entry(entry)
+    whole = Recap.replay(book.hierarchy, book.entries)
+    assert restored.region_vectors(CONTEST) == whole.region_vectors(CONTEST)
+
+
+def test_skip_leaves_an_entry_out_and_only_the_next_one() -> None:
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0])
+    book.c_hasil(tps[1])
+    recap = Recap.replay(book.hierarchy, book.entries[:-2])
+    recap.skip(recap.size)  # the first form is left out
+    recap.apply_entry(book.entries[-1])
+    assert recap.tps(tps[0], CONTEST).status is TpsStatus.MISSING
+    assert recap.tps(tps[1], CONTEST).status is TpsStatus.RECEIVED
+    with pytest.raises(RecapError) as caught:
+        recap.skip(recap.size + 1)
+    assert caught.value.code == "recap.skip-out-of-order"
