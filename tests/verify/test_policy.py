@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saksi.errors import VerifyError
 from saksi.tlog.checkpoint import CosignatureSigner
-from saksi.tlog.note import generate_key
+from saksi.tlog.note import NoteSigner
 from saksi.verify.policy import Policy, parse_policy
 
-LOG = generate_key("log.example/one")[1]
-W = [CosignatureSigner.from_skey(generate_key(f"w{i}.example")[0]).vkey for i in range(6)]
+
+def fixed_key(name: str) -> tuple[str, str]:
+    """A key derived from its name: the same in every process (pytest-xdist collects the
+    parametrized ids in each worker, and they must agree)."""
+    signer = NoteSigner(name, hashlib.sha256(f"test-policy:{name}".encode()).digest())
+    return signer.skey, signer.vkey
+
+
+LOG = fixed_key("log.example/one")[1]
+W = [CosignatureSigner.from_skey(fixed_key(f"w{i}.example")[0]).vkey for i in range(6)]
 
 
 def test_the_specifications_example() -> None:
