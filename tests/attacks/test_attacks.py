@@ -74,13 +74,13 @@ def _form_index(world: World, n: int) -> tuple[str, int]:
 
 def _start(world: World, **env: str) -> None:
     world.start_witnesses()
-    world.serve(**env)
+    world.serve(keys=False, **env)
 
 
 def _refused_start(world: World, **env: str) -> str:
     """Start ``saksi serve`` expecting it to refuse; its standard error."""
     with pytest.raises(RuntimeError, match="saksi serve exited") as caught:
-        world.serve(**env)
+        world.serve(keys=False, **env)
     return str(caught.value)
 
 

@@ -141,8 +141,8 @@ def test_missing_source_and_wrong_regions(
 def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> None:
     book = tiny()
     tps = list(book.iter_tps())
-    for code in tps[:4]:
-        book.c_hasil(code)
+    for tps_code in tps[:4]:
+        book.c_hasil(tps_code)
     regions = tmp_path / "regions.json"
     book.hierarchy.save(regions)
     log_dir, out = tmp_path / "log", tmp_path / "results"

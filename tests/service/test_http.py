@@ -245,7 +245,7 @@ def test_a_new_checkpoint_is_served_as_soon_as_it_is_published(harness: Harness)
 def _without_fast_lane(harness: Harness) -> AppClient:
     """A second client on the same ledger whose front door answers no route itself."""
     app = create_app(harness.ledger, harness.config)
-    (front,) = [m for m in app.user_middleware if m.cls is FrontDoor]
+    (front,) = [m for m in app.user_middleware if m.cls is FrontDoor]  # type: ignore[comparison-overlap]
     front.kwargs["fast"] = ()
     return AppClient(app)
 

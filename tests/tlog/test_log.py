@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -89,7 +90,7 @@ def memory_log(directory: Path) -> tuple[Log, MemoryStore]:
     return log, store
 
 
-def new_log(directory: Path, **kwargs: str) -> Log:
+def new_log(directory: Path, **kwargs: Any) -> Log:
     log, _ = Log.create(directory, ORIGIN, open_store, durable=False, **kwargs)
     return log
 
