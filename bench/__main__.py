@@ -10,7 +10,9 @@ or a prefix such as ``store``; the limits the chosen cases need are run too),
 and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite),
 ``--recap-forms N``, ``--recap-scale S``, ``--recap-workers N``, ``--publish-durable``
 and ``--cache DIR`` (the recapitulation's log: see bench/recap.py), ``--verify-workers N``
-(the verifier's signature workers: see bench/verify.py, which publishes the same log).
+(the verifier's signature workers: see bench/verify.py, which publishes the same log),
+``--dashboard-requests N`` and ``--dashboard-clients N`` (the dashboard's pages served
+from that publication's results: see bench/dashboard.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import recap, service, tlog, verify
+from . import dashboard, recap, service, tlog, verify
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -66,6 +68,7 @@ def run(
     recap_sizes: recap.RecapSizes | None = None,
     recap_repeats: int | None = None,
     verify_sizes: verify.VerifySizes | None = None,
+    dashboard_sizes: dashboard.DashboardSizes | None = None,
     cache: str | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
@@ -77,12 +80,14 @@ def run(
     then the recapitulation's, ``recap_repeats`` rounds in a child process over a log
     generated once into ``cache`` (default: the system's temporary directory); then the
     verifier's, ``recap_repeats`` rounds in a child process over that log published once
-    as tiles into the same cache."""
+    as tiles into the same cache; then the dashboard's, ``recap_repeats`` rounds against a
+    ``saksi serve`` child whose results and log are that publication's."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     tlog_sizes = tlog_sizes or tlog.TlogSizes()
     service_sizes = service_sizes or service.ServiceSizes()
     recap_sizes = recap_sizes or recap.RecapSizes()
     verify_sizes = verify_sizes or verify.VerifySizes()
+    dashboard_sizes = dashboard_sizes or dashboard.DashboardSizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
@@ -94,9 +99,10 @@ def run(
             *service.cases(service_sizes),
             *recap.cases(recap_sizes, cache),
             *verify.cases(verify_sizes, cache),
+            *dashboard.cases(dashboard_sizes),
         ]
         chosen = select(all_cases, only)
-        parts = tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES
+        parts = tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES
         foundation = [c for c in chosen if c.name not in parts]
 
         def progress(round_: int, of: int = repeats) -> None:
@@ -132,9 +138,13 @@ def run(
             chosen, verify_sizes, repeats=recap_repeats or repeats, cache=cache, log=log
         )
         measurements += verify_measurements
+        dashboard_measurements, dashboard_extras = dashboard.measure(
+            chosen, dashboard_sizes, repeats=recap_repeats or repeats, cache=cache, tmp=tmp, log=log
+        )
+        measurements += dashboard_measurements
         if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
-                if case.name not in service.NAMES | verify.NAMES:
+                if case.name not in service.NAMES | verify.NAMES | dashboard.NAMES:
                     profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
@@ -148,6 +158,7 @@ def run(
         "service": asdict(service_sizes),
         "recap": asdict(recap_sizes),
         "verify": asdict(verify_sizes),
+        "dashboard": asdict(dashboard_sizes),
     }
     results = report(measurements, config=config, when=when)
     if tlog_extras:
@@ -158,6 +169,8 @@ def run(
         results["recap"] = recap_extras
     if verify_extras:
         results["verify"] = verify_extras
+    if dashboard_extras:
+        results["dashboard"] = dashboard_extras
     return results
 
 
@@ -261,6 +274,20 @@ def parser() -> argparse.ArgumentParser:
         help="signature workers of verify.log (default: every core; 0: in its process)",
     )
     p.add_argument(
+        "--dashboard-requests",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests per page per round of the dashboard's cases (default 4,000; quick 60)",
+    )
+    p.add_argument(
+        "--dashboard-clients",
+        type=int,
+        default=None,
+        metavar="N",
+        help="concurrent connections of the dashboard's load (default 8; quick 4)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="run each in-process case once more under cProfile (top 15 to stderr)",
@@ -291,6 +318,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         durable=args.publish_durable,
     )
     verify_sizes = verify.sizes_for(quick=args.quick, workers=args.verify_workers)
+    dashboard_sizes = dashboard.sizes_for(
+        quick=args.quick, requests=args.dashboard_requests, clients=args.dashboard_clients
+    )
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
         sizes,
@@ -306,6 +336,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         recap_sizes=recap_sizes,
         recap_repeats=args.repeats or 1,  # a national replay is a long round
         verify_sizes=verify_sizes,
+        dashboard_sizes=dashboard_sizes,
         cache=args.cache,
     )
     print_table(results, out)
@@ -317,6 +348,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         recap.print_extras(results, out)
     if "verify" in results:
         verify.print_extras(results, out)
+    if "dashboard" in results:
+        dashboard.print_extras(results, out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

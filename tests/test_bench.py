@@ -24,6 +24,9 @@ LIMITS = {
     "recap.replay": "json.sha256.recap",
     "recap.apply": "json.sha256.recap",
     "verify.log": "pynacl.pool",
+    "dashboard.nasional": "dashboard.static",
+    "dashboard.kecamatan": "dashboard.static",
+    "dashboard.tps": "dashboard.static",
 }
 
 
@@ -36,7 +39,8 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
     )
     results = json.loads(out_file.read_text(encoding="utf-8"))
     assert set(results) == {
-        "when", "machine", "config", "results", "tlog", "service", "recap", "verify"
+        "when", "machine", "config", "results", "tlog", "service", "recap", "verify",
+        "dashboard",
     }  # fmt: skip
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
@@ -287,6 +291,45 @@ def test_verify_part_reports_the_ratio_to_raw_verification_and_peak_memory(
     before = sorted(p.name for p in cache.iterdir())
     assert ensure_published(VERIFY_QUICK, cache, None).meta == published.meta
     assert sorted(p.name for p in cache.iterdir()) == before
+
+
+def test_dashboard_part_reports_pages_against_a_static_file_and_the_page_weight(
+    tmp_path: Path,
+) -> None:
+    from bench.dashboard import DASHBOARD_QUICK, PAGES, ensure_results
+
+    cache = tmp_path / "cache"
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    argv = ["--quick", "--only", "dashboard", "--cache", str(cache), "--out", str(json_file)]
+    main([*argv, "--tmp", str(tmp_path), "--repeats", "2"], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["dashboard.static", *PAGES]
+    extra = results["dashboard"]
+    for name in PAGES:
+        assert rows[name]["items"] == DASHBOARD_QUICK.requests and rows[name]["repeats"] == 2
+        figures = extra[name]
+        assert 0 < figures["latency_p50_ms"] <= figures["latency_p99_ms"]
+        assert figures["latency_p99_ms"] <= figures["latency_p99_ms_worst_round"]
+        assert figures["bytes_per_answer"] > 1000  # a page, not an error
+    weight = extra["page_weight"]
+    assert set(weight["files"]) == {"/"} | {p for p in weight["files"] if p.startswith("/static/")}
+    assert len(weight["files"]) == 3  # the HTML, its one style sheet and its one script
+    assert (
+        0
+        < weight["gzip_bytes"]
+        < weight["bytes"]
+        == sum(f["bytes"] for f in weight["files"].values())
+    )
+    assert extra["loadavg"]["before"] and extra["publication"]["forms"] == 400
+    text = out.getvalue()
+    assert "Nasional page weight" in text and "national only" in text
+    # the results are cached beside the log and its tiles: the next run finds them as they are
+    before = sorted(p.name for p in cache.iterdir())
+    assert ensure_results(DASHBOARD_QUICK, cache, None).meta == extra["publication"]
+    assert sorted(p.name for p in cache.iterdir()) == before
+    assert not any(p.name.startswith("tmp") for p in tmp_path.iterdir())  # server data gone
 
 
 def test_signed_parts_are_what_the_envelope_verifies() -> None:
