@@ -151,7 +151,11 @@ def ensure_results(
         "--scale", str(sizes.log.scale), "--seed", str(sizes.log.seed),
     ]  # fmt: skip
     started = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT)
+    try:
+        subprocess.run(command, check=True, cwd=ROOT)
+    except BaseException:
+        shutil.rmtree(part, ignore_errors=True)
+        raise
     seconds = time.perf_counter() - started
     shutil.rmtree(stem, ignore_errors=True)
     part.replace(stem)
