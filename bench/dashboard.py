@@ -192,13 +192,17 @@ def start_server(pub: Publication, sizes: DashboardSizes, root: Path) -> Server:
     }
     server = Server(args, env, root / "serve.log")
     server.start()
-    log_dir = data / "log"  # the service's own publication (its manifest) gives way
-    _wait_for_own_checkpoint(log_dir / "checkpoint")
-    staged = log_dir / "checkpoint.national"
-    shutil.copyfile(pub.tiles / "checkpoint", staged)
-    staged.replace(log_dir / "checkpoint")
-    (log_dir / "tile").rename(log_dir / "tile.own")
-    (log_dir / "tile").symlink_to((pub.tiles / "tile").resolve(), target_is_directory=True)
+    try:
+        log_dir = data / "log"  # the service's own publication (its manifest) gives way
+        _wait_for_own_checkpoint(log_dir / "checkpoint")
+        staged = log_dir / "checkpoint.national"
+        shutil.copyfile(pub.tiles / "checkpoint", staged)
+        staged.replace(log_dir / "checkpoint")
+        (log_dir / "tile").rename(log_dir / "tile.own")
+        (log_dir / "tile").symlink_to((pub.tiles / "tile").resolve(), target_is_directory=True)
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
