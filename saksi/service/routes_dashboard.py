@@ -22,7 +22,12 @@ document: they are pages for people, described in docs/dashboard.md.
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import anyio
@@ -48,6 +53,8 @@ CSP: Final = (
 )
 """Every resource from Saksi itself: no page can load anything from elsewhere."""
 PAGE_CACHE: Final = "no-cache"
+PAGES_KEPT: Final = 4096
+"""Rendered pages kept in memory (least recently asked for are dropped first)."""
 
 
 def _dashboard(request: Request) -> Dashboard:
@@ -82,27 +89,106 @@ def _html_path(path: str) -> str:
     return path.removesuffix(".json")
 
 
-async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) -> Response:
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """A page as answered: what the cache keeps."""
+
+    status: int
+    media_type: str
+    body: bytes
+    redirect: str | None
+    error: bool  # the JSON twin of a missing page (the one error shape)
+
+
+class _PageCache:
+    """Rendered pages, until the publication changes.
+
+    A page depends only on files that are written once (snapshots, tiles) and on the
+    two that change: ``results/latest.json`` and ``log/checkpoint``, both replaced by
+    atomic rename. Their (inode, mtime, size) are part of the key, so a new checkpoint
+    or publication is a new key and nothing stale is ever answered.
+    """
+
+    def __init__(self, size: int = PAGES_KEPT) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[tuple[object, ...], _Rendered] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> _Rendered | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is not None:
+                self._pages.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], page: _Rendered) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _cache(request: Request) -> _PageCache:
+    found = getattr(request.app.state, "dashboard_pages", None)
+    if isinstance(found, _PageCache):
+        return found
+    made = _PageCache()
+    request.app.state.dashboard_pages = made
+    return made
+
+
+async def _render(
+    request: Request, build: Callable[[Dashboard, Lang], Page], lang: Lang, path: str
+) -> _Rendered:
     dashboard = _dashboard(request)
-    lang, asked = _lang(request)
     page = await anyio.to_thread.run_sync(build, dashboard, lang)
-    path = request.url.path
-    headers = {"Cache-Control": PAGE_CACHE, "Vary": "Accept, Cookie"}
     if _wants_json(request, path):
         if page.status == 404:
-            return error_response(
-                errors.not_found("no such page", "halaman tidak ada", path=path[:200])
-            )
-        body = json.dumps(page.data, ensure_ascii=False, separators=(",", ":"))
-        return Response(body, media_type="application/json", headers=headers)
-    query = dict(request.query_params)
+            return _Rendered(404, "application/json", b"", None, True)
+        body = json.dumps(page.data, ensure_ascii=False, separators=(",", ":")).encode()
+        return _Rendered(200, "application/json", body, None, False)
     if page.redirect is not None:
-        response: Response = RedirectResponse(page.redirect, status_code=303)
+        return _Rendered(303, "", b"", page.redirect, False)
+    query = dict(request.query_params)
+    html = dashboard.html(page, lang, path=_html_path(path), query=query)
+    return _Rendered(page.status, "text/html; charset=utf-8", html.encode(), None, False)
+
+
+async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) -> Response:
+    config = service_of(request).config
+    lang, asked = _lang(request)
+    path = request.url.path
+    key = (
+        str(request.base_url), path, tuple(sorted(request.query_params.items())), lang,
+        _wants_json(request, path),
+        _stamp(results_dir(config.data) / "latest.json"), _stamp(config.log_dir / "checkpoint"),
+    )  # fmt: skip
+    cache = _cache(request)
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = await _render(request, build, lang, path)
+        cache.put(key, rendered)
+    headers = {"Cache-Control": PAGE_CACHE, "Vary": "Accept, Cookie"}
+    response: Response
+    if rendered.error:
+        response = error_response(
+            errors.not_found("no such page", "halaman tidak ada", path=path[:200])
+        )
+    elif rendered.redirect is not None:
+        response = RedirectResponse(rendered.redirect, status_code=303)
     else:
-        html = dashboard.html(page, lang, path=_html_path(path), query=query)
-        headers["Content-Security-Policy"] = CSP
+        if rendered.media_type.startswith("text/html"):
+            headers["Content-Security-Policy"] = CSP
         response = Response(
-            html, page.status, media_type="text/html; charset=utf-8", headers=headers
+            rendered.body, rendered.status, media_type=rendered.media_type, headers=headers
         )
     if asked:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
