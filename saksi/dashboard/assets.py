@@ -7,7 +7,8 @@ SHA-256, so it can be cached for a year and a new version gets a new address.
 
 The script makes the pages live: every few seconds it reads ``/results/latest.json``;
 when the tree size grew, it fetches the page again and swaps in every element marked
-``data-live`` (same ``id``), announcing the new checkpoint in a polite live region.
+``data-live`` (same ``id``), announcing the new checkpoint in a polite live region;
+the element that had the keyboard focus inside a replaced block gets it back.
 Without JavaScript the pages are complete; they just do not refresh by themselves.
 """
 
@@ -89,6 +90,24 @@ JS: Final = """\
   var size = body.getAttribute("data-size") || "";
   var status = document.getElementById("live-status");
   var busy = false;
+  var FOCUSABLE = "a,button,input,select,textarea,[tabindex]";
+  function focusIn(root) {
+    var el = document.activeElement;
+    if (!el || el === body || !root.contains(el)) { return null; }
+    var all = root.querySelectorAll(FOCUSABLE);
+    return {id: el.id, href: el.getAttribute("href"), index: Array.prototype.indexOf.call(all, el)};
+  }
+  function refocus(root, was) {
+    if (!was) { return; }
+    var el = was.id ? document.getElementById(was.id) : null;
+    if (!el && was.href) {
+      el = Array.prototype.find.call(root.querySelectorAll("a"), function (a) {
+        return a.getAttribute("href") === was.href;
+      });
+    }
+    if (!el && was.index >= 0) { el = root.querySelectorAll(FOCUSABLE)[was.index]; }
+    if (el) { el.focus({preventScroll: true}); }
+  }
   function refresh(next) {
     return fetch(window.location.href, {cache: "no-store", headers: {Accept: "text/html"}})
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
@@ -96,7 +115,11 @@ JS: Final = """\
         var fresh = new DOMParser().parseFromString(text, "text/html");
         fresh.querySelectorAll("[data-live]").forEach(function (node) {
           var old = node.id && document.getElementById(node.id);
-          if (old) { old.innerHTML = node.innerHTML; }
+          if (old) {
+            var was = focusIn(old);  // a keyboard user keeps their place
+            old.innerHTML = node.innerHTML;
+            refocus(old, was);
+          }
         });
         size = next;
         body.setAttribute("data-size", next);

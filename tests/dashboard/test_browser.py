@@ -302,10 +302,13 @@ def test_live_update_after_a_new_submission(page: Any, world: World) -> None:
     row = page.locator(f'tr:has(a[href="/tps/{tps}"])')
     assert "belum masuk" in row.inner_text()
     page.evaluate("window.notReloaded = true")
+    page.locator(f'a[href="/tps/{tps}"]').focus()  # a keyboard user on that row
     with world.http() as http:
         world.post(http, world.election.c_hasil(tps))
     sync_api.expect(row).to_contain_text("dihitung", timeout=30_000)  # no eval: CSP
     assert page.evaluate("window.notReloaded") is True
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == f"/tps/{tps}"  # the refresh kept the focus where it was
     assert "Diperbarui" in page.locator("#live-status").inner_text()
 
 
