@@ -9,6 +9,7 @@ from typing import Any, Final
 from saksi.dashboard.common import Context, checkpoint_line, time_tag, twin
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
+from saksi.dashboard.strings import flag_text
 from saksi.election.codes import NASIONAL, Level, is_within, level_of
 from saksi.errors import SaksiError
 from saksi.tlog.note import NoteSignature
@@ -120,7 +121,7 @@ def _details(ctx: Context, item: Doc) -> Markup:
     if item.get("rules"):
         parts.append(", ".join(str(r) for r in item["rules"]))
     if item.get("flags"):
-        parts.append(", ".join(str(f) for f in item["flags"]))
+        parts.append(", ".join(flag_text(str(f), ctx.lang) for f in item["flags"]))
     if kind == "correction":
         parts.append(f"{ctx.t('reason')}: {item.get('reason', '')}")
     differences = item.get("differences") or item.get("changes") or []

@@ -24,6 +24,7 @@ from saksi.dashboard.common import (
 )
 from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
 from saksi.dashboard.source import Doc
+from saksi.dashboard.strings import flag_text
 from saksi.election.codes import NASIONAL
 
 TOTAL_CARDS: Final = (
@@ -145,7 +146,13 @@ def _status_block(ctx: Context, snap: Doc) -> Markup:
         for key in COUNTERS
     ]
     flag_rows = [
-        row([cell(esc(flag)), cell(num(count, ctx.lang), numeric=True)], "bad" if count else None)
+        row(
+            [
+                cell(Markup(f"{esc(flag_text(flag, ctx.lang))} <code>{esc(flag)}</code>")),
+                cell(num(count, ctx.lang), numeric=True),
+            ],
+            "bad" if count else None,
+        )
         for flag, count in flags.items()
     ]
     return Markup(

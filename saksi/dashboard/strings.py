@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from saksi.recap.screening import SCREENS
+
 Lang = Literal["id", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("id", "en")
 DEFAULT_LANG: Final[Lang] = "id"
@@ -240,6 +242,15 @@ def t(key: str, lang: Lang) -> str:
     """The text of ``key`` in ``lang``."""
     text_id, text_en = STRINGS[key]
     return text_en if lang == "en" else text_id
+
+
+_FLAGS: Final = {s.flag: (s.description_id, s.description_en) for s in SCREENS}
+
+
+def flag_text(flag: str, lang: Lang) -> str:
+    """A screening flag's description in ``lang`` (its id if it is not one Saksi knows)."""
+    found = _FLAGS.get(flag)
+    return flag if found is None else pick(found, lang)
 
 
 def pick(pair: tuple[str, str], lang: Lang) -> str:

@@ -182,6 +182,16 @@ def test_html_document_frame(dash: Dashboard) -> None:
     assert "http://" not in document and "https://" not in document  # nothing external
 
 
+def test_screening_flags_are_named_in_the_readers_language(dash: Dashboard) -> None:
+    from saksi.recap.screening import SCREENS
+
+    for lang in ("id", "en"):
+        document = dash.html(dash.nasional(lang), lang, path="/", query={})
+        for screen in SCREENS:
+            text = screen.description_en if lang == "en" else screen.description_id
+            assert text in document and f"<code>{screen.flag}</code>" in document
+
+
 def test_every_string_has_both_languages() -> None:
     for key, (text_id, text_en) in STRINGS.items():
         assert text_id.strip() and text_en.strip(), key
