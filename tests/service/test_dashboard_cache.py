@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ def test_a_page_is_rendered_once_per_publication(
         return real(self, lang)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Dashboard, "nasional", counted)
+    deadline = time.monotonic() + 30
+    while harness.ledger.checkpoint_size < harness.ledger.size:  # no checkpoint on the way
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.2)  # the integrator has published what it signed
     first = harness.client.get("/")
     assert harness.client.get("/").content == first.content
     assert harness.client.get("/?lang=en").status_code == first.status_code
