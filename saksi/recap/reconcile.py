@@ -31,6 +31,7 @@ from saksi.recap.state import (
     Witness,
     WitnessCopy,
 )
+from saksi.recap.totals import Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +62,7 @@ class RecapCheck:
 def check_recap(recap: Recap, record: RecapRecord) -> RecapCheck:
     """The D.Hasil ``record`` against the counted forms below its region."""
     forms = recap.totals(record.region, record.contest).flat()
-    said = record.totals
-    stated = {f"suara_paslon_{p}": v for p, v in sorted(said.suara_paslon.items())}
-    stated.update(
-        suara_sah=said.suara_sah,
-        suara_tidak_sah=said.suara_tidak_sah,
-        suara_total=said.suara_total,
-        pengguna_total_j=said.pengguna_total_j,
-        pemilih_dpt_j=said.pemilih_dpt_j,
-        jumlah_tps=said.jumlah_tps,
-    )
+    stated = Totals(**record.totals.model_dump()).flat()  # the same fields as Totals
     differences = tuple(
         FieldDifference(name, stated.get(name, 0), forms.get(name, 0))
         for name in _ordered(forms, stated)

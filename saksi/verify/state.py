@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Final
@@ -103,9 +104,9 @@ class SavedState:
 class _Hashing:
     """A file that hashes what is written to it."""
 
-    def __init__(self, handle: BinaryIO) -> None:
+    def __init__(self, handle: BinaryIO, sha256: Any) -> None:
         self.handle = handle
-        self.sha256 = hashlib.sha256()
+        self.sha256 = sha256
 
     def write(self, data: bytes) -> int:
         self.sha256.update(data)
@@ -165,18 +166,13 @@ class StateDir:
     def _write_recap(path: Path, recap: Recap) -> str:
         """Pickle ``recap`` straight into ``path`` (atomically, as :meth:`_write`); its
         SHA-256. Streamed: a national fold's pickle never sits in memory whole."""
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temp, "wb") as handle:
-                hashing = _Hashing(handle)
-                pickle.Pickler(hashing, protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except OSError as exc:
-            temp.unlink(missing_ok=True)
-            raise _bad_state(path, exc.strerror or str(exc)) from None
-        return hashing.sha256.hexdigest()
+        digest = hashlib.sha256()
+
+        def fill(handle: BinaryIO) -> None:
+            pickle.Pickler(_Hashing(handle, digest), protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
+
+        StateDir._atomic(path, fill)
+        return digest.hexdigest()
 
     def keep_evidence(self, what: str, notes: dict[str, bytes]) -> Path:
         """Save signed checkpoints under ``evidence/<UTC time>-<what>/``; returns the folder."""
@@ -199,10 +195,16 @@ class StateDir:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
+        StateDir._atomic(path, lambda handle: handle.write(data))
+
+    @staticmethod
+    def _atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+        """Write ``path`` whole or not at all: a temporary file filled by ``fill``,
+        fsynced, then renamed over it."""
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(temp, "wb") as handle:
-                handle.write(data)
+                fill(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, path)

@@ -8,36 +8,17 @@ Forms are deterministic: :meth:`Logbook.true_form` depends only on seed and TPS.
 from __future__ import annotations
 
 from saksi.election.forms import CHasilPPWP
-from saksi.election.regions import Hierarchy, TpsNumbers
 from saksi.sim.logbook import Logbook
-from tests.service.factory import NAMES
+from tests.service.factory import broken_form as broken
+from tests.service.factory import hierarchy, shifted
 
-
-def tiny_hierarchy(tps_per_desa: int = 2) -> Hierarchy:
-    desa = [code for code in NAMES if len(code) == 10]
-    return Hierarchy(names=NAMES, tps={d: TpsNumbers(tps_per_desa) for d in desa})
+__all__ = ["broken", "grown", "shifted", "tiny"]
 
 
 def tiny(tps_per_desa: int = 2, seed: int = 2024) -> Logbook:
     """A logbook holding the manifest and every key (all TPS witnessed)."""
-    hierarchy = tiny_hierarchy(tps_per_desa)
-    return Logbook(hierarchy, seed=seed, witnessed=frozenset(hierarchy.iter_tps()))
-
-
-def shifted(form: CHasilPPWP, votes: int = 1) -> CHasilPPWP:
-    """Still consistent: ``votes`` moved from the last pair to the first."""
-    pairs = sorted(form.suara_paslon)
-    moved = min(votes, form.suara_paslon[pairs[-1]])
-    paslon = dict(form.suara_paslon)
-    paslon[pairs[0]] += moved
-    paslon[pairs[-1]] -= moved
-    return form.model_copy(update={"suara_paslon": paslon})
-
-
-def broken(form: CHasilPPWP) -> CHasilPPWP:
-    """An impossibility: the valid-vote total off by one."""
-    wrong = form.suara_sah + 1 if form.suara_sah < 999 else form.suara_sah - 1
-    return form.model_copy(update={"suara_sah": wrong})
+    regions = hierarchy(tps_per_desa)
+    return Logbook(regions, seed=seed, witnessed=frozenset(regions.iter_tps()))
 
 
 def grown(form: CHasilPPWP, votes: int) -> CHasilPPWP:
