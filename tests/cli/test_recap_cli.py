@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +21,7 @@ from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
 from tests.recap.factory import broken, shifted, tiny
+from tests.static_site import serve_folder
 
 
 def publish(book: Logbook, directory: Path) -> str:
@@ -85,16 +83,8 @@ def test_recap_prints_a_readable_table(published: tuple[Logbook, Path, Path, str
 
 @pytest.fixture
 def http_base(published: tuple[Logbook, Path, Path, str]) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published[1]))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(published[1]) as base:
+        yield base
 
 
 def test_recap_over_http_equals_recap_of_the_folder(

@@ -8,11 +8,8 @@ command, as a journalist would.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from saksi.tlog.checkpoint import CosignatureSigner, add_cosignature
 from saksi.tlog.log import Log
 from saksi.tlog.note import generate_key
 from tests.recap.factory import shifted
+from tests.static_site import serve_folder
 from tests.verify.factory import Pub, build, grow, publish_results, relog
 
 
@@ -111,16 +109,8 @@ def http_base(pub: Pub, tmp_path: Path) -> Iterator[str]:
     (site / "log").symlink_to(pub.log_dir)
     (site / "results").symlink_to(pub.results)
     (site / "v1" / "photos").symlink_to(pub.photos)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(site) as base:
+        yield base
 
 
 def test_a_clean_publication_verifies_over_http(pub: Pub, http_base: str, tmp_path: Path) -> None:
