@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .harness import Case, Measurement, Run
+from .harness import loadavg as _loadavg
 from .loadgen import LoadRun, Server, build_request, load, process_cpu, run_async
 from .recap import RECAP_QUICK, RecapSizes, cache_dir, read_frames
 from .verify import VerifySizes, ensure_published
@@ -339,14 +340,6 @@ def history_read(server: Server, path: str) -> None:
     _check(run, path)
     if b"/v1/entries/" not in run.answers[0].body:
         raise RuntimeError(f"{path} shows no log entry: the tiles were not read")
-
-
-def _loadavg() -> str:
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
 
 
 def _timed_by_measure() -> Run:

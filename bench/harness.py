@@ -123,6 +123,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages (``?`` where /proc is not there)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:

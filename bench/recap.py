@@ -53,6 +53,7 @@ from saksi.sim.logbook import CORRECTION_AT
 from saksi.sim.tally import consistent_form
 
 from .harness import Case, Measurement, Run
+from .harness import loadavg as _loadavg
 
 GENERATOR_VERSION = 1
 """Part of the cache key: bump it whenever the generated entries change."""
@@ -382,14 +383,6 @@ def cases(sizes: RecapSizes, cache: str | Path | None = None) -> list[Case]:
             limit="json.sha256.recap",
         ),
     ]
-
-
-def _loadavg() -> str:
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
 
 
 def _timed(run: Run) -> float:

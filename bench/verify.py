@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .harness import Case, Measurement, Run
+from .harness import loadavg as _loadavg
 from .recap import RECAP_QUICK, RecapSizes, cache_dir, ensure_log, read_frames
 
 PUBLISH_VERSION = 1
@@ -350,14 +351,6 @@ def _verify(published: Published, hierarchy: Any, state: Path, workers: int | No
             raise RuntimeError(f"the log did not verify (status {report.exit_code}): {found}")
 
     return run
-
-
-def _loadavg() -> str:
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
 
 
 def _timed(run: Run) -> tuple[float, float]:
