@@ -22,7 +22,7 @@ from saksi.recap.publish import Publisher
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from tests.recap.factory import broken, grown, shifted, tiny
+from tests.recap.factory import night
 
 CONTEST = "ppwp"
 REASON = "hitung ulang pleno <PPK>"
@@ -38,18 +38,6 @@ def with_photos(form: CHasilPPWP, tps: str) -> CHasilPPWP:
     return form.model_copy(update={"foto": hashes})
 
 
-def unanimous(form: CHasilPPWP) -> CHasilPPWP:
-    """Every valid vote for pair 01, DPT equal to its voters: flagged, still counted."""
-    return form.model_copy(
-        update={
-            "suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0},
-            "pemilih_dpt_l": form.pengguna_dpt_l,
-            "pemilih_dpt_p": form.pengguna_dpt_p,
-            "pemilih_dpt_j": form.pengguna_dpt_j,
-        }
-    )
-
-
 @dataclass(frozen=True)
 class Cases:
     """The TPS of each case, by what the pages must show of it."""
@@ -63,22 +51,8 @@ class Cases:
 
 
 def scenario() -> tuple[Logbook, Cases]:
-    book = tiny()
+    book = night(reason=REASON, first=with_photos)
     tps = list(book.iter_tps())
-    book.c_hasil(tps[0], with_photos(book.true_form(tps[0]), tps[0]))
-    book.c_salinan(tps[0], "1")
-    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
-    book.c_hasil(tps[2])
-    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
-    book.c_hasil(tps[3])
-    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=REASON)
-    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
-    book.c_hasil(tps[5])
-    book.c_hasil(tps[6])
-    true = Recap.replay(book.hierarchy, book.entries).totals("317301", CONTEST).to_dict()
-    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
-    true["suara_sah"] += 37
-    book.d_hasil("317301", true)
     return book, Cases(tps[0], tps[1], tps[2], tps[3], tps[4], tps[7])
 
 

@@ -7,12 +7,15 @@ Forms are deterministic: :meth:`Logbook.true_form` depends only on seed and TPS.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from saksi.election.forms import CHasilPPWP
+from saksi.recap.fold import Recap
 from saksi.sim.logbook import Logbook
 from tests.service.factory import broken_form as broken
 from tests.service.factory import hierarchy, shifted
 
-__all__ = ["broken", "grown", "shifted", "tiny"]
+__all__ = ["broken", "grown", "night", "shifted", "tiny", "unanimous"]
 
 
 def tiny(tps_per_desa: int = 2, seed: int = 2024) -> Logbook:
@@ -39,3 +42,45 @@ def grown(form: CHasilPPWP, votes: int) -> CHasilPPWP:
             "surat_suara_tidak_digunakan": form.surat_suara_tidak_digunakan - votes,
         }
     )
+
+
+def unanimous(form: CHasilPPWP) -> CHasilPPWP:
+    """Every valid vote for pair 01 and a DPT equal to its voters: two screening flags
+    (turnout above 100 %, unanimous with high turnout), still counted."""
+    return form.model_copy(
+        update={
+            "suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0},
+            "pemilih_dpt_l": form.pengguna_dpt_l,
+            "pemilih_dpt_p": form.pengguna_dpt_p,
+            "pemilih_dpt_j": form.pengguna_dpt_j,
+        }
+    )
+
+
+def night(
+    *,
+    reason: str = "hitung ulang pleno",
+    first: Callable[[CHasilPPWP, str], CHasilPPWP] = lambda form, tps: form,
+) -> Logbook:
+    """tiny() with a case of everything the results show, in TPS order: 0 counted with an
+    agreeing witness copy (its form passed through ``first``), 1 inconsistent, 2 a
+    disputing copy (5 votes moved), 3 corrected (3 more votes, ``reason``), 4 flagged
+    (unanimous), 5 and 6 plain, 7 missing; and a d-hasil inflated by 37 votes for pair
+    02 at kecamatan 317301."""
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0], first(book.true_form(tps[0]), tps[0]))
+    book.c_salinan(tps[0], "1")
+    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
+    book.c_hasil(tps[2])
+    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
+    book.c_hasil(tps[3])
+    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=reason)
+    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
+    book.c_hasil(tps[5])
+    book.c_hasil(tps[6])
+    true = Recap.replay(book.hierarchy, book.entries).totals("317301", "ppwp").to_dict()
+    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
+    true["suara_sah"] += 37
+    book.d_hasil("317301", true)
+    return book

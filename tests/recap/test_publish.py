@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saksi.election.forms import CHasilPPWP
 from saksi.election.regions import Hierarchy
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
@@ -31,7 +30,7 @@ from saksi.tlog.checkpoint import Checkpoint, sign_checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
 from saksi.tlog.note import NoteSigner
-from tests.recap.factory import broken, grown, shifted, tiny
+from tests.recap.factory import broken, grown, night, shifted, tiny, unanimous
 
 CONTEST = "ppwp"
 DATA = Path(__file__).parent / "data" / "publish-tiny"
@@ -41,39 +40,10 @@ REGENERATE = os.environ.get("SAKSI_REGENERATE") == "1"
 # -- the fixed election ------------------------------------------------------
 
 
-def unanimous(form: CHasilPPWP) -> CHasilPPWP:
-    """Every valid vote for pair 01 and a DPT equal to its voters: two screening flags
-    (turnout above 100 %, unanimous with high turnout), still counted."""
-    return form.model_copy(
-        update={
-            "suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0},
-            "pemilih_dpt_l": form.pengguna_dpt_l,
-            "pemilih_dpt_p": form.pengguna_dpt_p,
-            "pemilih_dpt_j": form.pengguna_dpt_j,
-        }
-    )
-
-
 def scenario() -> Logbook:
     """tiny(): forms at 7 of 8 TPS (one inconsistent, one corrected, one flagged), an
     agreeing and a disputing witness copy, a d-hasil inflated by 37 at kecamatan 317301."""
-    book = tiny()
-    tps = list(book.iter_tps())
-    book.c_hasil(tps[0])
-    book.c_salinan(tps[0], "1")
-    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
-    book.c_hasil(tps[2])
-    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
-    book.c_hasil(tps[3])
-    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason="hitung ulang pleno")
-    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
-    book.c_hasil(tps[5])
-    book.c_hasil(tps[6])
-    true = Recap.replay(book.hierarchy, book.entries).totals("317301", CONTEST).to_dict()
-    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
-    true["suara_sah"] += 37
-    book.d_hasil("317301", true)
-    return book
+    return night(reason="hitung ulang pleno")
 
 
 def checkpoint_of(book: Logbook, size: int | None = None) -> Checkpoint:
