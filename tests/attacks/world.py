@@ -38,8 +38,9 @@ import httpx
 from saksi.election.envelope import sign_statement
 from saksi.election.forms import CHasilPPWP
 from saksi.election.statements import Correction, EntryRef
+from tests import waiting
 from tests.election.factory import key
-from tests.service.conftest import JSON, NDJSON, ROOT, ServeProcess
+from tests.service.conftest import JSON, ROOT, ServeProcess
 from tests.service.factory import ServiceElection, shifted
 
 QUORUM = 2
@@ -55,14 +56,7 @@ def free_port() -> int:
 
 
 def wait_for(what: Callable[[], Any], timeout: float = TIMEOUT, step: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = what()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(step)
+    return waiting.wait_for(what, timeout, step)
 
 
 def photo(tps: str, page: int) -> bytes:
@@ -211,10 +205,7 @@ class World:
         server.start()
         self.log_vkey = self.log_vkey or server.vkey
         if keys:
-            with server.client() as http:
-                body = b"".join(e + b"\n" for e in self.election.key_entries())
-                answer = http.post("/v1/statements/batch", content=body, headers=NDJSON)
-                assert answer.status_code == 200, answer.text
+            server.log_batch(self.election.key_entries())
         return server
 
     def stop(self) -> None:

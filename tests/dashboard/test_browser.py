@@ -137,16 +137,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     server = ServeProcess(base / "data", args, env, base / "stderr.log")
     server.start()
     try:
-        with server.client() as http:
-            body = b"".join(e + b"\n" for e in election.key_entries())
-            assert (
-                http.post(
-                    "/v1/statements/batch",
-                    content=body,
-                    headers={"content-type": "application/x-ndjson"},
-                ).status_code
-                == 200
-            )
+        server.log_batch(election.key_entries())
         made = World(server, election)
         made.feed()
         yield made

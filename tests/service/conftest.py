@@ -198,6 +198,14 @@ class ServeProcess:
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30.0, **kwargs)
 
+    def log_batch(self, entries: Iterable[bytes]) -> None:
+        """Submit ``entries`` (a key tree, say) in one batch; every line must be logged."""
+        with self.client() as http:
+            body = b"".join(e + b"\n" for e in entries)
+            answer = http.post("/v1/statements/batch", content=body, headers=NDJSON)
+            assert answer.status_code == 200, answer.text
+            assert all(item["ok"] for item in answer.json()["results"]), answer.text
+
     def stop(self, timeout: float = 20.0, signum: int = signal.SIGTERM) -> int:
         """Send ``signum`` (SIGTERM) and wait; the exit status (SIGKILL if it does not
         stop in time)."""
@@ -267,11 +275,7 @@ def serve_process(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
         started.append(server)
         server.start()
         if keys:
-            with server.client() as http:
-                body = b"".join(e + b"\n" for e in election.key_entries())
-                answer = http.post("/v1/statements/batch", content=body, headers=NDJSON)
-                assert answer.status_code == 200, answer.text
-                assert all(item["ok"] for item in answer.json()["results"]), answer.text
+            server.log_batch(election.key_entries())
         return server
 
     yield start

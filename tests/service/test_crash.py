@@ -356,10 +356,7 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
     server = make_server(tmp_path / "serve", election)
     server.start()
     vkey = server.vkey
-    with server.client() as http:
-        body = b"".join(e + b"\n" for e in election.key_entries())
-        answer = http.post("/v1/statements/batch", content=body, headers=NDJSON)
-        assert answer.status_code == 200 and all(r["ok"] for r in answer.json()["results"])
+    server.log_batch(election.key_entries())
     shared = Shared(election)
     history = History(NoteVerifier.from_vkey(vkey), server.data / "log")
     history.grow(first := settle(server))

@@ -34,8 +34,9 @@ from saksi.tlog.checkpoint import (
 )
 from saksi.tlog.note import NoteVerifier, generate_key
 from saksi.tlog.proof import TlogProof
-from tests.service.conftest import NDJSON, ROOT, ServeProcess
+from tests.service.conftest import ROOT, ServeProcess
 from tests.service.factory import ServiceElection
+from tests.waiting import wait_for
 
 TIMEOUT = 20.0
 
@@ -121,23 +122,12 @@ def _start_service(
     args += ["--host", "127.0.0.1", "--port", "0"]
     server = ServeProcess(base / "data", args, child, base / "stderr.log")
     server.start()
-    with server.client() as http:
-        body = b"".join(e + b"\n" for e in election.key_entries())
-        answer = http.post("/v1/statements/batch", content=body, headers=NDJSON)
-        assert answer.status_code == 200, answer.text
-        assert all(item["ok"] for item in answer.json()["results"]), answer.text
+    server.log_batch(election.key_entries())
     return server
 
 
 def _wait(what: Callable[[], Any], timeout: float = TIMEOUT, step: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = what()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(step)
+    return wait_for(what, timeout, step)
 
 
 def _health(http: httpx.Client) -> dict[str, Any]:
