@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
-def wait_for(what: Callable[[], T], timeout: float = 60.0, step: float = 0.05) -> T:
+def wait_for(what: Callable[[], Any], timeout: float = 60.0, step: float = 0.05) -> Any:
     """``what()`` once it is truthy; AssertionError after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:

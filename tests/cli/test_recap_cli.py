@@ -6,10 +6,8 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +20,7 @@ from saksi.store import open_store
 from saksi.tlog.log import Log
 from tests.recap.factory import broken, shifted, tiny
 from tests.static_site import serve_folder
+from tests.waiting import wait_for
 
 
 def publish(book: Logbook, directory: Path) -> str:
@@ -173,13 +172,6 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
     assert f"{size:,}" in text
 
 
-def _wait_for(predicate: Any, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Path) -> None:
     """A real ``saksi publish --follow`` process beside a log that grows."""
     book = tiny()
@@ -198,12 +190,12 @@ def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Pa
     latest = out / "latest.json"
     try:
         size = len(book.entries)
-        _wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == size)
+        wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == size)
         assert (out / str(size) / "export" / "ppwp-nist.json").exists()  # the first has exports
         book.c_hasil(tps[5])
         log.append(book.entries[-1:])
         log.integrate()
-        _wait_for(lambda: json.loads(latest.read_text())["tree_size"] == size + 1)
+        wait_for(lambda: json.loads(latest.read_text())["tree_size"] == size + 1)
         assert not (out / str(size + 1) / "export").exists()  # at most one export an hour
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=30) == 0

@@ -13,6 +13,7 @@ import httpx
 from saksi.recap.fold import Recap
 from tests.service.conftest import ServeProcess
 from tests.service.factory import ServiceElection
+from tests.waiting import wait_for
 
 JSON = {"Content-Type": "application/json"}
 
@@ -22,14 +23,13 @@ def _latest(http: httpx.Client) -> dict[str, Any] | None:
     return answer.json() if answer.status_code == 200 else None
 
 
-def _wait_for_size(http: httpx.Client, size: int, seconds: float = 60.0) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while True:
+def _wait_for_size(http: httpx.Client, size: int) -> dict[str, Any]:
+    def published() -> dict[str, Any] | None:
         latest = _latest(http)
-        if latest is not None and latest["tree_size"] >= size:
-            return latest
-        assert time.monotonic() < deadline, f"results not published up to {size}: {latest}"
-        time.sleep(0.1)
+        return latest if latest is not None and latest["tree_size"] >= size else None
+
+    found: dict[str, Any] = wait_for(published)
+    return found
 
 
 def test_results_follow_the_log_and_match_the_fold(
