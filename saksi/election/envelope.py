@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from saksi.election.canonical import canonical_json, parse_canonical
 from saksi.election.keys import SIGNATURE_PATTERN, PublicKey, SigningKey, b64, decode_signature
-from saksi.election.statements import AnyStatement, FieldInvalid, KeyText, Statement
+from saksi.election.statements import LOGGED, AnyStatement, FieldInvalid, KeyText, Statement
 from saksi.election.wire import WireModel, schema_error
 from saksi.errors import ElectionMismatch, InputError, SaksiError, SignatureError
 from saksi.tlog import hashes
@@ -36,7 +36,9 @@ __all__ = [
     "MAX_ENTRY_SIZE",
     "SIGNATURE_DOMAIN",
     "Envelope",
+    "checked_envelope",
     "parse_entry",
+    "seed_bytes",
     "sign_statement",
     "signed_message",
 ]
@@ -147,9 +149,9 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
         raise InputError("an entry is bytes", "entri harus berupa byte", code="entry.not-bytes")
     _check_size(len(data))
     envelope = _valid_and_canonical(data) or _diagnose(data)
-    stmt_bytes = _stmt_bytes(data, envelope)
-    envelope.__dict__["stmt_bytes"] = stmt_bytes
-    envelope.__dict__["entry_bytes"] = data
+    if not seed_bytes(envelope, data):  # defensive: the layout is fixed once canonical
+        envelope.__dict__["stmt_bytes"] = canonical_json(envelope.stmt.wire())
+        envelope.__dict__["entry_bytes"] = data
     if not envelope.verify():
         raise SignatureError(
             f"the signature is not key {envelope.key}'s signature of this statement",
@@ -193,15 +195,32 @@ def _diagnose(data: bytes) -> Envelope:
     return envelope
 
 
-def _stmt_bytes(data: bytes, envelope: Envelope) -> bytes:
-    """JCS(stmt), cut from the canonical entry (its layout is fixed once the schema holds)."""
+def seed_bytes(envelope: Envelope, data: bytes) -> bool:
+    """Cache on ``envelope`` what :func:`parse_entry` caches: the entry's bytes and the
+    statement's, cut from ``data`` (a canonical entry's layout is fixed once its schema
+    holds). False, and nothing cached, if ``data`` does not have that layout."""
     start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
-    if data[start - 7 : start] == b'"stmt":' and data.endswith(_SUFFIX):
-        return data[start : -len(_SUFFIX)]
-    return canonical_json(envelope.stmt.wire())  # defensive: the layout is fixed
+    if data[start - 7 : start] != b'"stmt":' or not data.endswith(_SUFFIX):
+        return False
+    envelope.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
+    envelope.__dict__["entry_bytes"] = data
+    return True
+
+
+def checked_envelope(data: bytes) -> Envelope:
+    """The envelope of an entry already checked in full by :func:`parse_entry` (before it
+    was logged, or in a worker process): the schema only, without the signature and
+    without a newly registered key's point check (``statements.LOGGED``), its bytes
+    cached as :func:`parse_entry` caches them. Raises pydantic's ValidationError or
+    ValueError if the bytes are not such an entry: run :func:`parse_entry` to learn why."""
+    envelope = Envelope.model_validate_json(data, context=_LOGGED)
+    if not seed_bytes(envelope, data):
+        raise ValueError("not the canonical layout of a log entry")
+    return envelope
 
 
 _SUFFIX: Final = b',"v":1}'
+_LOGGED: Final = {LOGGED: True}
 
 
 def _check_one_form(expected: Any, actual: Any) -> None:

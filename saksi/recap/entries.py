@@ -18,14 +18,12 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.envelope import Envelope, checked_envelope, parse_entry, seed_bytes
 from saksi.election.rules import Violation, check_values
-from saksi.election.statements import LOGGED, CHasil, Correction
+from saksi.election.statements import CHasil, Correction
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.totals import Layout
 
-_SUFFIX: Final = b',"v":1}'
-_LOGGED: Final = {LOGGED: True}  # new keys' points were checked at intake (verify rechecks)
 _NEW_KEY: Final = b'"type":"key'  # a key registration or revocation (where it is, no matter)
 
 
@@ -48,23 +46,12 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
         except SaksiError as exc:
             raise bad_entry(index, exc) from None
     try:
-        envelope = Envelope.model_validate_json(data, context=_LOGGED)
+        return checked_envelope(data)
     except (ValidationError, ValueError):
         try:  # the careful path says exactly what is wrong
-            parse_entry(data)
-        except SaksiError as exc:
-            raise bad_entry(index, exc) from None
-        raise bad_entry(index) from None
-    start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
-    if data[start - 7 : start] == b'"stmt":' and data.endswith(_SUFFIX):
-        envelope.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
-        envelope.__dict__["entry_bytes"] = data
-    else:  # not the canonical layout: the careful path names the problem
-        try:
             return parse_entry(data)
         except SaksiError as exc:
             raise bad_entry(index, exc) from None
-    return envelope
 
 
 Prepared = tuple[Envelope | None, tuple[Violation, ...] | None]
@@ -110,9 +97,7 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
 def restore_bytes(envelope: Envelope, data: bytes) -> Envelope:
     """Give an envelope from :func:`read_chunk` back the bytes :func:`read_entry` cached
     (its entry had the canonical layout, or the worker would have refused it)."""
-    start = len(envelope.key) + len(envelope.sig) + 26
-    envelope.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
-    envelope.__dict__["entry_bytes"] = data
+    seed_bytes(envelope, data)
     return envelope
 
 

@@ -23,13 +23,12 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Final
+from typing import Any
 
 import saksi.errors
-from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.envelope import Envelope, checked_envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.election.rules import Violation
-from saksi.election.statements import LOGGED
 from saksi.errors import InputError, SaksiError
 
 MIN_CHUNK = 32
@@ -45,9 +44,6 @@ Checked = tuple[bytes, tuple[Violation, ...]]
 """An entry that passed, as it crosses the process boundary: leaf hash, broken rules."""
 Parsed = tuple[Envelope, tuple[Violation, ...]]
 """An entry that passed the stateless checks, with the rules its form breaks."""
-
-_SUFFIX: Final = b',"v":1}'
-_CHECKED: Final = {LOGGED: True}  # the worker checked every new key's point
 
 
 def too_large(size: int, limit: int) -> InputError:
@@ -91,20 +87,12 @@ def parse_chunk(
 def envelope_of(entry: bytes, leaf_hash: bytes) -> Envelope:
     """The envelope of an entry a worker has checked, as :func:`parse_entry` returns it.
 
-    Schema only: the canonical form, the signature and a registered key's point were
-    checked on these very bytes in the worker (so the point check, a third of a key
-    registration's validation, is skipped here, as for entries read back from a log:
-    ``statements.LOGGED``). The statement's bytes (cut from the entry, whose layout is fixed once
-    it is canonical), the entry's and its leaf hash are seeded as ``parse_entry`` seeds
-    them. Raises (pydantic's ValidationError, ValueError) only if the bytes are not what
-    the worker checked; the caller then checks them afresh.
+    The worker checked these very bytes in full, so :func:`checked_envelope` reads only
+    the schema; the leaf hash the worker computed is cached too. Raises (pydantic's
+    ValidationError, ValueError) only if the bytes are not what the worker checked; the
+    caller then checks them afresh.
     """
-    envelope = Envelope.model_validate_json(entry, context=_CHECKED)
-    start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
-    if entry[start - 7 : start] != b'"stmt":' or not entry.endswith(_SUFFIX):
-        raise ValueError("not a canonical entry")
-    envelope.__dict__["stmt_bytes"] = entry[start : -len(_SUFFIX)]
-    envelope.__dict__["entry_bytes"] = entry
+    envelope = checked_envelope(entry)
     envelope.__dict__["leaf_hash"] = leaf_hash
     return envelope
 

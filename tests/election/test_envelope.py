@@ -363,7 +363,11 @@ def test_the_signed_bytes_are_cut_from_the_entry_not_re_encoded(
         raise AssertionError("the statement was re-encoded instead of cut from the entry")
 
     envelope = envelope_module.parse_entry(data)
+    fresh = envelope_module.Envelope.model_validate_json(data)
     monkeypatch.setattr(envelope_module, "canonical_json", refuse)
-    cut = envelope_module._stmt_bytes(data, envelope)
+    assert envelope_module.seed_bytes(fresh, data)
+    cut = fresh.stmt_bytes
     monkeypatch.undo()
     assert cut == envelope.stmt_bytes == canonical_json(stmt.wire())
+    assert envelope_module.checked_envelope(data).stmt_bytes == cut
+    assert not envelope_module.seed_bytes(fresh, data.replace(b',"v":1}', b',"v":1} '))
