@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from saksi.cli.recap import load_regions, log_verifier, region_options
+from saksi.cli.recap import fold_published, load_regions, log_verifier, region_options
 from saksi.errors import SaksiError
 from saksi.recap.fold import Recap
 from saksi.recap.publish import Published, Publisher
@@ -34,17 +34,12 @@ def fold_since(
     """Fold every entry; return what the entries after ``previous`` touched (None: all)."""
     hierarchy = load_regions(opts["regions"], opts["scale"], opts["seed"])
     verify = bool(opts["verify_signatures"])
-    entries = published.entries()
-    first = next(entries, None)
-    recap = Recap.replay(hierarchy, [] if first is None else [first], verify=verify)
-    for entry in entries:
-        if previous is not None and recap.size == previous:
-            recap.take_touched()
+    if previous is None or previous > published.size:
+        return fold_published(published, hierarchy, verify=verify, progress=False), None
+    recap = fold_published(published, hierarchy, verify=verify, progress=False, stop=previous)
+    recap.take_touched()
+    for entry in published.entries(previous):
         recap.apply_entry(entry, verify=verify)
-    if previous is None or previous > recap.size:
-        return recap, None
-    if recap.size == previous:
-        recap.take_touched()
     return recap, recap.take_touched()
 
 

@@ -54,10 +54,16 @@ def log_verifier(vkey: str | None) -> NoteVerifier | None:
 
 
 def fold_published(
-    published: PublishedLog, hierarchy: Hierarchy, *, verify: bool, progress: bool
+    published: PublishedLog,
+    hierarchy: Hierarchy,
+    *,
+    verify: bool,
+    progress: bool,
+    stop: int | None = None,
 ) -> Recap:
-    """Every entry of the publication folded, with a progress line on standard error."""
-    entries = published.entries()
+    """The publication's entries (up to ``stop``, default all) folded, with a progress
+    line on standard error."""
+    entries = published.entries(0, stop)
     first = next(entries, None)
     recap = Recap.replay(hierarchy, [] if first is None else [first], verify=verify)
     started = last = time.monotonic()
