@@ -172,9 +172,10 @@ def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts:
         return
     follower = Follower(source, out, opts)
     started = time.monotonic()
-    _say(follower.step(exports=not no_exports), out, started)
-    if follower.publisher.previous_size is not None:
+    result = follower.step(exports=not no_exports)
+    if result is None:
         click.echo(f"up to date at tree size {follower.publisher.previous_size:,}")
+    _say(result, out, started)
 
 
 __all__ = ["Follower", "fold_since", "follow", "publish"]

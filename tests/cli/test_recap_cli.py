@@ -150,6 +150,8 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
         log.integrate()
         code, text, err = run(*args, "--no-exports")
         assert code == 0, err
+        again = run(*args)  # nothing new: nothing written
+        assert again[0] == 0 and again[1].startswith("up to date at tree size")
     finally:
         log.close()
     after = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
