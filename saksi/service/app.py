@@ -31,7 +31,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saksi import __version__
 from saksi.errors import SaksiError
-from saksi.service import errors, photos, routes, routes_dashboard, routes_log, routes_results
+from saksi.service import (
+    errors,
+    photos,
+    routes,
+    routes_app,
+    routes_dashboard,
+    routes_log,
+    routes_results,
+)
 from saksi.service.http_service import FastRoute, Service, error_response
 from saksi.service.limits import Rate, RateLimiter
 
@@ -231,6 +239,7 @@ def create_app(ledger: Ledger, config: ServiceConfig) -> FastAPI:
     app.include_router(routes_log.router)
     app.include_router(routes_results.router)
     app.include_router(routes_dashboard.router)
+    app.include_router(routes_app.router)
     app.add_middleware(FrontDoor, service=service)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     return app
