@@ -19,6 +19,7 @@ COMMANDS = (
     ("regions", "import"),
     ("regions", "show"),
     ("demo",),
+    ("simulate",),
     ("log",),
     ("log", "new"),
     ("log", "append"),
@@ -53,7 +54,9 @@ def render() -> str:
         "Exit status of every command: 0 success; 2 a refusal or unreadable input, shown",
         "as a stable error code with messages in Bahasa Indonesia and English",
         "([errors.md](errors.md)). Exit status 1 has a command's own meaning: `check`, a",
-        "form breaks an impossibility rule; `demo`, a fault went uncaught; `log check-proof`,",
+        "form breaks an impossibility rule; `demo`, a fault went uncaught, a clean TPS was",
+        "flagged, the verification failed or the verified totals differ from the truth;",
+        "`log check-proof`,",
         "the proof does not verify; `log fsck`, a problem was found.",
     ]
     for words in COMMANDS:

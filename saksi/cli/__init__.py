@@ -20,6 +20,7 @@ from saksi.cli.publish import publish
 from saksi.cli.recap import recap
 from saksi.cli.regions import regions
 from saksi.cli.serve import serve
+from saksi.cli.simulate import simulate
 from saksi.cli.verify import verify
 from saksi.cli.witness import witness
 from saksi.errors import SaksiError
@@ -54,6 +55,7 @@ cli.add_command(sign)
 cli.add_command(check)
 cli.add_command(regions)
 cli.add_command(demo)
+cli.add_command(simulate)
 cli.add_command(log)
 cli.add_command(serve)
 cli.add_command(recap)

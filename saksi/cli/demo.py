@@ -1,11 +1,18 @@
-"""``saksi demo``: an election night on the embedded synthetic election."""
+"""``saksi demo``: a whole election night on this machine, real processes over HTTP.
+
+The engine is :class:`saksi.sim.night.Night`; this module is the show: live
+progress, the dashboard's address, and the report at the end (docs/demo.md).
+"""
 
 from __future__ import annotations
 
-import json
 import shutil
+import signal
+import sys
 import tempfile
-from collections import Counter
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,159 +21,203 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from saksi.cli.simulate import NATIONAL_TPS, night_config, night_options, prepare_out
 from saksi.election.contests import PPWP_2024
-from saksi.sim.faults import EXPECTED_CHECK
-from saksi.sim.night import DemoConfig, DemoResult, Night, run_night
+from saksi.sim.night import Night
+from saksi.sim.report import night_report
 
-MARKER = "saksi-demo.json"
-"""Written in the data directory; a directory holding it may be replaced by a new demo."""
-
-
-def _prepare(data: Path | None) -> Path:
-    if data is None:
-        return Path(tempfile.mkdtemp(prefix="saksi-demo-"))
-    if data.exists() and any(data.iterdir()):
-        if not (data / MARKER).exists():
-            raise click.UsageError(
-                f"{data} is not empty and holds no earlier demo; choose an empty directory "
-                f"/ {data} tidak kosong dan bukan hasil demo sebelumnya"
-            )
-        shutil.rmtree(data)
-    data.mkdir(parents=True, exist_ok=True)
-    return data
+DEFAULT_TPS = 16_000
+PHASES = {
+    "starting": "memulai layanan dan saksi / starting the service and witnesses",
+    "keys": "registrasi kunci / registering keys",
+    "tps": "TPS mengirim C.Hasil / TPS sending C.Hasil",
+    "corrections": "koreksi KPU Kab/Kota / corrections",
+    "d-hasil": "D.Hasil kecamatan / PPK recaps",
+    "publishing": "publikasi / publishing",
+    "crash-check": "memeriksa tanda terima / checking receipts",
+    "verify": "saksi verify",
+}
 
 
-def _run(config: DemoConfig, console: Console, quiet: bool) -> DemoResult:
-    if quiet:
-        return run_night(config)
+class Terminal:
+    """The night's progress as rich progress bars (one per phase)."""
+
+    def __init__(self, console: Console, bar: Progress) -> None:
+        self.console, self.bar = console, bar
+        self.task: Any = None
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        if self.task is not None:
+            task = self.bar.tasks[-1]
+            self.bar.update(self.task, total=task.completed or 1, completed=task.completed or 1)
+        self.task = None
+        if name:
+            self.task = self.bar.add_task(PHASES.get(name, name), total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task, n)
+
+    def line(self, text: str) -> None:
+        self.console.print(text, highlight=False)
+
+
+class Plain:
+    """Headless: the key lines on standard output, the phases on standard error."""
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        if name:
+            size = f" ({total:,})" if total else ""
+            click.echo(f"... {PHASES.get(name, name)}{size}", err=True)
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def line(self, text: str) -> None:
+        click.echo(text)
+
+
+def _statements(report: dict[str, Any]) -> Table:
+    s, pub = report["statements"], report["published"]
+    table = Table(title="Pernyataan / statements", show_header=False)
+    rows = [
+        ("TPS", f"{pub.get('received', 0):,} melapor / reported of {report['tps']:,}"),
+        ("entri di log / entries logged", f"{report['log_size']:,}"),
+        ("diterima / accepted", f"{s['by_status'].get('accepted', 0):,}"),
+        ("ditandai / flagged (receipts)", f"{s['by_status'].get('flagged', 0):,}"),
+        ("tidak konsisten / held as inconsistent", f"{s['by_status'].get('inconsistent', 0):,}"),
+        ("  masih ditahan / still held at the end", f"{pub.get('inconsistent', 0):,}"),
+        ("dikoreksi / corrected (TPS)", f"{pub.get('corrected', 0):,}"),
+        ("sengketa saksi / witness disputes (TPS)", f"{pub.get('witness_dispute', 0):,}"),
+        ("ditandai / flagged TPS (published)", f"{pub.get('flagged', 0):,}"),
+        ("kiriman ulang / retries (first receipt)", f"{s['duplicates']:,}"),
+        ("ditolak / refused", f"{s['refused']:,}"),
+    ]
+    rows += [(f"  {code}", f"{n:,}") for code, n in s["refused_by_code"].items()]
+    rows += [(f"  {kind}", f"{n:,}") for kind, n in s["by_type"].items()]
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def _faults(report: dict[str, Any]) -> Table:
+    table = Table(title="Kesalahan yang disuntikkan / injected faults")
+    for col in ("fault", "injected", "caught", "by the check"):
+        table.add_column(col)
+    for fault, row in report["faults_by_kind"].items():
+        style = "green" if row["injected"] == row["caught"] else "red"
+        caught = f"[{style}]{row['caught']}[/]"
+        table.add_row(fault, str(row["injected"]), caught, row["check"])
+    return table
+
+
+def _totals(report: dict[str, Any]) -> Table:
+    totals = report["totals"]
+    table = Table(title="Perolehan suara PPWP / PPWP totals")
+    for col in ("paslon", "verified", "truth", "kept out", "truth - kept out"):
+        table.add_column(col, justify="right")
+    for pair in PPWP_2024.pairs:
+        n = pair.number
+        kept = sum(part.get(n, 0) for part in totals["kept_out"].values())
+        table.add_row(
+            f"{n} {pair.president.split(',')[0]}",
+            f"{totals['verified'].get(n, 0):,}",
+            f"{totals['truth'].get(n, 0):,}",
+            f"{kept:,}",
+            f"{totals['expected'].get(n, 0):,}",
+        )
+    return table
+
+
+def print_report(console: Console, report: dict[str, Any], out: Path | None) -> None:
+    for table in (_statements(report), _faults(report), _totals(report)):
+        console.print(table)
+    verify = report["verify"]
+    console.print(f"saksi verify: {verify['headline']} (exit {verify['exit_code']})")
+    match = "[green]sama / equal[/]" if report["totals"]["match"] else "[red]BEDA / DIFFER[/]"
+    console.print(f"verified totals vs truth minus what was kept out: {match}")
+    alarms = len(report["false_alarms"])
+    console.print(f"alarm palsu / false alarms on clean TPS: {alarms}")
+    seconds = report["performance"]["timings_seconds"].get("total", 0.0)
+    console.print(f"{report['log_size']:,} entries in {seconds:.1f} s")
+    if out is not None:
+        console.print(f"publication, truth.json and report.json in {out}")
+    verdict = (
+        "[bold green]every injected fault caught / semua kesalahan tertangkap[/]"
+        if report["ok"]
+        else "[bold red]NOT every fault caught, or the totals differ[/]"
+    )
+    console.print(verdict)
+
+
+@contextmanager
+def _live(console: Console, headless: bool) -> Iterator[Terminal | Plain]:
+    if headless:
+        yield Plain()
+        return
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("malam pemungutan suara / election night", total=None)
-        result = run_night(config, progress=lambda done: bar.update(task, completed=done))
-    return result
+    with Progress(*columns, console=console) as bar:
+        yield Terminal(console, bar)
 
 
-def _summary(result: DemoResult) -> Table:
-    counts, h = result.ledger.counts, result.hierarchy
-    table = Table(title="Pernyataan / statements", show_header=False)
-    rows = [
-        ("TPS", f"{result.tps_reported:,} melapor / reported of {h.tps_count():,}"),
-        ("entri di log / entries logged", f"{result.entries:,}"),
-        ("registrasi kunci / key registrations", f"{counts['key']:,}"),
-        ("C.Hasil", f"{counts['c-hasil']:,}"),
-        ("C.Salinan (saksi)", f"{counts['c-salinan']:,}"),
-        ("koreksi / corrections", f"{counts['correction']:,}"),
-        ("tidak konsisten / held inconsistent", f"{counts['inconsistent']:,}"),
-        ("ditandai / flagged", f"{counts['flagged']:,}"),
-        ("kiriman ulang / retries (same receipt)", f"{counts['duplicate']:,}"),
-        ("ditolak / refused", f"{counts['refused']:,}"),
-    ]
-    rows += [(f"  {code}", f"{n:,}") for code, n in sorted(result.ledger.refusals.items())]
-    for label, value in rows:
-        table.add_row(label, value)
-    return table
-
-
-def _faults(result: DemoResult) -> Table:
-    table = Table(title="Kesalahan yang disuntikkan / injected faults")
-    for col in ("fault", "injected", "caught", "expected check"):
-        table.add_column(col)
-    injected: Counter[str] = Counter(o.injected.fault.value for o in result.outcomes)
-    caught: Counter[str] = Counter(o.injected.fault.value for o in result.outcomes if o.caught)
-    for fault, check in EXPECTED_CHECK.items():
-        n, c = injected[fault.value], caught[fault.value]
-        style = "green" if n == c else "red"
-        table.add_row(fault.value, str(n), f"[{style}]{c}[/]", check)
-    return table
-
-
-def _totals(result: DemoResult) -> Table:
-    table = Table(title="Perolehan suara PPWP / PPWP totals")
-    for col in ("paslon", "Saksi", "truth", "share"):
-        table.add_column(col, justify="right")
-    total = sum(result.totals.values()) or 1
-    for pair in PPWP_2024.pairs:
-        votes = result.totals.get(pair.number, 0)
-        table.add_row(
-            f"{pair.number} {pair.president.split(',')[0]}",
-            f"{votes:,}",
-            f"{result.truth.get(pair.number, 0):,}",
-            f"{100 * votes / total:.2f}%",
-        )
-    return table
-
-
-def _report(result: DemoResult) -> dict[str, Any]:
-    return {
-        "scale": result.config.scale, "seed": result.config.seed,
-        "tps_expected": result.hierarchy.tps_count(), "tps_reported": result.tps_reported,
-        "entries": result.entries, "counts": dict(result.ledger.counts),
-        "refusals": dict(result.ledger.refusals), "totals": result.totals,
-        "truth": result.truth, "excluded": result.excluded,
-        "totals_match_truth": result.totals_match_truth, "seconds": round(result.seconds, 3),
-        "faults": [{"fault": o.injected.fault.value, "tps": o.injected.tps,
-                    "detail": o.injected.detail, "caught": o.caught, "by": o.by}
-                   for o in result.outcomes],
-    }  # fmt: skip
+def _wait_for_ctrl_c(console: Console, url: str) -> None:
+    console.print(f"\ndashboard: {url}/  (Ctrl-C to stop / tekan Ctrl-C untuk berhenti)")
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
 
 
 @click.command()
+@night_options(default_tps=DEFAULT_TPS)
+@click.option("--headless", is_flag=True, help="No live display and no waiting: for scripts.")
 @click.option(
-    "--scale",
-    type=click.FloatRange(min=0.0001, max=1.0),
-    default=0.005,
-    show_default=True,
-    help="Size of the synthetic election (1.0 = 820,161 TPS).",
+    "--keep-serving",
+    is_flag=True,
+    help="After the report, keep the service and dashboard running until Ctrl-C.",
 )
-@click.option(
-    "--seed",
-    type=int,
-    default=2024,
-    show_default=True,
-    help="Seed: the same seed gives the same election, keys and log.",
-)
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Directory for the store and report (default: a new temporary one).",
-)
-@click.option("--quiet", is_flag=True, help="No progress bar or tables; print the report JSON.")
-def demo(scale: float, seed: int, data: Path | None, quiet: bool) -> None:
-    """Run an election night on the synthetic election and report what was caught.
+def demo(headless: bool, keep_serving: bool, **options: Any) -> None:
+    """Run a whole election night with real processes, and report what was caught.
 
-    Builds a synthetic election, issues the whole key hierarchy, has every TPS sign
-    and send its C.Hasil (and witnesses their copies), injects the faults of 2024
-    (misread digits, forged signatures, keys used outside their TPS, revoked keys,
-    retries, second forms, disputing witness copies), checks and stores everything,
-    and reports. Exit status 1 if any injected fault went uncaught or the totals
-    differ from the truth.
+    Starts `saksi serve` and three `saksi witness serve` processes, registers the
+    key hierarchy, has thousands of simulated devices send signed C.Hasil forms,
+    photos and witness copies over HTTP with the faults of 2024 injected (misreads,
+    double submissions, forged signatures, keys outside their TPS, revoked keys,
+    disputing witness copies, an inflated D.Hasil, the service killed and
+    restarted), then runs `saksi verify` over the publication and reports, for
+    every fault, the check that caught it. Exit status 1 if a fault went uncaught,
+    a clean TPS was flagged, verification failed or the totals differ from the truth.
 
-    Menjalankan simulasi malam pemilu dan melaporkan setiap kesalahan yang tertangkap.
+    Menjalankan malam pemilu lengkap dan melaporkan setiap kesalahan yang tertangkap.
     """
-    console = Console(stderr=quiet)
-    target = _prepare(data)
-    config = DemoConfig(data=target, scale=scale, seed=seed)
-    result = _run(config, console, quiet)
-    report = _report(result)
-    (target / MARKER).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    if quiet:
-        click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        for table in (_summary(result), _faults(result), _totals(result)):
-            console.print(table)
-        verdict = "[green]sama / equal[/]" if result.totals_match_truth else "[red]BEDA / DIFFER[/]"
-        console.print(f"Saksi's totals vs the truth (minus forms held out): {verdict}")
-        console.print(
-            f"{result.entries:,} entries in {result.seconds:.1f} s; store and report in {target}"
-        )
-    if not result.totals_match_truth or not all(o.caught for o in result.outcomes):
-        raise SystemExit(1)
+    out, temporary = _out(options.pop("out"))
+    console = Console(no_color=headless, highlight=False)
+    try:
+        config = night_config(out, options, default_scale=DEFAULT_TPS / NATIONAL_TPS)
+        with Night(config) as night:
+            with _live(console, headless) as observer:
+                night.observer = observer
+                night.run()
+                report = night_report(night)
+            print_report(console, report, None if temporary else out)
+            if keep_serving and not headless and night.service is not None:
+                _wait_for_ctrl_c(console, night.service.url)
+    finally:
+        if temporary:
+            shutil.rmtree(out, ignore_errors=True)
+    if not report["ok"]:
+        sys.exit(1)
 
 
-__all__ = ["Night", "demo"]
+def _out(given: Path | None) -> tuple[Path, bool]:
+    if given is not None:
+        return prepare_out(given), False
+    return Path(tempfile.mkdtemp(prefix="saksi-demo-")), True
+
+
+__all__ = ["demo"]

@@ -22,16 +22,20 @@ class Fault(enum.StrEnum):
     SECOND_FORM = "second-form"  # a different second c-hasil from the same KPPS key
     REVOKED = "revoked"  # a lost device's key, revoked by KPU Kab/Kota, used again
     DISPUTE = "dispute"  # a witness copy that disagrees with the KPPS form
+    INFLATED_RECAP = "inflated-d-hasil"  # a PPK's D.Hasil with votes added at one kecamatan
+    CRASH = "crash"  # the service killed (SIGKILL) and restarted mid-night
 
 
 EXPECTED_CHECK = {
-    Fault.MISREAD: "rules (impossible) -> held out of the totals, corrected by KPU Kab/Kota",
+    Fault.MISREAD: "rules (impossible): held as inconsistent, out of the totals",
     Fault.FORGED: "statement.bad-signature",
     Fault.WRONG_TPS: "auth.out-of-scope",
-    Fault.RETRY: "idempotent append (same index, stored once)",
+    Fault.RETRY: "idempotent append (the first receipt again, stored once)",
     Fault.SECOND_FORM: "auth.duplicate-form",
     Fault.REVOKED: "auth.revoked",
-    Fault.DISPUTE: "witness copy compared with the KPPS form",
+    Fault.DISPUTE: "witness copy compared with the form in force (published: dispute)",
+    Fault.INFLATED_RECAP: "D.Hasil reconciled with the forms below it (published recap_check)",
+    Fault.CRASH: "durable receipts: every acknowledged entry still logged after the restart",
 }
 
 RATES = {
@@ -43,6 +47,8 @@ RATES = {
     Fault.REVOKED: 0.005,
     Fault.DISPUTE: 0.03,  # of the witness copies
 }
+"""Per TPS (per witness copy for disputes); one D.Hasil is inflated and the service is
+crashed once per night, whatever the size."""
 
 
 @dataclass(frozen=True, slots=True)

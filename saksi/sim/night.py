@@ -1,335 +1,434 @@
-"""An election night on one machine: a synthetic election, its keys, its forms and
-the faults of 2024, run through the intake into the store, and a report of what
-was caught.
+"""An election night on one machine, with real processes talking HTTP.
 
-This is the engine of ``saksi demo``. It runs in-process for now; the service, the
-witnesses and the verifier join it as separate processes in later stages.
+:class:`Night` is the engine of ``saksi demo`` and ``saksi simulate``:
+
+1. the synthetic (or imported) election and its whole key hierarchy
+   (:class:`~saksi.sim.plan.NightPlan`); the manifest written to ``OUT/manifest.entry``;
+2. ``saksi serve`` (data in ``OUT``: ``OUT/log``, ``OUT/results``) and three
+   ``saksi witness serve`` processes (quorum 2), each a child process on its own port;
+3. the KPU offices register the key tree in batches;
+4. the devices (threads, one keep-alive connection each) send every TPS's photo,
+   C.Hasil and witness copies, faults included, retrying after timeouts; in the middle
+   of it the service is killed (SIGKILL) and started again;
+5. KPU Kab/Kota corrects the forms held as inconsistent (most of them), the PPKs send
+   their D.Hasil (one inflated);
+6. the publication catches up (cosigned checkpoint, results), and ``saksi verify``
+   checks it as any reader would; :mod:`saksi.sim.judge` says what was caught.
 """
 
 from __future__ import annotations
 
-import random
+import json
+import subprocess
+import sys
+import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
 
-from saksi.election.envelope import Envelope, sign_statement
-from saksi.election.forms import CHasilPPWP
+from saksi.election.codes import Level
 from saksi.election.regions import Hierarchy
-from saksi.election.statements import CHasil, Correction, CSalinan, EntryRef
 from saksi.election.synthetic import synthetic_hierarchy
-from saksi.sim.election import PAIR_PARTIES, Authorities
-from saksi.sim.faults import RATES, Fault, Injected, misread_form, shifted_votes
-from saksi.sim.ledger import Ledger, Receipt
-from saksi.sim.photos import form_photo
-from saksi.sim.tally import consistent_form
-from saksi.store import open_store
+from saksi.errors import SaksiError
+from saksi.sim.devices import Answer, Device, Stats, Tally, unreachable
+from saksi.sim.faults import Fault
+from saksi.sim.plan import DUPLICATE, LOGGED, NightPlan, Send
+from saksi.sim.processes import Service, Witness
+from saksi.tlog.tiledir import TILE_WIDTH, TileDir
+from saksi.tlog.tiles import full_tiles, partial_width, read_tile
 
-MISSING_RATE = 0.005
-"""TPS whose form never arrives during the night."""
-WITNESS_RATE = 0.2
-"""TPS where the pairs' witnesses send their copies (C.Salinan)."""
-SHARES = (0.25, 0.58, 0.17)
-"""Roughly the 2024 national shares of pairs 01, 02, 03."""
+KEY_BATCH = 1000
+CRASH_AT = 0.4
+"""Share of the TPS done when the service is killed."""
+PUBLISH_TIMEOUT = 600.0
+STATEMENT_TYPES = ("key-revoke", "key", "c-hasil", "c-salinan", "correction", "d-hasil")
+T = TypeVar("T")
+
+
+class Observer(Protocol):
+    """What the night tells whoever watches it (the terminal, or nobody)."""
+
+    def phase(self, name: str, total: int | None = None) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+    def line(self, text: str) -> None: ...
+
+
+class Silent:
+    def phase(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def line(self, text: str) -> None:
+        pass
 
 
 @dataclass(frozen=True)
-class DemoConfig:
-    data: Path
+class NightConfig:
+    out: Path
     scale: float = 0.005
     seed: int = 2024
+    regions: Path | None = None
+    devices: int = 12
+    crash: bool = True
+    port: int = 0
+    witnesses: int = 3
+    quorum: int = 2
+    parse_workers: int = 0
+    verify: bool = True
 
 
-@dataclass
-class Step:
-    """One submission of the night, and the fault it carries, if any."""
-
-    entry: bytes
-    tps: str
-    fault: Fault | None = None
-    expect: str = ""  # the code or status that shows the fault was caught
-    receipt: Receipt | None = None
-    form: CHasilPPWP | None = None  # a witness copy's form, to compare with the KPPS form
+def statement_type(entry: bytes) -> str:
+    for kind in STATEMENT_TYPES:
+        if f'"type":"{kind}"'.encode() in entry:
+            return kind
+    return "other"
 
 
-@dataclass
-class Outcome:
-    injected: Injected
-    caught: bool
-    by: str
+def published_leaves(log: Path, size: int) -> list[str]:
+    """The leaf hashes (hex) of the first ``size`` entries of a tlog-tiles folder."""
+    tiles = TileDir(log, durable=False)
+    out: list[str] = []
+    for index in range(full_tiles(size, 0)):
+        out += [h.hex() for h in read_tile(tiles, 0, index, TILE_WIDTH)]
+    width = partial_width(size, 0)
+    if width:
+        out += [h.hex() for h in read_tile(tiles, 0, full_tiles(size, 0), width)]
+    return out
 
 
-@dataclass
-class DemoResult:
-    config: DemoConfig
-    hierarchy: Hierarchy
-    ledger: Ledger
-    outcomes: list[Outcome] = field(default_factory=list)
-    truth: dict[str, int] = field(default_factory=dict)
-    excluded: dict[str, int] = field(default_factory=dict)
-    tps_reported: int = 0
-    entries: int = 0
-    seconds: float = 0.0
-    corrections: int = 0
-    disputes: int = 0
+def load_hierarchy(config: NightConfig) -> Hierarchy:
+    if config.regions is not None:
+        return Hierarchy.load(config.regions)
+    return synthetic_hierarchy(scale=config.scale, seed=config.seed)
 
-    @property
-    def totals(self) -> dict[str, int]:
-        return self.ledger.totals()
 
-    @property
-    def totals_match_truth(self) -> bool:
-        want = {p: self.truth.get(p, 0) - self.excluded.get(p, 0) for p in self.truth}
-        return self.totals == want
+def run_threads(n: int, items: Iterable[T], work: Callable[[Device, T], None], url_port: int,
+                stats: Stats) -> None:  # fmt: skip
+    """``work(device, item)`` for every item, on ``n`` threads; the first error is raised."""
+    source: Iterator[T] = iter(items)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def loop() -> None:
+        device = Device("127.0.0.1", url_port, stats)
+        try:
+            while not errors:
+                with lock:
+                    item = next(source, None)
+                if item is None:
+                    return
+                work(device, item)
+        except BaseException as exc:  # handed to the main thread
+            errors.append(exc)
+        finally:
+            device.close()
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, n))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class Night:
-    """Builds the night's submissions, then runs them through a ledger."""
+    """One night; use as a context manager so every child process is stopped."""
 
-    def __init__(self, config: DemoConfig) -> None:
+    def __init__(self, config: NightConfig, observer: Observer | None = None) -> None:
         self.config = config
-        self.rng = random.Random(config.seed)
-        self.hierarchy = synthetic_hierarchy(scale=config.scale, seed=config.seed)
-        self.keys = Authorities(config.seed)
-        self.origin = self.keys.origin
-        self.truth: dict[str, CHasilPPWP] = {}
-        self.injected: list[tuple[Injected, list[Step]]] = []
-        self.witnessed: set[str] = set()
+        self.observer = observer or Silent()
+        self.hierarchy = load_hierarchy(config)
+        self.plan = NightPlan(self.hierarchy, config.seed, crash=config.crash)
+        self.stats = Stats()
+        self.tally = Tally()
+        self.service: Service | None = None
+        self.witnesses: list[Witness] = []
+        self.timings: dict[str, float] = {}
+        self.crash_report: dict[str, Any] = {}
+        self.verify_report: dict[str, Any] = {}
+        self.verify_exit: int | None = None
+        self.peak_rss: dict[str, int] = {}
+        self.published_size = 0
+        self._phase_started = time.perf_counter()
+        self._phase = ""
 
-    # -- statements ----------------------------------------------------------
+    # -- context ---------------------------------------------------------------------
 
-    def _at(self) -> str:
-        minute = self.rng.randrange(7 * 60, 13 * 60)  # 14:00-20:00 WIB
-        return f"2024-02-14T{minute // 60:02d}:{minute % 60:02d}:{self.rng.randrange(60):02d}Z"
+    def __enter__(self) -> Night:
+        return self
 
-    def c_hasil(
-        self, tps: str, form: CHasilPPWP, generation: int = 0, signer: str | None = None
-    ) -> Envelope:
-        stmt = CHasil(
-            type="c-hasil", election=self.origin, at=self._at(), tps=tps, contest="ppwp", form=form
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the service cleanly (last checkpoint, last publication), then the witnesses."""
+        if self.service is not None and self.service.child.running():
+            self.service.child.stop()
+        for witness in self.witnesses:
+            witness.child.stop()
+
+    def _enter(self, name: str, total: int | None = None) -> None:
+        now = time.perf_counter()
+        if self._phase:
+            self.timings[self._phase] = round(now - self._phase_started, 3)
+        self._phase, self._phase_started = name, now
+        self.observer.phase(name, total)
+
+    # -- the night -------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Everything up to and including the verification (processes left running)."""
+        started = time.perf_counter()
+        self._start_processes()
+        self._register_keys()
+        self._election_night()
+        self._corrections()
+        self._recaps()
+        self._wait_published()
+        self._check_crash()
+        if self.config.verify:
+            self._verify()
+        self._enter("")
+        self.timings["total"] = round(time.perf_counter() - started, 3)
+        assert self.service is not None
+        self.peak_rss = {"service": self.service.child.peak_rss()}
+
+    def _start_processes(self) -> None:
+        self._enter("starting")
+        out = self.config.out
+        (out / "logs").mkdir(parents=True, exist_ok=True)
+        manifest = out / "manifest.entry"
+        manifest.write_bytes(self.plan.keys.manifest(self.hierarchy).to_bytes())
+        self.witnesses = [
+            Witness.create(out / "witnesses" / f"w{i}", f"w{i}.saksi.example/witness")
+            for i in range(1, self.config.witnesses + 1)
+        ]
+        settings = {
+            "SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0",
+            "SAKSI_RESULTS_INTERVAL": "1", "SAKSI_RESULTS_EXPORTS_EVERY": "20",
+            "SAKSI_WITNESS_TIMEOUT": "5", "SAKSI_PARSE_WORKERS": str(self.config.parse_workers),
+        }  # fmt: skip
+        if self.witnesses:
+            settings["SAKSI_WITNESSES"] = ", ".join(f"{w.url} {w.vkey}" for w in self.witnesses)
+            settings["SAKSI_WITNESS_QUORUM"] = str(min(self.config.quorum, len(self.witnesses)))
+        args = ["--manifest", str(manifest)]
+        if self.config.regions is not None:
+            args += ["--regions", str(self.config.regions)]
+        else:
+            args += ["--scale", repr(self.config.scale), "--seed", str(self.config.seed)]
+        self.service = Service.make(
+            out, args, settings, out / "logs" / "serve.log", self.config.port
         )
-        key = self.keys.kpps(signer or tps, generation)
-        return sign_statement(stmt, key)
+        self.service.start()
+        self.observer.line(f"log-key: {self.service.vkey}")
+        for witness in self.witnesses:
+            witness.launch(self.plan.origin, self.service.vkey)
+        for witness in self.witnesses:
+            witness.ready()
+            self.observer.line(f"witness-key: {witness.vkey}")
+        self.observer.line(f"dashboard: {self.service.url}/")
 
-    def c_salinan(self, tps: str, party: str, form: CHasilPPWP) -> Envelope:
-        stmt = CSalinan(
-            type="c-salinan",
-            election=self.origin,
-            at=self._at(),
-            tps=tps,
-            contest="ppwp",
-            party=party,
-            form=form,
-        )
-        return sign_statement(stmt, self.keys.saksi(party, tps))
+    @property
+    def port(self) -> int:
+        assert self.service is not None
+        return self.service.port
 
-    def correction(self, tps: str, target: Receipt, form: CHasilPPWP, why: str) -> Envelope:
-        assert target.index is not None
-        stmt = Correction(
-            type="correction", election=self.origin, at="2024-02-15T03:00:00Z", tps=tps,
-            contest="ppwp", corrects=EntryRef(index=target.index, leaf_hash=target.leaf_hash),
-            form=form, reason=why, evidence=form.foto,
-        )  # fmt: skip
-        return sign_statement(stmt, self.keys.key(f"kpu-kab-{tps[:4]}"))
+    def _register_keys(self) -> None:
+        tree = self.plan.keys.key_tree(self.hierarchy, self.plan.witnessed)
+        levels = (Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN)
+        total = sum(len(self.hierarchy.codes(level)) for level in levels)
+        self._enter("keys", total + len(self.plan.tps) + 3 * len(self.plan.witnessed))
+        device = Device("127.0.0.1", self.port, self.stats)
+        try:
+            batch: list[bytes] = []
+            for env in tree:
+                batch.append(env.to_bytes())
+                if len(batch) == KEY_BATCH:
+                    self._log_batch(device, batch)
+                    batch = []
+            if batch:
+                self._log_batch(device, batch)
+        finally:
+            device.close()
 
-    # -- the night's plan ------------------------------------------------------
+    def _log_batch(self, device: Device, batch: list[bytes]) -> None:
+        for entry, answer in zip(batch, device.batch(batch), strict=True):
+            self._record(Send(entry, LOGGED), answer)
+        self.observer.advance(len(batch))
 
-    def plan(self, store_photo: Callable[[bytes], str]) -> Iterator[Step]:
-        """Every submission in arrival order (keys first, then the TPS as they report)."""
-        yield Step(self.keys.manifest(self.hierarchy).to_bytes(), "0")
-        tps_codes = list(self.hierarchy.iter_tps())
-        self.witnessed = {t for t in tps_codes if self.rng.random() < WITNESS_RATE}
-        for env in self.keys.key_tree(self.hierarchy, self.witnessed):
-            yield Step(env.to_bytes(), "0")
-        self.rng.shuffle(tps_codes)
-        for tps in tps_codes:
-            if self.rng.random() < MISSING_RATE:
-                continue
-            photo = store_photo(form_photo(f"{self.config.seed}/{tps}/1"))
-            form = consistent_form(self.rng, shares=SHARES, photos=(photo,))
-            self.truth[tps] = form
-            yield from self._tps_steps(tps, form, tps_codes)
+    def _election_night(self) -> None:
+        self._enter("tps", len(self.plan.tps))
+        crash_at = int(CRASH_AT * len(self.plan.tps))
+        stop = threading.Event()
+        monitor = None
+        if self.config.crash:
+            monitor = threading.Thread(target=self._crash_when, args=(crash_at, stop), daemon=True)
+            monitor.start()
+        try:
+            run_threads(self.config.devices, self.plan.tps, self._tps, self.port, self.stats)
+        finally:
+            stop.set()
+            if monitor is not None:
+                monitor.join()
+        if self.crash_report.get("error"):
+            raise self.crash_report["error"]
 
-    def _fault(self, fault: Fault) -> bool:
-        return self.rng.random() < RATES[fault]
+    def _tps(self, device: Device, tps: str) -> None:
+        plan = self.plan.tps_plan(tps)
+        if plan.sends:
+            device.photo(plan.photo)
+        for send in plan.sends:
+            answer = device.submit(send.entry, statement_type(send.entry))
+            self._record(send, answer)
+            if send.entry == plan.form and send.expect == LOGGED:
+                with self.tally.lock:
+                    self.tally.forms[tps] = answer
+        with self.stats.lock:
+            self.stats.tps_done += 1
+        self.observer.advance()
 
-    def _tps_steps(self, tps: str, form: CHasilPPWP, all_tps: list[str]) -> Iterator[Step]:
-        steps: list[Step] = []
-        generation = 0
-        if self._fault(Fault.REVOKED):
-            steps += self._revoked(tps, form)
-            generation = 1
-        if self._fault(Fault.FORGED):
-            steps.append(self._forged(tps, form))
-        if self._fault(Fault.WRONG_TPS):
-            other = self.rng.choice(all_tps)
-            if other != tps:
-                steps.append(
-                    self._record(
-                        Fault.WRONG_TPS,
-                        tps,
-                        f"signed with KPPS key of {other}",
-                        self.c_hasil(tps, form, signer=other),
-                        "auth.out-of-scope",
-                    )
+    def _record(self, send: Send, answer: Answer) -> None:
+        tally = self.tally
+        with tally.lock:
+            if send.fault is not None:
+                tally.answers[send.fault] = answer
+            if answer.logged:
+                tally.acks[answer.leaf_hash] = answer.index if answer.index is not None else -1
+                tally.logged[answer.leaf_hash] = (
+                    str(answer.body.get("status")),
+                    str(answer.body.get("type")),
                 )
-        sent = form
-        fault = None
-        if self._fault(Fault.MISREAD):
-            sent, what = misread_form(self.rng, form)
-            fault = Injected(Fault.MISREAD, tps, what)
-        main = Step(self.c_hasil(tps, sent, generation).to_bytes(), tps)
-        if fault is not None:
-            main.fault, main.expect = Fault.MISREAD, "inconsistent"
-            self.injected.append((fault, [main]))
-        steps.append(main)
-        if self._fault(Fault.RETRY):
-            retry = Step(main.entry, tps, Fault.RETRY, "duplicate")
-            self.injected.append((Injected(Fault.RETRY, tps, "sent twice"), [main, retry]))
-            steps.append(retry)
-        if self._fault(Fault.SECOND_FORM):
-            steps.append(
-                self._record(
-                    Fault.SECOND_FORM,
-                    tps,
-                    "10 votes moved 03 -> 01",
-                    self.c_hasil(tps, shifted_votes(form, 10), generation),
-                    "auth.duplicate-form",
-                )
-            )
-        if tps in self.witnessed:
-            steps += self._copies(tps, form)
-        yield from steps
-
-    def _record(self, fault: Fault, tps: str, detail: str, env: Envelope, expect: str) -> Step:
-        step = Step(env.to_bytes(), tps, fault, expect)
-        self.injected.append((Injected(fault, tps, detail), [step]))
-        return step
-
-    def _forged(self, tps: str, form: CHasilPPWP) -> Step:
-        real = self.c_hasil(tps, shifted_votes(form, 25))
-        attacker = sign_statement(real.stmt, self.keys.key(f"attacker-{tps}"))
-        forged = Envelope(v=1, stmt=real.stmt, key=real.key, sig=attacker.sig)
-        return self._record(
-            Fault.FORGED,
-            tps,
-            "KPPS key claimed, signed by another key",
-            forged,
-            "statement.bad-signature",
-        )
-
-    def _revoked(self, tps: str, form: CHasilPPWP) -> list[Step]:
-        registrar = f"kpu-kab-{tps[:4]}"
-        old, new = self.keys.kpps(tps, 0), self.keys.kpps(tps, 1)
-        revoke = self.keys.revoke(
-            registrar, old, "2024-02-14T05:00:00Z", "perangkat hilang / device lost"
-        )
-        register = self.keys.register(registrar, new, "kpps", tps, label=f"HP KPPS {tps} (2)")
-        used = self._record(
-            Fault.REVOKED,
-            tps,
-            "lost device's key used after revocation",
-            self.c_hasil(tps, form, 0),
-            "auth.revoked",
-        )
-        return [Step(revoke.to_bytes(), tps), Step(register.to_bytes(), tps), used]
-
-    def _copies(self, tps: str, form: CHasilPPWP) -> list[Step]:
-        steps = []
-        for num, _ in PAIR_PARTIES.values():
-            copy = form
-            if self._fault(Fault.DISPUTE):
-                copy = shifted_votes(form, 7)
-                step = Step(
-                    self.c_salinan(tps, num, copy).to_bytes(),
-                    tps,
-                    Fault.DISPUTE,
-                    "disputed",
-                    form=copy,
-                )
-                self.injected.append(
-                    (Injected(Fault.DISPUTE, tps, f"saksi {num}: 7 votes moved 03 -> 01"), [step])
-                )
-                steps.append(step)
+                tally.duplicates += answer.duplicate
             else:
-                steps.append(Step(self.c_salinan(tps, num, copy).to_bytes(), tps))
-        return steps
+                tally.refusals[answer.code or f"http-{answer.status}"] += 1
+            if send.expect == LOGGED:
+                wanted = answer.logged  # a duplicate too: logged before a lost answer
+            elif send.expect == DUPLICATE:
+                wanted = answer.duplicate
+            else:
+                wanted = answer.code == send.expect
+            if not wanted and send.fault is None:
+                tally.unexpected.append(
+                    {"expected": send.expect, "status": answer.status, "code": answer.code}
+                )
 
+    def _crash_when(self, at: int, stop: threading.Event) -> None:
+        assert self.service is not None
+        while not stop.is_set() and self.stats.tps_done < at:
+            time.sleep(0.02)
+        if stop.is_set():
+            self.crash_report["skipped"] = True
+            return
+        try:
+            with self.tally.lock:
+                acked = dict(self.tally.acks)
+            self.service.child.kill()
+            killed = time.perf_counter()
+            self.observer.line("service killed (SIGKILL); restarting / layanan dimatikan paksa")
+            self.service.start()
+            self.crash_report |= {
+                "acked_before": acked,
+                "tps_done_at_kill": self.stats.tps_done,
+                "down_seconds": round(time.perf_counter() - killed, 3),
+            }
+            self.observer.line(f"service back after {self.crash_report['down_seconds']:.1f} s")
+        except SaksiError as exc:
+            self.crash_report["error"] = exc
 
-def _caught(step: Step, ledger: Ledger, night: Night) -> tuple[bool, str]:
-    receipt = step.receipt
-    assert receipt is not None
-    if step.expect == "inconsistent":
-        rules = sorted({v.rule for v in receipt.violations if v.impossible})
-        return receipt.status == "inconsistent", "rules: " + ", ".join(rules)
-    if step.expect == "duplicate":
-        return receipt.status == "duplicate", f"same receipt, index {receipt.index}"
-    if step.expect == "disputed":
-        assert step.form is not None
-        differs = _differences(step.form, step.tps, ledger)
-        return bool(differs), "copy differs in " + ", ".join(differs)
-    return receipt.code == step.expect, receipt.code or receipt.status
-
-
-def _differences(copy_form: CHasilPPWP, tps: str, ledger: Ledger) -> list[str]:
-    """Fields where a witness copy and the KPPS form in force differ."""
-    kpps = ledger.forms.get((tps, "ppwp"))
-    if kpps is None:
-        return []
-    copy = copy_form.reading()
-    return [k for k, v in kpps[0].reading().items() if copy.get(k) != v]
-
-
-def run_night(config: DemoConfig, progress: Callable[[int], None] | None = None) -> DemoResult:
-    """Run the whole night; ``progress`` is called with the number of steps done."""
-    started = time.perf_counter()
-    night = Night(config)
-    config.data.mkdir(parents=True, exist_ok=True)
-    with open_store(config.data) as store:
-        steps = list(night.plan(store.put_photo))
-        ledger = Ledger.open(store, steps[0].entry, night.hierarchy.exists)
-        for done, step in enumerate(steps[1:], 2):
-            step.receipt = ledger.submit(step.entry)
-            if progress is not None and done % 256 == 0:
-                progress(done)
-        result = DemoResult(config, night.hierarchy, ledger)
-        _correct_misreads(night, ledger, result)
-        _judge(night, ledger, result)
-        result.entries = store.size()
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _correct_misreads(night: Night, ledger: Ledger, result: DemoResult) -> None:
-    """KPU Kab/Kota corrects each form held as inconsistent, from the photo and plano."""
-    for injected, steps in night.injected:
-        step = steps[0]
-        if injected.fault is Fault.MISREAD and step.receipt and step.receipt.index is not None:
-            if step.receipt.status != "inconsistent":
+    def _corrections(self) -> None:
+        todo = []
+        for record in self.plan.faults:
+            if record.fault is not Fault.MISREAD or not self.plan.draws[record.where].corrected:
                 continue
-            env = night.correction(
-                step.tps,
-                step.receipt,
-                night.truth[step.tps],
-                f"salah baca / misread: {injected.detail}",
+            answer = self.tally.forms.get(record.where)
+            if answer is None or answer.body.get("status") != "inconsistent":
+                continue
+            assert answer.index is not None
+            entry = self.plan.correction(
+                record.where, answer.index, answer.leaf_hash, record.detail
             )
-            if ledger.submit(env.to_bytes()).index is not None:
-                result.corrections += 1
+            todo.append(entry)
+        self._enter("corrections", len(todo))
+        self._send_all(todo)
+
+    def _recaps(self) -> None:
+        kecamatan = self.plan.complete_kecamatan()
+        if self.plan.inflated not in kecamatan:
+            kecamatan.append(self.plan.inflated)
+        self._enter("d-hasil", len(kecamatan))
+        self._send_all([self.plan.d_hasil(k) for k in kecamatan])
+
+    def _send_all(self, entries: list[bytes]) -> None:
+        fault = self.plan.fault_id(self.plan.inflated, Fault.INFLATED_RECAP)
+        leaf = self.plan.faults[fault].leaf_hash
+
+        def send(device: Device, entry: bytes) -> None:
+            answer = device.submit(entry, statement_type(entry))
+            is_inflated = leaf is not None and answer.leaf_hash == leaf
+            self._record(Send(entry, LOGGED, fault if is_inflated else None), answer)
+            self.observer.advance()
+
+        run_threads(self.config.devices, entries, send, self.port, self.stats)
+
+    def _wait_published(self) -> None:
+        self._enter("publishing")
+        device = Device("127.0.0.1", self.port, self.stats)
+        deadline = time.monotonic() + PUBLISH_TIMEOUT
+        try:
+            while time.monotonic() < deadline:
+                _, health = device.get_json("/health")
+                size = health.get("log_size")
+                if size and health.get("checkpoint_size") == health.get("signed_size") == size:
+                    status, latest = device.get_json("/results/latest.json")
+                    if status == 200 and latest.get("tree_size") == size:
+                        self.published_size = int(size)
+                        return
+                time.sleep(0.2)
+        finally:
+            device.close()
+        raise unreachable(f"http://127.0.0.1:{self.port}", PUBLISH_TIMEOUT, "not published")
+
+    def _check_crash(self) -> None:
+        """Every receipt acknowledged before the kill: in the published log, at its index.
+
+        Read from the published level-0 tiles (the leaf hashes, which ``saksi verify``
+        then checks against the signed, cosigned checkpoint)."""
+        acked: dict[str, int] = self.crash_report.pop("acked_before", {})
+        if not acked:
+            return
+        self._enter("crash-check")
+        leaves = published_leaves(self.config.out / "log", self.published_size)
+        lost = sorted(
+            leaf for leaf, index in acked.items()
+            if not 0 <= index < len(leaves) or leaves[index] != leaf
+        )  # fmt: skip
+        self.crash_report |= {"acked_checked": len(acked), "lost": lost}
+
+    def _verify(self) -> None:
+        """``saksi verify`` over the running service's publication (a child process)."""
+        self._enter("verify")
+        assert self.service is not None
+        args = [sys.executable, "-m", "saksi", "verify", self.service.url,
+                "--log-key", self.service.vkey, "--state", str(self.config.out / "verify-state"),
+                "--json", "--quiet"]  # fmt: skip
+        for witness in self.witnesses:
+            args += ["--witness", witness.vkey]
+        if self.witnesses:
+            args += ["--quorum", str(min(self.config.quorum, len(self.witnesses)))]
+        done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=3600)
+        self.verify_exit = done.returncode
+        try:
+            self.verify_report = json.loads(done.stdout)
+        except ValueError:
+            self.verify_report = {"error": (done.stdout + done.stderr)[-2000:]}
 
 
-def _judge(night: Night, ledger: Ledger, result: DemoResult) -> None:
-    for injected, steps in night.injected:
-        caught, by = _caught(steps[-1], ledger, night)
-        result.outcomes.append(Outcome(injected, caught, by))
-        result.disputes += injected.fault is Fault.DISPUTE and caught
-    truth: Counter[str] = Counter()
-    excluded: Counter[str] = Counter()
-    for tps, form in night.truth.items():
-        truth.update(form.suara_paslon)
-        held = ledger.forms.get((tps, "ppwp"))
-        if held is None or held[1].value == "inconsistent":
-            excluded.update(form.suara_paslon)
-    result.truth, result.excluded = dict(sorted(truth.items())), dict(excluded)
-    result.tps_reported = len(ledger.forms)
+__all__ = ["Night", "NightConfig", "Observer", "Silent", "load_hierarchy"]

@@ -1,4 +1,9 @@
-"""`saksi demo`: the election night end to end, and its determinism."""
+"""`saksi demo` and `saksi simulate` on the command line: options and refusals.
+
+The night itself (real processes, faults caught, determinism) is tested in
+tests/sim/test_night.py; here, what a person typing the command meets first, and
+one small `saksi simulate` over a region file.
+"""
 
 from __future__ import annotations
 
@@ -7,79 +12,93 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from saksi.cli import cli
-from saksi.sim.faults import Fault
-from saksi.store import open_store
+from saksi.cli.simulate import parse_scale
+from saksi.election.synthetic import synthetic_hierarchy
+from saksi.errors import InputError
 
-SCALE = "0.001"  # ~800 TPS: every fault kind still occurs with seed 7
-
-
-def run_demo(data: Path, seed: str = "7") -> dict[str, object]:
-    result = CliRunner().invoke(
-        cli, ["demo", "--scale", SCALE, "--seed", seed, "--data", str(data), "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    report: dict[str, object] = json.loads(result.stdout)
-    return report
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def log_hashes(data: Path) -> list[bytes]:
-    import hashlib
-
-    with open_store(data) as store:
-        return [hashlib.sha256(e).digest() for _, e in store.entries()]
-
-
-def test_every_injected_fault_is_caught_and_totals_are_true(tmp_path: Path) -> None:
-    report = run_demo(tmp_path / "a")
-    faults = report["faults"]
-    assert isinstance(faults, list)
-    kinds = {f["fault"] for f in faults}
-    assert kinds == {f.value for f in Fault}, "every fault kind should occur at this scale"
-    assert all(f["caught"] for f in faults)
-    assert report["totals_match_truth"] is True
-    counts = report["counts"]
-    assert isinstance(counts, dict)
-    misreads = sum(1 for f in faults if f["fault"] == "misread")
-    assert counts["inconsistent"] == misreads == counts["correction"]
+def refused(args: list[str]) -> str:
+    """Run the command; it must be refused (exit 2) with diagnostics and no traceback."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.output
 
 
-def test_the_same_seed_gives_the_same_log(tmp_path: Path) -> None:
-    first, second = run_demo(tmp_path / "a"), run_demo(tmp_path / "b")
-    assert first["totals"] == second["totals"]
-    assert log_hashes(tmp_path / "a") == log_hashes(tmp_path / "b")
-    other = run_demo(tmp_path / "c", seed="8")
-    assert other["totals"] != first["totals"]
-
-
-def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["demo", "simulate"])
+def test_a_non_empty_out_folder_is_refused_and_left_alone(command: str, tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    result = CliRunner().invoke(cli, ["demo", "--scale", SCALE, "--data", str(tmp_path)])
-    assert result.exit_code == 2
+    output = refused([command, "--out", str(tmp_path), "--tps", "10"])
+    assert "sim.out-not-empty" in output
+    assert "bukan folder kosong" in output and "not an empty folder" in output
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.txt"]
 
 
-def test_the_installed_command_runs_as_a_process(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "saksi",
-            "demo",
-            "--scale",
-            "0.0005",
-            "--seed",
-            "7",
-            "--data",
-            str(tmp_path / "d"),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["totals_match_truth"] is True
+def test_a_file_as_out_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert "sim.out-not-empty" in refused(["demo", "--out", str(target), "--headless"])
+
+
+def test_a_bad_region_file_is_refused_bilingually(tmp_path: Path) -> None:
+    bad = tmp_path / "regions.json"
+    bad.write_text('{"not": "regions"}')
+    output = refused(["demo", "--regions", str(bad), "--headless", "--out", str(tmp_path / "o")])
+    assert output.splitlines()[0].split(":")[0].count(".") == 1  # a dotted code first
+    assert "(" in output  # the English line under the Indonesian one
+
+
+def test_a_missing_region_file_is_refused(tmp_path: Path) -> None:
+    output = refused(["simulate", "--regions", str(tmp_path / "none.json")])
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--tps", "10", "--scale", "0.01"], ["--scale", "0.01", "--regions", "r.json"]],
+)
+def test_sizes_given_twice_are_refused(args: list[str]) -> None:
+    assert "sim.options-conflict" in refused(["demo", "--headless", *args])
+
+
+@pytest.mark.parametrize("text", ["nasional", "0", "-1", "11", "abc", "nan"])
+def test_a_bad_scale_is_refused(text: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_scale(text)
+    assert caught.value.code == "sim.bad-scale"
+    assert "sim.bad-scale" in refused(["simulate", "--scale", text])
+
+
+def test_national_is_scale_one() -> None:
+    assert parse_scale("national") == parse_scale("National ") == 1.0
+    assert parse_scale("0.01") == 0.01
+
+
+def test_simulate_over_a_region_file_prints_its_json_report(tmp_path: Path) -> None:
+    """`saksi simulate --regions FILE`: the hierarchy of the file, served and sent to."""
+    regions = tmp_path / "regions.json"
+    synthetic_hierarchy(scale=0.0003, seed=5).save(regions)
+    done = subprocess.run(
+        [sys.executable, "-m", "saksi", "simulate", "--regions", str(regions),
+         "--seed", "5", "--out", str(tmp_path / "out"), "--devices", "4"],
+        capture_output=True, text=True, timeout=240, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert report["format"] == "saksi-simulate/1"
+    assert report["tps"] == synthetic_hierarchy(scale=0.0003, seed=5).tps_count()
+    assert report["ok"] is True and report["totals_match"] is True
+    assert report["throughput"]["c_hasil_per_second"] > 0
+    assert {"p50_ms", "p95_ms", "p99_ms"} <= set(report["latency"]["c-hasil"])
+    assert report["peak_rss_bytes"]["service"] > 0
+    assert all(k["injected"] == k["caught"] for k in report["faults_by_kind"].values())
+    assert report["faults_by_kind"]["crash"]["injected"] == 0  # only with --crash
+    assert (tmp_path / "out" / "truth.json").exists()
+    assert (tmp_path / "out" / "log" / "checkpoint").exists()
