@@ -249,6 +249,7 @@ class NightPlan:
             self.faults[misread].leaf_hash = main_env.leaf_hash_hex
         if Fault.RETRY in draw.faults:
             fid = self._note(tps, Fault.RETRY, "the same c-hasil sent twice (timeout)")
+            self.faults[fid].leaf_hash = main_env.leaf_hash_hex
             sends.append(Send(main, DUPLICATE, fid))
         if Fault.SECOND_FORM in draw.faults:
             second = self._c_hasil(tps, shifted_votes(truth, 10), at, f"kpps-{tps}-{generation}")
