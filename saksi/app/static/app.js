@@ -207,7 +207,7 @@ async function renderOutbox(main) {
     h("h2", {}, t("outbox.pending")),
     pending.length ? h("ul", { id: "pending" }, pending.map(pendingView))
       : h("p", { id: "pending-empty" }, t("outbox.empty")),
-    pending.length ? send : null,
+    pending.length ? send : "",
     h("h2", {}, t("outbox.receipts")),
     receipts.length ? h("ul", { id: "receipts" }, receipts.map(receiptView))
       : h("p", {}, t("outbox.no-receipts")),

@@ -140,7 +140,7 @@ function showRules(draft, pairs) {
   summary.replaceChildren(
     broken.length ? h("span", { class: "badge bad" }, t("rules.broken", { n: broken.length }))
       : h("span", { class: "badge ok" }, t("rules.ok")),
-    empty ? h("span", { class: "badge" }, t("form.incomplete", { n: empty })) : null);
+    empty ? h("span", { class: "badge" }, t("form.incomplete", { n: empty })) : "");
   document.getElementById("review").disabled = empty > 0;
   return { broken, read, empty };
 }
@@ -309,7 +309,7 @@ export async function renderConfirm(main, state, go) {
     h("ul", { id: "confirm-rules", class: "msgs" }, broken.map((v) =>
       h("li", { class: v.severity === "impossible" ? "bad" : "warn" }, pick(v.message)))),
     h("p", {}, `${t("photos")}: ${draft.photos.length}`),
-    impossible ? h("label", { class: "agree" }, agree, " ", t("confirm.as-written")) : null,
+    impossible ? h("label", { class: "agree" }, agree, " ", t("confirm.as-written")) : "",
     h("p", { class: "actions" }, h("button", { type: "button", class: "secondary",
       onclick: () => go("#/form") }, t("confirm.back")), sign),
   );

@@ -62,9 +62,13 @@ export function download(name, text, type = "application/json") {
 }
 
 /** A polite announcement (screen readers and a visible toast). */
+let sayTimer = null;
+
 export function say(text) {
   const toast = document.getElementById("toast");
   toast.textContent = text;
+  clearTimeout(sayTimer);
+  if (text) sayTimer = setTimeout(() => { toast.textContent = ""; }, 4000);
 }
 
 /** The key for the /v1/keys path: base64url, no padding. */

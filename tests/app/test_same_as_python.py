@@ -1,0 +1,132 @@
+"""The app's rules, canonical JSON and signatures, run in chromium, against Python's.
+
+One definition of the rules: the page evaluates the generated table
+(saksi/app/static/rules.js) with rules-eval.js, and must report exactly what
+``check_form`` / ``check_reading`` report (rules, fields, severities, messages in
+both languages) on consistent forms, forms with one or several boxes off, extreme
+values, other numbers of pairs and incomplete readings. A statement signed in the
+browser (WebCrypto Ed25519, JCS in JavaScript) must be byte for byte the entry
+Python's ``sign_statement`` makes with the same seed, and verify with Python's
+parser; the worked example of docs/format.md is reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from saksi.election.envelope import parse_entry, sign_statement
+from saksi.election.forms import CHasilPPWP
+from saksi.election.keys import SigningKey
+from saksi.election.rules import RULES_BY_CODE, check_form, check_reading
+from saksi.election.statements import AnyStatement, parse_statement
+from saksi.sim.tally import consistent_form
+from tests.app.conftest import World, open_app
+from tests.election.factory import form_statements, forms, key, key_registrations
+from tests.test_docs import ROOT
+
+pytestmark = pytest.mark.slow
+
+CHECK_JS = """async (readings) => {
+    const rules = await import('/app/rules-eval.js');
+    return readings.map(([reading, pairs]) => rules.checkReading(reading, pairs));
+}"""
+SIGN_JS = """async ([seed, stmts]) => {
+    const c = await import('/app/crypto.js');
+    const pair = await c.keyFromSeed(Uint8Array.from(seed));
+    const out = [];
+    for (const stmt of stmts) out.push((await c.signStatement(stmt, pair)).text);
+    return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_page(browser: Any, world: World) -> Any:
+    context = browser.new_context(base_url=world.server.url)
+    page = context.new_page()
+    open_app(page)
+    yield page
+    context.close()
+
+
+def _variants(rng: random.Random, form: CHasilPPWP) -> list[dict[str, int | None]]:
+    """The form's reading, with boxes off by a little or a lot, or missing."""
+    base = form.reading()
+    names = list(base)
+    out: list[dict[str, int | None]] = [dict(base)]
+    for _ in range(4):
+        broken = dict(base)
+        for name in rng.sample(names, rng.choice((1, 1, 2, 4))):
+            broken[name] = rng.choice((0, 999, 300, max(0, (base[name] or 0) + rng.randint(-9, 9))))
+        out.append(broken)
+    missing = dict(base)
+    for name in rng.sample(names, 5):
+        missing[name] = None
+    out.append(missing)
+    return out
+
+
+def test_rules_in_the_page_agree_with_python_on_many_forms(app_page: Any) -> None:
+    rng = random.Random(2024)
+    cases: list[tuple[dict[str, int | None], tuple[str, ...]]] = []
+    for i in range(120):
+        pairs = ("01", "02", "03") if i % 4 else tuple(f"{n:02d}" for n in range(1, i % 7 + 2))
+        form = consistent_form(rng, pairs=pairs, dpt=rng.choice((None, 40, 300)))
+        cases += [(reading, pairs) for reading in _variants(rng, form)]
+    cases.append(({"suara_sah": 1200, "pemilih_dpt_j": -3}, ("01", "02", "03")))  # beyond boxes
+    expected = [[v.to_dict() for v in check_reading(r, pairs)] for r, pairs in cases]
+    assert sum(1 for e in expected if e) > 300  # most cases break something
+    assert {v["rule"] for e in expected for v in e} == set(RULES_BY_CODE)  # every rule
+    got = app_page.evaluate(CHECK_JS, [[r, list(p)] for r, p in cases])
+    for case, want, have in zip(cases, expected, got, strict=True):
+        assert have == want, case
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(form=forms())
+def test_rules_in_the_page_agree_with_python_on_any_form(app_page: Any, form: CHasilPPWP) -> None:
+    want = [v.to_dict() for v in check_form(form)]
+    got = app_page.evaluate(CHECK_JS, [[form.reading(), list(form.pairs)]])
+    assert got == [want]
+
+
+def _seed(signer: SigningKey) -> list[int]:
+    """The key's 32-byte seed (the secret half of its text form)."""
+    return list(base64.b64decode(signer.to_text().strip().split(":", 1)[1]))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(stmts=st.lists(form_statements() | key_registrations(), min_size=1, max_size=5))
+def test_a_statement_signed_in_the_page_is_pythons_entry_byte_for_byte(
+    app_page: Any, stmts: list[AnyStatement]
+) -> None:
+    signer = key("kpps-browser")
+    got = app_page.evaluate(SIGN_JS, [_seed(signer), [s.wire() for s in stmts]])
+    for stmt, text in zip(stmts, got, strict=True):
+        entry = text.encode("utf-8")
+        assert entry == sign_statement(stmt, signer).to_bytes()
+        assert parse_entry(entry).stmt == stmt
+
+
+def _example(name: str) -> str:
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    found = re.search(rf"<!-- example:{name} -->\n```\w+\n(.*?)\n```", text, re.DOTALL)
+    assert found, name
+    return found.group(1)
+
+
+def test_the_worked_example_of_the_format_is_signed_identically(app_page: Any) -> None:
+    seed = bytes.fromhex(_example("seed"))
+    stmt = parse_statement(_example("statement").encode())
+    got = app_page.evaluate(SIGN_JS, [list(seed), [stmt.wire()]])
+    assert got == [_example("entry")]
