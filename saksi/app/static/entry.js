@@ -175,8 +175,10 @@ function header(state, draft, pairs, refresh) {
   const tps = h("input", { id: "tps-input", inputmode: "numeric", value: draft.tps,
     autocomplete: "off", pattern: "[0-9]{13}" });
   tps.addEventListener("input", () => {
-    draft.tps = tps.value.replace(/[^0-9]/g, "").slice(0, 13);
-    tps.value = draft.tps;
+    const code = tps.value.replace(/[^0-9]/g, "").slice(0, 13);
+    if (code !== draft.tps) draft.corrects = null; // a loaded form is another TPS's
+    draft.tps = code;
+    tps.value = code;
     saveDraft(draft);
   });
   parts.push(h("label", { class: "field" }, t("form.tps"), tps));
@@ -207,7 +209,7 @@ async function loadCurrent(draft, pairs, note, refresh) {
     draft.values[name] = String(pair ? current.form.suara_paslon[pair] : current.form[name]);
   }
   await saveDraft(draft);
-  refresh();
+  await refresh();
   document.getElementById("load-note").textContent = t("form.loaded", { index: current.index });
 }
 
@@ -276,6 +278,16 @@ function statementOf(state, draft, pairs) {
   return stmt;
 }
 
+/** What the statement still lacks besides numbers (i18n keys). */
+function missingParts(draft, read) {
+  const out = [];
+  if (Object.values(read).some((v) => v === null)) out.push("form.need-boxes");
+  if (!/^[0-9]{13}$/.test(draft.tps)) out.push("form.need-tps");
+  if (draft.mode === "correction" && !draft.corrects) out.push("form.need-load");
+  if (draft.mode === "correction" && !draft.reason.trim()) out.push("form.need-reason");
+  return out;
+}
+
 /** The summary to confirm, then sign and queue. */
 export async function renderConfirm(main, state, go) {
   const mode = MODES[state.registration && state.registration.role];
@@ -286,10 +298,13 @@ export async function renderConfirm(main, state, go) {
   const read = reading(draft, fields);
   const broken = checkReading(read, pairs);
   const impossible = broken.some((v) => v.severity === "impossible");
+  const missing = missingParts(draft, read);
   const agree = h("input", { type: "checkbox", id: "as-written" });
-  const sign = h("button", { type: "button", id: "sign", class: "big", disabled: impossible },
-    t("confirm.sign"));
-  agree.addEventListener("change", () => { sign.disabled = impossible && !agree.checked; });
+  const sign = h("button", { type: "button", id: "sign", class: "big",
+    disabled: impossible || missing.length > 0 }, t("confirm.sign"));
+  agree.addEventListener("change", () => {
+    sign.disabled = missing.length > 0 || (impossible && !agree.checked);
+  });
   sign.addEventListener("click", async () => {
     sign.disabled = true;
     const signed = await signStatement(statementOf(state, draft, pairs), state.pair);
@@ -309,6 +324,8 @@ export async function renderConfirm(main, state, go) {
     h("ul", { id: "confirm-rules", class: "msgs" }, broken.map((v) =>
       h("li", { class: v.severity === "impossible" ? "bad" : "warn" }, pick(v.message)))),
     h("p", {}, `${t("photos")}: ${draft.photos.length}`),
+    missing.length ? h("ul", { id: "missing", class: "msgs" },
+      missing.map((key) => h("li", { class: "bad" }, t(key)))) : "",
     impossible ? h("label", { class: "agree" }, agree, " ", t("confirm.as-written")) : "",
     h("p", { class: "actions" }, h("button", { type: "button", class: "secondary",
       onclick: () => go("#/form") }, t("confirm.back")), sign),
