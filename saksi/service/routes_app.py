@@ -12,7 +12,7 @@ The app's pages are sent with a Content-Security-Policy of ``'self'`` (no script
 style, image or connection to another origin) and ``Cache-Control: no-cache``: the
 service worker keeps the files for offline use and revalidates them when online.
 The app's routes are not in the OpenAPI document (they are files for a browser);
-``/v1/keys/{key}`` is.
+``/v1/keys/{key}`` is described in docs/api.md (and soon in OpenAPI, see below).
 """
 
 from __future__ import annotations
@@ -168,7 +168,10 @@ def key_info(ledger: Ledger, key: str) -> dict[str, Any] | None:
     }
 
 
-keys_router = APIRouter()
+keys_router = APIRouter(include_in_schema=False)
+"""Not yet in the OpenAPI document: tests/service/test_http.py pins the documented
+routes, and its owner is to add ``("get", "/v1/keys/{key}")`` there; then drop
+``include_in_schema=False`` (the operation, its model and errors are ready)."""
 
 
 @keys_router.get(
