@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from saksi.election import authority_state
 from saksi.election.codes import NASIONAL, is_within
 from saksi.election.contests import Contest
 from saksi.election.envelope import Envelope
+from saksi.election.records import FormRecord, KeyRecord, Revocation
 from saksi.election.statements import (
-    ROLE_NAMES,
     CHasil,
     Correction,
     CSalinan,
@@ -77,56 +78,6 @@ RECAP_ROLE: Final[dict[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class KeyRecord:
-    """A key known to the log: a manifest root key or a registered key."""
-
-    key: str
-    role: str
-    scope: str
-    party: str | None
-    not_before: str | None  # None: unbounded (root keys)
-    not_after: str | None
-    label: str | None  # root keys: the institution's name
-    registered_by: str | None  # None for a root key
-    index: int  # the entry that introduced the key (0: the manifest)
-
-    @property
-    def is_root(self) -> bool:
-        return self.registered_by is None
-
-    def describe(self) -> tuple[str, str]:
-        """(English, Bahasa Indonesia) naming the key, its role and region."""
-        party_en = f", party {self.party}" if self.party else ""
-        party_id = f", partai {self.party}" if self.party else ""
-        role = ROLE_NAMES.get(self.role, self.role)
-        return (
-            f"key {self.key} ({self.role} / {role}, region {self.scope}{party_en})",
-            f"kunci {self.key} ({self.role} / {role}, wilayah {self.scope}{party_id})",
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Revocation:
-    key: str
-    by: str
-    index: int
-    effective: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class FormRecord:
-    """A logged form statement (c-hasil, correction, c-salinan) or recap (d-hasil)."""
-
-    index: int
-    leaf_hash: bytes  # the entry's RFC 6962 leaf hash (32 bytes)
-    type: str
-    region: str  # the TPS, or the recap's region
-    contest: str
-    key: str
-
-
-@dataclass(frozen=True, slots=True)
 class Grant:
     """Why an entry is allowed: its signer and, for corrections, what it replaces."""
 
@@ -163,7 +114,14 @@ class Authority:
         self._shared: dict[str, str] = {}  # roles, parties, times, types: each kept once
         self._size = 1
 
+    def __getstate__(self) -> dict[str, object]:
+        """Packed (:mod:`saksi.election.authority_state`): a national state pickles in
+        a few columns instead of millions of objects, each held by the pickler's memo."""
+        return authority_state.pack(self.__dict__)
+
     def __setstate__(self, state: dict[str, object]) -> None:
+        if authority_state.PACKED in state:
+            state = authority_state.unpack(state)
         self.__dict__.update(state)
         self.__dict__.setdefault("_shared", {})  # pickled before it existed
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from operator import add
-from typing import Final
+from typing import Any, Final
 
 from saksi.election.authority import Authority
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
@@ -38,6 +38,7 @@ from saksi.election.regions import Hierarchy
 from saksi.election.rules import Violation, check_values
 from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Manifest
 from saksi.errors import RecapError, SaksiError
+from saksi.recap import packing
 from saksi.recap.entries import Prepared, read_chunk, read_entry, restore_bytes
 from saksi.recap.screening import MAX_VOTERS, screen
 from saksi.recap.state import (
@@ -49,6 +50,7 @@ from saksi.recap.state import (
     TpsState,
     Witness,
     differences,
+    pack_values,
     tps_state,
 )
 from saksi.recap.totals import Layout, Totals, add_into, difference
@@ -209,13 +211,24 @@ class Recap:
         return self._authority.size
 
     def __getstate__(self) -> dict[str, object]:
-        """Picklable (a verifier keeps its fold between runs): the screening filters are
-        closures, rebuilt from the layouts on load."""
-        return {k: v for k, v in self.__dict__.items() if k != "_may_flag"}
+        """Picklable (a verifier keeps its fold between runs), packed
+        (:mod:`saksi.recap.packing`; a large fold is better written with
+        :func:`~saksi.recap.packing.write`, a column at a time). The screening filters
+        are closures, rebuilt from the layouts on load."""
+        return {"_parts": list(packing.parts(self))}
 
-    def __setstate__(self, state: dict[str, object]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "_parts" in state:  # older pickles hold the plain __dict__
+            state = packing.restore(*packing.collect(iter(state["_parts"]).__next__))
         self.__dict__.update(state)
         self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
+
+    @classmethod
+    def from_packed(cls, head: dict[str, Any], columns: dict[str, Any]) -> Recap:
+        """The fold :func:`saksi.recap.packing.read` read back."""
+        recap = cls.__new__(cls)
+        recap.__setstate__(packing.restore(head, columns))
+        return recap
 
     def skip(self, index: int) -> None:
         """Leave entry ``index`` (the next one) out of the fold, as the service would
@@ -287,7 +300,7 @@ class Recap:
         else:
             slot.original = index
         slot.current = index
-        slot.values = values
+        slot.values = pack_values(values)
         slot.violations = found
         slot.flags = screen(form) if self._may_flag[stmt.contest](form, values) else ()
         self._refresh(tps, stmt.contest, slot, old)
@@ -299,7 +312,7 @@ class Recap:
         old = None if slot is None else self._vector(layout, slot)
         if slot is None:
             slot = slots[stmt.tps] = TpsSlot()
-        copy = CopySlot(index, key, stmt.party, stmt.at, layout.values(stmt.form))
+        copy = CopySlot(index, key, stmt.party, stmt.at, pack_values(layout.values(stmt.form)))
         slot.copies = (*slot.copies, copy)
         self._refresh(stmt.tps, stmt.contest, slot, old)
 

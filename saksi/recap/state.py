@@ -9,6 +9,7 @@ out (:class:`TpsState`, :class:`WitnessCopy`, :class:`CorrectionRecord`,
 from __future__ import annotations
 
 import enum
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,21 @@ from saksi.election.rules import Violation
 from saksi.election.statements import RecapTotals
 from saksi.recap.screening import Flag
 
-FormValues = tuple[int, ...]
-"""A form's numbers in ``form_fields(pairs)`` order (photos left out)."""
+FormValues = Sequence[int]
+"""A form's numbers in ``form_fields(pairs)`` order (photos left out). The fold keeps
+them packed (:func:`pack_values`); the views it hands out hold plain ints."""
+
+
+def pack_values(values: Sequence[int]) -> array[int]:
+    """``values`` as an array of 16-bit numbers (32 or 64 if one is larger): a national
+    fold keeps 800,000 forms, 116 bytes each this way against about 380 as a tuple of
+    ints (most counts above 256 are an int object each)."""
+    for typecode in ("H", "L", "q"):
+        try:
+            return array(typecode, values)
+        except OverflowError:
+            continue
+    raise ValueError("a form's numbers must fit in 64 bits")  # the schema allows 0..999
 
 
 class TpsStatus(enum.StrEnum):
@@ -233,5 +247,6 @@ __all__ = [
     "Witness",
     "WitnessCopy",
     "differences",
+    "pack_values",
     "tps_state",
 ]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from saksi.errors import SaksiError, VerifyError
+from saksi.recap import packing
 from saksi.recap.fold import Recap
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.merkle import CompactRange
@@ -101,6 +102,20 @@ class SavedState:
         return state
 
 
+def _read_recap(handle: BinaryIO) -> object:
+    """The fold :func:`saksi.recap.packing.write` wrote, or a plain pickled one (written
+    by earlier versions)."""
+    first = pickle.load(handle)
+    if not isinstance(first, dict):
+        return first
+    pending = [first]
+
+    def load() -> object:
+        return pending.pop() if pending else pickle.load(handle)
+
+    return Recap.from_packed(*packing.collect(load))
+
+
 class _Hashing:
     """A file that hashes what is written to it."""
 
@@ -140,7 +155,7 @@ class StateDir:
                 if digest != state.recap_sha256:
                     raise _bad_state(path, "its SHA-256 is not the one state.json names")
                 handle.seek(0)
-                recap = pickle.load(handle)  # the verifier's own file, its hash checked
+                recap = _read_recap(handle)  # the verifier's own file, its hash checked
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         if not isinstance(recap, Recap) or recap.size != state.checkpoint.size:
@@ -169,7 +184,7 @@ class StateDir:
         digest = hashlib.sha256()
 
         def fill(handle: BinaryIO) -> None:
-            pickle.Pickler(_Hashing(handle, digest), protocol=pickle.HIGHEST_PROTOCOL).dump(recap)
+            packing.write(recap, _Hashing(handle, digest))
 
         StateDir._atomic(path, fill)
         return digest.hexdigest()

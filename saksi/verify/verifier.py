@@ -492,6 +492,8 @@ class Verifier:
                         envelope = item.envelope
                         compact.append(leaf_hash(data) if envelope is None else envelope.leaf_hash)
                         self._entry(first + offset, data, item)
+                    if self.recap is not None:
+                        self.recap.take_touched()  # what publishing needs; not kept here
                     now = time.monotonic()
                     if self.options.progress is not None and now - last >= 1.0:
                         last = now
