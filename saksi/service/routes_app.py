@@ -91,6 +91,8 @@ def config_of(ledger: Ledger) -> dict[str, Any]:
         "pairs": pairs,
         "rules_version": manifest.rules_version,
         "ruleset": RULESET_VERSION,
+        "witnesses": [w.verifier.vkey for w in ledger.config.witnesses],
+        "quorum": ledger.config.quorum if ledger.config.witnesses else 0,
     }
 
 

@@ -31,6 +31,7 @@ from tests.app.conftest import (
     registered,
     shoot,
 )
+from tests.service.factory import shifted
 
 pytestmark = pytest.mark.slow
 
@@ -254,3 +255,46 @@ def test_the_app_opens_offline_once_loaded(page: Any, context: Any) -> None:
         assert "luring" in page.inner_text("#net")
     finally:
         context.set_offline(False)
+
+
+def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World) -> None:
+    election = world.election
+    tps = election.tps[4]
+    world.register(enrol(page), "kpps", tps)
+    registered(page)
+    sent: list[str] = []
+    busy = {"ok": False, "status": 503, "error": {"code": "service.overloaded",
+            "message": {"id": "sibuk", "en": "busy"}, "details": {}}}  # fmt: skip
+
+    def first_busy(route: Any) -> None:
+        sent.append(route.request.post_data)
+        if len(sent) == 1:
+            headers = {"Retry-After": "1", "Content-Type": "application/json"}
+            route.fulfill(status=503, headers=headers, body=json.dumps(busy))
+        else:
+            route.continue_()
+
+    page.route("**/v1/statements", first_busy)
+    size = world.log_size()
+    page.goto("/app/#/form")
+    page.wait_for_selector("#f-pemilih_dpt_l")
+    fill_form(page, election.form(tps).reading())
+    page.click("#review")
+    page.click("#sign")
+    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=20_000)
+    assert len(sent) == 2 and sent[0] == sent[1]  # resent as the same bytes
+    assert world.log_size() == size + 1
+
+    page.goto("/app/#/form")  # a second, different form for the same TPS: 409
+    page.wait_for_selector("#f-pemilih_dpt_l")
+    fill_form(page, shifted(election.form(tps), 3).reading())
+    page.click("#review")
+    page.click("#sign")
+    refused = page.locator("#pending li.refused")
+    refused.wait_for()
+    assert "DITOLAK auth.duplicate-form" in refused.inner_text()
+    page.click("#send-now")
+    page.wait_for_timeout(500)
+    assert len(sent) == 3  # a refusal is final: not sent again
+    assert world.log_size() == size + 1
+    shoot(page, "14-refused")

@@ -75,6 +75,7 @@ def test_the_config_names_the_log_key_and_the_pairs(harness: Harness) -> None:
     assert config["log_key"] == harness.ledger.vkey
     assert [p["number"] for p in config["pairs"]] == ["01", "02", "03"]
     assert config["ruleset"] == RULESET_VERSION
+    assert (config["witnesses"], config["quorum"]) == ([], 0)  # no witnesses configured
 
 
 def test_a_registered_key_is_found_with_its_tps(harness: Harness) -> None:

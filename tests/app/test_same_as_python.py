@@ -1,4 +1,4 @@
-"""The app's rules, canonical JSON and signatures, run in chromium, against Python's.
+"""The app's rules, canonical JSON, signatures and proofs, run in chromium, against Python's.
 
 One definition of the rules: the page evaluates the generated table
 (saksi/app/static/rules.js) with rules-eval.js, and must report exactly what
@@ -7,7 +7,9 @@ both languages) on consistent forms, forms with one or several boxes off, extrem
 values, other numbers of pairs and incomplete readings. A statement signed in the
 browser (WebCrypto Ed25519, JCS in JavaScript) must be byte for byte the entry
 Python's ``sign_statement`` makes with the same seed, and verify with Python's
-parser; the worked example of docs/format.md is reproduced exactly.
+parser; the worked example of docs/format.md is reproduced exactly. A receipt's proof
+is checked in the page like Python's: the log's signature, witness cosignatures and
+their quorum, the inclusion of the leaf.
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ from saksi.election.keys import SigningKey
 from saksi.election.rules import RULES_BY_CODE, check_form, check_reading
 from saksi.election.statements import AnyStatement, parse_statement
 from saksi.sim.tally import consistent_form
+from saksi.tlog.checkpoint import CosignatureSigner, add_cosignature
+from saksi.tlog.note import NoteSigner
+from saksi.tlog.proof import TlogProof
 from tests.app.conftest import World, open_app
 from tests.election.factory import form_statements, forms, key, key_registrations
 from tests.test_docs import ROOT
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
+
+JSON = {"content-type": "application/json"}
 
 CHECK_JS = """async (readings) => {
     const rules = await import('/app/rules-eval.js');
@@ -130,3 +138,51 @@ def test_the_worked_example_of_the_format_is_signed_identically(app_page: Any) -
     stmt = parse_statement(_example("statement").encode())
     got = app_page.evaluate(SIGN_JS, [list(seed), [stmt.wire()]])
     assert got == [_example("entry")]
+
+
+VERIFY_JS = """async ([text, vkey, leaf, index, witnesses, quorum]) => {
+    const tlog = await import('/app/tlog.js');
+    try {
+        return await tlog.verifyProof(text, vkey, leaf, index, witnesses, quorum);
+    } catch (error) {
+        return error.message;
+    }
+}"""
+
+
+def test_the_page_checks_the_log_signature_cosignatures_and_inclusion(
+    app_page: Any, world: World
+) -> None:
+    election = world.election
+    with world.server.client() as http:
+        logged = http.post(
+            "/v1/statements", content=election.c_hasil(election.tps[5]), headers=JSON
+        ).json()
+        leaf = logged["leaf_hash"]
+        text = wait_for(lambda: http.get(f"/v1/receipts/{leaf}").json()["proof"])
+    proof = TlogProof.parse(text.encode())
+    one = CosignatureSigner("witness.example/satu", bytes(range(32)))
+    two = CosignatureSigner("witness.example/dua", bytes(range(1, 33)))
+    witnesses = [one.vkey, two.vkey]
+    cosigned = add_cosignature(add_cosignature(proof.checkpoint, one, 1_707_900_000), two, 1)
+
+    def check(
+        checkpoint: bytes, quorum: int, *, vkey: str = world.server.vkey, at: str = leaf
+    ) -> Any:
+        proved = TlogProof(proof.index, proof.hashes, checkpoint).to_text().decode()
+        return app_page.evaluate(VERIFY_JS, [proved, vkey, at, proof.index, witnesses, quorum])
+
+    verified = check(cosigned, 2)
+    assert isinstance(verified, dict), verified
+    assert (verified["cosigners"], verified["signatures"]) == (2, 3)
+    assert check(add_cosignature(proof.checkpoint, one, 5), 2) == "quorum-not-met"
+    assert check(proof.checkpoint, 0)["cosigners"] == 0
+    *body, last = cosigned.decode().rstrip("\n").split("\n")
+    name, sig = last.rsplit(" ", 1)
+    raw = bytearray(base64.b64decode(sig))
+    raw[-1] ^= 1
+    forged = "\n".join([*body, f"{name} {base64.b64encode(bytes(raw)).decode()}", ""]).encode()
+    assert check(forged, 0) == "bad-cosignature"
+    other_log = NoteSigner(election.origin, bytes(range(2, 34)))
+    assert check(cosigned, 0, vkey=other_log.vkey) == "no-log-signature"
+    assert check(cosigned, 0, at="00" * 32) == "not-included"

@@ -174,7 +174,7 @@ function receiptView(r) {
   let proof;
   if (r.verified) {
     proof = h("p", { class: "proof ok" }, t("receipt.verified",
-      { size: r.checkpoint_size, sigs: r.signatures }));
+      { size: r.checkpoint_size, sigs: r.signatures, witnesses: r.cosigners || 0 }));
   } else if (r.verified === false) {
     proof = h("p", { class: "proof bad" }, t("receipt.bad", { why: r.verify_error }));
   } else {
@@ -219,7 +219,7 @@ async function renderOutbox(main) {
 async function tick() {
   chrome();
   await flush();
-  if (state.config) await prove(state.config.log_key);
+  if (state.config) await prove(state.config);
 }
 
 async function boot() {

@@ -123,8 +123,9 @@ export async function flush(force = false) {
   }
 }
 
-/** Fetch and check the proofs of receipts not yet proved; ``vkey`` is the log's key. */
-export async function prove(vkey) {
+/** Fetch and check the proofs of receipts not yet proved, against the log's key and
+ * the witness quorum of ``config`` (/app/config.json). */
+export async function prove(config) {
   if (!navigator.onLine) return;
   for (const receipt of await db.all("receipts")) {
     if (receipt.verified) continue;
@@ -139,9 +140,10 @@ export async function prove(vkey) {
     if (!body.proof) continue;
     let check;
     try {
-      const result = await verifyProof(body.proof, vkey, receipt.leaf, receipt.index);
+      const result = await verifyProof(body.proof, config.log_key, receipt.leaf, receipt.index,
+        config.witnesses || [], config.quorum || 0);
       check = { verified: true, proof: body.proof, checkpoint_size: result.size,
-        signatures: result.signatures, verify_error: null };
+        signatures: result.signatures, cosigners: result.cosigners, verify_error: null };
     } catch (error) {
       check = { verified: false, proof: body.proof, verify_error: error.message };
     }
