@@ -26,7 +26,7 @@ from saksi.election.contests import PPWP_2024
 from saksi.sim.night import Night
 from saksi.sim.report import night_report
 
-DEFAULT_TPS = 16_000
+DEFAULT_TPS = 12_000
 PHASES = {
     "starting": "memulai layanan dan saksi / starting the service and witnesses",
     "keys": "registrasi kunci / registering keys",

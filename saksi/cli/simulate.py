@@ -143,8 +143,9 @@ def simulate(crash: bool, verify: bool, **options: Any) -> None:
     """Simulate an election night over HTTP for benchmarks; print one JSON report.
 
     The engine of `saksi demo` without the live display: by default the national
-    scale (820,161 TPS; about four million statements with the key tree and the
-    witness copies, which takes hours on a small machine: use --tps for less). The
+    scale (820,161 TPS; about 2.7 million entries with the key tree and the witness
+    copies, and 820,000 photos, which takes hours on a small machine: use --tps for
+    less). The
     JSON gives the C.Hasil per second, latencies per kind of request (p50, p95,
     p99), the service's and the simulator's peak memory, and what was caught.
 

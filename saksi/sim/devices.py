@@ -96,7 +96,8 @@ class Tally:
     """What the service answered, counted by the devices (under a lock)."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    logged: dict[str, tuple[str, str]] = field(default_factory=dict)  # leaf -> status, type
+    keep_acks: bool = True  # until the crash: the receipts to look for after it
+    logged: dict[bytes, tuple[str, str]] = field(default_factory=dict)  # leaf -> status, type
     refusals: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     answers: dict[int, Answer] = field(default_factory=dict)  # fault id -> answer

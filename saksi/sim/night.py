@@ -82,6 +82,17 @@ class NightConfig:
     verify: bool = True
 
 
+LEAF_KEY_BYTES = 12
+"""Logged entries are told apart by the first 12 bytes of their leaf hash (memory)."""
+_STATUS_TYPES: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _status_type(answer: Answer) -> tuple[str, str]:
+    """The receipt's (status, type), one shared tuple per distinct pair (memory)."""
+    pair = (str(answer.body.get("status")), str(answer.body.get("type")))
+    return _STATUS_TYPES.setdefault(pair, pair)
+
+
 def statement_type(entry: bytes) -> str:
     for kind in STATEMENT_TYPES:
         if f'"type":"{kind}"'.encode() in entry:
@@ -146,7 +157,7 @@ class Night:
         self.hierarchy = load_hierarchy(config)
         self.plan = NightPlan(self.hierarchy, config.seed, crash=config.crash)
         self.stats = Stats()
-        self.tally = Tally()
+        self.tally = Tally(keep_acks=config.crash)
         self.service: Service | None = None
         self.witnesses: list[Witness] = []
         self.timings: dict[str, float] = {}
@@ -283,12 +294,13 @@ class Night:
 
     def _tps(self, device: Device, tps: str) -> None:
         plan = self.plan.tps_plan(tps)
+        keep = bool(plan.draw.faults & {Fault.MISREAD, Fault.RETRY})  # needed later
         if plan.sends:
             device.photo(plan.photo)
         for send in plan.sends:
             answer = device.submit(send.entry, statement_type(send.entry))
             self._record(send, answer)
-            if send.entry == plan.form and send.expect == LOGGED:
+            if send.entry == plan.form and send.expect == LOGGED and keep:
                 with self.tally.lock:
                     self.tally.forms[tps] = answer
         with self.stats.lock:
@@ -301,11 +313,10 @@ class Night:
             if send.fault is not None:
                 tally.answers[send.fault] = answer
             if answer.logged:
-                tally.acks[answer.leaf_hash] = answer.index if answer.index is not None else -1
-                tally.logged[answer.leaf_hash] = (
-                    str(answer.body.get("status")),
-                    str(answer.body.get("type")),
-                )
+                if tally.keep_acks:
+                    tally.acks[answer.leaf_hash] = -1 if answer.index is None else answer.index
+                key = bytes.fromhex(answer.leaf_hash)[:LEAF_KEY_BYTES]
+                tally.logged[key] = _status_type(answer)
                 tally.duplicates += answer.duplicate
             else:
                 tally.refusals[answer.code or f"http-{answer.status}"] += 1
@@ -329,7 +340,8 @@ class Night:
             return
         try:
             with self.tally.lock:
-                acked = dict(self.tally.acks)
+                acked, self.tally.acks = self.tally.acks, {}
+                self.tally.keep_acks = False
             self.service.child.kill()
             killed = time.perf_counter()
             self.observer.line("service killed (SIGKILL); restarting / layanan dimatikan paksa")
