@@ -41,7 +41,7 @@ __all__ = ["APP_CSP", "KEY_PATH", "config_of", "key_info", "router"]
 app_router = APIRouter(include_in_schema=False)
 
 APP_CSP: Final = (
-    "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' blob:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )

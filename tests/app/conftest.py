@@ -146,10 +146,8 @@ def page(context: Any, world: World) -> Iterator[Any]:
     opened = context.new_page()
     foreign: list[str] = []
     errors: list[str] = []
-    opened.on(
-        "request",
-        lambda r: foreign.append(r.url) if not r.url.startswith(world.server.url) else None,
-    )
+    own = (world.server.url, f"blob:{world.server.url}")  # blob: the photos just taken
+    opened.on("request", lambda r: None if r.url.startswith(own) else foreign.append(r.url))
     opened.on("pageerror", lambda e: errors.append(str(e)))
     yield opened
     assert not foreign, f"requests to other origins: {foreign}"

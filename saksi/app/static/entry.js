@@ -159,8 +159,16 @@ async function addPhotos(files, draft, list) {
   renderPhotos(draft, list);
 }
 
-function renderPhotos(draft, list) {
-  list.replaceChildren(...draft.photos.map((sha) => h("li", {}, h("code", { class: "hash" }, sha))));
+async function renderPhotos(draft, list) {
+  const items = [];
+  for (const sha of draft.photos) {
+    const photo = await db.get("photos", sha);
+    const src = photo ? URL.createObjectURL(new Blob([photo.data], { type: photo.type })) : null;
+    items.push(h("li", {}, src ? h("img", { src, alt: `${t("photos")} ${items.length + 1}` })
+      : "", h("code", { class: "hash" }, sha)));
+  }
+  for (const old of list.querySelectorAll("img")) URL.revokeObjectURL(old.src);
+  list.replaceChildren(...items);
 }
 
 function header(state, draft, pairs, refresh) {
