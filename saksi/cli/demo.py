@@ -59,7 +59,7 @@ class Terminal:
             self.bar.advance(self.task, n)
 
     def line(self, text: str) -> None:
-        self.console.print(text, highlight=False)
+        self.console.print(text, highlight=False, soft_wrap=True)  # keys stay on one line
 
 
 class Plain:
@@ -166,7 +166,9 @@ def _live(console: Console, headless: bool) -> Iterator[Terminal | Plain]:
 
 
 def _wait_for_ctrl_c(console: Console, url: str) -> None:
-    console.print(f"\ndashboard: {url}/  (Ctrl-C to stop / tekan Ctrl-C untuk berhenti)")
+    console.print(
+        f"\ndashboard: {url}/  (Ctrl-C to stop / tekan Ctrl-C untuk berhenti)", soft_wrap=True
+    )
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

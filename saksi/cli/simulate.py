@@ -153,8 +153,8 @@ def simulate(crash: bool, verify: bool, **options: Any) -> None:
     """
     given = options.pop("out")
     out = prepare_out(given) if given is not None else Path(tempfile.mkdtemp(prefix="saksi-sim-"))
-    config = night_config(out, options, crash=crash, verify=verify, parse_workers=2)
     try:
+        config = night_config(out, options, crash=crash, verify=verify, parse_workers=2)
         with Night(config) as night:
             night.run()
             report = night_report(night)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from saksi.sim.faults import EXPECTED_CHECK
-from saksi.sim.judge import Judge, Publication
+from saksi.sim.judge import Judge, Outcome, Publication
 from saksi.sim.night import Night
 
 REPORT_FORMAT = "saksi-demo-report/1"
@@ -67,6 +67,18 @@ def _performance(night: Night) -> dict[str, Any]:
     }
 
 
+def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
+    kinds: dict[str, dict[str, Any]] = {}
+    for fault, check in EXPECTED_CHECK.items():
+        mine = [o for o in outcomes if o.record.fault is fault]
+        kinds[fault.value] = {
+            "injected": len(mine),
+            "caught": sum(o.caught for o in mine),
+            "check": check,
+        }
+    return kinds
+
+
 def night_report(night: Night) -> dict[str, Any]:
     """Judge the night and build the report; writes truth.json and report.json."""
     out = night.config.out
@@ -76,14 +88,7 @@ def night_report(night: Night) -> dict[str, Any]:
     judge = Judge(night.plan, night.tally, published, night.crash_report)
     outcomes = judge.outcomes()
     alarms = judge.false_alarms()
-    kinds: dict[str, dict[str, Any]] = {}
-    for fault, check in EXPECTED_CHECK.items():
-        mine = [o for o in outcomes if o.record.fault is fault]
-        kinds[fault.value] = {
-            "injected": len(mine),
-            "caught": sum(o.caught for o in mine),
-            "check": check,
-        }
+    kinds = _by_kind(outcomes)
     expected = truth["expected_totals"]
     verify = _verify_part(night)
     caught = all(o.caught for o in outcomes)
