@@ -59,7 +59,8 @@ def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
     shoot(page, "1-enrolled")
 
     world.register(public_key, "kpps", tps, label="HP KPPS 1")
-    text = registered(page)
+    page.wait_for_selector("table#registration", timeout=10_000)  # the app looks by itself
+    text = page.inner_text("table#registration")
     assert "KPPS (kpps)" in text and tps in text and "HP KPPS 1" in text
     shoot(page, "2-registered")
 

@@ -38,11 +38,18 @@ def test_a_witness_sends_a_copy_as_written(page: Any, world: World) -> None:
     page.goto("/app/#/form")
     page.wait_for_selector("#tps-input")
     assert "Salinan" in page.inner_text("h1")
-    page.fill("#tps-input", tps)
+    page.fill("#tps-input", election.tps[0])  # outside the witness's kecamatan
     copy = broken_form(election.form(tps))  # the copy shows V.A off by one
     for name, value in copy.reading().items():
         page.fill(f"#f-{name}", str(value))
     assert page.locator('li[data-rule="suara-sah"]').count() == 1
+    page.click("#review")
+    assert "di luar wilayah kunci" in page.inner_text("#missing")
+    assert page.is_disabled("#sign")
+    page.click("button.secondary")  # back to the form: what was typed is still there
+    page.wait_for_selector("#tps-input")
+    assert page.input_value("#f-suara_sah") == str(copy.suara_sah)
+    page.fill("#tps-input", tps)
     page.click("#review")
     page.wait_for_selector("#as-written")
     assert page.is_disabled("#sign")  # an impossible form: only deliberately as written

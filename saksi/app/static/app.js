@@ -218,6 +218,10 @@ async function renderOutbox(main) {
 
 async function tick() {
   chrome();
+  if (state.pair && !state.registration) {
+    await checkRegistration(); // shown as soon as KPU's registration is in the log
+    if (state.registration && location.hash === "#/key") render();
+  }
   await flush();
   if (state.config) await prove(state.config);
 }

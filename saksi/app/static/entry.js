@@ -286,11 +286,17 @@ function statementOf(state, draft, pairs) {
   return stmt;
 }
 
-/** What the statement still lacks besides numbers (i18n keys). */
-function missingParts(draft, read) {
+/** What keeps the statement from being signed, besides broken rules (i18n keys). */
+function missingParts(draft, read, reg) {
   const out = [];
+  const at = now();
+  if (reg.revoked) out.push("form.key-revoked");
+  if ((reg.not_before && at < reg.not_before) || (reg.not_after && at > reg.not_after)) {
+    out.push("form.key-not-valid");
+  }
   if (Object.values(read).some((v) => v === null)) out.push("form.need-boxes");
   if (!/^[0-9]{13}$/.test(draft.tps)) out.push("form.need-tps");
+  else if (reg.scope !== "0" && !draft.tps.startsWith(reg.scope)) out.push("form.out-of-scope");
   if (draft.mode === "correction" && !draft.corrects) out.push("form.need-load");
   if (draft.mode === "correction" && !draft.reason.trim()) out.push("form.need-reason");
   return out;
@@ -306,7 +312,7 @@ export async function renderConfirm(main, state, go) {
   const read = reading(draft, fields);
   const broken = checkReading(read, pairs);
   const impossible = broken.some((v) => v.severity === "impossible");
-  const missing = missingParts(draft, read);
+  const missing = missingParts(draft, read, state.registration);
   const agree = h("input", { type: "checkbox", id: "as-written" });
   const sign = h("button", { type: "button", id: "sign", class: "big",
     disabled: impossible || missing.length > 0 }, t("confirm.sign"));
