@@ -33,13 +33,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _failed(what: str, why: str, log: Path) -> SaksiError:
-    tail = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log.exists() else ""
+def _tail(log: Path, lines: int = 6) -> str:
+    """The log's last lines, without the witnessing noise of a service that stops."""
+    if not log.exists():
+        return ""
+    text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    kept = [line for line in text if "saksi.service.witnessing" not in line]
+    return "\n".join(kept[-lines:])
+
+
+def _failed(what: str, why: tuple[str, str], log: Path) -> SaksiError:
     return SaksiError(
-        f"{what} did not start: {why}",
-        f"{what} tidak dapat dijalankan: {why}",
+        f"{what} did not start: {why[0]}",
+        f"{what} tidak dapat dijalankan: {why[1]}",
         code="sim.process-failed",
-        details={"log": str(log), "stderr": tail.strip()[-500:]},
+        details={"log": str(log), "stderr": _tail(log)},
     )
 
 
@@ -83,9 +91,13 @@ class Child:
                 line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
                 self.kill()
-                raise _failed(self.name, f"no '{last}' within {timeout:.0f} s", self.log) from None
+                why = (
+                    f"no '{last}' within {timeout:.0f} s",
+                    f"tidak ada '{last}' dalam {timeout:.0f} detik",
+                )
+                raise _failed(self.name, why, self.log) from None
             if line is None:
-                raise _failed(self.name, "it exited", self.log)
+                raise _failed(self.name, ("it exited", "prosesnya berhenti"), self.log)
             self.seen.append(line)
             if line == last:
                 return self.seen
@@ -94,7 +106,8 @@ class Child:
         for line in self.seen:
             if line.startswith(prefix):
                 return line.removeprefix(prefix)
-        raise _failed(self.name, f"it printed no '{prefix}' line", self.log)
+        why = (f"it printed no '{prefix}' line", f"tidak mencetak baris '{prefix}'")
+        raise _failed(self.name, why, self.log)
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -194,7 +207,8 @@ class Witness:
         )  # fmt: skip
         if made.returncode != 0 or not made.stdout.strip():
             log.write_text(made.stderr, encoding="utf-8")
-            raise _failed(f"saksi witness new ({name})", f"exit {made.returncode}", log)
+            why = (f"exit status {made.returncode}", f"status keluar {made.returncode}")
+            raise _failed(f"saksi witness new ({name})", why, log)
         vkey = made.stdout.strip().splitlines()[-1]
         return cls(Child(f"saksi witness {name}", [], log), folder, name, vkey, free_port())
 

@@ -8,6 +8,7 @@ one small `saksi simulate` over a region file.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,22 @@ def test_simulate_over_a_region_file_prints_its_json_report(tmp_path: Path) -> N
     assert report["faults_by_kind"]["crash"]["injected"] == 0  # only with --crash
     assert (tmp_path / "out" / "truth.json").exists()
     assert (tmp_path / "out" / "log" / "checkpoint").exists()
+
+
+def test_a_service_that_cannot_start_is_refused_with_its_log(tmp_path: Path) -> None:
+    """The port is taken: `saksi serve` exits, and the demo says so (exit 2), in both
+    languages, with the service's own last lines."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "saksi", "demo", "--headless", "--tps", "50",
+             "--port", port, "--out", str(tmp_path / "out")],
+            capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "sim.process-failed: saksi serve tidak dapat dijalankan" in done.stderr
+    assert "(saksi serve did not start: it exited)" in done.stderr
+    assert "address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
