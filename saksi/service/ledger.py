@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from saksi.election.authority import Authority
 from saksi.election.envelope import Envelope
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
@@ -258,6 +259,12 @@ class Ledger:
             return None
         published = None if self.witnessing is None else self.witnessing.published
         return self._log.prove(index, checkpoint=published).to_text().decode("utf-8")
+
+    @property
+    def authority(self) -> Authority:
+        """The authorization state as logged so far, read-only: records are only ever
+        added by the sequencer, so reading one from another thread is safe."""
+        return self._intake.authority
 
     def entry(self, index: int) -> bytes:
         """The entry's bytes; StoreError ``store.no-such-entry`` beyond the log."""

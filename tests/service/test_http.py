@@ -388,7 +388,7 @@ def test_openapi_documents_every_route_and_its_errors(harness: Harness) -> None:
         ("get", "/v1/tps/{tps}/{contest}"), ("post", "/v1/photos"),
         ("get", "/v1/photos/{sha256}"), ("get", "/log/checkpoint"),
         ("get", "/log/tile/{path}"), ("get", "/health"), ("get", "/metrics"),
-        ("get", "/results/{path}"),
+        ("get", "/results/{path}"), ("get", "/v1/keys/{key}"),
     }  # fmt: skip
     found = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert found == routes
