@@ -144,8 +144,8 @@ def simulate(crash: bool, verify: bool, **options: Any) -> None:
 
     The engine of `saksi demo` without the live display: by default the national
     scale (820,161 TPS; about 2.7 million entries with the key tree and the witness
-    copies, and 820,000 photos, which takes hours on a small machine: use --tps for
-    less). The
+    copies, and 820,000 photos: half an hour or more on a small machine; use --tps
+    for less). The
     JSON gives the C.Hasil per second, latencies per kind of request (p50, p95,
     p99), the service's and the simulator's peak memory, and what was caught.
 
