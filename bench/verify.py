@@ -7,7 +7,14 @@ pynacl.pool     ``VerifyKey.verify`` of one entry's signed message  (the limit)
                 in a pool of one process per core
 verify.log      one entry of ``saksi.verify.verify`` of the         pynacl.pool
                 published log (a bare C2SP tlog-tiles folder)
+verify.floor *  what no verifier of these checks avoids, in a pool  pynacl.pool
+                of one process per core: ``json.loads`` of the
+                entry, its leaf hash, ``VerifyKey.verify``, and the
+                point check of a key a registration introduces
 ==============  ==================================================  ============
+
+``verify.floor`` is context: the ratio a verifier could reach if reading the schema,
+proving the canonical form, authorizing and folding cost nothing.
 
 The log is the recapitulation's (:func:`bench.recap.ensure_log`: the manifest, 831,234
 key registrations and 820,161 signed C.Hasil, 1,651,396 entries). It is published once,
@@ -54,8 +61,8 @@ from .recap import RECAP_QUICK, RecapSizes, cache_dir, ensure_log, read_frames
 PUBLISH_VERSION = 1
 """Part of the publication's cache key: bump it when the publication changes."""
 
-NAMES = frozenset({"pynacl.pool", "verify.log"})
-"""This part's cases (``--only verify`` picks verify.log and its limit)."""
+NAMES = frozenset({"pynacl.pool", "verify.log", "verify.floor"})
+"""This part's cases (``--only verify`` picks verify.log, its limit and the floor)."""
 
 TARGET_RATIO = 0.7
 TARGET_MIB = 1024
@@ -233,6 +240,55 @@ def verify_slice(path: str, offset: int, count: int) -> int:
     return good
 
 
+def floor_slice(path: str, offset: int, count: int) -> int:
+    """The unavoidable work for ``count`` entries of the frame file from ``offset``: JSON
+    parse, leaf hash, signature, and the new key's point check; how many passed."""
+    import base64
+    import hashlib
+
+    from nacl.bindings import crypto_core_ed25519_is_valid_point
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    unpack, sha256, b64 = _LENGTH.unpack_from, hashlib.sha256, base64.b64decode
+    with open(path, "rb") as f:
+        f.seek(offset)
+        data = f.read(count * 4096 if count else 0)
+    good, pos = 0, 0
+    for _ in range(count):
+        (size,) = unpack(data, pos)
+        entry = data[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        stmt = json.loads(entry)["stmt"]
+        sha256(b"\x00" + entry).digest()
+        key, sig, message = signed_parts(entry)
+        try:
+            VerifyKey(key).verify(message, sig)
+        except BadSignatureError:
+            continue
+        if stmt["type"] != "key" or crypto_core_ed25519_is_valid_point(b64(stmt["key"])):
+            good += 1
+    return good
+
+
+def frame_tasks(path: Path, per_task: int = CHUNK) -> list[tuple[int, int]]:
+    """(offset, count) slices of a frame file, ``per_task`` entries each (untimed)."""
+    tasks: list[tuple[int, int]] = []
+    with path.open("rb") as f:
+        start = offset = count = 0
+        while header := f.read(4):
+            (size,) = _LENGTH.unpack(header)
+            offset += 4 + size
+            f.seek(offset)
+            count += 1
+            if count == per_task:
+                tasks.append((start, count))
+                start, count = offset, 0
+    if count:
+        tasks.append((start, count))
+    return tasks
+
+
 def _ready(_: int) -> int:
     time.sleep(0.2)  # long enough that every worker takes one
     return os.getpid()
@@ -259,6 +315,18 @@ class Limit:
             good = sum(self.pool.starmap(verify_slice, tasks, chunksize=1))
             if good != expected:
                 raise RuntimeError(f"{expected - good} signatures did not verify")
+
+        return run
+
+    def floor(self, log_file: Path) -> Run:
+        """The floor's run over the recap's frame file (its slices found beforehand)."""
+        tasks = [(str(log_file), offset, count) for offset, count in frame_tasks(log_file)]
+        expected = self.published.meta["entries"]
+
+        def run() -> None:
+            good = sum(self.pool.starmap(floor_slice, tasks, chunksize=1))
+            if good != expected:
+                raise RuntimeError(f"{expected - good} entries failed the floor's checks")
 
         return run
 
@@ -372,9 +440,13 @@ def child(
 
     published = ensure_published(sizes, cache, None)
     hierarchy = synthetic_hierarchy(scale=sizes.log.scale, seed=sizes.log.seed)
-    rounds: dict[str, list[float]] = {n: [] for n in ("pynacl.pool", "verify.log") if n in names}
+    order = ("pynacl.pool", "verify.floor", "verify.log")
+    rounds: dict[str, list[float]] = {n: [] for n in order if n in names}
     out: dict[str, Any] = {"loadavg_start": _loadavg(), "rounds": rounds, "verify_rounds": []}
-    limit = Limit(published) if "pynacl.pool" in rounds else None
+    limit = Limit(published) if {"pynacl.pool", "verify.floor"} & set(rounds) else None
+    floor = None
+    if limit is not None and "verify.floor" in rounds:
+        floor = limit.floor(ensure_log(sizes.log, cache, None).log)
     try:
         with tempfile.TemporaryDirectory(prefix="saksi-bench-verify-") as tmp:
             for number in range(repeats):
@@ -382,6 +454,10 @@ def child(
                     if name == "pynacl.pool":
                         assert limit is not None
                         times.append(_timed(limit.run())[0])
+                        continue
+                    if name == "verify.floor":
+                        assert floor is not None
+                        times.append(_timed(floor)[0])
                         continue
                     state = Path(tmp) / f"state-{number}"
                     run = _verify(published, hierarchy, state, sizes.workers)
@@ -434,6 +510,15 @@ def cases(sizes: VerifySizes, cache: str | Path | None = None) -> list[Case]:
             0,
             elsewhere,
             limit="pynacl.pool",
+        ),
+        Case(
+            "verify.floor",
+            "what no verifier avoids (JSON parse, leaf hash, signature, new keys' point "
+            "check), one process per core",
+            0,
+            elsewhere,
+            limit="pynacl.pool",
+            context=True,
         ),
     ]
 
