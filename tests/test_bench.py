@@ -270,7 +270,9 @@ def test_verify_part_reports_the_ratio_to_raw_verification_and_peak_memory(
     main([*argv, "--tmp", str(tmp_path)], out)
     results = json.loads(json_file.read_text(encoding="utf-8"))
     rows = {r["name"]: r for r in results["results"]}
-    assert list(rows) == ["pynacl.pool", "verify.log"]
+    assert list(rows) == ["pynacl.pool", "verify.log", "verify.floor"]
+    assert rows["verify.floor"]["context"] and rows["verify.floor"]["limit"] == "pynacl.pool"
+    assert rows["verify.floor"]["items"] == rows["pynacl.pool"]["items"]
     extra = results["verify"]
     entries = extra["log"]["entries"]
     assert entries == 1 + extra["log"]["key_entries"] + extra["log"]["forms"]
