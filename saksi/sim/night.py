@@ -69,7 +69,9 @@ class Silent:
 
 @dataclass(frozen=True)
 class NightConfig:
-    out: Path
+    """How big a night, where, and with what (``saksi demo``'s and ``simulate``'s options)."""
+
+    out: Path  # the service's data folder, and the night's files (docs/demo.md)
     scale: float = 0.005
     seed: int = 2024
     regions: Path | None = None
@@ -100,15 +102,15 @@ def statement_type(entry: bytes) -> str:
     return "other"
 
 
-def published_leaves(log: Path, size: int) -> list[str]:
-    """The leaf hashes (hex) of the first ``size`` entries of a tlog-tiles folder."""
+def published_leaves(log: Path, size: int) -> list[bytes]:
+    """The leaf hashes of the first ``size`` entries of a tlog-tiles folder."""
     tiles = TileDir(log, durable=False)
-    out: list[str] = []
+    out: list[bytes] = []
     for index in range(full_tiles(size, 0)):
-        out += [h.hex() for h in read_tile(tiles, 0, index, TILE_WIDTH)]
+        out += read_tile(tiles, 0, index, TILE_WIDTH)
     width = partial_width(size, 0)
     if width:
-        out += [h.hex() for h in read_tile(tiles, 0, full_tiles(size, 0), width)]
+        out += read_tile(tiles, 0, full_tiles(size, 0), width)
     return out
 
 
@@ -118,15 +120,17 @@ def load_hierarchy(config: NightConfig) -> Hierarchy:
     return synthetic_hierarchy(scale=config.scale, seed=config.seed)
 
 
-def run_threads(n: int, items: Iterable[T], work: Callable[[Device, T], None], url_port: int,
-                stats: Stats) -> None:  # fmt: skip
-    """``work(device, item)`` for every item, on ``n`` threads; the first error is raised."""
+def run_threads(
+    items: Iterable[T], work: Callable[[Device, T], None], *, threads: int, port: int, stats: Stats
+) -> None:
+    """``work(device, item)`` for every item, on ``threads`` threads, each with its own
+    :class:`Device` (connection) to the service on ``port``; the first error is raised."""
     source: Iterator[T] = iter(items)
     lock = threading.Lock()
     errors: list[BaseException] = []
 
     def loop() -> None:
-        device = Device("127.0.0.1", url_port, stats)
+        device = Device("127.0.0.1", port, stats)
         try:
             while not errors:
                 with lock:
@@ -139,10 +143,10 @@ def run_threads(n: int, items: Iterable[T], work: Callable[[Device, T], None], u
         finally:
             device.close()
 
-    threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, n))]
-    for thread in threads:
+    pool = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, threads))]
+    for thread in pool:
         thread.start()
-    for thread in threads:
+    for thread in pool:
         thread.join()
     if errors:
         raise errors[0]
@@ -284,13 +288,16 @@ class Night:
             monitor = threading.Thread(target=self._crash_when, args=(crash_at, stop), daemon=True)
             monitor.start()
         try:
-            run_threads(self.config.devices, self.plan.tps, self._tps, self.port, self.stats)
+            self._run(self.plan.tps, self._tps)
         finally:
             stop.set()
             if monitor is not None:
                 monitor.join()
         if self.crash_report.get("error"):
             raise self.crash_report["error"]
+
+    def _run(self, items: Iterable[T], work: Callable[[Device, T], None]) -> None:
+        run_threads(items, work, threads=self.config.devices, port=self.port, stats=self.stats)
 
     def _tps(self, device: Device, tps: str) -> None:
         plan = self.plan.tps_plan(tps)
@@ -388,7 +395,7 @@ class Night:
             self._record(Send(entry, LOGGED, fault if is_inflated else None), answer)
             self.observer.advance()
 
-        run_threads(self.config.devices, entries, send, self.port, self.stats)
+        self._run(entries, send)
 
     def _wait_published(self) -> None:
         self._enter("publishing")
@@ -420,7 +427,7 @@ class Night:
         leaves = published_leaves(self.config.out / "log", self.published_size)
         lost = sorted(
             leaf for leaf, index in acked.items()
-            if not 0 <= index < len(leaves) or leaves[index] != leaf
+            if not 0 <= index < len(leaves) or leaves[index] != bytes.fromhex(leaf)
         )  # fmt: skip
         self.crash_report |= {"acked_checked": len(acked), "lost": lost}
 
