@@ -3,7 +3,8 @@
 The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
-    DIR/recap-<N>.pickle         the folded Recap after entry N-1 (named in state.json)
+    DIR/recap-<N>.pickle         the folded Recap after entry N-1 (named in state.json),
+                                 written by :func:`saksi.recap.packing.write`
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
 ``state.json`` (``saksi-verify-state/1``) holds the signed checkpoint note verified
