@@ -11,7 +11,8 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,35 +29,41 @@ from saksi.sim.report import night_report
 
 DEFAULT_TPS = 12_000
 PHASES = {
-    "starting": "memulai layanan dan saksi / starting the service and witnesses",
-    "keys": "registrasi kunci / registering keys",
-    "tps": "TPS mengirim C.Hasil / TPS sending C.Hasil",
-    "corrections": "koreksi KPU Kab/Kota / corrections",
-    "d-hasil": "D.Hasil kecamatan / PPK recaps",
+    "starting": "mulai / starting",
+    "keys": "kunci / keys",
+    "tps": "TPS: C.Hasil",
+    "corrections": "koreksi / corrections",
+    "d-hasil": "D.Hasil kecamatan",
     "publishing": "publikasi / publishing",
-    "crash-check": "memeriksa tanda terima / checking receipts",
+    "crash-check": "tanda terima / receipts",
     "verify": "saksi verify",
 }
 
 
 class Terminal:
-    """The night's progress as rich progress bars (one per phase)."""
+    """The night's progress as rich progress bars (one per phase), with the counts."""
 
-    def __init__(self, console: Console, bar: Progress) -> None:
-        self.console, self.bar = console, bar
+    def __init__(self, console: Console, bar: Progress, counts: Callable[[], str]) -> None:
+        self.console, self.bar, self.counts = console, bar, counts
         self.task: Any = None
+        self._shown = 0.0
 
     def phase(self, name: str, total: int | None = None) -> None:
         if self.task is not None:
             task = self.bar.tasks[-1]
-            self.bar.update(self.task, total=task.completed or 1, completed=task.completed or 1)
+            done = task.completed or 1
+            self.bar.update(self.task, total=done, completed=done, counts=self.counts())
         self.task = None
         if name:
-            self.task = self.bar.add_task(PHASES.get(name, name), total=total)
+            self.task = self.bar.add_task(PHASES.get(name, name), total=total, counts="")
 
     def advance(self, n: int = 1) -> None:
         if self.task is not None:
             self.bar.advance(self.task, n)
+            now = time.monotonic()
+            if now - self._shown > 0.25:
+                self._shown = now
+                self.bar.update(self.task, counts=self.counts())
 
     def line(self, text: str) -> None:
         self.console.print(text, highlight=False, soft_wrap=True)  # keys stay on one line
@@ -151,18 +158,19 @@ def print_report(console: Console, report: dict[str, Any], out: Path | None) -> 
 
 
 @contextmanager
-def _live(console: Console, headless: bool) -> Iterator[Terminal | Plain]:
+def _live(console: Console, night: Night, headless: bool) -> Iterator[Terminal | Plain]:
     if headless:
         yield Plain()
         return
     columns = (
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=20),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[counts]}"),
     )
     with Progress(*columns, console=console) as bar:
-        yield Terminal(console, bar)
+        yield Terminal(console, bar, night.tally.brief)
 
 
 def _wait_for_ctrl_c(console: Console, url: str) -> None:
@@ -202,7 +210,7 @@ def demo(headless: bool, keep_serving: bool, **options: Any) -> None:
     try:
         config = night_config(out, options, default_scale=DEFAULT_TPS / NATIONAL_TPS)
         with Night(config) as night:
-            with _live(console, headless) as observer:
+            with _live(console, night, headless) as observer:
                 night.observer = observer
                 night.run()
                 report = night_report(night)

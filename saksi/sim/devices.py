@@ -98,12 +98,21 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
     keep_acks: bool = True  # until the crash: the receipts to look for after it
     logged: dict[bytes, tuple[str, str]] = field(default_factory=dict)  # leaf -> status, type
+    by_status: Counter[str] = field(default_factory=Counter)  # of the entries in `logged`
     refusals: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     answers: dict[int, Answer] = field(default_factory=dict)  # fault id -> answer
     forms: dict[str, Answer] = field(default_factory=dict)  # tps -> its c-hasil's answer
     acks: dict[str, int] = field(default_factory=dict)  # leaf hash -> index
     unexpected: list[dict[str, Any]] = field(default_factory=list)
+
+    def brief(self) -> str:
+        """A one-line count for a live display (read without the lock: approximate)."""
+        status = self.by_status
+        return (
+            f"logged {len(self.logged):,} (held {status['inconsistent']:,}), "
+            f"refused {sum(self.refusals.values()):,}, resent {self.duplicates:,}"
+        )
 
 
 def _quantile(values: list[float], q: float) -> float:

@@ -323,7 +323,9 @@ class Night:
                 if tally.keep_acks:
                     tally.acks[answer.leaf_hash] = -1 if answer.index is None else answer.index
                 key = bytes.fromhex(answer.leaf_hash)[:LEAF_KEY_BYTES]
-                tally.logged[key] = _status_type(answer)
+                if key not in tally.logged:
+                    tally.logged[key] = pair = _status_type(answer)
+                    tally.by_status[pair[0]] += 1
                 tally.duplicates += answer.duplicate
             else:
                 tally.refusals[answer.code or f"http-{answer.status}"] += 1

@@ -36,7 +36,7 @@ def _verify_part(night: Night) -> dict[str, Any]:
 
 def _statements(night: Night) -> dict[str, Any]:
     tally = night.tally
-    statuses = Counter(status for status, _ in tally.logged.values())
+    statuses = tally.by_status
     types = Counter(kind for _, kind in tally.logged.values())
     return {
         "logged": len(tally.logged),
