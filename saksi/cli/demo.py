@@ -93,11 +93,11 @@ def _statements(report: dict[str, Any]) -> Table:
         ("diterima / accepted", f"{s['by_status'].get('accepted', 0):,}"),
         ("ditandai / flagged (receipts)", f"{s['by_status'].get('flagged', 0):,}"),
         ("tidak konsisten / held as inconsistent", f"{s['by_status'].get('inconsistent', 0):,}"),
-        ("  masih ditahan / still held at the end", f"{pub.get('inconsistent', 0):,}"),
+        ("  masih ditahan / still held", f"{pub.get('inconsistent', 0):,}"),
         ("dikoreksi / corrected (TPS)", f"{pub.get('corrected', 0):,}"),
-        ("sengketa saksi / witness disputes (TPS)", f"{pub.get('witness_dispute', 0):,}"),
+        ("sengketa saksi / witness dispute", f"{pub.get('witness_dispute', 0):,}"),
         ("ditandai / flagged TPS (published)", f"{pub.get('flagged', 0):,}"),
-        ("kiriman ulang / retries (first receipt)", f"{s['duplicates']:,}"),
+        ("kirim ulang / resent (first receipt)", f"{s['duplicates']:,}"),
         ("ditolak / refused", f"{s['refused']:,}"),
     ]
     rows += [(f"  {code}", f"{n:,}") for code, n in s["refused_by_code"].items()]
@@ -159,7 +159,7 @@ def print_report(console: Console, report: dict[str, Any], out: Path | None) -> 
 
 @contextmanager
 def _live(console: Console, night: Night, headless: bool) -> Iterator[Terminal | Plain]:
-    if headless:
+    if headless or not console.is_terminal:  # no bars in a pipe or a log file
         yield Plain()
         return
     columns = (
