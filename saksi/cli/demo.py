@@ -217,6 +217,11 @@ def demo(headless: bool, keep_serving: bool, **options: Any) -> None:
             print_report(console, report, None if temporary else out)
             if keep_serving and not headless and night.service is not None:
                 _wait_for_ctrl_c(console, night.service.url)
+            elif not headless:
+                console.print(
+                    "the service and its dashboard stop now; `saksi demo --keep-serving` keeps "
+                    "them up after the report / layanan dan dasbor berhenti sekarang"
+                )
     finally:
         if temporary:
             shutil.rmtree(out, ignore_errors=True)
