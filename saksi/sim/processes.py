@@ -75,13 +75,8 @@ class Child:
             )  # fmt: skip
         finally:
             stderr.close()
-        threading.Thread(target=self._pump, args=(self.proc,), daemon=True).start()
-
-    def _pump(self, proc: subprocess.Popen[str]) -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
+        pump = threading.Thread(target=_pump, args=(self.proc, self.lines), daemon=True)
+        pump.start()
 
     def wait_line(self, last: str, timeout: float = START_TIMEOUT) -> list[str]:
         """Lines up to and including ``last``; refused if the child exits first."""
@@ -143,6 +138,16 @@ class Child:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
         return 0
+
+
+def _pump(proc: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
+    """Read one process's stdout to its end into its own queue (so the pipe never
+    fills; a restarted process gets a new queue, untouched by the old one's end)."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        lines.put(line.rstrip("\n"))
+    lines.put(None)
+    proc.stdout.close()
 
 
 def child_env(settings: Mapping[str, str]) -> dict[str, str]:
