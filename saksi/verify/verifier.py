@@ -534,8 +534,9 @@ class Verifier:
             self._skip(index)
         else:
             assert item.envelope is not None
-            if self._fold(index, restore_bytes(item.envelope, data), item):
-                for sha in item.photos:
+            folded = self._fold(index, restore_bytes(item.envelope, data), item)
+            if folded and self.pub is not None and self.pub.photos is not None:
+                for sha in item.photos:  # only when there are photos to check them against
                     self.photos.setdefault(sha, index)
         tasks = self.due.pop(index + 1, None)
         if tasks and self.recap is not None:
