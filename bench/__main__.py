@@ -12,7 +12,8 @@ and 20,000), ``--service-db URL`` (the service on PostgreSQL instead of SQLite),
 and ``--cache DIR`` (the recapitulation's log: see bench/recap.py), ``--verify-workers N``
 (the verifier's signature workers: see bench/verify.py, which publishes the same log),
 ``--dashboard-requests N`` and ``--dashboard-clients N`` (the dashboard's pages served
-from that publication's results: see bench/dashboard.py).
+from that publication's results: see bench/dashboard.py), ``--simulate-tps N`` (one
+``saksi simulate --tps N`` night over HTTP, off by default: see bench/simulate.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import dashboard, recap, service, tlog, verify
+from . import dashboard, recap, service, simulate, tlog, verify
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, measure_all, print_table, report, write_json
 
@@ -70,6 +71,7 @@ def run(
     verify_sizes: verify.VerifySizes | None = None,
     dashboard_sizes: dashboard.DashboardSizes | None = None,
     cache: str | None = None,
+    simulate_sizes: simulate.SimulateSizes | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
 
@@ -100,9 +102,12 @@ def run(
             *recap.cases(recap_sizes, cache),
             *verify.cases(verify_sizes, cache),
             *dashboard.cases(dashboard_sizes),
+            *simulate.cases(simulate_sizes or simulate.SimulateSizes()),
         ]
         chosen = select(all_cases, only)
-        parts = tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES
+        parts = (
+            tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES
+        ) | simulate.NAMES
         foundation = [c for c in chosen if c.name not in parts]
 
         def progress(round_: int, of: int = repeats) -> None:
@@ -142,9 +147,10 @@ def run(
             chosen, dashboard_sizes, repeats=recap_repeats or repeats, cache=cache, tmp=tmp, log=log
         )
         measurements += dashboard_measurements
+        measurements += (simulated := simulate.measure(chosen, repeats=1, log=log))[0]
         if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
-                if case.name not in service.NAMES | verify.NAMES | dashboard.NAMES:
+                if case.name not in service.NAMES | verify.NAMES | dashboard.NAMES | simulate.NAMES:
                     profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
@@ -171,6 +177,7 @@ def run(
         results["verify"] = verify_extras
     if dashboard_extras:
         results["dashboard"] = dashboard_extras
+    results |= {"simulate": simulated[1]} if simulated[1] else {}
     return results
 
 
@@ -288,6 +295,13 @@ def parser() -> argparse.ArgumentParser:
         help="concurrent connections of the dashboard's load (default 8; quick 4)",
     )
     p.add_argument(
+        "--simulate-tps",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run `saksi simulate --tps N` (bench/simulate.py; off by default)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="run each in-process case once more under cProfile (top 15 to stderr)",
@@ -338,6 +352,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         verify_sizes=verify_sizes,
         dashboard_sizes=dashboard_sizes,
         cache=args.cache,
+        simulate_sizes=simulate.SimulateSizes(tps=max(0, args.simulate_tps)),
     )
     print_table(results, out)
     if "tlog" in results:
