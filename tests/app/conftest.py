@@ -120,8 +120,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(world: World) -> Iterator[Any]:
+    """One chromium per test module, not per session: Playwright's sync API runs an
+    event loop on this thread while it is open, and any other test the same xdist
+    worker runs meanwhile (``asyncio.run`` in the bench tests, the dashboard's own
+    Playwright) would find it running."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
