@@ -15,13 +15,13 @@ import struct
 import sys
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from saksi.election.envelope import sign_statement
 from saksi.election.statements import KeyRegistration
+from tests.browser import chromium, skip_reason
 from tests.election.factory import key
 from tests.service.conftest import (  # the in-process service fixtures, for test_routes
     ROOT,
@@ -31,23 +31,12 @@ from tests.service.conftest import (  # the in-process service fixtures, for tes
 )
 from tests.service.factory import ServiceElection
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = ROOT / "test-output" / "app"
 PHONE = {"width": 390, "height": 844}
 PASSPHRASE = "kotak suara 2024"
 
 
-def _skip_reason() -> str | None:
-    if not CHROMIUM.exists():
-        return "needs Debian's chromium at /usr/bin/chromium"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "needs playwright (pip)"
-    return None
-
-
-SKIP = _skip_reason()
+SKIP = skip_reason()
 
 
 def png(red: int, size: int = 8) -> bytes:
@@ -122,18 +111,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def browser(world: World) -> Iterator[Any]:
-    """One chromium per test module, not per session: Playwright's sync API runs an
-    event loop on this thread while it is open, and any other test the same xdist
-    worker runs meanwhile (``asyncio.run`` in the bench tests, the dashboard's own
-    Playwright) would find it running."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
+    """One chromium per test module (see tests/browser.py for why not per session)."""
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

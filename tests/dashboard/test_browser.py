@@ -20,29 +20,22 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from saksi.service.views import Receipt
+from tests.browser import chromium, skip_reason
 from tests.service.conftest import ROOT, ServeProcess
 from tests.service.factory import ServiceElection, broken_form, shifted
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = ROOT / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 JSON = {"content-type": "application/json"}
 REASON = "salah tulis <b>kotak</b> IV"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(skip_reason()), reason=str(skip_reason()))]
 
 
 def png(red: int) -> bytes:
@@ -147,12 +140,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -296,7 +285,9 @@ def test_live_update_after_a_new_submission(page: Any, world: World) -> None:
     page.locator(f'a[href="/tps/{tps}"]').focus()  # a keyboard user on that row
     with world.http() as http:
         world.post(http, world.election.c_hasil(tps))
-    sync_api.expect(row).to_contain_text("dihitung", timeout=30_000)  # no eval: CSP
+    from playwright.sync_api import expect
+
+    expect(row).to_contain_text("dihitung", timeout=30_000)  # no eval: CSP
     assert page.evaluate("window.notReloaded") is True
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == f"/tps/{tps}"  # the refresh kept the focus where it was
