@@ -223,9 +223,7 @@ def verify_slice(path: str, offset: int, count: int) -> int:
     from nacl.signing import VerifyKey
 
     unpack = _LENGTH.unpack_from
-    with open(path, "rb") as f:
-        f.seek(offset)
-        data = f.read(count * 2048 if count else 0)
+    data = _read_at(path, offset, count * 2048)  # messages are under 2 KiB
     good, pos = 0, 0
     for _ in range(count):
         (size,) = unpack(data, pos)
@@ -240,9 +238,10 @@ def verify_slice(path: str, offset: int, count: int) -> int:
     return good
 
 
-def floor_slice(path: str, offset: int, count: int) -> int:
-    """The unavoidable work for ``count`` entries of the frame file from ``offset``: JSON
-    parse, leaf hash, signature, and the new key's point check; how many passed."""
+def floor_slice(path: str, offset: int, count: int, size: int) -> int:
+    """The unavoidable work for the ``count`` entries in ``size`` bytes of the frame file
+    from ``offset``: JSON parse, leaf hash, signature, and the new key's point check;
+    how many passed."""
     import base64
     import hashlib
 
@@ -251,14 +250,12 @@ def floor_slice(path: str, offset: int, count: int) -> int:
     from nacl.signing import VerifyKey
 
     unpack, sha256, b64 = _LENGTH.unpack_from, hashlib.sha256, base64.b64decode
-    with open(path, "rb") as f:
-        f.seek(offset)
-        data = f.read(count * 4096 if count else 0)
+    data = _read_at(path, offset, size)
     good, pos = 0, 0
     for _ in range(count):
-        (size,) = unpack(data, pos)
-        entry = data[pos + 4 : pos + 4 + size]
-        pos += 4 + size
+        (length,) = unpack(data, pos)
+        entry = data[pos + 4 : pos + 4 + length]
+        pos += 4 + length
         stmt = json.loads(entry)["stmt"]
         sha256(b"\x00" + entry).digest()
         key, sig, message = signed_parts(entry)
@@ -271,9 +268,9 @@ def floor_slice(path: str, offset: int, count: int) -> int:
     return good
 
 
-def frame_tasks(path: Path, per_task: int = CHUNK) -> list[tuple[int, int]]:
-    """(offset, count) slices of a frame file, ``per_task`` entries each (untimed)."""
-    tasks: list[tuple[int, int]] = []
+def frame_tasks(path: Path, per_task: int = CHUNK) -> list[tuple[int, int, int]]:
+    """(offset, count, bytes) slices of a frame file, ``per_task`` entries each (untimed)."""
+    tasks: list[tuple[int, int, int]] = []
     with path.open("rb") as f:
         start = offset = count = 0
         while header := f.read(4):
@@ -282,11 +279,17 @@ def frame_tasks(path: Path, per_task: int = CHUNK) -> list[tuple[int, int]]:
             f.seek(offset)
             count += 1
             if count == per_task:
-                tasks.append((start, count))
+                tasks.append((start, count, offset - start))
                 start, count = offset, 0
     if count:
-        tasks.append((start, count))
+        tasks.append((start, count, offset - start))
     return tasks
+
+
+def _read_at(path: str, offset: int, size: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f.read(size)
 
 
 def _ready(_: int) -> int:
@@ -320,7 +323,7 @@ class Limit:
 
     def floor(self, log_file: Path) -> Run:
         """The floor's run over the recap's frame file (its slices found beforehand)."""
-        tasks = [(str(log_file), offset, count) for offset, count in frame_tasks(log_file)]
+        tasks = [(str(log_file), *task) for task in frame_tasks(log_file)]
         expected = self.published.meta["entries"]
 
         def run() -> None:
