@@ -99,7 +99,7 @@ def follow(
             result = follower.step(exports=exports)
         except SaksiError as exc:  # reported, then tried again: the log may be mid-update
             if exc.code != last_error:
-                click.echo(exc.diagnostics(), err=True)
+                click.echo(_waiting(exc), err=True)
             last_error = exc.code
         else:
             last_error = None
@@ -111,6 +111,17 @@ def follow(
         stop.wait(interval)
         if parent is not None and os.getppid() != parent:
             return  # the server that started us is gone (even by SIGKILL): so are we
+
+
+def _waiting(exc: SaksiError) -> str:
+    """What to say while following: a log without its first checkpoint yet is the usual
+    start (the service integrates a moment later), not an error."""
+    if exc.code == "log.source-no-checkpoint":
+        source = exc.details.get("source", "the log")
+        return (
+            f"waiting for the first checkpoint of {source} / menunggu checkpoint pertama {source}"
+        )
+    return exc.diagnostics()
 
 
 @contextmanager

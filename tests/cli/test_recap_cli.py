@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,3 +213,36 @@ def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Pa
         national["totals"]
         == Recap.replay(book.hierarchy, book.entries).totals("0", "ppwp").to_dict()
     )
+
+
+def test_publish_follow_waits_quietly_for_the_first_checkpoint(tmp_path: Path) -> None:
+    """Started before the log has a checkpoint (as ``saksi serve`` starts it), the
+    follower says once that it waits, not an error, then publishes the first one."""
+    book = tiny()
+    book.c_hasil(next(iter(book.iter_tps())))
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    log_dir, out = tmp_path / "log", tmp_path / "results"
+    log_dir.mkdir()
+    command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
+               "--regions", str(regions), "--follow", "--interval", "0.1"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    log = None
+    try:
+        time.sleep(1.0)  # several rounds without a checkpoint
+        log, _ = Log.create(log_dir, book.origin, open_store, durable=False)
+        log.append(book.entries)
+        log.integrate()
+        latest = out / "latest.json"
+        wait_for(latest.exists)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=30) == 0
+    finally:
+        if log is not None:
+            log.close()
+        if child.poll() is None:
+            child.kill()
+        stderr = child.communicate(timeout=30)[1].decode()
+    assert stderr.count("waiting for the first checkpoint") == 1
+    assert "menunggu checkpoint pertama" in stderr
+    assert "log.source-no-checkpoint" not in stderr
