@@ -101,6 +101,7 @@ def _statements(report: dict[str, Any]) -> Table:
         ("ditolak / refused", f"{s['refused']:,}"),
     ]
     rows += [(f"  {code}", f"{n:,}") for code, n in s["refused_by_code"].items()]
+    rows.append(("di log, per jenis / logged, by type", ""))
     rows += [(f"  {kind}", f"{n:,}") for kind, n in s["by_type"].items()]
     for label, value in rows:
         table.add_row(label, value)
