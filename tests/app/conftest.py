@@ -10,7 +10,6 @@ Playwright is absent (``.ci/run`` installs chromium).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import struct
 import sys
 import zlib
@@ -26,6 +25,7 @@ from tests.election.factory import key
 from tests.service.conftest import (  # the in-process service fixtures, for test_routes
     ROOT,
     ServeProcess,
+    election_server,
     harness,  # noqa: F401
     make_harness,  # noqa: F401
 )
@@ -92,15 +92,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if SKIP:
         pytest.skip(SKIP)
     election = ServiceElection()
-    base = tmp_path_factory.mktemp("app")
-    manifest, regions = election.write_files(base / "files")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
-    env |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
-    env |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", "SAKSI_PARSE_WORKERS": "0"}
-    env |= {"SAKSI_PUBLISH_RESULTS": "false"}
-    args = ["--data", str(base / "data"), "--manifest", str(manifest), "--regions", str(regions)]
-    args += ["--host", "127.0.0.1", "--port", "0"]
-    server = ServeProcess(base / "data", args, env, base / "stderr.log")
+    settings = {"SAKSI_PARSE_WORKERS": "0", "SAKSI_PUBLISH_RESULTS": "false"}
+    server = election_server(tmp_path_factory.mktemp("app"), election, settings)
     server.start()
     try:
         server.log_batch(election.key_entries())

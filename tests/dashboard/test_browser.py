@@ -14,7 +14,6 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
-import os
 import struct
 import sys
 import time
@@ -27,7 +26,7 @@ import pytest
 
 from saksi.service.views import Receipt
 from tests.browser import chromium, skip_reason
-from tests.service.conftest import ROOT, ServeProcess
+from tests.service.conftest import ROOT, ServeProcess, election_server
 from tests.service.factory import ServiceElection, broken_form, shifted
 
 OUTPUT = ROOT / "test-output" / "dashboard"
@@ -119,15 +118,9 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     election = ServiceElection()
-    base = tmp_path_factory.mktemp("dashboard")
-    manifest, regions = election.write_files(base / "files")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
-    env |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
-    env |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", "SAKSI_RESULTS_INTERVAL": "0.1"}
-    env |= {"SAKSI_RESULTS_EXPORTS_EVERY": "0.001", "SAKSI_PARSE_WORKERS": "0"}
-    args = ["--data", str(base / "data"), "--manifest", str(manifest), "--regions", str(regions)]
-    args += ["--host", "127.0.0.1", "--port", "0"]
-    server = ServeProcess(base / "data", args, env, base / "stderr.log")
+    settings = {"SAKSI_RESULTS_INTERVAL": "0.1", "SAKSI_RESULTS_EXPORTS_EVERY": "0.001"}
+    settings["SAKSI_PARSE_WORKERS"] = "0"
+    server = election_server(tmp_path_factory.mktemp("dashboard"), election, settings)
     server.start()
     try:
         server.log_batch(election.key_entries())

@@ -245,6 +245,25 @@ def _pump(proc: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
+def election_server(
+    base: Path,
+    election: ServiceElection,
+    env: Mapping[str, str] | None = None,
+    extra: Iterable[str] = (),
+) -> ServeProcess:
+    """``saksi serve`` for ``election`` (not started): its manifest and region file
+    written to ``base/files``, data in ``base/data``, stderr to ``base/stderr.log``, a
+    free loopback port, both rate limits off and an integration every 50 ms unless
+    ``env`` (``SAKSI_*`` settings) says otherwise; ``extra`` command-line options."""
+    manifest, regions = election.write_files(base / "files")
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
+    child_env |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
+    child_env |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", **(env or {})}
+    args = ["--data", str(base / "data"), "--manifest", str(manifest)]
+    args += ["--regions", str(regions), "--host", "127.0.0.1", "--port", "0", *extra]
+    return ServeProcess(base / "data", args, child_env, base / "stderr.log")
+
+
 @pytest.fixture
 def serve_process(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
     """Start ``saksi serve`` processes: ``serve_process(keys=True, env=..., extra=[...])``.
@@ -265,13 +284,7 @@ def serve_process(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
     ) -> ServeProcess:
         election = election or ServiceElection()
         base = tmp_path / f"serve{len(started)}"
-        manifest, regions = election.write_files(base / "files")
-        child_env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
-        child_env |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
-        child_env |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", **(env or {})}
-        args = ["--data", str(base / "data"), "--manifest", str(manifest)]
-        args += ["--regions", str(regions), "--host", "127.0.0.1", "--port", "0", *(extra or [])]
-        server = ServeProcess(base / "data", args, child_env, base / "stderr.log")
+        server = election_server(base, election, env or {}, extra or ())
         started.append(server)
         server.start()
         if keys:

@@ -10,7 +10,6 @@ published), then starts the witnesses with the key the service printed.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -34,7 +33,7 @@ from saksi.tlog.checkpoint import (
 )
 from saksi.tlog.note import NoteVerifier, generate_key
 from saksi.tlog.proof import TlogProof
-from tests.service.conftest import ROOT, ServeProcess
+from tests.service.conftest import ROOT, ServeProcess, election_server
 from tests.service.factory import ServiceElection
 from tests.waiting import wait_for
 
@@ -110,17 +109,11 @@ def _start_service(
     tmp_path: Path, election: ServiceElection, witnesses: list[Witness], **env: str
 ) -> ServeProcess:
     """``saksi serve`` with the witnesses configured (SAKSI_WITNESSES), key tree logged."""
-    base = tmp_path / "serve"
-    manifest, regions = election.write_files(base / "files")
-    child = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
-    child |= {"SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0"}
-    child |= {"SAKSI_INTEGRATE_INTERVAL": "0.05", "SAKSI_WITNESS_TIMEOUT": "2"}
-    child |= {"SAKSI_RESULTS_INTERVAL": "0.2", "SAKSI_PARSE_WORKERS": "0"}
-    child["SAKSI_WITNESSES"] = ", ".join(f"{w.url} {w.vkey}" for w in witnesses)
-    child |= env
-    args = ["--data", str(base / "data"), "--manifest", str(manifest), "--regions", str(regions)]
-    args += ["--host", "127.0.0.1", "--port", "0"]
-    server = ServeProcess(base / "data", args, child, base / "stderr.log")
+    settings = {"SAKSI_WITNESS_TIMEOUT": "2", "SAKSI_RESULTS_INTERVAL": "0.2"}
+    settings["SAKSI_PARSE_WORKERS"] = "0"
+    settings["SAKSI_WITNESSES"] = ", ".join(f"{w.url} {w.vkey}" for w in witnesses)
+    settings |= env
+    server = election_server(tmp_path / "serve", election, settings)
     server.start()
     server.log_batch(election.key_entries())
     return server
