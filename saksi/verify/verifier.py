@@ -73,7 +73,9 @@ class Verifier:
         self.pub: Publication | None = None
         self.recap: Recap | None = None
         self.fold_ok = True
-        self.photos: dict[str, int] = {}
+        self.photos: dict[str, int] = {}  # absent or wrong: to check again next run
+        self.cited: dict[str, int] = {}  # cited by the chunk being folded, not yet checked
+        self.seen_photos: set[bytes] = set()  # checked this run (SHA-256 digests)
         self.due: dict[int, list[Callable[[Recap], None]]] = {}
 
     # -- the run -------------------------------------------------------------
@@ -112,7 +114,7 @@ class Verifier:
         self._plan_results(signed.checkpoint, start)
         self._entries(signed.checkpoint, start, compact, tiles_checked=fresh)
         pending = dict(state.photos_pending) if state is not None and not fresh else {}
-        self._photos({**pending, **self.photos})
+        self._photos(pending)
         self._save(signed, compact)
 
     def _open(self) -> Publication:
@@ -494,6 +496,7 @@ class Verifier:
                         self._entry(first + offset, data, item)
                     if self.recap is not None:
                         self.recap.take_touched()  # what publishing needs; not kept here
+                    self._check_cited()
                     now = time.monotonic()
                     if self.options.progress is not None and now - last >= 1.0:
                         last = now
@@ -537,7 +540,7 @@ class Verifier:
             folded = self._fold(index, restore_bytes(item.envelope, data), item)
             if folded and self.pub is not None and self.pub.photos is not None:
                 for sha in item.photos:  # only when there are photos to check them against
-                    self.photos.setdefault(sha, index)
+                    self.cited.setdefault(sha, index)
         tasks = self.due.pop(index + 1, None)
         if tasks and self.recap is not None:
             for task in tasks:
@@ -589,12 +592,32 @@ class Verifier:
 
     # -- 7. photos -----------------------------------------------------------
 
-    def _photos(self, cited: dict[str, int]) -> None:
+    def _check_cited(self) -> None:
+        """Check the photos the last chunk cited, each once a run: a national log cites
+        800,000, which are not all kept in memory until the end."""
+        pub = self.pub
+        if not self.cited or pub is None or pub.photos is None:
+            return
+        fresh = {}
+        for sha, index in self.cited.items():
+            digest = bytes.fromhex(sha)  # 64 hex digits: the schema's pattern
+            if digest not in self.seen_photos:
+                self.seen_photos.add(digest)
+                fresh[sha] = index
+        self.photos.update(check_photos(pub.photos, fresh, self.report))
+        self.cited = {}
+
+    def _photos(self, pending: dict[str, int]) -> None:
+        """After the entries: the photos an earlier run could not check, once more."""
         pub = self.pub
         assert pub is not None
-        self.photos = {}
-        if pub.photos is not None:
-            self.photos = check_photos(pub.photos, cited, self.report)
+        if pub.photos is None:
+            self.photos = {}
+            return
+        self._check_cited()
+        self.cited = {sha: index for sha, index in pending.items()}
+        self._check_cited()
+        self.report.photos_checked = True
 
     # -- saving --------------------------------------------------------------
 
