@@ -615,7 +615,7 @@ class Verifier:
             self.photos = {}
             return
         self._check_cited()
-        self.cited = {sha: index for sha, index in pending.items()}
+        self.cited = dict(pending)
         self._check_cited()
         self.report.photos_checked = True
 
