@@ -26,6 +26,8 @@ a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnosti
     ├── ConfigError           a service setting that is missing, unknown or wrong
     ├── ServiceError          the service's ledger cannot take a statement now
     ├── HttpError             a refusal made by the HTTP layer itself
+    ├── RecapError            a log that cannot be folded, a publication not written
+    ├── WitnessError          a witness refused, unreachable, misconfigured or unstored
     └── VerifyError           the independent verifier cannot run as asked
 """
 

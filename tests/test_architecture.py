@@ -1,4 +1,4 @@
-"""The layering DESIGN.md asks for, checked on the source itself."""
+"""The layering of docs/architecture.md, checked on the source itself."""
 
 from __future__ import annotations
 

@@ -3,8 +3,17 @@
 :meth:`Intake.admit` decides, without changing anything, whether an entry may be
 appended: the envelope (size, canonical bytes, schema, signature, election), the
 authorization (key chain back to the manifest, role, scope, validity, revocation,
-no second form) and the form's arithmetic. The caller stores the entry durably and
-then calls :meth:`Intake.record` with the index the store gave it.
+no second form) and the form's arithmetic. The caller then calls
+:meth:`Intake.record` with the entry's index and makes the entry durable.
+
+The service's sequencer records an entry at its *prospective* index (the next free
+one) before the batch's one store append, so that the next entry of the same batch
+is judged against it (the second c-hasil for a TPS in one batch is refused). That is
+safe because the in-memory state is only ever ahead of the store within one batch:
+the callers are answered only after the append, and if the append fails or places
+an entry anywhere else the sequencer stops for good and a restart rebuilds the state
+by replaying the log (docs/service.md). A caller without batches (the demo's
+prototype, tests) may just as well record after its append.
 
 A form that breaks an *impossible* rule is still admitted: it is evidence of what
 was submitted. Its :attr:`Admission.status` is ``inconsistent`` and the recap keeps

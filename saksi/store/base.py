@@ -1,4 +1,4 @@
-"""The store contract: what every backend (SQLite now, PostgreSQL next) must do.
+"""The store contract: what every backend (SQLite, PostgreSQL) must do.
 
 :class:`Store` is an abstract base class in the *template method* style: the public
 methods validate their arguments, refuse with a stable code and a bilingual message,
