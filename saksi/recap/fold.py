@@ -350,7 +350,7 @@ class Recap:
             int(bool(slot.corrections)),
             int(witness is Witness.AGREE),
             int(witness is Witness.DISPUTE),
-            int(bool(slot.flags) or (counted and bool(violations))),
+            int(counted and (bool(slot.flags) or bool(violations))),  # TpsSlot.flagged
         )
         return layout.vector(slot.values if counted else None, counters)
 

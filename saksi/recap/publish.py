@@ -32,14 +32,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from saksi.election.codes import NASIONAL, Level, level_of
+from saksi.election.codes import NASIONAL, Level
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
 from saksi.recap.nist import election_report
 from saksi.recap.snapshot import (
     LEVEL_NAMES,
-    FlagTally,
+    Tally,
     all_regions,
     anomalies_document,
     changed_regions,
@@ -150,7 +150,7 @@ class Publisher:
         self._dir = TileDir(self.out, durable=durable)
         data = self._dir.read(STATE)
         self._state = _State.parse(data, str(self.out / STATE)) if data is not None else None
-        self._flags: dict[str, FlagTally] = {}
+        self._tallies: dict[str, Tally] = {}
 
     @property
     def previous_size(self) -> int | None:
@@ -179,13 +179,13 @@ class Publisher:
         size = checkpoint.size
         state = self._next_state(recap, checkpoint, exports)
         written: list[str] = []
-        self._update_flags(recap, touched)
+        self._update_tallies(recap, touched)
         for contest in recap.contests:
             written += self._snapshots(recap, checkpoint, contest, touched, state)
             if exports:
                 written += self._exports(recap, checkpoint, contest, generated)
         written.append(self._write(f"{size}/summary.json", summary(
-            recap, checkpoint, flags=self._flags,
+            recap, checkpoint, tallies=self._tallies,
             href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
         )))  # fmt: skip
         self._regions(recap)  # once, beside the generations (not in ``files``)
@@ -305,16 +305,13 @@ class Publisher:
             {c: gens.get(c, {}) for c in recap.contests},
         )  # fmt: skip
 
-    def _update_flags(self, recap: Recap, touched: set[str] | None) -> None:
+    def _update_tallies(self, recap: Recap, touched: set[str] | None) -> None:
         for contest in recap.contests:
-            tally = self._flags.get(contest)
+            tally = self._tallies.get(contest)
             if tally is None or touched is None:
-                self._flags[contest] = FlagTally.full(recap, contest)
-                continue
-            for code in touched:
-                if level_of(code) is Level.TPS:
-                    state = recap.tps(code, contest)
-                    tally.update(code, tuple(f.flag for f in state.flags))
+                self._tallies[contest] = Tally.full(recap, contest)
+            else:
+                tally.update(recap, touched)
 
     def _snapshots(
         self,
@@ -335,7 +332,7 @@ class Publisher:
         size = checkpoint.size
         for code in writing:
             gens[code] = size
-        flags = self._flags[contest]
+        tally = self._tallies[contest]
         return [
             self._write(
                 snapshot_path(size, contest, code),
@@ -344,7 +341,7 @@ class Publisher:
                     checkpoint,
                     contest,
                     code,
-                    flags=flags,
+                    tally=tally,
                     href=lambda c: snapshot_path(gens[c], contest, c),
                 ),
             )

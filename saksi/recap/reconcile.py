@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from saksi.election.codes import NASIONAL
 from saksi.recap.fold import Recap
@@ -110,15 +110,14 @@ class WitnessDispute:
 
 def witness_disputes(recap: Recap, contest: str, within: str = NASIONAL) -> list[WitnessDispute]:
     """Every witness copy that differs from its TPS's form in force."""
-    out = []
-    for state in recap.logged_tps(contest, within):
-        if state.witness is Witness.DISPUTE:
-            out += [
-                WitnessDispute(state.tps, contest, copy, state.current)
-                for copy in state.copies
-                if copy.differences
-            ]
-    return out
+    return [d for state in recap.logged_tps(contest, within) for d in _disputes(state)]
+
+
+def _disputes(state: TpsState) -> Iterator[WitnessDispute]:
+    if state.witness is Witness.DISPUTE:
+        for copy in state.copies:
+            if copy.differences:
+                yield WitnessDispute(state.tps, state.contest, copy, state.current)
 
 
 def corrections(
@@ -144,7 +143,16 @@ def correction_dict(tps: str, record: CorrectionRecord) -> dict[str, Any]:
     }
 
 
-def _tps_anomaly(state: TpsState) -> Iterator[dict[str, Any]]:
+ANOMALY_TYPES: Final = ("inconsistent", "flag", "witness-dispute", "recap-difference", "correction")
+"""The kinds of anomaly, in the order the list gives them."""
+
+
+def tps_anomalies(state: TpsState) -> Iterator[dict[str, Any]]:
+    """The anomalies of one TPS: its held form (``inconsistent``), its flags on a
+    counted form (``flag``), each witness copy that differs from the form in force
+    (``witness-dispute``) and each correction (``correction``). The list
+    (:func:`anomalies`) and every count of it (:mod:`saksi.recap.snapshot`) are made of
+    these, so a count and its list cannot disagree."""
     if state.status is TpsStatus.INCONSISTENT:
         yield {
             "type": "inconsistent",
@@ -152,7 +160,7 @@ def _tps_anomaly(state: TpsState) -> Iterator[dict[str, Any]]:
             "index": state.current,
             "rules": [v.rule for v in state.violations if v.impossible],
         }
-    if state.counted and state.flagged:
+    if state.flagged:
         yield {
             "type": "flag",
             "region": state.tps,
@@ -160,30 +168,31 @@ def _tps_anomaly(state: TpsState) -> Iterator[dict[str, Any]]:
             "flags": [f.flag for f in state.flags],
             "rules": [v.rule for v in state.violations],
         }
+    for dispute in _disputes(state):
+        yield {"type": "witness-dispute", **dispute.to_dict()}
+    for record in state.corrections:
+        yield {"type": "correction", **correction_dict(state.tps, record)}
 
 
 def anomalies(recap: Recap, contest: str, within: str = NASIONAL) -> list[dict[str, Any]]:
-    """Every anomaly within ``within``: inconsistent forms, flags, witness disputes,
-    D.Hasil that differ from the forms, corrections; each a dict with ``type``."""
-    out: list[dict[str, Any]] = []
+    """Every anomaly within ``within`` (a region and everything in it): inconsistent
+    forms and flags (TPS by TPS), witness disputes, D.Hasil that differ from the forms,
+    corrections; each a dict with ``type``."""
+    forms: list[dict[str, Any]] = []  # held forms and flags, TPS by TPS
+    later: dict[str, list[dict[str, Any]]] = {"witness-dispute": [], "correction": []}
     for state in recap.logged_tps(contest, within):
-        out += _tps_anomaly(state)
-    out += [
-        {"type": "witness-dispute", **d.to_dict()} for d in witness_disputes(recap, contest, within)
-    ]
-    out += [
+        for item in tps_anomalies(state):
+            later.get(item["type"], forms).append(item)
+    differing = [
         {"type": "recap-difference", **c.to_dict()}
         for c in recap_differences(recap, contest, within)
         if not c.agrees
     ]
-    out += [
-        {"type": "correction", **correction_dict(t, r)}
-        for t, r in corrections(recap, contest, within)
-    ]
-    return out
+    return [*forms, *later["witness-dispute"], *differing, *later["correction"]]
 
 
 __all__ = [
+    "ANOMALY_TYPES",
     "RecapCheck",
     "WitnessDispute",
     "anomalies",
@@ -191,5 +200,6 @@ __all__ = [
     "correction_dict",
     "corrections",
     "recap_differences",
+    "tps_anomalies",
     "witness_disputes",
 ]

@@ -16,13 +16,14 @@ dicts; :mod:`saksi.recap.publish` decides what is written where.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.recap.fold import Recap
-from saksi.recap.reconcile import anomalies, check_recap
+from saksi.recap.reconcile import ANOMALY_TYPES, anomalies, check_recap, tps_anomalies
 from saksi.recap.screening import FLAG_IDS
 from saksi.recap.state import Progress, TpsState
 from saksi.tlog.checkpoint import Checkpoint
@@ -82,40 +83,120 @@ def all_regions(recap: Recap) -> list[str]:
     return out
 
 
-class FlagTally:
-    """Screening flags counted by flag id over every region, kept up to date per TPS."""
+RECAP_DIFFERENCES_LISTED: Final = 10
+"""D.Hasil that differ from their forms listed in full in a region's snapshot (the
+first, in code order); the anomalies export lists every one."""
 
-    __slots__ = ("_regions", "_tps")
+_Key = tuple[str, str]  # ("flags", flag id) or ("anomalies", anomaly type)
 
-    def __init__(self) -> None:
-        self._tps: dict[str, tuple[str, ...]] = {}
-        self._regions: dict[str, Counter[str]] = {}
+
+def _tps_keys(state: TpsState) -> Counter[_Key]:
+    """What one TPS adds to the counts of every region above it."""
+    keys: Counter[_Key] = Counter(("flags", f.flag) for f in state.flags)
+    keys.update(("anomalies", item["type"]) for item in tps_anomalies(state))
+    return keys
+
+
+class Tally:
+    """What each region holds of the anomaly list and of the screening flags, kept up to
+    date as TPS and D.Hasil change (the Publisher keeps one per contest and updates it
+    with what each checkpoint touched; :meth:`full` counts afresh).
+
+    A TPS's part is counted from :func:`~saksi.recap.reconcile.tps_anomalies`, the
+    generator the anomaly list is made of, and a region's D.Hasil differences from
+    :func:`~saksi.recap.reconcile.check_recap`, as the list's: so every count a
+    snapshot publishes equals the number of items of the anomaly list within that
+    region, at the same checkpoint."""
+
+    __slots__ = ("_codes", "_contest", "_differing", "_regions", "_tps")
+
+    def __init__(self, contest: str) -> None:
+        self._contest = contest
+        self._tps: dict[str, Counter[_Key]] = {}  # only TPS with something to count
+        self._regions: dict[str, Counter[_Key]] = {}
+        self._differing: dict[str, dict[str, Any]] = {}  # D.Hasil region -> its difference
+        self._codes: list[str] = []  # the keys of _differing, sorted
 
     @classmethod
-    def full(cls, recap: Recap, contest: str) -> FlagTally:
-        """Counted afresh from every TPS that has anything logged."""
-        tally = cls()
+    def full(cls, recap: Recap, contest: str) -> Tally:
+        """Counted afresh from every TPS that has anything logged and every D.Hasil."""
+        tally = cls(contest)
         for state in recap.logged_tps(contest):
-            tally.update(state.tps, tuple(f.flag for f in state.flags))
+            tally._set_tps(state.tps, _tps_keys(state))
+        for record in recap.recaps(contest):
+            tally._recheck(recap, record.region)
         return tally
 
-    def update(self, tps: str, flags: tuple[str, ...]) -> None:
-        old = self._tps.get(tps, ())
-        if old == flags:
+    def update(self, recap: Recap, touched: Iterable[str]) -> None:
+        """After the fold changed ``touched`` (TPS and D.Hasil regions, as
+        :meth:`~saksi.recap.fold.Recap.take_touched` gives them)."""
+        recaps: set[str] = set()
+        for code in touched:
+            if level_of(code) is Level.TPS:
+                self._set_tps(code, _tps_keys(recap.tps(code, self._contest)))
+            else:
+                recaps.add(code)
+            recaps.update(ancestors(code))  # their D.Hasil compare with changed forms
+        for code in recaps:
+            self._recheck(recap, code)
+
+    def _set_tps(self, tps: str, keys: Counter[_Key]) -> None:
+        old = self._tps.pop(tps, Counter())
+        if keys:
+            self._tps[tps] = keys
+        if old == keys:
             return
-        self._tps[tps] = flags
         for region in ancestors(tps):
             counts = self._regions.setdefault(region, Counter())
             counts.subtract(old)
-            counts.update(flags)
+            counts.update(keys)
 
-    def counts(self, region: str) -> dict[str, int]:
-        """Flag id -> TPS within ``region`` raising it (every flag listed, zeros too)."""
-        if level_of(region) is Level.TPS:
-            found: Mapping[str, int] = Counter(self._tps.get(region, ()))
-        else:
-            found = self._regions.get(region, Counter())
-        return {flag: found.get(flag, 0) for flag in FLAG_IDS}
+    def _recheck(self, recap: Recap, code: str) -> None:
+        record = recap.recap(code, self._contest)
+        check = check_recap(recap, record) if record is not None else None
+        listed = code in self._differing
+        if check is None or check.agrees:
+            if listed:
+                del self._differing[code]
+                self._codes.remove(code)
+            return
+        self._differing[code] = {
+            **region_ref(recap, code),
+            "index": check.record.index,
+            "complete": check.complete,
+            "differences": [d.to_dict("recap", "forms") for d in check.differences],
+        }
+        if not listed:
+            insort(self._codes, code)
+
+    def _within(self, region: str) -> list[str]:
+        """The D.Hasil regions that differ within ``region`` (itself included), by code."""
+        if region == NASIONAL:
+            return self._codes
+        codes = self._codes
+        return codes[bisect_left(codes, region) : bisect_left(codes, region + ":")]
+
+    def flags(self, region: str) -> dict[str, int]:
+        """Flag id -> counted TPS within ``region`` raising it (every flag, zeros too)."""
+        found = self._regions.get(region, Counter())
+        return {flag: found[("flags", flag)] for flag in FLAG_IDS}
+
+    def anomalies(self, region: str) -> dict[str, int]:
+        """Anomaly type -> items of the anomaly list within ``region`` (every type)."""
+        found = self._regions.get(region, Counter())
+        counts = {kind: found[("anomalies", kind)] for kind in ANOMALY_TYPES}
+        counts["recap-difference"] = len(self._within(region))
+        return counts
+
+    def recap_differences(self, region: str) -> dict[str, Any]:
+        """The D.Hasil within ``region`` that differ from their forms: how many at each
+        level, and the first :data:`RECAP_DIFFERENCES_LISTED` in full."""
+        codes = self._within(region)
+        levels = Counter(self._differing[c]["level"] for c in codes)
+        return {
+            "by_level": {n: levels[n] for n in LEVEL_NAMES.values() if levels[n]},
+            "first": [self._differing[c] for c in codes[:RECAP_DIFFERENCES_LISTED]],
+        }
 
 
 def region_ref(recap: Recap, code: str) -> dict[str, Any]:
@@ -160,13 +241,29 @@ def tps_entry(recap: Recap, state: TpsState) -> dict[str, Any]:
     }
 
 
-def _children(recap: Recap, code: str, contest: str, href: Href) -> list[dict[str, Any]]:
-    if level_of(code) is Level.DESA:
-        return [tps_entry(recap, recap.tps(t, contest)) for t in recap.hierarchy.children(code)]
-    return [
-        {**region_ref(recap, c), **region_numbers(recap, c, contest), "href": href(c)}
-        for c in recap.hierarchy.children(code)
-    ]
+def region_facts(recap: Recap, contest: str, code: str, tally: Tally) -> dict[str, Any]:
+    """Everything a region's snapshot says of it but its checkpoint and its children."""
+    record = recap.recap(code, contest)
+    return {
+        "region": region_ref(recap, code),
+        "path": [{"code": c, "name": recap.hierarchy.name(c)} for c in recap.hierarchy.path(code)],
+        **region_numbers(recap, code, contest),
+        "flags": tally.flags(code),
+        "anomalies": tally.anomalies(code),
+        "recap_differences": tally.recap_differences(code),
+        "recap_check": check_recap(recap, record).to_dict() if record is not None else None,
+    }
+
+
+def child_facts(recap: Recap, contest: str, code: str, tally: Tally) -> dict[str, Any]:
+    """A child (region or TPS) as its parent's snapshot lists it, but its ``href``."""
+    if level_of(code) is Level.TPS:
+        return tps_entry(recap, recap.tps(code, contest))
+    return {
+        **region_ref(recap, code),
+        **region_numbers(recap, code, contest),
+        "anomalies": tally.anomalies(code),
+    }
 
 
 def region_snapshot(
@@ -175,21 +272,36 @@ def region_snapshot(
     contest: str,
     code: str,
     *,
-    flags: FlagTally,
+    tally: Tally,
     href: Href,
 ) -> dict[str, Any]:
     """The snapshot of region ``code`` for ``contest`` at ``checkpoint``."""
-    record = recap.recap(code, contest)
+    children = []
+    for child in recap.hierarchy.children(code):
+        facts = child_facts(recap, contest, child, tally)
+        children.append(facts if level_of(child) is Level.TPS else {**facts, "href": href(child)})
     return {
         "format": SNAPSHOT_FORMAT,
         "checkpoint": checkpoint_dict(checkpoint),
         "contest": contest,
-        "region": region_ref(recap, code),
-        "path": [{"code": c, "name": recap.hierarchy.name(c)} for c in recap.hierarchy.path(code)],
-        **region_numbers(recap, code, contest),
-        "flags": flags.counts(code),
-        "recap_check": check_recap(recap, record).to_dict() if record is not None else None,
-        "children": _children(recap, code, contest, href),
+        **region_facts(recap, contest, code, tally),
+        "children": children,
+    }
+
+
+def contest_summary(recap: Recap, contest: str, tally: Tally) -> dict[str, Any]:
+    """One contest of the national summary, but its ``href``."""
+    found = next(c for c in recap.manifest.contests if c.kind.value == contest)
+    return {
+        "contest": contest,
+        "name": found.name,
+        "pairs": [
+            {"number": p.number, "president": p.president, "vice_president": p.vice_president}
+            for p in found.pairs
+        ],
+        **region_numbers(recap, NASIONAL, contest),
+        "flags": tally.flags(NASIONAL),
+        "anomalies": tally.anomalies(NASIONAL),
     }
 
 
@@ -197,35 +309,17 @@ def summary(
     recap: Recap,
     checkpoint: Checkpoint,
     *,
-    flags: Mapping[str, FlagTally],
+    tallies: Mapping[str, Tally],
     href: Callable[[str], str],
 ) -> dict[str, Any]:
     """The national summary of every contest; ``href(contest)``: its national snapshot."""
-    contests = []
-    for contest in recap.manifest.contests:
-        kind = contest.kind.value
-        contests.append(
-            {
-                "contest": kind,
-                "name": contest.name,
-                "pairs": [
-                    {
-                        "number": p.number,
-                        "president": p.president,
-                        "vice_president": p.vice_president,
-                    }
-                    for p in contest.pairs
-                ],
-                **region_numbers(recap, NASIONAL, kind),
-                "flags": flags[kind].counts(NASIONAL),
-                "href": href(kind),
-            }
-        )
     return {
         "format": SUMMARY_FORMAT,
         "checkpoint": checkpoint_dict(checkpoint),
         "election": {"origin": recap.manifest.election, "name": recap.manifest.name},
-        "contests": contests,
+        "contests": [
+            {**contest_summary(recap, c, tallies[c]), "href": href(c)} for c in recap.contests
+        ],
     }
 
 
@@ -252,16 +346,20 @@ def changed_regions(codes: Iterable[str]) -> set[str]:
 __all__ = [
     "ANOMALIES_FORMAT",
     "LEVEL_NAMES",
+    "RECAP_DIFFERENCES_LISTED",
     "REGION_LEVELS",
     "SNAPSHOT_FORMAT",
     "SUMMARY_FORMAT",
-    "FlagTally",
     "Href",
+    "Tally",
     "all_regions",
     "anomalies_document",
     "changed_regions",
     "checkpoint_dict",
+    "child_facts",
+    "contest_summary",
     "encode",
+    "region_facts",
     "region_numbers",
     "region_path",
     "region_ref",

@@ -158,7 +158,9 @@ class TpsSlot:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.flags) or (self.counted and bool(self.violations))
+        """A screening flag or a suspicious rule on a *counted* form: a held form is out
+        of the totals already, and its broken rules say why (docs/recap.md)."""
+        return self.counted and (bool(self.flags) or bool(self.violations))
 
     def witness(self, fields: tuple[str, ...]) -> Witness:
         if self.values is None or not self.copies:
@@ -193,14 +195,14 @@ class TpsState:
     current: int | None  # the form in force (the c-hasil or its last correction)
     values: Mapping[str, int] | None  # the form in force's boxes
     violations: tuple[Violation, ...]
-    flags: tuple[Flag, ...]
+    flags: tuple[Flag, ...]  # screening flags of the counted form in force (none if held)
     witness: Witness
     copies: tuple[WitnessCopy, ...]
     corrections: tuple[CorrectionRecord, ...]
 
     @property
     def flagged(self) -> bool:
-        return bool(self.flags) or (self.counted and bool(self.violations))
+        return self.counted and (bool(self.flags) or bool(self.violations))
 
 
 def tps_state(tps: str, contest: str, slot: TpsSlot | None, fields: tuple[str, ...]) -> TpsState:
@@ -227,7 +229,7 @@ def tps_state(tps: str, contest: str, slot: TpsSlot | None, fields: tuple[str, .
         current=slot.current,
         values=values,
         violations=slot.violations,
-        flags=slot.flags,
+        flags=slot.flags if slot.counted else (),
         witness=slot.witness(fields),
         copies=copies,
         corrections=tuple(slot.corrections),

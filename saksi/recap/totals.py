@@ -33,7 +33,7 @@ STATUS_COUNTERS: Final = (
     "corrected",  # its form in force is a correction
     "witness_agree",  # every witness copy equals the form in force
     "witness_dispute",  # at least one witness copy differs from it
-    "flagged",  # a screening flag or a suspicious rule
+    "flagged",  # counted, with a screening flag or a suspicious rule
 )
 """TPS counters kept for every region, beside the totals."""
 

@@ -4,10 +4,15 @@ The Publisher's ``latest.json`` names a generation ``N`` (a tree size). Once the
 verifier has folded exactly ``N`` entries, :class:`ResultsCheck` compares with its
 own :class:`~saksi.recap.fold.Recap`:
 
-- every region snapshot reachable from ``latest.json`` through ``href`` links (the
-  region's totals, progress and TPS counters, and the same numbers of each child;
-  a desa's TPS also their status and the values of the form in force);
-- ``<N>/summary.json`` (each contest's national numbers);
+- every region snapshot reachable from ``latest.json`` through ``href`` links: every
+  field of it but the checkpoint it was written at (the region, its path, totals,
+  progress, TPS counters, flags, anomaly counts, D.Hasil differences within it and
+  its own D.Hasil check), and every field of each child but its ``href`` (a desa's TPS
+  in full: status, witness, the form in force, rules, flags, log entries), as the
+  Publisher's own builders (:func:`~saksi.recap.snapshot.region_facts`,
+  :func:`~saksi.recap.snapshot.child_facts`) make them from the verifier's fold; a
+  field published that the fold does not make is a difference too;
+- ``<N>/summary.json`` (each contest's national numbers, flags and anomaly counts);
 - the exports of their generation ``E`` (folded to ``E``): each CSV, row by row and
   column by column, and the NIST ElectionReport's numbers per ReportingUnit
   (registered and participating voters, TPS expected and received, votes per
@@ -30,13 +35,22 @@ from typing import Any
 from saksi.election.codes import NASIONAL, Level
 from saksi.recap.csvout import CSV_LEVELS, level_csv
 from saksi.recap.fold import Recap
-from saksi.recap.snapshot import LEVEL_NAMES, region_numbers, tps_entry
+from saksi.recap.snapshot import (
+    LEVEL_NAMES,
+    SNAPSHOT_FORMAT,
+    Tally,
+    child_facts,
+    contest_summary,
+    region_facts,
+)
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.tiledir import TileSource
 from saksi.verify.findings import Finding, Kind, finding
 
-NUMBERS = ("totals", "progress", "counters")
-TPS_FIELDS = (*NUMBERS, "status", "counted", "values")
+UNCHECKED = ("checkpoint", "children", "href")
+"""What a snapshot holds that the fold at ``N`` does not make: the checkpoint it was
+written at (an unchanged region keeps an older file), its children (checked one by
+one) and the hrefs (followed)."""
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -96,6 +110,12 @@ class ResultsCheck:
     found: list[Finding] = field(default_factory=list)
     snapshots: int = 0
     exports: int = 0
+    tallies: dict[str, Tally] = field(default_factory=dict)
+
+    def _tally(self, recap: Recap, contest: str) -> Tally:
+        if contest not in self.tallies:
+            self.tallies[contest] = Tally.full(recap, contest)
+        return self.tallies[contest]
 
     def _json(self, path: str) -> Any | None:
         data = self.results.read(path)
@@ -158,8 +178,10 @@ class ResultsCheck:
                 )
             )
             return []
-        ours = region_numbers(recap, region, contest)
-        self._compare(path, region, contest, {k: doc.get(k) for k in NUMBERS}, ours)
+        tally = self._tally(recap, contest)
+        ours = {"format": SNAPSHOT_FORMAT, "contest": contest}
+        ours |= region_facts(recap, contest, region, tally)
+        self._compare(path, region, contest, _published(doc), ours)
         links: list[str] = []
         for child in doc.get("children", []):
             code = child.get("code") if isinstance(child, dict) else None
@@ -174,12 +196,8 @@ class ResultsCheck:
                 continue
             if isinstance(child.get("href"), str):
                 links.append(child["href"])
-                expected = region_numbers(recap, code, contest)
-                self._compare(path, code, contest, {k: child.get(k) for k in NUMBERS}, expected)
-            else:
-                entry = tps_entry(recap, recap.tps(code, contest))
-                mine = {k: entry[k] for k in TPS_FIELDS}
-                self._compare(path, code, contest, {k: child.get(k) for k in TPS_FIELDS}, mine)
+            expected = child_facts(recap, contest, code, tally)
+            self._compare(path, code, contest, _published(child), expected)
         return links
 
     def _compare(
@@ -204,8 +222,8 @@ class ResultsCheck:
                     )
                 )
                 continue
-            ours = region_numbers(recap, NASIONAL, contest)
-            self._compare(path, NASIONAL, contest, {k: theirs.get(k) for k in NUMBERS}, ours)
+            ours = contest_summary(recap, contest, self._tally(recap, contest))
+            self._compare(path, NASIONAL, contest, _published(theirs), ours)
 
     # -- exports -------------------------------------------------------------
 
@@ -271,6 +289,11 @@ class ResultsCheck:
             recomputed = _nist_expected(recap, contest, code, name)
             if published != recomputed:
                 self.found.append(_differ(path, code, contest, (name, published, recomputed)))
+
+
+def _published(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a published snapshot, child or summary entry says that the fold must make."""
+    return {k: v for k, v in doc.items() if k not in UNCHECKED}
 
 
 def _rows(data: bytes) -> dict[str, dict[str, str]]:

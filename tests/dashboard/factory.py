@@ -1,13 +1,13 @@
 """A small published election for the dashboard: a signed log and the Publisher's files.
 
 :func:`scenario` is tiny() (2 provinsi, 4 desa, 2 TPS each) with every case a page
-must show: a counted form with photos and an agreeing witness copy, an inconsistent
-form (its valid-vote total off by one), a disputing witness copy (5 votes moved), a
-form corrected by KPU Kab/Kota with a reason, a flagged (unanimous) form, two plain
-forms, one TPS missing, and a D.Hasil inflated by 37 votes for pair 02 at kecamatan
-317301. :func:`build` writes ``ROOT/log`` (C2SP tlog-tiles, signed) and
-``ROOT/results`` (the Publisher's files with exports), as ``saksi serve`` does under
-its data folder.
+must show (tests/recap/factory.py's night()): a counted form with photos and an
+agreeing witness copy, an inconsistent form (a misread box: 48 read as 948), two
+disputing witness copies (5 and 2 votes moved), a form corrected by KPU Kab/Kota with
+a reason, a flagged (unanimous) form, two plain forms, one TPS missing, and a D.Hasil
+inflated by 37 votes for pair 02 at kecamatan 317301. :func:`build` writes
+``ROOT/log`` (C2SP tlog-tiles, signed) and ``ROOT/results`` (the Publisher's files
+with exports), as ``saksi serve`` does under its data folder.
 """
 
 from __future__ import annotations

@@ -106,14 +106,15 @@ def test_corrected_tps_shows_reason_history_and_links(dash: Dashboard, site: Sit
 
 def test_disputed_tps_shows_both_copies(dash: Dashboard, site: Site) -> None:
     page = dash.tps(site.cases.disputed, "en")
-    [copy] = page.data["copies"]
-    assert copy["party"] == "3" and copy["agrees"] is False
-    assert copy["differences"] == ["suara_paslon_01", "suara_paslon_03"]
+    copies = page.data["copies"]
+    assert [(c["party"], c["agrees"]) for c in copies] == [("3", False), ("2", False)]
     form = page.data["tps"]["values"]
-    for field in copy["differences"]:
-        assert copy["values"][field] != form[field]
+    for copy in copies:
+        assert copy["differences"] == ["suara_paslon_01", "suara_paslon_03"]
+        for field in copy["differences"]:
+            assert copy["values"][field] != form[field]
     assert "differs from the form" in text_of(page)
-    assert page.body.count('<tr class="bad">') >= 2
+    assert page.body.count('<tr class="bad">') >= 4
 
 
 def test_agreeing_tps_shows_its_photos(dash: Dashboard, site: Site) -> None:
@@ -144,7 +145,10 @@ def test_anomali_lists_every_kind_and_filters(dash: Dashboard, site: Site) -> No
         "correction",
     }
     only = dash.anomali("id", "witness-dispute").data["anomalies"]
-    assert [a["tps"] for a in only] == [site.cases.disputed]
+    assert [(a["tps"], a["party"]) for a in only] == [
+        (site.cases.disputed, "3"),
+        (site.cases.disputed, "2"),
+    ]
     within = dash.anomali("id", "", "3171").data["anomalies"]
     assert [a["type"] for a in within] == ["inconsistent"]
     assert dash.anomali("id", "nonsense", "x").data["filter"] == {"type": "", "region": None}

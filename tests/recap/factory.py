@@ -15,7 +15,7 @@ from saksi.sim.logbook import Logbook
 from tests.service.factory import broken_form as broken
 from tests.service.factory import hierarchy, shifted
 
-__all__ = ["broken", "grown", "night", "shifted", "tiny", "unanimous"]
+__all__ = ["broken", "grown", "misread", "night", "shifted", "tiny", "unanimous"]
 
 
 def tiny(tps_per_desa: int = 2, seed: int = 2024) -> Logbook:
@@ -44,6 +44,14 @@ def grown(form: CHasilPPWP, votes: int) -> CHasilPPWP:
     )
 
 
+def misread(form: CHasilPPWP) -> CHasilPPWP:
+    """Pair 01's box read with a 9 in front (48 -> 948, the Sirekap case), the totals
+    as written: impossible (held out of the totals), and a pair above its voters."""
+    paslon = dict(form.suara_paslon)
+    paslon["01"] = int(f"9{paslon['01']:02d}")
+    return form.model_copy(update={"suara_paslon": paslon})
+
+
 def unanimous(form: CHasilPPWP) -> CHasilPPWP:
     """Every valid vote for pair 01 and a DPT equal to its voters: two screening flags
     (turnout above 100 %, unanimous with high turnout), still counted."""
@@ -63,17 +71,19 @@ def night(
     first: Callable[[CHasilPPWP, str], CHasilPPWP] = lambda form, tps: form,
 ) -> Logbook:
     """tiny() with a case of everything the results show, in TPS order: 0 counted with an
-    agreeing witness copy (its form passed through ``first``), 1 inconsistent, 2 a
-    disputing copy (5 votes moved), 3 corrected (3 more votes, ``reason``), 4 flagged
-    (unanimous), 5 and 6 plain, 7 missing; and a d-hasil inflated by 37 votes for pair
-    02 at kecamatan 317301."""
+    agreeing witness copy (its form passed through ``first``), 1 inconsistent (a
+    misread box, which a screening flag would also catch: held, so not flagged), 2 two
+    disputing copies (5 and 2 votes moved), 3 corrected (3 more votes, ``reason``), 4
+    flagged (unanimous), 5 and 6 plain, 7 missing; and a d-hasil inflated by 37 votes
+    for pair 02 at kecamatan 317301."""
     book = tiny()
     tps = list(book.iter_tps())
     book.c_hasil(tps[0], first(book.true_form(tps[0]), tps[0]))
     book.c_salinan(tps[0], "1")
-    book.c_hasil(tps[1], broken(book.true_form(tps[1])))
+    book.c_hasil(tps[1], misread(book.true_form(tps[1])))
     book.c_hasil(tps[2])
     book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
+    book.c_salinan(tps[2], "2", shifted(book.true_form(tps[2]), 2))
     book.c_hasil(tps[3])
     book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=reason)
     book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))

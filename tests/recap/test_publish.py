@@ -24,6 +24,7 @@ from saksi.election.regions import Hierarchy
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
 from saksi.recap.publish import LATEST, STATE, Published, Publisher, _State
+from saksi.recap.reconcile import ANOMALY_TYPES
 from saksi.recap.snapshot import checkpoint_dict, encode
 from saksi.sim.logbook import Logbook
 from saksi.tlog.checkpoint import Checkpoint, sign_checkpoint
@@ -210,6 +211,62 @@ def test_flags_recap_check_and_progress_in_the_snapshots(tmp_path: Path) -> None
     }  # fmt: skip
     assert kecamatan["flags"]["turnout-above-100"] == 1
     assert site.read(f"{n}/{CONTEST}/32.json")["flags"]["turnout-above-100"] == 0
+
+
+def _within(code: str, region: str) -> bool:
+    return region == "0" or code.startswith(region)
+
+
+def test_every_count_of_a_snapshot_is_the_anomalies_listed_within_its_region(
+    tmp_path: Path,
+) -> None:
+    site = Site(scenario(), tmp_path)
+    site.publish()
+    exports = site.read(LATEST)["contests"][CONTEST]["exports"]
+    listed = site.read(exports["anomalies"])["anomalies"]
+    seen = 0
+    for _, doc in reachable(site):
+        region = doc["region"]["code"]
+        mine = [a for a in listed if _within(a.get("tps") or a["region"], region)]
+        assert doc["anomalies"] == {t: sum(a["type"] == t for a in mine) for t in ANOMALY_TYPES}
+        assert doc["counters"]["inconsistent"] == doc["anomalies"]["inconsistent"]
+        assert doc["counters"]["flagged"] == doc["anomalies"]["flag"]
+        differing = doc["recap_differences"]
+        assert sum(differing["by_level"].values()) == doc["anomalies"]["recap-difference"]
+        assert [d["code"] for d in differing["first"]] == [
+            a["region"] for a in mine if a["type"] == "recap-difference"
+        ]
+        for child in doc["children"]:
+            if "href" in child:
+                assert child["anomalies"] == site.read(child["href"])["anomalies"]
+        seen += 1
+    assert seen == 13
+    nation = site.read(site.read(LATEST)["contests"][CONTEST]["snapshot"])
+    assert nation["anomalies"] == {
+        "inconsistent": 1, "flag": 1, "witness-dispute": 2, "recap-difference": 1,
+        "correction": 1,
+    }  # fmt: skip
+    assert nation["counters"]["witness_dispute"] == 1  # two copies differ at one TPS
+    [inflated] = nation["recap_differences"]["first"]
+    assert nation["recap_differences"]["by_level"] == {"kecamatan": 1}
+    assert (inflated["code"], inflated["name"], inflated["level"]) == (
+        "317301", "GAMBIR", "kecamatan",
+    )  # fmt: skip
+    assert {(d["field"], d["recap"] - d["forms"]) for d in inflated["differences"]} == {
+        ("suara_paslon_02", 37), ("suara_sah", 37),
+    }  # fmt: skip
+
+
+def test_a_held_form_is_not_flagged_even_when_a_screen_would_catch_it(tmp_path: Path) -> None:
+    site = Site(scenario(), tmp_path)
+    n = site.publish().tree_size
+    desa = site.read(f"{n}/{CONTEST}/31/3171/317101/3171011001.json")
+    held = desa["children"][1]
+    assert held["status"] == "inconsistent" and "suara-paslon-maks-pengguna" in held["violations"]
+    assert held["flags"] == [] and held["counters"]["flagged"] == 0
+    nation = site.read(f"{n}/{CONTEST}/0.json")
+    assert nation["flags"]["pair-above-voters"] == 0
+    assert nation["counters"]["flagged"] == 1  # the unanimous TPS, counted
 
 
 def test_parent_equals_the_sum_of_its_children_in_every_published_file(tmp_path: Path) -> None:
@@ -405,16 +462,28 @@ def test_an_unwritable_folder_is_a_recap_error(tmp_path: Path) -> None:
 # -- properties --------------------------------------------------------------
 
 ACTIONS = st.lists(
-    st.tuples(st.sampled_from(["form", "broken", "copy", "correct", "publish"]),
+    st.tuples(st.sampled_from(["form", "broken", "copy", "correct", "recap", "publish"]),
               st.integers(0, 7)),
     min_size=1, max_size=14,
 )  # fmt: skip
+RECAP_REGIONS = ("317101", "317301", "3171", "3173", "31", "320101", "3201", "0")
+
+
+def inflated_recap(book: Logbook, region: str) -> None:
+    """The region's D.Hasil: its forms' sum as folded now, 1 more vote for pair 02."""
+    totals = Recap.replay(book.hierarchy, book.entries).totals(region, CONTEST).to_dict()
+    totals["suara_paslon"]["02"] += 1
+    totals["suara_sah"] += 1
+    book.d_hasil(region, totals)
 
 
 def act(book: Logbook, action: str, index: int, copied: set[str]) -> None:
     tps = list(book.iter_tps())[index]
     logged = tps in book.in_force
-    if action in ("form", "broken") and not logged:
+    if action == "recap" and RECAP_REGIONS[index] not in copied:  # one D.Hasil a region
+        copied.add(RECAP_REGIONS[index])
+        inflated_recap(book, RECAP_REGIONS[index])
+    elif action in ("form", "broken") and not logged:
         form = book.true_form(tps)
         book.c_hasil(tps, broken(form) if action == "broken" else form)
     elif action == "copy" and logged and tps not in copied:  # a second would be a duplicate

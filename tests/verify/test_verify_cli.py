@@ -379,6 +379,34 @@ def test_a_desa_snapshot_reached_through_hrefs(pub: Pub, tmp_path: Path) -> None
     assert found["details"]["field"] == "values.suara_sah"
 
 
+def test_every_field_of_a_snapshot_is_checked_not_only_the_totals(pub: Pub, tmp_path: Path) -> None:
+    """A correction hidden from the nation's anomaly counts, a flag added to a TPS, a
+    field the fold does not make: each is a finding of its own."""
+    latest = json.loads((pub.results / "latest.json").read_bytes())
+    national = pub.results / latest["contests"]["ppwp"]["snapshot"]
+
+    def hide(doc: dict[str, Any]) -> None:
+        doc["anomalies"]["correction"] = 0
+        doc["remark"] = "all clear"
+
+    _edit_json(national, hide)
+    desa = pub.tps[0][:10]
+    [path] = [p for p in pub.results.rglob(f"{desa}.json")]
+    _edit_json(path, lambda d: d["children"][0].__setitem__("flags", ["voters-above-300"]))
+    code, report, _ = run(pub, tmp_path / "s")
+    assert code == 7
+    found = sorted(
+        (f["details"]["region"], f["details"]["field"], f["details"]["published"],
+         f["details"]["recomputed"])
+        for f in only(report, "verify.totals-differ")
+    )  # fmt: skip
+    assert found == [
+        ("0", "anomalies.correction", 0, 1),
+        ("0", "remark", "all clear", None),
+        (pub.tps[0], "flags", ["voters-above-300"], []),
+    ]
+
+
 def test_an_altered_csv_export(pub: Pub, tmp_path: Path) -> None:
     [csv] = list(pub.results.rglob("ppwp-provinsi.csv"))
     lines = csv.read_text().splitlines()
