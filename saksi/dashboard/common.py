@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
+from urllib.parse import urlencode
 
 from saksi.dashboard.html import Markup, Page, badge, esc, link, m, num, pct
 from saksi.dashboard.source import Doc, Published
-from saksi.dashboard.strings import Lang, t
+from saksi.dashboard.strings import STRINGS, Lang, number, pick, t
+from saksi.election.rule_catalog import field_label
 
 FORMAT: Final = "saksi-dashboard/1"
 """The ``format`` of every JSON twin."""
@@ -40,8 +42,8 @@ class Context:
         contests = list(latest.get("contests", {})) if latest else []
         return cls(lang, published, latest, contests[0] if contests else None)
 
-    def t(self, key: str) -> str:
-        return t(key, self.lang)
+    def t(self, key: str, **fields: object) -> str:
+        return t(key, self.lang, **fields)
 
     @property
     def size(self) -> int | None:
@@ -99,6 +101,30 @@ def checkpoint_line(ctx: Context, source: str | None) -> Markup:
     return Markup(f'<p class="meta">{" · ".join(parts)}</p>')
 
 
+def field_words(name: str, lang: Lang) -> str:
+    """A box or total in words (``suara_paslon_02`` -> "suara paslon 02")."""
+    key = f"field.{name}"
+    return t(key, lang) if key in STRINGS else pick(field_label(name), lang)
+
+
+def signed(value: int, lang: Lang) -> str:
+    """``+37``, ``−5`` or ``0``, written as ``lang`` writes numbers."""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + number(abs(value), lang)
+
+
+def anomali_href(region: str, kind: str = "") -> str:
+    """The Anomali list of ``kind`` (every kind if empty) within ``region``."""
+    query = {"type": kind, "region": region} if kind else {"region": region}
+    return "/anomali?" + urlencode(query)
+
+
+def counted_link(href: str, text: str, count: int) -> Markup:
+    """A link to a list, saying how many items it holds (``data-count``: the tests
+    check that the list has exactly that many)."""
+    return link(href, text, data_count=str(count))
+
+
 def time_tag(moment: datetime) -> Markup:
     text = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
     return Markup(f'<time datetime="{esc(moment.isoformat())}">{esc(text)}</time>')
@@ -154,11 +180,15 @@ __all__ = [
     "WITNESS_BADGE",
     "Context",
     "Pair",
+    "anomali_href",
     "breadcrumbs",
     "checkpoint_line",
+    "counted_link",
+    "field_words",
     "not_found",
     "progress_text",
     "shares",
+    "signed",
     "status_badges",
     "time_tag",
     "twin",

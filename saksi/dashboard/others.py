@@ -9,12 +9,12 @@ from typing import Any, Final
 from saksi.dashboard.common import Context, checkpoint_line, time_tag, twin
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
-from saksi.dashboard.strings import flag_text
+from saksi.dashboard.strings import flag_text, number
 from saksi.election.codes import NASIONAL, Level, is_within, level_of
 from saksi.errors import SaksiError
+from saksi.recap.reconcile import ANOMALY_TYPES
 from saksi.tlog.note import NoteSignature
 
-ANOMALY_TYPES: Final = ("inconsistent", "flag", "witness-dispute", "recap-difference", "correction")
 MAX_SHOWN: Final = 1000
 """Anomalies listed on one page (the JSON twin and the export hold every one)."""
 SEARCH_LIMIT: Final = 50
@@ -60,6 +60,13 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
     ]
     body.insert(1, checkpoint_line(ctx, source))
     export_size = doc.get("checkpoint", {}).get("tree_size")
+    if isinstance(export_size, int) and ctx.size is not None and export_size < ctx.size:
+        older = ctx.t(
+            "anomali.older",
+            listed=number(export_size, ctx.lang),
+            latest=number(ctx.size, ctx.lang),
+        )
+        body.insert(2, f'<p class="notice" id="anomali-older" data-live>{esc(older)}</p>')
     rows = [_anomaly_row(ctx, a) for a in items[:MAX_SHOWN]]
     count = (
         f"{num(len(items), ctx.lang)} {esc(ctx.t('anomali.count'))}"

@@ -1,9 +1,10 @@
 """The Nasional page and the region pages (provinsi down to desa), from the snapshots.
 
 Each page shows the region's totals and each pair's share (a bar chart and the
-numbers), its progress (TPS reported out of expected, counted), the TPS counters,
-the screening flags, its D.Hasil set against the forms, and its children: regions
-with their progress and votes, or for a desa its TPS with their status. The JSON twin
+numbers), its progress (TPS reported out of expected, counted), what the checks found
+in it and below it (:mod:`saksi.dashboard.findings`), the TPS counters, the screening
+flags, its D.Hasil set against the forms, and its children: regions with their
+progress, votes and findings, or for a desa its TPS with their status. The JSON twin
 is the published snapshot itself with the shares and the file it came from.
 """
 
@@ -14,17 +15,22 @@ from typing import Any, Final
 from saksi.dashboard.common import (
     Context,
     Pair,
+    anomali_href,
     breadcrumbs,
     checkpoint_line,
+    counted_link,
+    field_words,
     not_found,
     progress_text,
     shares,
+    signed,
     status_badges,
     twin,
 )
+from saksi.dashboard.findings import child_findings, differences_in_words, findings_block
 from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
 from saksi.dashboard.source import Doc
-from saksi.dashboard.strings import flag_text
+from saksi.dashboard.strings import flag_text, number
 from saksi.election.codes import NASIONAL
 
 TOTAL_CARDS: Final = (
@@ -43,6 +49,8 @@ COUNTERS: Final = (
     "witness_dispute",
     "flagged",
 )
+LISTED_COUNTERS: Final = {"inconsistent": "inconsistent", "flagged": "flag"}
+"""TPS counters that are exactly the length of an Anomali list (one item per TPS)."""
 CHILD_LEVEL: Final = {
     "nasional": "provinsi",
     "provinsi": "kabkota",
@@ -72,6 +80,7 @@ def region_page(ctx: Context, code: str) -> Page:
         f"<h1>{heading}</h1>",
         checkpoint_line(ctx, source),
         _totals_block(ctx, snap, pairs),
+        findings_block(ctx, snap),
         _status_block(ctx, snap),
         _recap_block(ctx, snap),
         _children_block(ctx, snap, pairs),
@@ -136,13 +145,17 @@ def _totals_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
 
 def _status_block(ctx: Context, snap: Doc) -> Markup:
     counters, flags = snap.get("counters", {}), snap.get("flags", {})
+    code = str(snap["region"]["code"])
+
+    def count(key: str) -> Markup:
+        value = counters.get(key)
+        kind = LISTED_COUNTERS.get(key)
+        if kind is None or not isinstance(value, int) or not value:
+            return num(value, ctx.lang)
+        return counted_link(anomali_href(code, kind), number(value, ctx.lang), value)
+
     counter_rows = [
-        row(
-            [
-                cell(esc(ctx.t(f"counters.{key}"))),
-                cell(num(counters.get(key), ctx.lang), numeric=True),
-            ]
-        )
+        row([cell(esc(ctx.t(f"counters.{key}"))), cell(count(key), numeric=True)])
         for key in COUNTERS
     ]
     flag_rows = [
@@ -160,12 +173,13 @@ def _status_block(ctx: Context, snap: Doc) -> Markup:
         + table(ctx.t("counters"), [(ctx.t("status"), False), ("TPS", True)], counter_rows)
         + f"<h2>{esc(ctx.t('flags'))}</h2><p class='meta'>{esc(ctx.t('flags.note'))}</p>"
         + table(ctx.t("flags"), [(ctx.t("flags"), False), ("TPS", True)], flag_rows)
-        + f" <p>{link('/anomali?region=' + str(snap['region']['code']), ctx.t('anomali.here'))}</p>"
         + "</section>"
     )
 
 
 def _recap_block(ctx: Context, snap: Doc) -> Markup:
+    """The region's own D.Hasil against the sum of the forms below it: a sentence, then
+    each differing total with the forms' sum, the D.Hasil's number and the difference."""
     check = snap.get("recap_check")
     if not check:
         return Markup('<section id="recap" data-live></section>')
@@ -173,9 +187,10 @@ def _recap_block(ctx: Context, snap: Doc) -> Markup:
     rows = [
         row(
             [
-                cell(esc(d["field"])),
-                cell(num(d.get("recap"), ctx.lang), numeric=True),
+                cell(esc(field_words(str(d["field"]), ctx.lang))),
                 cell(num(d.get("forms"), ctx.lang), numeric=True),
+                cell(num(d.get("recap"), ctx.lang), numeric=True),
+                cell(esc(signed(int(d["recap"]) - int(d["forms"]), ctx.lang)), numeric=True),
             ],
             "bad",
         )
@@ -188,7 +203,14 @@ def _recap_block(ctx: Context, snap: Doc) -> Markup:
     if not check.get("complete", False):
         parts.append(f'<p class="notice">{esc(ctx.t("recap_check.incomplete"))}</p>')
     if rows:
-        head = [(ctx.t("field"), False), (ctx.t("recap"), True), (ctx.t("forms"), True)]
+        what = differences_in_words(differences, ctx.lang)
+        parts.append(f'<p class="notice bad">{esc(ctx.t("recap_check.differs", what=what))}</p>')
+        head = [
+            (ctx.t("field"), False),
+            (ctx.t("forms.sum"), True),
+            (ctx.t("recap"), True),
+            (ctx.t("difference"), True),
+        ]
         parts.append(table(ctx.t("recap_check"), head, rows))
     else:
         parts.append(f"<p>{esc(ctx.t('recap_check.same'))}</p>")
@@ -236,7 +258,10 @@ def _votes(ctx: Context, child: Doc, numbers: list[str]) -> list[Markup]:
 def _region_row(ctx: Context, child: Doc, numbers: list[str]) -> Markup:
     code, name = str(child["code"]), str(child["name"])
     name_cell = cell(
-        Markup(f"{link('/wilayah/' + code, name)} <span class='meta'>{esc(code)}</span>")
+        Markup(
+            f"{link('/wilayah/' + code, name)} <span class='meta'>{esc(code)}</span>"
+            f"{child_findings(ctx, child)}"
+        )
     )
     progress = cell(progress_text(child["progress"], ctx.lang), numeric=True)
     return row([name_cell, progress, *_votes(ctx, child, numbers)])

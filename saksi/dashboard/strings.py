@@ -99,9 +99,71 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Belum semua TPS di bawahnya dihitung: selisih bisa mengecil.",
         "Not every TPS below is counted yet: differences may shrink.",
     ),
+    "recap_check.differs": (
+        "D.Hasil wilayah ini berbeda dengan jumlah formulir di bawahnya: {what}.",
+        "This region's D.Hasil differs from the sum of the forms below it: {what}.",
+    ),
     "field": ("Kotak", "Box"),
     "recap": ("D.Hasil", "D.Hasil"),
     "forms": ("Formulir", "Forms"),
+    "forms.sum": ("Jumlah formulir", "Sum of the forms"),
+    "difference": ("Selisih (D.Hasil − formulir)", "Difference (D.Hasil − forms)"),
+    "field.jumlah_tps": ("jumlah TPS", "number of TPS"),
+    # findings: the anomaly list rolled up the region tree
+    "findings": ("Temuan", "Findings"),
+    "findings.intro": (
+        "Yang ditemukan pemeriksaan di wilayah ini dan di bawahnya; setiap angka membuka "
+        "daftarnya.",
+        "What the checks found in this region and below it; each number opens its list.",
+    ),
+    "findings.none": ("Tidak ada temuan di wilayah ini.", "Nothing found in this region."),
+    "findings.all": ("Semua anomali di wilayah ini", "Every anomaly in this region"),
+    "finding.inconsistent": (
+        "{n} TPS ditahan: formulirnya melanggar aturan yang mustahil, tidak masuk total",
+        "{n} TPS held: the form breaks an impossibility rule, out of the totals",
+    ),
+    "finding.flag": (
+        "{n} TPS ditandai skrining (tetap dihitung)",
+        "{n} TPS flagged by screening (still counted)",
+    ),
+    "finding.witness-dispute": (
+        "{n} salinan saksi berbeda dengan formulir yang berlaku, di {m} TPS",
+        "{n} witness copies differ from the form in force, at {m} TPS",
+    ),
+    "finding.witness-dispute.one": (
+        "1 salinan saksi berbeda dengan formulir yang berlaku, di 1 TPS",
+        "1 witness copy differs from the form in force, at 1 TPS",
+    ),
+    "finding.correction": (
+        "{n} koreksi oleh KPU, di {m} TPS",
+        "{n} corrections by the KPU, at {m} TPS",
+    ),
+    "finding.correction.one": ("1 koreksi oleh KPU, di 1 TPS", "1 correction by the KPU, at 1 TPS"),
+    "finding.recap-difference": (
+        "{where}: D.Hasil berbeda dengan jumlah formulirnya",
+        "{where}: D.Hasil differs from its forms",
+    ),
+    "finding.recap-region": (
+        "{level} {name}: D.Hasil berbeda dengan jumlah formulirnya: {what}",
+        "{level} {name}: the D.Hasil differs from its forms: {what}",
+    ),
+    "finding.recap-more": (
+        "{n} lainnya ada di daftar anomali.",
+        "{n} more are in the anomaly list.",
+    ),
+    "finding.incomplete": (
+        "belum semua TPS di bawahnya dihitung",
+        "not every TPS below it is counted yet",
+    ),
+    "count.nasional": ("nasional (KPU RI)", "national (KPU RI)"),
+    "count.provinsi": ("provinsi", "provinsi"),
+    "count.kabkota": ("kabupaten/kota", "kabupaten/kota"),
+    "count.kecamatan": ("kecamatan", "kecamatan"),
+    "short.inconsistent": ("ditahan", "held"),
+    "short.flag": ("ditandai", "flagged"),
+    "short.witness-dispute": ("salinan saksi berbeda", "witness copies differ"),
+    "short.recap-difference": ("D.Hasil berbeda", "D.Hasil differs"),
+    "short.correction": ("koreksi", "corrections"),
     # TPS
     "status": ("Status", "Status"),
     "status.missing": ("belum masuk", "not reported"),
@@ -131,6 +193,32 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "history": ("Riwayat", "History"),
     "history.original": ("C.Hasil dari KPPS", "C.Hasil from the KPPS"),
     "history.correction": ("Koreksi", "Correction"),
+    "history.copy": ("Salinan saksi partai", "Witness copy of party"),
+    "history.compare": ("bandingkan kotak demi kotak", "compare box by box"),
+    "outcome.counted": (
+        "berlaku: dihitung dalam total",
+        "in force: counted in the totals",
+    ),
+    "outcome.held": (
+        "berlaku, tetapi ditahan: tidak masuk total (melanggar aturan yang mustahil)",
+        "in force but held: out of the totals (breaks an impossibility rule)",
+    ),
+    "outcome.replaced": (
+        "diganti oleh koreksi {k}: tidak dihitung",
+        "replaced by correction {k}: not counted",
+    ),
+    "outcome.copy-agrees": (
+        "salinan saksi, tidak dihitung: cocok dengan formulir yang berlaku",
+        "witness copy, not counted: agrees with the form in force",
+    ),
+    "outcome.copy-differs": (
+        "salinan saksi, tidak dihitung: berbeda dengan formulir yang berlaku",
+        "witness copy, not counted: differs from the form in force",
+    ),
+    "outcome.copy-alone": (
+        "salinan saksi, tidak dihitung: belum ada formulir untuk dibandingkan",
+        "witness copy, not counted: no form to compare it with yet",
+    ),
     "reason": ("Alasan", "Reason"),
     "changes": ("Kotak yang diubah", "Boxes changed"),
     "before": ("Sebelum", "Before"),
@@ -159,13 +247,18 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Every flag, reconciliation difference (D.Hasil against the forms, witness copy "
         "against the form), correction and inconsistent form.",
     ),
-    "anomali.here": ("Anomali di wilayah ini", "Anomalies in this region"),
     "anomali.none": ("Tidak ada anomali yang cocok.", "No anomaly matches."),
     "anomali.unexported": (
         "Ekspor anomali belum diterbitkan (diterbitkan secara berkala).",
         "The anomalies export is not published yet (it is published periodically).",
     ),
     "anomali.count": ("anomali", "anomalies"),
+    "anomali.older": (
+        "Daftar ini dihitung pada checkpoint {listed}, hasil di halaman lain sudah pada "
+        "checkpoint {latest}: daftar anomali diterbitkan ulang secara berkala.",
+        "This list was computed at checkpoint {listed}, the results on the other pages are "
+        "at checkpoint {latest} already: the anomaly list is republished periodically.",
+    ),
     "anomali.shown": ("ditampilkan", "shown"),
     "anomali.type": ("Jenis", "Type"),
     "anomali.region": ("Kode wilayah", "Region code"),
@@ -238,10 +331,17 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def t(key: str, lang: Lang) -> str:
-    """The text of ``key`` in ``lang``."""
+def t(key: str, lang: Lang, **fields: object) -> str:
+    """The text of ``key`` in ``lang``, its ``{name}`` places filled from ``fields``."""
     text_id, text_en = STRINGS[key]
-    return text_en if lang == "en" else text_id
+    text = text_en if lang == "en" else text_id
+    return text.format(**fields) if fields else text
+
+
+def counted(key: str, n: int, lang: Lang, **fields: object) -> str:
+    """``key`` for ``n`` things: ``key.one`` when ``n`` is 1 and the table has it."""
+    one = f"{key}.one"
+    return t(one if n == 1 and one in STRINGS else key, lang, n=number(n, lang), **fields)
 
 
 _FLAGS: Final = {s.flag: (s.description_id, s.description_en) for s in SCREENS}
@@ -283,6 +383,7 @@ __all__ = [
     "LANGS",
     "STRINGS",
     "Lang",
+    "counted",
     "lang_or_none",
     "number",
     "percent",

@@ -59,7 +59,7 @@ def tps_page(ctx: Context, code: str) -> Page:
         f'<div id="tps-live" data-live>{_status(ctx, tps)}',
         _form_block(ctx, tps.get("values"), numbers, pairs, bad_fields),
         _photos(ctx, history),
-        _history_block(ctx, history),
+        _history_block(ctx, history, copies),
         _copies_block(ctx, copies, tps.get("values"), numbers),
         "</div>",
     ]
@@ -111,7 +111,15 @@ def _changes(before: Reading | None, after: Reading | None) -> list[dict[str, An
     ]
 
 
+def _form_outcome(tps: Doc, in_force: bool) -> str:
+    """What the recap did with a form: counted, held (out of the totals) or replaced."""
+    if not in_force:
+        return "replaced"
+    return "counted" if tps.get("counted") else "held"
+
+
 def _history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
+    """The KPPS c-hasil, then each correction, each with what the recap did with it."""
     entries = tps.get("entries", {})
     indices = [entries.get("original"), *entries.get("corrections", [])]
     out: list[dict[str, Any]] = []
@@ -122,11 +130,15 @@ def _history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
         if out:
             doc["changes"] = _changes(out[-1]["values"], doc["values"])
         doc["in_force"] = index == entries.get("current")
+        doc["outcome"] = _form_outcome(tps, doc["in_force"])
         out.append(doc)
+    for correction in range(1, len(out)):  # each form is replaced by the next correction
+        out[correction - 1]["replaced_by"] = correction
     return out
 
 
 def _copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]]:
+    """Each witness copy, compared with the form in force (never counted itself)."""
     out = []
     for copy in tps.get("entries", {}).get("copies", []):
         doc = _entry_doc(ctx, int(copy["index"]))
@@ -134,6 +146,9 @@ def _copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]
         values = doc["values"]
         doc["differences"] = (
             [f for f in values if form.get(f) != values.get(f)] if values and form else []
+        )
+        doc["outcome"] = (
+            "copy-alone" if form is None else "copy-agrees" if doc["agrees"] else "copy-differs"
         )
         out.append(doc)
     return out
@@ -270,36 +285,67 @@ def _entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
     return Markup(f"<dl>{items}</dl>")
 
 
-def _history_block(ctx: Context, history: list[dict[str, Any]]) -> Markup:
-    if not history:
+OUTCOME_TONE: Final = {
+    "counted": "ok",
+    "held": "bad",
+    "replaced": "",
+    "copy-agrees": "",
+    "copy-differs": "bad",
+    "copy-alone": "",
+}
+
+
+def _outcome(ctx: Context, doc: dict[str, Any]) -> Markup:
+    """What the recap did with this entry, as a badge (``data-outcome`` names it)."""
+    outcome = str(doc["outcome"])
+    text = ctx.t(f"outcome.{outcome}", k=doc.get("replaced_by", ""))
+    kind = esc(OUTCOME_TONE.get(outcome, ""))
+    return Markup(f'<span class="badge {kind}" data-outcome="{esc(outcome)}">{esc(text)}</span>')
+
+
+def _correction_details(ctx: Context, doc: dict[str, Any]) -> str:
+    parts = [f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"]
+    changes = [
+        row(
+            [
+                cell(esc(_label(c["field"], ctx))),
+                cell(num(c["before"], ctx.lang), numeric=True),
+                cell(num(c["after"], ctx.lang), numeric=True),
+            ]
+        )
+        for c in doc.get("changes", [])
+    ]
+    head = [(ctx.t("field"), False), (ctx.t("before"), True), (ctx.t("after"), True)]
+    parts.append(table(ctx.t("changes"), head, changes))
+    if doc.get("evidence"):
+        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}")
+    return "".join(parts)
+
+
+def _history_block(
+    ctx: Context, history: list[dict[str, Any]], copies: list[dict[str, Any]]
+) -> Markup:
+    """Every entry logged for this TPS, in log order, each saying what the recap did
+    with it: the form counted or held, a form replaced by a correction, a witness copy
+    (compared, never counted)."""
+    if not history and not copies:
         return Markup("")
-    parts = [f'<section id="history"><h2>{esc(ctx.t("history"))}</h2>']
+    rows: list[tuple[int, str]] = []
     for i, doc in enumerate(history):
         title = ctx.t("history.original") if i == 0 else f"{ctx.t('history.correction')} {i}"
-        marker = f" {badge(ctx.t('status.received'), 'ok')}" if doc.get("in_force") else ""
-        parts.append(f"<h3>{esc(title)}{marker}</h3>{_entry_meta(ctx, doc)}")
-        if i > 0:
-            parts.append(
-                f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"
+        text = f'<h3 class="entry">{esc(title)} {_outcome(ctx, doc)}</h3>{_entry_meta(ctx, doc)}'
+        rows.append((int(doc["index"]), text + (_correction_details(ctx, doc) if i else "")))
+    for doc in copies:
+        title = f"{ctx.t('history.copy')} {doc.get('party') or ''}"
+        compare = link(f"#copy-{doc['index']}", ctx.t("history.compare"))
+        rows.append(
+            (
+                int(doc["index"]),
+                f'<h3 class="entry">{esc(title)} {_outcome(ctx, doc)}</h3><p>{compare}</p>',
             )
-            changes = [
-                row(
-                    [
-                        cell(esc(_label(c["field"], ctx))),
-                        cell(num(c["before"], ctx.lang), numeric=True),
-                        cell(num(c["after"], ctx.lang), numeric=True),
-                    ]
-                )
-                for c in doc.get("changes", [])
-            ]
-            head = [(ctx.t("field"), False), (ctx.t("before"), True), (ctx.t("after"), True)]
-            parts.append(table(ctx.t("changes"), head, changes))
-            if doc.get("evidence"):
-                parts.append(
-                    f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}"
-                )
-    parts.append("</section>")
-    return Markup("".join(parts))
+        )
+    body = "".join(text for _, text in sorted(rows))
+    return Markup(f'<section id="history"><h2>{esc(ctx.t("history"))}</h2>{body}</section>')
 
 
 def _copies_block(
@@ -314,8 +360,8 @@ def _copies_block(
             ctx.t("copy.agrees" if agrees else "copy.differs"), "ok" if agrees else "bad"
         )
         parts.append(
-            f"<h3>{esc(ctx.t('copy.party'))} {esc(doc.get('party') or '')} {verdict}</h3>"
-            f"{_entry_meta(ctx, doc)}"
+            f'<h3 id="copy-{esc(doc["index"])}">{esc(ctx.t("copy.party"))} '
+            f"{esc(doc.get('party') or '')} {verdict}</h3>{_entry_meta(ctx, doc)}"
         )
         values = doc["values"]
         if values is not None and form is not None:

@@ -214,7 +214,25 @@ def test_inconsistent_tps_shows_its_broken_rules(page: Any, world: World) -> Non
     box = page.locator("#violations")
     assert "suara-sah" in box.inner_text()
     assert "tidak masuk dalam total" in page.locator("main").inner_text()
+    history = page.locator("#history")  # held, as the status says: not "dihitung"
+    assert history.locator("[data-outcome]").all_inner_texts() == [
+        "berlaku, tetapi ditahan: tidak masuk total (melanggar aturan yang mustahil)"
+    ]
     shoot(page, "tps-inconsistent")
+
+
+def test_every_finding_on_the_national_page_opens_a_list_of_that_length(
+    page: Any, world: World
+) -> None:
+    page.goto("/")
+    links = page.locator("main a[data-count]")
+    found = [(a.get_attribute("href"), int(a.get_attribute("data-count"))) for a in links.all()]
+    assert len(found) >= 4  # held, disputed, corrected; the counters; every anomaly
+    assert "1 TPS ditahan" in page.locator("#findings").inner_text()
+    for href, count in found:
+        page.goto(href)
+        rows = page.locator("#anomalies tbody tr")
+        assert rows.count() == count, href
 
 
 def test_corrected_tps_shows_its_history(page: Any, world: World) -> None:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from saksi.dashboard import Dashboard, LogInfo, Page
-from saksi.dashboard.html import esc, json_path, switch_href
-from saksi.dashboard.strings import STRINGS, number, percent
+from saksi.dashboard.html import Markup, esc, json_path, switch_href
+from saksi.dashboard.strings import STRINGS, Lang, number, percent
 from saksi.election.envelope import parse_entry
+from saksi.recap.reconcile import ANOMALY_TYPES
 from tests.dashboard.factory import REASON, Site, build, photo_bytes
 
 INFO = LogInfo("http://127.0.0.1:8080", "origin+abcd1234+AAAA", (), 0)
@@ -31,9 +36,21 @@ def dash(site: Site) -> Dashboard:
 
 def text_of(page: Page) -> str:
     """The page's body as plain text (tags dropped, entities decoded)."""
-    import re
-
     return html.unescape(re.sub(r"<[^>]+>", " ", page.body))
+
+
+def section(body: str, id_: str) -> str:
+    """The element with ``id_`` (a section or div) in a page body, up to its end tag."""
+    start = body.index(f'id="{id_}"')
+    tag = body.rindex("<", 0, start)
+    name = body[tag + 1 : start].split(maxsplit=1)[0]
+    depth, at = 0, tag
+    for found in re.finditer(rf"<(/?){name}\b", body[tag:]):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            at = tag + found.end()
+            break
+    return body[tag : body.index(">", at) + 1]
 
 
 def snapshot(site: Site, code: str = "0") -> dict[str, object]:
@@ -126,6 +143,122 @@ def test_agreeing_tps_shows_its_photos(dash: Dashboard, site: Site) -> None:
         assert f'src="/v1/photos/{digest}"' in page.body
     assert page.data["copies"][0]["agrees"] is True
     assert "salinan saksi cocok" in text_of(page)
+
+
+COUNTED = re.compile(r'<a href="([^"]+)" data-count="(\d+)">')
+
+
+def every_page(dash: Dashboard, lang: Lang) -> Iterator[Page]:
+    """Nasional, then every region and TPS page reached through the links, and the
+    Anomali page of every kind."""
+    todo, seen = ["/"], set()
+    while todo:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        if path == "/":
+            page = dash.nasional(lang)
+        elif path.startswith("/wilayah/"):
+            page = dash.region(path.removeprefix("/wilayah/"), lang)
+        else:
+            page = dash.tps(path.removeprefix("/tps/"), lang)
+        assert page.status == 200, path
+        yield page
+        todo += re.findall(r'href="(/(?:wilayah|tps)/\d+)"', page.body)
+    for kind in ("", *ANOMALY_TYPES):
+        yield dash.anomali(lang, kind)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_count_shown_with_a_link_is_the_length_of_the_list_it_links_to(
+    dash: Dashboard, lang: Lang
+) -> None:
+    """A night of every case: on every page, each number that links to an Anomali list
+    is exactly how many items that list has (the national page said "ditandai 1"
+    while /anomali?type=flag listed 0)."""
+    checked: Counter[str] = Counter()
+    for page in every_page(dash, lang):
+        for href, count in COUNTED.findall(page.body):
+            url = urlsplit(html.unescape(href))
+            assert url.path == "/anomali", href
+            query = dict(parse_qsl(url.query))
+            listed = dash.anomali(lang, query.get("type", ""), query["region"])
+            assert len(listed.data["anomalies"]) == int(count), (page.data.get("source"), href)
+            assert f"{number(int(count), lang)} " in text_of(listed)  # "N anomali (N ...)"
+            checked[query.get("type", "all")] += 1
+    assert set(checked) == {"all", *ANOMALY_TYPES}  # every kind was linked somewhere
+    nation = dash.nasional(lang).body
+    for kind in ("inconsistent", "flag"):  # the TPS counters link their lists
+        assert f'href="/anomali?type={kind}&amp;region=0" data-count="1">1</a>' in nation
+
+
+def test_findings_roll_up_from_the_kecamatan_to_the_nation(dash: Dashboard) -> None:
+    """The D.Hasil inflated at kecamatan GAMBIR is said on every page above it, in words,
+    with a link down to it."""
+    for code in ("0", "31", "3173", "317301"):
+        page = dash.region(code, "id") if code != "0" else dash.nasional("id")
+        findings = text_of(Page("", "", Markup(section(page.body, "findings")), {}))
+        assert "1 kecamatan: D.Hasil berbeda dengan jumlah formulirnya" in findings, code
+        assert "Kecamatan GAMBIR" in findings and "+37 suara paslon 02, +37 suara sah" in findings
+        assert 'href="/wilayah/317301"' in section(page.body, "findings")
+    english = text_of(dash.nasional("en"))
+    assert "1 kecamatan: D.Hasil differs from its forms" in english
+    assert "+37 votes for pair 02, +37 valid votes" in english
+    assert "2 witness copies differ from the form in force, at 1 TPS" in english
+    provinces = section(dash.nasional("id").body, "children")
+    assert 'href="/anomali?type=recap-difference&amp;region=31" data-count="1"' in provinces
+    assert "Tidak ada temuan" in text_of(dash.region("3201", "id"))
+
+
+def test_the_kecamatan_recap_check_has_a_difference_column_and_a_sentence(
+    dash: Dashboard,
+) -> None:
+    page = dash.region("317301", "en")
+    recap = section(page.body, "recap")
+    text = text_of(Page("", "", Markup(recap), {}))
+    assert "This region's D.Hasil differs from the sum of the forms below it: +37 votes" in text
+    assert "Sum of the forms" in text and "Difference (D.Hasil − forms)" in text
+    assert re.search(r"votes for pair 02\s+340\s+377\s+\+37", text)
+    assert "suara_paslon_02" not in recap and "suara_sah" not in recap  # words, not field names
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_history_row_says_what_the_recap_did_with_its_entry(
+    dash: Dashboard, site: Site, lang: Lang
+) -> None:
+    """Held, counted, replaced, a witness copy: as the TPS's status says (a held form
+    was labelled "dihitung")."""
+    outcomes = {}
+    for tps in site.book.iter_tps():
+        page = dash.tps(tps, lang)
+        if page.data["tps"]["status"] == "missing":
+            assert 'id="history"' not in page.body
+            continue
+        history = section(page.body, "history")
+        found = re.findall(r'data-outcome="([a-z-]+)"', history)
+        outcomes[tps] = found
+        state = page.data["tps"]
+        in_force = [h["outcome"] for h in page.data["history"] if h["in_force"]]
+        assert in_force == ["counted" if state["counted"] else "held"], tps
+        assert found.count("counted") + found.count("held") == 1
+        assert found.count("replaced") == len(page.data["history"]) - 1, (
+            "every form but the one in force"
+        )
+        assert sorted(c["outcome"] for c in page.data["copies"]) == sorted(
+            o for o in found if o.startswith("copy-")
+        )
+    cases = site.cases
+    assert outcomes[cases.inconsistent] == ["held"]
+    assert outcomes[cases.corrected] == ["replaced", "counted"]
+    assert outcomes[cases.disputed] == ["counted", "copy-differs", "copy-differs"]
+    assert outcomes[cases.agreeing] == ["counted", "copy-agrees"]
+    held_page = dash.tps(cases.inconsistent, "id")
+    held = text_of(Page("", "", Markup(section(held_page.body, "history")), {}))
+    assert "ditahan: tidak masuk total" in held and "dihitung dalam total" not in held
+    english = text_of(dash.tps(cases.corrected, "en"))
+    assert "replaced by correction 1: not counted" in english
+    assert "in force: counted in the totals" in english
 
 
 def test_unknown_pages_are_404(dash: Dashboard) -> None:
