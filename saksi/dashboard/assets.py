@@ -6,9 +6,13 @@ Content-Security-Policy of ``'self'``). Each asset is served at
 SHA-256, so it can be cached for a year and a new version gets a new address.
 
 The script makes the pages live: every few seconds it reads ``/results/latest.json``;
-when the tree size grew, it fetches the page again and swaps in every element marked
-``data-live`` (same ``id``), announcing the new checkpoint in a polite live region;
-the element that had the keyboard focus inside a replaced block gets it back.
+when the tree size changed, it fetches the page again and swaps in every element
+marked ``data-live`` (same ``id``), or the whole of ``<main>`` when the new page has
+other live blocks than the old one (a page opened before the first publication),
+announcing the new checkpoint in a polite live region; the element that had the
+keyboard focus inside a replaced block gets it back. When the server has not answered
+for three polls (at least 5 s; a request that hangs counts too), a banner says that
+the page stopped updating and since when; it goes when the server answers again.
 Without JavaScript the pages are complete; they just do not refresh by themselves.
 """
 
@@ -75,6 +79,9 @@ pre{background:#f3f3f3;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-b
 form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 form.filter label{display:flex;flex-direction:column;font-size:.9rem}
 form.filter select,form.filter input{padding:.4rem;font-size:1rem}
+.stale{position:sticky;top:0;z-index:5;margin:0;padding:.6rem 1rem;font-weight:700;
+background:var(--bad-bg);color:var(--bad);border-bottom:3px solid var(--bad)}
+.findings li{margin:.25rem 0}
 footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;
 border-top:1px solid var(--line)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
@@ -87,8 +94,11 @@ JS: Final = """\
   "use strict";
   var body = document.body;
   var every = Number(body.getAttribute("data-poll") || "5") * 1000;
+  var staleAfter = Math.max(3 * every, 5000);  // no answer for this long: say so
   var size = body.getAttribute("data-size") || "";
   var status = document.getElementById("live-status");
+  var stopped = document.getElementById("live-stopped");
+  var lastOk = Date.now();
   var busy = false;
   var FOCUSABLE = "a,button,input,select,textarea,[tabindex]";
   function focusIn(root) {
@@ -108,35 +118,75 @@ JS: Final = """\
     if (!el && was.index >= 0) { el = root.querySelectorAll(FOCUSABLE)[was.index]; }
     if (el) { el.focus({preventScroll: true}); }
   }
+  function replace(old, node) {
+    var was = focusIn(old);  // a keyboard user keeps their place
+    old.innerHTML = node.innerHTML;
+    refocus(old, was);
+  }
+  function liveIds(root) {
+    return Array.prototype.map.call(root.querySelectorAll("[data-live]"), function (n) {
+      return n.id;
+    }).sort().join(" ");
+  }
+  function get(url, accept) {  // a fetch that gives up after staleAfter
+    var control = window.AbortController ? new AbortController() : null;
+    var timer = control && window.setTimeout(function () { control.abort(); }, staleAfter);
+    var options = {cache: "no-store", headers: {Accept: accept}};
+    if (control) { options.signal = control.signal; }
+    return fetch(url, options).then(function (r) {
+      window.clearTimeout(timer);
+      return r;
+    }, function (e) {
+      window.clearTimeout(timer);
+      throw e;
+    });
+  }
   function refresh(next) {
-    return fetch(window.location.href, {cache: "no-store", headers: {Accept: "text/html"}})
+    return get(window.location.href, "text/html")
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (text) {
         var fresh = new DOMParser().parseFromString(text, "text/html");
-        fresh.querySelectorAll("[data-live]").forEach(function (node) {
-          var old = node.id && document.getElementById(node.id);
-          if (old) {
-            var was = focusIn(old);  // a keyboard user keeps their place
-            old.innerHTML = node.innerHTML;
-            refocus(old, was);
-          }
-        });
+        var main = document.getElementById("main");
+        var freshMain = fresh.getElementById("main");
+        if (main && freshMain && liveIds(main) !== liveIds(freshMain)) {
+          replace(main, freshMain);  // other blocks (the first publication): the whole page
+          document.title = fresh.title;
+        } else {
+          fresh.querySelectorAll("[data-live]").forEach(function (node) {
+            var old = node.id && document.getElementById(node.id);
+            if (old) { replace(old, node); }
+          });
+        }
         size = next;
         body.setAttribute("data-size", next);
         if (status) { status.textContent = status.getAttribute("data-text") + " " + next; }
       });
   }
+  function answered() {
+    lastOk = Date.now();
+    if (stopped && !stopped.hidden) { stopped.hidden = true; }
+  }
+  function watch() {  // runs even while a request hangs
+    if (!stopped || !stopped.hidden || Date.now() - lastOk < staleAfter) { return; }
+    var time = new Date(lastOk).toLocaleTimeString(document.documentElement.lang);
+    stopped.textContent = stopped.getAttribute("data-text").replace("{time}", time);
+    stopped.hidden = false;
+  }
   function poll() {
+    watch();
     if (busy) { return; }
     busy = true;
-    fetch("/results/latest.json", {cache: "no-store"})
-      .then(function (r) { return r.ok ? r.json() : null; })
+    get("/results/latest.json", "application/json")
+      .then(function (r) {
+        if (r.status === 404) { return null; }  // nothing published yet: an answer
+        return r.ok ? r.json() : Promise.reject(r.status);
+      })
       .then(function (latest) {
         var next = latest ? String(latest.tree_size) : size;
         if (next !== size) { return refresh(next); }
       })
-      .catch(function () {})
-      .then(function () { busy = false; });
+      .then(answered, function () {})
+      .then(function () { busy = false; watch(); });
   }
   if (every > 0) { window.setInterval(poll, every); }
 })();

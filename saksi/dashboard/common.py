@@ -98,7 +98,7 @@ def checkpoint_line(ctx: Context, source: str | None) -> Markup:
         parts.append(f"{esc(ctx.t('published.at'))} {time_tag(stamp)}")
     if source is not None:
         parts.append(f"{esc(ctx.t('source'))}: {link('/results/' + source, source)}")
-    return Markup(f'<p class="meta">{" · ".join(parts)}</p>')
+    return Markup(f'<p class="meta" id="checkpoint-line" data-live>{" · ".join(parts)}</p>')
 
 
 def field_words(name: str, lang: Lang) -> str:

@@ -189,6 +189,8 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
         f'<header><div class="bar"><a class="brand" href="/">Saksi</a>{_nav(page.kind, lang)}'
         f"{switch}</div>{search}</header>"
+        f'<p id="live-stopped" class="stale" role="alert" hidden '
+        f'data-text="{esc(t("live.stopped", lang))}"></p>'
         f'<main id="main" tabindex="-1">{page.body}</main>'
         f"<footer><p>{esc(t('footer', lang))}</p><p>{link(json_path(path), t('json', lang))}</p>"
         f'<p id="live-status" class="meta" role="status" aria-live="polite" '

@@ -36,6 +36,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "source": ("Sumber data", "Data source"),
     "json": ("JSON", "JSON"),
     "live.updated": ("Diperbarui ke checkpoint", "Updated to checkpoint"),
+    "live.stopped": (
+        "Pembaruan otomatis terhenti: server tidak menjawab sejak {time}. Angka di halaman "
+        "ini mungkin sudah usang; halaman diperbarui lagi begitu server kembali.",
+        "Live updates stopped: the server has not answered since {time}. The numbers on "
+        "this page may be out of date; the page updates again as soon as the server is back.",
+    ),
     "footer": (
         "Setiap angka di sini dihitung dari log publik yang ditandatangani; periksa sendiri di "
         "halaman Verifikasi.",

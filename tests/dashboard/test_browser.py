@@ -14,11 +14,14 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
+import signal
 import struct
+import subprocess
 import sys
 import time
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +31,7 @@ from saksi.service.views import Receipt
 from tests.browser import chromium, skip_reason
 from tests.service.conftest import ROOT, ServeProcess, election_server
 from tests.service.factory import ServiceElection, broken_form, shifted
+from tests.waiting import wait_for
 
 OUTPUT = ROOT / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -288,21 +292,133 @@ def test_search_by_name_and_code(page: Any, world: World) -> None:
 
 
 def test_live_update_after_a_new_submission(page: Any, world: World) -> None:
+    from playwright.sync_api import expect
+
     tps = world.late
     page.goto(f"/wilayah/{tps[:10]}")
     row = page.locator(f'tr:has(a[href="/tps/{tps}"])')
     assert "belum masuk" in row.inner_text()
+    before = page.locator("body").get_attribute("data-size")
+    expect(page.locator("#checkpoint-line")).to_contain_text(f"Checkpoint {before} ")
     page.evaluate("window.notReloaded = true")
     page.locator(f'a[href="/tps/{tps}"]').focus()  # a keyboard user on that row
     with world.http() as http:
         world.post(http, world.election.c_hasil(tps))
-    from playwright.sync_api import expect
 
     expect(row).to_contain_text("dihitung", timeout=30_000)  # no eval: CSP
     assert page.evaluate("window.notReloaded") is True
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == f"/tps/{tps}"  # the refresh kept the focus where it was
     assert "Diperbarui" in page.locator("#live-status").inner_text()
+    after = page.locator("body").get_attribute("data-size")
+    assert after != before
+    line = page.locator("#checkpoint-line")  # the checkpoint and source follow the totals
+    expect(line).to_contain_text(f"Checkpoint {after} ")
+    assert line.locator("a").get_attribute("href").startswith(f"/results/{after}/")
+
+
+# --- a page opened before the first publication; a server that goes away ---------------
+
+
+@pytest.fixture
+def quiet(tmp_path: Path) -> Iterator[ServeProcess]:
+    """``saksi serve`` without its results publisher (``saksi publish`` is run by the
+    test), the election's keys logged."""
+    election = ServiceElection()
+    settings = {"SAKSI_PUBLISH_RESULTS": "false", "SAKSI_RESULTS_INTERVAL": "0.1"}
+    server = election_server(tmp_path, election, settings | {"SAKSI_PARSE_WORKERS": "0"})
+    server.start()
+    try:
+        server.log_batch(election.key_entries())
+        yield server
+    finally:
+        if server.proc is not None and server.proc.poll() is None:
+            server.stop()
+
+
+def _checkpointed(server: ServeProcess) -> None:
+    """Until the log's published checkpoint holds every entry logged."""
+    with server.client() as http:
+
+        def covered() -> bool:
+            size = http.get("/health").json()["log_size"]
+            note = http.get("/log/checkpoint")
+            return note.status_code == 200 and int(note.text.splitlines()[1]) >= size
+
+        wait_for(covered)
+
+
+def test_a_page_opened_before_the_first_publication_gets_everything(
+    browser: Any, quiet: ServeProcess, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    election = ServiceElection()
+    context = browser.new_context(base_url=quiet.url)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        assert "Belum ada hasil" in page.locator("main").inner_text()
+        assert page.locator("#children, #status, #findings").count() == 0
+        page.evaluate("window.notReloaded = true")
+        first, second = election.tps[0], election.tps[1]
+        with quiet.client() as http:
+            for entry in (election.c_hasil(first), election.c_hasil(second, broken_form(
+                election.form(second)))):  # fmt: skip
+                answer = http.post("/v1/statements", content=entry, headers=JSON)
+                assert answer.status_code == 201, answer.text
+        _checkpointed(quiet)
+        command = [sys.executable, "-m", "saksi", "publish", str(quiet.data / "log"),
+                   "--out", str(quiet.data / "results"), "--log-key", quiet.vkey,
+                   "--regions", str(tmp_path / "files" / "regions.json")]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+        assert done.returncode == 0, done.stderr
+        # the whole page arrives, not only the totals and the progress
+        expect(page.locator("#children tbody tr")).to_have_count(2, timeout=30_000)
+        expect(page.locator("#status")).to_contain_text("tidak konsisten")
+        expect(page.locator("#findings")).to_contain_text("1 TPS ditahan")
+        expect(page.locator("#checkpoint-line")).to_contain_text("Checkpoint")
+        assert page.locator("#status table").count() == 2  # the counters and the flags
+        assert page.evaluate("window.notReloaded") is True
+        assert page.title().startswith("Nasional")
+        shoot(page, "nasional-first-publication")
+    finally:
+        context.close()
+
+
+def test_a_page_says_when_updates_stop_and_recovers(browser: Any, quiet: ServeProcess) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=quiet.url)
+    pages = {lang: context.new_page() for lang in ("id", "en")}
+    try:
+        for lang, page in pages.items():
+            page.goto(f"/?lang={lang}")
+            page.evaluate("window.notReloaded = true")
+            expect(page.locator("#live-stopped")).to_be_hidden()
+        port = quiet.url.rsplit(":", 1)[1]
+        quiet.stop()
+        stopped = {"id": "Pembaruan otomatis terhenti", "en": "Live updates stopped"}
+        for lang, page in pages.items():
+            banner = page.locator("#live-stopped")
+            expect(banner).to_be_visible(timeout=60_000)
+            expect(banner).to_contain_text(stopped[lang])
+        shoot(pages["id"], "nasional-server-gone")
+        quiet.args[quiet.args.index("--port") + 1] = port  # the same address again
+        quiet.start()
+        for page in pages.values():
+            expect(page.locator("#live-stopped")).to_be_hidden(timeout=60_000)
+        assert quiet.proc is not None
+        quiet.proc.send_signal(signal.SIGSTOP)  # a server that hangs: no answer, no error
+        try:
+            expect(pages["id"].locator("#live-stopped")).to_be_visible(timeout=60_000)
+        finally:
+            quiet.proc.send_signal(signal.SIGCONT)
+        expect(pages["id"].locator("#live-stopped")).to_be_hidden(timeout=60_000)
+        for page in pages.values():
+            assert page.evaluate("window.notReloaded") is True
+    finally:
+        context.close()
 
 
 def test_json_twins_headers_and_errors(world: World) -> None:
