@@ -43,6 +43,13 @@ def help_text(words: tuple[str, ...]) -> str:
     return result.output.rstrip()
 
 
+def refusal_text(words: tuple[str, ...]) -> str:
+    """What a usage mistake prints (standard error), for the page's example."""
+    result = CliRunner().invoke(cli, list(words), prog_name="saksi", terminal_width=88)
+    assert result.exit_code == 2, result.output
+    return result.stderr.rstrip()
+
+
 def render() -> str:
     parts = [
         "# Command reference",
@@ -51,13 +58,19 @@ def render() -> str:
         "`tests/test_docs.py` fails when this page and the command disagree. The",
         "[user guide](user-guide.md) explains what the commands are for.",
         "",
-        "Exit status of every command: 0 success; 2 a refusal or unreadable input, shown",
-        "as a stable error code with messages in Bahasa Indonesia and English",
-        "([errors.md](errors.md)). Exit status 1 has a command's own meaning: `check`, a",
+        "Exit status of every command: 0 success; 2 a refusal, unreadable input or a",
+        "usage mistake (an unknown command or option, a missing option or argument, a",
+        "bad value, a missing file), shown as a stable error code with messages in Bahasa",
+        "Indonesia and English ([errors.md](errors.md#command-line-cli)); 130 stopped with",
+        "Ctrl-C (`cli.interrupted`). Exit status 1 has a command's own meaning: `check`, a",
         "form breaks an impossibility rule; `demo`, a fault went uncaught, a clean TPS was",
         "flagged, the verification failed or the verified totals differ from the truth;",
-        "`log check-proof`,",
-        "the proof does not verify; `log fsck`, a problem was found.",
+        "`log check-proof`, the proof does not verify; `log fsck`, a problem was found.",
+        "",
+        "```text",
+        "$ saksi keygen",
+        refusal_text(("keygen",)),
+        "```",
     ]
     for words in COMMANDS:
         title = " ".join(("saksi", *words))

@@ -1,13 +1,15 @@
 """The one ``saksi`` command.
 
-Every subcommand reports a refusal as Saksi's bilingual diagnostics on standard
-error (never a stack trace) and exits with a documented code (see docs/cli.md).
+Every subcommand reports a refusal, Click's usage errors included, as Saksi's
+bilingual diagnostics with a stable code on standard error (never a stack trace)
+and exits with a documented code (see docs/cli.md and :class:`SaksiGroup`).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 
@@ -21,23 +23,49 @@ from saksi.cli.recap import recap
 from saksi.cli.regions import regions
 from saksi.cli.serve import serve
 from saksi.cli.simulate import simulate
+from saksi.cli.usage import EXIT_INTERRUPTED, EXIT_USAGE, interrupted, usage_refusal
 from saksi.cli.verify import verify
 from saksi.cli.witness import witness
 from saksi.errors import SaksiError
 
-EXIT_INPUT = 2
-"""Unreadable or malformed input, or a refused operation."""
+EXIT_INPUT = EXIT_USAGE
+"""Unreadable or malformed input, a refused operation, or a usage mistake."""
+
+
+def _refuse(error: SaksiError, status: int) -> NoReturn:
+    click.echo(error.diagnostics(), err=True)
+    sys.exit(status)
 
 
 class SaksiGroup(click.Group):
-    """A click group that turns SaksiError into diagnostics and exit code 2."""
+    """The ``saksi`` group: every refusal, Click's own included, is shown the one way.
 
-    def invoke(self, ctx: click.Context) -> Any:
+    A :class:`SaksiError` raised by a command, and Click's usage errors (turned into
+    ``cli.*`` codes by :mod:`saksi.cli.usage`), are printed as bilingual diagnostics
+    on standard error with exit status 2; Ctrl-C is ``cli.interrupted``, status 130.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            return super().invoke(ctx)
+            status = super().main(args, prog_name, complete_var, False, **extra)
         except SaksiError as exc:
-            click.echo(exc.diagnostics(), err=True)
-            sys.exit(EXIT_INPUT)
+            _refuse(exc, EXIT_INPUT)
+        except click.ClickException as exc:
+            if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+                click.echo(exc.ctx.get_help(), err=True)
+            _refuse(usage_refusal(exc), EXIT_USAGE)
+        except (click.Abort, KeyboardInterrupt):
+            _refuse(interrupted(), EXIT_INTERRUPTED)
+        sys.exit(status if isinstance(status, int) else 0)
 
 
 @click.group(cls=SaksiGroup, context_settings={"help_option_names": ["-h", "--help"]})
