@@ -85,9 +85,14 @@ def _close(ledger: Ledger) -> None:
 @click.option(
     "--regions",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Region file (saksi regions import); default: the synthetic hierarchy.",
+    help="Region file (saksi regions import); default: the synthetic hierarchy, and on "
+    "later starts the one recorded in DATA/regions.json.gz at the first.",
 )
-@click.option("--scale", type=float, help="Synthetic hierarchy scale (default 0.005).")
+@click.option(
+    "--scale",
+    type=float,
+    help="Synthetic hierarchy scale (default 0.005; on later starts, the recorded hierarchy).",
+)
 @click.option("--seed", type=int, help="Synthetic hierarchy seed (default 2024).")
 @click.option(
     "--config",
@@ -114,13 +119,14 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     from saksi.service.http_server import make_server, tune_collector  # noqa: PLC0415
     from saksi.service.ledger import Ledger  # noqa: PLC0415
     from saksi.service.results import start_publisher, stop_publisher  # noqa: PLC0415
+    from saksi.service.startup import with_recorded_regions  # noqa: PLC0415
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
     )
     if not access_log:
         logging.getLogger("saksi.service.access").setLevel(logging.WARNING)
-    config = load_config(config_file, os.environ, flags)
+    config = with_recorded_regions(load_config(config_file, os.environ, flags))
     ledger = Ledger.open(config)
     publisher = None
     try:

@@ -37,6 +37,8 @@ MIB: Final = 1024 * KIB
 GIB: Final = 1024 * MIB
 ENV_PREFIX: Final = "SAKSI_"
 MAX_CONFIG_FILE_BYTES: Final = 1 * MIB
+SYNTHETIC_SCALE: Final = 0.005
+SYNTHETIC_SEED: Final = 2024
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +102,8 @@ class ServiceConfig:
     port: int = 8080
     manifest: Path | None = None
     regions: Path | None = None
-    scale: float = 0.005
-    seed: int = 2024
+    scale: float | None = None  # None: the recorded hierarchy, else SYNTHETIC_SCALE
+    seed: int | None = None  # None: the recorded hierarchy, else SYNTHETIC_SEED
     max_entry_bytes: int = MAX_ENTRY_SIZE + 1
     max_batch_entries: int = 1000
     max_batch_bytes: int = 8 * MIB
@@ -118,6 +120,17 @@ class ServiceConfig:
     witnesses: Witnesses = field(default_factory=Witnesses)  # cosigners of each checkpoint
     witness_quorum: int | None = None  # how many must cosign (None: all of them)
     witness_timeout: float = 5.0  # seconds a witness may take to answer
+
+    @property
+    def synthetic(self) -> tuple[float, int]:
+        """The synthetic hierarchy's scale and seed (their defaults when not given)."""
+        scale = SYNTHETIC_SCALE if self.scale is None else self.scale
+        return scale, SYNTHETIC_SEED if self.seed is None else self.seed
+
+    @property
+    def regions_given(self) -> bool:
+        """Whether a setting names the hierarchy (a region file, a scale or a seed)."""
+        return not (self.regions is None and self.scale is None and self.seed is None)
 
     @property
     def quorum(self) -> int:
@@ -394,8 +407,9 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         f"a number in (0, {MAX_SCALE:g}]",
         f"bilangan dalam (0, {MAX_SCALE:g}]",
         _in(0, MAX_SCALE, open_lo=True),
+        optional=True,
     ),
-    "seed": _Setting(_as_int, *_COUNT),
+    "seed": _Setting(_as_int, *_COUNT, optional=True),
     "max_entry_bytes": _Setting(
         _as_size,
         f"a size of 1..{MAX_ENTRY_SIZE + 1} bytes",

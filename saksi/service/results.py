@@ -41,7 +41,8 @@ def publisher_command(config: ServiceConfig, vkey: str) -> list[str]:
     ]  # fmt: skip
     if config.regions is not None:
         return [*command, "--regions", str(config.regions)]
-    return [*command, "--scale", str(config.scale), "--seed", str(config.seed)]
+    scale, seed = config.synthetic
+    return [*command, "--scale", str(scale), "--seed", str(seed)]
 
 
 def start_publisher(config: ServiceConfig, vkey: str) -> subprocess.Popen[bytes] | None:

@@ -36,6 +36,7 @@ from saksi.tlog.state import LogLayout
 
 REPLAY_CHUNK = 4096
 """Entries replayed between two updates of the view."""
+RECORDED_REGIONS = "regions.json.gz"
 
 
 @dataclass
@@ -115,14 +116,33 @@ def _replay_refused(index: int, error: SaksiError) -> SaksiError:
 # --- pieces -------------------------------------------------------------------------
 
 
+def recorded_regions(data: Path) -> Path:
+    """``DATA/regions.json.gz``: the hierarchy of the log in ``data``, kept at its start."""
+    return data / RECORDED_REGIONS
+
+
+def with_recorded_regions(config: ServiceConfig) -> ServiceConfig:
+    """The configuration a start uses: when no setting names a hierarchy (``regions``,
+    ``scale``, ``seed``) and the data folder has recorded one, that one."""
+    recorded = recorded_regions(config.data)
+    if config.regions_given or not recorded.is_file():
+        return config
+    return config.with_(regions=recorded)
+
+
 def load_hierarchy(config: ServiceConfig) -> tuple[Hierarchy, str]:
     """The region hierarchy in use, and a description of where it came from."""
     if config.regions is not None:
         return Hierarchy.load(config.regions), str(config.regions)
-    return (
-        synthetic_hierarchy(scale=config.scale, seed=config.seed),
-        f"synthetic, scale {config.scale:g}, seed {config.seed}",
-    )
+    scale, seed = config.synthetic
+    return synthetic_hierarchy(scale=scale, seed=seed), f"synthetic, scale {scale:g}, seed {seed}"
+
+
+def _record(config: ServiceConfig, hierarchy: Hierarchy) -> None:
+    """Keep the log's hierarchy beside it, so that a later start needs only ``--data``."""
+    recorded = recorded_regions(config.data)
+    if not recorded.exists():
+        hierarchy.save(recorded)
 
 
 def read_manifest(path: Path) -> tuple[bytes, Envelope, Manifest]:
@@ -226,6 +246,7 @@ def open_log(config: ServiceConfig) -> Opened:
             entry, manifest = _entry_zero(config, log, store)
         if manifest.regions_digest != hierarchy.digest():
             raise _regions_mismatch(manifest, hierarchy, source)
+        _record(config, hierarchy)
         intake = Intake.start(entry, region_exists=hierarchy.exists)
         view = LedgerView()
         started = time.perf_counter()
@@ -272,4 +293,14 @@ def replay(intake: Intake, store: Store, view: LedgerView, *, verify: bool = Tru
     return count
 
 
-__all__ = ["REPLAY_CHUNK", "Opened", "load_hierarchy", "open_log", "read_manifest", "replay"]
+__all__ = [
+    "RECORDED_REGIONS",
+    "REPLAY_CHUNK",
+    "Opened",
+    "load_hierarchy",
+    "open_log",
+    "read_manifest",
+    "recorded_regions",
+    "replay",
+    "with_recorded_regions",
+]

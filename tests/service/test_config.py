@@ -36,7 +36,8 @@ def test_defaults_are_the_documented_ones() -> None:
     assert config.db is None
     assert (config.host, config.port) == ("127.0.0.1", 8080)
     assert config.manifest is None and config.regions is None
-    assert (config.scale, config.seed) == (0.005, 2024)
+    assert (config.scale, config.seed) == (None, None)  # not given
+    assert config.synthetic == (0.005, 2024)
     assert config.max_entry_bytes == 65536
     assert config.max_batch_entries == 1000
     assert config.max_batch_bytes == 8 * MIB
