@@ -18,6 +18,8 @@ COMMANDS = (
     ("regions",),
     ("regions", "import"),
     ("regions", "show"),
+    ("election",),
+    ("election", "new"),
     ("demo",),
     ("simulate",),
     ("log",),

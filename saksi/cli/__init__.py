@@ -16,6 +16,7 @@ import click
 from saksi import __version__
 from saksi.cli.check import check
 from saksi.cli.demo import demo
+from saksi.cli.election import election
 from saksi.cli.keys import keygen, sign
 from saksi.cli.log import log
 from saksi.cli.publish import publish
@@ -82,6 +83,7 @@ cli.add_command(keygen)
 cli.add_command(sign)
 cli.add_command(check)
 cli.add_command(regions)
+cli.add_command(election)
 cli.add_command(demo)
 cli.add_command(simulate)
 cli.add_command(log)

@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import click
 
+from saksi.cli.files import write_output
 from saksi.election.envelope import sign_statement
 from saksi.election.keys import SigningKey
 from saksi.election.statements import parse_statement
@@ -17,7 +18,7 @@ from saksi.election.wire import loads
 from saksi.errors import InputError
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a private key readable by its owner only; never overwrite one."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -63,7 +64,7 @@ def keygen(out: Path) -> None:
     Membuat kunci Ed25519 baru dan mencetak kunci publiknya.
     """
     key = SigningKey.generate()
-    _write_private(out, key.to_text())
+    write_private(out, key.to_text())
     click.echo(key.public.b64)
 
 
@@ -78,12 +79,19 @@ def keygen(out: Path) -> None:
 @click.option(
     "--election", default=None, help="Fill the statement's `election` (log origin) if it has none."
 )
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the entry's exact bytes to this file (no newline after them: ready for "
+    "POST /v1/statements) instead of printing them.",
+)
 @click.argument("statement", type=click.File("rb"))
-def sign(key_file: Path, election: str | None, statement: BinaryIO) -> None:
+def sign(key_file: Path, election: str | None, out: Path | None, statement: BinaryIO) -> None:
     """Sign a statement (JSON; `-` for standard input); print the log entry.
 
     The statement is checked against the v1 format first. A missing `at` is set to
-    the current UTC time. The output is the entry's canonical bytes (one line).
+    the current UTC time. The output is the entry's canonical bytes (one line), or,
+    with --out, those bytes alone in a file.
 
     Menandatangani sebuah pernyataan dan mencetak entri log-nya.
     """
@@ -93,5 +101,8 @@ def sign(key_file: Path, election: str | None, statement: BinaryIO) -> None:
         if election is not None:
             raw.setdefault("election", election)
     stmt = parse_statement(json.dumps(raw, ensure_ascii=False))
-    envelope = sign_statement(stmt, read_private(key_file))
-    click.echo(envelope.to_bytes().decode("utf-8"))
+    entry = sign_statement(stmt, read_private(key_file)).to_bytes()
+    if out is None:
+        click.echo(entry.decode("utf-8"))
+        return
+    write_output(out, entry)

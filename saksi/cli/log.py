@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import click
 
+from saksi.cli.files import write_output
 from saksi.errors import InputError, LogError, SaksiError
 from saksi.store import open_store
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
@@ -162,14 +163,7 @@ def prove(directory: Path, index: int, out: Path | None) -> None:
     if out is None:
         click.echo(text.decode("utf-8"), nl=False)
         return
-    try:
-        out.write_bytes(text)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {out}: {exc.strerror or exc.__class__.__name__}",
-            f"{out} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
-            code="cli.unwritable-file",
-        ) from None
+    write_output(out, text)
 
 
 def _verifier(key: str) -> NoteVerifier:

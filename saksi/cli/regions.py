@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -14,31 +15,37 @@ from saksi.election.synthetic import synthetic_hierarchy
 
 DEFAULT_SCALE = 1.0
 DEFAULT_SEED = 2024
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def hierarchy_options(func: Any) -> Any:
+def hierarchy_options(default_scale: float = DEFAULT_SCALE) -> Callable[[F], F]:
     """--regions FILE, or the synthetic election's --scale and --seed."""
-    func = click.option(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        show_default=True,
-        help="Seed of the synthetic hierarchy.",
-    )(func)
-    func = click.option(
-        "--scale",
-        type=click.FloatRange(min=0.0001, max=1.0),
-        default=DEFAULT_SCALE,
-        show_default=True,
-        help="Size of the synthetic hierarchy (1.0 = national, ~820k TPS).",
-    )(func)
-    return click.option(
-        "--regions",
-        "regions_file",
-        default=None,
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="A hierarchy saved by `saksi regions import` (default: synthetic).",
-    )(func)
+
+    def apply(func: F) -> F:
+        func = click.option(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            show_default=True,
+            help="Seed of the synthetic hierarchy.",
+        )(func)
+        func = click.option(
+            "--scale",
+            type=click.FloatRange(min=0.0001, max=1.0),
+            default=default_scale,
+            show_default=True,
+            help="Size of the synthetic hierarchy (1.0 = national: 823,366 TPS, overseas "
+            "included).",
+        )(func)
+        return click.option(
+            "--regions",
+            "regions_file",
+            default=None,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A hierarchy saved by `saksi regions import` (default: synthetic).",
+        )(func)
+
+    return apply
 
 
 def load_hierarchy(regions_file: Path | None, scale: float, seed: int) -> Hierarchy:
@@ -99,7 +106,7 @@ def _region_json(hierarchy: Hierarchy, code: str) -> dict[str, Any]:
 
 @regions.command("show")
 @click.argument("code", default=NASIONAL)
-@hierarchy_options
+@hierarchy_options()
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from saksi.cli.files import empty_folder
 from saksi.election.synthetic import MAX_SCALE
 from saksi.errors import InputError
 from saksi.sim.night import Night, NightConfig
@@ -47,17 +48,11 @@ def parse_scale(text: str) -> float:
 
 def prepare_out(out: Path) -> Path:
     """``out`` created, or refused when it exists and is not an empty folder."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(
-            f"{out} already exists and is not an empty folder: choose a new or empty one "
-            "(the night leaves its publication, truth.json and report.json there)",
-            f"{out} sudah ada dan bukan folder kosong: pilih folder baru atau kosong "
-            "(malam ini meninggalkan publikasi, truth.json dan report.json di sana)",
-            code="sim.out-not-empty",
-            details={"out": str(out)},
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    why = (
+        "the night leaves its publication, truth.json and report.json there",
+        "malam ini meninggalkan publikasi, truth.json dan report.json di sana",
+    )
+    return empty_folder(out, code="sim.out-not-empty", why=why)
 
 
 def night_options(default_tps: int | None) -> Callable[[F], F]:

@@ -22,7 +22,7 @@ from types import FrameType
 
 import click
 
-from saksi.cli.keys import _write_private
+from saksi.cli.keys import write_private
 from saksi.errors import InputError, WitnessError
 from saksi.tlog.checkpoint import CosignatureSigner
 from saksi.tlog.note import generate_key
@@ -128,7 +128,7 @@ def new(name: str, out: Path) -> None:
     """
     skey, _ = generate_key(name)
     vkey = CosignatureSigner.from_skey(skey).vkey
-    _write_private(out, skey)
+    write_private(out, skey)
     click.echo(f"witness: {name}")
     click.echo(vkey)
 

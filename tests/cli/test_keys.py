@@ -84,3 +84,21 @@ def test_keygen_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert out == ""
     assert "cli.unwritable-key" in err
     assert "Traceback" not in err
+
+
+def test_sign_out_writes_the_entrys_exact_bytes_ready_to_send(tmp_path: Path) -> None:
+    key = tmp_path / "kpps.key"
+    invoke("keygen", "--out", str(key))
+    stmt = {"type": "c-hasil", "election": factory.ORIGIN, "tps": factory.TPS_A,
+            "contest": "ppwp", "form": factory.form().model_dump(mode="json")}  # fmt: skip
+    path = tmp_path / "stmt.json"
+    path.write_text(json.dumps(stmt))
+    out_file = tmp_path / "c-hasil.entry"
+    code, out, err = invoke("sign", "--key", str(key), "--out", str(out_file), str(path))
+    assert (code, out) == (0, ""), err
+    entry = out_file.read_bytes()
+    assert not entry.endswith(b"\n")  # no newline: the bytes POST /v1/statements takes
+    assert parse_entry(entry, election=factory.ORIGIN).stmt.type == "c-hasil"
+    missing = tmp_path / "no" / "such" / "folder" / "c-hasil.entry"
+    code, _, err = invoke("sign", "--key", str(key), "--out", str(missing), str(path))
+    assert code == 2 and err.startswith("cli.unwritable-file: ")
