@@ -11,7 +11,9 @@ prints, each on its own line and flushed::
 
 SIGTERM or SIGINT (Ctrl+C) stops it cleanly: no new connections, requests in
 flight are answered, the sequencer stops, a last checkpoint is signed and the store
-closed; exit status 0. If the ledger stops on a storage failure (fail-stop), the
+closed, then one line says so in both languages; exit status 0. The results
+publisher and the parse workers are the service's to stop: a Ctrl-C in the
+terminal reaches the service alone. If the ledger stops on a storage failure (fail-stop), the
 server stops the same way and exits with status 1, so that a supervisor restarts it
 (the restart replays the log). A service that cannot start exits with 2 and a coded,
 bilingual refusal on standard error.
@@ -40,15 +42,42 @@ EXIT_LEDGER_STOPPED = 1
 """The ledger stopped after a storage failure; restart the service (it replays the log)."""
 
 
-def _quiet_signals() -> None:
-    """After a graceful stop uvicorn raises the signal again; make that a no-op so the
-    ledger is closed in order and the exit status is 0."""
+SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 
-    def ignore(signum: int, frame: FrameType | None) -> None:
-        log.info("signal %d: already stopping", signum)
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, ignore)
+class StopSignal:
+    """The signal that stopped the service. uvicorn stops gracefully on SIGTERM or
+    SIGINT, then raises that signal again on its way out: it is only noted here, so
+    that the ledger is closed in order, the exit status is 0, and the stop is told
+    once, in both languages, when it is complete (:meth:`said`)."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def install(self) -> None:
+        for signum in SIGNAL_NAMES:
+            signal.signal(signum, self._note)
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        self.signum = self.signum or signum
+
+    def said(self, closed: bool) -> str | None:
+        """What happened, once the ledger is closed (``closed``: cleanly)."""
+        if self.signum is None:
+            return None
+        name = SIGNAL_NAMES.get(signal.Signals(self.signum), f"signal {self.signum}")
+        if closed:
+            return (
+                f"dihentikan oleh {name}: permintaan yang sedang berjalan sudah dijawab, "
+                "checkpoint terakhir ditandatangani, penyimpanan ditutup / stopped by "
+                f"{name}: requests in flight answered, the last checkpoint signed, the "
+                "store closed"
+            )
+        return (
+            f"dihentikan oleh {name}; penutupan log gagal (lihat di atas), log diputar ulang "
+            f"saat mulai lagi / stopped by {name}; closing the log failed (see above), the "
+            "next start replays it"
+        )
 
 
 def _echo(line: str) -> None:
@@ -56,11 +85,13 @@ def _echo(line: str) -> None:
     sys.stdout.flush()
 
 
-def _close(ledger: Ledger) -> None:
+def _close(ledger: Ledger) -> bool:
     try:
         ledger.close()  # stops the sequencer, signs a last checkpoint, closes the store
     except Exception:  # the log is crash-safe: a restart replays it
         log.exception("closing the ledger failed")
+        return False
+    return True
 
 
 @click.command("serve")
@@ -129,17 +160,21 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     config = with_recorded_regions(load_config(config_file, os.environ, flags))
     ledger = Ledger.open(config)
     publisher = None
+    stopped = StopSignal()
+    closed = False
     try:
         _echo(f"log-key: {ledger.vkey}")
         server = make_server(create_app(ledger, config), config, _echo)
         publisher = start_publisher(config, ledger.vkey)
         tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()
-        _quiet_signals()
+        stopped.install()
         server.run()
     finally:
-        _close(ledger)
+        closed = _close(ledger)
         stop_publisher(publisher)
+    if (said := stopped.said(closed)) is not None:
+        log.info("%s", said)
     if ledger.failure is not None:
         click.echo(ledger.failure.diagnostics(), err=True)
         sys.exit(EXIT_LEDGER_STOPPED)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -118,7 +119,17 @@ class ParsePool:
             initializer=_worker_init,
             initargs=(os.getpid(),),
         )
-        self._pool.submit(_warm_up).result()
+        # Every worker is started now, each submission starting one, with Ctrl-C
+        # (SIGINT) blocked in this thread: a worker is born with it blocked, ignores
+        # it from its initializer on, and so never dies of a Ctrl-C meant for the
+        # server (the terminal sends it to the whole process group).
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            warming = [self._pool.submit(_warm_up) for _ in range(workers)]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        for future in warming:
+            future.result()
 
     def parse(
         self, entries: Sequence[bytes], election: str, max_entry_bytes: int
@@ -171,6 +182,8 @@ def _worker_init(parent: int) -> None:
     """
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it stops the pool
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since birth
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)

@@ -53,6 +53,7 @@ def start_publisher(config: ServiceConfig, vkey: str) -> subprocess.Popen[bytes]
         publisher_command(config, vkey),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # one line per publication; errors go to stderr
+        start_new_session=True,  # a Ctrl-C in the terminal reaches the server, which stops it
     )
     log.info("results publisher started (pid %d) -> %s", child.pid, results_dir(config.data))
     return child
