@@ -110,8 +110,9 @@ class Tally:
         """A one-line count for a live display (read without the lock: approximate)."""
         status = self.by_status
         return (
-            f"logged {len(self.logged):,} (held {status['inconsistent']:,}), "
-            f"refused {sum(self.refusals.values()):,}, resent {self.duplicates:,}"
+            f"di log / logged {len(self.logged):,}, ditahan / held {status['inconsistent']:,}, "
+            f"ditolak / refused {sum(self.refusals.values()):,}, "
+            f"kirim ulang / resent {self.duplicates:,}"
         )
 
 

@@ -121,18 +121,26 @@ def load_hierarchy(config: NightConfig) -> Hierarchy:
 
 
 def run_threads(
-    items: Iterable[T], work: Callable[[Device, T], None], *, threads: int, port: int, stats: Stats
+    items: Iterable[T],
+    work: Callable[[Device, T], None],
+    *,
+    threads: int,
+    port: int,
+    stats: Stats,
+    halt: threading.Event | None = None,
 ) -> None:
     """``work(device, item)`` for every item, on ``threads`` threads, each with its own
-    :class:`Device` (connection) to the service on ``port``; the first error is raised."""
+    :class:`Device` (connection) to the service on ``port``; the first error is raised.
+    Once ``halt`` is set, no thread takes another item."""
     source: Iterator[T] = iter(items)
     lock = threading.Lock()
     errors: list[BaseException] = []
+    halt = halt or threading.Event()
 
     def loop() -> None:
         device = Device("127.0.0.1", port, stats)
         try:
-            while not errors:
+            while not errors and not halt.is_set():
                 with lock:
                     item = next(source, None)
                 if item is None:
@@ -170,6 +178,11 @@ class Night:
         self.verify_exit: int | None = None
         self.peak_rss: dict[str, int] = {}
         self.published_size = 0
+        self.halt = threading.Event()
+        """Set when the night is stopped early: the devices take no more work."""
+        self.stopped: list[str] = []
+        """The child processes :meth:`stop` stopped, by name."""
+        self._monitor: threading.Thread | None = None
         self._phase_started = time.perf_counter()
         self._phase = ""
 
@@ -184,11 +197,23 @@ class Night:
         self.stop()
 
     def stop(self) -> None:
-        """Stop the service cleanly (last checkpoint, last publication), then the witnesses."""
+        """Stop the service cleanly (last checkpoint, last publication), then the witnesses;
+        first the devices and the crash's restart, if the night is stopped early."""
+        self.halt.set()
+        if self._monitor is not None:
+            self._monitor.join()  # a restart under way finishes, so that it is stopped below
         if self.service is not None and self.service.child.running():
             self.service.child.stop()
+            self.stopped.append(self.service.child.name)
         for witness in self.witnesses:
-            witness.child.stop()
+            if witness.child.running():
+                witness.child.stop()
+                self.stopped.append(witness.child.name)
+
+    @property
+    def phase(self) -> str:
+        """The phase under way ("" before the first and after the last)."""
+        return self._phase
 
     def _enter(self, name: str, total: int | None = None) -> None:
         now = time.perf_counter()
@@ -283,21 +308,25 @@ class Night:
         self._enter("tps", len(self.plan.tps))
         crash_at = int(CRASH_AT * len(self.plan.tps))
         stop = threading.Event()
-        monitor = None
         if self.config.crash:
-            monitor = threading.Thread(target=self._crash_when, args=(crash_at, stop), daemon=True)
-            monitor.start()
+            self._monitor = threading.Thread(
+                target=self._crash_when, args=(crash_at, stop), daemon=True
+            )
+            self._monitor.start()
         try:
             self._run(self.plan.tps, self._tps)
         finally:
             stop.set()
-            if monitor is not None:
-                monitor.join()
+            if self._monitor is not None:
+                self._monitor.join()
         if self.crash_report.get("error"):
             raise self.crash_report["error"]
 
     def _run(self, items: Iterable[T], work: Callable[[Device, T], None]) -> None:
-        run_threads(items, work, threads=self.config.devices, port=self.port, stats=self.stats)
+        run_threads(
+            items, work, threads=self.config.devices, port=self.port, stats=self.stats,
+            halt=self.halt,
+        )  # fmt: skip
 
     def _tps(self, device: Device, tps: str) -> None:
         plan = self.plan.tps_plan(tps)
@@ -347,20 +376,28 @@ class Night:
                 self.crash_report["skipped"] = True
                 return
             time.sleep(0.02)
+        if self.halt.is_set():  # stopped early: no crash to make
+            return
         try:
             with self.tally.lock:
                 acked, self.tally.acks = self.tally.acks, {}
                 self.tally.keep_acks = False
             self.service.child.kill()
             killed = time.perf_counter()
-            self.observer.line("service killed (SIGKILL); restarting / layanan dimatikan paksa")
+            self.observer.line(
+                "layanan dimatikan paksa (SIGKILL), dijalankan lagi / service killed (SIGKILL), "
+                "restarting"
+            )
             self.service.start()
             self.crash_report |= {
                 "acked_before": acked,
                 "tps_done_at_kill": self.stats.tps_done,
                 "down_seconds": round(time.perf_counter() - killed, 3),
             }
-            self.observer.line(f"service back after {self.crash_report['down_seconds']:.1f} s")
+            down = self.crash_report["down_seconds"]
+            self.observer.line(
+                f"layanan kembali setelah {down:.1f} detik / service back after {down:.1f} s"
+            )
         except SaksiError as exc:
             self.crash_report["error"] = exc
 

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from saksi.sim.explain import notes
 from saksi.sim.faults import EXPECTED_CHECK
 from saksi.sim.judge import Judge, Outcome, Publication
 from saksi.sim.night import Night
@@ -67,6 +68,16 @@ def _performance(night: Night) -> dict[str, Any]:
     }
 
 
+def _marked(published: Publication) -> dict[str, Any]:
+    """The TPS the publication shows in dispute, and those flagged (with their rules)."""
+    tps = published.tps
+    return {
+        "dispute": sorted(code for code, item in tps.items() if item["witness"] == "dispute"),
+        "flagged": {code: sorted(map(str, item["flags"])) for code, item in sorted(tps.items())
+                    if item["flags"]},
+    }  # fmt: skip
+
+
 def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
     kinds: dict[str, dict[str, Any]] = {}
     for fault, check in EXPECTED_CHECK.items():
@@ -100,6 +111,7 @@ def night_report(night: Night) -> dict[str, Any]:
         "log_size": published.tree_size,
         "statements": _statements(night),
         "published": dict(Counter(published.nation.get("counters", {}))),
+        "published_tps": _marked(published),
         "faults_by_kind": kinds,
         "faults": [o.to_dict() for o in outcomes],
         "false_alarms": alarms,
@@ -118,6 +130,7 @@ def night_report(night: Night) -> dict[str, Any]:
         and published.totals == expected
         and (verify["verified"] or not verify["ran"]),
     }
+    report["notes"] = [{"id": id_, "en": en} for id_, en in notes(report, truth)]
     write_json(out / "report.json", report)
     return report
 

@@ -8,6 +8,8 @@ one small `saksi simulate` over a region file.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from saksi.cli import cli
 from saksi.cli.simulate import parse_scale
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.errors import InputError
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,3 +125,65 @@ def test_a_service_that_cannot_start_is_refused_with_its_log(tmp_path: Path) -> 
     assert "(saksi serve did not start: it exited)" in done.stderr
     assert "address already in use" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (Linux: /proc/PID/stat's parent field)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and "zombie" not in _state(pid)}  # fmt: skip
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "gone"
+
+
+def test_ctrl_c_stops_the_night_says_what_happened_and_leaves_no_child(tmp_path: Path) -> None:
+    """SIGINT (what Ctrl-C sends to the terminal's process group) in the middle of a
+    real night: a bilingual message naming the phase and what was stopped, status 130,
+    and no child process (service, publisher, witnesses) left running."""
+    out = tmp_path / "night"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saksi", "demo", "--headless", "--tps", "400", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the children are up once the dashboard is announced
+            if line.startswith("dashboard: "):
+                break
+        children = _descendants(proc.pid)
+        assert len(children) >= 4  # saksi serve, its publisher, three witnesses
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    message = err[err.index("sim.interrupted: ") :]
+    assert message.startswith("sim.interrupted: malam pemilu dihentikan oleh pengguna (Ctrl-C)")
+    assert "(the election night was stopped by the user (Ctrl-C)" in message
+    assert "saksi serve" in message and "stopped cleanly" in message
+    assert f"what was written stays in {out} (no report.json)" in message
+    assert "Traceback" not in err and "Aborted" not in err and "already stopping" not in err
+    wait_for(lambda: not _alive(children), timeout=120)
+    assert not (out / "report.json").exists()

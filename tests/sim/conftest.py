@@ -73,8 +73,12 @@ def shared_run(factory: pytest.TempPathFactory, name: str, *args: str) -> Run:
 
 @pytest.fixture(scope="session")
 def night(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The small night (about 800 TPS, seed 7, 6 devices)."""
-    return shared_run(tmp_path_factory, "night-a", "--tps", TPS, "--seed", SEED, "--devices", "6")
+    """The small night (about 800 TPS, seed 7, 6 devices), piped: a progress line every
+    half second on standard error (a night takes many seconds: there are several)."""
+    return shared_run(
+        tmp_path_factory, "night-a", "--tps", TPS, "--seed", SEED, "--devices", "6",
+        "--progress-every", "0.5",
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="session")
