@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
+from saksi.cli.keys import statement_to_sign
 from saksi.election.envelope import parse_entry
 from saksi.election.forms import CHasilPPWP
 from saksi.election.rules import Severity, Violation, check_form, check_reading
 from saksi.election.sirekap import looks_like_sirekap, read_sirekap
-from saksi.election.statements import parse_statement
 from saksi.election.wire import loads, parse_model
 from saksi.errors import InputError, SaksiError
 
@@ -72,7 +72,7 @@ def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
         stmt: Any = parse_entry(raw.strip()).stmt
     elif isinstance(data, dict) and "type" in data:
         outcome.source = "statement"
-        stmt = parse_statement(raw)
+        stmt = statement_to_sign(raw, path.name)  # as `saksi sign` reads it: `at` may be missing
     else:
         outcome.source = "form"
         outcome.violations = check_form(parse_model(CHasilPPWP, data, "C.Hasil-PPWP"))

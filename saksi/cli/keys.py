@@ -13,7 +13,7 @@ import click
 from saksi.cli.files import write_output
 from saksi.election.envelope import sign_statement
 from saksi.election.keys import SigningKey
-from saksi.election.statements import parse_statement
+from saksi.election.statements import AnyStatement, parse_statement
 from saksi.election.wire import loads
 from saksi.errors import InputError
 
@@ -36,6 +36,17 @@ def write_private(path: Path, text: str) -> None:
         ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(text + "\n")
+
+
+def statement_to_sign(raw: bytes, what: str, election: str | None = None) -> AnyStatement:
+    """A statement as ``saksi sign`` takes it: a missing ``at`` is the current UTC time
+    (the time of signing), a missing ``election`` is ``election`` when given."""
+    data = loads(raw, what=what)
+    if isinstance(data, dict):
+        data.setdefault("at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if election is not None:
+            data.setdefault("election", election)
+    return parse_statement(json.dumps(data, ensure_ascii=False))
 
 
 def read_private(path: Path) -> SigningKey:
@@ -95,12 +106,7 @@ def sign(key_file: Path, election: str | None, out: Path | None, statement: Bina
 
     Menandatangani sebuah pernyataan dan mencetak entri log-nya.
     """
-    raw = loads(statement.read(), what=getattr(statement, "name", "statement"))
-    if isinstance(raw, dict):
-        raw.setdefault("at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-        if election is not None:
-            raw.setdefault("election", election)
-    stmt = parse_statement(json.dumps(raw, ensure_ascii=False))
+    stmt = statement_to_sign(statement.read(), getattr(statement, "name", "statement"), election)
     entry = sign_statement(stmt, read_private(key_file)).to_bytes()
     if out is None:
         click.echo(entry.decode("utf-8"))

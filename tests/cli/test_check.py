@@ -60,6 +60,18 @@ def test_statement_and_signed_entry_are_detected(tmp_path: Path) -> None:
     assert sources == ["entry", "statement"]
 
 
+def test_a_statement_to_sign_is_checked_as_saksi_sign_reads_it(tmp_path: Path) -> None:
+    """Without `at` (the time of signing, filled in by `saksi sign`), as `saksi election
+    new` writes it; a broken box is still named."""
+    stmt = json.loads(signed_entry())["stmt"]
+    del stmt["at"]
+    code, out = run("check", str(write(tmp_path / "c-hasil.json", stmt)))
+    assert (code, out.strip()) == (0, f"{tmp_path / 'c-hasil.json'} [statement]: OK")
+    stmt["form"]["suara_sah"] += 1
+    code, out = run("check", str(write(tmp_path / "c-hasil.json", stmt)))
+    assert code == 1 and "suara-sah" in out
+
+
 def test_a_tampered_entry_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
     raw = signed_entry()
     tampered = raw.replace(b'"suara_sah":200', b'"suara_sah":201')
