@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from saksi.election.codes import Level
+from saksi.election.regions import Hierarchy
+from saksi.election.synthetic import synthetic_hierarchy
+from tests.conftest import shared_path
+
 ROOT = Path(__file__).resolve().parent.parent
 CODE_LITERAL = re.compile(r"""code\s*=\s*["']([a-z0-9]+(?:[.-][a-z0-9]+)+)["']""")
 AREAS = (
@@ -73,3 +78,45 @@ def test_cli_reference_matches_the_real_help() -> None:
     assert OUT.read_text(encoding="utf-8") == render(), (
         "docs/cli.md is stale: run `python tools/cli_reference.py`"
     )
+
+
+# --- numbers the docs state, tied to the real output ---------------------------------
+
+GUIDES = ("README.md", "docs/user-guide.md")
+
+
+def _counts(hierarchy: Hierarchy) -> str:
+    """``provinsi / kab/kota / kecamatan / desa / TPS`` as the docs write them."""
+    counts = hierarchy.counts()
+    levels = (Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN, Level.DESA, Level.TPS)
+    return " / ".join(f"{counts[level]:,}" for level in levels)
+
+
+def test_the_synthetic_nation_is_described_as_saksi_regions_show_prints_it() -> None:
+    counts = synthetic_hierarchy(scale=1.0).counts()  # what `saksi regions show` prints
+    said = f"{counts[Level.PROVINSI]} provinces (38 and overseas), {counts[Level.TPS]:,} TPS"
+    for name in GUIDES:
+        assert said in (ROOT / name).read_text(encoding="utf-8"), name
+
+
+def test_the_kpu_import_counts_in_the_docs_are_what_the_import_prints() -> None:
+    tps_json = shared_path("data", "regions", "kpu2024-tps.json")
+    overseas = shared_path("data", "regions", "kpu2024-tps-ln.csv")
+    home = _counts(Hierarchy.from_kpu(tps_json))
+    abroad = _counts(Hierarchy.from_kpu(tps_json, overseas))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"hierarchy: {home}" in readme and f"with overseas {abroad}" in readme
+    guide = " ".join((ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8").split())
+    assert f"with `--overseas`, {abroad}" in guide
+    assert home == "38 / 514 / 7,277 / 83,731 / 820,161"  # as the guide says it in words
+    assert "38 provinces, 514 kab/kota, 7,277 kecamatan, 83,731 desa and 820,161 TPS" in guide
+
+
+def test_every_region_the_docs_show_exists_in_the_election_they_name() -> None:
+    shown = re.compile(r"saksi regions show (\d+) --scale ([0-9.]+)")
+    found = 0
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for code, scale in shown.findall(doc.read_text(encoding="utf-8")):
+            assert synthetic_hierarchy(scale=float(scale)).exists(code), (doc.name, code, scale)
+            found += 1
+    assert found >= 2
