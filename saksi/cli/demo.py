@@ -45,7 +45,8 @@ from saksi.sim.report import night_report
 DEFAULT_TPS = 12_000
 PROGRESS_EVERY = 5.0
 """Seconds between two progress lines when standard output is not a terminal."""
-SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
+SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
+"""The signals that stop a night cleanly (SIGHUP: its terminal was closed)."""
 STOPPING_NOW: Words = (
     "layanan dan dasbornya berhenti sekarang; `saksi demo --keep-serving` membiarkannya "
     "berjalan setelah laporan",
@@ -239,8 +240,8 @@ def _live(
 
 
 class Interrupt:
-    """Ctrl-C (SIGINT) or SIGTERM: the first one stops the night (as KeyboardInterrupt),
-    later ones are ignored while it stops cleanly."""
+    """Ctrl-C (SIGINT), SIGTERM or SIGHUP: the first one stops the night (as
+    KeyboardInterrupt), later ones are ignored while it stops cleanly."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
