@@ -24,7 +24,8 @@ from saksi.sim.night import Night, NightConfig
 from saksi.sim.report import night_report
 
 NATIONAL_TPS = 820_161
-"""TPS in Indonesia (2024, domestic): what scale 1.0 reproduces."""
+"""TPS in Indonesia (2024, domestic): what scale 1.0 reproduces at home (823,366 with the
+overseas units); ``--tps N`` is the scale N / NATIONAL_TPS."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -57,14 +58,15 @@ def prepare_out(out: Path) -> Path:
 
 def night_options(default_tps: int | None) -> Callable[[F], F]:
     """The options ``saksi demo`` and ``saksi simulate`` share."""
-    what = f"(default {default_tps:,})" if default_tps else "(default: national, 820,161)"
+    what = f"(default {default_tps:,})" if default_tps else "(default: national, 823,366)"
 
     def apply(f: F) -> F:
         options = [
             click.option("--tps", type=click.IntRange(1, 10 * NATIONAL_TPS),
                          help=f"About how many TPS the synthetic election has {what}."),
             click.option("--scale", help="Synthetic election size instead of --tps: "
-                         "'national' (820,161 TPS) or a share of it (0.01 = 1%)."),
+                         "'national' (823,366 TPS, overseas included) or a share of it "
+                         "(0.01 = 1%)."),
             click.option("--regions", type=click.Path(path_type=Path),
                          help="A region file (`saksi regions import`): the real hierarchy, "
                          "every TPS of it, instead of a synthetic one."),
@@ -138,7 +140,7 @@ def simulate(crash: bool, verify: bool, **options: Any) -> None:
     """Simulate an election night over HTTP for benchmarks; print one JSON report.
 
     The engine of `saksi demo` without the live display: by default the national
-    scale (820,161 TPS; about 2.7 million entries with the key tree and the witness
+    scale (823,366 TPS; about 2.7 million entries with the key tree and the witness
     copies, and 820,000 photos: half an hour or more on a small machine; use --tps
     for less). The
     JSON gives the C.Hasil per second, latencies per kind of request (p50, p95,
