@@ -107,12 +107,12 @@ class Tally:
     unexpected: list[dict[str, Any]] = field(default_factory=list)
 
     def brief(self) -> str:
-        """A one-line count for a live display (read without the lock: approximate)."""
+        """A one-line count for a live display, in both languages ("log" is both; read
+        without the lock: approximate)."""
         status = self.by_status
         return (
-            f"di log / logged {len(self.logged):,}, ditahan / held {status['inconsistent']:,}, "
-            f"ditolak / refused {sum(self.refusals.values()):,}, "
-            f"kirim ulang / resent {self.duplicates:,}"
+            f"log {len(self.logged):,} · ditahan/held {status['inconsistent']:,} · "
+            f"ditolak/refused {sum(self.refusals.values()):,} · ulang/resent {self.duplicates:,}"
         )
 
 

@@ -135,8 +135,10 @@ def test_a_piped_night_says_each_phase_and_where_it_stands(night: Run, phase: st
 
 
 def test_a_piped_night_prints_progress_lines(night: Run) -> None:
-    progress = [line for line in night.stderr.splitlines() if "; di log / logged " in line]
+    progress = [line for line in night.stderr.splitlines() if "; log " in line]
     assert progress, night.stderr  # every half second (--progress-every 0.5)
     phases = "|".join(re.escape(both(words)) for words in PHASES.values())
-    shape = re.compile(rf"\.\.\. ({phases}):( [\d,]+/[\d,]+ \(\d+%\))? \d+ s; di log / logged ")
+    shape = re.compile(
+        rf"\.\.\. ({phases}):( [\d,]+/[\d,]+ \(\d+%\))? \d+ s; log [\d,]+ · ditahan/held "
+    )
     assert all(shape.match(line) for line in progress), progress
