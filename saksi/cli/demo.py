@@ -32,6 +32,7 @@ from saksi.errors import SaksiError
 from saksi.sim.explain import (
     HEADS,
     PHASES,
+    SAID,
     TITLES,
     Words,
     both,
@@ -47,12 +48,6 @@ PROGRESS_EVERY = 5.0
 """Seconds between two progress lines when standard output is not a terminal."""
 SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 """The signals that stop a night cleanly (SIGHUP: its terminal was closed)."""
-STOPPING_NOW: Words = (
-    "layanan dan dasbornya berhenti sekarang; `saksi demo --keep-serving` membiarkannya "
-    "berjalan setelah laporan",
-    "the service and its dashboard stop now; `saksi demo --keep-serving` keeps them up "
-    "after the report",
-)
 
 
 def _phase(name: str) -> str:
@@ -210,8 +205,7 @@ def print_report(console: Console, report: dict[str, Any], out: Path | None) -> 
     for words in lines[:-1]:
         console.print(both(words), soft_wrap=True)
     if out is not None:
-        console.print(both(("publikasi, truth.json dan report.json di", "publication, "
-                            "truth.json and report.json in")) + f" {out}")  # fmt: skip
+        console.print(f"{both(SAID['left-in'])} {out}")
     style = "bold green" if report["ok"] else "bold red"
     console.print(f"[{style}]{both(lines[-1])}[/]")
 
@@ -328,17 +322,12 @@ def _stopped(night: Night | None) -> Words:
 
 
 def _wait_for_ctrl_c(console: Console, url: str, interrupt: Interrupt) -> None:
-    console.print(
-        f"\ndasbor / dashboard: {url}/  (tekan Ctrl-C untuk berhenti / Ctrl-C to stop)",
-        soft_wrap=True,
-    )
+    console.print(f"\n{both(SAID['dashboard'])}: {url}/  ({both(SAID['ctrl-c'])})", soft_wrap=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:  # the way --keep-serving ends: not a stop before the end
         interrupt.signum = None
-        console.print(
-            both(("layanan dan dasbornya berhenti", "the service and its dashboard stop"))
-        )
+        console.print(both(SAID["stopping"]))
 
 
 @click.command()
@@ -385,7 +374,7 @@ def demo(headless: bool, keep_serving: bool, progress_every: float, **options: A
                 if keep_serving and not headless and night.service is not None:
                     _wait_for_ctrl_c(console, night.service.url, interrupt)
                 elif not headless:
-                    console.print(both(STOPPING_NOW))
+                    console.print(both(SAID["stopping-now"]))
             finally:
                 with interrupt.deferred():
                     night.stop()

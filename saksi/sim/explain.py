@@ -104,6 +104,22 @@ TITLES: dict[str, Words] = {
     "notes": ("Catatan: angka yang berbeda dari kesalahan yang disuntikkan", "Notes: counts "
               "that differ from the faults injected"),
 }  # fmt: skip
+SAID: dict[str, Words] = {
+    "left-in": (
+        "publikasi, truth.json dan report.json di",
+        "publication, truth.json and report.json in",
+    ),
+    "dashboard": ("dasbor", "dashboard"),
+    "ctrl-c": ("tekan Ctrl-C untuk berhenti", "Ctrl-C to stop"),
+    "stopping": ("layanan dan dasbornya berhenti", "the service and its dashboard stop"),
+    "stopping-now": (
+        "layanan dan dasbornya berhenti sekarang; `saksi demo --keep-serving` membiarkannya "
+        "berjalan setelah laporan",
+        "the service and its dashboard stop now; `saksi demo --keep-serving` keeps them up "
+        "after the report",
+    ),
+}
+"""The demo's other lines around the report."""
 HEADS: dict[str, tuple[Words, ...]] = {
     "statements": (("apa (Bahasa Indonesia)", "what (English)"), ("jumlah", "count")),
     "faults": (
@@ -388,7 +404,7 @@ def notes(report: dict[str, Any], truth: dict[str, Any]) -> list[Words]:
 
 def every_words(report: dict[str, Any]) -> list[Words]:
     """Every pair of words the report shows (for the test of its Indonesian side)."""
-    found: list[Words] = [*TITLES.values(), *PHASES.values()]
+    found: list[Words] = [*TITLES.values(), *PHASES.values(), *SAID.values()]
     for heads in HEADS.values():
         found += heads
     found += [words for words, _ in statement_rows(report)]
@@ -404,6 +420,7 @@ __all__ = [
     "FAULTS",
     "HEADS",
     "PHASES",
+    "SAID",
     "TITLES",
     "Words",
     "both",
