@@ -15,7 +15,6 @@ its ancestors: one file per level, at most five, all immutable.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any, Final
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
 from saksi.election.regions import Hierarchy
+from saksi.election.wire import loads
 from saksi.errors import SaksiError
 from saksi.recap.entries import read_entry
 from saksi.tlog.checkpoint import Checkpoint
@@ -73,8 +73,8 @@ class Published:
             return None
         try:
             data = (self.results / relpath).read_bytes()
-            doc = json.loads(data)
-        except (OSError, ValueError):
+            doc = loads(data, relpath)
+        except (OSError, SaksiError):
             return None
         return doc if isinstance(doc, dict) else None
 

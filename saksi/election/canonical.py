@@ -22,11 +22,8 @@ from typing import Any
 
 import rfc8785
 
-from saksi.election.wire import loads
+from saksi.election.wire import MAX_SAFE_INTEGER, integer_size, loads
 from saksi.errors import InputError
-
-MAX_SAFE_INTEGER = 2**53 - 1
-"""The largest integer a JSON number carries exactly (RFC 7493, I-JSON)."""
 
 
 class _Refused(Exception):
@@ -52,7 +49,7 @@ def _check(value: Any) -> bool:
             "input.json-int-range",
             "integer outside the exact JSON range ±(2^53 - 1)",
             "bilangan bulat di luar jangkauan tepat JSON ±(2^53 - 1)",
-            str(value),
+            str(value) if value.bit_length() < 200 else integer_size(value),
         )
     if isinstance(value, float):
         raise _Refused(

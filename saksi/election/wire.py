@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from saksi.errors import InputError, SchemaError
+
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+"""The largest integer a JSON number carries exactly (RFC 7493, I-JSON)."""
 
 Count = Annotated[int, Field(strict=True, ge=0, le=999)]
 """A number written in a three-digit box of a KPU form: 0..999."""
@@ -88,6 +91,8 @@ def _field_error(err: Mapping[str, Any]) -> dict[str, Any]:
 
 def _safe_input(value: Any) -> Any:
     """Echo small scalar inputs back (they help the user); never whole documents."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+        return f"<{integer_size(value)}>"
     if isinstance(value, bool | int | float) or value is None:
         return value
     if isinstance(value, str):
@@ -149,13 +154,55 @@ def _reject_constant(name: str) -> Any:
     )
 
 
+def integer_size(value: int) -> str:
+    """How an integer too long to print is named in a message: "an integer of N digits"
+    (Python refuses to turn one of more than 4,300 digits into text)."""
+    digits = len(str(abs(value))) if value.bit_length() < 10_000 else None
+    if digits is None:  # about: log10(2) = 0.30103
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    return f"an integer of {digits:,} digits"
+
+
+def int_out_of_range(shown: str) -> InputError:
+    """``input.json-int-range``: an integer beyond what a JSON number carries exactly."""
+    return InputError(
+        f"integer outside the exact JSON range ±(2^53 - 1): {shown}",
+        f"bilangan bulat di luar jangkauan tepat JSON ±(2^53 - 1): {shown}",
+        code="input.json-int-range",
+    )
+
+
+_SAFE_DIGITS: Final = len(str(MAX_SAFE_INTEGER))
+
+
+def _whole_number(text: str) -> int:
+    """``parse_int``: an integer within ±(2^53 - 1), refused by its digit count before any
+    conversion, so that a number of any length costs nothing and never reaches Python's
+    4,300-digit limit (a ``ValueError`` that would otherwise escape)."""
+    digits = len(text) - text.startswith("-")
+    if digits <= _SAFE_DIGITS:
+        value = int(text)
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+    shown = text if digits <= 40 else f"{text[:20]}... (a number of {digits:,} digits)"
+    raise int_out_of_range(shown)
+
+
 def loads(text: str | bytes, what: str = "input") -> Any:
-    """Decode JSON strictly: no NaN/Infinity, no duplicate keys; InputError on failure."""
+    """Decode JSON strictly: no NaN/Infinity, no duplicate keys, no integer beyond
+    ±(2^53 - 1) (whatever its length); InputError on failure, never anything else.
+
+    The one JSON decoder of Saksi's inputs: entries, statements, files given to the
+    command line and files read from a publication.
+    """
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")  # strictly UTF-8: no UTF-16/32 sniffing
         return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_reject_constant,
+            parse_int=_whole_number,
         )
     except UnicodeDecodeError:
         raise InputError(

@@ -25,7 +25,6 @@ redoes the interrupted generation with byte-identical files.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from saksi.election.codes import NASIONAL, Level
+from saksi.election.wire import loads
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
@@ -92,7 +92,7 @@ class _State:
     @classmethod
     def parse(cls, data: bytes, where: str) -> _State:
         try:
-            raw = json.loads(data)
+            raw = loads(data, where)
             if raw["format"] != STATE_FORMAT:
                 raise ValueError(raw["format"])
             gens = {str(c): {str(k): int(v) for k, v in g.items()} for c, g in
@@ -102,7 +102,7 @@ class _State:
                 str(raw["origin"]), int(raw["tree_size"]), str(raw["root_hash"]),
                 None if exports is None else int(exports), gens,
             )  # fmt: skip
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, SaksiError) as exc:
             raise _error(
                 "recap.publish-bad-state",
                 f"the publisher's state {where} cannot be read ({exc!r}): restore it, "

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from saksi.election.wire import loads
 from saksi.errors import SaksiError, VerifyError
 from saksi.recap import packing
 from saksi.recap.fold import Recap
@@ -82,7 +83,7 @@ class SavedState:
     @classmethod
     def parse(cls, data: bytes, path: Path) -> SavedState:
         try:
-            raw = json.loads(data)
+            raw = loads(data, str(path))
             if raw["format"] != STATE_FORMAT:
                 raise ValueError(f"format {raw['format']!r}")
             note = str(raw["checkpoint_note"]).encode("utf-8")

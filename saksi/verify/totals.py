@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from saksi.election.codes import NASIONAL, Level
+from saksi.election.wire import loads
+from saksi.errors import InputError
 from saksi.recap.csvout import CSV_LEVELS, level_csv
 from saksi.recap.fold import Recap
 from saksi.recap.snapshot import (
@@ -129,9 +130,9 @@ class ResultsCheck:
             )
             return None
         try:
-            return json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            self.found.append(_missing(path, "the file is not JSON", "berkas bukan JSON"))
+            return loads(data, path)
+        except InputError as exc:
+            self.found.append(_missing(path, exc.message_en, exc.message_id))
             return None
 
     # -- snapshots -----------------------------------------------------------

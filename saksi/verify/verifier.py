@@ -23,7 +23,6 @@ reads only what is new.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +31,8 @@ from typing import Any, NoReturn
 
 from saksi.election.envelope import Envelope
 from saksi.election.regions import Hierarchy
-from saksi.errors import LogError, RecapError, SaksiError, TileError, VerifyError
+from saksi.election.wire import loads
+from saksi.errors import InputError, LogError, RecapError, SaksiError, TileError, VerifyError
 from saksi.recap.entries import restore_bytes
 from saksi.recap.fold import Recap
 from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
@@ -387,10 +387,10 @@ class Verifier:
             )
             return None
         try:
-            latest = json.loads(data)
+            latest = loads(data, LATEST)
             size, root = int(latest["tree_size"]), bytes.fromhex(latest["root_hash"])
             origin = latest["election"]
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, InputError):
             self._add(
                 finding(
                     Kind.TOTALS,
@@ -453,9 +453,11 @@ class Verifier:
             return None
         data = pub.results.read(LATEST)
         try:
-            link = json.loads(data)["regions"] if data is not None else None
+            link = loads(data, LATEST)["regions"] if data is not None else None
             raw = pub.results.read(link) if isinstance(link, str) else None
-            return Hierarchy.from_wire(json.loads(raw), str(link)) if raw is not None else None
+            if raw is None:
+                return None
+            return Hierarchy.from_wire(loads(raw, str(link)), str(link))
         except (ValueError, KeyError, TypeError, SaksiError):
             return None
 

@@ -85,6 +85,28 @@ def test_a_tampered_entry_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in out
 
 
+def test_an_integer_of_any_length_is_a_coded_refusal_not_a_traceback(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    raw = signed_entry()
+    cases = {
+        "form.json": json.dumps(good_form()).replace('"suara_sah": 200', f'"suara_sah": {huge}'),
+        "entry.json": raw.decode().replace('"suara_sah":200', f'"suara_sah":{huge}'),
+        "stmt.json": json.dumps(json.loads(raw)["stmt"]).replace('"at"', f'"x": {huge}, "at"'),
+        "sirekap.json": json.dumps({"chart": {"100025": int(huge[:16])}, "ts": 0})[:-1]
+        + f', "psu": {huge}}}',
+    }
+    for name, text in cases.items():
+        assert huge in text, name
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out = run("check", "--format", "json", *(str(tmp_path / n) for n in cases))
+    assert code == 2, out
+    for line in out.splitlines():
+        assert json.loads(line)["error"]["code"] == "input.json-int-range", line
+    code, out = run("check", str(tmp_path / "entry.json"))
+    assert code == 2 and "input.json-int-range" in out and "Traceback" not in out
+    assert huge not in out
+
+
 def test_bad_inputs_exit_2_with_codes(tmp_path: Path) -> None:
     cases = {
         "malformed.json": b'{"suara_sah": ',

@@ -78,6 +78,18 @@ def test_sign_reads_standard_input_and_refuses_bad_statements(tmp_path: Path) ->
     assert "input.json-malformed" in err
 
 
+def test_sign_refuses_an_integer_of_any_length_with_its_code(tmp_path: Path) -> None:
+    key = tmp_path / "k.key"
+    invoke("keygen", "--out", str(key))
+    huge = "9" * 5000
+    statement = '{"type": "c-hasil", "election": "x", "form": {"suara_sah": ' + huge + "}}"
+    code, out, err = invoke("sign", "--key", str(key), "-", stdin=statement)
+    assert code == 2
+    assert out == ""
+    assert "input.json-int-range" in err and "Traceback" not in err
+    assert huge not in err
+
+
 def test_keygen_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     code, out, err = invoke("keygen", "--out", str(tmp_path / "absent" / "k.key"))
     assert code == 2

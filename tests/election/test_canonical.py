@@ -16,6 +16,7 @@ from saksi.election.canonical import (
     first_difference,
     parse_canonical,
 )
+from saksi.election.wire import loads
 from saksi.errors import InputError, SaksiError
 
 # JSON values without floats (Saksi has none); text includes control characters,
@@ -173,3 +174,24 @@ def test_first_difference() -> None:
     assert first_difference(b"abc", b"abd") == 2
     assert first_difference(b"ab", b"abc") == 2
     assert first_difference(b"", b"") == 0
+
+
+@pytest.mark.parametrize("digits", [17, 40, 4_300, 4_301, 5_000, 50_000])
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_integers_of_any_length_are_refused_with_their_code(digits: int, sign: str) -> None:
+    number = sign + "9" * digits
+    for data in (f"[{number}]", f'{{"a":{{"b":[1,{number}]}}}}'):
+        with pytest.raises(InputError) as exc:
+            loads(data)
+        assert exc.value.code == "input.json-int-range"
+        assert len(exc.value.message_en) < 200 and "2^53" in exc.value.message_id
+        with pytest.raises(InputError) as exc:
+            parse_canonical(data.encode())
+        assert exc.value.code == "input.json-int-range"
+
+
+def test_an_unprintable_integer_is_named_by_its_size() -> None:
+    with pytest.raises(InputError) as exc:
+        canonical_json({"a": 10**5000})
+    assert exc.value.code == "input.json-int-range"
+    assert "5,001 digits" in exc.value.message_en

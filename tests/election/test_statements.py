@@ -311,7 +311,6 @@ def test_correction() -> None:
     for changes, field in (
         ({"reason": ""}, "reason"),
         ({"corrects": {"index": -1, "leaf_hash": "ab" * 32}}, "corrects.index"),
-        ({"corrects": {"index": 2**53, "leaf_hash": "ab" * 32}}, "corrects.index"),
         ({"corrects": {"index": 1, "leaf_hash": "AB" * 32}}, "corrects.leaf_hash"),
         ({"corrects": {"index": 1}}, "corrects.leaf_hash"),
         ({"evidence": ["00"]}, "evidence.0"),
@@ -320,6 +319,10 @@ def test_correction() -> None:
     data = correction_json()
     del data["reason"]
     assert fields_of(refused(data)) == {"reason"}
+    beyond = correction_json(corrects={"index": 2**53, "leaf_hash": "ab" * 32})
+    with pytest.raises(InputError) as exc:  # no JSON integer is exact beyond 2^53 - 1
+        parse_statement(json.dumps(beyond))
+    assert exc.value.code == "input.json-int-range"
 
 
 def test_c_salinan_needs_a_party() -> None:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksi.election.regions import Hierarchy
+from saksi.election.wire import MAX_SAFE_INTEGER
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
 from saksi.recap.publish import LATEST, STATE, Published, Publisher, _State
@@ -516,12 +517,14 @@ def test_incremental_publications_reach_what_a_fresh_one_writes(
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    size=st.integers(0, 2**63),
-    exports=st.none() | st.integers(0, 2**63),
+@given(  # every JSON file Saksi reads holds integers within ±(2^53 - 1) (I-JSON)
+    size=st.integers(0, MAX_SAFE_INTEGER),
+    exports=st.none() | st.integers(0, MAX_SAFE_INTEGER),
     generations=st.dictionaries(
         st.sampled_from(["ppwp", "dpr"]),
-        st.dictionaries(st.from_regex(r"[0-9]{1,13}", fullmatch=True), st.integers(0, 2**63)),
+        st.dictionaries(
+            st.from_regex(r"[0-9]{1,13}", fullmatch=True), st.integers(0, MAX_SAFE_INTEGER)
+        ),
     ),
 )
 def test_the_publisher_state_round_trips(
