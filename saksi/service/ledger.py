@@ -28,13 +28,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from saksi.election.authority import Authority
-from saksi.election.envelope import Envelope
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.errors import SaksiError, ServiceError
 from saksi.service.config import ServiceConfig
-from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, parse_checked, parse_one
-from saksi.service.sequencer import Pending, Sequencer, Stats, Ticket, stopped_error
+from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, check_line
+from saksi.service.sequencer import Gate, Pending, Sequencer, Stats, Ticket, stopped_error
 from saksi.service.startup import Opened, open_log
 from saksi.service.views import Receipt, tps_view
 from saksi.service.witnessing import Witnessing
@@ -155,9 +154,6 @@ class Ledger:
 
     # --- submitting ---
 
-    def _parse(self, entry: bytes) -> Envelope:
-        return parse_one(entry, self._intake.election, self.config.max_entry_bytes)
-
     def _parse_all(self, entries: Sequence[bytes]) -> list[Parsed | SaksiError]:
         """Each entry parsed (or its refusal): a batch in the worker processes."""
         if self.config.parse_workers and len(entries) >= MIN_BATCH:
@@ -165,13 +161,8 @@ class Ledger:
                 if self._pool is None:
                     self._pool = ParsePool(self.config.parse_workers)
             return self._pool.parse(entries, self._intake.election, self.config.max_entry_bytes)
-        out: list[Parsed | SaksiError] = []
-        for entry in entries:
-            try:
-                out.append(parse_checked(entry, self._intake.election, self.config.max_entry_bytes))
-            except SaksiError as exc:
-                out.append(exc)
-        return out
+        election, limit = self._intake.election, self.config.max_entry_bytes
+        return [check_line(entry, election, limit) for entry in entries]
 
     def submit(self, entry: bytes, *, timeout: float | None = None) -> Receipt:
         """Log ``entry`` (its exact bytes); returns once it is durable.
@@ -186,19 +177,21 @@ class Ledger:
         return result
 
     def submit_many(
-        self, entries: Sequence[bytes], *, timeout: float | None = None
+        self, entries: Sequence[bytes], *, timeout: float | None = None, gate: Gate | None = None
     ) -> list[Receipt | SaksiError]:
         """Log several entries, in order; each one's receipt or refusal, in order.
 
         The entries are sequenced contiguously, as if submitted one after another.
+        ``gate`` is asked about each new entry before its authorization (see
+        :data:`~saksi.service.sequencer.Gate`).
         """
-        ticket = self._start(entries)
+        ticket = self._start(entries, gate=gate)
         if not ticket.done.wait(timeout):
             return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
         return [r if r is not None else stopped_error() for r in ticket.results]
 
     async def submit_async(
-        self, entries: Sequence[bytes], *, timeout: float | None = None
+        self, entries: Sequence[bytes], *, timeout: float | None = None, gate: Gate | None = None
     ) -> list[Receipt | SaksiError]:
         """:meth:`submit_many` for an asyncio caller: the entries are parsed (and their
         signatures checked) in the calling thread, then the caller awaits the writer
@@ -209,16 +202,21 @@ class Ledger:
         def wake() -> None:
             loop.call_soon_threadsafe(_settle_future, done)
 
-        ticket = self._start(entries, wake)
+        ticket = self._start(entries, wake, gate)
         try:
             await asyncio.wait_for(asyncio.shield(done), timeout)
         except TimeoutError:
             return [_timed_out(timeout or 0) if r is None else r for r in ticket.results]
         return [r if r is not None else stopped_error() for r in ticket.results]
 
-    def _start(self, entries: Sequence[bytes], on_done: Callable[[], None] | None = None) -> Ticket:
+    def _start(
+        self,
+        entries: Sequence[bytes],
+        on_done: Callable[[], None] | None = None,
+        gate: Gate | None = None,
+    ) -> Ticket:
         """Parse each entry here, queue the parsed ones for the writer; the ticket."""
-        ticket = Ticket(len(entries), on_done)
+        ticket = Ticket(len(entries), on_done, gate)
         pendings: list[Pending] = []
         for position, parsed in enumerate(self._parse_all(entries)):
             if isinstance(parsed, SaksiError):

@@ -2,9 +2,12 @@
 
 A bucket holds up to ``burst`` tokens and refills at ``rate`` tokens per second; a
 request takes one token or is refused with the time until one is available (the
-``Retry-After`` of a 429). A :class:`RateLimiter` keeps one bucket per name (a
-key, an address) and forgets idle ones, so a flood of new names cannot exhaust
-memory: at most ``max_names`` buckets are kept, the least recently used going first.
+``Retry-After`` of a 429). :meth:`RateLimiter.wait` asks the same without taking
+anything (the per-key limit looks before parsing and takes only once the signature
+verified). A :class:`RateLimiter` keeps one bucket per name (a key, an address) and
+forgets idle ones, so a flood of new names cannot exhaust memory: at most
+``max_names`` buckets are kept, the least recently used going first; asking about a
+name makes no bucket.
 
 A rate of 0 (or None) turns a limiter off (for load tests); docs/api.md, "Limits".
 """
@@ -69,18 +72,19 @@ class TokenBucket:
         self.tokens = min(self._rate.burst, self.tokens + elapsed * self._rate.per_second)
         self.stamp = now
 
-    def take(self, now: float, count: float = 1.0) -> float:
-        """Take ``count`` tokens: 0.0 if taken, else the seconds until they would be there."""
+    def wait(self, now: float, count: float = 1.0) -> float:
+        """The seconds until ``count`` tokens are there (0.0: they are now)."""
         self._refill(now)
         if self.tokens >= count:
-            self.tokens -= count
             return 0.0
         return (count - self.tokens) / self._rate.per_second
 
-    def give_back(self, now: float, count: float = 1.0) -> None:
-        """Return tokens taken for work that turned out not to count."""
-        self._refill(now)
-        self.tokens = min(self._rate.burst, self.tokens + count)
+    def take(self, now: float, count: float = 1.0) -> float:
+        """Take ``count`` tokens: 0.0 if taken, else the seconds until they would be there."""
+        wait = self.wait(now, count)
+        if not wait:
+            self.tokens -= count
+        return wait
 
     def full(self, now: float) -> bool:
         self._refill(now)
@@ -88,7 +92,7 @@ class TokenBucket:
 
 
 class RateLimiter:
-    """Token buckets by name, thread-safe; :meth:`take` and :meth:`give_back`."""
+    """Token buckets by name, thread-safe; :meth:`take` and :meth:`wait`."""
 
     def __init__(
         self, rate: Rate, *, max_names: int = DEFAULT_MAX_NAMES, clock: Clock = time.monotonic
@@ -120,14 +124,14 @@ class RateLimiter:
                 self._buckets.move_to_end(name)
             return bucket.take(now)
 
-    def give_back(self, name: str) -> None:
-        """Return the token :meth:`take` took for ``name`` (it did not count)."""
+    def wait(self, name: str) -> float:
+        """The seconds until ``name`` could take a token (0.0: now); nothing is taken, and
+        no bucket is made for a name never seen (it would be full)."""
         if not self.rate.enabled:
-            return
+            return 0.0
         with self._lock:
             bucket = self._buckets.get(name)
-            if bucket is not None:
-                bucket.give_back(self._clock())
+            return 0.0 if bucket is None else bucket.wait(self._clock())
 
     def _make_room(self, now: float) -> None:
         if len(self._buckets) < self._max_names:

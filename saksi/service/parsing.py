@@ -17,6 +17,7 @@ cost them more than it saves.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -31,6 +32,9 @@ from saksi.election.envelope import Envelope, checked_envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.election.rules import Violation
 from saksi.errors import InputError, SaksiError
+from saksi.service.sequencer import internal_error
+
+log = logging.getLogger("saksi.service")
 
 MIN_CHUNK = 32
 """A batch is split into one task per worker, of at least this many lines."""
@@ -69,19 +73,32 @@ def parse_checked(entry: bytes, election: str, max_entry_bytes: int) -> Parsed:
     return envelope, form_violations(envelope)
 
 
+def check_line(entry: bytes, election: str, max_entry_bytes: int) -> Parsed | SaksiError:
+    """:func:`parse_checked`, or the entry's refusal. A failure that is not a refusal (a
+    bug met by one input) is logged and refused as ``service.internal`` for this entry
+    alone: the other lines of its batch get what they would have got without it."""
+    try:
+        return parse_checked(entry, election, max_entry_bytes)
+    except SaksiError as exc:
+        return exc
+    except Exception:
+        log.exception("checking an entry failed unexpectedly")
+        return internal_error()
+
+
 def parse_chunk(
     entries: Sequence[bytes], election: str, max_entry_bytes: int
 ) -> list[Checked | Refusal]:
     """In a worker: for each entry, its leaf hash and broken rules, or its refusal."""
     out: list[Checked | Refusal] = []
     for entry in entries:
-        try:
-            envelope, violations = parse_checked(entry, election, max_entry_bytes)
-        except SaksiError as exc:
-            out.append((type(exc).__name__, exc.code, exc.message_en, exc.message_id,
-                        exc.details))  # fmt: skip
-            continue
-        out.append((envelope.leaf_hash, violations))
+        checked = check_line(entry, election, max_entry_bytes)
+        if isinstance(checked, SaksiError):
+            out.append((type(checked).__name__, checked.code, checked.message_en,
+                        checked.message_id, checked.details))  # fmt: skip
+        else:
+            envelope, violations = checked
+            out.append((envelope.leaf_hash, violations))
     return out
 
 
@@ -161,10 +178,7 @@ def _outcome(
     try:
         return envelope_of(entry, leaf_hash), violations
     except Exception:  # cannot happen (the worker parsed these bytes): check them here
-        try:
-            return parse_checked(entry, election, max_entry_bytes)
-        except SaksiError as exc:
-            return exc
+        return check_line(entry, election, max_entry_bytes)
 
 
 def _worker_init(parent: int) -> None:

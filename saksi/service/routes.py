@@ -4,11 +4,14 @@ A statement's body is the entry's exact bytes (its signature covers them): it is
 read within its size limit and handed to the ledger unchanged. The ledger checks it
 (signature, schema, authorization, rules) and answers only once it is durable.
 
-Per-key rate limit: the signing key is read from the entry's first field without
-parsing (:func:`~saksi.service.http_body.signer_hint`) and a token taken before the
-ledger sees it. The token is given back when the entry turns out not to be that
-key's work (refused before its signature verified) or a duplicate (replaying a
-public entry must not spend its signer's allowance).
+Per-key rate limit: a key's allowance is spent only by what that key signed. Before
+parsing, the key an entry names (its first field, read without parsing:
+:func:`~saksi.service.http_body.signer_hint`) is only looked at: an entry is refused
+at once if that key's allowance is already spent. A token is taken by the ledger's
+writer (the ticket's gate, :data:`~saksi.service.sequencer.Gate`) for each new entry
+whose signature verified, before its authorization; so a forgery naming someone
+else's key, a line that cannot be read, and a replay of a logged entry never touch
+that key's allowance.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from saksi.election.envelope import Envelope
 from saksi.errors import SaksiError
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type, signer_hint, split_lines
@@ -31,6 +35,7 @@ from saksi.service.http_models import (
 )
 from saksi.service.http_models import Receipt as ReceiptModel
 from saksi.service.http_service import FastRoute, Service, service_of
+from saksi.service.sequencer import Gate
 from saksi.tlog.hashes import leaf_hash
 
 if TYPE_CHECKING:
@@ -45,7 +50,6 @@ NDJSON_TYPES: Final = ("application/x-ndjson",)
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
 _HEX64: Final = re.compile(r"[0-9a-fA-F]{64}")
 _INDEX: Final = re.compile(r"0|[1-9][0-9]{0,18}")
-_SIGNER_SPENT: Final = ("auth.", "region.", "contest.")
 _UNKNOWN_OUTCOME: Final = frozenset({"http.timeout", "service.timeout"})
 
 RECEIPT_LINKS: Final = {
@@ -96,27 +100,36 @@ ENVELOPE_SCHEMA: Final[dict[str, Any]] = {
 # --- submitting -------------------------------------------------------------------
 
 
-def _keep_token(outcome: Receipt | SaksiError) -> bool:
-    """Whether an outcome spent its signer's allowance (see the module docstring)."""
-    if isinstance(outcome, SaksiError):
-        return outcome.code.startswith(_SIGNER_SPENT) or outcome.code in _UNKNOWN_OUTCOME
-    return not outcome.duplicate
-
-
-def _take_key_token(service: Service, key: str | None) -> SaksiError | None:
-    if key is None:
-        return None
-    wait = service.key_limiter.take(key)
-    if not wait:
+def _key_limited(service: Service, key: str | None, wait: float) -> SaksiError | None:
+    if key is None or not wait:
         return None
     service.metrics.limited("key")
     return errors.rate_limited(wait, "key")
 
 
-def _settle(service: Service, key: str | None, outcome: Receipt | SaksiError) -> None:
-    """Give the token back if it was not spent, and count the outcome."""
-    if key is not None and not _keep_token(outcome):
-        service.key_limiter.give_back(key)
+def _spent_allowance(service: Service, entry: bytes) -> SaksiError | None:
+    """429 if the key ``entry`` names has already spent its allowance (nothing taken)."""
+    if not service.key_limiter.enabled:
+        return None
+    key = signer_hint(entry)
+    return _key_limited(service, key, 0.0 if key is None else service.key_limiter.wait(key))
+
+
+def _key_gate(service: Service) -> Gate | None:
+    """The ledger's gate that takes a token of the signer's allowance for each new
+    entry whose signature verified (None when the per-key limit is off)."""
+    limiter = service.key_limiter
+    if not limiter.enabled:
+        return None
+
+    def gate(envelope: Envelope) -> SaksiError | None:
+        return _key_limited(service, envelope.key, limiter.take(envelope.key))
+
+    return gate
+
+
+def _settle(service: Service, outcome: Receipt | SaksiError) -> None:
+    """Count the outcome."""
     if isinstance(outcome, SaksiError):
         if outcome.code in _UNKNOWN_OUTCOME:  # may yet be logged: neither logged nor refused
             service.metrics.statement("timeout")
@@ -175,15 +188,17 @@ async def submit_statement(request: Request) -> Response:
     except SaksiError as exc:
         service.metrics.statement("refused", exc.code)
         raise
-    key = signer_hint(entry)
-    refused = _take_key_token(service, key)
+    refused = _spent_allowance(service, entry)
     if refused is not None:
         service.metrics.statement("refused", refused.code)
         raise refused
     # Parsed in the event loop's thread (one entry: ~0.1 ms), then awaited without a
     # worker thread: two thread hand-offs fewer than a blocking call in an executor.
-    outcome = (await service.ledger.submit_async([entry], timeout=service.timeout))[0]
-    _settle(service, key, outcome)
+    answers = await service.ledger.submit_async(
+        [entry], timeout=service.timeout, gate=_key_gate(service)
+    )
+    outcome = answers[0]
+    _settle(service, outcome)
     if isinstance(outcome, SaksiError):
         raise outcome
     return _receipt_response(outcome)
@@ -224,24 +239,23 @@ async def submit_batch(request: Request) -> Response:
     lines = split_lines(body)
     if len(lines) > config.max_batch_entries:
         raise errors.too_large(config.max_batch_entries, "entries", len(lines))
-    if service.key_limiter.enabled:
-        keys = [signer_hint(line) for line in lines]
-    else:  # no allowance to take or give back
-        keys = [None] * len(lines)
     results: list[dict[str, Any] | None] = [None] * len(lines)
     todo: list[int] = []
-    for position, key in enumerate(keys):
-        refused = _take_key_token(service, key)
+    for position, line in enumerate(lines):
+        refused = _spent_allowance(service, line)
         if refused is not None:
             service.metrics.statement("refused", refused.code)
             results[position] = errors.error_body(refused)
         else:
             todo.append(position)
     outcomes = await service.call(
-        service.ledger.submit_many, [lines[i] for i in todo], timeout=service.timeout
+        service.ledger.submit_many,
+        [lines[i] for i in todo],
+        timeout=service.timeout,
+        gate=_key_gate(service),
     )
     for position, outcome in zip(todo, outcomes, strict=True):
-        _settle(service, keys[position], outcome)
+        _settle(service, outcome)
         results[position] = _batch_item(outcome)
     return JSONResponse({"results": results}, headers={"Cache-Control": "no-store"})
 

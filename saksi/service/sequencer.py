@@ -7,11 +7,13 @@ once (group commit) and, for each entry in arrival order:
 
 1. these exact bytes already logged (``store.find``, or earlier in this batch)?
    -> the receipt of the first, ``duplicate=True``, nothing appended;
-2. ``intake.admit_envelope``: authorization and rules against the state so far,
+2. the caller's gate, if its ticket has one (the service's per-key rate limit): so
+   only new entries, whose signature verified, are ever counted against their key;
+3. ``intake.admit_envelope``: authorization and rules against the state so far,
    which includes the entries admitted earlier *in this batch* (so the second of two
    different c-hasil for one TPS in one batch is refused); a refusal goes back to its
    caller and changes nothing;
-3. ``intake.record`` at its prospective index (the next free one).
+4. ``intake.record`` at its prospective index (the next free one).
 
 Then ONE ``store.append_batch`` makes the batch durable in one transaction, the
 view is updated, and only then are the callers answered. If the append fails, or
@@ -38,6 +40,10 @@ from saksi.service.views import Committed, LedgerView, Receipt, receipt_of
 from saksi.store.base import Store
 
 log = logging.getLogger("saksi.service")
+
+Gate = Callable[[Envelope], SaksiError | None]
+"""A caller's last word on one of its new entries (parsed, signature verified, not a
+duplicate), in log order, before authorization: a refusal, or None to go on."""
 
 MAX_COMMIT_ENTRIES: Final = 4096
 """Most entries in one store transaction (a larger backlog takes several)."""
@@ -144,13 +150,16 @@ class Stats:
 class Ticket:
     """What one call waits on: its entries' results, all set before ``done`` is."""
 
-    __slots__ = ("done", "on_done", "remaining", "results")
+    __slots__ = ("done", "gate", "on_done", "remaining", "results")
 
-    def __init__(self, size: int, on_done: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, size: int, on_done: Callable[[], None] | None = None, gate: Gate | None = None
+    ) -> None:
         self.results: list[Receipt | SaksiError | None] = [None] * size
         self.remaining = size
         self.done = threading.Event()
         self.on_done = on_done  # called once, from the thread that completes the ticket
+        self.gate = gate  # called from the writer thread on each new entry
         if size == 0:
             self.finish()
 
@@ -296,6 +305,10 @@ class Sequencer:
 
     def _admit(self, pending: Pending) -> Admission | None:
         try:
+            gate = pending.ticket.gate
+            refusal = None if gate is None else gate(pending.envelope)
+            if refusal is not None:
+                raise refusal
             return self._intake.admit_envelope(pending.envelope, pending.entry, pending.violations)
         except SaksiError as exc:
             self._stats.refusal(exc.code)
@@ -371,6 +384,7 @@ __all__ = [
     "MAX_COMMIT_BYTES",
     "MAX_COMMIT_ENTRIES",
     "MAX_QUEUE",
+    "Gate",
     "Pending",
     "Sequencer",
     "Stats",

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from starlette.requests import Request
 
-from saksi.service import http_body
+from saksi.election.envelope import Envelope
+from saksi.service import http_body, parsing
 from saksi.service.app import FAST_ROUTES, FrontDoor, create_app
 from saksi.service.config import RateLimit
 from saksi.service.errors import HttpError
@@ -132,6 +133,29 @@ def test_an_unexpected_failure_is_a_500_without_details(
     body = _error(answer, 500, "http.internal")
     assert body["error"]["details"] == {}
     assert "secret" not in answer.text
+    assert "secret internals" in caplog.text  # logged on the server, with its traceback
+
+
+def test_an_unexpected_failure_on_one_line_is_that_lines_alone(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    election = harness.election
+    good, bad, other = (election.c_hasil(t) for t in election.tps[:3])
+    parse_one = parsing.parse_one
+
+    def bug(entry: bytes, election: str, limit: int) -> Any:
+        if entry == bad:
+            raise RuntimeError("secret internals /srv/db")
+        return parse_one(entry, election, limit)
+
+    monkeypatch.setattr(parsing, "parse_one", bug)
+    with caplog.at_level(logging.ERROR, logger="saksi.service"):
+        results = harness.post_batch([good, bad, other]).json()["results"]
+        alone = harness.post_entry(bad)
+    assert [r["status"] for r in results] == [201, 500, 201]
+    assert results[1]["error"] == _error(alone, 500, "http.internal")["error"]
+    assert results[1]["error"]["details"] == {}
+    assert "secret" not in str(results) and "secret" not in alone.text
     assert "secret internals" in caplog.text  # logged on the server, with its traceback
 
 
@@ -467,13 +491,42 @@ def test_per_key_limit_in_a_batch(make_harness: Callable[..., Harness]) -> None:
     assert results[2]["error"]["code"] == "http.rate-limited"
 
 
+def test_per_key_limit_counts_after_the_signature_verifies(
+    make_harness: Callable[..., Harness],
+) -> None:
+    """Lines naming a key that fail before its signature verifies (a forgery, a number
+    of 5,000 digits, an oversized line) never spend its allowance, even when they come
+    first in the same batch as the key's own statements."""
+    harness = make_harness(rate_per_key="0.01,2")
+    election = harness.election
+    tps = election.tps[0]
+    genuine = election.c_hasil(tps)
+    victim = genuine[: genuine.index(b',"sig"')]
+    hostile = [
+        election.forged(tps),
+        genuine.replace(b'"suara_sah":', b'"suara_sah":' + b"9" * 5000 + b',"x":'),
+        genuine[:-1] + b"," + b" " * 70_000 + b"}",
+        victim + b',"sig":"' + b"A" * 5000,
+    ]
+    assert all(line.startswith(victim) for line in hostile)
+    results = harness.post_batch(hostile * 5 + [genuine]).json()["results"]
+    assert [r["status"] for r in results] == [401, 400, 413, 400] * 5 + [201]
+    assert harness.post_entry(hostile[1]).json()["error"]["code"] == "input.json-int-range"
+    registrar = f"kpu-kab-{tps[:4]}"
+    first, second, third = _registrations(harness, registrar, 3, "c")
+    forged = Envelope.model_validate_json(first).model_copy(update={"sig": "A" * 86 + "=="})
+    results = harness.post_batch([forged.to_bytes()] * 4 + [first, second, third]).json()
+    assert [r["status"] for r in results["results"]] == [401] * 4 + [201, 201, 429]
+
+
 def test_token_bucket() -> None:
     bucket = TokenBucket(Rate(2.0, 3.0), now=0.0)
     assert [bucket.take(0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
     assert bucket.take(0.0) == pytest.approx(0.5)
-    assert bucket.take(0.5) == 0.0  # one token back after half a second at 2/s
-    bucket.give_back(0.5)
+    assert bucket.wait(0.5) == 0.0  # one token back after half a second at 2/s ...
+    assert bucket.wait(0.5) == 0.0  # ... and looking takes nothing
     assert bucket.take(0.5) == 0.0
+    assert bucket.wait(0.5) == pytest.approx(0.5)
     assert bucket.full(10.0)
 
 
@@ -484,6 +537,8 @@ def test_rate_limiter_forgets_names_within_its_bound() -> None:
         assert limiter.take(f"k{i}") == 0.0
         assert len(limiter) <= 10
     assert limiter.take("k24") > 0  # a recent name is still remembered
+    assert limiter.wait("k24") > 0 and limiter.wait("never-seen") == 0.0
+    assert "never-seen" not in limiter._buckets  # looking makes no bucket
     off = RateLimiter(Rate.of(RateLimit(0.0, 0)))
     assert not off.enabled and all(off.take("x") == 0.0 for _ in range(100))
     assert len(off) == 0
