@@ -52,12 +52,16 @@ from saksi.errors import ContestError, InputError, SaksiError
 
 
 class FieldInvalid(ValueError):
-    """A validator's refusal with its bilingual text (shown by SchemaError)."""
+    """A validator's refusal with its bilingual text (shown by SchemaError); ``error``,
+    the refusal with its own code, when there is one (a key that is not a usable point
+    is ``key.invalid-point``, not ``input.schema``: see :func:`~saksi.election.wire.schema_error`).
+    """
 
-    def __init__(self, message_en: str, message_id: str) -> None:
+    def __init__(self, message_en: str, message_id: str, error: SaksiError | None = None) -> None:
         super().__init__(message_en)
         self.message_en = message_en
         self.message_id = message_id
+        self.error = error
 
 
 TIME_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
@@ -114,7 +118,7 @@ def _usable_key(text: str, info: ValidationInfo) -> str:
     try:
         PublicKey.from_b64(text)
     except SaksiError as exc:
-        raise FieldInvalid(exc.message_en, exc.message_id) from None
+        raise FieldInvalid(exc.message_en, exc.message_id, exc) from None
     return text
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from saksi.errors import InputError, SchemaError
+from saksi.errors import InputError, SaksiError, SchemaError
 
 MAX_SAFE_INTEGER: Final = 2**53 - 1
 """The largest integer a JSON number carries exactly (RFC 7493, I-JSON)."""
@@ -70,15 +70,18 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(root)"
 
 
+def _cause(err: Mapping[str, Any]) -> Any:
+    """A custom validator's own refusal (statements.FieldInvalid), or None."""
+    cause = (err.get("ctx") or {}).get("error") if err.get("type") == "value_error" else None
+    return cause if hasattr(cause, "message_en") else None
+
+
 def _field_error(err: Mapping[str, Any]) -> dict[str, Any]:
     kind = str(err.get("type", "value_error"))
     msg_id, msg_en = _MESSAGES.get(kind, ("nilai tidak sah", str(err.get("msg", kind))))
-    if kind == "value_error":
-        # custom validators put their own bilingual text in the context
-        ctx = err.get("ctx") or {}
-        cause = ctx.get("error")
-        if cause is not None and hasattr(cause, "message_en"):
-            msg_id, msg_en = cause.message_id, cause.message_en
+    cause = _cause(err)  # custom validators put their own bilingual text in the context
+    if cause is not None:
+        msg_id, msg_en = cause.message_id, cause.message_en
     field = _field_path(tuple(err.get("loc", ())))
     return {
         "field": field,
@@ -100,10 +103,21 @@ def _safe_input(value: Any) -> Any:
     return f"<{type(value).__name__}>"
 
 
-def schema_error(exc: ValidationError, what: str) -> SchemaError:
-    """Translate a pydantic ValidationError into Saksi's bilingual SchemaError."""
-    errors = [_field_error(e) for e in exc.errors()]
+def schema_error(exc: ValidationError, what: str) -> SaksiError:
+    """Translate a pydantic ValidationError into Saksi's bilingual SchemaError; or, when
+    the one field refused was refused for a reason with its own code (a key that is not
+    a usable Ed25519 point: ``key.invalid-point``), that refusal, naming the field."""
+    found = exc.errors()
+    errors = [_field_error(e) for e in found]
     first = errors[0]
+    own = getattr(_cause(found[0]), "error", None) if len(found) == 1 else None
+    if isinstance(own, SaksiError):
+        return type(own)(
+            f"{what}: {first['field']}: {own.message_en}",
+            f"{what}: {first['field']}: {own.message_id}",
+            code=own.code,
+            details={**own.details, "field": first["field"], "errors": errors},
+        )
     more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
     return SchemaError(
         f"{what}: {first['field']} {first['message_en']}{more}",

@@ -7,11 +7,13 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import nacl.bindings
 import pytest
 from hypothesis import given, settings
 
 from saksi.election.canonical import canonical_json
 from saksi.election.contests import PPWP_2024
+from saksi.election.keys import b64
 from saksi.election.statements import (
     STATEMENT_TYPES,
     AnyStatement,
@@ -25,11 +27,13 @@ from saksi.election.statements import (
     parse_time,
     statement_region,
 )
-from saksi.errors import ContestError, InputError, SaksiError, SchemaError
+from saksi.errors import ContestError, InputError, SaksiError, SchemaError, SignatureError
+from tests.election import test_keys
 from tests.election.factory import (
     ORIGIN,
     TPS_A,
     form,
+    key,
     manifest,
     public,
     statements,
@@ -37,6 +41,16 @@ from tests.election.factory import (
 )
 
 SMALL_ORDER_KEY = "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="  # the identity point
+SMALL_ORDER = [bytes.fromhex(point) for point in test_keys.SMALL_ORDER]
+MIXED_ORDER = nacl.bindings.crypto_core_ed25519_add(key("x").public.raw, SMALL_ORDER[4])
+
+
+def manifest_json(root_key: str) -> dict[str, Any]:
+    """The test manifest with ``root_key`` as a second root key (Bawaslu's)."""
+    data = manifest().wire()
+    root = {"key": root_key, "role": "bawaslu", "scope": "0", "name": "Bawaslu"}
+    data["root_keys"].insert(1, root)
+    return data
 
 
 def c_hasil_json(**changes: Any) -> dict[str, Any]:
@@ -252,7 +266,6 @@ def test_inconsistent_registrations(changes: dict[str, Any], text: str) -> None:
         ("party", "02"),  # leading zero: one spelling per party
         ("party", "0"),
         ("scope", "317"),
-        ("key", SMALL_ORDER_KEY),
         ("key", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURp="),  # non-canonical base64
         ("label", ""),
         ("label", "HP KPPS\n1"),
@@ -266,10 +279,24 @@ def test_bad_registration_fields(field: str, value: str) -> None:
     assert fields_of(refused(key_json(**changes))) == {field}
 
 
-def test_small_order_key_refusal_is_explained() -> None:
-    err = refused(key_json(key=SMALL_ORDER_KEY))
-    [error] = err.details["errors"]
-    assert "small-order" in error["message_en"] and "orde kecil" in error["message_id"]
+@pytest.mark.parametrize("point", [*SMALL_ORDER, MIXED_ORDER], ids=lambda p: p.hex()[:8])
+def test_a_key_that_is_not_a_usable_point_is_refused_with_its_own_code(point: bytes) -> None:
+    for data, field in (
+        (key_json(key=b64(point)), "key.key"),
+        (manifest_json(root_key=b64(point)), "manifest.root_keys.1.key"),
+    ):
+        with pytest.raises(SignatureError) as exc:
+            parse_statement(json.dumps(data))
+        err = exc.value
+        assert err.code == "key.invalid-point"
+        assert err.details["field"] == field and err.details["key"] == b64(point)
+        assert "small-order" in err.message_en and "orde kecil" in err.message_id
+
+
+def test_a_bad_key_among_other_problems_is_listed_with_them() -> None:
+    err = refused(key_json(key=SMALL_ORDER_KEY, label=""))
+    assert fields_of(err) == {"key", "label"}
+    assert any("small-order" in e["message_en"] for e in err.details["errors"])
 
 
 # -- other types -------------------------------------------------------------------

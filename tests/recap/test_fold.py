@@ -282,7 +282,7 @@ def test_the_fold_does_not_recheck_a_new_keys_point_but_parse_entry_does() -> No
     assert read_entry(5, entry).stmt.key == identity  # type: ignore[union-attr]
     with pytest.raises(RecapError) as caught:
         read_entry(5, entry, verify=True)
-    assert caught.value.details["cause"] == "input.schema"
+    assert caught.value.details["cause"] == "key.invalid-point"
     with pytest.raises(SaksiError):  # the strict intake refuses it
         parse_entry(entry)
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from saksi.election.envelope import Envelope, sign_statement
+from saksi.election.statements import LOGGED, KeyRegistration
 from saksi.errors import (
     AuthorizationError,
     ContestError,
@@ -26,6 +28,7 @@ from saksi.service import errors
 from saksi.service.errors import status_for
 from saksi.service.http_models import ErrorBody
 from saksi.tlog.hashes import leaf_hash
+from tests.election.factory import key
 from tests.service.conftest import JSON, Harness
 from tests.service.factory import ServiceElection, broken_form, shifted
 
@@ -134,6 +137,15 @@ def _assert_refused(harness: Harness, entry: bytes, status: int, code: str) -> d
     return body
 
 
+def _small_order_registration(election: ServiceElection) -> bytes:
+    """KPU Kab/Kota registers a small-order key (the identity point) as a KPPS key."""
+    tps = election.tps[0]
+    good = Envelope.model_validate_json(election.register(f"kpu-kab-{tps[:4]}", "x", "kpps", tps))
+    data = {**good.stmt.wire(), "key": "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
+    stmt = KeyRegistration.model_validate(data, context={LOGGED: True})  # skip the point check
+    return sign_statement(stmt, key(f"kpu-kab-{tps[:4]}")).to_bytes()
+
+
 REFUSALS: dict[str, tuple[Callable[[ServiceElection], bytes], int, str]] = {
     "bad signature": (lambda e: e.forged(e.tps[0]), 401, "statement.bad-signature"),
     "unknown key": (lambda e: e.c_hasil(e.tps[0], signer="nobody"), 403, "auth.unknown-key"),
@@ -149,6 +161,12 @@ REFUSALS: dict[str, tuple[Callable[[ServiceElection], bytes], int, str]] = {
     ),
     "malformed body": (lambda e: b'{"v":1}', 400, "input.schema"),
     "not JSON": (lambda e: b"hello", 400, "input.json-malformed"),
+    "a number of 5,000 digits": (
+        lambda e: e.c_hasil(e.tps[0]).replace(b'"suara_sah":', b'"suara_sah":9' + b"9" * 5000),
+        400,
+        "input.json-int-range",
+    ),
+    "a small-order key registered": (_small_order_registration, 401, "key.invalid-point"),
     "not canonical": (
         lambda e: e.c_hasil(e.tps[0]).replace(b'{"key"', b'{ "key"', 1),
         400,
