@@ -20,10 +20,11 @@ import click
 from saksi.cli.files import write_output
 from saksi.errors import InputError, LogError, SaksiError
 from saksi.store import open_store
+from saksi.tlog.checkpoint import SignedCheckpoint
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
 from saksi.tlog.log import Log
 from saksi.tlog.note import NoteVerifier
-from saksi.tlog.proof import TlogProof
+from saksi.tlog.proof import TlogProof, trailing_newlines
 from saksi.tlog.state import EntryStore
 
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
@@ -190,23 +191,33 @@ def _verifier(key: str) -> NoteVerifier:
     "entry_file",
     type=click.File("rb"),
     default=None,
-    help="The entry's exact bytes (the whole file, a final newline included).",
+    help="The entry's bytes: the whole file (a final newline that is not part of the "
+    "entry is recognised and said).",
 )
 def check_proof(proof_file: BinaryIO, key: str, entry_file: BinaryIO | None) -> None:
     """Verify a tlog-proof: the log's signature on its checkpoint, and with --entry
     that the entry is in the log at the proof's index.
 
-    Exit status: 0 verified; 1 read but does not verify; 2 unreadable or malformed.
+    Empty lines after the proof's checkpoint (what `>` and editors leave) are not part
+    of a tlog-proof: they are ignored, and said. Exit status: 0 verified; 1 read but
+    does not verify; 2 unreadable or malformed.
 
     Memeriksa bukti tlog-proof: tanda tangan log dan, dengan --entry, keberadaan entri.
     """
     verifier = _verifier(key)
-    proof = TlogProof.parse(_read_bytes(proof_file, getattr(proof_file, "name", "proof")))
+    data = _read_bytes(proof_file, getattr(proof_file, "name", "proof"))
+    data, extra = trailing_newlines(data)
+    proof = TlogProof.parse(data)
+    if extra:
+        click.echo(
+            f"proof: {extra} empty line(s) after the checkpoint ignored (not part of a "
+            f"tlog-proof) / {extra} baris kosong setelah checkpoint diabaikan"
+        )
     entry = None
     if entry_file is not None:
         entry = _read_bytes(entry_file, getattr(entry_file, "name", "entry"))
     try:
-        signed = proof.verify(entry, verifier)
+        signed, trimmed = _verify_entry(proof, entry, verifier)
     except SaksiError as exc:
         click.echo(exc.diagnostics(), err=True)
         click.echo("proof: NOT VERIFIED / bukti: TIDAK SAH")
@@ -218,7 +229,31 @@ def check_proof(proof_file: BinaryIO, key: str, entry_file: BinaryIO | None) -> 
             "entry: not given; only the checkpoint signature and the proof's shape were "
             "checked (use --entry) / entri tidak diberikan"
         )
+    elif trimmed:
+        click.echo(
+            f"entry: the file's final newline is not part of the entry (as `>` and editors "
+            f"add it); the {len(entry) - trimmed:,} bytes before it are the entry, in the "
+            "log / entri: baris baru di akhir berkas bukan bagian dari entri; byte sebelumnya "
+            "adalah entri itu, tercatat di log"
+        )
     click.echo("proof: verified / bukti: sah")
+
+
+def _verify_entry(
+    proof: TlogProof, entry: bytes | None, verifier: NoteVerifier
+) -> tuple[SignedCheckpoint, int]:
+    """The verified checkpoint, and how many bytes of the entry file were a final
+    newline left out to verify (0: the file's bytes verified as they are)."""
+    try:
+        return proof.verify(entry, verifier), 0
+    except SaksiError as exc:
+        for newline in (b"\n", b"\r\n"):  # a line of `log append` may keep its \r
+            if entry is not None and entry.endswith(newline):
+                try:
+                    return proof.verify(entry.removesuffix(newline), verifier), len(newline)
+                except SaksiError:
+                    pass
+        raise exc from None
 
 
 @log.command("fsck")

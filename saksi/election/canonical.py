@@ -143,16 +143,35 @@ def parse_canonical(data: bytes, what: str = "entry") -> Any:
     obj = loads(data, what)
     expected = canonical_json(obj)
     if expected != data:
-        offset = first_difference(expected, data)
-        raise InputError(
-            f"{what} is not canonical JSON (RFC 8785): first difference at byte {offset}; "
-            "whitespace, key order, string escapes and number spelling must follow RFC 8785",
-            f"{what} bukan JSON kanonik (RFC 8785): beda pertama pada byte ke-{offset}; "
-            "spasi, urutan kunci, escape teks dan penulisan angka harus mengikuti RFC 8785",
-            code="entry.not-canonical",
-            details={"offset": offset},
-        )
+        raise _not_canonical(expected, data, what)
     return obj
+
+
+def _not_canonical(expected: bytes, data: bytes, what: str) -> InputError:
+    offset = first_difference(expected, data)
+    tail = data[offset:] if data.startswith(expected) else b""
+    if tail and not tail.strip(b"\r\n"):
+        count = tail.count(b"\n") + tail.count(b"\r") - tail.count(b"\r\n")
+        en = "a trailing newline" if count == 1 else f"{count} trailing newlines"
+        id_ = "baris baru (newline)" if count == 1 else f"{count} baris baru (newline)"
+        return InputError(
+            f"{what} ends with {en} at byte {offset}, as `>` and text editors leave it: "
+            f"the {what} ends at its closing brace; save or send it without "
+            f"{'it' if count == 1 else 'them'}",
+            f"{what} diakhiri {id_} pada byte ke-{offset}, seperti yang ditinggalkan `>` "
+            f"dan penyunting teks: {what} berakhir pada kurung kurawal penutupnya; simpan "
+            "atau kirim tanpa baris baru itu",
+            code="entry.not-canonical",
+            details={"offset": offset, "trailing_newlines": count},
+        )
+    return InputError(
+        f"{what} is not canonical JSON (RFC 8785): first difference at byte {offset}; "
+        "whitespace, key order, string escapes and number spelling must follow RFC 8785",
+        f"{what} bukan JSON kanonik (RFC 8785): beda pertama pada byte ke-{offset}; "
+        "spasi, urutan kunci, escape teks dan penulisan angka harus mengikuti RFC 8785",
+        code="entry.not-canonical",
+        details={"offset": offset},
+    )
 
 
 def first_difference(a: bytes, b: bytes) -> int:

@@ -10,12 +10,16 @@ The text form (https://c2sp.org/tlog-proof, files conventionally ``*.tlog-proof`
     <the signed checkpoint note, verbatim, cosignatures included>
 
 Parsing is strict: the header exactly, canonical base64, 32-byte hashes, an index
-inside the checkpoint's tree, and exactly as many hashes as an RFC 9162 inclusion
-proof of that index in that tree has. Verifying checks the log's signature on the
-checkpoint, an optional witness quorum, and the entry's inclusion under the
-checkpoint's root. Refusals are :class:`~saksi.errors.ProofError` (``log.proof-*``),
-or the :class:`~saksi.errors.NoteError` / :class:`~saksi.errors.CheckpointError` of
-the embedded checkpoint.
+inside the checkpoint's tree, exactly as many hashes as an RFC 9162 inclusion proof
+of that index in that tree has, and nothing after the checkpoint, which the format
+includes verbatim and which ends with the newline of its last signature line (a file
+with an empty line after it is ``log.proof-trailing-newline``; a reader that wants to
+forgive what ``>`` and editors leave uses :func:`trailing_newlines` and says so).
+Verifying checks the log's signature on the checkpoint, an optional witness quorum,
+and the entry's inclusion under the checkpoint's root. Refusals are
+:class:`~saksi.errors.ProofError` (``log.proof-*``), or the
+:class:`~saksi.errors.NoteError` / :class:`~saksi.errors.CheckpointError` of the
+embedded checkpoint.
 """
 
 from __future__ import annotations
@@ -149,6 +153,17 @@ class TlogProof:
         """Parse a tlog-proof strictly."""
         if not isinstance(data, bytes):
             raise _error("log.proof-truncated", "a proof is bytes", "bukti harus berupa byte")
+        if data.endswith(b"\n\n"):
+            raise _error(
+                "log.proof-trailing-newline",
+                "the proof ends with an empty line after its checkpoint (a trailing newline, "
+                "as `>` and text editors leave it): a tlog-proof ends with the newline of "
+                "its checkpoint's last signature line",
+                "bukti diakhiri baris kosong setelah checkpoint-nya (baris baru tambahan, "
+                "seperti yang ditinggalkan `>` dan penyunting teks): tlog-proof berakhir pada "
+                "baris baru dari baris tanda tangan terakhir checkpoint-nya",
+                extra_newlines=trailing_newlines(data)[1],
+            )
         lines = _Lines(data)
         if lines.take() != HEADER:
             raise _error(
@@ -203,6 +218,14 @@ class TlogProof:
             leaf_hash(entry), self.index, checkpoint.size, list(self.hashes), checkpoint.root
         )
         return signed
+
+
+def trailing_newlines(data: bytes) -> tuple[bytes, int]:
+    """``data`` with the empty lines after its last line taken off, and how many there
+    were: a tlog-proof (or a signed note) ends with exactly one newline."""
+    end = len(data.rstrip(b"\n"))
+    extra = max(0, len(data) - end - 1)
+    return data[: len(data) - extra], extra
 
 
 class _Lines:
@@ -267,4 +290,4 @@ def _parse_hash(line: bytes, position: int) -> bytes:
     return value
 
 
-__all__ = ["HEADER", "MAX_PROOF_HASHES", "TlogProof"]
+__all__ = ["HEADER", "MAX_PROOF_HASHES", "TlogProof", "trailing_newlines"]

@@ -186,7 +186,8 @@ def test_check_proof_without_the_entry_says_what_it_checked(
     ("entry", "key", "code_expected"),
     [
         (b"TWO", None, "log.proof-root-mismatch"),  # another entry
-        (b"two\n", None, "log.proof-root-mismatch"),  # a final newline is part of the bytes
+        (b"two\n\n", None, "log.proof-root-mismatch"),  # one final newline is forgiven
+        (b"TWO\n", None, "log.proof-root-mismatch"),  # another entry, with or without it
         (b"two", TESSERA_VKEY, "log.checkpoint-no-log-signature"),  # another log's key
     ],
 )
@@ -204,6 +205,42 @@ def test_check_proof_that_does_not_verify_exits_1(
     assert code == 1
     assert "NOT VERIFIED" in out
     assert err.startswith(code_expected + ":"), err
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_check_proof_explains_and_forgives_a_trailing_newline(
+    logged: tuple[Path, str], tmp_path: Path, newline: bytes
+) -> None:
+    """What `>` and editors leave: a final newline after the entry, empty lines after
+    the proof's checkpoint. Neither is part of what the proof is about (C2SP tlog-proof
+    includes the checkpoint verbatim, ending with its last signature line's newline)."""
+    directory, vkey = logged
+    proof_file = tmp_path / "p"
+    invoke("prove", str(directory), "1", "--out", str(proof_file))
+    proof_file.write_bytes(proof_file.read_bytes() + b"\n\n")
+    entry_file = tmp_path / "entry"
+    entry_file.write_bytes(b"two" + newline)
+    code, out, err = invoke(
+        "check-proof", str(proof_file), "--key", vkey, "--entry", str(entry_file)
+    )
+    assert code == 0, err
+    assert "proof: 2 empty line(s) after the checkpoint ignored" in out
+    assert "final newline is not part of the entry" in out and "the 3 bytes before it" in out
+    assert "baris baru di akhir berkas" in out
+    assert out.endswith("proof: verified / bukti: sah\n")
+
+
+def test_check_proof_of_an_entry_that_keeps_its_carriage_return(tmp_path: Path) -> None:
+    directory = tmp_path / "log"
+    vkey = new(directory)
+    invoke("append", str(directory), "--lines", "-", stdin=b"one\r\ntwo\r\n")  # "two\r"
+    proof_file = tmp_path / "p"
+    invoke("prove", str(directory), "1", "--out", str(proof_file))
+    args = ("check-proof", str(proof_file), "--key", vkey, "--entry", "-")
+    code, out, _ = invoke(*args, stdin=b"two\r")
+    assert code == 0 and "final newline" not in out
+    code, out, _ = invoke(*args, stdin=b"two\r\n")
+    assert code == 0 and "the 4 bytes before it" in out
 
 
 def test_check_proof_of_a_malformed_proof_exits_2(tmp_path: Path, logged: tuple[Path, str]) -> None:

@@ -321,6 +321,20 @@ def test_doc_example_verifies_and_matches() -> None:
     assert f"(one line, {len(parsed.stmt_bytes)} bytes)" in DOC.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\n\n"])
+def test_a_trailing_newline_is_named_as_such(newline: bytes) -> None:
+    """What `>` and editors leave after the documented entry: the refusal says so."""
+    documented = _doc_block("entry").encode("utf-8")
+    err = refusal(documented + newline)
+    assert err.code == "entry.not-canonical"
+    assert err.details["offset"] == len(documented) == 983
+    assert "trailing newline" in err.message_en and "at byte 983" in err.message_en
+    assert "baris baru" in err.message_id and "byte ke-983" in err.message_id
+    assert "first difference" not in err.message_en
+    spaced = refusal(documented.replace(b'{"key"', b'{ "key"', 1))
+    assert "first difference at byte 1" in spaced.message_en  # other differences as before
+
+
 def test_doc_python_snippet_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -172,6 +172,7 @@ REFUSALS: dict[str, tuple[Callable[[ServiceElection], bytes], int, str]] = {
         400,
         "entry.not-canonical",
     ),
+    "a trailing newline": (lambda e: e.c_hasil(e.tps[0]) + b"\n", 400, "entry.not-canonical"),
     "oversized entry": (lambda e: b"x" * 65_536, 413, "entry.too-large"),
     "oversized body": (lambda e: b"x" * 70_000, 413, "http.too-large"),
     "wrong election": (
@@ -185,7 +186,9 @@ REFUSALS: dict[str, tuple[Callable[[ServiceElection], bytes], int, str]] = {
 @pytest.mark.parametrize("case", REFUSALS)
 def test_refusal_class(harness: Harness, case: str) -> None:
     make, status, code = REFUSALS[case]
-    _assert_refused(harness, make(harness.election), status, code)
+    body = _assert_refused(harness, make(harness.election), status, code)
+    if case == "a trailing newline":
+        assert "trailing newline" in body["error"]["message"]["en"]
 
 
 def test_revoked_key(harness: Harness) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saksi.errors import SaksiError
+from saksi.errors import ProofError, SaksiError
 from saksi.tlog.checkpoint import (
     Checkpoint,
     CosignatureSigner,
@@ -22,7 +22,7 @@ from saksi.tlog.checkpoint import (
 )
 from saksi.tlog.hashes import leaf_hash, node_hash
 from saksi.tlog.note import NoteSigner, NoteVerifier
-from saksi.tlog.proof import HEADER, TlogProof
+from saksi.tlog.proof import HEADER, TlogProof, trailing_newlines
 from tests.conftest import shared_path
 
 TESSERA_VKEY = "example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx"
@@ -261,7 +261,8 @@ def with_head(*lines: bytes) -> bytes:
         (with_head(HEADER, b"index 5", *[H] * 65), "log.proof-too-long"),
         (with_head(HEADER, b"index 5", *[H] * 4)[:-1], "log.note-text-malformed"),
         (with_head(HEADER, b"index 5", *[H] * 4).split(b"\n\n")[0] + b"\n", "log.proof-truncated"),
-        (with_head(HEADER, b"index 5", *[H] * 4) + b"\n", "log.note-malformed"),
+        (with_head(HEADER, b"index 5", *[H] * 4) + b"\n", "log.proof-trailing-newline"),
+        (with_head(HEADER, b"index 5", *[H] * 4) + b"\n\n", "log.proof-trailing-newline"),
         (with_head(HEADER, b"index 5", *[H] * 4, b""), "log.checkpoint-origin-empty"),
     ],
 )
@@ -270,6 +271,17 @@ def test_malformed_proofs_get_their_own_code(text: bytes, code: str | None) -> N
         TlogProof.parse(text)  # well formed (it may still not verify)
     else:
         assert code_of(TlogProof.parse, text) == code
+
+
+def test_a_trailing_newline_is_named_and_can_be_taken_off() -> None:
+    with pytest.raises(ProofError) as exc:
+        TlogProof.parse(GOOD + b"\n\n")
+    assert "trailing newline" in exc.value.message_en and "baris baru" in exc.value.message_id
+    assert exc.value.details["extra_newlines"] == 2
+    assert trailing_newlines(GOOD + b"\n\n") == (GOOD, 2)
+    assert trailing_newlines(GOOD) == (GOOD, 0)
+    assert trailing_newlines(GOOD[:-1]) == (GOOD[:-1], 0)  # a missing newline is not added
+    assert TlogProof.parse(trailing_newlines(GOOD + b"\n")[0]) == TlogProof.parse(GOOD)
 
 
 def test_a_checkpoint_that_is_not_one_is_refused_at_parse() -> None:
