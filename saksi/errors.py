@@ -36,6 +36,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from saksi.text import display_text
+
 
 class SaksiError(Exception):
     """Root of every error Saksi raises on purpose."""
@@ -57,13 +59,16 @@ class SaksiError(Exception):
         super().__init__(f"[{self.code}] {message_en}")
 
     def diagnostics(self) -> str:
-        """A human-readable explanation, Bahasa Indonesia first."""
-        lines = [f"{self.code}: {self.message_id}", f"  ({self.message_en})"]
+        """A human-readable explanation, Bahasa Indonesia first; text that would not show
+        as it is (it may come from the input) is neutralised (:mod:`saksi.text`)."""
+        shown = display_text
+        lines = [f"{self.code}: {shown(self.message_id)}", f"  ({shown(self.message_en)})"]
         for key, value in self.details.items():
             if key != "errors":
-                lines.append(f"  {key}: {value}")
+                lines.append(f"  {key}: {shown(str(value))}")
         for err in self.details.get("errors", []):
-            lines.append(f"  - {err['field']}: {err['message_id']} ({err['message_en']})")
+            field, id_, en = (shown(str(err[k])) for k in ("field", "message_id", "message_en"))
+            lines.append(f"  - {field}: {id_} ({en})")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ AREAS = (
     "sirekap",
     "statement",
     "store",
+    "text",
     "time",
     "verify",
     "witness",

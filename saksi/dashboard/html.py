@@ -2,7 +2,10 @@
 
 Every text that reaches a page goes through :func:`esc` (names and codes come from
 published data, which whoever runs the servers could write); attribute values are
-quoted and escaped the same way. Markup is assembled from strings that are either
+quoted and escaped the same way. :func:`esc` also neutralises what would make text
+display as something else (a right-to-left override, invisible characters, blank
+text: :func:`saksi.text.display_text`), so a log that holds such text shows it as
+``[U+202E]`` rather than obeying it. Markup is assembled from strings that are either
 literals of this package or already escaped, never from raw data: a function here that
 takes ``str`` data escapes it, and one that takes :class:`Markup` trusts it.
 """
@@ -17,6 +20,7 @@ from urllib.parse import urlencode
 
 from saksi.dashboard.assets import SCRIPT, STYLE
 from saksi.dashboard.strings import Lang, number, percent, t
+from saksi.text import display_text
 
 
 class Markup(str):
@@ -26,8 +30,9 @@ class Markup(str):
 
 
 def esc(value: object) -> Markup:
-    """``value`` as text, escaped for HTML content and quoted attributes."""
-    return Markup(html.escape(str(value), quote=True))
+    """``value`` as text, shown as it is (:func:`~saksi.text.display_text`; line feeds
+    kept, for ``<pre>`` blocks) and escaped for HTML content and quoted attributes."""
+    return Markup(html.escape(display_text(str(value), newlines=True), quote=True))
 
 
 def join(parts: Iterable[Markup], sep: str = "") -> Markup:

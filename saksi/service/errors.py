@@ -97,6 +97,7 @@ _BY_AREA: Final[Mapping[str, int]] = {
     "key": 400,
     "signature": 400,
     "statement": 400,
+    "text": 400,
     "auth": 403,
     "region": 422,
     "contest": 422,
@@ -107,9 +108,10 @@ def status_for(error: SaksiError) -> int:
     """The HTTP status of a refusal (docs/api.md, "Status codes").
 
     400 unreadable input (``input.*``, ``entry.*``, ``time.*``, ``signature.malformed``,
-    ``key.malformed``); 401 a signature or key that does not verify; 403 not authorized
-    (``auth.*``), except 409 for a conflict with a logged entry (``auth.duplicate-form``,
-    ``auth.duplicate-entry``); 413 too large; 422 well formed but not for this log
+    ``key.malformed``) and text the intake policy refuses (``text.*``); 401 a signature
+    or key that does not verify; 403 not authorized (``auth.*``), except 409 for a
+    conflict with a logged entry (``auth.duplicate-form``, ``auth.duplicate-entry``);
+    413 too large; 422 well formed but not for this log
     (``statement.election-mismatch``, ``region.*``, ``contest.*``); the ``http.*`` codes
     their own; 503 when the ledger cannot take it now (``service.stopped``,
     ``service.overloaded``, ``service.timeout``, ``store.busy``); anything else (store,

@@ -9,7 +9,8 @@ once (group commit) and, for each entry in arrival order:
    -> the receipt of the first, ``duplicate=True``, nothing appended;
 2. the caller's gate, if its ticket has one (the service's per-key rate limit): so
    only new entries, whose signature verified, are ever counted against their key;
-3. ``intake.admit_envelope``: authorization and rules against the state so far,
+3. ``intake.admit_submission``: the intake policy on text, then the authorization
+   and rules against the state so far,
    which includes the entries admitted earlier *in this batch* (so the second of two
    different c-hasil for one TPS in one batch is refused); a refusal goes back to its
    caller and changes nothing;
@@ -309,7 +310,9 @@ class Sequencer:
             refusal = None if gate is None else gate(pending.envelope)
             if refusal is not None:
                 raise refusal
-            return self._intake.admit_envelope(pending.envelope, pending.entry, pending.violations)
+            return self._intake.admit_submission(
+                pending.envelope, pending.entry, pending.violations
+            )
         except SaksiError as exc:
             self._stats.refusal(exc.code)
             self._resolve(pending, exc)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saksi.election.envelope import Envelope, parse_entry
-from saksi.election.intake import Intake
+from saksi.election.intake import Intake, check_text
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.election.synthetic import synthetic_hierarchy
@@ -230,10 +230,14 @@ def _create(config: ServiceConfig, opened: list[Store]) -> tuple[Log, bytes, Man
 def open_log(config: ServiceConfig) -> Opened:
     """Create or open the log, check manifest and regions, replay; see the module doc."""
     hierarchy, source = load_hierarchy(config)
-    if config.manifest is not None and not _has_log(config):
-        _, _, manifest = read_manifest(config.manifest)
+    if config.manifest is not None and not _has_log(config):  # before creating anything
+        _, envelope, manifest = read_manifest(config.manifest)
         if manifest.regions_digest != hierarchy.digest():
-            raise _regions_mismatch(manifest, hierarchy, source)  # before creating anything
+            raise _regions_mismatch(manifest, hierarchy, source)
+        try:
+            check_text(envelope)  # a new log's first submission (an existing one replays)
+        except SaksiError as exc:
+            raise _manifest_invalid(config.manifest, exc) from None
     opened: list[Store] = []
     created = not _has_log(config)
     if created:

@@ -2,7 +2,8 @@
 
 :func:`summary_text` starts with one headline a non-engineer can read,
 ``VERIFIED / TERVERIFIKASI`` or what failed (``WRONG TOTALS / TOTAL SALAH``, ...),
-then what was checked, every finding in Bahasa Indonesia and English, and notes.
+then what was checked, every finding in Bahasa Indonesia and English, and notes;
+text from the publication in them is shown as it is (:func:`saksi.text.display_text`).
 :func:`report_dict` is the same as one JSON document (``saksi-verify-report/1``).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from saksi.text import display_text
 from saksi.verify.findings import EXIT_CODES, HEADLINES, Kind
 from saksi.verify.options import Report
 
@@ -94,8 +96,8 @@ def summary_text(report: Report) -> str:
         lines.append("")
         lines.append(f"findings / temuan ({sum(findings.counts.values()):,}):")
         for item in findings.kept:
-            lines.append(f"- [{item.code}] {item.message_id}")
-            lines.append(f"    ({item.message_en})")
+            lines.append(f"- [{item.code}] {display_text(item.message_id)}")
+            lines.append(f"    ({display_text(item.message_en)})")
         for code, n in findings.omitted().items():
             lines.append(f"- [{code}] ... and {n:,} more / dan {n:,} lagi")
         worst = findings.worst()
@@ -104,7 +106,7 @@ def summary_text(report: Report) -> str:
     if report.evidence:
         lines.append("evidence / bukti: " + ", ".join(report.evidence))
     for en, id_ in report.notices:
-        lines.append(f"note / catatan: {id_} ({en})")
+        lines.append(f"note / catatan: {display_text(id_)} ({display_text(en)})")
     return "\n".join(lines)
 
 

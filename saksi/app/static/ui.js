@@ -1,5 +1,6 @@
 // Small DOM helpers: elements built with text nodes only (never HTML from data), and
 // QR codes drawn as SVG from the vendored encoder's modules.
+import { shown } from "./text.js";
 import qrcode from "./vendor/qrcode.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,7 +16,7 @@ export function h(tag, attrs = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(shown(String(child))));
   }
   return el;
 }
