@@ -54,7 +54,8 @@ class Follower:
         self.recap: Recap | None = None
 
     def step(self, *, exports: bool) -> Published | None:
-        """Publish the source's current checkpoint if it is new; None if nothing changed."""
+        """Publish the source's current checkpoint if it is new, or with ``exports`` its
+        exports if it was published without them; None if there was nothing to write."""
         published = open_published(self.source, verifier=self.verifier)
         if self.recap is None:
             self.recap, touched = fold_since(published, self.opts, self.publisher.previous_size)
@@ -63,7 +64,10 @@ class Follower:
             for entry in published.entries(self.recap.size):
                 self.recap.apply_entry(entry, verify=verify)
             touched = self.recap.take_touched()
-        if self.publisher.previous_size == published.size:
+        size = published.size
+        if self.publisher.previous_size == size and (
+            not exports or self.publisher.exports_size == size
+        ):
             return None
         return self.publisher.publish(
             self.recap, published.checkpoint, touched,
@@ -82,10 +86,19 @@ def _say(result: Published | None, out: Path, started: float) -> None:
 
 
 def follow(
-    follower: Follower, out: Path, interval: float, exports_every: float, parent: int | None = None
+    follower: Follower,
+    out: Path,
+    interval: float,
+    exports_every: float | None,
+    parent: int | None = None,
 ) -> None:
     """Publish every new checkpoint until SIGTERM or SIGINT (or until process ``parent``
-    is gone), then once more with exports."""
+    is gone), then once more with exports.
+
+    The exports (whole-country files, costly nationally) are written at most once every
+    ``exports_every`` seconds (None: never): a checkpoint published meanwhile has none,
+    and gets them once the interval has passed even if no newer checkpoint comes (a
+    quiet log's last checkpoint, the night's last corrections), or when stopping."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -94,7 +107,7 @@ def follow(
     while True:
         started = time.monotonic()
         final = stop.is_set()
-        exports = final or started - last_exports >= exports_every
+        exports = exports_every is not None and (final or started - last_exports >= exports_every)
         try:
             result = follower.step(exports=exports)
         except SaksiError as exc:  # reported, then tried again: the log may be mid-update
@@ -157,7 +170,8 @@ def _only_follower(out: Path) -> Iterator[None]:
 )  # fmt: skip
 @click.option(
     "--exports-every", type=float, default=60.0, show_default=True,
-    help="With --follow: at most one NIST/CSV export per this many seconds.",
+    help="With --follow: at most one export (NIST, CSV, anomalies) per this many seconds; "
+    "a checkpoint published meanwhile gets its exports once they have passed.",
 )  # fmt: skip
 @click.option(
     "--parent", type=int, hidden=True, help="With --follow: stop when this process is gone."
@@ -177,7 +191,7 @@ def publish(source: str, out: Path, no_exports: bool, follow_mode: bool, **opts:
     if niceness:
         os.nice(niceness)  # results may lag under load; submissions must not
     if follow_mode:
-        every = float("inf") if no_exports else exports_every
+        every = None if no_exports else exports_every
         with _only_follower(out):
             follow(Follower(source, out, opts), out, interval, every, parent)
         return

@@ -26,7 +26,7 @@ redoes the interrupted generation with byte-identical files.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -130,6 +130,14 @@ def export_paths(generation: int, contest: str) -> dict[str, Any]:
     }
 
 
+def _exports_link(generation: int | None, contest: str) -> dict[str, Any] | None:
+    """``latest.json``'s link to the newest exports, naming the checkpoint they describe
+    (older than ``latest.json``'s own while the exports are throttled), or None."""
+    if generation is None:
+        return None
+    return {"tree_size": generation, **export_paths(generation, contest)}
+
+
 class Publisher:
     """Writes a publication folder, one checkpoint at a time, only what changed."""
 
@@ -157,6 +165,11 @@ class Publisher:
         """The tree size of the last publication (None: nothing published yet)."""
         return self._state.size if self._state is not None else None
 
+    @property
+    def exports_size(self) -> int | None:
+        """The tree size of the newest exports (None: none published yet)."""
+        return self._state.exports if self._state is not None else None
+
     def publish(
         self,
         recap: Recap,
@@ -171,10 +184,14 @@ class Publisher:
 
         ``touched``: what ``recap.take_touched()`` returned for the entries folded since
         :attr:`previous_size` (None: everything is written anew). The same checkpoint
-        again writes nothing and returns the earlier result; a smaller one is refused.
+        again writes nothing and returns the earlier result, unless it was published
+        without exports and ``exports`` asks for them: then its generation gets them
+        (and ``latest.json`` links them). A smaller checkpoint is refused.
         """
         note = self._check(recap, checkpoint, touched, checkpoint_note)
         if self._state is not None and self._state.size == checkpoint.size:
+            if exports and self._state.exports != checkpoint.size:
+                return self._add_exports(recap, checkpoint, note, generated)
             return self._earlier(checkpoint)
         size = checkpoint.size
         state = self._next_state(recap, checkpoint, exports)
@@ -189,10 +206,34 @@ class Publisher:
             href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
         )))  # fmt: skip
         self._regions(recap)  # once, beside the generations (not in ``files``)
+        return self._finish(recap, checkpoint, state, note, written)
+
+    def _add_exports(
+        self, recap: Recap, checkpoint: Checkpoint, note: str | None, generated: datetime | None
+    ) -> Published:
+        """The exports of the checkpoint last published without them, in its generation."""
+        assert self._state is not None
+        state = replace(self._state, exports=checkpoint.size)
+        written = [
+            path
+            for contest in recap.contests
+            for path in self._exports(recap, checkpoint, contest, generated)
+        ]
+        return self._finish(recap, checkpoint, state, note, written)
+
+    def _finish(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        state: _State,
+        note: str | None,
+        written: list[str],
+    ) -> Published:
+        """``latest.json``, then the state: the generation's files are all written."""
         written.append(self._write(LATEST, self._latest(recap, checkpoint, state, note)))
         self._write(STATE, state.to_dict())
         self._state = state
-        return Published(size, checkpoint.root.hex(), tuple(sorted(written)))
+        return Published(checkpoint.size, checkpoint.root.hex(), tuple(sorted(written)))
 
     # -- checks --------------------------------------------------------------
 
@@ -380,7 +421,7 @@ class Publisher:
         contests = {
             c: {
                 "snapshot": snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
-                "exports": export_paths(state.exports, c) if state.exports is not None else None,
+                "exports": _exports_link(state.exports, c),
             }
             for c in recap.contests
         }

@@ -116,7 +116,7 @@ class ServiceConfig:
     parse_workers: int = 2  # processes parsing batch lines (0: parse in the request thread)
     publish_results: bool = True  # run `saksi publish --follow` into DATA/results
     results_interval: float = 2.0  # seconds between the publisher's looks at the checkpoint
-    results_exports_every: float = 60.0  # at most one NIST/CSV export per this many seconds
+    results_exports_every: float = 60.0  # seconds at least between whole-country exports
     witnesses: Witnesses = field(default_factory=Witnesses)  # cosigners of each checkpoint
     witness_quorum: int | None = None  # how many must cosign (None: all of them)
     witness_timeout: float = 5.0  # seconds a witness may take to answer

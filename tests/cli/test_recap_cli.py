@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +20,8 @@ from saksi.recap.fold import Recap
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from tests.recap.factory import broken, shifted, tiny
+from tests.recap.factory import broken, inflated, shifted, tiny
+from tests.recap.generation import latest_generation, named_checkpoint
 from tests.static_site import serve_folder
 from tests.waiting import wait_for
 
@@ -151,13 +153,23 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
         log.integrate()
         code, text, err = run(*args, "--no-exports")
         assert code == 0, err
-        again = run(*args)  # nothing new: nothing written
+        again = run(*args, "--no-exports")  # nothing new: nothing written
         assert again[0] == 0 and again[1].startswith("up to date at tree size")
+        after = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
+        exported = run(*args)  # the same checkpoint, now with its exports
+        assert exported[0] == 0, exported[2]
     finally:
         log.close()
-    after = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts}
     new = sorted(str(p.relative_to(out)) for p in after - before)
     size = len(book.entries)
+    exports = {p for p in out.rglob("*") if p.is_file() and ".state" not in p.parts} - after
+    assert sorted(str(p.relative_to(out)) for p in exports) == sorted(
+        f"{size}/export/ppwp-{name}"
+        for name in ("nist.json", "anomalies.json", "provinsi.csv", "kabkota.csv",
+                     "kecamatan.csv", "desa.csv", "tps.csv")
+    )  # fmt: skip
+    links = json.loads((out / "latest.json").read_text())["contests"]["ppwp"]["exports"]
+    assert links["tree_size"] == size and links["nist"] == f"{size}/export/ppwp-nist.json"
     tps6 = tps[6]
     prov, kab, kec, desa = tps6[:2], tps6[:4], tps6[:6], tps6[:10]
     expected_files = [
@@ -213,6 +225,64 @@ def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Pa
         national["totals"]
         == Recap.replay(book.hierarchy, book.entries).totals("0", "ppwp").to_dict()
     )
+
+
+def test_publish_follow_exports_a_quiet_logs_last_checkpoint(tmp_path: Path) -> None:
+    """The night's last entries (a correction of an inconsistent form, a D.Hasil that
+    differs from its forms), then nothing: once ``--exports-every`` has passed, the
+    anomalies export shows them, and every file of the latest generation names that
+    checkpoint; meanwhile latest.json says which checkpoint its exports are of."""
+    book = tiny()
+    tps = list(book.iter_tps())
+    for code in tps[1:]:
+        book.c_hasil(code)
+    book.c_hasil(tps[0], broken(book.true_form(tps[0])))
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    log_dir, out = tmp_path / "log", tmp_path / "results"
+    log, vkey = Log.create(log_dir, book.origin, open_store, durable=False)
+    log.append(book.entries)
+    log.integrate()
+    command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
+               "--regions", str(regions), "--log-key", vkey, "--follow", "--interval", "0.1",
+               "--exports-every", "3"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    latest = out / "latest.json"
+    try:
+        first = len(book.entries)
+        wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == first)
+        corrected = book.correction(tps[0], book.true_form(tps[0]))
+        recap = book.d_hasil("317301", inflated(book, "317301", 50))
+        log.append(book.entries[first:])
+        log.integrate()  # and then the log stays quiet
+        signed = log.signed_checkpoint()
+        assert signed is not None and signed.size == len(book.entries)
+        size, root_hash = signed.size, signed.root.hex()
+
+        def exported() -> dict[str, Any] | None:
+            doc = json.loads(latest.read_text())
+            links = doc["contests"]["ppwp"]["exports"]
+            path = links["anomalies"]
+            named = named_checkpoint(path, (out / path).read_bytes())
+            assert named[0] == links["tree_size"] <= doc["tree_size"]  # said, never mixed
+            return json.loads((out / path).read_text()) if named[0] == size else None
+
+        anomalies = wait_for(exported, timeout=120)["anomalies"]
+        generation = latest_generation(out)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=30) == 0
+    finally:
+        log.close()
+        if child.poll() is None:
+            child.kill()
+        child.communicate(timeout=30)
+    assert {"type": "correction", "index": corrected} in [
+        {"type": a["type"], "index": a["index"]} for a in anomalies
+    ]
+    assert not [a for a in anomalies if a["type"] == "inconsistent"]  # corrected since
+    differences = [a for a in anomalies if a["type"] == "recap-difference"]
+    assert [(a["region"], a["index"]) for a in differences] == [("317301", recap)]
+    assert set(generation.values()) == {(size, root_hash)}
 
 
 def test_publish_follow_waits_quietly_for_the_first_checkpoint(tmp_path: Path) -> None:

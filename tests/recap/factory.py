@@ -8,6 +8,7 @@ Forms are deterministic: :meth:`Logbook.true_form` depends only on seed and TPS.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from saksi.election.forms import CHasilPPWP
 from saksi.recap.fold import Recap
@@ -15,7 +16,7 @@ from saksi.sim.logbook import Logbook
 from tests.service.factory import broken_form as broken
 from tests.service.factory import hierarchy, shifted
 
-__all__ = ["broken", "grown", "misread", "night", "shifted", "tiny", "unanimous"]
+__all__ = ["broken", "grown", "inflated", "misread", "night", "shifted", "tiny", "unanimous"]
 
 
 def tiny(tps_per_desa: int = 2, seed: int = 2024) -> Logbook:
@@ -89,8 +90,14 @@ def night(
     book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
     book.c_hasil(tps[5])
     book.c_hasil(tps[6])
-    true = Recap.replay(book.hierarchy, book.entries).totals("317301", "ppwp").to_dict()
-    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + 37})
-    true["suara_sah"] += 37
-    book.d_hasil("317301", true)
+    book.d_hasil("317301", inflated(book, "317301", 37))
     return book
+
+
+def inflated(book: Logbook, region: str, votes: int) -> dict[str, Any]:
+    """The totals of the forms logged below ``region``, with ``votes`` more for pair 02
+    (and in ``suara_sah``): a D.Hasil that differs from its forms by exactly that."""
+    true = Recap.replay(book.hierarchy, book.entries).totals(region, "ppwp").to_dict()
+    true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + votes})
+    true["suara_sah"] += votes
+    return true

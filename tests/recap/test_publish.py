@@ -33,8 +33,10 @@ from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
 from saksi.tlog.note import NoteSigner
 from tests.recap.factory import broken, grown, night, shifted, tiny, unanimous
+from tests.recap.generation import latest_generation
 
 CONTEST = "ppwp"
+LEVELS = ("provinsi", "kabkota", "kecamatan", "desa", "tps")
 DATA = Path(__file__).parent / "data" / "publish-tiny"
 REGENERATE = os.environ.get("SAKSI_REGENERATE") == "1"
 
@@ -372,6 +374,7 @@ def test_latest_links_the_newest_exports_and_the_checkpoint_note(tmp_path: Path)
     links = latest["contests"][CONTEST]
     assert links["snapshot"] == f"{second}/{CONTEST}/0.json"
     assert links["exports"]["nist"] == f"{first}/export/{CONTEST}-nist.json"  # the newest
+    assert links["exports"]["tree_size"] == first  # said, not only implied by the paths
     assert (tmp_path / links["exports"]["csv"]["tps"]).is_file()
     summary = site.read(latest["summary"])
     assert summary["contests"][0]["href"] == links["snapshot"]
@@ -382,6 +385,74 @@ def test_a_first_publication_without_exports_links_none(tmp_path: Path) -> None:
     site = Site(scenario(), tmp_path)
     site.publish(exports=False)
     assert site.read(LATEST)["contests"][CONTEST]["exports"] is None
+
+
+def test_a_checkpoint_published_without_exports_gets_them_later_in_its_generation(
+    tmp_path: Path,
+) -> None:
+    """The throttled exports of a quiet log's last checkpoint (the night's last entry a
+    correction of an inconsistent form): the same checkpoint again, with exports, adds
+    exactly its exports to its generation, and latest.json links them."""
+    site = Site(scenario(), tmp_path)
+    first = site.publish(exports=True).tree_size
+    tps = list(site.book.iter_tps())[1]  # inconsistent
+    corrected = site.book.correction(tps, site.book.true_form(tps))
+    second = site.publish(exports=False)
+    stale = site.read(LATEST)["contests"][CONTEST]["exports"]
+    assert stale["tree_size"] == first < second.tree_size
+    assert {"type": "inconsistent", "tps": tps} in kinds(site.read(stale["anomalies"]))
+    before = published_files(tmp_path)
+    added = site.publish(exports=True)
+    size = second.tree_size
+    assert added.tree_size == size and added.root_hash == second.root_hash
+    exports = {f"{size}/export/{CONTEST}-{n}" for n in ("nist.json", "anomalies.json")}
+    exports |= {f"{size}/export/{CONTEST}-{lv}.csv" for lv in LEVELS}
+    assert set(added.files) == exports | {LATEST}
+    after = published_files(tmp_path)
+    assert set(after) - set(before) == exports
+    assert all(after[p] == data for p, data in before.items() if p != LATEST)
+    links = site.read(LATEST)["contests"][CONTEST]
+    assert links["exports"]["tree_size"] == size
+    assert links["exports"]["anomalies"] == f"{size}/export/{CONTEST}-anomalies.json"
+    assert {k: v for k, v in site.read(LATEST).items() if k != "contests"} == {
+        k: v for k, v in json.loads(before[LATEST]).items() if k != "contests"
+    }
+    named = latest_generation(tmp_path)
+    assert exports <= set(named)
+    assert set(named.values()) == {(size, second.root_hash)}  # one checkpoint, all of them
+    fresh = kinds(site.read(links["exports"]["anomalies"]))
+    assert {"type": "inconsistent", "tps": tps} not in fresh
+    assert {"type": "correction", "tps": tps, "index": corrected} in fresh
+    again = site.publish(exports=True)  # nothing more to write
+    assert again.tree_size == size and published_files(tmp_path) == after
+    assert Publisher(tmp_path, durable=False).exports_size == size
+
+
+def kinds(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each anomaly's type, TPS and (for a correction) index."""
+    out = []
+    for item in document["anomalies"]:
+        found = {"type": item["type"], "tps": item.get("tps") or item.get("region")}
+        out.append(found | ({"index": item["index"]} if item["type"] == "correction" else {}))
+    return out
+
+
+def test_exports_added_to_a_generation_are_redone_byte_for_byte_after_a_crash(
+    tmp_path: Path,
+) -> None:
+    """Killed after the exports but before latest.json and the state: publishing the
+    checkpoint again with exports writes the same bytes and links them."""
+    site = Site(scenario(), tmp_path)
+    site.publish(exports=False)
+    latest, state = (tmp_path / LATEST).read_bytes(), (tmp_path / STATE).read_bytes()
+    done = site.publish(exports=True)
+    written = published_files(tmp_path)
+    (tmp_path / LATEST).write_bytes(latest)  # as if killed before these two
+    (tmp_path / STATE).write_bytes(state)
+    restarted = Publisher(tmp_path, durable=False)
+    assert restarted.exports_size is None
+    assert restarted.publish(site.recap, checkpoint_of(site.book), set()) == done
+    assert published_files(tmp_path) == written
 
 
 # -- refusals ----------------------------------------------------------------

@@ -25,6 +25,7 @@ Key names (as in tests/election/factory.py): roots ``kpu-ri``, ``partai-2``,
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,12 @@ from saksi.election.statements import (
     CHasil,
     Correction,
     CSalinan,
+    DHasil,
     EntryRef,
     KeyRegistration,
     KeyRevocation,
     Manifest,
+    RecapTotals,
 )
 from saksi.errors import SaksiError
 from saksi.service.config import ServiceConfig
@@ -291,6 +294,15 @@ class ServiceElection:
             reason=reason,
         )
         return sign_statement(stmt, key(signer or f"kpu-kab-{tps[:4]}")).to_bytes()
+
+    def d_hasil(self, totals: Mapping[str, object], region: str = WITNESS_KECAMATAN) -> bytes:
+        """The D.Hasil of kecamatan ``region`` (its PPK's recap), signed by ``ppk-<region>``
+        (only ``ppk-317301`` is registered)."""
+        stmt = DHasil(
+            type="d-hasil", election=self.origin, at="2024-02-16T03:00:00Z", region=region,
+            level="kecamatan", contest="ppwp", totals=RecapTotals.model_validate(totals),
+        )  # fmt: skip
+        return sign_statement(stmt, key(f"ppk-{region}")).to_bytes()
 
     def forged(self, tps: str) -> bytes:
         """A c-hasil claiming ``kpps-<tps>``'s key, signed by another key."""
