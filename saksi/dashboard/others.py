@@ -88,6 +88,7 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
         "anomali",
         ctx,
         source=f"/results/{source}",
+        anomalies_checkpoint=doc.get("checkpoint"),
         filter={"type": kind, "region": within},
         anomalies=items,
     )

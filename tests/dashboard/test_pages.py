@@ -18,9 +18,15 @@ from saksi.dashboard import Dashboard, LogInfo, Page
 from saksi.dashboard.html import Markup, esc, json_path, switch_href
 from saksi.dashboard.strings import STRINGS, Lang, number, percent
 from saksi.election.envelope import parse_entry
+from saksi.recap.fold import Recap
+from saksi.recap.publish import Publisher
 from saksi.recap.reconcile import ANOMALY_TYPES
+from saksi.sim.logbook import Logbook
 from saksi.text import display_text
-from tests.dashboard.factory import REASON, Site, build, photo_bytes
+from saksi.tlog.checkpoint import Checkpoint
+from saksi.tlog.hashes import leaf_hash
+from saksi.tlog.merkle import root
+from tests.dashboard.factory import REASON, Site, build, photo_bytes, scenario
 
 INFO = LogInfo("http://127.0.0.1:8080", "origin+abcd1234+AAAA", (), 0)
 
@@ -348,3 +354,37 @@ def test_escaping_round_trips_and_leaves_no_markup(text: str) -> None:
     escaped = esc(text)
     assert html.unescape(escaped) == display_text(text, newlines=True)  # text as it shows
     assert not set("<>\"'") & set(escaped)
+
+
+def test_anomali_says_when_its_list_is_of_an_earlier_checkpoint(tmp_path: Path) -> None:
+    """The anomalies are a throttled export: while latest.json is newer, the page says
+    which checkpoint the list is of (and the twin names it), then stops saying so."""
+    book, cases = scenario()
+    book.correction(cases.inconsistent, book.true_form(cases.inconsistent))  # the last entry
+    publisher = Publisher(tmp_path, durable=False)
+    recap = Recap.replay(book.hierarchy, book.entries[:-1])
+    earlier = len(book.entries) - 1
+    publisher.publish(recap, _checkpoint(book, earlier), None, exports=True)
+    recap.apply_entry(book.entries[-1])
+    publisher.publish(recap, _checkpoint(book), recap.take_touched(), exports=False)
+    dash = Dashboard(tmp_path, tmp_path / "log")
+    said: dict[Lang, str] = {
+        "id": f"checkpoint {earlier}, hasil di halaman lain sudah pada checkpoint {earlier + 1}",
+        "en": f"checkpoint {earlier}, the results on the other pages are at checkpoint "
+        f"{earlier + 1}",
+    }
+    for lang, words in said.items():
+        page = dash.anomali(lang)
+        assert page.data["checkpoint"]["tree_size"] == earlier + 1
+        assert page.data["anomalies_checkpoint"]["tree_size"] == earlier
+        assert words in text_of(page) and 'id="anomali-older"' in page.body
+    publisher.publish(recap, _checkpoint(book), set(), exports=True)
+    page = Dashboard(tmp_path, tmp_path / "log").anomali("id")
+    assert page.data["anomalies_checkpoint"] == page.data["checkpoint"]
+    assert 'id="anomali-older"' not in page.body
+    assert cases.inconsistent not in {a.get("region") for a in page.data["anomalies"]}
+
+
+def _checkpoint(book: Logbook, size: int | None = None) -> Checkpoint:
+    entries = book.entries[:size]
+    return Checkpoint(book.origin, len(entries), root(leaf_hash(e) for e in entries))

@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 
 from saksi.recap.fold import Recap
+from saksi.service.ledger import Receipt
+from tests.recap.generation import latest_generation
 from tests.service.conftest import ServeProcess
-from tests.service.factory import ServiceElection
+from tests.service.factory import ServiceElection, broken_form
 from tests.waiting import wait_for
 
 JSON = {"Content-Type": "application/json"}
@@ -65,6 +67,55 @@ def test_results_follow_the_log_and_match_the_fold(
     assert snapshot.json()["totals"] == expected
     assert snapshot.json()["progress"]["received"] == 5
     assert server.stop() == 0
+
+
+def test_a_quiet_logs_last_entries_reach_the_anomali_page(
+    serve_process: Callable[..., ServeProcess],
+) -> None:
+    """The night's last entries are a correction of an inconsistent form and a D.Hasil
+    that differs from its forms; then the log stays quiet. Once
+    ``results_exports_every`` has passed, /anomali lists them (and no longer the
+    corrected form as inconsistent), and every file of the latest generation names that
+    checkpoint; until then the page names the earlier checkpoint its list is of."""
+    election = ServiceElection()
+    env = {"SAKSI_RESULTS_INTERVAL": "0.1", "SAKSI_RESULTS_EXPORTS_EVERY": "3"}
+    server = serve_process(election=election, env=env)
+    broken, *others = election.witnessed  # the TPS of kecamatan 317301
+    with server.client() as http:
+        for tps in others:
+            assert _post(http, election.c_hasil(tps)).status_code == 201
+        bad = _post(http, election.c_hasil(broken, broken_form(election.form(broken)))).json()
+        _wait_for_size(http, http.get("/health").json()["log_size"])
+        forms = http.get("/wilayah/317301.json").json()["snapshot"]["totals"]
+        receipt = Receipt(
+            bad["index"], bad["leaf_hash"], "inconsistent", False, "c-hasil", (), None
+        )
+        fixed = _post(http, election.correction(broken, receipt)).json()["index"]
+        inflated = dict(forms, suara_paslon=dict(forms["suara_paslon"], **{"02": 999}))
+        inflated["suara_sah"] += 999 - forms["suara_paslon"]["02"]
+        recap = _post(http, election.d_hasil(inflated)).json()["index"]
+        size = http.get("/health").json()["log_size"]  # and nothing more is sent
+
+        def anomalies_of_the_last_checkpoint() -> dict[str, Any] | None:
+            page = http.get("/anomali.json").json()
+            shown = page.get("anomalies_checkpoint") or {}
+            if shown != page["checkpoint"]:  # an earlier list: the page says so
+                assert 'id="anomali-older"' in http.get("/anomali").text
+                return None
+            return page if page["checkpoint"]["tree_size"] == size else None
+
+        page = wait_for(anomalies_of_the_last_checkpoint, timeout=120)
+    kinds = [(a["type"], a.get("tps") or a.get("region"), a["index"]) for a in page["anomalies"]]
+    assert ("correction", broken, fixed) in kinds
+    assert ("recap-difference", "317301", recap) in kinds
+    assert not [k for k in kinds if k[0] == "inconsistent"]  # corrected since
+    generation = latest_generation(server.data / "results")
+    assert set(generation.values()) == {(size, page["checkpoint"]["root_hash"])}
+    assert server.stop() == 0
+
+
+def _post(http: httpx.Client, entry: bytes) -> httpx.Response:
+    return http.post("/v1/statements", content=entry, headers=JSON)
 
 
 def test_the_publisher_runs_nicer_than_the_server(
