@@ -6,7 +6,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from saksi.tlog.log import Log
 from tests.recap.factory import broken, inflated, shifted, tiny
 from tests.recap.generation import latest_generation, named_checkpoint
 from tests.static_site import serve_folder
-from tests.waiting import wait_for
+from tests.waiting import Output, wait_for
 
 
 def publish(book: Logbook, directory: Path) -> str:
@@ -296,10 +295,12 @@ def test_publish_follow_waits_quietly_for_the_first_checkpoint(tmp_path: Path) -
     log_dir.mkdir()
     command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
                "--regions", str(regions), "--follow", "--interval", "0.1"]  # fmt: skip
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    stderr = Output(child.stderr)
     log = None
     try:
-        time.sleep(1.0)  # several rounds without a checkpoint
+        wait_for(lambda: "waiting for the first checkpoint" in stderr.text())  # it looked
         log, _ = Log.create(log_dir, book.origin, open_store, durable=False)
         log.append(book.entries)
         log.integrate()
@@ -312,7 +313,8 @@ def test_publish_follow_waits_quietly_for_the_first_checkpoint(tmp_path: Path) -
             log.close()
         if child.poll() is None:
             child.kill()
-        stderr = child.communicate(timeout=30)[1].decode()
-    assert stderr.count("waiting for the first checkpoint") == 1
-    assert "menunggu checkpoint pertama" in stderr
-    assert "log.source-no-checkpoint" not in stderr
+            child.wait()
+    said = stderr.close()
+    assert said.count("waiting for the first checkpoint") == 1
+    assert "menunggu checkpoint pertama" in said
+    assert "log.source-no-checkpoint" not in said
