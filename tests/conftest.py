@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+settings.register_profile("saksi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("saksi")
+"""No test may depend on the machine's speed: Hypothesis's deadline per example (200 ms)
+and its too-slow health check would fail a property test on a busy machine. (A test's
+own ``@settings(suppress_health_check=...)`` replaces the list: name too_slow there too.)"""
 SHARED = ROOT.parent / "shared"
 
 

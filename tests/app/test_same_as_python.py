@@ -97,7 +97,9 @@ def test_rules_in_the_page_agree_with_python_on_many_forms(app_page: Any) -> Non
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(form=forms())
 def test_rules_in_the_page_agree_with_python_on_any_form(app_page: Any, form: CHasilPPWP) -> None:
@@ -112,7 +114,9 @@ def _seed(signer: SigningKey) -> list[int]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(stmts=st.lists(form_statements() | key_registrations(), min_size=1, max_size=5))
 def test_a_statement_signed_in_the_page_is_pythons_entry_byte_for_byte(

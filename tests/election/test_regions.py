@@ -656,7 +656,7 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     assert info.value.code == "input.unreadable"
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(desa=st.sampled_from(["3171011001", "3171011002", "9905010002", "3173011006", "3171011003"]),
        number=st.integers(0, 999))  # fmt: skip
 def test_the_tps_fast_path_agrees_with_the_numbers(

@@ -304,7 +304,9 @@ def test_integrate_streams_the_backlog_and_writes_partial_tiles_of_the_final_siz
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(batches=st.lists(st.tuples(st.integers(0, 300), st.booleans()), min_size=1, max_size=6))
 def test_any_interleaving_gives_consistent_checkpoints_and_the_same_full_tiles(
@@ -662,7 +664,9 @@ def test_create_without_publishing_signs_the_empty_tree_only(tmp_path: Path) -> 
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(sizes=st.lists(st.integers(1, 300), min_size=2, max_size=4))
 def test_consistency_proofs_from_the_tiles_verify(tmp_path: Path, sizes: list[int]) -> None:
