@@ -61,21 +61,20 @@ def test_wal_full_sync_foreign_keys_and_busy_timeout(store: SqliteStore) -> None
     }
 
 
-def test_a_reader_is_not_blocked_by_an_open_write_transaction(store: SqliteStore, db: Path) -> None:
-    store.append(b"committed")
-    with raw(db) as other:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute(
-            "INSERT INTO entries (idx, leaf_hash, data) VALUES (1, ?, ?)",
-            (leaf_hash(b"pending"), b"pending"),
-        )
-        started = time.monotonic()
-        assert store.size() == 1  # the uncommitted row is invisible, and we did not wait
-        assert store.entry(0) == b"committed"
-        assert time.monotonic() - started < 1.0
-        other.execute("COMMIT")
-    assert store.size() == 2
-    assert store.append(b"pending").new is False
+def test_a_reader_is_not_blocked_by_an_open_write_transaction(db: Path) -> None:
+    with SqliteStore(db, busy_timeout=0) as store:  # a read that had to wait would fail
+        store.append(b"committed")
+        with raw(db) as other:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute(
+                "INSERT INTO entries (idx, leaf_hash, data) VALUES (1, ?, ?)",
+                (leaf_hash(b"pending"), b"pending"),
+            )
+            assert store.size() == 1  # the uncommitted row is invisible, and we did not wait
+            assert store.entry(0) == b"committed"
+            other.execute("COMMIT")
+        assert store.size() == 2
+        assert store.append(b"pending").new is False
 
 
 def test_a_locked_database_is_reported_as_busy(db: Path) -> None:
@@ -478,7 +477,9 @@ with SqliteStore(path) as store:
 ENTRY_FORMAT = re.compile(r"run (\d+) (?:single \d+|batch (\d+) item [0-4])")
 
 
-def _run_and_kill(db: Path, run: int, mode: str, delay: float) -> dict[int, bytes]:
+def _run_and_kill(db: Path, run: int, mode: str, lines: int, delay: float) -> dict[int, bytes]:
+    """Run the child until it has acknowledged ``lines`` entries, then ``delay`` seconds
+    more (anywhere in its next appends), then SIGKILL it; what it acknowledged."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(db), str(run), mode],
@@ -487,8 +488,8 @@ def _run_and_kill(db: Path, run: int, mode: str, delay: float) -> dict[int, byte
         env=env,
     )
     assert child.stdout is not None
-    first = child.stdout.readline()  # the child is appending: now pick the moment
-    assert first, child.stderr.read().decode() if child.stderr else "child printed nothing"
+    first = b"".join(child.stdout.readline() for _ in range(lines))  # a count, not a time
+    assert first.endswith(b"\n"), child.stderr.read().decode() if child.stderr else "it died"
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     rest, _ = child.communicate()
@@ -527,8 +528,8 @@ def test_acknowledged_entries_survive_sigkill(db: Path) -> None:
     acknowledged: dict[int, bytes] = {}
     for run in range(10):
         mode = "batch" if run % 2 else "single"
-        delay = rng.uniform(0.0, 0.4)
-        context = f"seed {seed}, run {run} ({mode}, killed after {delay:.3f} s)"
-        acknowledged |= _run_and_kill(db, run, mode, delay)
+        lines, delay = rng.randint(11, 100), rng.uniform(0.0, 0.05)
+        context = f"seed {seed}, run {run} ({mode}, killed {delay:.3f} s after {lines} acks)"
+        acknowledged |= _run_and_kill(db, run, mode, lines, delay)
         _check_after_crash(db, acknowledged, context)
     assert len(acknowledged) > 100  # the children did real work before dying

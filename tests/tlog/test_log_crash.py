@@ -3,10 +3,10 @@
 A child process (this file run as ``python -m tests.tlog.test_log_crash DIR SEED
 LIFE``) opens the log, then loops: append a small batch, print each acknowledged
 ``index entry`` once ``append`` has returned, and now and then integrate and print
-the checkpoint it published. The parent kills it with SIGKILL after a random delay
-(sometimes while it is still opening the log), at least 50 times, on the real file
-system under ``tmp_path``, and after each kill restarts the log (``Log.open``, as
-any command does) and checks:
+the checkpoint it published. The parent kills it with SIGKILL once it has
+acknowledged a random number of entries (sometimes while it is still opening the
+log), 50 times, on the real file system under ``tmp_path``, and after each kill
+restarts the log (``Log.open``, as any command does) and checks:
 
 - every acknowledged entry is in the store at its acknowledged index;
 - ``fsck`` is clean (tiles and bundles re-derive the signed root, the published
@@ -43,7 +43,7 @@ from tests.conftest import ROOT
 ORIGIN = "saksi.test/crash"
 SEED = 20240214
 KILLS = 50
-READY_TIMEOUT = 20.0
+READY_TIMEOUT = 120.0
 
 
 # --- the child ---------------------------------------------------------------------
@@ -129,13 +129,14 @@ def run_life(directory: Path, out: Path, life: int, rng: random.Random) -> list[
     try:
         if rng.random() < 0.2:
             time.sleep(rng.uniform(0.0, 0.12))  # often while importing or opening the log
-        else:
+        else:  # after a number of acknowledgements (not of seconds: the machine may be busy)
+            acks = rng.randint(0, 40)
             deadline = time.monotonic() + READY_TIMEOUT
-            while not out.read_bytes().startswith(b"ready\n"):
+            while not _acknowledged(out.read_bytes(), acks):
                 assert proc.poll() is None, out.with_suffix(".err").read_text()
-                assert time.monotonic() < deadline, "the child never got ready"
+                assert time.monotonic() < deadline, f"the child never acknowledged {acks}"
                 time.sleep(0.002)
-            time.sleep(rng.uniform(0.0, 0.15))
+            time.sleep(rng.uniform(0.0, 0.01))  # anywhere in what it does next
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.kill()
@@ -143,6 +144,11 @@ def run_life(directory: Path, out: Path, life: int, rng: random.Random) -> list[
     assert proc.returncode == -signal.SIGKILL, out.with_suffix(".err").read_text()
     data = out.read_text(encoding="ascii")
     return data.split("\n")[:-1]  # a line cut short by the kill is not acknowledged
+
+
+def _acknowledged(output: bytes, count: int) -> bool:
+    """The child is ready and has acknowledged at least ``count`` entries."""
+    return output.startswith(b"ready\n") and output.count(b"\nack ") >= count
 
 
 def restart_and_check(directory: Path, lines: list[str], history: History) -> None:
@@ -189,7 +195,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
         empty = log.signed_checkpoint()
         assert empty is not None
         history.publish(empty)
-    started = time.monotonic()
     for life in range(KILLS):
         lines = run_life(directory, tmp_path / f"life-{life}.out", life, rng)
         restart_and_check(directory, lines, history)
@@ -205,7 +210,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
     assert len(history.acked) > 100
     assert len(history.published) > 10
     assert history.proofs_checked > 100
-    assert time.monotonic() - started < 120
 
 
 if __name__ == "__main__":
