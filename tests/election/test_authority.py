@@ -466,9 +466,9 @@ def test_many_statements_are_authorized_quickly() -> None:
     tallies = [election.c_hasil(f"k{tps}", tps=tps) for tps in tps_codes]
     for env in [*registrations, *tallies]:
         assert env.leaf_hash  # hashing belongs to the sequencer; leave it out of the timing
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU time: a busy machine does not count
     for env in [*registrations, *tallies]:
         authority.accept(env)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert authority.size == 1 + 2 * len(tps_codes)
-    assert elapsed < 1.0, f"{2 * len(tps_codes)} authorizations took {elapsed:.2f} s"
+    assert elapsed < 1.0, f"{2 * len(tps_codes)} authorizations took {elapsed:.2f} s of CPU"
