@@ -59,7 +59,7 @@ def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
     shoot(page, "1-enrolled")
 
     world.register(public_key, "kpps", tps, label="HP KPPS 1")
-    page.wait_for_selector("table#registration", timeout=10_000)  # the app looks by itself
+    page.wait_for_selector("table#registration", timeout=60_000)  # the app looks by itself
     text = page.inner_text("table#registration")
     assert "KPPS (kpps)" in text and tps in text and "HP KPPS 1" in text
     shoot(page, "2-registered")
@@ -104,7 +104,7 @@ def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
     shoot(page, "6-offline-waiting")
 
     context.set_offline(False)
-    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=20_000)
+    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=60_000)
     assert world.log_size() == before + 1
     receipt = outbox_db(page, "receipts")[0]
     assert receipt["verified"] is True
@@ -282,7 +282,7 @@ def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World
     fill_form(page, election.form(tps).reading())
     page.click("#review")
     page.click("#sign")
-    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=20_000)
+    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=60_000)
     assert len(sent) == 2 and sent[0] == sent[1]  # resent as the same bytes
     assert world.log_size() == size + 1
 
@@ -294,8 +294,9 @@ def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World
     refused = page.locator("#pending li.refused")
     refused.wait_for()
     assert "DITOLAK auth.duplicate-form" in refused.inner_text()
+    drawn = page.locator("#send-now").element_handle()
     page.click("#send-now")
-    page.wait_for_timeout(500)
+    drawn.wait_for_element_state("hidden")  # the outbox is drawn anew once the flush is done
     assert len(sent) == 3  # a refusal is final: not sent again
     assert world.log_size() == size + 1
     shoot(page, "14-refused")

@@ -21,7 +21,7 @@ JSON = {"content-type": "application/json"}
 
 
 def receipt_of(page: Any) -> dict[str, Any]:
-    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=20_000)
+    page.wait_for_selector("#receipts .receipt .proof.ok", timeout=60_000)
     found: list[dict[str, Any]] = page.evaluate(
         "async () => (await import('/app/db.js')).all('receipts')"
     )

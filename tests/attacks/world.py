@@ -26,7 +26,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -132,7 +131,7 @@ class Witness:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=60)
         if self.proc is not None and self.proc.stdout is not None:
             self.proc.stdout.close()
         self.proc = None
@@ -231,8 +230,9 @@ class World:
         receipt: dict[str, Any] = answer.json()
         return receipt
 
-    def wait_published(self, size: int | None = None) -> int:
-        """Wait until the published (cosigned) checkpoint and the results cover the log."""
+    def wait_published(self, size: int | None = None, *, exports: bool = False) -> int:
+        """Wait until the published (cosigned) checkpoint and the results cover the log
+        (with ``exports``, the exports too: once ``results_exports_every`` has passed)."""
 
         def done() -> bool:
             health = self.health()
@@ -240,8 +240,11 @@ class World:
             if not health["checkpoint_size"] == health["signed_size"] == want:
                 return False
             with self.http() as http:
-                latest = http.get("/results/latest.json")
-            return latest.status_code == 200 and latest.json()["tree_size"] == want
+                answer = http.get("/results/latest.json")
+            if answer.status_code != 200 or answer.json()["tree_size"] != want:
+                return False
+            links = answer.json()["contests"]["ppwp"]["exports"]
+            return not exports or (links is not None and links["tree_size"] == want)
 
         wait_for(done)
         return int(self.health()["checkpoint_size"])
@@ -324,8 +327,7 @@ def make_clean(base: Path) -> World:
         world.serve(keys=True, SAKSI_RESULTS_EXPORTS_EVERY="1")
         world.start_witnesses()
         _night(world)
-        size = world.wait_published()
-        time.sleep(1.2)  # past results_exports_every: the clean stop writes the exports
+        size = world.wait_published(exports=True)
         world.facts["size"] = size
         assert world.server is not None
         code, report = world.verify(world.server.url, state=world.verify_state)

@@ -206,7 +206,7 @@ class ServeProcess:
             assert answer.status_code == 200, answer.text
             assert all(item["ok"] for item in answer.json()["results"]), answer.text
 
-    def stop(self, timeout: float = 20.0, signum: int = signal.SIGTERM) -> int:
+    def stop(self, timeout: float = 120.0, signum: int = signal.SIGTERM) -> int:
         """Send ``signum`` (SIGTERM) and wait; the exit status (SIGKILL if it does not
         stop in time)."""
         assert self.proc is not None

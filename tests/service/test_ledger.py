@@ -407,7 +407,7 @@ def test_a_crash_between_creating_the_log_and_logging_the_manifest(tmp_path: Pat
 def test_the_integrator_signs_checkpoints_and_receipts_become_proofs(ledger: Ledger) -> None:
     entries = [ELECTION.c_hasil(tps) for tps in ELECTION.tps[:4]]
     receipts = [ledger.submit(entry) for entry in entries]
-    assert ledger.wait_for_checkpoint(ledger.size, timeout=10)
+    assert ledger.wait_for_checkpoint(ledger.size, timeout=60)
     verifier = NoteVerifier.from_vkey(ledger.vkey)
     for entry, receipt in zip(entries, receipts, strict=True):
         leaf = bytes.fromhex(receipt.leaf_hash)
@@ -509,7 +509,7 @@ def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
 
         log.integrate = flaky
         ledger.submit(ELECTION.c_hasil(ELECTION.tps[0]))
-        assert ledger.wait_for_checkpoint(ledger.size, timeout=10)
+        assert ledger.wait_for_checkpoint(ledger.size, timeout=60)
         stats = ledger.stats()
         assert stats["integrate_errors"] == {"log.io-error": 1}
         assert stats["integrations"] >= 1

@@ -23,6 +23,7 @@ from saksi.service.parsing import (
 )
 from saksi.tlog.hashes import leaf_hash
 from tests.service.factory import ServiceElection, broken_form
+from tests.waiting import wait_for
 
 
 def _batch(election: ServiceElection) -> list[bytes]:
@@ -140,11 +141,9 @@ if __name__ == "__main__":  # spawned workers import this file again
 
 def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
     """A SIGKILLed server leaves no worker behind, nor its standard output open."""
-    import os
     import signal
     import subprocess
     import sys
-    import time
 
     script = tmp_path / "server.py"
     script.write_text(CHILD)
@@ -160,11 +159,11 @@ def test_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
     proc.stdout.close()
     assert proc.stdin is not None
     proc.stdin.close()
-    deadline = time.monotonic() + 10
-    while any(os.path.exists(f"/proc/{p}") for p in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    alive = [p for p in workers if _running(p)]
-    assert not alive, f"workers still running after the server died: {alive}"
+    try:
+        wait_for(lambda: not any(_running(p) for p in workers))
+    except AssertionError:
+        alive = [p for p in workers if _running(p)]
+        raise AssertionError(f"workers still running after the server died: {alive}") from None
 
 
 def _running(pid: int) -> bool:

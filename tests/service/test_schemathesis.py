@@ -26,7 +26,6 @@ nothing else. The answers to acceptable requests are checked by
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.service.conftest import JSON, ServeProcess
 from tests.service.factory import ServiceElection, broken_form, shifted
+from tests.waiting import wait_for
 
 CHECKS = [
     not_a_server_error,
@@ -110,11 +110,13 @@ def _call(server: ServeProcess, api: Any, method: str, path: str, status: int, *
 
 def _wait_for_checkpoint(server: ServeProcess, size: int) -> int:
     with server.client() as http:
-        deadline = time.monotonic() + 10
-        while (covered := http.get("/health").json()["checkpoint_size"]) < size:
-            assert time.monotonic() < deadline, "no checkpoint covers the entries"
-            time.sleep(0.02)
-    return int(covered)
+
+        def covered() -> int | None:
+            found = int(http.get("/health").json()["checkpoint_size"])
+            return found if found >= size else None
+
+        found: int = wait_for(covered)
+    return found
 
 
 def test_documented_answers_for_logged_refused_and_found(running: ServeProcess, api: Any) -> None:

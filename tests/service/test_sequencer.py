@@ -28,6 +28,7 @@ from tests.service.factory import (
     shifted,
     stored_entries,
 )
+from tests.waiting import wait_for
 
 ELECTION = ServiceElection()
 stored = stored_entries
@@ -180,7 +181,7 @@ class _GatedAppends:
 
     def __call__(self, entries: Any) -> Any:
         self.entered.set()
-        assert self.gate.wait(10)
+        assert self.gate.wait(60)
         return self.real(entries)
 
 
@@ -208,21 +209,18 @@ def test_too_many_waiting_statements_are_refused_until_the_writer_catches_up(
         target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[0])))
     )
     first.start()
-    assert gated.entered.wait(10)  # the writer holds the first, in its transaction
+    assert gated.entered.wait(60)  # the writer holds the first, in its transaction
     second = threading.Thread(
         target=lambda: answers.append(ledger.submit(ELECTION.c_hasil(ELECTION.tps[1])))
     )
     second.start()
-    for _ in range(1000):
-        if ledger.stats()["queue"] == 1:
-            break
-        threading.Event().wait(0.005)
+    wait_for(lambda: ledger.stats()["queue"] == 1)  # the second waits behind it
     error = refusal(ledger, ELECTION.c_hasil(ELECTION.tps[2]))
     assert error.code == "service.overloaded"
     assert error.details == {"waiting": 1}
     gated.gate.set()
-    first.join(10)
-    second.join(10)
+    first.join(60)
+    second.join(60)
     assert sorted(r.index for r in answers) == [ledger.size - 2, ledger.size - 1]
 
 
