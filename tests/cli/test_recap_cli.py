@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -186,11 +188,33 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
     assert f"{size:,}" in text
 
 
-def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Path) -> None:
-    """A real ``saksi publish --follow`` process beside a log that grows."""
-    book = tiny()
-    tps = list(book.iter_tps())
-    book.c_hasil(tps[0])
+@dataclass
+class Following:
+    """A log holding a logbook's entries, and a real ``saksi publish --follow`` on it."""
+
+    log: Log
+    child: subprocess.Popen[bytes]
+    out: Path
+    stdout: str = ""
+
+    def size(self) -> int | None:
+        """The tree size of the results' latest.json (None before the first)."""
+        latest = self.out / "latest.json"
+        return int(json.loads(latest.read_text())["tree_size"]) if latest.exists() else None
+
+    def grow(self, entries: list[bytes]) -> None:
+        self.log.append(entries)
+        self.log.integrate()
+
+    def stop(self) -> None:
+        self.child.send_signal(signal.SIGTERM)
+        assert self.child.wait(timeout=30) == 0
+
+
+@contextmanager
+def following(book: Logbook, tmp_path: Path, *options: str) -> Iterator[Following]:
+    """``book``'s entries in a log under ``tmp_path/log`` (integrated), followed into
+    ``tmp_path/results`` every 0.1 s with ``options``; its stdout kept at the end."""
     regions = tmp_path / "regions.json"
     book.hierarchy.save(regions)
     log_dir, out = tmp_path / "log", tmp_path / "results"
@@ -199,27 +223,34 @@ def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Pa
     log.integrate()
     command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
                "--regions", str(regions), "--log-key", vkey, "--follow", "--interval", "0.1",
-               "--exports-every", "3600"]  # fmt: skip
+               *options]  # fmt: skip
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    latest = out / "latest.json"
+    running = Following(log, child, out)
     try:
-        size = len(book.entries)
-        wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == size)
-        assert (out / str(size) / "export" / "ppwp-nist.json").exists()  # the first has exports
-        book.c_hasil(tps[5])
-        log.append(book.entries[-1:])
-        log.integrate()
-        wait_for(lambda: json.loads(latest.read_text())["tree_size"] == size + 1)
-        assert not (out / str(size + 1) / "export").exists()  # at most one export an hour
-        child.send_signal(signal.SIGTERM)
-        assert child.wait(timeout=30) == 0
+        yield running
     finally:
         log.close()
         if child.poll() is None:
             child.kill()
-        stdout = child.communicate(timeout=30)[0].decode()
-    assert f"published tree size {size + 1:,}" in stdout
-    national = json.loads((out / str(size + 1) / "ppwp" / "0.json").read_text())
+        running.stdout = child.communicate(timeout=30)[0].decode()
+
+
+def test_publish_follow_publishes_each_new_checkpoint_until_sigterm(tmp_path: Path) -> None:
+    """A real ``saksi publish --follow`` process beside a log that grows."""
+    book = tiny()
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[0])
+    size = len(book.entries)
+    with following(book, tmp_path, "--exports-every", "3600") as run:
+        wait_for(lambda: run.size() == size)
+        assert (run.out / str(size) / "export" / "ppwp-nist.json").exists()  # the first has
+        book.c_hasil(tps[5])
+        run.grow(book.entries[-1:])
+        wait_for(lambda: run.size() == size + 1)
+        assert not (run.out / str(size + 1) / "export").exists()  # at most one an hour
+        run.stop()
+    assert f"published tree size {size + 1:,}" in run.stdout
+    national = json.loads((run.out / str(size + 1) / "ppwp" / "0.json").read_text())
     assert (
         national["totals"]
         == Recap.replay(book.hierarchy, book.entries).totals("0", "ppwp").to_dict()
@@ -236,45 +267,27 @@ def test_publish_follow_exports_a_quiet_logs_last_checkpoint(tmp_path: Path) -> 
     for code in tps[1:]:
         book.c_hasil(code)
     book.c_hasil(tps[0], broken(book.true_form(tps[0])))
-    regions = tmp_path / "regions.json"
-    book.hierarchy.save(regions)
-    log_dir, out = tmp_path / "log", tmp_path / "results"
-    log, vkey = Log.create(log_dir, book.origin, open_store, durable=False)
-    log.append(book.entries)
-    log.integrate()
-    command = [sys.executable, "-m", "saksi", "publish", str(log_dir), "--out", str(out),
-               "--regions", str(regions), "--log-key", vkey, "--follow", "--interval", "0.1",
-               "--exports-every", "3"]  # fmt: skip
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    latest = out / "latest.json"
-    try:
-        first = len(book.entries)
-        wait_for(lambda: latest.exists() and json.loads(latest.read_text())["tree_size"] == first)
+    first = len(book.entries)
+    with following(book, tmp_path, "--exports-every", "3") as run:
+        wait_for(lambda: run.size() == first)
         corrected = book.correction(tps[0], book.true_form(tps[0]))
         recap = book.d_hasil("317301", inflated(book, "317301", 50))
-        log.append(book.entries[first:])
-        log.integrate()  # and then the log stays quiet
-        signed = log.signed_checkpoint()
+        run.grow(book.entries[first:])  # and then the log stays quiet
+        signed = run.log.signed_checkpoint()
         assert signed is not None and signed.size == len(book.entries)
         size, root_hash = signed.size, signed.root.hex()
 
         def exported() -> dict[str, Any] | None:
-            doc = json.loads(latest.read_text())
+            doc = json.loads((run.out / "latest.json").read_text())
             links = doc["contests"]["ppwp"]["exports"]
             path = links["anomalies"]
-            named = named_checkpoint(path, (out / path).read_bytes())
+            named = named_checkpoint(path, (run.out / path).read_bytes())
             assert named[0] == links["tree_size"] <= doc["tree_size"]  # said, never mixed
-            return json.loads((out / path).read_text()) if named[0] == size else None
+            return json.loads((run.out / path).read_text()) if named[0] == size else None
 
         anomalies = wait_for(exported, timeout=120)["anomalies"]
-        generation = latest_generation(out)
-        child.send_signal(signal.SIGTERM)
-        assert child.wait(timeout=30) == 0
-    finally:
-        log.close()
-        if child.poll() is None:
-            child.kill()
-        child.communicate(timeout=30)
+        generation = latest_generation(run.out)
+        run.stop()
     assert {"type": "correction", "index": corrected} in [
         {"type": a["type"], "index": a["index"]} for a in anomalies
     ]
