@@ -16,7 +16,8 @@ publisher and the parse workers are the service's to stop: a Ctrl-C in the
 terminal reaches the service alone. If the ledger stops on a storage failure (fail-stop), the
 server stops the same way and exits with status 1, so that a supervisor restarts it
 (the restart replays the log). A service that cannot start exits with 2 and a coded,
-bilingual refusal on standard error.
+bilingual refusal on standard error; its address is bound first, so that a port in
+use (``service.cannot-listen``) is refused before anything is printed or opened.
 """
 
 from __future__ import annotations
@@ -147,7 +148,11 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
     from saksi.service.app import create_app  # noqa: PLC0415
     from saksi.service.config import load_config  # noqa: PLC0415
-    from saksi.service.http_server import make_server, tune_collector  # noqa: PLC0415
+    from saksi.service.http_server import (  # noqa: PLC0415
+        bind_listeners,
+        make_server,
+        tune_collector,
+    )
     from saksi.service.ledger import Ledger  # noqa: PLC0415
     from saksi.service.results import start_publisher, stop_publisher  # noqa: PLC0415
     from saksi.service.startup import with_recorded_regions  # noqa: PLC0415
@@ -158,13 +163,19 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     if not access_log:
         logging.getLogger("saksi.service.access").setLevel(logging.WARNING)
     config = with_recorded_regions(load_config(config_file, os.environ, flags))
-    ledger = Ledger.open(config)
+    sockets = bind_listeners(config)
+    try:
+        ledger = Ledger.open(config)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
     publisher = None
     stopped = StopSignal()
     closed = False
     try:
         _echo(f"log-key: {ledger.vkey}")
-        server = make_server(create_app(ledger, config), config, _echo)
+        server = make_server(create_app(ledger, config), config, _echo, sockets)
         publisher = start_publisher(config, ledger.vkey)
         tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()

@@ -24,6 +24,7 @@ import click
 
 from saksi.cli.keys import write_private
 from saksi.errors import InputError, WitnessError
+from saksi.listening import cannot_listen
 from saksi.tlog.checkpoint import CosignatureSigner
 from saksi.tlog.note import generate_key
 from saksi.witness.protocol import WatchedLog, watched_logs
@@ -209,9 +210,6 @@ def _bind(witness_: Witness, host: str, port: int, quiet: bool) -> WitnessServer
     try:
         return WitnessServer(witness_, host, port, quiet=quiet)
     except OSError as exc:
-        raise WitnessError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc.__class__.__name__}",
-            f"tidak dapat mendengarkan di {host}:{port}: {exc.strerror or exc.__class__.__name__}",
-            code="witness.cannot-listen",
-            details={"host": host, "port": port},
+        raise cannot_listen(
+            host, port, exc, code="witness.cannot-listen", kind=WitnessError
         ) from None

@@ -6,6 +6,10 @@ uvicorn's own access log is off (it would record client addresses and query
 strings); the service's (``saksi.service.access``) records neither. Forwarded
 headers are ignored: the per-address rate limit sees the TCP peer, which a client
 cannot choose (behind a reverse proxy, limit per address at the proxy).
+
+The listening sockets are bound by :func:`bind_listeners` (``saksi serve`` does it
+before it opens the ledger), so an address that cannot be bound is the coded refusal
+``service.cannot-listen``, never uvicorn's own error.
 """
 
 from __future__ import annotations
@@ -19,18 +23,23 @@ from typing import Final
 import uvicorn
 from fastapi import FastAPI
 
+from saksi.errors import ServiceError
+from saksi.listening import bind_sockets, cannot_listen
 from saksi.service.config import ServiceConfig
 
 __all__ = [
     "GC_THRESHOLDS",
     "GRACEFUL_SECONDS",
+    "LISTEN_CODE",
     "AnnouncingServer",
+    "bind_listeners",
     "make_server",
     "run_server",
     "tune_collector",
 ]
 
 GRACEFUL_SECONDS: Final = 10
+LISTEN_CODE: Final = "service.cannot-listen"
 GC_THRESHOLDS: Final = (50_000, 20, 100)
 """The cycle collector's thresholds while serving (CPython's default: 700, 10, 10)."""
 
@@ -54,15 +63,36 @@ def tune_collector() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-class AnnouncingServer(uvicorn.Server):
-    """A uvicorn server that says where it listens once it does, then ``ready``."""
+def bind_listeners(config: ServiceConfig) -> list[socket.socket]:
+    """The service's sockets, bound to ``config.host``:``config.port`` but not yet
+    listening; ServiceError ``service.cannot-listen`` (in both languages) when the
+    address cannot be bound (a port in use, an address not this machine's)."""
+    return bind_sockets(config.host, config.port, code=LISTEN_CODE, kind=ServiceError)
 
-    def __init__(self, config: uvicorn.Config, announce: Callable[[str], None]) -> None:
+
+class AnnouncingServer(uvicorn.Server):
+    """A uvicorn server on sockets bound beforehand that says where it listens once it
+    does, then ``ready``."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        announce: Callable[[str], None],
+        sockets: list[socket.socket],
+    ) -> None:
         super().__init__(config)
         self._announce = announce
+        self._sockets = sockets
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        super().run(sockets=self._sockets if sockets is None else sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
+        try:
+            await super().startup(sockets=sockets)
+        except OSError as exc:  # listen() failed: another process took the port meanwhile
+            host, port = self.config.host, self.config.port
+            raise cannot_listen(host, port, exc, code=LISTEN_CODE, kind=ServiceError) from None
         if not self.started:
             return
         for server in getattr(self, "servers", []):
@@ -83,11 +113,17 @@ def _available(module: str) -> bool:
 
 
 def make_server(
-    app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]
+    app: FastAPI,
+    config: ServiceConfig,
+    announce: Callable[[str], None],
+    sockets: list[socket.socket] | None = None,
 ) -> AnnouncingServer:
-    """A server for ``app`` on ``config.host``:``config.port`` (0: a free port); its
-    ``run()`` serves until SIGTERM, SIGINT or :meth:`AnnouncingServer.request_exit`,
-    and once listening ``announce``s each address, then ``ready``."""
+    """A server for ``app`` on ``sockets`` (from :func:`bind_listeners`; bound here when
+    not given) for ``config.host``:``config.port`` (0: a free port); its ``run()``
+    serves until SIGTERM, SIGINT or :meth:`AnnouncingServer.request_exit`, and once
+    listening ``announce``s each address, then ``ready``."""
+    if sockets is None:
+        sockets = bind_listeners(config)
     uv_config = uvicorn.Config(
         app,
         host=config.host,
@@ -101,7 +137,7 @@ def make_server(
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    return AnnouncingServer(uv_config, announce)
+    return AnnouncingServer(uv_config, announce, sockets)
 
 
 def run_server(app: FastAPI, config: ServiceConfig, announce: Callable[[str], None]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -59,6 +60,7 @@ class WitnessProcess:
         self.verifier = CosignatureVerifier.from_vkey(self.vkey)
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
+        self.extra: list[str] = []  # more options for `witness serve` (limits, timeouts)
 
     def _saksi(self, *args: str) -> subprocess.CompletedProcess[str]:
         return saksi(*args, check=True)
@@ -68,7 +70,11 @@ class WitnessProcess:
         args += ["--key", str(self.key), "--log", f"{ORIGIN}={self.toy.vkey}", "--port", "0"]
         stderr: IO[str] = (self.tmp / "stderr.txt").open("a")
         self.proc = subprocess.Popen(
-            [*args, "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True
+            [*args, "--quiet", *self.extra],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
         )
         stderr.close()
         assert self.proc.stdout is not None
@@ -207,6 +213,23 @@ def test_a_second_witness_on_the_same_state_refuses_to_start(witness: WitnessPro
     result = saksi(*args, "--log", f"{ORIGIN}={witness.toy.vkey}", "--port", "0")
     assert result.returncode == 2
     assert "witness.state-locked" in result.stderr
+
+
+def test_a_port_in_use_is_refused_in_both_languages(witness: WitnessProcess) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = str(holder.getsockname()[1])
+        args = ["witness", "serve", "--state", str(witness.tmp / "other-state")]
+        args += ["--key", str(witness.key), "--log", f"{ORIGIN}={witness.toy.vkey}"]
+        result = saksi(*args, "--port", port)
+    assert result.returncode == 2
+    assert result.stdout == ""  # nothing announced
+    assert result.stderr.startswith("witness.cannot-listen: tidak dapat mendengarkan di 127.0.0.1:")
+    assert "port sudah dipakai proses lain" in result.stderr
+    assert "the port is already in use by another process" in result.stderr
+    assert "reason: EADDRINUSE" in result.stderr
+    assert "Traceback" not in result.stderr and "Errno" not in result.stderr
 
 
 def test_concurrent_requests_never_cosign_two_disagreeing_checkpoints(
