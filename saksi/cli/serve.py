@@ -148,6 +148,11 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
     from saksi.service.app import create_app  # noqa: PLC0415
     from saksi.service.config import load_config  # noqa: PLC0415
+    from saksi.service.connections import (  # noqa: PLC0415
+        ConnectionGuard,
+        connection_limits,
+        raise_descriptor_limit,
+    )
     from saksi.service.http_server import (  # noqa: PLC0415
         bind_listeners,
         make_server,
@@ -163,6 +168,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     if not access_log:
         logging.getLogger("saksi.service.access").setLevel(logging.WARNING)
     config = with_recorded_regions(load_config(config_file, os.environ, flags))
+    connections = ConnectionGuard(connection_limits(config, raise_descriptor_limit()))
     sockets = bind_listeners(config)
     try:
         ledger = Ledger.open(config)
@@ -175,7 +181,8 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     closed = False
     try:
         _echo(f"log-key: {ledger.vkey}")
-        server = make_server(create_app(ledger, config), config, _echo, sockets)
+        app = create_app(ledger, config, connections)
+        server = make_server(app, config, _echo, sockets)
         publisher = start_publisher(config, ledger.vkey)
         tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()

@@ -40,6 +40,7 @@ from saksi.service import (
     routes_log,
     routes_results,
 )
+from saksi.service.connections import ConnectionGuard, connection_limits, descriptor_limit
 from saksi.service.http_service import FastRoute, Service, error_response
 from saksi.service.limits import Rate, RateLimiter
 
@@ -194,14 +195,21 @@ def _publication_dir(config: ServiceConfig) -> Path:
     return Path(config.log_dir)
 
 
-def create_app(ledger: Ledger, config: ServiceConfig) -> FastAPI:
-    """The service over ``ledger`` (opened by the caller, who also closes it)."""
+def create_app(
+    ledger: Ledger, config: ServiceConfig, connections: ConnectionGuard | None = None
+) -> FastAPI:
+    """The service over ``ledger`` (opened by the caller, who also closes it);
+    ``connections`` counts the server's connections (by default: a guard with the
+    limits of ``config`` fitted to the process's descriptor limit)."""
+    if connections is None:
+        connections = ConnectionGuard(connection_limits(config, descriptor_limit()))
     service = Service(
         ledger=ledger,
         config=config,
         publication=_publication_dir(config),
         key_limiter=RateLimiter(Rate.of(config.rate_per_key)),
         address_limiter=RateLimiter(Rate.of(config.rate_per_address)),
+        connections=connections,
     )
 
     @asynccontextmanager

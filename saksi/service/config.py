@@ -111,7 +111,10 @@ class ServiceConfig:
     rate_per_key: RateLimit = field(default_factory=lambda: RateLimit(5.0, 50))
     rate_per_address: RateLimit = field(default_factory=lambda: RateLimit(500.0, 2000))
     integrate_interval: float = 0.5
-    request_timeout: float = 30.0
+    request_timeout: float = 30.0  # and the time a request's body may take to arrive
+    header_timeout: float = 10.0  # seconds a request's headers may take to arrive
+    max_connections: int = 4096  # client connections served at once (fitted to RLIMIT_NOFILE)
+    max_connections_per_address: int = 256  # ... from one client address (0: no cap)
     replay_verify: bool = True
     parse_workers: int = 2  # processes parsing batch lines (0: parse in the request thread)
     publish_results: bool = True  # run `saksi publish --follow` into DATA/results
@@ -449,6 +452,21 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         "seconds in (0, 3600] (e.g. 30 or 30s)",
         "detik dalam (0, 3600] (mis. 30 atau 30s)",
         _in(0, 3600, open_lo=True),
+    ),
+    "header_timeout": _Setting(
+        _as_duration,
+        "seconds in (0, 3600] (e.g. 10 or 10s)",
+        "detik dalam (0, 3600] (mis. 10 atau 10s)",
+        _in(0, 3600, open_lo=True),
+    ),
+    "max_connections": _Setting(
+        _as_int, "a number 1..1000000", "bilangan 1..1000000", _in(1, 1_000_000)
+    ),
+    "max_connections_per_address": _Setting(
+        _as_int,
+        "a number 0..1000000 (0: no cap per address)",
+        "bilangan 0..1000000 (0: tanpa batas per alamat)",
+        _in(0, 1_000_000),
     ),
     "replay_verify": _Setting(_as_bool, "true or false", "true atau false"),
     "parse_workers": _Setting(_as_int, "a number 0..64", "bilangan 0..64", _in(0, 64)),

@@ -35,6 +35,7 @@ __all__ = [
     "status_for",
     "timed_out",
     "too_large",
+    "too_many_connections",
     "unsupported_media_type",
 ]
 
@@ -82,11 +83,18 @@ _EXACT: Final[Mapping[str, int]] = {
     "http.internal": 500,
     "http.not-ready": 503,
     "http.timeout": 503,
+    "http.too-many-connections": 503,  # 429 when the cap is the address's
     "photo.not-an-image": 415,
 }
 
 KEEP_DETAILS: Final = frozenset(
-    {"http.not-ready", "http.timeout", "service.overloaded", "service.timeout"}
+    {
+        "http.not-ready",
+        "http.timeout",
+        "http.too-many-connections",
+        "service.overloaded",
+        "service.timeout",
+    }
 )
 """5xx codes whose details are the service's own (no driver text): shown to the client."""
 
@@ -226,13 +234,28 @@ def timed_out(seconds: float) -> HttpError:
     )
 
 
-def request_timed_out(seconds: float) -> HttpError:
-    """408 ``http.request-timeout``: the request body did not arrive in time."""
+def request_timed_out(seconds: float, part: str = "body") -> HttpError:
+    """408 ``http.request-timeout``: the request's ``body`` (or ``headers``) did not
+    arrive in time."""
+    what_en, what_id = ("headers", "kepala") if part == "headers" else ("body", "isi")
     return HttpError(
-        f"the request body did not arrive within {seconds:g} s",
-        f"isi permintaan tidak tiba dalam {seconds:g} detik",
+        f"the request {what_en} did not arrive within {seconds:g} s",
+        f"{what_id} permintaan tidak tiba dalam {seconds:g} detik",
         code="http.request-timeout",
-        details={"seconds": seconds},
+        details={"seconds": seconds, "part": part},
+    )
+
+
+def too_many_connections(limit: str) -> HttpError:
+    """429 (``limit="address"``) or 503 (``"total"``) ``http.too-many-connections``: a
+    new connection over a cap on connections held at once."""
+    who_en = "from this client address" if limit == "address" else "to this server"
+    who_id = "dari alamat klien ini" if limit == "address" else "ke server ini"
+    return HttpError(
+        f"too many connections {who_en} are open; retry after 1 s",
+        f"terlalu banyak sambungan {who_id} yang terbuka; coba lagi setelah 1 detik",
+        code="http.too-many-connections",
+        details={"limit": limit, "retry_after": 1},
     )
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "BatchResults",
+    "ConnectionsHealth",
     "ErrorBody",
     "Health",
     "PhotoStored",
@@ -116,6 +117,25 @@ class WitnessHealth(_Model):
     error_at: str | None = Field(description="When the last error came (UTC), or null.")
 
 
+class ConnectionsHealth(_Model):
+    """The server's connections and descriptors (docs/service.md, "Connections")."""
+
+    open: int = Field(ge=0, description="Connections being served.")
+    closing: int = Field(ge=0, description="Connections being answered a refusal or a timeout.")
+    max: int = Field(ge=1, description="The cap on connections served at once.")
+    max_per_address: int = Field(ge=0, description="The cap per client address (0: none).")
+    addresses: int = Field(ge=0, description="Client addresses with a connection served.")
+    accepted: int = Field(ge=0, description="Connections accepted since the start.")
+    refused: dict[str, int] = Field(description="Connections refused over a cap, by cap.")
+    timed_out: dict[str, int] = Field(
+        description="Connections closed for being slow, by phase (idle, headers, body)."
+    )
+    header_timeout: float = Field(description="Seconds a request's headers may take.")
+    body_timeout: float = Field(description="Seconds a request's body may take.")
+    descriptors: int | None = Field(description="File descriptors the process holds.")
+    descriptor_limit: int = Field(description="The process's limit on open descriptors.")
+
+
 class Health(_Model):
     ok: bool
     ready: bool
@@ -128,6 +148,7 @@ class Health(_Model):
     signed_size: int = Field(ge=0, description="The latest checkpoint the log signed.")
     witness_quorum: int | None = Field(description="Cosignatures needed, or null (no witnesses).")
     witnesses: list[WitnessHealth] = Field(description="Each configured witness.")
+    connections: ConnectionsHealth = Field(description="The server's connections.")
 
 
 class TpsView(BaseModel):

@@ -1,4 +1,4 @@
-"""Running the application under uvicorn: one process, uvloop and httptools when there.
+"""Running the application under uvicorn: one process, uvloop when there, httptools.
 
 :func:`run_server` blocks until SIGTERM or SIGINT; uvicorn then stops accepting
 connections and lets requests in flight finish (up to :data:`GRACEFUL_SECONDS`).
@@ -6,6 +6,10 @@ uvicorn's own access log is off (it would record client addresses and query
 strings); the service's (``saksi.service.access``) records neither. Forwarded
 headers are ignored: the per-address rate limit sees the TCP peer, which a client
 cannot choose (behind a reverse proxy, limit per address at the proxy).
+
+Each connection is bounded (header and body deadlines, caps per address and in total)
+by :mod:`saksi.service.http_protocol`, uvicorn's httptools protocol with the
+service's :class:`~saksi.service.connections.ConnectionGuard`.
 
 The listening sockets are bound by :func:`bind_listeners` (``saksi serve`` does it
 before it opens the ledger), so an address that cannot be bound is the coded refusal
@@ -26,6 +30,7 @@ from fastapi import FastAPI
 from saksi.errors import ServiceError
 from saksi.listening import bind_sockets, cannot_listen
 from saksi.service.config import ServiceConfig
+from saksi.service.http_protocol import guarded_protocol
 
 __all__ = [
     "GC_THRESHOLDS",
@@ -129,7 +134,8 @@ def make_server(
         host=config.host,
         port=config.port,
         loop="uvloop" if _available("uvloop") else "asyncio",
-        http="httptools" if _available("httptools") else "h11",
+        http=guarded_protocol(app.state.service.connections),
+        ws="none",
         lifespan="on",
         access_log=False,
         log_level="warning",

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.errors import SaksiError
 from saksi.service import errors
+from saksi.service.connections import ConnectionGuard
 from saksi.service.limits import RateLimiter
 from saksi.service.metrics import Metrics
 
@@ -45,6 +46,7 @@ RETRY_AFTER_CODES: Final = frozenset(
         "http.rate-limited",
         "http.not-ready",
         "http.timeout",
+        "http.too-many-connections",
         "service.overloaded",
         "service.stopped",
         "service.timeout",
@@ -63,6 +65,7 @@ class Service:
     publication: Path
     key_limiter: RateLimiter
     address_limiter: RateLimiter
+    connections: ConnectionGuard
     metrics: Metrics = field(default_factory=Metrics)
     ready: bool = True
     executor: ThreadPoolExecutor = field(

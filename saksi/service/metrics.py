@@ -157,5 +157,7 @@ class Metrics:
 
 
 def _labels(labels: Mapping[str, str]) -> str:
+    if not labels:
+        return ""
     inner = ",".join(f'{k}="{escape_label(v)}"' for k, v in labels.items())
     return "{" + inner + "}"

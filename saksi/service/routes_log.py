@@ -153,6 +153,7 @@ def _health(request: Request) -> dict[str, Any]:
         "signed_size": int(stats.get("signed_size", 0)),
         "witness_quorum": stats.get("quorum"),
         "witnesses": list(stats.get("witnesses", [])),
+        "connections": service.connections.health(),
     }
 
 
@@ -208,5 +209,5 @@ async def get_metrics(request: Request) -> Response:
     }
     witnessing = service.ledger.witnessing
     extra = [] if witnessing is None else witnessing.metrics()
-    text = service.metrics.render(gauges, extra)
+    text = service.metrics.render(gauges, [*extra, *service.connections.metrics()])
     return Response(text, media_type=METRICS_TYPE, headers={"Cache-Control": "no-store"})

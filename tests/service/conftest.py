@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import queue
+import resource
 import signal
 import subprocess
 import sys
@@ -157,6 +158,7 @@ class ServeProcess:
     url: str = ""
     vkey: str = ""
     lines: list[str] = field(default_factory=list)
+    descriptor_limit: tuple[int, int] | None = None  # the child's RLIMIT_NOFILE (soft, hard)
     _pump: threading.Thread | None = None
 
     def start(self, timeout: float = 60.0) -> None:
@@ -171,6 +173,8 @@ class ServeProcess:
                 text=True,
                 env=self.env,
                 cwd=ROOT,
+                # only setrlimit runs between fork and exec (its module is imported already)
+                preexec_fn=None if self.descriptor_limit is None else self._limit_descriptors,  # noqa: PLW1509
             )
         lines: queue.Queue[str | None] = queue.Queue()
         self._pump = threading.Thread(target=_pump, args=(self.proc, lines), daemon=True)
@@ -197,6 +201,10 @@ class ServeProcess:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30.0, **kwargs)
+
+    def _limit_descriptors(self) -> None:
+        assert self.descriptor_limit is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, self.descriptor_limit)
 
     def log_batch(self, entries: Iterable[bytes]) -> None:
         """Submit ``entries`` (a key tree, say) in one batch; every line must be logged."""
