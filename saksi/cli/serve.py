@@ -146,13 +146,10 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     Menjalankan layanan penerimaan pernyataan (API HTTP, sekuenser, integrator).
     """
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
+    from saksi.server_limits import ConnectionGuard, raise_descriptor_limit  # noqa: PLC0415
     from saksi.service.app import create_app  # noqa: PLC0415
     from saksi.service.config import load_config  # noqa: PLC0415
-    from saksi.service.connections import (  # noqa: PLC0415
-        ConnectionGuard,
-        connection_limits,
-        raise_descriptor_limit,
-    )
+    from saksi.service.connections import connection_limits  # noqa: PLC0415
     from saksi.service.http_server import (  # noqa: PLC0415
         bind_listeners,
         make_server,

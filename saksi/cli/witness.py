@@ -10,7 +10,10 @@
 
 SIGTERM or SIGINT stops it: requests in flight are answered, the state folder is
 released; exit status 0. A witness that cannot start exits with 2 and a coded,
-bilingual refusal on standard error.
+bilingual refusal on standard error (a port in use: ``witness.cannot-listen``, before
+anything is printed). Each connection is bounded in time and number
+(``--header-timeout``, ``--body-timeout``, ``--max-connections``,
+``--max-connections-per-address``; docs/witness.md).
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ import click
 from saksi.cli.keys import write_private
 from saksi.errors import InputError, WitnessError
 from saksi.listening import cannot_listen
+from saksi.server_limits import ConnectionLimits, fit_to_descriptors, raise_descriptor_limit
 from saksi.tlog.checkpoint import CosignatureSigner
 from saksi.tlog.note import generate_key
 from saksi.witness.protocol import WatchedLog, watched_logs
-from saksi.witness.server import Witness, WitnessServer
+from saksi.witness.server import WITNESS_LIMITS, Witness, WitnessServer
 from saksi.witness.state import WitnessState
 
 __all__ = ["parse_config", "parse_log_option", "witness"]
@@ -170,6 +174,39 @@ def new(name: str, out: Path) -> None:
     help="Port to listen on (0 picks a free one).",
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request on standard error.")
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(0, 3600, min_open=True),
+    default=WITNESS_LIMITS.header_timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time a request's headers may take (from the connection's opening, or the end of "
+    "the previous answer); then 408, or a silent close if nothing came.",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(0, 3600, min_open=True),
+    default=WITNESS_LIMITS.body_timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time a request's body may take after its headers; then 408.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 1_000_000),
+    default=WITNESS_LIMITS.max_connections,
+    show_default=True,
+    metavar="N",
+    help="Connections (and threads) served at once; over it: 503.",
+)
+@click.option(
+    "--max-connections-per-address",
+    type=click.IntRange(0, 1_000_000),
+    default=WITNESS_LIMITS.max_per_address,
+    show_default=True,
+    metavar="N",
+    help="Connections served at once from one client address (0: no cap); over it: 429.",
+)
 def serve(
     *,
     state_dir: Path,
@@ -179,16 +216,29 @@ def serve(
     host: str,
     port: int,
     quiet: bool,
+    header_timeout: float,
+    body_timeout: float,
+    max_connections: int,
+    max_connections_per_address: int,
 ) -> None:
     """Answer POST /add-checkpoint (C2SP tlog-witness) for the logs given.
 
     Menjawab POST /add-checkpoint untuk log yang diberikan.
     """
+    limits = fit_to_descriptors(
+        ConnectionLimits(
+            header_timeout, body_timeout, max_connections, max_connections_per_address
+        ),
+        raise_descriptor_limit(),
+        setting="--max-connections",
+        code="witness.config-invalid",
+        kind=WitnessError,
+    )
     signer = CosignatureSigner.from_skey(_read_text(key_file, "key file").strip())
     logs = _load_logs(log_options, config)
     state = WitnessState.open(state_dir)
     try:
-        server = _bind(Witness(signer, logs, state), host, port, quiet)
+        server = _bind(Witness(signer, logs, state), host, port, quiet, limits)
         _echo(f"witness: {signer.name}")
         _echo(f"vkey: {signer.vkey}")
         _echo(f"logs: {', '.join(sorted(logs))}")
@@ -206,9 +256,11 @@ def serve(
         state.close()
 
 
-def _bind(witness_: Witness, host: str, port: int, quiet: bool) -> WitnessServer:
+def _bind(
+    witness_: Witness, host: str, port: int, quiet: bool, limits: ConnectionLimits
+) -> WitnessServer:
     try:
-        return WitnessServer(witness_, host, port, quiet=quiet)
+        return WitnessServer(witness_, host, port, quiet=quiet, limits=limits)
     except OSError as exc:
         raise cannot_listen(
             host, port, exc, code="witness.cannot-listen", kind=WitnessError

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saksi import __version__
 from saksi.errors import SaksiError
+from saksi.server_limits import ConnectionGuard, descriptor_limit
 from saksi.service import (
     errors,
     photos,
@@ -40,7 +41,7 @@ from saksi.service import (
     routes_log,
     routes_results,
 )
-from saksi.service.connections import ConnectionGuard, connection_limits, descriptor_limit
+from saksi.service.connections import connection_limits
 from saksi.service.http_service import FastRoute, Service, error_response
 from saksi.service.limits import Rate, RateLimiter
 

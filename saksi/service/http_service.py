@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from saksi.errors import SaksiError
+from saksi.server_limits import ConnectionGuard
 from saksi.service import errors
-from saksi.service.connections import ConnectionGuard
 from saksi.service.limits import RateLimiter
 from saksi.service.metrics import Metrics
 

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.errors import TileError
 from saksi.service import errors
+from saksi.service.connections import connection_metrics
 from saksi.service.http_models import Health, error_responses
 from saksi.service.http_service import FastRoute, service_of
 from saksi.service.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -209,5 +210,5 @@ async def get_metrics(request: Request) -> Response:
     }
     witnessing = service.ledger.witnessing
     extra = [] if witnessing is None else witnessing.metrics()
-    text = service.metrics.render(gauges, [*extra, *service.connections.metrics()])
+    text = service.metrics.render(gauges, [*extra, *connection_metrics(service.connections)])
     return Response(text, media_type=METRICS_TYPE, headers={"Cache-Control": "no-store"})

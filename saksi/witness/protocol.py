@@ -65,6 +65,8 @@ STATUS_OF_CODE: Final[Mapping[str, int]] = {
     "witness.conflict": 409,
     "witness.fork": 409,
     "witness.bad-proof": 422,
+    "witness.request-timeout": 408,
+    "witness.too-many-connections": 429,  # 503 when the cap is the witness's total
 }
 """The HTTP status of each refusal a witness answers with."""
 

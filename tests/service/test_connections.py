@@ -25,8 +25,9 @@ import httpx
 import pytest
 
 from saksi.errors import ConfigError
+from saksi.server_limits import FAREWELLS, RESERVED_DESCRIPTORS
 from saksi.service.config import ServiceConfig
-from saksi.service.connections import FAREWELLS, RESERVED_DESCRIPTORS, connection_limits
+from saksi.service.connections import connection_limits
 from saksi.tlog.checkpoint import open_checkpoint
 from saksi.tlog.note import NoteVerifier
 from tests.service.conftest import JSON, ServeProcess, election_server
