@@ -14,10 +14,9 @@ import json
 import re
 import resource
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,55 +31,16 @@ from saksi.tlog.checkpoint import open_checkpoint
 from saksi.tlog.note import NoteVerifier
 from tests.service.conftest import JSON, ServeProcess, election_server
 from tests.service.factory import ServiceElection
+from tests.sockets import GENEROUS, Dialer, read_to_close, trickling
 from tests.waiting import wait_for
-
-GENEROUS = 60.0
-"""Upper bound on anything the tests wait for (the bounds under test are 1-2 s)."""
-
 
 # --- raw connections ------------------------------------------------------------------
 
 
-Dial = Callable[..., socket.socket]
-
-
 @pytest.fixture
-def dial() -> Iterator[Dial]:
-    """``dial(server, source="127.0.0.1")``: a TCP connection to ``server`` from the
-    loopback address ``source``; every one is closed at the end."""
-    made: list[socket.socket] = []
-
-    def dial(server: ServeProcess, source: str = "127.0.0.1") -> socket.socket:
-        host, port = server.url.removeprefix("http://").rsplit(":", 1)
-        sock = socket.socket()
-        made.append(sock)
-        sock.bind((source, 0))
-        sock.connect((host, int(port)))
-        return sock
-
-    yield dial
-    for sock in made:
-        sock.close()
-
-
-def read_to_close(sock: socket.socket, timeout: float = GENEROUS) -> bytes:
-    """All the server sends until it closes the connection (a FIN or a reset)."""
-    deadline = time.monotonic() + timeout
-    data = b""
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"still open after {timeout:g} s; received {data[:300]!r}")
-        sock.settimeout(left)
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            continue
-        except ConnectionResetError:
-            return data
-        if not chunk:
-            return data
-        data += chunk
+def dial() -> Iterator[Dialer]:
+    with Dialer() as dialer:
+        yield dialer
 
 
 def answer(data: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
@@ -89,28 +49,6 @@ def answer(data: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
     lines = head.decode("latin-1").split("\r\n")
     headers = dict(line.lower().split(": ", 1) for line in lines[1:])
     return int(lines[0].split()[1]), headers, json.loads(body)
-
-
-@contextmanager
-def trickling(sock: socket.socket, first: bytes, more: bytes) -> Iterator[None]:
-    """Send ``first``, then ``more`` every 0.2 s until the server stops taking it."""
-    stop = threading.Event()
-
-    def run() -> None:
-        sock.sendall(first)
-        while not stop.wait(0.2):
-            try:
-                sock.sendall(more)
-            except OSError:
-                return
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def metric(text: str, name: str) -> float:
@@ -129,7 +67,7 @@ def clean(stderr: str) -> None:
 
 
 def test_slow_headers_and_short_bodies_are_closed_once_their_time_is_up(
-    serve_process: Callable[..., ServeProcess], dial: Dial
+    serve_process: Callable[..., ServeProcess], dial: Dialer
 ) -> None:
     server = serve_process(
         keys=False, env={"SAKSI_HEADER_TIMEOUT": "1", "SAKSI_REQUEST_TIMEOUT": "2"}
@@ -184,7 +122,7 @@ def _refusal(sock: socket.socket) -> tuple[int, dict[str, str], dict[str, Any]]:
 
 
 def test_connections_over_a_cap_are_refused_while_other_clients_are_served(
-    serve_process: Callable[..., ServeProcess], dial: Dial
+    serve_process: Callable[..., ServeProcess], dial: Dialer
 ) -> None:
     settings = {"SAKSI_MAX_CONNECTIONS": "8", "SAKSI_MAX_CONNECTIONS_PER_ADDRESS": "3"}
     server = serve_process(keys=False, env={**settings, "SAKSI_HEADER_TIMEOUT": "120"})
@@ -229,7 +167,7 @@ def test_connections_over_a_cap_are_refused_while_other_clients_are_served(
 
 
 def test_acknowledged_statements_reach_a_checkpoint_while_connections_flood_the_server(
-    tmp_path: Path, dial: Dial
+    tmp_path: Path, dial: Dialer
 ) -> None:
     """1,200 slow connections from ten addresses against a server allowed 1,024 open
     files (started with a soft limit of 512, which it raises to the hard one): the

@@ -11,24 +11,20 @@ from __future__ import annotations
 import signal
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 
 from saksi.errors import WitnessError
+from tests.sockets import GENEROUS, Dialer, read_to_close, trickling
 from tests.waiting import wait_for
 from tests.witness.logs import ToyLog
 from tests.witness.test_server import WitnessProcess
 
-GENEROUS = 60.0
-"""Upper bound on anything waited for (the bounds under test are a second or two)."""
-
 Start = Callable[..., WitnessProcess]
-Dial = Callable[..., socket.socket]
 
 
 @pytest.fixture
@@ -52,64 +48,9 @@ def start_witness(tmp_path: Path) -> Iterator[Start]:
 
 
 @pytest.fixture
-def dial() -> Iterator[Dial]:
-    """``dial(witness, source="127.0.0.1")``: a TCP connection from the loopback address
-    ``source``; every one is closed at the end."""
-    made: list[socket.socket] = []
-
-    def connect(witness: WitnessProcess, source: str = "127.0.0.1") -> socket.socket:
-        host, port = witness.url.removeprefix("http://").rsplit(":", 1)
-        sock = socket.socket()
-        made.append(sock)
-        sock.bind((source, 0))
-        sock.connect((host, int(port)))
-        return sock
-
-    yield connect
-    for sock in made:
-        sock.close()
-
-
-def read_to_close(sock: socket.socket, timeout: float = GENEROUS) -> bytes:
-    """All the witness sends until it closes the connection (a FIN or a reset)."""
-    deadline = time.monotonic() + timeout
-    data = b""
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"still open after {timeout:g} s; received {data[:300]!r}")
-        sock.settimeout(left)
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            continue
-        except ConnectionResetError:
-            return data
-        if not chunk:
-            return data
-        data += chunk
-
-
-@contextmanager
-def trickling(sock: socket.socket, first: bytes, more: bytes) -> Iterator[None]:
-    """Send ``first``, then ``more`` every 0.2 s until the witness stops taking it."""
-    stop = threading.Event()
-
-    def run() -> None:
-        sock.sendall(first)
-        while not stop.wait(0.2):
-            try:
-                sock.sendall(more)
-            except OSError:
-                return
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(5)
+def dial() -> Iterator[Dialer]:
+    with Dialer() as dialer:
+        yield dialer
 
 
 def threads_of(witness: WitnessProcess) -> int:
@@ -123,7 +64,7 @@ def stderr_of(witness: WitnessProcess) -> str:
 
 
 def test_slow_headers_and_short_bodies_are_answered_and_closed(
-    start_witness: Start, dial: Dial
+    start_witness: Start, dial: Dialer
 ) -> None:
     witness = start_witness("--header-timeout", "1", "--body-timeout", "1")
     opened = time.monotonic()
@@ -149,7 +90,7 @@ def test_slow_headers_and_short_bodies_are_answered_and_closed(
 
 
 def test_connections_over_a_cap_are_refused_while_others_are_cosigned(
-    start_witness: Start, dial: Dial
+    start_witness: Start, dial: Dialer
 ) -> None:
     witness = start_witness(
         "--max-connections", "6", "--max-connections-per-address", "3", "--header-timeout", "120"
@@ -191,7 +132,7 @@ def test_connections_over_a_cap_are_refused_while_others_are_cosigned(
 
 
 def test_clients_that_leave_mid_request_leave_no_traceback(
-    start_witness: Start, dial: Dial
+    start_witness: Start, dial: Dialer
 ) -> None:
     witness = start_witness()
     request = witness.toy.note(7)
