@@ -253,6 +253,7 @@ class Night:
         ]
         settings = {
             "SAKSI_RATE_PER_KEY": "0,0", "SAKSI_RATE_PER_ADDRESS": "0,0",
+            "SAKSI_MAX_CONNECTIONS_PER_ADDRESS": "0",  # every device is on 127.0.0.1
             "SAKSI_RESULTS_INTERVAL": "1", "SAKSI_RESULTS_EXPORTS_EVERY": "20",
             "SAKSI_WITNESS_TIMEOUT": "5", "SAKSI_PARSE_WORKERS": str(self.config.parse_workers),
         }  # fmt: skip
