@@ -182,6 +182,7 @@ class WitnessHandler(BaseHTTPRequestHandler):
         super().setup()
         self._reader = DeadlineReader(self.connection)
         self._reader.start("idle", self.limits.header_timeout)  # from the opening
+        self.rfile.close()  # the standard library's reader, replaced by one with deadlines
         self.rfile = io.BufferedReader(self._reader)
         self._requests = 0
 
@@ -189,6 +190,8 @@ class WitnessHandler(BaseHTTPRequestHandler):
         if self._requests:  # a kept-alive connection: the next request's clock
             self._reader.start("idle", self.limits.header_timeout)
         self._requests += 1
+        # what an answer needs before a request line is read (parse_request sets them)
+        self.command, self.requestline, self.request_version = "", "", "HTTP/1.1"
         try:
             super().handle_one_request()
         except _Late as late:
@@ -202,16 +205,15 @@ class WitnessHandler(BaseHTTPRequestHandler):
         """Answer 408 and leave: half-close, drop what still comes, for a moment."""
         seconds = self.limits.body_timeout if part == "body" else self.limits.header_timeout
         what_en, what_id = ("body", "isi") if part == "body" else ("headers", "kepala")
-        self._send(
-            _refusal(
-                "witness.request-timeout",
-                f"the request {what_en} did not arrive within {seconds:g} s",
-                f"{what_id} permintaan tidak tiba dalam {seconds:g} detik",
-                seconds=seconds,
-                part=part,
-            )
+        answer = _refusal(
+            "witness.request-timeout",
+            f"the request {what_en} did not arrive within {seconds:g} s",
+            f"{what_id} permintaan tidak tiba dalam {seconds:g} detik",
+            seconds=seconds,
+            part=part,
         )
         with suppress(_Late, OSError):  # the client's close, the moment's end, or a reset
+            self._send(answer)
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_WR)
             self._reader.start("linger", LINGER_SECONDS)

@@ -76,6 +76,8 @@ def test_slow_headers_and_short_bodies_are_closed_once_their_time_is_up(
     idle = dial(server)  # sends nothing at all
     partial = dial(server)
     partial.sendall(b"POST /v1/statements HTTP/1.1\r\nHost: saksi\r\n")
+    half_line = dial(server)
+    half_line.sendall(b"POST /v1/stat")
     slow = dial(server)
     short_post = dial(server)
     short_post.sendall(
@@ -90,7 +92,7 @@ def test_slow_headers_and_short_bodies_are_closed_once_their_time_is_up(
     ):
         assert read_to_close(idle) == b""
         idle_closed = time.monotonic()
-        for sock in (partial, slow):
+        for sock in (partial, half_line, slow):
             status, headers, body = answer(read_to_close(sock))
             assert status == 408 and headers["connection"] == "close"
             assert body["error"]["code"] == "http.request-timeout"
@@ -104,10 +106,10 @@ def test_slow_headers_and_short_bodies_are_closed_once_their_time_is_up(
     assert idle_closed - opened >= 1 and body_closed - opened >= 2  # not before their bounds
     with server.client() as http:
         health = http.get("/health").json()["connections"]
-        assert health["timed_out"] == {"idle": 1, "headers": 2, "body": 2}
+        assert health["timed_out"] == {"idle": 1, "headers": 3, "body": 2}
         assert health["header_timeout"] == 1 and health["body_timeout"] == 2
         text = http.get("/metrics").text
-    assert metric(text, 'saksi_connections_timed_out_total{phase="headers"}') == 2
+    assert metric(text, 'saksi_connections_timed_out_total{phase="headers"}') == 3
     assert metric(text, 'saksi_connections_timed_out_total{phase="body"}') == 2
     assert server.stop() == 0
     clean(server.stderr())

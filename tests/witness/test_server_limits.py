@@ -71,12 +71,15 @@ def test_slow_headers_and_short_bodies_are_answered_and_closed(
     idle = dial(witness)
     partial = dial(witness)
     partial.sendall(b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\n")
+    half_line = dial(witness)
+    half_line.sendall(b"POST /add-chec")
     slow = dial(witness)
     short = dial(witness)
     short.sendall(b"POST /add-checkpoint HTTP/1.1\r\nContent-Length: 100\r\n\r\nold 0\n")
     with trickling(slow, b"POST /add-checkpoint HTTP/1.1\r\n", b"X-Slow: 1\r\n"):
         assert read_to_close(idle) == b""
-        for sock, part in ((partial, "headers"), (slow, "headers"), (short, "body")):
+        cases = ((partial, "headers"), (half_line, "headers"), (slow, "headers"), (short, "body"))
+        for sock, part in cases:
             head, _, body = read_to_close(sock).partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 408 ") and b"Connection: close" in head
             text = body.decode()
