@@ -209,6 +209,12 @@ def test_every_setting_has_an_environment_variable_and_a_default_but_data() -> N
         assert env_name(name) == "SAKSI_" + name.upper()
 
 
+def test_every_setting_has_a_row_in_the_table_of_service_md() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text("utf-8")
+    missing = [name for name in SETTINGS if f"| `{name}` | `{env_name(name)}` |" not in doc]
+    assert not missing, f"settings missing from docs/service.md: {missing}"
+
+
 @given(port=st.integers(0, 65535), kib=st.integers(1, 64))
 def test_text_and_numbers_give_the_same_config(port: int, kib: int) -> None:
     by_text = load_config(
