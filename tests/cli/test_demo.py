@@ -123,7 +123,8 @@ def test_a_service_that_cannot_start_is_refused_with_its_log(tmp_path: Path) -> 
     assert done.returncode == 2, done.stderr
     assert "sim.process-failed: saksi serve tidak dapat dijalankan" in done.stderr
     assert "(saksi serve did not start: it exited)" in done.stderr
-    assert "address already in use" in done.stderr
+    assert "service.cannot-listen" in done.stderr  # the service's own coded refusal
+    assert "the port is already in use by another process" in done.stderr
     assert "Traceback" not in done.stderr
 
 
