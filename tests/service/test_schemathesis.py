@@ -128,7 +128,11 @@ def test_documented_answers_for_logged_refused_and_found(running: ServeProcess, 
         return _call(running, api, "POST", statements, status, body=body, media_type=JSON_TYPE)
 
     logged = submit(election.c_hasil(tps), 201).json()
-    assert submit(election.c_hasil(tps), 200).json() == {**logged, "duplicate": True}
+    again = submit(election.c_hasil(tps), 200).json()
+    covered, first = again.pop("checkpoint_size"), logged.pop("checkpoint_size")
+    # the same, but a checkpoint may have come to cover the entry between the two answers
+    assert covered == first or (first is None and covered > logged["index"])
+    assert again == {**logged, "duplicate": True}
     submit(election.c_hasil(tps, shifted(election.form(tps))), 409)  # a second form
     submit(election.forged(other), 401)
     submit(election.c_hasil(other, signer=f"kpps-{tps}"), 403)  # another TPS's key
