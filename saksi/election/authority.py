@@ -76,6 +76,10 @@ RECAP_ROLE: Final[dict[str, str]] = {
 }
 """The role that signs the D.Hasil of each recap level (for exactly its own region)."""
 
+PHOTO_ROLES: Final = frozenset({"kpps", "saksi", *CORRECTION_ROLES, *RECAP_ROLE.values()})
+"""Roles that sign a statement citing photos (c-hasil, c-salinan, correction, d-hasil):
+the keys that may upload a photo (docs/format.md, "Photo uploads")."""
+
 
 @dataclass(frozen=True, slots=True)
 class Grant:
@@ -299,7 +303,9 @@ class Authority:
             key=key,
         )
 
-    def _signer(self, key: str, stmt: StatementBase) -> KeyRecord:
+    def active_key(self, key: str) -> KeyRecord:
+        """The key as logged, if it is known and not revoked (``auth.unknown-key``,
+        ``auth.revoked``); its validity is checked against a statement's ``at``."""
         rec = self._keys.get(key)
         if rec is None:
             raise self._unknown_key(key)
@@ -313,6 +319,17 @@ class Authority:
                 key=key,
                 revoked_at=revoked.index,
             )
+        return rec
+
+    def photo_uploader(self, key: str) -> KeyRecord:
+        """The key, if it may upload photos: known, not revoked, and of a role that
+        signs statements citing photos (:data:`PHOTO_ROLES`; ``auth.wrong-role``)."""
+        rec = self.active_key(key)
+        self._require_role(rec, PHOTO_ROLES, "photo upload", "unggahan foto")
+        return rec
+
+    def _signer(self, key: str, stmt: StatementBase) -> KeyRecord:
+        rec = self.active_key(key)
         if rec.not_before is not None and stmt.at < rec.not_before:
             en, id_ = rec.describe()
             raise _refuse(
@@ -335,13 +352,15 @@ class Authority:
             )
         return rec
 
-    def _require_role(self, signer: KeyRecord, roles: frozenset[str], what: str) -> None:
+    def _require_role(
+        self, signer: KeyRecord, roles: frozenset[str], what: str, what_id: str | None = None
+    ) -> None:
         if signer.role not in roles:
             en, id_ = signer.describe()
             allowed = ", ".join(sorted(roles))
             raise _refuse(
                 f"{en} may not sign a {what}: only {allowed} may",
-                f"{id_} tidak berwenang menandatangani {what}: hanya {allowed}",
+                f"{id_} tidak berwenang menandatangani {what_id or what}: hanya {allowed}",
                 code="auth.wrong-role",
                 key=signer.key,
                 role=signer.role,
@@ -582,6 +601,7 @@ class Authority:
 __all__ = [
     "CORRECTION_ROLES",
     "MAY_REGISTER",
+    "PHOTO_ROLES",
     "RECAP_ROLE",
     "Authority",
     "FormRecord",

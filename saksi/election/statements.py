@@ -464,6 +464,20 @@ def statement_region(stmt: StatementBase) -> str:
     return NASIONAL
 
 
+def cited_photos(stmt: object) -> tuple[str, ...]:
+    """The SHA-256 hex of every photo a statement cites (its form's ``foto``, its own
+    ``foto``, a correction's ``evidence``), each once, in order."""
+    found: list[str] = []
+    form = getattr(stmt, "form", None)
+    for source in (
+        getattr(form, "foto", ()),
+        getattr(stmt, "foto", ()),
+        getattr(stmt, "evidence", ()),
+    ):
+        found.extend(source)
+    return tuple(dict.fromkeys(found))
+
+
 __all__ = [
     "PARTY_ROLES",
     "RECAP_LEVELS",
@@ -490,6 +504,7 @@ __all__ = [
     "Statement",
     "StatementBase",
     "check_pairs",
+    "cited_photos",
     "format_time",
     "parse_statement",
     "parse_time",

@@ -17,11 +17,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.rules import Violation, check_values
-from saksi.election.statements import CHasil, Correction
+from saksi.election.statements import CHasil, Correction, cited_photos
 from saksi.errors import SaksiError
 from saksi.recap.totals import Layout
 
@@ -35,19 +34,6 @@ class Checked:
     violations: tuple[Violation, ...] | None
     photos: tuple[str, ...]
     error: tuple[str, str, str] | None  # (code, message_en, message_id)
-
-
-def cited_photos(stmt: Any) -> tuple[str, ...]:
-    """The SHA-256 hex of every photo a statement cites (its form's, its own, evidence)."""
-    found: list[str] = []
-    form = getattr(stmt, "form", None)
-    for source in (
-        getattr(form, "foto", ()),
-        getattr(stmt, "foto", ()),
-        getattr(stmt, "evidence", ()),
-    ):
-        found.extend(source)
-    return tuple(dict.fromkeys(found))
 
 
 _LAYOUTS: dict[tuple[str, ...], Layout] = {}

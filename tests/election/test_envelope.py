@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from saksi.election.envelope import (
     signed_message,
 )
 from saksi.election.keys import SigningKey, b64, decode_signature
+from saksi.election.photo_upload import photo_message, sign_photo
 from saksi.election.statements import (
     AnyStatement,
     CHasil,
@@ -385,3 +387,14 @@ def test_the_signed_bytes_are_cut_from_the_entry_not_re_encoded(
     assert cut == envelope.stmt_bytes == canonical_json(stmt.wire())
     assert envelope_module.checked_envelope(data).stmt_bytes == cut
     assert not envelope_module.seed_bytes(fresh, data.replace(b',"v":1}', b',"v":1} '))
+
+
+def test_doc_photo_upload_example_is_signed_identically() -> None:
+    """docs/format.md, "Photo uploads": the message's bytes and the two headers."""
+    signer = SigningKey.from_seed(bytes.fromhex(_doc_block("seed").strip()))
+    sha = hashlib.sha256(b"test").hexdigest()
+    election = "saksi.example/pemilu-2024"
+    assert photo_message(election, sha).hex() == _doc_block("photo-message").strip()
+    headers = sign_photo(signer, election, b"test").headers()
+    assert "\n".join(f"{k}: {v}" for k, v in headers.items()) == _doc_block("photo-headers")
+    assert len(photo_message(election, sha)) == 106
