@@ -324,6 +324,12 @@ class Store(abc.ABC):
         self._require_open()
         return self._backend_has_photo(sha256_hex)
 
+    def photo_usage(self) -> tuple[int, int]:
+        """How many photos are stored, and their bytes (a scan of the photos: for
+        figures, counted once and then kept up to date by the caller)."""
+        self._require_open()
+        return self._backend_photo_usage()
+
     # --- meta ---
 
     def get_meta(self, key: str) -> bytes | None:
@@ -405,6 +411,9 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def _backend_has_photo(self, sha256_hex: str) -> bool: ...
+
+    @abc.abstractmethod
+    def _backend_photo_usage(self) -> tuple[int, int]: ...
 
     @abc.abstractmethod
     def _backend_get_meta(self, key: str) -> bytes | None: ...

@@ -655,6 +655,13 @@ class PostgresStore(Store):
     def _backend_has_photo(self, sha256_hex: str) -> bool:
         return self._read_one("SELECT 1 FROM photos WHERE sha256 = %s", (sha256_hex,)) is not None
 
+    def _backend_photo_usage(self) -> tuple[int, int]:
+        # octet_length of an out-of-line value reads its size from the TOAST pointer.
+        row = self._read_one(
+            "SELECT count(*), coalesce(sum(octet_length(data)), 0) FROM photos", ()
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     # --- meta ---
 
     def _backend_get_meta(self, key: str) -> bytes | None:

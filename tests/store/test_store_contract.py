@@ -289,11 +289,14 @@ def test_concurrent_appends_from_many_threads(store: Store) -> None:
 
 def test_photos_are_content_addressed_and_idempotent(store: Store) -> None:
     data = b"\x89PNG...a C.Hasil page"
+    assert store.photo_usage() == (0, 0)
     digest = store.put_photo(data)
     assert digest == hashlib.sha256(data).hexdigest()
     assert store.put_photo(data) == digest
     assert store.photo(digest) == data
     assert store.has_photo(digest)
+    store.put_photo(b"x" * 100_000)
+    assert store.photo_usage() == (2, len(data) + 100_000)  # counted, not read
     other = hashlib.sha256(b"never stored").hexdigest()
     assert store.photo(other) is None
     assert not store.has_photo(other)
