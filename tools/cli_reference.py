@@ -14,6 +14,7 @@ COMMANDS = (
     (),
     ("keygen",),
     ("sign",),
+    ("sign-photo",),
     ("check",),
     ("regions",),
     ("regions", "import"),

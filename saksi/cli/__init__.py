@@ -17,7 +17,7 @@ from saksi import __version__
 from saksi.cli.check import check
 from saksi.cli.demo import demo
 from saksi.cli.election import election
-from saksi.cli.keys import keygen, sign
+from saksi.cli.keys import keygen, sign, sign_photo_command
 from saksi.cli.log import log
 from saksi.cli.publish import publish
 from saksi.cli.recap import recap
@@ -81,6 +81,7 @@ def cli() -> None:
 
 cli.add_command(keygen)
 cli.add_command(sign)
+cli.add_command(sign_photo_command)
 cli.add_command(check)
 cli.add_command(regions)
 cli.add_command(election)

@@ -1,4 +1,5 @@
-"""``saksi keygen`` and ``saksi sign``: device keys and signed statements."""
+"""``saksi keygen``, ``saksi sign`` and ``saksi sign-photo``: device keys, signed
+statements and signed photo uploads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import click
 from saksi.cli.files import write_output
 from saksi.election.envelope import sign_statement
 from saksi.election.keys import SigningKey
+from saksi.election.photo_upload import sign_photo
 from saksi.election.statements import AnyStatement, parse_statement
 from saksi.election.wire import loads
 from saksi.errors import InputError
@@ -79,14 +81,17 @@ def keygen(out: Path) -> None:
     click.echo(key.public.b64)
 
 
-@click.command()
-@click.option(
+KEY_FILE = click.option(
     "--key",
     "key_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     required=True,
     help="Private key file written by `saksi keygen`.",
 )
+
+
+@click.command()
+@KEY_FILE
 @click.option(
     "--election", default=None, help="Fill the statement's `election` (log origin) if it has none."
 )
@@ -112,3 +117,20 @@ def sign(key_file: Path, election: str | None, out: Path | None, statement: Bina
         click.echo(entry.decode("utf-8"))
         return
     write_output(out, entry)
+
+
+@click.command("sign-photo")
+@KEY_FILE
+@click.option("--election", required=True, help="The election (log origin) the photo is for.")
+@click.argument("photo", type=click.File("rb"))
+def sign_photo_command(key_file: Path, election: str, photo: BinaryIO) -> None:
+    """Sign a photo upload (saksi/photo/v1); print its two HTTP headers.
+
+    The output is `Saksi-Key: ...` and `Saksi-Signature: ...`, one per line, for
+    `curl -H @FILE` (docs/api.md, "Photos").
+
+    Menandatangani unggahan foto dan mencetak dua header HTTP-nya.
+    """
+    signed = sign_photo(read_private(key_file), election, photo.read())
+    for name, value in signed.headers().items():
+        click.echo(f"{name}: {value}")
