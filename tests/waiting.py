@@ -46,3 +46,9 @@ class Output:
         self._thread.join(timeout)
         self._stream.close()
         return self.text()
+
+
+def answers(http: Any, url: str, status: int = 200) -> Callable[[], bool]:
+    """A condition for :func:`wait_for`: ``GET url`` on the client ``http`` (an
+    ``httpx.Client``) answers ``status``."""
+    return lambda: bool(http.get(url).status_code == status)

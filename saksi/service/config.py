@@ -83,6 +83,17 @@ class WitnessSpec:
         return f"{self.url} {self.vkey}"
 
 
+@dataclass(frozen=True, slots=True)
+class PhotoQuota:
+    """At most ``count`` photos and ``size`` bytes (of photos waiting in the staging area)."""
+
+    count: int
+    size: int
+
+    def __str__(self) -> str:
+        return f"{self.count},{self.size}"
+
+
 class Witnesses(tuple[WitnessSpec, ...]):
     """The configured witnesses; shown as the ``URL VKEY, ...`` text it is read from."""
 
@@ -108,6 +119,10 @@ class ServiceConfig:
     max_batch_entries: int = 1000
     max_batch_bytes: int = 8 * MIB
     max_photo_bytes: int = 10 * MIB
+    photo_stage_ttl: float = 6 * 3600.0  # seconds an uncited photo waits for a statement
+    photo_quota_per_key: PhotoQuota = field(default_factory=lambda: PhotoQuota(32, 256 * MIB))
+    photo_quota_total: PhotoQuota = field(default_factory=lambda: PhotoQuota(100_000, 16 * GIB))
+    photo_disk_reserve: int = 1 * GIB  # free space the staging area never takes
     rate_per_key: RateLimit = field(default_factory=lambda: RateLimit(5.0, 50))
     rate_per_address: RateLimit = field(default_factory=lambda: RateLimit(500.0, 2000))
     integrate_interval: float = 0.5
@@ -153,6 +168,12 @@ class ServiceConfig:
     def log_dir(self) -> Path:
         """``DATA/log``: the tlog publication and, in ``.state/``, its private state."""
         return self.data / "log"
+
+    @property
+    def photo_dir(self) -> Path:
+        """``DATA/photos``: the staging area of uncited photos (``staged/``) and how far
+        the log was read for photos it cites (docs/service.md, "Photos")."""
+        return self.data / "photos"
 
     def with_(self, **changes: Any) -> ServiceConfig:
         """A copy with some settings changed (checked like any other)."""
@@ -223,7 +244,8 @@ def _unknown(name: str, source: str, origin: Path | None) -> ConfigError:
 _SIZE = re.compile(r"\s*([0-9]+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": KIB, "kb": KIB, "kib": KIB, "m": MIB, "mb": MIB, "mib": MIB}
 _UNITS |= {"g": GIB, "gb": GIB, "gib": GIB}
-_DURATION = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(ms|s)?\s*", re.IGNORECASE)
+_DURATION = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(ms|s|min|h)?\s*", re.IGNORECASE)
+_SECONDS = {"": 1.0, "ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -265,8 +287,7 @@ def _as_size(value: object) -> int:
 
 def _as_duration(value: object) -> float:
     if isinstance(value, str) and (m := _DURATION.fullmatch(value)):
-        seconds = float(m.group(1))
-        return seconds / 1000 if (m.group(2) or "").lower() == "ms" else seconds
+        return float(m.group(1)) * _SECONDS[(m.group(2) or "").lower()]
     return _as_float(value)
 
 
@@ -299,23 +320,40 @@ def _as_db(value: object) -> str:
     raise _Bad
 
 
-def _as_rate(value: object) -> RateLimit:
-    if isinstance(value, RateLimit):
-        parts: list[object] = [value.rate, value.burst]
-    elif isinstance(value, list | tuple):
+def _two(value: object, first: str, second: str) -> tuple[object, object]:
+    """A setting made of two values: ``A,B`` text, a two-item array, or a table with
+    the two names."""
+    if isinstance(value, list | tuple):
         parts = list(value)
-    elif isinstance(value, Mapping) and set(value) == {"rate", "burst"}:
-        parts = [value["rate"], value["burst"]]
+    elif isinstance(value, Mapping) and set(value) == {first, second}:
+        parts = [value[first], value[second]]
     elif isinstance(value, str):
         parts = [p for p in re.split(r"[,/ ]+", value.strip()) if p]
     else:
         raise _Bad
     if len(parts) != 2:
         raise _Bad
-    rate, burst = _as_float(parts[0]), _as_int(parts[1])
+    return parts[0], parts[1]
+
+
+def _as_rate(value: object) -> RateLimit:
+    if isinstance(value, RateLimit):
+        value = (value.rate, value.burst)
+    raw_rate, raw_burst = _two(value, "rate", "burst")
+    rate, burst = _as_float(raw_rate), _as_int(raw_burst)
     if rate < 0 or rate > 1e6 or burst < 0 or burst > 10**7 or (rate > 0 and burst < 1):
         raise _Bad
     return RateLimit(rate, burst)
+
+
+def _as_quota(value: object) -> PhotoQuota:
+    if isinstance(value, PhotoQuota):
+        value = (value.count, value.size)
+    raw_count, raw_size = _two(value, "count", "bytes")
+    count, size = _as_int(raw_count), _as_size(raw_size)
+    if not (1 <= count <= 10**9 and 1 <= size <= 1 << 50):
+        raise _Bad
+    return PhotoQuota(count, size)
 
 
 def _as_witness(value: object) -> WitnessSpec:
@@ -430,6 +468,25 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         f"a size of 1..{MAX_PHOTO_SIZE} bytes",
         f"ukuran 1..{MAX_PHOTO_SIZE} bita",
         _in(1, MAX_PHOTO_SIZE),
+    ),
+    "photo_stage_ttl": _Setting(
+        _as_duration,
+        "seconds in (0, 30 days] (e.g. 6h, 30min or 90s)",
+        "detik dalam (0, 30 hari] (mis. 6h, 30min atau 90s)",
+        _in(0, 30 * 86400, open_lo=True),
+    ),
+    "photo_quota_per_key": _Setting(
+        _as_quota,
+        "COUNT,BYTES (photos and bytes one key may have waiting, e.g. 32,256MiB)",
+        "JUMLAH,BITA (foto dan bita yang boleh menunggu per kunci, mis. 32,256MiB)",
+    ),
+    "photo_quota_total": _Setting(
+        _as_quota,
+        "COUNT,BYTES (photos and bytes waiting in all, e.g. 100000,16GiB)",
+        "JUMLAH,BITA (foto dan bita yang menunggu seluruhnya, mis. 100000,16GiB)",
+    ),
+    "photo_disk_reserve": _Setting(
+        _as_size, "a size of 0 bytes..1024GiB", "ukuran 0 bita..1024GiB", _in(0, 1 << 40)
     ),
     "rate_per_key": _Setting(
         _as_rate,
@@ -597,6 +654,7 @@ __all__ = [
     "ENV_PREFIX",
     "SETTINGS",
     "ConfigError",
+    "PhotoQuota",
     "RateLimit",
     "ServiceConfig",
     "WitnessSpec",

@@ -85,6 +85,11 @@ _EXACT: Final[Mapping[str, int]] = {
     "http.timeout": 503,
     "http.too-many-connections": 503,  # 429 when the cap is the address's
     "photo.not-an-image": 415,
+    # photo uploads: unsigned or not by the key named; over a quota; no room
+    "photo.unsigned": 401,
+    "photo.bad-signature": 401,
+    "photo.key-quota": 429,
+    "photo.staging-full": 507,
 }
 
 KEEP_DETAILS: Final = frozenset(
@@ -92,6 +97,7 @@ KEEP_DETAILS: Final = frozenset(
         "http.not-ready",
         "http.timeout",
         "http.too-many-connections",
+        "photo.staging-full",
         "service.overloaded",
         "service.timeout",
     }

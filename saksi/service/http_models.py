@@ -98,6 +98,13 @@ class PhotoStored(_Model):
     sha256: str = Field(pattern="^[0-9a-f]{64}$")
     size: int = Field(ge=1)
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    state: Literal["staged", "stored"] = Field(
+        description="stored: a logged statement cites it; it is kept for good and served. "
+        "staged: it waits for a statement that cites it, for expires_in seconds."
+    )
+    expires_in: int | None = Field(
+        ge=0, description="Seconds the staged photo waits; null once stored."
+    )
 
 
 class WitnessHealth(_Model):
@@ -167,7 +174,8 @@ class TpsView(BaseModel):
 ERROR_DESCRIPTIONS: Final = {
     400: "Malformed request or entry (input.*, entry.*, time.*, signature.malformed, "
     "key.malformed, http.bad-request, http.invalid-parameter).",
-    401: "The signature or key does not verify (statement.bad-signature, key.invalid-point).",
+    401: "The signature or key does not verify, or there is none (statement.bad-signature, "
+    "key.invalid-point, photo.bad-signature, photo.unsigned).",
     403: "The key is not authorized for this statement (auth.*).",
     404: "No such resource (http.not-found, store.no-such-entry).",
     405: "Method not allowed (http.method-not-allowed).",
@@ -176,9 +184,11 @@ ERROR_DESCRIPTIONS: Final = {
     413: "Too large (entry.too-large, http.too-large).",
     415: "Wrong content type (http.unsupported-media-type, photo.not-an-image).",
     422: "Well formed, but not for this log (statement.election-mismatch, region.*, contest.*).",
-    429: "Rate limited (http.rate-limited); see Retry-After.",
+    429: "Rate limited (http.rate-limited) or over a key's photo quota (photo.key-quota); "
+    "see Retry-After.",
     500: "Unexpected failure (http.internal); details are in the server's log only.",
     503: "Not ready, timed out or storage busy (http.not-ready, http.timeout, store.busy).",
+    507: "No room for more uncited photos (photo.staging-full); see Retry-After.",
 }
 
 COMMON_ERRORS: Final = (405, 429, 500, 503)
@@ -189,7 +199,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for status in sorted({*statuses, *COMMON_ERRORS}):
         response: dict[str, Any] = {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]}
-        if status in (429, 503):
+        if status in (429, 503, 507):
             response["headers"] = {
                 "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
             }

@@ -47,6 +47,8 @@ RETRY_AFTER_CODES: Final = frozenset(
         "http.not-ready",
         "http.timeout",
         "http.too-many-connections",
+        "photo.key-quota",
+        "photo.staging-full",
         "service.overloaded",
         "service.stopped",
         "service.timeout",
@@ -135,6 +137,6 @@ def error_response(error: SaksiError, status: int | None = None) -> JSONResponse
         headers["Retry-After"] = str(int(error.details.get("retry_after", 1)))
     if error.code == "http.method-not-allowed":
         headers["Allow"] = ", ".join(error.details.get("allowed", []))
-    if status >= 500 and status != 503 and error.code != "http.internal":
+    if status >= 500 and status not in (503, 507) and error.code != "http.internal":
         log.error("request failed: %s", error.diagnostics())
     return JSONResponse(errors.error_body(error, status), status_code=status, headers=headers)

@@ -11,7 +11,9 @@
 - in the integrator thread: a new signed checkpoint every ``integrate_interval``
   seconds while the store is ahead of the last one; receipts then carry a proof.
   With witnesses configured, a checkpoint is published (and proofs use it) only
-  once a quorum of them cosigned it (:mod:`saksi.service.witnessing`).
+  once a quorum of them cosigned it (:mod:`saksi.service.witnessing`);
+- in the photo keeper's thread (:mod:`saksi.service.photo_keeper`): photos the
+  committed entries cite move from the staging area into the store.
 
 Readers (:meth:`Ledger.receipt`, :meth:`Ledger.tps`, :meth:`Ledger.stats`, ...) may
 be called from any thread while the writer runs.
@@ -33,6 +35,7 @@ from saksi.election.statements import Manifest
 from saksi.errors import SaksiError, ServiceError
 from saksi.service.config import ServiceConfig
 from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, check_line
+from saksi.service.photo_keeper import PhotoKeeper
 from saksi.service.sequencer import Gate, Pending, Sequencer, Stats, Ticket, stopped_error
 from saksi.service.startup import Opened, open_log
 from saksi.service.views import Receipt, tps_view
@@ -62,7 +65,9 @@ def _timed_out(seconds: float) -> SaksiError:
 class Ledger:
     """One election's log as a service: see the module docstring."""
 
-    def __init__(self, config: ServiceConfig, opened: Opened) -> None:
+    def __init__(
+        self, config: ServiceConfig, opened: Opened, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.config = config
         self._opened = opened
         self._log = opened.log
@@ -83,6 +88,10 @@ class Ledger:
         self._integrator = threading.Thread(
             target=self._integrate_loop, name="saksi-integrator", daemon=True
         )
+        self.photos = PhotoKeeper(
+            config, self._store, self._view, self._intake.authority, clock=clock
+        )
+        """Photo uploads, the staging area, and the photos kept for good."""
         self.witnessing: Witnessing | None = None
         """The witnesses' side (None without witnesses: checkpoints are published at once)."""
         if config.witnesses:
@@ -91,13 +100,16 @@ class Ledger:
             )
 
     @classmethod
-    def open(cls, config: ServiceConfig) -> Ledger:
+    def open(cls, config: ServiceConfig, *, clock: Callable[[], float] = time.time) -> Ledger:
         """Create or open the log in ``config.data`` (or ``config.db``), check the
-        manifest and regions, replay the log, and start the writer and integrator."""
+        manifest and regions, replay the log, and start the writer, the integrator and
+        the photo keeper. ``clock`` (seconds, like :func:`time.time`) times the staged
+        photos' expiry."""
         opened = open_log(config)
-        ledger = cls(config, opened)
+        ledger = cls(config, opened, clock=clock)
         ledger._sequencer.start()
         ledger._integrator.start()
+        ledger.photos.start()
         log.info(
             "ledger open: %s, %d entries (replayed in %.2f s)",
             opened.log.origin,
@@ -287,13 +299,6 @@ class Ledger:
         """Votes per pair over the forms in force that are countable (not inconsistent)."""
         return self._view.totals(contest)
 
-    def put_photo(self, data: bytes) -> str:
-        """Store a photo (content-addressed); its SHA-256 in lower-case hex."""
-        return self._store.put_photo(data)
-
-    def photo(self, sha: str) -> bytes | None:
-        return self._store.photo(sha)
-
     def stats(self) -> dict[str, Any]:
         """Counters and gauges for /metrics and /health (see docs/service.md)."""
         size, covered = self._view.size, self._view.checkpoint_size
@@ -361,6 +366,7 @@ class Ledger:
             return
         self._closed = True
         self._sequencer.close()
+        self.photos.close()
         if self._pool is not None:
             self._pool.close()
         self._stop.set()

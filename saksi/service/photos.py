@@ -1,11 +1,14 @@
-"""Photos of forms: upload and download, content-addressed by SHA-256.
+"""Photos of forms over HTTP: upload (signed) and download, content-addressed by SHA-256.
 
-The type of a photo is read from its first bytes (JPEG, PNG or WebP), never from a
-file name or the Content-Type the client sends: anything else is refused with 415
-``photo.not-an-image``, so the service never stores or serves a script or a page
-disguised as a photo. A photo is named by the SHA-256 of its bytes; statements cite
-that hash, so a photo cannot be swapped once its form is logged, and it is served
-with an ETag and cached forever.
+An upload carries its uploader's key and ``saksi/photo/v1`` signature in the headers
+``Saksi-Key`` and ``Saksi-Signature``; who may upload, where the photo waits and when
+it is kept for good is :mod:`saksi.service.photo_keeper`'s. The key is checked before
+the body is read. The type of a photo is read from its first bytes (JPEG, PNG or
+WebP), never from a file name or the Content-Type the client sends: anything else is
+refused with 415 ``photo.not-an-image``, so the service never stores or serves a
+script or a page disguised as a photo. A photo is named by the SHA-256 of its bytes;
+statements cite that hash, so a photo cannot be swapped once its form is logged.
+Only photos a logged statement cites are served, with an ETag, cached forever.
 """
 
 from __future__ import annotations
@@ -18,16 +21,32 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from saksi.election.photo_upload import KEY_HEADER, SIGNATURE_HEADER, PhotoSignature
+from saksi.errors import SaksiError
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type
 from saksi.service.http_models import PhotoStored, error_responses
-from saksi.service.http_service import service_of
+from saksi.service.http_service import Service, error_response, service_of
+from saksi.service.photo_keeper import unsigned
 from saksi.service.routes import IMMUTABLE
 
 __all__ = ["UPLOAD_TYPES", "router", "sniff"]
 
 router = APIRouter()
 
+STRANGERS: Final = frozenset(
+    {
+        "photo.unsigned",
+        "key.malformed",
+        "signature.malformed",
+        "auth.unknown-key",
+        "auth.wrong-role",
+    }
+)
+"""Refusals of an upload by no officer at all: answered before the body is read, and
+the connection is closed rather than kept for reading (and dropping) its bytes. A
+registered key's refusals (revoked, over its quota) keep it, so that its client reads
+the answer whole."""
 UPLOAD_TYPES: Final = ("application/octet-stream", "image/jpeg", "image/png", "image/webp")
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
 _PNG: Final = b"\x89PNG\r\n\x1a\n"
@@ -45,48 +64,100 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+_SIGNED_BY: Final = [
+    {
+        "name": KEY_HEADER,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The uploader's public key (standard base64 of 32 bytes), registered "
+        "in the log.",
+    },
+    {
+        "name": SIGNATURE_HEADER,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Ed25519 by that key over 'saksi/photo/v1\\n' + election + '\\n' + "
+        "sha256 hex + '\\n' (standard base64 of 64 bytes; docs/format.md).",
+    },
+]
+"""The upload's credentials, for the OpenAPI document (the handler reads them)."""
+
+
 @router.post(
     "/v1/photos",
     operation_id="uploadPhoto",
     tags=["photos"],
-    summary="Upload a photo (JPEG, PNG or WebP, read from its content)",
+    summary="Upload a photo signed by a registered key (JPEG, PNG or WebP, read from its content)",
     status_code=201,
     response_class=JSONResponse,
     responses={
         201: {
             "model": PhotoStored,
-            "description": "Stored; cite it by its sha256.",
+            "description": "Taken: staged until a logged statement cites it (then stored for "
+            "good and served), or already stored. Cite it by its sha256.",
             "links": {
                 "photo": {
                     "operationId": "getPhoto",
                     "parameters": {"sha256": "$response.body#/sha256"},
-                    "description": "The photo's bytes.",
+                    "description": "The photo's bytes, once a logged statement cites it.",
                 }
             },
         },
-        **error_responses(400, 408, 413, 415),
+        **error_responses(400, 401, 403, 408, 413, 415, 429, 507),
     },
     openapi_extra={
+        "parameters": _SIGNED_BY,
         "requestBody": {
             "required": True,
             "content": {
                 kind: {"schema": {"type": "string", "format": "binary"}} for kind in UPLOAD_TYPES
             },
-        }
+        },
     },
 )
 async def upload_photo(request: Request) -> Response:
-    """Store a photo; 201 with its SHA-256 (the same answer for the same bytes)."""
+    """Take a photo signed by a key that may cite it; 201 with its SHA-256 and whether
+    it is staged or stored (the same bytes again: the same name)."""
     service = service_of(request)
+    try:
+        signature = _uploader(service, request)
+    except SaksiError as exc:
+        service.ledger.photos.refused(exc.code)
+        response = error_response(exc)
+        if exc.code in STRANGERS:  # its body is not read: the connection ends here
+            response.headers["Connection"] = "close"
+        return response
+    try:
+        return await _upload(service, request, signature)
+    except SaksiError as exc:
+        service.ledger.photos.refused(exc.code)
+        raise
+
+
+def _uploader(service: Service, request: Request) -> PhotoSignature:
+    """The checks that need no body: ready, the type, the key may upload at all."""
     service.check_ready()
     require_media_type(request, UPLOAD_TYPES)
+    key, sig = request.headers.get(KEY_HEADER), request.headers.get(SIGNATURE_HEADER)
+    if not key or not sig:
+        raise unsigned()
+    signature = PhotoSignature.parse(key, sig)
+    service.ledger.photos.check_uploader(signature)
+    return signature
+
+
+async def _upload(service: Service, request: Request, signature: PhotoSignature) -> Response:
+    keeper = service.ledger.photos
     data = await read_body(request, limit=service.config.max_photo_bytes, timeout=service.timeout)
     kind = sniff(data)
     if kind is None:
         raise errors.not_an_image()
-    sha = await service.call(service.ledger.put_photo, data)
-    body = {"sha256": sha, "size": len(data), "content_type": kind}
-    headers = {"Location": f"/v1/photos/{sha}", "Cache-Control": "no-store"}
+    upload = await service.call(keeper.upload, data, signature)
+    body = {"sha256": upload.sha256, "size": upload.size, "content_type": kind,
+            "state": upload.state, "expires_in": upload.expires_in}  # fmt: skip
+    headers = {"Location": f"/v1/photos/{upload.sha256}", "Cache-Control": "no-store"}
     return JSONResponse(body, status_code=201, headers=headers)
 
 
@@ -109,7 +180,8 @@ async def upload_photo(request: Request) -> Response:
     },
 )
 async def get_photo(sha256: str, request: Request) -> Response:
-    """The photo named ``sha256`` (64 lower-case hex digits)."""
+    """The photo named ``sha256`` (64 lower-case hex digits), once a logged statement
+    cites it."""
     if not _SHA256.fullmatch(sha256):
         raise errors.bad_parameter(
             "sha256", "64 lower-case hexadecimal digits", "64 digit heksadesimal huruf kecil"
@@ -119,7 +191,7 @@ async def get_photo(sha256: str, request: Request) -> Response:
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     service = service_of(request)
-    data = await service.call(service.ledger.photo, sha256)
+    data = await service.call(service.ledger.photos.photo, sha256)
     if data is None:
         raise errors.not_found("no photo with this hash", "tidak ada foto dengan hash ini")
     kind = sniff(data) or "application/octet-stream"

@@ -210,5 +210,6 @@ async def get_metrics(request: Request) -> Response:
     }
     witnessing = service.ledger.witnessing
     extra = [] if witnessing is None else witnessing.metrics()
+    extra += await anyio.to_thread.run_sync(service.ledger.photos.metrics, service.config.data)
     text = service.metrics.render(gauges, [*extra, *connection_metrics(service.connections)])
     return Response(text, media_type=METRICS_TYPE, headers={"Cache-Control": "no-store"})

@@ -22,7 +22,7 @@ REQUEST_TIMEOUT = 30.0
 """Seconds a device waits for an answer before it gives up on that try."""
 GIVE_UP_AFTER = 300.0
 """Seconds a device keeps retrying one statement before the night is stopped."""
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507})
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +141,12 @@ class Device:
             self._conn.close()
             self._conn = None
 
-    def _once(self, method: str, path: str, body: bytes | None, ctype: str) -> tuple[int, bytes]:
+    def _once(
+        self, method: str, path: str, body: bytes | None, ctype: str, extra: dict[str, str]
+    ) -> tuple[int, bytes]:
         if self._conn is None:
             self._conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
-        headers = {"content-type": ctype} if body is not None else {}
+        headers = {"content-type": ctype, **extra} if body is not None else {}
         try:
             self._conn.request(method, path, body=body, headers=headers)
             response = self._conn.getresponse()
@@ -157,7 +159,14 @@ class Device:
         return response.status, data
 
     def request(
-        self, kind: str, method: str, path: str, body: bytes | None = None, ctype: str = ""
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        ctype: str = "",
+        *,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes, int]:
         """Send until an answer that retrying will not change; (status, body, tries)."""
         started = time.monotonic()
@@ -167,7 +176,7 @@ class Device:
             tries += 1
             t0 = time.perf_counter()
             try:
-                status, data = self._once(method, path, body, ctype)
+                status, data = self._once(method, path, body, ctype, headers or {})
             except (OSError, http.client.HTTPException) as exc:
                 why = type(exc).__name__
             else:
@@ -199,8 +208,12 @@ class Device:
             self.stats.statements += len(entries)
         return [Answer(int(r["status"]), r.get("receipt") or r, tries) for r in results]
 
-    def photo(self, data: bytes) -> str:
-        status, body, _ = self.request("photo", "POST", "/v1/photos", data, "image/png")
+    def photo(self, data: bytes, signed: dict[str, str]) -> str:
+        """Upload a photo with its uploader's key and signature (``signed``: the
+        ``Saksi-Key`` and ``Saksi-Signature`` headers); its SHA-256."""
+        status, body, _ = self.request(
+            "photo", "POST", "/v1/photos", data, "image/png", headers=signed
+        )
         if status != 201:
             raise unreachable(f"http://{self.host}:{self.port}", 0, f"photo answered {status}")
         with self.stats.lock:

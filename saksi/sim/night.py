@@ -7,9 +7,10 @@
 2. ``saksi serve`` (data in ``OUT``: ``OUT/log``, ``OUT/results``) and three
    ``saksi witness serve`` processes (quorum 2), each a child process on its own port;
 3. the KPU offices register the key tree in batches;
-4. the devices (threads, one keep-alive connection each) send every TPS's photo,
-   C.Hasil and witness copies, faults included, retrying after timeouts; in the middle
-   of it the service is killed (SIGKILL) and started again;
+4. the devices (threads, one keep-alive connection each) send every TPS's photo (signed
+   by its KPPS key, just before the C.Hasil that cites it), C.Hasil and witness copies,
+   faults included, retrying after timeouts; in the middle of it the service is killed
+   (SIGKILL) and started again;
 5. KPU Kab/Kota corrects the forms held as inconsistent (most of them), the PPKs send
    their D.Hasil (one inflated);
 6. the publication catches up (cosigned checkpoint, results), and ``saksi verify``
@@ -332,9 +333,11 @@ class Night:
     def _tps(self, device: Device, tps: str) -> None:
         plan = self.plan.tps_plan(tps)
         keep = bool(plan.draw.faults & {Fault.MISREAD, Fault.RETRY})  # needed later
-        if plan.sends:
-            device.photo(plan.photo)
+        signed = plan.photo_signature
         for send in plan.sends:
+            if send.entry == plan.form and signed is not None:  # photos first, once
+                device.photo(plan.photo, signed.headers())
+                signed = None
             answer = device.submit(send.entry, statement_type(send.entry))
             self._record(send, answer)
             if send.entry == plan.form and send.expect == LOGGED and keep:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from saksi.election.codes import Level
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.forms import CHasilPPWP
+from saksi.election.photo_upload import PhotoSignature, sign_photo
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import (
     CHasil,
@@ -106,7 +107,8 @@ class Send:
 
 @dataclass(frozen=True)
 class TpsPlan:
-    """One TPS's night: its true form, photo and statements in sending order."""
+    """One TPS's night: its true form, photo and statements in sending order. The
+    photo is uploaded just before :attr:`form`, signed by the same KPPS key."""
 
     tps: str
     truth: CHasilPPWP
@@ -114,6 +116,7 @@ class TpsPlan:
     sends: tuple[Send, ...]
     form: bytes  # the KPPS c-hasil that is logged (true, or misread)
     draw: Draw
+    photo_signature: PhotoSignature | None = None  # None: nothing is sent
 
 
 def _draw(seed: int, tps: str) -> Draw:
@@ -242,7 +245,8 @@ class NightPlan:
         if Fault.MISREAD in draw.faults:
             sent, what = misread_form(rng, truth)
             misread = self._note(tps, Fault.MISREAD, what)
-        main_env = self._c_hasil(tps, sent, at, f"kpps-{tps}-{generation}")
+        kpps = f"kpps-{tps}-{generation}"
+        main_env = self._c_hasil(tps, sent, at, kpps)
         main = main_env.to_bytes()
         sends.append(Send(main, LOGGED, misread))
         if misread is not None:
@@ -257,7 +261,8 @@ class NightPlan:
             sends.append(self._faulty(second, "auth.duplicate-form", fid))
         if draw.witnessed:
             sends += self._copies(tps, truth, at, draw)
-        return TpsPlan(tps, truth, photo, tuple(sends), main, draw)
+        signature = sign_photo(self.keys.key(kpps), self.origin, photo)
+        return TpsPlan(tps, truth, photo, tuple(sends), main, draw, signature)
 
     def _note(self, tps: str, fault: Fault, detail: str, party: str | None = None) -> int:
         fid = self.fault_id(tps, fault, party)

@@ -32,6 +32,7 @@ from tests.app.conftest import (
     shoot,
 )
 from tests.service.factory import shifted
+from tests.waiting import answers, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -121,6 +122,7 @@ def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
     entry = receipt["entry"].encode("utf-8")
     with world.server.client() as http:
         logged = http.get(f"/v1/entries/{receipt['index']}").content
+        wait_for(answers(http, f"/v1/photos/{sha}"))  # signed on the phone, kept once cited
         assert http.get(f"/v1/photos/{sha}").content == photo
         proof_text = http.get(f"/v1/receipts/{receipt['leaf']}").json()["proof"]
     assert logged == entry

@@ -7,7 +7,8 @@ both languages) on consistent forms, forms with one or several boxes off, extrem
 values, other numbers of pairs and incomplete readings. A statement signed in the
 browser (WebCrypto Ed25519, JCS in JavaScript) must be byte for byte the entry
 Python's ``sign_statement`` makes with the same seed, and verify with Python's
-parser; the worked example of docs/format.md is reproduced exactly. A receipt's proof
+parser; the worked example of docs/format.md is reproduced exactly; a photo upload's
+signature (saksi/photo/v1) is Python's ``sign_photo``. A receipt's proof
 is checked in the page like Python's: the log's signature, witness cosignatures and
 their quorum, the inclusion of the leaf.
 """
@@ -15,6 +16,7 @@ their quorum, the inclusion of the leaf.
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import re
 from typing import Any
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 from saksi.election.envelope import parse_entry, sign_statement
 from saksi.election.forms import CHasilPPWP
 from saksi.election.keys import SigningKey
+from saksi.election.photo_upload import sign_photo
 from saksi.election.rules import RULES_BY_CODE, check_form, check_reading
 from saksi.election.statements import AnyStatement, parse_statement
 from saksi.sim.tally import consistent_form
@@ -142,6 +145,20 @@ def test_the_worked_example_of_the_format_is_signed_identically(app_page: Any) -
     stmt = parse_statement(_example("statement").encode())
     got = app_page.evaluate(SIGN_JS, [list(seed), [stmt.wire()]])
     assert got == [_example("entry")]
+
+
+PHOTO_JS = """async ([seed, sha, election]) => {
+    const c = await import('/app/crypto.js');
+    return c.signPhoto(sha, election, await c.keyFromSeed(Uint8Array.from(seed)));
+}"""
+
+
+def test_a_photo_upload_signed_in_the_page_is_pythons(app_page: Any) -> None:
+    signer = key("kpps-browser")
+    data = b"\x89PNG a page of the C.Hasil"
+    sha = hashlib.sha256(data).hexdigest()
+    got = app_page.evaluate(PHOTO_JS, [_seed(signer), sha, "saksi.test/pemilu-2024"])
+    assert got == sign_photo(signer, "saksi.test/pemilu-2024", data).headers()
 
 
 VERIFY_JS = """async ([text, vkey, leaf, index, witnesses, quorum]) => {

@@ -31,7 +31,7 @@ from saksi.service.views import Receipt
 from tests.browser import chromium, skip_reason
 from tests.service.conftest import ROOT, ServeProcess, election_server
 from tests.service.factory import ServiceElection, broken_form, shifted
-from tests.waiting import wait_for
+from tests.waiting import answers, wait_for
 
 OUTPUT = ROOT / "test-output" / "dashboard"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -82,10 +82,9 @@ class World:
     def feed(self) -> None:
         e = self.election
         with self.http() as http:
-            for red in (200, 40):
-                answer = http.post(
-                    "/v1/photos", content=png(red), headers={"content-type": "image/png"}
-                )
+            for red in (200, 40):  # signed by the KPPS whose form cites them
+                headers = e.photo_headers(png(red), f"kpps-{self.agreeing}")
+                answer = http.post("/v1/photos", content=png(red), headers=headers)
                 self.photos.append(answer.json()["sha256"])
             form = e.form(self.agreeing).model_copy(update={"foto": tuple(self.photos)})
             self.post(http, e.c_hasil(self.agreeing, form))
@@ -99,6 +98,8 @@ class World:
             )
             self.post(http, e.correction(self.corrected, receipt, reason=REASON))
             self.wait_published(http)
+            for sha in self.photos:  # kept for good once the form citing them is logged
+                wait_for(answers(http, f"/v1/photos/{sha}"))
 
     def wait_published(self, http: httpx.Client, seconds: float = 60.0) -> None:
         """Until the results (and their anomalies export) cover the whole log."""

@@ -33,6 +33,7 @@ import pytest
 
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.forms import CHasilPPWP
+from saksi.election.photo_upload import sign_photo
 from saksi.election.regions import Hierarchy, TpsNumbers
 from saksi.election.statements import (
     CHasil,
@@ -303,6 +304,13 @@ class ServiceElection:
             level="kecamatan", contest="ppwp", totals=RecapTotals.model_validate(totals),
         )  # fmt: skip
         return sign_statement(stmt, key(f"ppk-{region}")).to_bytes()
+
+    def photo_headers(
+        self, data: bytes, signer: str, *, election: str | None = None
+    ) -> dict[str, str]:
+        """The headers of a photo upload signed by ``signer`` (saksi/photo/v1)."""
+        signed = sign_photo(key(signer), election or self.origin, data)
+        return {"content-type": "application/octet-stream", **signed.headers()}
 
     def forged(self, tps: str) -> bytes:
         """A c-hasil claiming ``kpps-<tps>``'s key, signed by another key."""

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from saksi.service.config import (
     SETTINGS,
     ConfigError,
+    PhotoQuota,
     RateLimit,
     ServiceConfig,
     env_name,
@@ -46,6 +47,11 @@ def test_defaults_are_the_documented_ones() -> None:
     assert config.request_timeout == 30.0
     assert config.replay_verify is True
     assert config.rate_per_key.enabled and config.rate_per_address.enabled
+    assert config.photo_stage_ttl == 6 * 3600
+    assert config.photo_quota_per_key == PhotoQuota(32, 256 * MIB)
+    assert config.photo_quota_total == PhotoQuota(100_000, 16 * 1024 * MIB)
+    assert config.photo_disk_reserve == 1024 * MIB
+    assert config.photo_dir == Path("/srv/saksi/photos")
 
 
 def test_each_source_overrides_the_one_before(tmp_path: Path) -> None:
@@ -95,6 +101,24 @@ def test_sizes_durations_rates_and_switches_in_their_spellings(tmp_path: Path) -
     assert config.scale == 0.01
 
 
+def test_photo_settings_in_their_spellings(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        'data = "d"\nphoto_stage_ttl = "15min"\nphoto_quota_per_key = [4, "8MiB"]\n'
+        'photo_quota_total = { count = 10, bytes = "1GiB" }\nphoto_disk_reserve = "0"\n',
+    )
+    config = load_config(file, {}, {})
+    assert config.photo_stage_ttl == 900
+    assert config.photo_quota_per_key == PhotoQuota(4, 8 * MIB)
+    assert str(config.photo_quota_per_key) == f"4,{8 * MIB}"
+    assert config.photo_quota_total == PhotoQuota(10, 1024 * MIB)
+    assert config.photo_disk_reserve == 0
+    env = {"SAKSI_DATA": "d", "SAKSI_PHOTO_STAGE_TTL": "2h", "SAKSI_PHOTO_QUOTA_TOTAL": "5,1k"}
+    config = load_config(None, env, {})
+    assert config.photo_stage_ttl == 7200
+    assert config.photo_quota_total == PhotoQuota(5, 1024)
+
+
 BAD: list[tuple[str, Any]] = [
     ("port", "http"),
     ("port", "70000"),
@@ -121,6 +145,13 @@ BAD: list[tuple[str, Any]] = [
     ("host", " padded "),
     ("db", "mysql://user:secret@db/saksi"),
     ("data", ""),
+    ("photo_stage_ttl", "0"),
+    ("photo_stage_ttl", "31d"),
+    ("photo_quota_per_key", "32"),
+    ("photo_quota_per_key", "0,1MiB"),
+    ("photo_quota_total", "10,0"),
+    ("photo_quota_total", "ten,1MiB"),
+    ("photo_disk_reserve", "-1"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from saksi.election.envelope import sign_statement
+from saksi.election.photo_upload import sign_photo
 from saksi.errors import SaksiError
 from saksi.service.config import ConfigError
 from saksi.service.ledger import Ledger, Receipt
@@ -444,12 +446,19 @@ def test_closing_signs_a_last_checkpoint(tmp_path: Path) -> None:
 # --- photos -----------------------------------------------------------------------------
 
 
-def test_photos_are_content_addressed(ledger: Ledger) -> None:
+def test_photos_are_content_addressed_and_kept_once_cited(ledger: Ledger) -> None:
     data = b"\xff\xd8\xff\xe0 not really a jpeg"
-    sha = ledger.put_photo(data)
-    assert ledger.photo(sha) == data
-    assert ledger.put_photo(data) == sha
-    assert ledger.photo("0" * 64) is None
+    tps = ELECTION.tps[0]
+    signed = sign_photo(key(f"kpps-{tps}"), ELECTION.origin, data)
+    upload = ledger.photos.upload(data, signed)
+    sha = hashlib.sha256(data).hexdigest()
+    assert (upload.sha256, upload.state) == (sha, "staged")
+    assert ledger.photos.photo(sha) is None  # waiting for a statement citing it
+    ledger.submit(ELECTION.c_hasil(tps, ELECTION.form(tps).model_copy(update={"foto": (sha,)})))
+    ledger.photos.run_pass()
+    assert ledger.photos.photo(sha) == data
+    assert ledger.photos.upload(data, signed).state == "stored"
+    assert ledger.photos.photo("0" * 64) is None
 
 
 # --- PostgreSQL -------------------------------------------------------------------------

@@ -18,9 +18,9 @@ Examples are bounded per operation so the whole run stays under a minute.
 Not used: ``positive_data_acceptance`` (schema-valid requests must get a 2xx). The
 document cannot say what makes a statement acceptable (an Ed25519 signature over
 canonical JSON, a key registered in the log, a TPS that exists, a photo whose bytes
-are an image), so generated "valid" requests are rightly refused with 400/401/
-415/422; run against the CLI (``st run --checks all``) it reports exactly those and
-nothing else. The answers to acceptable requests are checked by
+are an image and whose signature verifies), so generated "valid" requests are rightly
+refused with 400/401/403/415/422; run against the CLI (``st run --checks all``) it
+reports exactly those and nothing else. The answers to acceptable requests are checked by
 :func:`test_documented_answers_for_logged_refused_and_found` instead.
 """
 
@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.service.conftest import JSON, ServeProcess
 from tests.service.factory import ServiceElection, broken_form, shifted
-from tests.waiting import wait_for
+from tests.waiting import answers, wait_for
 
 CHECKS = [
     not_a_server_error,
@@ -169,8 +169,21 @@ def test_documented_answers_for_logged_refused_and_found(running: ServeProcess, 
     _call(running, api, "GET", "/log/checkpoint", 200)
     for tile in (f"0/000.p/{size}", f"entries/000.p/{size}"):
         _call(running, api, "GET", "/log/tile/{path}", 200, path_parameters={"path": tile})
-    photo = _call(running, api, "POST", "/v1/photos", 201, body=PNG, media_type="image/png")
+    photos = "/v1/photos"
+    _call(running, api, "POST", photos, 401, body=PNG, media_type="image/png")  # unsigned
+    signed = election.photo_headers(PNG, f"kpps-{election.tps[6]}")
+    del signed["content-type"]
+    photo = _call(running, api, "POST", photos, 201, body=PNG, media_type="image/png",
+                  headers=signed).json()  # fmt: skip
+    assert photo["state"] == "staged"
+    _call(
+        running, api, "GET", "/v1/photos/{sha256}", 404, path_parameters={"sha256": photo["sha256"]}
+    )  # staged: not published yet
+    cites = election.form(election.tps[6]).model_copy(update={"foto": (photo["sha256"],)})
+    submit(election.c_hasil(election.tps[6], cites), 201)
+    with running.client() as http:
+        wait_for(answers(http, f"{photos}/{photo['sha256']}"))
     _call(running, api, "GET", "/v1/photos/{sha256}", 200,
-          path_parameters={"sha256": photo.json()["sha256"]})  # fmt: skip
+          path_parameters={"sha256": photo["sha256"]})  # fmt: skip
     _call(running, api, "GET", "/health", 200)
     _call(running, api, "GET", "/metrics", 200)

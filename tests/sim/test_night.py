@@ -70,6 +70,14 @@ def test_the_headless_night_passes_and_prints_its_keys(night: Run) -> None:
     assert night.report["ok"] is True
 
 
+def test_every_photo_a_logged_form_cites_was_uploaded_signed_and_kept(night: Run) -> None:
+    """Each TPS's photo, signed by its KPPS key, is kept for good once its form is logged:
+    the verifier fetches every cited photo (one per TPS that sent a form), none absent."""
+    checked = night.report["verify"]["checked"]
+    assert checked["photos_checked"] >= int(TPS) - len(night.truth["tps"]["missing"])
+    assert "photos_absent" not in checked
+
+
 def test_every_injected_fault_is_caught_by_the_check_meant_for_it(night: Run) -> None:
     faults = night.report["faults"]
     assert {f["fault"] for f in faults} == {f.value for f in Fault}

@@ -1,12 +1,15 @@
-// Canonical JSON (RFC 8785), Ed25519 statements and the device key, with WebCrypto only.
+// Canonical JSON (RFC 8785), Ed25519 statements and photo uploads, and the device key,
+// with WebCrypto only.
 //
 // A statement's entry is JCS({key, sig, stmt, v: 1}) where sig is Ed25519 over
 // "saksi/statement/v1\n" + JCS(stmt) (docs/format.md). Saksi's statements hold only
 // strings, whole numbers, lists and objects, for which JCS is: members sorted by
 // UTF-16 code units, no whitespace, strings as ECMAScript's JSON.stringify writes
-// them, integers in decimal.
+// them, integers in decimal. A photo upload is signed over "saksi/photo/v1\n" +
+// election + "\n" + the photo's SHA-256 (hex) + "\n".
 
 const DOMAIN = "saksi/statement/v1\n";
+const PHOTO_DOMAIN = "saksi/photo/v1\n";
 const PBKDF2_ROUNDS = 600000;
 const enc = new TextEncoder();
 
@@ -78,6 +81,14 @@ export async function signStatement(stmt, pair) {
   const text = canonicalize({ key: await publicKeyOf(pair), sig: b64(sig), stmt, v: 1 });
   const bytes = utf8(text);
   return { text, leaf: hex(await leafHash(bytes)) };
+}
+
+/** The headers of a photo upload (saksi/photo/v1): the device's key and its signature
+ * over the election and the photo's SHA-256 (hex). */
+export async function signPhoto(sha, election, pair) {
+  const message = utf8(`${PHOTO_DOMAIN}${election}\n${sha}\n`);
+  const sig = await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message);
+  return { "Saksi-Key": await publicKeyOf(pair), "Saksi-Signature": b64(sig) };
 }
 
 // --- the device key: made here, never sent; kept non-extractable, backed up encrypted ---

@@ -1,7 +1,7 @@
 // The form: C.Hasil-PPWP laid out like the paper, checked live by the rules, then a
 // summary, signed on the device and queued for sending.
 import * as db from "./db.js";
-import { hex, now, sha256, signStatement } from "./crypto.js";
+import { hex, now, sha256, signPhoto, signStatement } from "./crypto.js";
 import { t, pick } from "./i18n.js";
 import { checkReading, fieldLabel, formFields } from "./rules-eval.js";
 import { enqueue, flush } from "./outbox.js";
@@ -302,6 +302,13 @@ function missingParts(draft, read, reg) {
   return out;
 }
 
+/** Each photo's upload headers, signed now with the statement (saksi/photo/v1). */
+async function photoHeaders(draft, state) {
+  const out = {};
+  for (const sha of draft.photos) out[sha] = await signPhoto(sha, state.config.origin, state.pair);
+  return out;
+}
+
 /** The summary to confirm, then sign and queue. */
 export async function renderConfirm(main, state, go) {
   const mode = MODES[state.registration && state.registration.role];
@@ -322,7 +329,8 @@ export async function renderConfirm(main, state, go) {
   sign.addEventListener("click", async () => {
     sign.disabled = true;
     const signed = await signStatement(statementOf(state, draft, pairs), state.pair);
-    const added = await enqueue(signed, { kind: mode, label: draft.tps, photos: draft.photos });
+    const added = await enqueue(signed, { kind: mode, label: draft.tps, photos: draft.photos,
+      photoHeaders: await photoHeaders(draft, state) });
     await db.del("kv", `draft:${mode}`);
     say(t(added ? "confirm.signed" : "confirm.already"));
     go("#/outbox");

@@ -3,13 +3,17 @@
 // An entry is signed once; its exact bytes are kept and only ever resent as they are,
 // so a retry is the same leaf hash and the service answers it with the first receipt
 // (200, "duplicate": true) instead of logging it twice. Entries are keyed by leaf
-// hash: the same statement cannot be queued twice. Photos go first (content-addressed,
-// so re-uploading is harmless). 4xx answers other than 408 and 429 are final: the entry
-// is kept, marked refused, with the service's coded message, and never resent.
+// hash: the same statement cannot be queued twice. Photos go first, each with the
+// signature made when the statement was signed (content-addressed, so re-uploading is
+// harmless); the service keeps an uncited photo for a while only (expires_in), so one
+// whose statement has not gone yet is uploaded again once that time is nearly up.
+// 4xx answers other than 408 and 429 are final: the entry is kept, marked refused,
+// with the service's coded message, and never resent.
 import * as db from "./db.js";
 import { verifyProof } from "./tlog.js";
 
 const RETRY_MAX_SECONDS = 60;
+const STAGE_MARGIN_SECONDS = 300;
 let busy = false;
 let listeners = [];
 
@@ -28,7 +32,10 @@ export async function enqueue(signed, meta) {
     entry: signed.text,
     kind: meta.kind,
     label: meta.label,
+    tps: meta.tps || null,
+    corrects: meta.corrects || null,
     photos: meta.photos || [],
+    photo_headers: meta.photoHeaders || {},
     queued_at: new Date().toISOString(),
     state: "waiting",
     attempts: 0,
@@ -46,17 +53,25 @@ function backoff(attempts) {
   return base * 1000 * (0.75 + Math.random() / 2);
 }
 
+/** Whether the service still has the photo (kept for good, or staged for a while more). */
+function held(photo) {
+  return photo.stored || (photo.staged_until || 0) > Date.now();
+}
+
 async function uploadPhotos(item) {
   for (const sha of item.photos) {
     const photo = await db.get("photos", sha);
-    if (!photo || photo.uploaded) continue;
+    if (!photo || held(photo)) continue;
     const answer = await fetch("/v1/photos", {
       method: "POST",
-      headers: { "Content-Type": "application/octet-stream" },
+      headers: { "Content-Type": "application/octet-stream", ...item.photo_headers[sha] },
       body: photo.data,
     });
     if (answer.status !== 201) return answer;
-    await db.put("photos", { ...photo, uploaded: true });
+    const body = await answer.json();
+    const staged = body.state === "staged" ? body.expires_in - STAGE_MARGIN_SECONDS : 0;
+    await db.put("photos", { ...photo, stored: body.state === "stored",
+      staged_until: Date.now() + Math.max(0, staged) * 1000 });
   }
   return null;
 }
@@ -80,6 +95,8 @@ async function sendOne(item) {
       entry: item.entry,
       kind: item.kind,
       label: item.label,
+      tps: item.tps,
+      corrects: item.corrects,
       sent_at: new Date().toISOString(),
       proof: null,
       verified: null,
