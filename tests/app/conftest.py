@@ -91,7 +91,7 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if SKIP:
         pytest.skip(SKIP)
-    election = ServiceElection()
+    election = ServiceElection(tps_per_desa=4)  # 16 TPS: each test has its own
     settings = {"SAKSI_PARSE_WORKERS": "0", "SAKSI_PUBLISH_RESULTS": "false"}
     server = election_server(tmp_path_factory.mktemp("app"), election, settings)
     server.start()

@@ -302,3 +302,64 @@ def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World
     assert len(sent) == 3  # a refusal is final: not sent again
     assert world.log_size() == size + 1
     shoot(page, "14-refused")
+
+
+def test_a_waiting_photo_is_uploaded_again_only_when_its_time_is_nearly_up(
+    page: Any, world: World
+) -> None:
+    """The service keeps an uncited photo for ``expires_in`` seconds. The statement is
+    answered 503 twice: the photo is not sent again while the service still has it,
+    and is sent again (signed as before) once the device's record says its time is
+    nearly up."""
+    election = world.election
+    tps = election.tps[15]
+    world.register(enrol(page), "kpps", tps)
+    registered(page)
+    uploads: list[dict[str, str]] = []
+    statements: list[int] = []
+    busy = {"ok": False, "status": 503, "error": {"code": "service.overloaded",
+            "message": {"id": "sibuk", "en": "busy"}, "details": {}}}  # fmt: skip
+
+    def photo(route: Any) -> None:
+        uploads.append(route.request.headers)
+        route.continue_()
+
+    def statement(route: Any) -> None:
+        statements.append(1)
+        if len(statements) <= 2:
+            route.fulfill(status=503, headers={"Retry-After": "0"}, body=json.dumps(busy))
+        else:
+            route.continue_()
+
+    page.route("**/v1/photos", photo)
+    page.route("**/v1/statements", statement)
+    page.goto("/app/#/form")
+    page.wait_for_selector("#f-pemilih_dpt_l")
+    fill_form(page, election.form(tps).reading())
+    data = png(77)
+    page.set_input_files(
+        "#camera", files=[{"name": "a.png", "mimeType": "image/png", "buffer": data}]
+    )
+    sha = hashlib.sha256(data).hexdigest()
+    page.wait_for_selector(f'#photo-list code:text("{sha}")')
+    page.click("#review")
+    page.click("#sign")
+    page.wait_for_selector("#pending li.waiting:has-text('percobaan 1')")  # the first 503
+    assert len(uploads) == 1 and len(statements) == 1
+    assert uploads[0]["saksi-key"] and uploads[0]["saksi-signature"]
+    record = outbox_db(page, "photos")[0]
+    assert record["stored"] is False and record["staged_until"] > 0
+    page.click("#send-now")  # the service still has the photo: only the statement
+    page.wait_for_selector("#pending li.waiting:has-text('percobaan 2')")
+    assert len(uploads) == 1 and len(statements) == 2
+    page.evaluate(
+        """async (sha) => {
+            const db = await import('/app/db.js');
+            await db.put('photos', {...(await db.get('photos', sha)), staged_until: 0});
+        }""",
+        sha,
+    )
+    page.click("#send-now")
+    page.wait_for_selector("#receipts .receipt")
+    assert len(uploads) == 2 and len(statements) == 3
+    assert uploads[1]["saksi-signature"] == uploads[0]["saksi-signature"]
