@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 
 from saksi.election.envelope import sign_statement
-from saksi.election.statements import KeyRegistration
+from saksi.election.statements import KeyRegistration, KeyRevocation
 from tests.browser import chromium, skip_reason
 from tests.election.factory import key
 from tests.service.conftest import (  # the in-process service fixtures, for test_routes
+    JSON,
     ROOT,
     ServeProcess,
     election_server,
@@ -86,6 +87,23 @@ class World:
         })  # fmt: skip
         self.server.log_batch([sign_statement(stmt, key(by)).to_bytes()])
 
+    def revoke(self, public_key: str, *, by: str = "kpu-ri") -> None:
+        """Revoke the browser's key (a lost phone), as its registrar would."""
+        now = stamp(dt.datetime.now(dt.UTC))
+        stmt = KeyRevocation(
+            type="key-revoke", election=self.election.origin, at=now, key=public_key,
+            reason="perangkat hilang / device lost", effective=now,
+        )  # fmt: skip
+        self.server.log_batch([sign_statement(stmt, key(by)).to_bytes()])
+
+    def submit(self, entry: bytes) -> dict[str, Any]:
+        """Log a statement over HTTP (another device's); its receipt."""
+        with self.server.client() as http:
+            answer = http.post("/v1/statements", content=entry, headers=JSON)
+        assert answer.status_code == 201, answer.text
+        receipt: dict[str, Any] = answer.json()
+        return receipt
+
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
@@ -131,10 +149,11 @@ def page(context: Any, world: World) -> Iterator[Any]:
     assert not errors, f"script errors: {errors}"
 
 
-def shoot(page: Any, name: str) -> None:
-    """A full-page screenshot at phone width, kept as test output."""
+def shoot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """A screenshot at phone width (the whole page, or what the screen shows), kept as
+    test output."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=full_page)
     print(f"screenshot: {OUTPUT}/{name}.png", file=sys.stderr)
 
 
@@ -162,3 +181,16 @@ def registered(page: Any) -> str:
     page.wait_for_selector("table#registration")
     text: str = page.inner_text("table#registration")
     return text
+
+
+def fill_form(page: Any, reading: dict[str, int | None]) -> None:
+    for name, value in reading.items():
+        page.fill(f"#f-{name}", str(value))
+
+
+def outbox_db(page: Any, store: str) -> list[dict[str, Any]]:
+    """The device's IndexedDB store ``store`` (outbox, receipts, photos, kv)."""
+    found: list[dict[str, Any]] = page.evaluate(
+        "async (store) => (await import('/app/db.js')).all(store)", store
+    )
+    return found

@@ -26,27 +26,16 @@ from tests.app.conftest import (
     PASSPHRASE,
     World,
     enrol,
+    fill_form,
     open_app,
+    outbox_db,
     png,
     registered,
     shoot,
 )
-from tests.service.factory import shifted
 from tests.waiting import answers, wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def fill_form(page: Any, reading: dict[str, int | None]) -> None:
-    for name, value in reading.items():
-        page.fill(f"#f-{name}", str(value))
-
-
-def outbox_db(page: Any, store: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = page.evaluate(
-        "async (store) => (await import('/app/db.js')).all(store)", store
-    )
-    return found
 
 
 def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
@@ -94,6 +83,7 @@ def test_officer_enters_signs_sends_offline_and_verifies_the_receipt(
     page.click("#review")
     page.wait_for_selector("#sign")
     assert page.locator("#as-written").count() == 0  # nothing broken: no "as written"
+    assert page.locator("#no-photo-warning").count() == 0  # a photo: no warning
     shoot(page, "5-summary")
 
     before = world.log_size()
@@ -143,6 +133,7 @@ def test_the_same_statement_sent_twice_stays_one_entry(page: Any, world: World) 
     page.wait_for_selector("#f-pemilih_dpt_l")
     fill_form(page, world.election.form(tps).reading())
     page.click("#review")
+    page.check("#no-photo")
     page.click("#sign")
     page.wait_for_selector("#receipts .receipt")
     size = world.log_size()
@@ -260,7 +251,7 @@ def test_the_app_opens_offline_once_loaded(page: Any, context: Any) -> None:
         context.set_offline(False)
 
 
-def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World) -> None:
+def test_a_busy_service_is_retried(page: Any, world: World) -> None:
     election = world.election
     tps = election.tps[4]
     world.register(enrol(page), "kpps", tps)
@@ -283,24 +274,44 @@ def test_a_busy_service_is_retried_and_a_refusal_is_kept(page: Any, world: World
     page.wait_for_selector("#f-pemilih_dpt_l")
     fill_form(page, election.form(tps).reading())
     page.click("#review")
+    page.check("#no-photo")
     page.click("#sign")
     page.wait_for_selector("#receipts .receipt .proof.ok", timeout=60_000)
     assert len(sent) == 2 and sent[0] == sent[1]  # resent as the same bytes
     assert world.log_size() == size + 1
 
-    page.goto("/app/#/form")  # a second, different form for the same TPS: 409
+
+def test_a_refusal_is_kept_and_never_resent(page: Any, world: World) -> None:
+    """The phone was lost and its key revoked; the app, offline since, still thinks the
+    key good and signs: the service refuses (403), the refusal is final."""
+    election = world.election
+    tps = election.tps[14]
+    public_key = enrol(page)
+    world.register(public_key, "kpps", tps)
+    registered(page)
+    sent: list[str] = []
+
+    def count(route: Any) -> None:
+        sent.append(route.request.post_data)
+        route.continue_()
+
+    page.route("**/v1/statements", count)
+    page.goto("/app/#/form")
     page.wait_for_selector("#f-pemilih_dpt_l")
-    fill_form(page, shifted(election.form(tps), 3).reading())
+    fill_form(page, election.form(tps).reading())
+    world.revoke(public_key)
+    size = world.log_size()
     page.click("#review")
+    page.check("#no-photo")
     page.click("#sign")
     refused = page.locator("#pending li.refused")
     refused.wait_for()
-    assert "DITOLAK auth.duplicate-form" in refused.inner_text()
+    assert "DITOLAK auth.revoked" in refused.inner_text()
     drawn = page.locator("#send-now").element_handle()
     page.click("#send-now")
     drawn.wait_for_element_state("hidden")  # the outbox is drawn anew once the flush is done
-    assert len(sent) == 3  # a refusal is final: not sent again
-    assert world.log_size() == size + 1
+    assert len(sent) == 1  # a refusal is final: not sent again
+    assert world.log_size() == size
     shoot(page, "14-refused")
 
 

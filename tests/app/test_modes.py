@@ -54,6 +54,8 @@ def test_a_witness_sends_a_copy_as_written(page: Any, world: World) -> None:
     page.wait_for_selector("#as-written")
     assert page.is_disabled("#sign")  # an impossible form: only deliberately as written
     page.check("#as-written")
+    assert page.is_disabled("#sign")  # and no photo: only deliberately without one
+    page.check("#no-photo")
     shoot(page, "10-witness-as-written")
     page.click("#sign")
     receipt = receipt_of(page)
@@ -65,7 +67,7 @@ def test_a_witness_sends_a_copy_as_written(page: Any, world: World) -> None:
 
 def test_kpu_registers_a_key_and_corrects_a_form(page: Any, world: World) -> None:
     election = world.election
-    tps, other = election.tps[6], election.tps[7]
+    tps, other = election.tps[12], election.tps[13]
     kab = tps[:4]
     with world.server.client() as http:
         wrong = http.post(

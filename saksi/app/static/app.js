@@ -6,7 +6,7 @@ import { getLang, pick, setLang, t } from "./i18n.js";
 import { renderConfirm, renderForm } from "./entry.js";
 import { renderKpu } from "./kpu.js";
 import { flush, onChange, prove } from "./outbox.js";
-import { download, h, keyPath, qr, say } from "./ui.js";
+import { download, h, keyPath, qr, say, viewed } from "./ui.js";
 
 const state = { config: null, pair: null, publicKey: null, backup: null, registration: null };
 const ROUTES = {
@@ -26,6 +26,7 @@ function go(hash) {
 async function render() {
   const main = document.getElementById("main");
   const hash = ROUTES[location.hash] ? location.hash : state.pair ? "#/form" : "#/key";
+  viewed(hash);
   for (const a of document.querySelectorAll("nav a")) {
     if (a.getAttribute("href") === hash) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

@@ -1,10 +1,13 @@
 // The form: C.Hasil-PPWP laid out like the paper, checked live by the rules, then a
-// summary, signed on the device and queued for sending.
+// summary, signed on the device and queued for sending. A form that was already sent
+// (here or, per the log, from another device) is flagged before signing; a C.Hasil
+// without a photo is signed only after a deliberate tick.
 import * as db from "./db.js";
 import { hex, now, sha256, signPhoto, signStatement } from "./crypto.js";
 import { t, pick } from "./i18n.js";
 import { checkReading, fieldLabel, formFields } from "./rules-eval.js";
 import { enqueue, flush } from "./outbox.js";
+import { sentBefore } from "./sent.js";
 import { h, say } from "./ui.js";
 
 const SPLIT_ROWS = [
@@ -26,6 +29,7 @@ const MAX_PHOTOS = 16;
 
 export const MODES = { kpps: "c-hasil", saksi: "c-salinan", "kpu-kab": "correction",
   "kpu-prov": "correction", "kpu-ri": "correction" };
+const PHOTO_EXPECTED = new Set(["c-hasil", "c-salinan"]);
 
 /** The draft being entered (kept in IndexedDB so a reload or a dead battery loses nothing). */
 export async function loadDraft(mode) {
@@ -171,7 +175,25 @@ async function renderPhotos(draft, list) {
   list.replaceChildren(...items);
 }
 
-function header(state, draft, pairs, refresh) {
+/** The words for an earlier statement (see sent.js), or null when there is none. */
+function sentWords(mode, prior) {
+  if (!prior) return null;
+  if (prior.stale !== undefined) return [t("form.stale", { index: prior.stale }), ""];
+  const head = prior.waiting ? t("form.sent-waiting") : t("form.sent", { index: prior.index });
+  return [head, t(`form.sent-${mode}`)];
+}
+
+/** Show (or clear) the notice of an earlier statement in ``box``; the earlier one. */
+async function showSent(box, state, draft) {
+  const prior = await sentBefore(draft.mode, draft.tps, state.publicKey, draft.corrects);
+  const words = sentWords(draft.mode, prior);
+  box.replaceChildren(...(words ? [h("strong", {}, words[0]), " ", words[1], " ",
+    h("a", { href: "#/outbox" }, t("nav.outbox"))] : []));
+  box.hidden = !words;
+  return prior;
+}
+
+function header(state, draft, pairs, refresh, sentBox) {
   const mode = draft.mode;
   const parts = [];
   if (mode === "c-hasil") {
@@ -185,9 +207,11 @@ function header(state, draft, pairs, refresh) {
   tps.addEventListener("input", () => {
     const code = tps.value.replace(/[^0-9]/g, "").slice(0, 13);
     if (code !== draft.tps) draft.corrects = null; // a loaded form is another TPS's
+    const changed = code !== draft.tps;
     draft.tps = code;
     tps.value = code;
     saveDraft(draft);
+    if (changed) showSent(sentBox, state, draft);
   });
   parts.push(h("label", { class: "field" }, t("form.tps"), tps));
   if (mode === "correction") {
@@ -231,6 +255,14 @@ export async function renderForm(main, state, go) {
   const draft = await loadDraft(mode);
   const pairs = state.config.pairs.map((p) => p.number);
   const refresh = () => renderForm(main, state, go);
+  const sentBox = h("div", { id: "sent-before", class: "notice warn", role: "status",
+    hidden: true });
+  const top = header(state, draft, pairs, refresh, sentBox);
+  const prior = await showSent(sentBox, state, draft);
+  if (mode === "c-hasil" && prior) { // one C.Hasil per TPS: no blank second form
+    main.replaceChildren(h("h1", {}, t(`form.title.${mode}`)), ...top, sentBox);
+    return;
+  }
   const onChange = () => { saveDraft(draft); showRules(draft, pairs); };
   const photoList = h("ul", { id: "photo-list", class: "photos" });
   const camera = h("input", { type: "file", id: "camera", accept: "image/*",
@@ -239,7 +271,8 @@ export async function renderForm(main, state, go) {
   const rows = (list) => list.flat();
   main.replaceChildren(
     h("h1", {}, t(`form.title.${mode}`)),
-    ...header(state, draft, pairs, refresh),
+    ...top,
+    sentBox,
     h("div", { id: "rules-summary", class: "sticky", "aria-live": "polite" }),
     h("section", { id: "s1" }, h("h2", {}, t("s1")),
       rows(SPLIT_ROWS.map(([base, key]) => splitRow(base, key, draft, onChange)))),
@@ -309,6 +342,23 @@ async function photoHeaders(draft, state) {
   return out;
 }
 
+async function signAndQueue(state, draft, pairs, go) {
+  const signed = await signStatement(statementOf(state, draft, pairs), state.pair);
+  const added = await enqueue(signed, { kind: draft.mode, label: draft.tps, tps: draft.tps,
+    corrects: draft.corrects, photos: draft.photos,
+    photoHeaders: await photoHeaders(draft, state) });
+  await db.del("kv", `draft:${draft.mode}`);
+  say(t(added ? "confirm.signed" : "confirm.already"));
+  go("#/outbox");
+  flush(true);
+}
+
+/** A tick box that must be ticked before signing, with its words. */
+function tick(id, text, cls) {
+  const box = h("input", { type: "checkbox", id });
+  return [box, h("label", { class: cls }, box, " ", text)];
+}
+
 /** The summary to confirm, then sign and queue. */
 export async function renderConfirm(main, state, go) {
   const mode = MODES[state.registration && state.registration.role];
@@ -319,22 +369,24 @@ export async function renderConfirm(main, state, go) {
   const read = reading(draft, fields);
   const broken = checkReading(read, pairs);
   const impossible = broken.some((v) => v.severity === "impossible");
-  const missing = missingParts(draft, read, state.registration);
-  const agree = h("input", { type: "checkbox", id: "as-written" });
-  const sign = h("button", { type: "button", id: "sign", class: "big",
-    disabled: impossible || missing.length > 0 }, t("confirm.sign"));
-  agree.addEventListener("change", () => {
-    sign.disabled = missing.length > 0 || (impossible && !agree.checked);
-  });
+  const missing = missingParts(draft, read, state.registration).map((key) => t(key));
+  const prior = sentWords(mode,
+    await sentBefore(mode, draft.tps, state.publicKey, draft.corrects));
+  if (prior) missing.push(prior.join(" "));
+  const noPhoto = PHOTO_EXPECTED.has(mode) && draft.photos.length === 0;
+  const [agree, agreeLabel] = tick("as-written", t("confirm.as-written"), "agree");
+  const [bare, bareLabel] = tick("no-photo", t("confirm.no-photo-ok"), "agree");
+  const sign = h("button", { type: "button", id: "sign", class: "big" }, t("confirm.sign"));
+  const allow = () => {
+    sign.disabled = missing.length > 0 || (impossible && !agree.checked) ||
+      (noPhoto && !bare.checked);
+  };
+  agree.addEventListener("change", allow);
+  bare.addEventListener("change", allow);
+  allow();
   sign.addEventListener("click", async () => {
     sign.disabled = true;
-    const signed = await signStatement(statementOf(state, draft, pairs), state.pair);
-    const added = await enqueue(signed, { kind: mode, label: draft.tps, photos: draft.photos,
-      photoHeaders: await photoHeaders(draft, state) });
-    await db.del("kv", `draft:${mode}`);
-    say(t(added ? "confirm.signed" : "confirm.already"));
-    go("#/outbox");
-    flush(true);
+    await signAndQueue(state, draft, pairs, go);
   });
   main.replaceChildren(
     h("h1", {}, t("confirm.title")),
@@ -346,9 +398,11 @@ export async function renderConfirm(main, state, go) {
     h("ul", { id: "confirm-rules", class: "msgs" }, broken.map((v) =>
       h("li", { class: v.severity === "impossible" ? "bad" : "warn" }, pick(v.message)))),
     h("p", {}, `${t("photos")}: ${draft.photos.length}`),
+    noPhoto ? h("div", { id: "no-photo-warning", class: "notice warn", role: "alert" },
+      h("strong", {}, t("confirm.no-photo")), bareLabel) : "",
     missing.length ? h("ul", { id: "missing", class: "msgs" },
-      missing.map((key) => h("li", { class: "bad" }, t(key)))) : "",
-    impossible ? h("label", { class: "agree" }, agree, " ", t("confirm.as-written")) : "",
+      missing.map((text) => h("li", { class: "bad" }, text))) : "",
+    impossible ? agreeLabel : "",
     h("p", { class: "actions" }, h("button", { type: "button", class: "secondary",
       onclick: () => go("#/form") }, t("confirm.back")), sign),
   );

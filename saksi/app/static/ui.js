@@ -62,14 +62,20 @@ export function download(name, text, type = "application/json") {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** A polite announcement (screen readers and a visible toast). */
-let sayTimer = null;
+/** A polite announcement (screen readers, and a status line under the header, in the
+ * page's flow so that it never covers what is below it: a receipt's QR code). It stays
+ * on the view it was said on, and is cleared when another view is opened. */
+let saidOn;
 
 export function say(text) {
-  const toast = document.getElementById("toast");
-  toast.textContent = text;
-  clearTimeout(sayTimer);
-  if (text) sayTimer = setTimeout(() => { toast.textContent = ""; }, 4000);
+  document.getElementById("toast").textContent = text;
+  saidOn = undefined;
+}
+
+/** The app opened the view ``hash``: the announcement of another view goes. */
+export function viewed(hash) {
+  if (saidOn === undefined) saidOn = hash;
+  else if (saidOn !== hash) document.getElementById("toast").textContent = "";
 }
 
 /** The key for the /v1/keys path: base64url, no padding. */
