@@ -49,6 +49,9 @@ PASS_EVERY: Final = 1.0
 PASS_GAP: Final = 0.1
 """Seconds between the keeper's looks at the log (a busy log is read in chunks of
 about this long, not once per commit)."""
+MARK_EVERY: Final = 10.0
+"""Seconds at least between two writes of ``cited-through`` (a synced file: written on
+every pass it would compete with the log's own fsyncs; a restart reads on from it)."""
 _MAY_CITE: Final = (b'"foto":["', b'"evidence":["', b'"type":"key-revoke"')
 """Byte strings an entry holds when it cites a photo or revokes a key (canonical JSON:
 inside a string every quote is escaped, so they cannot appear there)."""
@@ -99,6 +102,7 @@ class PhotoKeeper:
             reserve=config.photo_disk_reserve,
             clock=clock,
         )
+        self._marked_at = 0.0
         self._through = self._marked = self._read_mark()
         self._lock = threading.Lock()  # one pass at a time
         self._stop = threading.Event()
@@ -146,7 +150,7 @@ class PhotoKeeper:
         if self._thread.is_alive():
             self._thread.join()
         try:
-            self.run_pass()
+            self.run_pass(final=True)
         except SaksiError as exc:  # the cited photos stay staged: the next start keeps them
             log.error("the photo keeper's last pass failed: %s", exc.diagnostics())
 
@@ -165,14 +169,15 @@ class PhotoKeeper:
             except Exception:  # the photos stay staged; the next pass tries again
                 log.exception("the photo keeper's pass failed")
 
-    def run_pass(self) -> None:
+    def run_pass(self, *, final: bool = False) -> None:
         """Read the newly logged entries, move the cited photos to the store, drop
         revoked keys' photos and expired ones."""
         with self._lock:
             self._read_log()
             for sha in self.stage.cited():
                 self._keep(sha)
-            if self._through > self._marked and not self.stage.cited():
+            due = final or time.monotonic() - self._marked_at >= MARK_EVERY
+            if due and self._through > self._marked and not self.stage.cited():
                 self._write_mark(self._through)  # every photo cited so far is in the store
             for sha in self.stage.expired():
                 if self.stage.remove(sha) is not None:
@@ -182,6 +187,9 @@ class PhotoKeeper:
         """Mark the staged photos the newly logged entries cite; drop revoked keys'."""
         size = self._view.size
         if size <= self._through:
+            return
+        if self.stage.usage() == (0, 0):  # nothing waits (nor is being staged): no citation
+            self._through = size  # a photo staged from now on is cited at ``size`` or later
             return
         for _, entry in self._store.entries(self._through, size):
             if not any(marker in entry for marker in _MAY_CITE):
@@ -234,7 +242,7 @@ class PhotoKeeper:
             fh.flush()
             os.fsync(fh.fileno())
         temporary.replace(self._mark)
-        self._marked = size
+        self._marked, self._marked_at = size, time.monotonic()
 
     # --- figures ---
 
