@@ -110,6 +110,12 @@ def _close(ledger: Ledger) -> bool:
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080; 0 picks a free one).")
 @click.option(
+    "--public-url",
+    metavar="URL",
+    help="The address readers reach this service at (https://saksi.example): the dashboard's "
+    "Verifikasi page names it in its commands. Default: none (the page says so).",
+)
+@click.option(
     "--manifest",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The signed manifest entry; required on first start (it becomes entry 0).",

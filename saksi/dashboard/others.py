@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -156,14 +157,23 @@ def _anomaly_row(ctx: Context, item: Doc) -> Markup:
 # --- Verifikasi -----------------------------------------------------------------------
 
 
+PLACEHOLDER_URL: Final = "PUBLIC_URL"
+"""Stands for the service's address in the commands when none is configured and the
+server listens on every address (the reader replaces it, as INDEX and LEAF_HASH)."""
+
+
 @dataclass(frozen=True)
 class LogInfo:
-    """What the service tells the Verifikasi page: where it is, its key, its witnesses."""
+    """What the service tells the Verifikasi page: where it is, its key, its witnesses.
+
+    ``base_url`` is the configured public URL (``configured``), else the server's own
+    listening address or :data:`PLACEHOLDER_URL`; never the request's ``Host``."""
 
     base_url: str  # http://host:port (no trailing slash)
     log_key: str  # the log's verifier key
     witnesses: tuple[tuple[str, str, str], ...]  # (name, url, vkey) as configured
     quorum: int
+    configured: bool  # base_url is the configured public_url
 
 
 def _signature(sig: NoteSignature, origin: str, witness_names: set[str]) -> dict[str, Any]:
@@ -176,20 +186,34 @@ def _signature(sig: NoteSignature, origin: str, witness_names: set[str]) -> dict
 
 
 def commands(info: LogInfo) -> dict[str, str]:
-    """The exact commands that check this publication, with its key and witnesses."""
-    witnesses = "".join(f" \\\n    --witness '{vkey}'" for _, _, vkey in info.witnesses)
+    """The exact commands that check this publication, with its key and witnesses.
+
+    Every value is quoted for a POSIX shell (:func:`shlex.quote`): a log origin or a
+    witness name may hold quotes, ``$()`` or backticks, and pasting must run only
+    ``saksi``, ``curl`` and ``python3`` with these values as their arguments."""
+    q = shlex.quote
+    base, key = info.base_url, q(info.log_key)
+    witnesses = "".join(f" \\\n    --witness {q(vkey)}" for _, _, vkey in info.witnesses)
     quorum = f" --quorum {info.quorum}" if info.witnesses else ""
-    base = info.base_url
     return {
-        "verify": f"saksi verify {base}/ --log-key '{info.log_key}'{witnesses}{quorum}",
-        "recap": f"saksi recap {base}/log/ --log-key '{info.log_key}'",
+        "verify": f"saksi verify {q(base + '/')} --log-key {key}{witnesses}{quorum}",
+        "recap": f"saksi recap {q(base + '/log/')} --log-key {key}",
         "proof": (
-            f"curl -sS {base}/v1/entries/INDEX > entry.json\n"
-            f"curl -sS {base}/v1/receipts/LEAF_HASH | python3 -c "
+            f"curl -sS {q(base + '/v1/entries/')}INDEX > entry.json\n"
+            f"curl -sS {q(base + '/v1/receipts/')}LEAF_HASH | python3 -c "
             "'import json,sys; sys.stdout.write(json.load(sys.stdin)[\"proof\"])' > entry.proof\n"
-            f"saksi log check-proof entry.proof --key '{info.log_key}' --entry entry.json"
+            f"saksi log check-proof entry.proof --key {key} --entry entry.json"
         ),
     }
+
+
+def _address_notice(ctx: Context, info: LogInfo) -> Markup:
+    """Where the commands' address comes from, when no public URL is configured."""
+    if info.configured:
+        return Markup("")
+    key = "verifikasi.placeholder" if info.base_url == PLACEHOLDER_URL else "verifikasi.bind"
+    text = ctx.t(key).format(url=info.base_url)
+    return Markup(f'<p class="notice" id="address">{esc(text)}</p>')
 
 
 def verifikasi_page(ctx: Context, info: LogInfo) -> Page:
@@ -222,7 +246,8 @@ def verifikasi_page(ctx: Context, info: LogInfo) -> Page:
     body.append(_witness_block(ctx, info))
     cmds = commands(info)
     body.append(
-        f"<h2>{esc(ctx.t('verifikasi.commands'))}</h2><p>{esc(ctx.t('verifikasi.install'))}</p>"
+        f"<h2>{esc(ctx.t('verifikasi.commands'))}</h2>{_address_notice(ctx, info)}"
+        f"<p>{esc(ctx.t('verifikasi.install'))}</p>"
         f"<p>{esc(ctx.t('verifikasi.cmd.verify'))}</p><pre><code>{esc(cmds['verify'])}</code></pre>"
         f"<p>{esc(ctx.t('verifikasi.cmd.recap'))}</p><pre><code>{esc(cmds['recap'])}</code></pre>"
         f"<p>{esc(ctx.t('verifikasi.cmd.proof'))}</p><pre><code>{esc(cmds['proof'])}</code></pre>"
@@ -235,6 +260,7 @@ def verifikasi_page(ctx: Context, info: LogInfo) -> Page:
         log_key=info.log_key,
         witnesses=[{"name": n, "url": u, "vkey": v} for n, u, v in info.witnesses],
         quorum=info.quorum,
+        public_url=info.base_url if info.configured else None,
         commands=cmds,
     )
     return Page("verifikasi", ctx.t("verifikasi.title"), Markup("".join(body)), data, size=ctx.size)
@@ -339,6 +365,7 @@ def search_page(ctx: Context, query: str) -> Page:
 __all__ = [
     "ANOMALY_TYPES",
     "MAX_SHOWN",
+    "PLACEHOLDER_URL",
     "LogInfo",
     "anomali_page",
     "commands",

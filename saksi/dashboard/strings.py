@@ -316,6 +316,20 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Periksa bukti inklusi satu entri (ganti INDEX dan LEAF_HASH dari halaman TPS):",
         "Check one entry's inclusion proof (replace INDEX and LEAF_HASH from a TPS page):",
     ),
+    "verifikasi.bind": (
+        "Alamat publik layanan ini belum dikonfigurasi (public_url): perintah di bawah memakai "
+        "alamat tempat server mendengarkan, {url}. Jika Anda membuka halaman ini dari alamat "
+        "lain, ganti {url} dengan alamat itu.",
+        "This service has no public address configured (public_url): the commands below use "
+        "the address the server listens on, {url}. If you opened this page at another "
+        "address, replace {url} with it.",
+    ),
+    "verifikasi.placeholder": (
+        "Alamat publik layanan ini belum dikonfigurasi (public_url): ganti {url} dalam "
+        "perintah di bawah dengan alamat situs ini.",
+        "This service has no public address configured (public_url): replace {url} in the "
+        "commands below with this site's address.",
+    ),
     "verifikasi.install": (
         "Pasang Saksi (Python 3.11+): pip install saksi, atau dari kode sumbernya.",
         "Install Saksi (Python 3.11+): pip install saksi, or from its source.",

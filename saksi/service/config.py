@@ -111,6 +111,7 @@ class ServiceConfig:
     db: str | None = field(default=None, repr=False)  # may hold a password
     host: str = "127.0.0.1"
     port: int = 8080
+    public_url: str | None = None  # where readers reach the service (Verifikasi's commands)
     manifest: Path | None = None
     regions: Path | None = None
     scale: float | None = None  # None: the recorded hierarchy, else SYNTHETIC_SCALE
@@ -305,6 +306,17 @@ def _as_text(value: object) -> str:
     raise _Bad
 
 
+_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?")
+"""An http(s) address without user, query or fragment, of characters that need no
+quoting in a URL nor in a shell: the Verifikasi page names it in copy-paste commands."""
+
+
+def _as_public_url(value: object) -> str:
+    if isinstance(value, str) and _PUBLIC_URL.fullmatch(value):
+        return value.rstrip("/")
+    raise _Bad
+
+
 def _as_path(value: object) -> Path:
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
@@ -441,6 +453,16 @@ _SETTINGS: Final[dict[str, _Setting]] = {
     "db": _Setting(_as_db, "a postgresql:// URL", "URL postgresql://", optional=True),
     "host": _Setting(_as_text, "a host name or address", "nama host atau alamat"),
     "port": _Setting(_as_int, "a port number 0..65535", "nomor port 0..65535", _in(0, 65535)),
+    "public_url": _Setting(
+        _as_public_url,
+        "the http(s) address readers use, e.g. https://saksi.example or "
+        "https://example.org/pemilu (letters, digits, . - _ ~ % / only; no user, query or "
+        "fragment)",
+        "alamat http(s) yang dipakai pembaca, mis. https://saksi.example atau "
+        "https://example.org/pemilu (hanya huruf, angka, . - _ ~ % /; tanpa pengguna, query "
+        "atau fragmen)",
+        optional=True,
+    ),
     "manifest": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
     "regions": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
     "scale": _Setting(

@@ -37,6 +37,7 @@ from starlette.responses import RedirectResponse, Response
 
 from saksi.dashboard import Dashboard, Lang, LogInfo, Page, lang_or_none
 from saksi.dashboard.assets import ASSETS
+from saksi.dashboard.others import PLACEHOLDER_URL
 from saksi.service import errors
 from saksi.service.http_service import error_response, service_of
 from saksi.service.routes import IMMUTABLE
@@ -167,7 +168,7 @@ async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) ->
     lang, asked = _lang(request)
     path = request.url.path
     key = (
-        str(request.base_url), path, tuple(sorted(request.query_params.items())), lang,
+        path, tuple(sorted(request.query_params.items())), lang,
         _wants_json(request, path),
         _stamp(results_dir(config.data) / "latest.json"), _stamp(config.log_dir / "checkpoint"),
     )  # fmt: skip
@@ -221,16 +222,32 @@ async def anomali(request: Request) -> Response:
     return await _answer(request, lambda d, lang: d.anomali(lang, kind, region))
 
 
+WILDCARD_HOSTS: Final = frozenset({"", "0.0.0.0", "::", "[::]", "*"})
+
+
+def _own_address(host: str, request: Request) -> str:
+    """The server's own listening address (the configured host and the port of the
+    socket the request came in on: never the client's ``Host`` header), or the
+    placeholder when it listens on every address (which of them do readers use?)."""
+    if host in WILDCARD_HOSTS:
+        return PLACEHOLDER_URL
+    server = request.scope.get("server")
+    port = server[1] if server else None
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}" + (f":{port}" if port else "")
+
+
 @router.get("/verifikasi")
 @router.get("/verifikasi.json")
 async def verifikasi(request: Request) -> Response:
     service = service_of(request)
     config = service.config
     info = LogInfo(
-        base_url=str(request.base_url).rstrip("/"),
+        base_url=config.public_url or _own_address(config.host, request),
         log_key=service.ledger.vkey,
         witnesses=tuple((w.name, w.url, w.vkey) for w in config.witnesses),
         quorum=config.quorum,
+        configured=config.public_url is not None,
     )
     return await _answer(request, lambda d, lang: d.verifikasi(lang, info))
 

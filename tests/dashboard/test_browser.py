@@ -14,6 +14,7 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
+import shlex
 import signal
 import struct
 import subprocess
@@ -274,9 +275,10 @@ def test_anomali_and_verifikasi_pages(page: Any, world: World) -> None:
     page.goto("/verifikasi")
     commands = page.locator("pre code").all_inner_texts()
     assert any(
-        c.startswith(f"saksi verify {world.server.url}/ --log-key '{world.server.vkey}'")
+        c.startswith(f"saksi verify {world.server.url}/ --log-key {shlex.quote(world.server.vkey)}")
         for c in commands
     )
+    assert "public_url" in page.locator("#address").inner_text()  # none configured: said
     shoot(page, "verifikasi")
 
 
@@ -442,3 +444,7 @@ def test_json_twins_headers_and_errors(world: World) -> None:
         asset = http.get(style)
         assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
         assert http.get("/static/nope.css").status_code == 404
+        spoofed = http.get("/verifikasi.json", headers={"host": "evil.example"}).json()
+        assert spoofed["public_url"] is None  # none configured: the server's own address
+        for command in spoofed["commands"].values():
+            assert world.server.url in command and "evil.example" not in command

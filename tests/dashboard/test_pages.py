@@ -28,7 +28,7 @@ from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
 from tests.dashboard.factory import REASON, Site, build, photo_bytes, scenario
 
-INFO = LogInfo("http://127.0.0.1:8080", "origin+abcd1234+AAAA", (), 0)
+INFO = LogInfo("http://127.0.0.1:8080", "origin+abcd1234+AAAA", (), 0, configured=True)
 
 
 @pytest.fixture(scope="module")

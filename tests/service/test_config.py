@@ -152,6 +152,15 @@ BAD: list[tuple[str, Any]] = [
     ("photo_quota_total", "10,0"),
     ("photo_quota_total", "ten,1MiB"),
     ("photo_disk_reserve", "-1"),
+    ("public_url", "saksi.example"),
+    ("public_url", "ftp://saksi.example"),
+    ("public_url", "https://user:pw@saksi.example"),
+    ("public_url", "https://saksi.example/?q=1"),
+    ("public_url", "https://saksi.example/#top"),
+    ("public_url", "https://saksi.example/a b"),
+    ("public_url", "https://saksi.example/'$(id)'"),
+    ("public_url", "https://saksi.example/`id`"),
+    ("public_url", "javascript:alert(1)"),
 ]
 
 
@@ -192,6 +201,17 @@ def test_unknown_settings_are_refused_but_other_saksi_variables_ignored(tmp_path
         None, {"SAKSI_DATA": "/d", "SAKSI_CONFIG": "x.toml", "SAKSI_PROT": "1"}, {}
     )
     assert config.port == 8080
+
+
+def test_the_public_url_is_kept_without_its_trailing_slash() -> None:
+    assert load_config(None, {"SAKSI_DATA": "/d"}).public_url is None
+    for text, kept in (
+        ("https://saksi.example/", "https://saksi.example"),
+        ("http://10.0.0.5:8080", "http://10.0.0.5:8080"),
+        ("https://example.org/pemilu-2024/", "https://example.org/pemilu-2024"),
+    ):
+        assert load_config(None, {"SAKSI_DATA": "/d", "SAKSI_PUBLIC_URL": text}).public_url == kept
+        assert load_config(None, {}, {"data": "/d", "public_url": text}).public_url == kept
 
 
 def test_the_data_directory_is_required() -> None:
