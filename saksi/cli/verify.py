@@ -40,7 +40,7 @@ def _policy(
         raise InputError(
             "--policy gives the log key and the witnesses: leave out --log-key, --witness "
             "and --quorum",
-            "--policy sudah memuat kunci log dan saksi: jangan pakai --log-key, --witness "
+            "--policy sudah memuat kunci log dan pemantau: jangan pakai --log-key, --witness "
             "dan --quorum",
             code="cli.policy-and-keys",
         )
@@ -103,7 +103,7 @@ def verify(source: str, **opts: Any) -> None:
     """Verify a publication (a folder or a URL): signatures, witnesses, consistency,
     tiles, every entry, authorization, totals, exports and photos.
 
-    Memverifikasi publikasi (folder atau URL): tanda tangan, saksi, konsistensi, tile,
+    Memverifikasi publikasi (folder atau URL): tanda tangan, pemantau, konsistensi, tile,
     setiap entri, kewenangan, total, ekspor dan foto.
     """
     policy = _policy(opts["policy"], opts["log_key"], opts["witnesses"], opts["quorum"])

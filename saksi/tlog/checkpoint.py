@@ -423,7 +423,7 @@ class WitnessQuorum:
                 "log.quorum-invalid",
                 f"a witness quorum needs distinct witnesses and a threshold from 0 to their "
                 f"number ({len(distinct)}), got {self.threshold}",
-                f"kuorum saksi memerlukan saksi yang berbeda dan ambang 0 sampai jumlahnya "
+                f"kuorum pemantau memerlukan pemantau yang berbeda dan ambang 0 sampai jumlahnya "
                 f"({len(distinct)}), didapat {self.threshold}",
             )
 
@@ -442,7 +442,7 @@ class WitnessQuorum:
             if not witness.verify(signed.note.text, mine[0].signature):
                 raise NoteError(
                     f"the cosignature by witness {witness.name!r} does not verify",
-                    f"kosignatur oleh saksi {witness.name!r} tidak valid",
+                    f"kosignatur oleh pemantau {witness.name!r} tidak valid",
                     code="log.note-bad-signature",
                     details={"name": witness.name, "key_id": f"{witness.key_id:08x}"},
                 )
@@ -457,7 +457,7 @@ class WitnessQuorum:
                 "log.checkpoint-quorum-not-met",
                 f"the checkpoint has {len(found)} valid cosignatures by known witnesses, "
                 f"{self.threshold} are required",
-                f"checkpoint memiliki {len(found)} kosignatur sah dari saksi yang dikenal, "
+                f"checkpoint memiliki {len(found)} kosignatur sah dari pemantau yang dikenal, "
                 f"diperlukan {self.threshold}",
                 found=len(found),
                 threshold=self.threshold,

@@ -85,7 +85,7 @@ class Policy:
             raise _policy_error(
                 0,
                 f"--quorum {k} needs from 0 to {len(named)} witnesses (--witness)",
-                f"--quorum {k} memerlukan 0 sampai {len(named)} saksi (--witness)",
+                f"--quorum {k} memerlukan 0 sampai {len(named)} pemantau (--witness)",
             )
         if k == 0:
             return cls(logs, named)

@@ -62,7 +62,7 @@ def _checked_lines(report: Report) -> list[str]:
             f"{cp['root_hash'][:16]}..."
         )
         cosigned = ", ".join(report.cosigned) or "-"
-        lines.append(f"  witnesses / saksi: quorum {report.quorum}; cosigned by {cosigned}")
+        lines.append(f"  witnesses / pemantau: quorum {report.quorum}; cosigned by {cosigned}")
     if report.previous is not None:
         lines.append(f"  since / sejak: size {report.previous['tree_size']:,} verified before")
     if "entries" in counts:

@@ -185,9 +185,9 @@ class Verifier:
                     "verify.quorum-not-met",
                     f"the witness quorum {policy.describe()} is not met: cosigned by "
                     f"{', '.join(cosigned) or 'no known witness'}",
-                    f"kuorum saksi {policy.describe()} tidak terpenuhi: ditandatangani "
+                    f"kuorum pemantau {policy.describe()} tidak terpenuhi: ditandatangani "
                     "bersama oleh "
-                    f"{', '.join(cosigned) or 'tidak ada saksi yang dikenal'}",
+                    f"{', '.join(cosigned) or 'tidak ada pemantau yang dikenal'}",
                     quorum=policy.describe(),
                     cosigned=list(cosigned),
                 )

@@ -99,6 +99,7 @@ def test_the_readable_summary(pub: Pub, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("VERIFIED / TERVERIFIKASI\n")
     assert "photos / foto: 12 checked, 0 not published" in result.stdout
+    assert "witnesses / pemantau: quorum" in result.stdout  # saksi: a party's witness only
 
 
 @pytest.fixture
@@ -165,6 +166,7 @@ def test_the_witness_quorum_on_the_command_line_and_in_a_policy(pub: Pub, tmp_pa
     assert code == 0 and report["witnesses"]["cosigned"] == ["w1"]
     code, report, _ = run(pub, tmp_path / "c", *witnesses)  # default: all of them
     assert code == 4 and "quorum 2 of (w1, w2) is not met" in report["findings"][0]["message"]["en"]
+    assert "kuorum pemantau 2 of (w1, w2)" in report["findings"][0]["message"]["id"]
     policy = tmp_path / "policy"
     policy.write_text(
         f"# the election's witnesses\nlog {pub.vkey}\nwitness bawaslu {one.vkey}\n"

@@ -108,7 +108,7 @@ export const STRINGS = {
     "receipt.index": "Indeks",
     "receipt.leaf": "Hash daun",
     "receipt.status": "Status",
-    "receipt.verified": "Bukti inklusi diperiksa di perangkat: checkpoint {size}, {sigs} tanda tangan ({witnesses} saksi independen terverifikasi).",
+    "receipt.verified": "Bukti inklusi diperiksa di perangkat: checkpoint {size}, {sigs} tanda tangan ({witnesses} pemantau independen terverifikasi).",
     "receipt.unverified": "Menunggu checkpoint bertanda tangan…",
     "receipt.bad": "BUKTI TIDAK VALID: {why}",
     "receipt.qr": "Tampilkan QR tanda terima",
