@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 CSS: Final = """\
@@ -206,9 +207,14 @@ def _asset(stem: str, ext: str, content_type: str, text: str) -> Asset:
     return Asset(f"{stem}-{digest}.{ext}", content_type, data)
 
 
+FAVICON: Final = Asset(
+    "favicon.ico", "image/x-icon", Path(__file__).with_name("favicon.ico").read_bytes()
+)
+"""The icon browsers ask for at ``/favicon.ico`` (the entry app's, at 16/32/48 px;
+tools/favicon.py draws it)."""
 STYLE: Final = _asset("dashboard", "css", "text/css; charset=utf-8", CSS)
 SCRIPT: Final = _asset("dashboard", "js", "text/javascript; charset=utf-8", JS)
 ASSETS: Final = {a.name: a for a in (STYLE, SCRIPT)}
 """Served name -> asset."""
 
-__all__ = ["ASSETS", "CSS", "JS", "SCRIPT", "STYLE", "Asset"]
+__all__ = ["ASSETS", "CSS", "FAVICON", "JS", "SCRIPT", "STYLE", "Asset"]

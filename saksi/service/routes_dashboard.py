@@ -9,6 +9,7 @@
 | ``/verifikasi`` | the latest checkpoint, witnesses, the commands to verify |
 | ``/cari?q=`` | search by region name or code (a code goes straight to its page) |
 | ``/static/{name}`` | the one style sheet and the one script |
+| ``/favicon.ico`` | the icon browsers ask for |
 
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
 or ``Accept: application/json``. The language is ``?lang=id|en`` (remembered in the
@@ -36,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from saksi.dashboard import Dashboard, Lang, LogInfo, Page, lang_or_none
-from saksi.dashboard.assets import ASSETS
+from saksi.dashboard.assets import ASSETS, FAVICON
 from saksi.dashboard.others import PLACEHOLDER_URL
 from saksi.service import errors
 from saksi.service.http_service import error_response, service_of
@@ -257,6 +258,17 @@ async def verifikasi(request: Request) -> Response:
 async def cari(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
     return await _answer(request, lambda d, lang: d.search(query, lang))
+
+
+FAVICON_CACHE: Final = "public, max-age=86400"
+"""A day: the icon keeps its name when it changes."""
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    return Response(
+        FAVICON.data, media_type=FAVICON.content_type, headers={"Cache-Control": FAVICON_CACHE}
+    )
 
 
 @router.get("/static/{name}")
