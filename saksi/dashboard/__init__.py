@@ -42,10 +42,10 @@ class Dashboard:
         return region_page(self._ctx(lang), NASIONAL)
 
     def region(self, code: str, lang: Lang) -> Page:
-        return region_page(self._ctx(lang), code)
+        return region_page(self._ctx(lang).about(code), code)
 
     def tps(self, code: str, lang: Lang) -> Page:
-        return tps_page(self._ctx(lang), code)
+        return tps_page(self._ctx(lang).about(code), code)
 
     def anomali(self, lang: Lang, kind: str = "", region: str = "") -> Page:
         return anomali_page(self._ctx(lang), kind, region)

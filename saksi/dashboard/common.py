@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from saksi.dashboard.html import Markup, Page, badge, esc, link, m, num, pct
 from saksi.dashboard.source import Doc, Published
 from saksi.dashboard.strings import STRINGS, Lang, number, pick, t
+from saksi.dashboard.times import local, parse_utc
 from saksi.election.rule_catalog import field_label
 
 FORMAT: Final = "saksi-dashboard/1"
@@ -35,6 +36,7 @@ class Context:
     published: Published
     latest: Doc | None
     contest: str | None  # the contest shown (the first of latest.json), None before any
+    region: str | None = None  # the region or TPS the page is about (its times' zone)
 
     @classmethod
     def of(cls, published: Published, lang: Lang) -> Context:
@@ -45,9 +47,24 @@ class Context:
     def t(self, key: str, **fields: object) -> str:
         return t(key, self.lang, **fields)
 
+    def about(self, region: str) -> Context:
+        """This context for a page about ``region`` (a region or TPS code)."""
+        return replace(self, region=region)
+
+    def time(self, moment: datetime | str | None) -> Markup:
+        """An instant in the local time of the page's region (:func:`time_tag`)."""
+        return time_tag(moment, self.region)
+
     @property
     def size(self) -> int | None:
         return int(self.latest["tree_size"]) if self.latest else None
+
+    def election_name(self) -> str | None:
+        """The election's name as its manifest gives it (from the summary), or None."""
+        if self.latest is None:
+            return None
+        name = (self.published.summary(self.latest) or {}).get("election", {}).get("name")
+        return name if isinstance(name, str) and name.strip() else None
 
     def pairs(self) -> list[Pair]:
         """The contest's pairs, from the summary (in ballot order)."""
@@ -95,7 +112,7 @@ def checkpoint_line(ctx: Context, source: str | None) -> Markup:
     ]
     stamp = ctx.published.published_at()
     if stamp is not None:
-        parts.append(f"{esc(ctx.t('published.at'))} {time_tag(stamp)}")
+        parts.append(f"{esc(ctx.t('published.at'))} {ctx.time(stamp)}")
     if source is not None:
         parts.append(f"{esc(ctx.t('source'))}: {link('/results/' + source, source)}")
     return Markup(f'<p class="meta" id="checkpoint-line" data-live>{" · ".join(parts)}</p>')
@@ -125,9 +142,17 @@ def counted_link(href: str, text: str, count: int) -> Markup:
     return link(href, text, data_count=str(count))
 
 
-def time_tag(moment: datetime) -> Markup:
-    text = moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Markup(f'<time datetime="{esc(moment.isoformat())}">{esc(text)}</time>')
+def time_tag(moment: datetime | str | None, region: str | None = None) -> Markup:
+    """An instant (aware, or a statement's ``at`` text) in the local time of ``region``'s
+    province, its zone named (WIB, WITA, WIT; UTC where no region): docs/dashboard.md."""
+    if isinstance(moment, str):
+        moment = parse_utc(moment)
+    if moment is None:
+        return esc("–")
+    shown = local(moment, region)
+    return Markup(
+        f'<time datetime="{esc(shown.iso)}" title="{esc(shown.offset)}">{esc(shown.text)}</time>'
+    )
 
 
 def breadcrumbs(ctx: Context, path: list[Doc], last: str | None = None) -> Markup:
@@ -162,7 +187,10 @@ def status_badges(ctx: Context, tps: Doc) -> Markup:
     out = [badge(ctx.t(f"status.{status}"), STATUS_BADGE.get(status, ""))]
     if witness != "none" or status != "missing":
         out.append(badge(ctx.t(f"copies.{witness}"), WITNESS_BADGE.get(witness, "")))
-    out += [badge(str(flag), "warn") for flag in tps.get("flags", ())]
+    flags = [str(flag) for flag in tps.get("flags", ())]
+    if flags:  # named on the TPS page; here one word in the reader's language
+        count = f" ({len(flags)})" if len(flags) > 1 else ""
+        out.append(badge(ctx.t("counters.flagged") + count, "warn"))
     return Markup("".join(out))
 
 

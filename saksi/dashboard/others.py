@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from saksi.dashboard.common import Context, checkpoint_line, time_tag, twin
+from saksi.dashboard.common import Context, checkpoint_line, twin
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
-from saksi.dashboard.strings import flag_text, number
+from saksi.dashboard.strings import flag_text, number, pick
 from saksi.election.codes import NASIONAL, Level, is_within, level_of
+from saksi.election.regions import Hierarchy
+from saksi.election.rule_catalog import RULES_BY_CODE, field_label
 from saksi.errors import SaksiError
 from saksi.recap.reconcile import ANOMALY_TYPES
 from saksi.tlog.note import NoteSignature
@@ -68,7 +70,8 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
             latest=number(ctx.size, ctx.lang),
         )
         body.insert(2, f'<p class="notice" id="anomali-older" data-live>{esc(older)}</p>')
-    rows = [_anomaly_row(ctx, a) for a in items[:MAX_SHOWN]]
+    hierarchy = ctx.published.hierarchy(ctx.latest) if ctx.latest else None
+    rows = [_anomaly_row(ctx, hierarchy, a) for a in items[:MAX_SHOWN]]
     count = (
         f"{num(len(items), ctx.lang)} {esc(ctx.t('anomali.count'))}"
         f" ({num(len(rows), ctx.lang)} {esc(ctx.t('anomali.shown'))}; "
@@ -120,36 +123,78 @@ def _filter_form(ctx: Context, kind: str, region: str) -> Markup:
     )
 
 
-def _place_link(code: str) -> Markup:
+def _place_name(ctx: Context, hierarchy: Hierarchy | None, code: str) -> str:
+    """``TPS 001, CIDENG``, ``Kecamatan GAMBIR``: the place as the region file names it
+    (its code alone when the file is not published or does not hold it)."""
+    try:
+        if hierarchy is None or not hierarchy.exists(code):
+            return code
+        level = level_of(code)
+        if level is Level.TPS:
+            return f"{hierarchy.name(code)}, {hierarchy.name(code[:10])}"
+        if level is Level.NASIONAL:
+            return ctx.t("level.nasional")
+        return f"{ctx.t('level.' + level.name.lower())} {hierarchy.name(code)}"
+    except SaksiError:
+        return code
+
+
+def _place_link(ctx: Context, hierarchy: Hierarchy | None, code: str) -> Markup:
     href = ("/tps/" if len(code) == 13 else "/wilayah/") + code
-    return link(href, code)
+    name = _place_name(ctx, hierarchy, code)
+    if name == code:
+        return link(href, code)
+    return Markup(f"{link(href, name)} <span class='meta'>{esc(code)}</span>")
+
+
+DIFFERENCE_SIDES: Final = (("copy", "form", 1), ("recap", "forms", 1), ("before", "after", -1))
+"""The two numbers of a difference by kind, in the order shown, and the sign of first
+minus second in the difference shown (a copy or a D.Hasil against the forms; a
+correction's after against its before)."""
+
+
+def _difference(ctx: Context, d: Doc) -> Markup:
+    """``suara paslon 02: D.Hasil 377 · jumlah formulir 340 (+37)``."""
+    label = pick(field_label(str(d.get("field"))), ctx.lang)
+    for first, second, sign in DIFFERENCE_SIDES:
+        if first in d and second in d:
+            a, b = d[first], d[second]
+            by = f" ({sign * (a - b):+d})" if isinstance(a, int) and isinstance(b, int) else ""
+            return Markup(
+                f"{esc(label)}: {esc(ctx.t('anomali.' + first))} {num(a, ctx.lang)} · "
+                f"{esc(ctx.t('anomali.' + second))} {num(b, ctx.lang)}{esc(by)}"
+            )
+    return esc(label)
+
+
+def _named(name: str, code: str) -> Markup:
+    """A name with its code beside it."""
+    return Markup(f"{esc(name)} <code>{esc(code)}</code>")
 
 
 def _details(ctx: Context, item: Doc) -> Markup:
-    kind, parts = item.get("type"), []
-    if item.get("rules"):
-        parts.append(", ".join(str(r) for r in item["rules"]))
-    if item.get("flags"):
-        parts.append(", ".join(flag_text(str(f), ctx.lang) for f in item["flags"]))
-    if kind == "correction":
-        parts.append(f"{ctx.t('reason')}: {item.get('reason', '')}")
-    differences = item.get("differences") or item.get("changes") or []
-    for d in differences:
-        pair = [d.get(k) for k in ("copy", "form", "recap", "forms", "before", "after") if k in d]
-        parts.append(f"{d.get('field')}: " + " / ".join(str(v) for v in pair))
+    parts: list[Markup] = []
+    for code in item.get("rules") or ():
+        rule = RULES_BY_CODE.get(str(code))
+        parts.append(_named(pick(rule.why, ctx.lang) if rule else str(code), str(code)))
+    parts += [_named(flag_text(str(f), ctx.lang), str(f)) for f in item.get("flags") or ()]
+    if item.get("type") == "correction":
+        parts.append(esc(f"{ctx.t('reason')}: {item.get('reason', '')}"))
+    parts += [_difference(ctx, d) for d in item.get("differences") or item.get("changes") or ()]
     index = item.get("copy_index", item.get("index"))
-    entry = link(f"/v1/entries/{index}", f"{ctx.t('entry')} {index}") if index is not None else ""
-    return Markup("<br>".join(esc(p) for p in parts) + (f"<br>{entry}" if entry else ""))
+    if index is not None:
+        parts.append(link(f"/v1/entries/{index}", f"{ctx.t('entry')} {index}"))
+    return Markup("<br>".join(parts))
 
 
-def _anomaly_row(ctx: Context, item: Doc) -> Markup:
+def _anomaly_row(ctx: Context, hierarchy: Hierarchy | None, item: Doc) -> Markup:
     kind = str(item.get("type"))
     tone = "warn" if kind in ("flag", "correction") else "bad"
     return row(
         [
             cell(badge(ctx.t("type." + kind) if kind in ANOMALY_TYPES else kind, tone)),
-            cell(_place_link(_where(item))),
-            cell(_details(ctx, item)),
+            cell(_place_link(ctx, hierarchy, _where(item))),
+            cell(_details(ctx, item), class_="wide"),
         ]
     )
 
@@ -270,7 +315,7 @@ def _signature_table(ctx: Context, signatures: list[dict[str, Any]]) -> Markup:
     rows = []
     for s in signatures:
         at = s.get("cosigned_at")
-        when = time_tag(datetime.fromisoformat(at)) if isinstance(at, str) else esc("–")
+        when = ctx.time(at if isinstance(at, str) else None)
         rows.append(
             row(
                 [
@@ -295,6 +340,7 @@ def _witness_block(ctx: Context, info: LogInfo) -> Markup:
         f"<h2>{esc(ctx.t('verifikasi.log_key'))}</h2><pre><code>{esc(info.log_key)}</code></pre>"
     ]
     parts.append(f"<h2>{esc(ctx.t('verifikasi.witnesses'))}</h2>")
+    parts.append(f"<p>{esc(ctx.t('verifikasi.witnesses.about'))}</p>")
     if not info.witnesses:
         parts.append(f"<p>{esc(ctx.t('verifikasi.no_witnesses'))}</p>")
         return Markup("".join(parts))

@@ -71,10 +71,14 @@ def region_page(ctx: Context, code: str) -> Page:
     pairs = ctx.pairs()
     level = str(snap["region"]["level"])
     name = str(snap["region"]["name"])
-    title = name if code != NASIONAL else ctx.t("nav.nasional")
+    election = ctx.election_name() if code == NASIONAL else None
+    title = name if code != NASIONAL else election or ctx.t("nav.nasional")
     heading = (
         f"{esc(ctx.t('level.' + level))} {esc(name)}" if code != NASIONAL else esc(ctx.t("results"))
     )
+    if election is not None:  # the home page names the election (its manifest's name)
+        heading += f' <span class="election">{esc(election)}</span>'
+
     body = [
         breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
         f"<h1>{heading}</h1>",

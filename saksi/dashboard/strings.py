@@ -183,6 +183,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "counted.yes": ("masuk dalam total", "in the totals"),
     "counted.no": ("tidak masuk dalam total", "kept out of the totals"),
     "violations": ("Aturan yang dilanggar", "Rules broken"),
+    "severity.impossible": ("tidak mungkin: tidak dihitung", "impossible: not counted"),
+    "severity.suspicious": ("mencurigakan: tetap dihitung", "suspicious: still counted"),
     "form": ("Model C.Hasil yang berlaku", "Model C.Hasil in force"),
     "form.none": ("Belum ada formulir untuk TPS ini.", "No form for this TPS yet."),
     "section.I": ("I. Data pemilih dan pengguna hak pilih", "I. Voters and turnout"),
@@ -271,6 +273,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "anomali.all": ("semua", "all"),
     "anomali.filter": ("Saring", "Filter"),
     "anomali.details": ("Rincian", "Details"),
+    "anomali.copy": ("salinan", "copy"),
+    "anomali.form": ("formulir", "form"),
+    "anomali.recap": ("D.Hasil", "D.Hasil"),
+    "anomali.forms": ("jumlah formulir", "sum of the forms"),
+    "anomali.before": ("sebelum", "before"),
+    "anomali.after": ("sesudah", "after"),
     "type.inconsistent": ("formulir tidak konsisten", "inconsistent form"),
     "type.flag": ("penanda skrining", "screening flag"),
     "type.witness-dispute": ("salinan saksi berbeda", "witness copy differs"),
@@ -291,19 +299,27 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "verifikasi.keyid": ("ID kunci", "Key ID"),
     "verifikasi.kind": ("Jenis", "Kind"),
     "verifikasi.kind.log": ("log", "log"),
-    "verifikasi.kind.witness": ("saksi (cosignature)", "witness (cosignature)"),
+    "verifikasi.kind.witness": ("pemantau (kosignatur)", "witness (cosignature)"),
     "verifikasi.kind.other": ("lain", "other"),
     "verifikasi.cosigned_at": ("Waktu kosignatur", "Cosigned at"),
-    "verifikasi.witnesses": ("Saksi (witness) yang dikonfigurasi", "Configured witnesses"),
+    "verifikasi.witnesses": ("Pemantau yang dikonfigurasi", "Configured witnesses"),
+    "verifikasi.witnesses.about": (
+        "Pemantau adalah pihak independen, bukan saksi partai: setiap pemantau "
+        "memeriksa bahwa checkpoint baru konsisten dengan yang terakhir dilihatnya, lalu "
+        "ikut menandatanganinya (kosignatur).",
+        "Witnesses are independent parties, not the party witnesses at the TPS: each checks "
+        "that a new checkpoint is consistent with the last one it saw, then cosigns it.",
+    ),
     "verifikasi.quorum": ("Kuorum", "Quorum"),
     "verifikasi.no_witnesses": (
-        "Log ini tidak dikonfigurasi dengan witness: checkpoint diterbitkan begitu ditandatangani.",
+        "Log ini tidak dikonfigurasi dengan pemantau: checkpoint diterbitkan begitu "
+        "ditandatangani.",
         "This log has no witnesses configured: checkpoints are published as soon as signed.",
     ),
     "verifikasi.log_key": ("Kunci verifikasi log", "The log's verifier key"),
     "verifikasi.commands": ("Perintah", "Commands"),
     "verifikasi.cmd.verify": (
-        "Periksa seluruh publikasi: tanda tangan, witness, konsistensi, setiap entri, "
+        "Periksa seluruh publikasi: tanda tangan, pemantau, konsistensi, setiap entri, "
         "kewenangan, total dan foto:",
         "Verify the whole publication: signatures, witnesses, consistency, every entry, "
         "authority, totals and photos:",

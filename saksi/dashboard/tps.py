@@ -30,6 +30,7 @@ from saksi.dashboard.strings import pick
 from saksi.election.envelope import Envelope
 from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V, vote_field
 from saksi.election.rule_catalog import RULES_BY_CODE, field_label
+from saksi.election.rules import check_reading
 from saksi.election.statements import Correction, CSalinan, FormStatement
 from saksi.recap.screening import SCREENS
 
@@ -172,12 +173,7 @@ def _status(ctx: Context, tps: Doc) -> Markup:
     parts.append("</p>")
     violations = list(tps.get("violations", ()))
     if violations:
-        items = []
-        for code in violations:
-            rule = RULES_BY_CODE.get(code)
-            why = pick(rule.why, ctx.lang) if rule is not None else ""
-            severity = rule.severity.value if rule is not None else ""
-            items.append(f"<li><code>{esc(code)}</code> ({esc(severity)}): {esc(why)}</li>")
+        items = _broken_rules(ctx, violations, tps.get("values"))
         status = str(tps.get("status"))
         kind = "bad" if STATUS_BADGE.get(status) == "bad" else ""
         parts.append(
@@ -187,7 +183,7 @@ def _status(ctx: Context, tps: Doc) -> Markup:
     flags = list(tps.get("flags", ()))
     if flags:
         items = [
-            f"<li><code>{esc(f)}</code>: {esc(pick(SCREEN_TEXT.get(f, (f, f)), ctx.lang))}</li>"
+            f"<li>{esc(pick(SCREEN_TEXT.get(f, (f, f)), ctx.lang))} <code>{esc(f)}</code></li>"
             for f in flags
         ]
         parts.append(
@@ -195,6 +191,26 @@ def _status(ctx: Context, tps: Doc) -> Markup:
             f'<p class="meta">{esc(ctx.t("flags.note"))}</p></div>'
         )
     return Markup("".join(parts))
+
+
+def _broken_rules(ctx: Context, codes: Sequence[str], values: Reading | None) -> list[str]:
+    """Each broken rule: what it says, its code and severity, and the form's own numbers
+    that break it (as the receipt gives them: the rules evaluated on these boxes)."""
+    pairs = tuple(sorted(f.removeprefix("suara_paslon_") for f in values or {} if "paslon" in f))
+    broken: dict[str, list[str]] = {}
+    for violation in check_reading(values, pairs) if values else ():
+        message = pick((violation.message_id, violation.message_en), ctx.lang)
+        broken.setdefault(violation.rule, []).append(message)
+    items = []
+    for code in codes:
+        rule = RULES_BY_CODE.get(code)
+        what = pick(rule.why, ctx.lang) if rule is not None else code
+        severity = f" ({ctx.t('severity.' + rule.severity.value)})" if rule is not None else ""
+        numbers = "".join(
+            f"<br><span class='rule-numbers'>{esc(m)}</span>" for m in broken.get(code, ())
+        )
+        items.append(f"<li>{esc(what)} <code>{esc(code)}</code>{esc(severity)}{numbers}</li>")
+    return items
 
 
 def _label(name: str, ctx: Context) -> str:
@@ -268,7 +284,7 @@ def _photos(ctx: Context, history: list[dict[str, Any]]) -> Markup:
 def _entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
     rows = [
         (ctx.t("logentry.index"), link(doc["entry"], f"{ctx.t('logentry.link')} {doc['index']}")),
-        (ctx.t("logentry.at"), esc(doc["at"] or "–")),
+        (ctx.t("logentry.at"), ctx.time(doc["at"])),
         (ctx.t("logentry.key"), Markup(f"<code class='hash'>{esc(doc['key'] or '–')}</code>")),
     ]
     if doc["leaf_hash"]:

@@ -7,6 +7,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -388,3 +389,104 @@ def test_anomali_says_when_its_list_is_of_an_earlier_checkpoint(tmp_path: Path) 
 def _checkpoint(book: Logbook, size: int | None = None) -> Checkpoint:
     entries = book.entries[:size]
     return Checkpoint(book.origin, len(entries), root(leaf_hash(e) for e in entries))
+
+
+# --- language: Indonesian pages in Indonesian, names before codes, local times ---------
+
+ENGLISH = re.compile(
+    r"\b(impossible|suspicious|witness(es)?|cosign\w*|cop(y|ies)|differs?|agrees?|counted|"
+    r"reported|flagged|inconsistent|corrections?|votes?|valid|invalid|voters|the|and|of|not|"
+    r"from|published|source|entry|region|district|village|rules?|broken|reason)\b",
+    re.IGNORECASE,
+)
+WITNESS_INFO = LogInfo(
+    "http://127.0.0.1:8080",
+    "origin+abcd1234+AAAA",
+    (("bawaslu.example/w1", "http://w1.example", "bawaslu.example/w1+01234567+AAAA"),),
+    1,
+    configured=True,
+)
+
+
+def reader_text(document: str) -> str:
+    """What a reader reads in Indonesian: the text without code, preformatted commands,
+    hashes and anything marked as another language (the switch to English)."""
+    document = re.sub(r"<(code|pre)\b.*?</\1>", " ", document, flags=re.DOTALL)
+    document = re.sub(r'<a [^>]*lang="en"[^>]*>.*?</a>', " ", document)
+    document = re.sub(r"<(script|style|head)\b.*?</\1>", " ", document, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", " ", document))
+
+
+def test_no_indonesian_page_has_english_words(dash: Dashboard, site: Site) -> None:
+    pages = [
+        *every_page(dash, "id"),  # every region and TPS reached by links, every Anomali list
+        dash.verifikasi("id", WITNESS_INFO),
+        *(dash.search(query, "id") for query in ("gambir", "tps 1 gambir", "zzz-nowhere", "")),
+        dash.region("9999", "id"),
+        dash.tps("3173011006999", "id"),
+    ]
+    for page in pages:
+        document = dash.html(page, "id", path="/", query={})
+        found = ENGLISH.findall(reader_text(document))
+        assert not found, f"{page.kind} {page.title}: English on an Indonesian page: {found}"
+
+
+def test_tps_page_gives_each_broken_rule_with_the_forms_own_numbers(
+    dash: Dashboard, site: Site
+) -> None:
+    from saksi.election.rules import check_reading
+
+    for lang in ("id", "en"):
+        page = dash.tps(site.cases.inconsistent, lang)
+        values = page.data["tps"]["values"]
+        broken = check_reading(values)
+        assert {v.rule for v in broken} >= {"suara-sah"}
+        text = text_of(page)
+        for v in broken:
+            assert (v.message_en if lang == "en" else v.message_id) in text
+        assert ("impossible: not counted" if lang == "en" else "tidak mungkin") in text
+
+
+def test_anomali_names_places_rules_and_boxes_with_their_codes(dash: Dashboard) -> None:
+    text = text_of(dash.anomali("id"))
+    assert "Kecamatan GAMBIR 317301" in " ".join(text.split())
+    assert "TPS 002, SENAYAN" in text and "3171011001002" in text
+    assert "Formulir V.A = jumlah suara sah semua paslon (IV)." in text and "suara-sah" in text
+    assert "suara paslon 02: D.Hasil 377 · jumlah formulir 340 (+37)" in text
+    assert "suara_paslon" not in text  # boxes by their names, not the field names
+    english = " ".join(text_of(dash.anomali("en")).split())
+    assert "District GAMBIR 317301" in english
+    assert "votes for pair 01: copy 70 · form 65 (+5)" in english
+
+
+def test_times_are_in_the_provinces_zone_and_named(dash: Dashboard, site: Site) -> None:
+    from saksi.dashboard.times import PROVINCE_ZONE, zone
+    from saksi.election.synthetic import PROVINCES
+
+    assert {p.code for p in PROVINCES} == set(PROVINCE_ZONE)  # every province has its zone
+    assert zone("3173011006001") == ("WIB", 7) and zone("7371") == ("WITA", 8)
+    assert zone("64") == ("WITA", 8) and zone("62") == ("WIB", 7) and zone("94") == ("WIT", 9)
+    assert zone("0") == zone(None) == zone("9901") == ("UTC", 0)
+    page = dash.tps(site.cases.agreeing, "id")  # in DKI Jakarta: WIB
+    at = datetime.fromisoformat(page.data["history"][0]["at"])  # the statement's, UTC
+    wib = at.astimezone(timezone(timedelta(hours=7)))
+    shown = f'<time datetime="{wib.isoformat()}" title="UTC+7">{wib:%Y-%m-%d %H:%M:%S} WIB</time>'
+    assert shown in page.body
+    assert re.search(r"Diterbitkan <time [^>]*>[-0-9 :]+ WIB</time>", page.body)
+    assert re.search(r"Diterbitkan <time [^>]*>[-0-9 :]+ UTC</time>", dash.nasional("id").body)
+
+
+def test_the_home_page_names_the_election(dash: Dashboard, site: Site) -> None:
+    manifest = parse_entry(site.book.entries[0]).stmt
+    name = getattr(manifest, "name", "")
+    assert name.strip()
+    page = dash.nasional("id")
+    assert esc(name) in page.body.split("</h1>")[0]
+    assert page.title == name
+
+
+def test_the_logs_witnesses_are_pemantau_in_indonesian(dash: Dashboard) -> None:
+    text = text_of(dash.verifikasi("id", WITNESS_INFO))
+    assert "Pemantau yang dikonfigurasi" in text and "bukan saksi partai" in text
+    assert "Saksi (witness)" not in text
+    assert "Configured witnesses" in text_of(dash.verifikasi("en", WITNESS_INFO))
