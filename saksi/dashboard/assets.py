@@ -13,7 +13,13 @@ announcing the new checkpoint in a polite live region; the element that had the
 keyboard focus inside a replaced block gets it back. When the server has not answered
 for three polls (at least 5 s; a request that hangs counts too), a banner says that
 the page stopped updating and since when; it goes when the server answers again.
+It also puts a line ("swipe the table sideways", from the body's ``data-scroll-hint``)
+above every table frame wider than the screen, on load, on resizing and after an update.
 Without JavaScript the pages are complete; they just do not refresh by themselves.
+
+On a narrow screen the tables marked ``stack`` become one card per row, each cell with
+its column's label (``data-label``); every link, button and field is at least 44x44
+CSS px.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ CSS: Final = """\
 *{box-sizing:border-box}
 body{margin:0;color:var(--fg);background:var(--bg);line-height:1.45;font-size:1rem}
 a{color:var(--link)}
+a,button,input,select{min-height:44px;min-width:44px}
+a{display:inline-flex;align-items:center;vertical-align:middle}
 a:focus,button:focus,input:focus,select:focus,[tabindex]:focus{outline:3px solid var(--focus);
 outline-offset:2px}
 .skip{position:absolute;left:-9999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;padding:.5rem;
@@ -38,7 +46,7 @@ header{background:#0a3d73;color:#fff;padding:.5rem 1rem}
 header a{color:#fff}
 .bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;max-width:72rem;margin:0 auto}
 .brand{font-weight:700;font-size:1.15rem;text-decoration:none;margin-right:auto}
-nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+nav ul{display:flex;flex-wrap:wrap;gap:0 1rem;list-style:none;margin:0;padding:0}
 nav a[aria-current]{text-decoration:none;font-weight:700;border-bottom:3px solid #fff}
 form.search{display:flex;gap:.25rem;max-width:72rem;margin:.5rem auto 0}
 form.search input{flex:1;min-width:0;padding:.45rem;border:1px solid #fff;border-radius:4px;
@@ -49,16 +57,20 @@ header button{background:#fff;color:#0a3d73}
 main{max-width:72rem;margin:0 auto;padding:.75rem 1rem 2rem}
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 h3{font-size:1.05rem;margin:1rem 0 .4rem}
-.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;padding:0;margin:.25rem 0;gap:.25rem}
+.crumbs ol{list-style:none;display:flex;flex-wrap:wrap;align-items:center;padding:0;margin:0;
+gap:0 .25rem}
+.crumbs li{display:flex;align-items:center}
 .crumbs li+li:before{content:"\\203A";margin-right:.25rem;color:var(--muted)}
 .meta{color:var(--muted);font-size:.9rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem}
 .card{border:1px solid var(--line);border-radius:6px;padding:.5rem .75rem}
 .card .n{font-size:1.3rem;font-weight:700;display:block}
 .scroll{overflow-x:auto;max-width:100%}
+.scroll-hint{margin:.25rem 0;font-size:.9rem;color:var(--muted)}
+.mark{font-weight:700;margin-right:.3rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 caption{text-align:left;font-weight:700;padding:.25rem 0}
 .chart{margin:.5rem 0}.chart .row{display:grid;grid-template-columns:minmax(7rem,14rem) 1fr auto;
 gap:.5rem;align-items:center;margin:.3rem 0}
@@ -70,6 +82,7 @@ border:1px solid var(--line);margin:.1rem .25rem .1rem 0;white-space:nowrap}
 .badge.bad{background:var(--bad-bg);color:var(--bad);border-color:var(--bad)}
 .badge.warn{background:var(--warn-bg);color:var(--warn);border-color:var(--warn)}
 tr.bad td,td.bad{background:var(--bad-bg)}
+td.bad .mark,tr.bad .mark{color:var(--bad)}
 .notice{border-left:4px solid var(--accent);background:#eef4fb;padding:.5rem .75rem;margin:.5rem 0}
 .notice.bad{border-color:var(--bad);background:var(--bad-bg)}
 .photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{max-width:12rem;height:auto;
@@ -87,7 +100,17 @@ footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.
 border-top:1px solid var(--line)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:40rem){h1{font-size:1.25rem}.chart .row{grid-template-columns:1fr auto}
-.chart .row svg{grid-column:1/3;grid-row:2}th,td{padding:.3rem}}
+.chart .row svg{grid-column:1/3;grid-row:2}th,td{padding:.3rem}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack caption,table.stack tbody,table.stack tr,table.stack td{display:block}
+table.stack tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .5rem;padding:.2rem .6rem}
+table.stack tr.bad{background:var(--bad-bg)}
+table.stack td{border:0;padding:.15rem 0;text-align:right;white-space:normal}
+table.stack td::before{content:attr(data-label);float:left;margin-right:1rem;text-align:left;
+font-weight:600;color:var(--muted)}
+table.stack td:first-child{text-align:left;font-weight:600}
+table.stack td:first-child::before{content:none}
+table.stack td.wide{text-align:left}table.stack td.wide::before{float:none;display:block}}
 """
 
 JS: Final = """\
@@ -158,6 +181,7 @@ JS: Final = """\
             if (old) { replace(old, node); }
           });
         }
+        hintScrolls();
         size = next;
         body.setAttribute("data-size", next);
         if (status) { status.textContent = status.getAttribute("data-text") + " " + next; }
@@ -172,6 +196,22 @@ JS: Final = """\
     var time = new Date(lastOk).toLocaleTimeString(document.documentElement.lang);
     stopped.textContent = stopped.getAttribute("data-text").replace("{time}", time);
     stopped.hidden = false;
+  }
+  var HINT = body.getAttribute("data-scroll-hint") || "";
+  function hintScrolls() {  // a table wider than the screen says it scrolls sideways
+    document.querySelectorAll(".scroll").forEach(function (frame) {
+      var hint = frame.previousElementSibling;
+      var has = hint && hint.className === "scroll-hint";
+      var wide = frame.scrollWidth > frame.clientWidth + 1;
+      if (wide && !has) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.textContent = HINT;
+        frame.parentNode.insertBefore(hint, frame);
+      } else if (!wide && has) {
+        hint.parentNode.removeChild(hint);
+      }
+    });
   }
   function poll() {
     watch();
@@ -189,6 +229,8 @@ JS: Final = """\
       .then(answered, function () {})
       .then(function () { busy = false; watch(); });
   }
+  hintScrolls();
+  window.addEventListener("resize", hintScrolls);
   if (every > 0) { window.setInterval(poll, every); }
 })();
 """

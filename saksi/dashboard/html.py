@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 from urllib.parse import urlencode
 
@@ -68,16 +69,32 @@ def link(href: str, text: str | Markup, **attrs: object) -> Markup:
 
 
 def num(value: object, lang: Lang) -> Markup:
-    return esc(number(value, lang)) if isinstance(value, int) else esc("–")
+    # A formatted number is digits, a sign and separators: nothing to escape.
+    return Markup(number(value, lang)) if isinstance(value, int) else Markup("–")
 
 
 def pct(value: float, lang: Lang) -> Markup:
-    return esc(percent(value, lang))
+    return Markup(percent(float(value), lang))
 
 
 def cell(content: Markup, *, numeric: bool = False, class_: str | None = None) -> Markup:
-    classes = " ".join(c for c in ("num" if numeric else "", class_ or "") if c) or None
-    return Markup(f"<td{_attrs({'class_': classes})}>{content}</td>")
+    # The most frequent markup of a page (a national page has hundreds): built directly.
+    if class_ is None:
+        return Markup(f'<td class="num">{content}</td>' if numeric else f"<td>{content}</td>")
+    classes = f"num {class_}" if numeric else class_
+    return Markup(f'<td class="{esc(classes)}">{content}</td>')
+
+
+def _label_cells(row_html: str, labels: Sequence[str]) -> str:
+    """``row_html`` with each of its cells carrying its column's label: ``labels`` are the
+    ready ``data-label`` attributes, in column order.
+
+    Cells hold escaped data only (an escaped ``<`` is ``&lt;``), so every ``<td`` in a row
+    of this package's markup opens one of its cells."""
+    first, *cells = row_html.split("<td")
+    return first + "".join(
+        f"<td{label}{rest}" for label, rest in zip_longest(labels, cells, fillvalue="") if rest
+    )
 
 
 def table(
@@ -87,23 +104,45 @@ def table(
     *,
     id_: str | None = None,
     live: bool = False,
+    stack: bool = False,
 ) -> Markup:
-    """A table in a keyboard-scrollable frame; ``head``: (label, numeric) per column."""
+    """A table in a keyboard-scrollable frame; ``head``: (label, numeric) per column.
+
+    With ``stack``, on a narrow screen each row becomes a card of its cells one under the
+    other, each with its column's label (so no column is ever off-screen); the style sheet
+    does it, from the ``data-label`` of each cell."""
     ths = "".join(
         f'<th scope="col"{" class=" + chr(34) + "num" + chr(34) if numeric else ""}>{esc(h)}</th>'
         for h, numeric in head
     )
-    body = "".join(rows)
+    if stack:
+        labels = [_attrs({"data_label": label}) for label, _ in head]
+        body = "".join(_label_cells(r, labels) for r in rows)
+    else:
+        body = "".join(rows)
     frame = _attrs({"class_": "scroll", "tabindex": "0", "role": "region", "aria_label": caption})
     attrs = _attrs({"id": id_, "data_live": live or None})
+    kind = ' class="stack"' if stack else ""
     return Markup(
-        f"<div{attrs}><div{frame}><table><caption>{esc(caption)}</caption>"
+        f"<div{attrs}><div{frame}><table{kind}><caption>{esc(caption)}</caption>"
         f"<thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table></div></div>"
     )
 
 
+def mark(symbol: str, label: str) -> Markup:
+    """A sign that marks a cell (``≠``, ``!``): seen as the sign, read as ``label``.
+
+    Differences are never marked by colour alone: the sign shows them to every reader,
+    the label says them to a screen reader."""
+    return Markup(
+        f'<span class="mark" aria-hidden="true">{esc(symbol)}</span>'
+        f'<span class="sr">{esc(label)} </span>'
+    )
+
+
 def row(cells: Iterable[Markup], class_: str | None = None) -> Markup:
-    return Markup(f"<tr{_attrs({'class_': class_})}>{''.join(cells)}</tr>")
+    opening = "<tr>" if class_ is None else f'<tr class="{esc(class_)}">'
+    return Markup(f"{opening}{''.join(cells)}</tr>")
 
 
 def badge(text: str, kind: str = "") -> Markup:
@@ -190,7 +229,8 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f'<link rel="stylesheet" href="/static/{STYLE.name}">'
         f'<link rel="alternate" type="application/json" href="{esc(json_path(path))}">'
         f'<script src="/static/{SCRIPT.name}" defer></script></head>'
-        f'<body data-page="{esc(page.kind)}" data-poll="{poll:g}"{size_attr}>'
+        f'<body data-page="{esc(page.kind)}" data-poll="{poll:g}"{size_attr} '
+        f'data-scroll-hint="{esc(t("scroll.hint", lang))}">'
         f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
         f'<header><div class="bar"><a class="brand" href="/">Saksi</a>{_nav(page.kind, lang)}'
         f"{switch}</div>{search}</header>"
@@ -219,6 +259,7 @@ __all__ = [
     "json_path",
     "link",
     "m",
+    "mark",
     "num",
     "pct",
     "render",

@@ -83,7 +83,7 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
         (ctx.t("anomali.details"), False),
     ]
     listing = (
-        table(ctx.t("anomali.title"), head, rows)
+        table(ctx.t("anomali.title"), head, rows, stack=True)
         if rows
         else Markup(f"<p>{esc(ctx.t('anomali.none'))}</p>")
     )
@@ -332,7 +332,7 @@ def _signature_table(ctx: Context, signatures: list[dict[str, Any]]) -> Markup:
         (ctx.t("verifikasi.kind"), False),
         (ctx.t("verifikasi.cosigned_at"), False),
     ]
-    return table(ctx.t("verifikasi.signatures"), head, rows)
+    return table(ctx.t("verifikasi.signatures"), head, rows, stack=True)
 
 
 def _witness_block(ctx: Context, info: LogInfo) -> Markup:

@@ -238,7 +238,8 @@ def _children_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
     head += [(n, True) for n in numbers]
     head.append((ctx.t("totals.suara_sah"), True))
     return Markup(
-        f"<h2>{esc(caption)}</h2>" + table(caption, head, rows, id_="children", live=True)
+        f"<h2>{esc(caption)}</h2>"
+        + table(caption, head, rows, id_="children", live=True, stack=True)
     )
 
 

@@ -50,13 +50,17 @@ def zone(region: str | None) -> tuple[str, int]:
     return PROVINCE_ZONE.get(region[:2], ("UTC", 0))
 
 
+_OFFSETS: Final = {hours: timezone(timedelta(hours=hours)) for hours in (0, 7, 8, 9)}
+
+
 def local(moment: datetime, region: str | None) -> LocalTime:
     """``moment`` (aware) in the zone of ``region``'s province (UTC where none)."""
     name, hours = zone(region)
-    shown = moment.astimezone(timezone(timedelta(hours=hours))).replace(microsecond=0)
+    shown = moment.astimezone(_OFFSETS[hours]).replace(microsecond=0)
+    iso = shown.isoformat()
     return LocalTime(
-        f"{shown:%Y-%m-%d %H:%M:%S} {name}",
-        shown.isoformat().replace("+00:00", "Z"),
+        f"{iso[:10]} {iso[11:19]} {name}",
+        iso.replace("+00:00", "Z"),
         f"UTC+{hours}" if hours else "UTC",
     )
 

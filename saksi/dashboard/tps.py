@@ -24,7 +24,7 @@ from saksi.dashboard.common import (
     status_badges,
     twin,
 )
-from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
+from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, mark, num, row, table
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import pick
 from saksi.election.envelope import Envelope
@@ -228,9 +228,10 @@ def _form_block(
         return Markup(f"<h2>{esc(ctx.t('form'))}</h2><p>{esc(ctx.t('form.none'))}</p>")
 
     def value(name: str) -> Markup:
-        return cell(
-            num(values.get(name), ctx.lang), numeric=True, class_="bad" if name in bad else None
-        )
+        if name not in bad:
+            return cell(num(values.get(name), ctx.lang), numeric=True)
+        marked = mark("!", ctx.t("mark.broken")) + num(values.get(name), ctx.lang)
+        return cell(Markup(marked), numeric=True, class_="bad")
 
     split_head = [
         ("", False),
@@ -364,6 +365,15 @@ def _history_block(
     return Markup(f'<section id="history"><h2>{esc(ctx.t("history"))}</h2>{body}</section>')
 
 
+def _copy_cell(ctx: Context, on_form: int | None, on_copy: int | None) -> Markup:
+    """A witness copy's box: where it differs from the form, marked ``≠`` and by how much."""
+    if on_copy == on_form:
+        return cell(num(on_copy, ctx.lang), numeric=True)
+    by = f" ({on_copy - on_form:+d})" if on_copy is not None and on_form is not None else ""
+    marked = mark("≠", ctx.t("mark.differs")) + num(on_copy, ctx.lang) + esc(by)
+    return cell(Markup(marked), numeric=True)
+
+
 def _copies_block(
     ctx: Context, copies: list[dict[str, Any]], form: Reading | None, numbers: Sequence[str]
 ) -> Markup:
@@ -386,13 +396,13 @@ def _copies_block(
                     [
                         cell(esc(_label(f, ctx))),
                         cell(num(form.get(f), ctx.lang), numeric=True),
-                        cell(num(values.get(f), ctx.lang), numeric=True),
+                        _copy_cell(ctx, form.get(f), values.get(f)),
                     ],
                     "bad" if f in doc["differences"] else None,
                 )
                 for f in values
             ]
-            head = [(ctx.t("field"), False), (ctx.t("form"), True), (ctx.t("copy"), True)]
+            head = [(ctx.t("field"), False), (ctx.t("copy.form"), True), (ctx.t("copy"), True)]
             parts.append(table(f"{ctx.t('copy')} {doc.get('party') or ''}", head, rows))
         parts.append(_photo_list(ctx, doc["photos"]) if doc["photos"] else "")
     parts.append("</section>")

@@ -14,6 +14,7 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
+import re
 import shlex
 import signal
 import struct
@@ -23,7 +24,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 import pytest
@@ -219,6 +220,8 @@ def test_inconsistent_tps_shows_its_broken_rules(page: Any, world: World) -> Non
     page.goto(f"/tps/{world.inconsistent}")
     box = page.locator("#violations")
     assert "suara-sah" in box.inner_text()
+    marked = page.locator("#form td.bad")
+    assert marked.count() >= 2 and all(t.startswith("!") for t in marked.all_inner_texts())
     assert "tidak masuk dalam total" in page.locator("main").inner_text()
     history = page.locator("#history")  # held, as the status says: not "dihitung"
     assert history.locator("[data-outcome]").all_inner_texts() == [
@@ -261,7 +264,11 @@ def test_disputed_tps_shows_both_copies(page: Any, world: World) -> None:
     differing = copies.locator("tr.bad")
     assert differing.count() == 2
     form_value, copy_value = differing.first.locator("td.num").all_inner_texts()
-    assert int(copy_value) == int(form_value) + 5
+    shown = re.fullmatch(r"≠\s*differs from the form:\s*(\d+) \(\+5\)", copy_value.strip())
+    assert shown is not None, copy_value  # a sign, the difference and a label: not colour alone
+    assert int(shown.group(1)) == int(form_value) + 5
+    assert differing.first.locator(".mark").get_attribute("aria-hidden") == "true"
+    assert copies.locator("tr:not(.bad) .mark").count() == 0  # only the differing boxes
     shoot(page, "tps-disputed")
 
 
@@ -452,3 +459,94 @@ def test_json_twins_headers_and_errors(world: World) -> None:
         assert spoofed["public_url"] is None  # none configured: the server's own address
         for command in spoofed["commands"].values():
             assert world.server.url in command and "evil.example" not in command
+
+
+# --- phones and laptops: geometry, not just screenshots -----------------------------
+
+TAP: Final = 44
+"""Smallest tap target, CSS px, both ways (WCAG 2.2 2.5.5, the AAA 44x44; 2.5.8's 24 px
+with spacing is met by it)."""
+
+GEOMETRY_JS = """(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 60);
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0)
+      out.push({left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                text: el.textContent.trim().slice(0, 60)});
+  }
+  window.scrollTo(0, 0);
+  return out;
+}"""
+TARGETS_JS = """() => Array.from(document.querySelectorAll("a[href],button,input,select"))
+  .map(el => ({r: el.getBoundingClientRect(), what: el.outerHTML.slice(0, 90)}))
+  .filter(t => t.r.width > 0 && t.r.height > 0 && t.r.right > 0)
+  .map(t => ({w: t.r.width, h: t.r.height, what: t.what}))"""
+SCROLLS_JS = """() => Array.from(document.querySelectorAll(".scroll")).map(f => {
+  const hint = f.previousElementSibling;
+  const hinted = !!hint && hint.className === "scroll-hint" && hint.offsetHeight > 0;
+  return {wide: f.scrollWidth > f.clientWidth + 1, hinted: hinted,
+          label: f.getAttribute("aria-label")};
+})"""
+
+
+def key_cells(world: World) -> dict[str, str]:
+    """Page -> the cells whose numbers matter there (each must be on screen)."""
+    tps = world.agreeing
+    children = "#children td"
+    return {
+        "/": children,
+        "/wilayah/31": children,
+        f"/wilayah/{tps[:4]}": children,
+        f"/wilayah/{tps[:6]}": children,
+        f"/wilayah/{tps[:10]}": children,
+        f"/tps/{world.agreeing}": "#form td.num, #copies td.num",
+        f"/tps/{world.disputed}": "#form td.num, #copies td.num",
+        f"/tps/{world.inconsistent}": "#form td.num, #violations li",
+        f"/tps/{world.corrected}": "#form td.num, #history td.num",
+        "/anomali": "#anomalies td",
+        "/verifikasi": "#checkpoint td, pre",
+        "/cari?q=gambir": "main li",
+    }
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_every_number_that_matters_is_on_screen_and_every_target_big_enough(
+    page: Any, world: World, size: str
+) -> None:
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    for path, selector in key_cells(world).items():
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        cells = page.evaluate(GEOMETRY_JS, selector)
+        assert cells, f"{path}: nothing matches {selector}"
+        off = [c for c in cells if c["left"] < 0 or c["right"] > width + 0.5]
+        assert not off, f"{path} at {width}px: cells off-screen sideways: {off[:3]}"
+        cut = [c for c in cells if c["top"] < 0 or c["bottom"] > height]
+        assert not cut, f"{path} at {width}px: cells not in the viewport: {cut[:3]}"
+        small = [t for t in page.evaluate(TARGETS_JS) if t["w"] < TAP or t["h"] < TAP]
+        assert not small, f"{path} at {width}px: tap targets under {TAP} px: {small[:3]}"
+        for frame in page.evaluate(SCROLLS_JS):
+            assert frame["wide"] == frame["hinted"], f"{path} at {width}px: {frame}"
+    page.goto(f"/tps/{world.disputed}")
+    shoot(page, "tps-disputed-geometry")
+
+
+def test_a_table_that_still_scrolls_says_so(page: Any, world: World) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/tps/{world.agreeing}")
+    assert page.locator(".scroll-hint").count() == 0  # everything fits at 390 px
+    page.evaluate("document.querySelector('#form table').style.minWidth = '900px'")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    hint = page.locator(".scroll-hint")
+    assert hint.count() == 1 and hint.is_visible()
+    assert "Geser tabel ke samping" in hint.inner_text()
+    frame = page.evaluate(SCROLLS_JS)[0]
+    assert frame["wide"] and frame["hinted"]
+    page.evaluate("document.querySelector('#form table').style.minWidth = ''")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    assert page.locator(".scroll-hint").count() == 0
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "tps-phone-no-hint.png"), full_page=True)

@@ -490,3 +490,13 @@ def test_the_logs_witnesses_are_pemantau_in_indonesian(dash: Dashboard) -> None:
     assert "Pemantau yang dikonfigurasi" in text and "bukan saksi partai" in text
     assert "Saksi (witness)" not in text
     assert "Configured witnesses" in text_of(dash.verifikasi("en", WITNESS_INFO))
+
+
+@given(st.integers(-(10**30), 10**30), st.floats(allow_nan=True, allow_infinity=True))
+def test_numbers_need_no_escaping(value: int, share: float) -> None:
+    from saksi.dashboard.html import num, pct
+
+    for lang in ("id", "en"):
+        assert num(value, lang) == esc(num(value, lang))
+        assert pct(share, lang) == esc(pct(share, lang))
+    assert num("<b>", "id") == "–"
