@@ -11,6 +11,7 @@ from saksi.dashboard.html import Markup, Page, badge, esc, link, m, num, pct
 from saksi.dashboard.source import Doc, Published
 from saksi.dashboard.strings import STRINGS, Lang, number, pick, t
 from saksi.dashboard.times import local, parse_utc
+from saksi.election.codes import NASIONAL
 from saksi.election.rule_catalog import field_label
 
 FORMAT: Final = "saksi-dashboard/1"
@@ -155,12 +156,19 @@ def time_tag(moment: datetime | str | None, region: str | None = None) -> Markup
     )
 
 
+def page_of(code: str) -> str:
+    """The page of a region or TPS code: ``/``, ``/wilayah/<code>`` or ``/tps/<code>``."""
+    if code == NASIONAL:
+        return "/"
+    return ("/tps/" if len(code) == 13 else "/wilayah/") + code
+
+
 def breadcrumbs(ctx: Context, path: list[Doc], last: str | None = None) -> Markup:
     """Nation > provinsi > ... as links, the last item marked as the current page."""
     items = []
     for i, step in enumerate(path):
         code, name = str(step["code"]), str(step["name"])
-        href = "/" if code == "0" else f"/wilayah/{code}"
+        href = page_of(code)
         current = i == len(path) - 1 and last is None
         items.append(f"<li>{link(href, name, aria_current='page' if current else None)}</li>")
     if last is not None:
@@ -214,6 +222,7 @@ __all__ = [
     "counted_link",
     "field_words",
     "not_found",
+    "page_of",
     "progress_text",
     "shares",
     "signed",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from saksi.dashboard.common import Context, checkpoint_line, twin
+from saksi.dashboard.common import Context, checkpoint_line, page_of, twin
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import flag_text, number, pick
@@ -140,7 +140,7 @@ def _place_name(ctx: Context, hierarchy: Hierarchy | None, code: str) -> str:
 
 
 def _place_link(ctx: Context, hierarchy: Hierarchy | None, code: str) -> Markup:
-    href = ("/tps/" if len(code) == 13 else "/wilayah/") + code
+    href = page_of(code)
     name = _place_name(ctx, hierarchy, code)
     if name == code:
         return link(href, code)
@@ -365,25 +365,21 @@ def search(ctx: Context, query: str) -> tuple[str | None, list[dict[str, str]]]:
             level = level_of(text)
         except SaksiError:
             level = None
-        if level is Level.TPS:
-            return f"/tps/{text}", []
         if level is not None:
-            return ("/" if text == NASIONAL else f"/wilayah/{text}"), []
+            return page_of(text), []
     hierarchy = ctx.published.hierarchy(ctx.latest) if ctx.latest and text else None
     if hierarchy is None:
         return None, []
     out = []
     for code in hierarchy.search(text, SEARCH_LIMIT):
         path = [hierarchy.name(c) for c in hierarchy.path(code)[1:-1]]
-        level_name = level_of(code).name.lower()
-        page = "/" if code == NASIONAL else f"/wilayah/{code}"
         out.append(
             {
                 "code": code,
                 "name": hierarchy.name(code),
-                "level": level_name,
+                "level": level_of(code).name.lower(),
                 "within": " › ".join(path),
-                "page": page,
+                "page": page_of(code),
             }
         )
     return None, out

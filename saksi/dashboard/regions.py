@@ -21,6 +21,7 @@ from saksi.dashboard.common import (
     counted_link,
     field_words,
     not_found,
+    page_of,
     progress_text,
     shares,
     signed,
@@ -285,7 +286,7 @@ def region_links(snap: Doc) -> list[dict[str, Any]]:
     out = []
     for child in snap.get("children", []):
         code = str(child["code"])
-        out.append({"code": code, "page": ("/tps/" if len(code) == 13 else "/wilayah/") + code})
+        out.append({"code": code, "page": page_of(code)})
     return out
 
 

@@ -29,12 +29,13 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from saksi.election.codes import CODE_LENGTH, NASIONAL, Level, ancestors, level_of
 from saksi.election.region_messages import MESSAGES as _MESSAGES
+from saksi.election.search import NameIndex, take, tps_query
 from saksi.election.wire import WireModel, loads, parse_model
 from saksi.errors import InputError, RegionError, SaksiError, StoreError
 
@@ -434,23 +435,32 @@ class Hierarchy:
         return out
 
     def search(self, text: str, limit: int = 20) -> tuple[str, ...]:
-        """Codes whose name contains ``text`` (case-insensitive), top level first."""
-        needle = text.strip().casefold()
-        if not needle or limit <= 0:
-            return ()
-        index: list[tuple[str, str]] | None = self._cache.get("search")
+        """Codes of the regions whose name matches ``text``, best first, or of the TPS it
+        names ("TPS 8 Rutonga", "tps 008"): :mod:`saksi.election.search` says how."""
+        index: NameIndex | None = self._cache.get("search")
         if index is None:
-            index = [(NASIONAL, NATION_NAME.casefold())]
+            names = [(NASIONAL, NATION_NAME)]
             for level in _REGION_LEVELS:
-                index += [(c, self._names[c].casefold()) for c in self._levels[level]]
-            self._cache["search"] = index
-        out: list[str] = []
-        for code, name in index:
-            if needle in name:
-                out.append(code)
-                if len(out) == limit:
-                    break
-        return tuple(out)
+                names += [(c, self._names[c]) for c in self._levels[level]]
+            index = self._cache["search"] = NameIndex(names)
+        asked = tps_query(text)
+        if asked is None:
+            return tuple(index.codes[i] for i in index.find(text, limit))
+        number, place = asked
+        places = [index.codes[i] for i in index.find(place, limit)] if place else [NASIONAL]
+        return take(self._tps_numbered(number, places), limit)
+
+    def _tps_numbered(self, number: int, places: list[str]) -> Iterator[str]:
+        """TPS number ``number`` where it exists: first in the desa among ``places`` (in
+        their order), then in the desa within the other places (in code order)."""
+        named = [p for p in places if level_of(p) is Level.DESA]
+        within = (self.codes(Level.DESA, p) for p in places if level_of(p) < Level.DESA)
+        seen: set[str] = set()
+        for desa in chain(named, *within):
+            tps = f"{desa}{number:03d}"
+            if desa not in seen and self._tps_exists(tps):
+                seen.add(desa)
+                yield tps
 
     # ---- identity ------------------------------------------------------------
 

@@ -32,7 +32,7 @@ import pytest
 from saksi.service.views import Receipt
 from tests.browser import chromium, skip_reason
 from tests.service.conftest import ROOT, ServeProcess, election_server
-from tests.service.factory import ServiceElection, broken_form, shifted
+from tests.service.factory import NAMES, ServiceElection, broken_form, shifted
 from tests.waiting import answers, wait_for
 
 OUTPUT = ROOT / "test-output" / "dashboard"
@@ -299,6 +299,12 @@ def test_search_by_name_and_code(page: Any, world: World) -> None:
     page.fill("#q", world.corrected)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/tps/{world.corrected}")
+    tps = world.agreeing  # a TPS by its number and its desa's name, misspelt
+    page.fill("#q", f"tps {int(tps[10:])} {NAMES[tps[:10]].lower()}{NAMES[tps[:10]][-1]}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cari?q=tps*")
+    page.locator("main li a").first.click()
+    page.wait_for_url(f"**/tps/{tps}")
 
 
 def test_live_update_after_a_new_submission(page: Any, world: World) -> None:

@@ -310,6 +310,25 @@ def test_search_by_name_and_by_code(dash: Dashboard, site: Site) -> None:
     assert dash.search(site.cases.corrected, "id").redirect == f"/tps/{site.cases.corrected}"
     assert dash.search("3173", "id").redirect == "/wilayah/3173"
     assert dash.search("zzz-nowhere", "id").data["results"] == []
+    typo = dash.search("GAMBIIR", "id").data["results"]  # doubled letter: the same name
+    assert [r["code"] for r in typo[:2]] == ["317301", "3173011006"]
+
+
+def test_search_finds_a_tps_by_number_and_place(dash: Dashboard, site: Site) -> None:
+    for query in ("TPS 002 Gambir", "tps 2 gambir", "gambir TPS2"):
+        page = dash.search(query, "id")
+        first = page.data["results"][0]
+        assert first == {
+            "code": "3173011006002",
+            "name": "TPS 002",
+            "level": "tps",
+            "within": "DKI JAKARTA › KOTA ADM. JAKARTA PUSAT › GAMBIR › GAMBIR",
+            "page": "/tps/3173011006002",
+        }, query
+        assert 'href="/tps/3173011006002"' in page.body and "TPS 002" in text_of(page)
+    assert [r["code"] for r in dash.search("tps 1", "en").data["results"]] == [
+        code for code in site.book.hierarchy.iter_tps() if code.endswith("001")
+    ]
 
 
 def test_nothing_published_yet(tmp_path: Path) -> None:

@@ -604,6 +604,26 @@ def test_kpu2024_spot_checks(kpu2024: Hierarchy) -> None:
 
 
 @pytest.mark.shared
+def test_kpu2024_search_as_people_type(kpu2024: Hierarchy) -> None:
+    first = {q: kpu2024.search(q, 50)[0] for q in (
+        "RUTONG", "RUTONGA", "rutongga", "Hatongga", "hatonga", "HATONGA", "soerabaja",
+        "Kecamatan Gambir", "jakrta pusat", "Djakarta",
+    )}  # fmt: skip
+    assert first["RUTONG"] == first["RUTONGA"] == first["rutongga"] == "8171052007"  # Ambon
+    assert first["Hatongga"] == first["hatonga"] == first["HATONGA"] == "1221092006"
+    assert kpu2024.name(first["soerabaja"]) == "SURABAYA"
+    assert "3578" in kpu2024.search("soerabaja", 50)  # KOTA SURABAYA too
+    assert first["Kecamatan Gambir"] == "317101"
+    assert first["jakrta pusat"] == "3171" and first["Djakarta"] == "31"
+    assert kpu2024.search("TPS 001 Rutonga")[0] == "8171052007001"
+    assert kpu2024.search("tps 3 rutong")[0] == "8171052007003"
+    assert kpu2024.search("hatonga tps 1")[0] == "1221092006001"
+    by_district = kpu2024.search("TPS 8 kebayoran baru")
+    assert by_district and all(c.startswith("317407") and c.endswith("008") for c in by_district)
+    assert len(kpu2024.search("tps 008", 50)) == 50
+
+
+@pytest.mark.shared
 @pytest.mark.slow
 def test_kpu2024_saved_round_trip(kpu2024: Hierarchy, tmp_path: Path) -> None:
     path = tmp_path / "kpu2024.json.gz"
