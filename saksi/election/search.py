@@ -31,6 +31,7 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from heapq import merge
 from itertools import accumulate
 from typing import Final
 
@@ -136,12 +137,12 @@ class NameIndex:
         found: dict[int, None] = {}
         exact = " ".join(text.split()).casefold()
         equal = list(self._hits(f"\n{query}\n", 1))
-        ranks: list[Iterable[int]] = [
-            (i for i in equal if self._casefold(i) == exact),
-            equal,
-        ]
-        ranks.append(_merged(self._hits("\n" + query, 1), self._hits(" " + query, 1)))
-        ranks.append(self._hits(query))
+        ranks: tuple[Iterable[int], ...] = (
+            (i for i in equal if self._casefold(i) == exact),  # the name, letter for letter
+            equal,  # the name in the one spelling
+            merge(self._hits("\n" + query, 1), self._hits(" " + query, 1)),  # a word starts so
+            self._hits(query),  # anywhere in the name
+        )
         for rank in ranks:
             for i in rank:
                 found.setdefault(i)
@@ -190,18 +191,6 @@ def _boundaries(blob: str, start: int, end: int) -> int:
     if before in " \n" and after in " \n":
         return 1
     return 2 if before in " \n" else 3
-
-
-def _merged(a: Iterator[int], b: Iterator[int]) -> Iterator[int]:
-    """Two ascending streams as one (each value once per stream)."""
-    x, y = next(a, None), next(b, None)
-    while x is not None or y is not None:
-        if y is None or (x is not None and x <= y):
-            yield x  # type: ignore[misc]
-            x = next(a, None)
-        else:
-            yield y
-            y = next(b, None)
 
 
 def tps_query(text: str) -> tuple[int, str] | None:
