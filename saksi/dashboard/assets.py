@@ -77,7 +77,7 @@ gap:.5rem;align-items:center;margin:.3rem 0}
 .chart svg{width:100%;height:1.4rem;display:block;background:#eef2f6;border-radius:3px}
 .chart rect{fill:var(--accent)}
 .badge{display:inline-block;border-radius:999px;padding:.05rem .6rem;font-size:.85rem;
-border:1px solid var(--line);margin:.1rem .25rem .1rem 0;white-space:nowrap}
+border:1px solid var(--line);margin:.1rem .25rem .1rem 0;max-width:100%}
 .badge.ok{background:var(--ok-bg);color:var(--ok);border-color:var(--ok)}
 .badge.bad{background:var(--bad-bg);color:var(--bad);border-color:var(--bad)}
 .badge.warn{background:var(--warn-bg);color:var(--warn);border-color:var(--warn)}

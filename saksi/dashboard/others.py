@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from saksi.dashboard.common import Context, checkpoint_line, page_of, twin
+from saksi.dashboard.common import Context, checkpoint_line, field_words, page_of, signed, twin
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import flag_text, number, pick
 from saksi.election.codes import NASIONAL, Level, is_within, level_of
 from saksi.election.regions import Hierarchy
-from saksi.election.rule_catalog import RULES_BY_CODE, field_label
+from saksi.election.rule_catalog import RULES_BY_CODE
 from saksi.errors import SaksiError
 from saksi.recap.reconcile import ANOMALY_TYPES
 from saksi.tlog.note import NoteSignature
@@ -155,11 +155,12 @@ correction's after against its before)."""
 
 def _difference(ctx: Context, d: Doc) -> Markup:
     """``suara paslon 02: D.Hasil 377 · jumlah formulir 340 (+37)``."""
-    label = pick(field_label(str(d.get("field"))), ctx.lang)
+    label = field_words(str(d.get("field")), ctx.lang)
     for first, second, sign in DIFFERENCE_SIDES:
         if first in d and second in d:
             a, b = d[first], d[second]
-            by = f" ({sign * (a - b):+d})" if isinstance(a, int) and isinstance(b, int) else ""
+            ints = isinstance(a, int) and isinstance(b, int)
+            by = f" ({signed(sign * (a - b), ctx.lang)})" if ints else ""
             return Markup(
                 f"{esc(label)}: {esc(ctx.t('anomali.' + first))} {num(a, ctx.lang)} · "
                 f"{esc(ctx.t('anomali.' + second))} {num(b, ctx.lang)}{esc(by)}"

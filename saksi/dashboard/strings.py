@@ -183,7 +183,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "counted.yes": ("masuk dalam total", "in the totals"),
     "counted.no": ("tidak masuk dalam total", "kept out of the totals"),
     "violations": ("Aturan yang dilanggar", "Rules broken"),
-    "severity.impossible": ("tidak mungkin: tidak dihitung", "impossible: not counted"),
+    "severity.impossible": ("mustahil: tidak dihitung", "impossible: not counted"),
     "severity.suspicious": ("mencurigakan: tetap dihitung", "suspicious: still counted"),
     "form": ("Model C.Hasil yang berlaku", "Model C.Hasil in force"),
     "form.none": ("Belum ada formulir untuk TPS ini.", "No form for this TPS yet."),

@@ -21,6 +21,7 @@ from saksi.dashboard.common import (
     breadcrumbs,
     checkpoint_line,
     not_found,
+    signed,
     status_badges,
     twin,
 )
@@ -369,7 +370,9 @@ def _copy_cell(ctx: Context, on_form: int | None, on_copy: int | None) -> Markup
     """A witness copy's box: where it differs from the form, marked ``≠`` and by how much."""
     if on_copy == on_form:
         return cell(num(on_copy, ctx.lang), numeric=True)
-    by = f" ({on_copy - on_form:+d})" if on_copy is not None and on_form is not None else ""
+    by = ""
+    if on_copy is not None and on_form is not None:
+        by = f" ({signed(on_copy - on_form, ctx.lang)})"
     marked = mark("≠", ctx.t("mark.differs")) + num(on_copy, ctx.lang) + esc(by)
     return cell(Markup(marked), numeric=True)
 

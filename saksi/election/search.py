@@ -53,7 +53,8 @@ _TPS: Final = re.compile(r"(?<![0-9a-z])tps\s*(?:no\.?\s*)?0*([0-9]{1,3})(?![0-9
 
 def fold(text: str) -> str:
     """``text`` in the one spelling names are compared in (lines stay lines)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms may decompose to capitals ("℡" -> "TEL"): case folded after too
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     if text.isascii():
         text = text.translate(_ASCII_PUNCT)
     else:

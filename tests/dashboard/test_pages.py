@@ -463,7 +463,7 @@ def test_tps_page_gives_each_broken_rule_with_the_forms_own_numbers(
         text = text_of(page)
         for v in broken:
             assert (v.message_en if lang == "en" else v.message_id) in text
-        assert ("impossible: not counted" if lang == "en" else "tidak mungkin") in text
+        assert ("impossible: not counted" if lang == "en" else "mustahil: tidak dihitung") in text
 
 
 def test_anomali_names_places_rules_and_boxes_with_their_codes(dash: Dashboard) -> None:
