@@ -160,10 +160,10 @@ def _difference(ctx: Context, d: Doc) -> Markup:
         if first in d and second in d:
             a, b = d[first], d[second]
             ints = isinstance(a, int) and isinstance(b, int)
-            by = f" ({signed(sign * (a - b), ctx.lang)})" if ints else ""
+            by = f" ({esc(signed(sign * (a - b), ctx.lang))})" if ints else ""
             return Markup(
                 f"{esc(label)}: {esc(ctx.t('anomali.' + first))} {num(a, ctx.lang)} · "
-                f"{esc(ctx.t('anomali.' + second))} {num(b, ctx.lang)}{esc(by)}"
+                f"{esc(ctx.t('anomali.' + second))} {num(b, ctx.lang)}{by}"
             )
     return esc(label)
 

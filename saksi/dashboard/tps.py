@@ -206,11 +206,11 @@ def _broken_rules(ctx: Context, codes: Sequence[str], values: Reading | None) ->
     for code in codes:
         rule = RULES_BY_CODE.get(code)
         what = pick(rule.why, ctx.lang) if rule is not None else code
-        severity = f" ({ctx.t('severity.' + rule.severity.value)})" if rule is not None else ""
+        severity = f" ({esc(ctx.t('severity.' + rule.severity.value))})" if rule else ""
         numbers = "".join(
             f"<br><span class='rule-numbers'>{esc(m)}</span>" for m in broken.get(code, ())
         )
-        items.append(f"<li>{esc(what)} <code>{esc(code)}</code>{esc(severity)}{numbers}</li>")
+        items.append(f"<li>{esc(what)} <code>{esc(code)}</code>{severity}{numbers}</li>")
     return items
 
 
@@ -372,8 +372,8 @@ def _copy_cell(ctx: Context, on_form: int | None, on_copy: int | None) -> Markup
         return cell(num(on_copy, ctx.lang), numeric=True)
     by = ""
     if on_copy is not None and on_form is not None:
-        by = f" ({signed(on_copy - on_form, ctx.lang)})"
-    marked = mark("≠", ctx.t("mark.differs")) + num(on_copy, ctx.lang) + esc(by)
+        by = f" ({esc(signed(on_copy - on_form, ctx.lang))})"
+    marked = mark("≠", ctx.t("mark.differs")) + num(on_copy, ctx.lang) + by
     return cell(Markup(marked), numeric=True)
 
 

@@ -448,6 +448,7 @@ def test_no_indonesian_page_has_english_words(dash: Dashboard, site: Site) -> No
         document = dash.html(page, "id", path="/", query={})
         found = ENGLISH.findall(reader_text(document))
         assert not found, f"{page.kind} {page.title}: English on an Indonesian page: {found}"
+        assert "[U+" not in document, f"{page.kind} {page.title}: own text neutralised"
 
 
 def test_tps_page_gives_each_broken_rule_with_the_forms_own_numbers(
