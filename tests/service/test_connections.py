@@ -103,7 +103,9 @@ def test_slow_headers_and_short_bodies_are_closed_once_their_time_is_up(
         first = read_to_close(short_get)
         assert first.startswith(b"HTTP/1.1 200 OK")
         body_closed = time.monotonic()
-    assert idle_closed - opened >= 1 and body_closed - opened >= 2  # not before their bounds
+    # not before their bounds (asyncio runs a timer up to its clock's resolution early)
+    early = 0.01
+    assert idle_closed - opened >= 1 - early and body_closed - opened >= 2 - early
     with server.client() as http:
         health = http.get("/health").json()["connections"]
         assert health["timed_out"] == {"idle": 1, "headers": 3, "body": 2}
