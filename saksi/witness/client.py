@@ -129,6 +129,8 @@ def _refusal(target: str, status: int, content_type: str, data: bytes) -> Witnes
 def _parse_size(text: str) -> int | None:
     if not text.endswith("\n") or not text[:-1].isdigit() or not text[:-1].isascii():
         return None
+    if len(text) > 20:  # no tree has 10^19 entries (and int() refuses 4,300 digits)
+        return None
     digits = text[:-1]
     return int(digits) if digits == "0" or not digits.startswith("0") else None
 

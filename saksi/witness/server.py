@@ -50,6 +50,15 @@ WITNESS_LIMITS: Final = ConnectionLimits(
 ...): a few requests per checkpoint per log need no more."""
 
 
+def _content_length(value: str | None) -> int | None:
+    """A Content-Length of ASCII digits (not Unicode's other digits), or None; a value
+    too long to be a size any request may have is just larger than the limit (never
+    handed to ``int`` whole: Python refuses numbers of more than 4,300 digits)."""
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    return int(value) if len(value) <= 18 else protocol.MAX_REQUEST_BYTES + 1
+
+
 class Witness:
     """A tlog witness: its cosigning key, the logs it watches and its state."""
 
@@ -228,8 +237,8 @@ class WitnessHandler(BaseHTTPRequestHandler):
                 f"tidak ada path {self.path[:80]!r}",
             )
             return
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit() or "Transfer-Encoding" in self.headers:
+        length = _content_length(self.headers.get("Content-Length"))
+        if length is None or "Transfer-Encoding" in self.headers:
             self.close_connection = True  # a body may follow that we will not read
             self._refuse(
                 "witness.length-required",
@@ -237,7 +246,7 @@ class WitnessHandler(BaseHTTPRequestHandler):
                 "permintaan memerlukan Content-Length",
             )
             return
-        if int(length) > protocol.MAX_REQUEST_BYTES:
+        if length > protocol.MAX_REQUEST_BYTES:
             self.close_connection = True
             self._refuse(
                 "witness.request-too-large",
@@ -246,8 +255,8 @@ class WitnessHandler(BaseHTTPRequestHandler):
             )
             return
         self._reader.start("body", self.limits.body_timeout)
-        body = self.rfile.read(int(length))
-        if len(body) < int(length):  # the client closed before sending it all
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client closed before sending it all
             self.close_connection = True
             return
         try:

@@ -85,6 +85,7 @@ def test_the_request_the_client_sends(canned: str) -> None:
         (409, "text/x.tlog.size; charset=utf-8", b"0\n", "witness.conflict"),
         (409, "text/plain", b"1234\n", "witness.fork"),
         (409, "text/x.tlog.size", b"01\n", "witness.fork"),
+        (409, "text/x.tlog.size", b"9" * 5000 + b"\n", "witness.fork"),  # no ValueError
         (422, "text/plain", b"", "witness.bad-proof"),
         (500, "text/plain", b"oops", "witness.unexpected-status"),
         (502, "text/html", b"<html>", "witness.unexpected-status"),
@@ -153,6 +154,24 @@ def test_no_content_length_is_411(served: tuple[str, int, ToyLog]) -> None:
     answer = raw_http(host, port, b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 411 ")
     assert b"witness.length-required" in answer
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "code"),
+    [
+        (b"9" * 5000, 413, b"witness.request-too-large"),  # int() refuses 4,300 digits
+        (b"\xb2", 411, b"witness.length-required"),  # a superscript two: isdigit(), not int()
+        (b"-1", 411, b"witness.length-required"),
+    ],
+)
+def test_a_content_length_that_is_no_size_is_refused_with_its_code(
+    served: tuple[str, int, ToyLog], length: bytes, status: int, code: bytes
+) -> None:
+    host, port, _ = served
+    head = b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\nContent-Length: " + length + b"\r\n\r\n"
+    answer = raw_http(host, port, head)
+    assert answer.startswith(b"HTTP/1.1 %d " % status), answer[:200]
+    assert code in answer
 
 
 def test_a_huge_body_is_413_unread(served: tuple[str, int, ToyLog]) -> None:
