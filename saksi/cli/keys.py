@@ -13,6 +13,7 @@ import click
 
 from saksi.cli.files import write_output
 from saksi.election.envelope import sign_statement
+from saksi.election.intake import check_text
 from saksi.election.keys import SigningKey
 from saksi.election.photo_upload import sign_photo
 from saksi.election.statements import AnyStatement, parse_statement
@@ -105,14 +106,17 @@ KEY_FILE = click.option(
 def sign(key_file: Path, election: str | None, out: Path | None, statement: BinaryIO) -> None:
     """Sign a statement (JSON; `-` for standard input); print the log entry.
 
-    The statement is checked against the v1 format first. A missing `at` is set to
+    The statement is checked against the v1 format first, and its text against the
+    service's intake policy (no text that would not show as it is). A missing `at` is set to
     the current UTC time. The output is the entry's canonical bytes (one line), or,
     with --out, those bytes alone in a file.
 
     Menandatangani sebuah pernyataan dan mencetak entri log-nya.
     """
     stmt = statement_to_sign(statement.read(), getattr(statement, "name", "statement"), election)
-    entry = sign_statement(stmt, read_private(key_file)).to_bytes()
+    envelope = sign_statement(stmt, read_private(key_file))
+    check_text(envelope)  # what the service would refuse is not signed (text.*)
+    entry = envelope.to_bytes()
     if out is None:
         click.echo(entry.decode("utf-8"))
         return

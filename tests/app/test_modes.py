@@ -84,6 +84,9 @@ def test_kpu_registers_a_key_and_corrects_a_form(page: Any, world: World) -> Non
     page.fill("#reg-key", public("new-kpps-device"))
     page.select_option("#reg-role", "kpps")
     page.fill("#reg-scope", other)
+    page.fill("#reg-label", "HP KPPS\u202e2")  # would show as another label: not signed
+    page.click("#sign-registration")
+    page.wait_for_selector("#reg-error:has-text('tidak tampil apa adanya')")
     page.fill("#reg-label", "HP KPPS 2")
     shoot(page, "11-kpu-register")
     page.click("#sign-registration")
@@ -102,7 +105,13 @@ def test_kpu_registers_a_key_and_corrects_a_form(page: Any, world: World) -> Non
     page.wait_for_selector(f"#load-note:text('{wrong['index']}')")
     assert page.locator('li[data-rule="suara-sah"]').count() == 1
     page.fill("#f-suara_sah", str(election.form(tps).suara_sah))
-    page.fill("#reason", "salah tulis kotak V.A, dicocokkan dengan plano")
+    page.fill("#reason", "salah tulis\u200b kotak V.A")  # a zero-width space: not signed
+    page.click("#review")
+    page.wait_for_selector("text=tidak tampil apa adanya")
+    assert page.locator("#sign").is_disabled()
+    page.go_back()
+    page.wait_for_selector("#reason")
+    page.fill("#reason", "salah tulis kotak V.A, dicocokkan dengan plano ")  # trimmed
     shoot(page, "12-kpu-correction")
     page.click("#review")
     page.wait_for_selector("#sign:enabled")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from saksi.text import UNSAFE_RANGES, display_text
+from saksi.text import UNSAFE_RANGES, display_text, text_problem
 from tests.app.conftest import World, open_app
 from tests.test_docs import ROOT
 from tests.test_text import SAFE, SPOOFS
@@ -60,3 +60,19 @@ def test_the_app_shows_text_as_python_does(app_page: Any) -> None:
     for text, (shown, node) in zip(texts, app_page.evaluate(SHOWN_JS, texts), strict=True):
         assert shown == display_text(text, newlines=True), text
         assert node == f"{shown} x"
+
+
+REFUSED_JS = """async (texts) => {
+    const text = await import('/app/text.js');
+    return texts.map((t) => text.refused(t));
+}"""
+
+
+@pytest.mark.slow
+def test_the_app_refuses_before_signing_what_intake_would_refuse(app_page: Any) -> None:
+    """A label or reason the service would refuse (text.*) is caught on the device,
+    before it is signed: ``refused()`` agrees with Python's ``text_problem``."""
+    texts = [f"HP{char}KPPS 1" for char, _ in SPOOFS] + SAFE
+    texts += ["a\nb", " KPU", "KPU ", "KPU\u00a0", "\u3000", "\u2003KPU", "\U0001fffe"]
+    for text, refused in zip(texts, app_page.evaluate(REFUSED_JS, texts), strict=True):
+        assert refused == (text_problem(text) is not None), text

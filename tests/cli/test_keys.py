@@ -114,3 +114,26 @@ def test_sign_out_writes_the_entrys_exact_bytes_ready_to_send(tmp_path: Path) ->
     missing = tmp_path / "no" / "such" / "folder" / "c-hasil.entry"
     code, _, err = invoke("sign", "--key", str(key), "--out", str(missing), str(path))
     assert code == 2 and err.startswith("cli.unwritable-file: ")
+
+
+def test_sign_refuses_text_the_service_would_refuse(tmp_path: Path) -> None:
+    """A label with a right-to-left override is not signed: the service would refuse the
+    entry (text.bidi-control) after the signer had already handed it on."""
+    key = tmp_path / "k.key"
+    invoke("keygen", "--out", str(key))
+    registration = {
+        "type": "key",
+        "election": factory.ORIGIN,
+        "key": factory.public("device"),
+        "role": "kpps",
+        "scope": factory.TPS_A,
+        "label": "HP KPPS\u202e1",
+        "not_before": "2024-02-14T00:00:00Z",
+        "not_after": "2024-02-16T00:00:00Z",
+    }
+    code, out, err = invoke("sign", "--key", str(key), "-", stdin=json.dumps(registration))
+    assert code == 2 and out == ""
+    assert "text.bidi-control" in err and "stmt.label" in err and "U+202E" in err
+    registration["label"] = "HP KPPS 1"
+    code, out, err = invoke("sign", "--key", str(key), "-", stdin=json.dumps(registration))
+    assert code == 0, err

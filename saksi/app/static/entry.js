@@ -8,6 +8,7 @@ import { t, pick } from "./i18n.js";
 import { checkReading, fieldLabel, formFields } from "./rules-eval.js";
 import { enqueue, flush } from "./outbox.js";
 import { sentBefore } from "./sent.js";
+import { refused } from "./text.js";
 import { h, say } from "./ui.js";
 
 const SPLIT_ROWS = [
@@ -218,7 +219,7 @@ function header(state, draft, pairs, refresh, sentBox) {
     const note = h("p", { id: "load-note", role: "status" });
     parts.push(h("button", { type: "button", id: "load-form",
       onclick: () => loadCurrent(draft, pairs, note, refresh) }, t("form.load")), note);
-    const reason = h("textarea", { id: "reason", rows: 2, maxlength: 1000 });
+    const reason = h("input", { id: "reason", maxlength: 1000, autocomplete: "off" });
     reason.value = draft.reason;
     reason.addEventListener("input", () => { draft.reason = reason.value; saveDraft(draft); });
     parts.push(h("label", { class: "field" }, t("form.reason"), reason));
@@ -313,7 +314,7 @@ function statementOf(state, draft, pairs) {
   if (draft.mode === "c-salinan") stmt.party = state.registration.party;
   if (draft.mode === "correction") {
     stmt.corrects = draft.corrects;
-    stmt.reason = draft.reason;
+    stmt.reason = draft.reason.trim();
     stmt.evidence = [...draft.photos];
   }
   return stmt;
@@ -332,6 +333,9 @@ function missingParts(draft, read, reg) {
   else if (reg.scope !== "0" && !draft.tps.startsWith(reg.scope)) out.push("form.out-of-scope");
   if (draft.mode === "correction" && !draft.corrects) out.push("form.need-load");
   if (draft.mode === "correction" && !draft.reason.trim()) out.push("form.need-reason");
+  else if (draft.mode === "correction" && refused(draft.reason.trim())) {
+    out.push("form.reason-unsafe");
+  }
   return out;
 }
 

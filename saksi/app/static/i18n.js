@@ -55,6 +55,7 @@ export const STRINGS = {
     "form.need-tps": "Kode TPS harus 13 digit.",
     "form.need-load": "Ambil dulu formulir yang berlaku untuk TPS ini.",
     "form.need-reason": "Tulis alasan koreksi.",
+    "form.reason-unsafe": "Alasan memuat karakter yang tidak tampil apa adanya (kontrol arah teks, karakter tak terlihat, baris baru) atau spasi di ujung: layanan akan menolaknya.",
     "form.out-of-scope": "TPS ini di luar wilayah kunci Anda.",
     "form.key-revoked": "Kunci perangkat ini sudah dicabut.",
     "form.key-not-valid": "Jam perangkat di luar masa berlaku kunci; periksa tanggal dan jam.",
@@ -128,6 +129,7 @@ export const STRINGS = {
     "kpu.sign": "Tanda tangani pendaftaran",
     "kpu.correct": "Kirim koreksi formulir",
     "kpu.bad-key": "Kunci publik harus 44 karakter base64.",
+    "kpu.bad-label": "Label memuat karakter yang tidak tampil apa adanya (kontrol arah teks, karakter tak terlihat): layanan akan menolaknya.",
   },
   en: {
     "app.title": "Saksi: form entry",
@@ -183,6 +185,7 @@ export const STRINGS = {
     "form.need-tps": "A TPS code has 13 digits.",
     "form.need-load": "Load the form in force for this TPS first.",
     "form.need-reason": "Write the reason for the correction.",
+    "form.reason-unsafe": "The reason holds a character that does not show as it is (a text direction control, an invisible character, a line break) or space at an end: the service would refuse it.",
     "form.out-of-scope": "This TPS is outside your key's region.",
     "form.key-revoked": "This device's key has been revoked.",
     "form.key-not-valid": "The device clock is outside the key's validity; check the date and time.",
@@ -256,6 +259,7 @@ export const STRINGS = {
     "kpu.sign": "Sign the registration",
     "kpu.correct": "Send a form correction",
     "kpu.bad-key": "A public key is 44 characters of base64.",
+    "kpu.bad-label": "The label holds a character that does not show as it is (a text direction control, an invisible character): the service would refuse it.",
   },
 };
 

@@ -3,6 +3,7 @@
 import { now, signStatement } from "./crypto.js";
 import { t } from "./i18n.js";
 import { enqueue, flush } from "./outbox.js";
+import { refused } from "./text.js";
 import { h, say } from "./ui.js";
 
 const MAY_REGISTER = {
@@ -53,6 +54,7 @@ export function renderKpu(main, state, go) {
       role: role.value, scope: scope.value.trim(), not_before: notBefore.value,
       not_after: notAfter.value };
     if (label.value.trim()) stmt.label = label.value.trim();
+    if (stmt.label && refused(stmt.label)) return void (note.textContent = t("kpu.bad-label"));
     const signed = await signStatement(stmt, state.pair);
     const added = await enqueue(signed, { kind: "key", label: `${role.value} ${stmt.scope}` });
     say(t(added ? "confirm.signed" : "confirm.already"));

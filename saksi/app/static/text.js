@@ -25,3 +25,13 @@ function visible(char) {
 export function shown(text) {
   return text.replace(UNSAFE, visible);
 }
+
+const UNSAFE_ANY = new RegExp(UNSAFE.source, "u");
+const EDGE_SPACE = /^\s|\s$/u;
+
+/** Whether the service would refuse ``text`` in a statement (saksi/text.py's
+ * text_problem, the intake policy of docs/format.md "Text a reader can trust"): one of
+ * the classes above, a line feed (a control character too), or whitespace at an end. */
+export function refused(text) {
+  return UNSAFE_ANY.test(text) || text.includes("\n") || EDGE_SPACE.test(text);
+}
