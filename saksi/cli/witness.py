@@ -97,7 +97,7 @@ def _load_logs(log_options: tuple[str, ...], config: Path | None) -> dict[str, W
     if not pairs:
         raise _config_error(
             "a witness needs at least one log to watch: --log ORIGIN=VKEY or --config FILE",
-            "witness memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau "
+            "pemantau memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau "
             "--config FILE",
         )
     return watched_logs(pairs)
@@ -129,7 +129,7 @@ def witness() -> None:
 def new(name: str, out: Path) -> None:
     """Create a witness key; print its cosignature verifier key as the last line.
 
-    Membuat kunci witness; baris terakhir adalah kunci verifikasinya.
+    Membuat kunci pemantau; baris terakhir adalah kunci verifikasinya.
     """
     skey, _ = generate_key(name)
     vkey = CosignatureSigner.from_skey(skey).vkey

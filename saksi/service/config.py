@@ -412,7 +412,7 @@ def _check_quorum(
             source,
             origin,
             want_en=f"a number of witnesses 1..{len(witnesses)} (the witnesses configured)",
-            want_id=f"jumlah witness 1..{len(witnesses)} (witness yang dikonfigurasi)",
+            want_id=f"jumlah pemantau 1..{len(witnesses)} (pemantau yang dikonfigurasi)",
         )
 
 
@@ -567,14 +567,14 @@ _SETTINGS: Final[dict[str, _Setting]] = {
         "witnesses as 'URL VKEY' items separated by commas (in TOML an array of 'URL VKEY' "
         "strings or of { url, vkey } tables): an http(s) URL and a cosignature verifier key "
         "each, no witness twice",
-        "witness berupa butir 'URL VKEY' dipisah koma (di TOML larik string 'URL VKEY' atau "
+        "pemantau berupa butir 'URL VKEY' dipisah koma (di TOML larik string 'URL VKEY' atau "
         "tabel { url, vkey }): masing-masing URL http(s) dan kunci pemverifikasi kosignatur, "
         "tanpa witness ganda",
     ),
     "witness_quorum": _Setting(
         _as_int,
         "a number of witnesses (1 or more)",
-        "jumlah witness (1 atau lebih)",
+        "jumlah pemantau (1 atau lebih)",
         _in(1, 1000),
         optional=True,
     ),

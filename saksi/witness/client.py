@@ -93,7 +93,7 @@ def _unreachable(target: str, exc: BaseException) -> WitnessError:
     return _error(
         "witness.unreachable",
         f"the witness at {target} cannot be reached: {reason}",
-        f"witness di {target} tidak dapat dihubungi: {reason}",
+        f"pemantau di {target} tidak dapat dihubungi: {reason}",
         url=target,
         reason=str(reason)[:200],
     )
@@ -108,7 +108,7 @@ def _refusal(target: str, status: int, content_type: str, data: bytes) -> Witnes
             return _error(
                 "witness.conflict",
                 f"the witness at {target} last cosigned size {size}: send a proof from there",
-                f"witness di {target} terakhir menandatangani ukuran {size}: kirim bukti dari "
+                f"pemantau di {target} terakhir menandatangani ukuran {size}: kirim bukti dari "
                 "ukuran itu",
                 url=target,
                 status=status,
@@ -119,7 +119,7 @@ def _refusal(target: str, status: int, content_type: str, data: bytes) -> Witnes
     return _error(
         code,
         f"the witness at {target} refused the checkpoint ({status}): {shown}",
-        f"witness di {target} menolak checkpoint ({status}): {shown}",
+        f"pemantau di {target} menolak checkpoint ({status}): {shown}",
         url=target,
         status=status,
         body=text[:500],
@@ -145,7 +145,7 @@ def _check_lines(target: str, data: bytes) -> bytes:
         raise _error(
             "witness.bad-response",
             f"the witness at {target} answered 200 without cosignature lines",
-            f"witness di {target} menjawab 200 tanpa baris kosignatur",
+            f"pemantau di {target} menjawab 200 tanpa baris kosignatur",
             url=target,
         ) from None
     return data

@@ -233,7 +233,7 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
         raise _error(
             "witness.unknown-log",
             f"this witness does not watch the log {origin!r}",
-            f"witness ini tidak mengawasi log {origin!r}",
+            f"pemantau ini tidak mengawasi log {origin!r}",
             origin=origin,
         )
     failure: LogError | None = None
@@ -248,7 +248,7 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
     raise _error(
         "witness.not-signed",
         f"the checkpoint of {origin!r} is not signed by a key this witness trusts for it",
-        f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya witness ini",
+        f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya pemantau ini",
         origin=origin,
         cause=failure.code,
     )
@@ -278,7 +278,7 @@ def check_request(
             "witness.fork",
             f"this witness cosigned another tree of size {known} for {new.origin!r}: "
             "the log forked",
-            f"witness ini sudah menandatangani pohon lain berukuran {known} untuk "
+            f"pemantau ini sudah menandatangani pohon lain berukuran {known} untuk "
             f"{new.origin!r}: log bercabang",
             size=known,
             cosigned_root=encode_base64(latest.root),
@@ -302,7 +302,7 @@ def conflict(known: int) -> WitnessError:
     return _error(
         "witness.conflict",
         f"the old size does not match: this witness last cosigned size {known}",
-        f"ukuran lama tidak cocok: witness ini terakhir menandatangani ukuran {known}",
+        f"ukuran lama tidak cocok: pemantau ini terakhir menandatangani ukuran {known}",
         size=known,
     )
 

@@ -117,7 +117,7 @@ def _refusal(code: str, en: str, id_: str, status: int | None = None, **details:
 def _too_many_connections(limit: str) -> bytes:
     """The whole answer to a connection over a cap (written before any request is read)."""
     who_en = "from this client address" if limit == "address" else "to this witness"
-    who_id = "dari alamat klien ini" if limit == "address" else "ke witness ini"
+    who_id = "dari alamat klien ini" if limit == "address" else "ke pemantau ini"
     answer = _refusal(
         "witness.too-many-connections",
         f"too many connections {who_en} are open; retry after 1 s",

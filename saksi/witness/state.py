@@ -55,7 +55,7 @@ def _io_error(verb_en: str, verb_id: str, path: Path, exc: OSError) -> WitnessEr
     return _error(
         "witness.state-io",
         f"cannot {verb_en} the witness state {path}: {reason}",
-        f"keadaan witness {path} tidak dapat {verb_id}: {reason}",
+        f"keadaan pemantau {path} tidak dapat {verb_id}: {reason}",
         path=str(path),
     )
 
@@ -166,7 +166,7 @@ class WitnessState:
             "witness.state-corrupt",
             f"{path} is not a checkpoint of {origin!r} ({cause}); the witness will not "
             "guess what it cosigned: restore the file from a backup",
-            f"{path} bukan checkpoint {origin!r} ({cause}); witness tidak akan menebak apa "
+            f"{path} bukan checkpoint {origin!r} ({cause}); pemantau tidak akan menebak apa "
             "yang pernah ditandatanganinya: pulihkan berkas dari cadangan",
             path=str(path),
             cause=cause,
