@@ -5,6 +5,13 @@ with another meaning) and a message in Bahasa Indonesia (``message_id``) and Eng
 (``message_en``). Nothing in Saksi lets a raw ``ValueError`` or ``KeyError`` escape
 a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnostics`.
 
+There is one way to make one, keyword-only, the same for every class of the tree::
+
+    raise StoreError(code="store.io-error", en="cannot write", id="tidak dapat menulis", path=p)
+
+Details follow by name; they are shown by :meth:`SaksiError.diagnostics` and sent as
+``details`` in the JSON error shape (:meth:`SaksiError.to_dict`).
+
 ::
 
     SaksiError
@@ -33,7 +40,6 @@ a parser: callers catch :class:`SaksiError` and show :meth:`SaksiError.diagnosti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from saksi.text import display_text
@@ -42,21 +48,19 @@ from saksi.text import display_text
 class SaksiError(Exception):
     """Root of every error Saksi raises on purpose."""
 
-    default_code = "saksi.error"
+    def __init__(self, *, code: str, en: str, id: str, **details: Any) -> None:
+        """The one way to make an error: keyword-only, a stable ``code``, the message in
+        English (``en``) and in Bahasa Indonesia (``id``), then any details by name."""
+        self.code = code
+        self.message_en = en
+        self.message_id = id
+        self.details: dict[str, Any] = details
+        super().__init__(f"[{code}] {en}")
 
-    def __init__(
-        self,
-        message_en: str,
-        message_id: str | None = None,
-        *,
-        code: str | None = None,
-        details: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.code = code or self.default_code
-        self.message_en = message_en
-        self.message_id = message_id or message_en
-        self.details: dict[str, Any] = dict(details or {})
-        super().__init__(f"[{self.code}] {message_en}")
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by its fields (a worker process's refusal crosses to its parent):
+        # the default would call the keyword-only constructor with positional args.
+        return (_rebuild, (type(self), self.code, self.message_en, self.message_id, self.details))
 
     def diagnostics(self) -> str:
         """A human-readable explanation, Bahasa Indonesia first; text that would not show
@@ -80,100 +84,94 @@ class SaksiError(Exception):
         }
 
 
+def _rebuild(
+    cls: type[SaksiError], code: str, en: str, id_: str, details: dict[str, Any]
+) -> SaksiError:
+    return cls(code=code, en=en, id=id_, **details)
+
+
 class InputError(SaksiError):
-    default_code = "input.invalid"
+    """Malformed input: bad JSON, wrong types, unknown fields."""
 
 
 class SchemaError(InputError):
-    default_code = "input.schema"
+    """A value that does not fit its field (carries field errors)."""
 
 
 class RegionError(SaksiError):
-    default_code = "region.invalid"
+    """A region or TPS code that does not exist or is malformed."""
 
 
 class ContestError(SaksiError):
-    default_code = "contest.invalid"
+    """A contest, pair, party or candidate that does not exist."""
 
 
 class StatementError(SaksiError):
-    default_code = "statement.invalid"
+    """A statement that cannot be accepted as it stands."""
 
 
 class SignatureError(StatementError):
-    default_code = "statement.signature"
+    """Signature missing, malformed, or by another key."""
 
 
 class ElectionMismatch(StatementError):
-    default_code = "statement.election-mismatch"
+    """A statement for another election (log origin)."""
 
 
 class AuthorizationError(StatementError):
-    default_code = "statement.unauthorized"
+    """The key may not make this statement for this region."""
 
 
 class StoreError(SaksiError):
-    default_code = "store.error"
+    """Storage refused or failed."""
 
 
 class AppendOnlyError(StoreError):
-    default_code = "store.append-only"
+    """An attempt to change or delete a stored entry."""
 
 
 class LogError(SaksiError):
-    default_code = "log.error"
+    """Transparency-log errors."""
 
 
 class ProofError(LogError):
-    default_code = "log.proof"
+    """An inclusion or consistency proof that does not verify."""
 
 
 class NoteError(LogError):
-    default_code = "log.note"
+    """A malformed signed note, key string or cosignature."""
 
 
 class CheckpointError(LogError):
-    default_code = "log.checkpoint"
+    """A malformed or unverifiable checkpoint."""
 
 
 class TileError(LogError):
-    default_code = "log.tile"
+    """A tile or entry bundle that is missing or wrong."""
 
 
 class ConfigError(SaksiError):
     """A setting that is missing, unknown or out of range; the service does not start."""
 
-    default_code = "config.invalid"
-
 
 class ServiceError(SaksiError):
     """The ledger is stopped, overloaded or timed out, or failed on one statement."""
-
-    default_code = "service.error"
 
 
 class HttpError(SaksiError):
     """A refusal made by the HTTP layer itself (codes ``http.*`` and ``photo.*``)."""
 
-    default_code = "http.error"
-
 
 class RecapError(SaksiError):
     """A log that cannot be folded into totals, or a publication that cannot be written."""
-
-    default_code = "recap.error"
 
 
 class WitnessError(SaksiError):
     """A witness refused a checkpoint, or could not be reached, configured or stored."""
 
-    default_code = "witness.error"
-
 
 class VerifyError(SaksiError):
     """The independent verifier cannot run as asked (policy file, state folder, options)."""
-
-    default_code = "verify.error"
 
 
 __all__ = [

@@ -49,10 +49,12 @@ def cannot_listen(
         reason = errno.errorcode.get(exc.errno or 0, exc.__class__.__name__)
     shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return kind(
-        f"cannot listen on {shown}: {en}",
-        f"tidak dapat mendengarkan di {shown}: {id_}",
         code=code,
-        details={"host": host, "port": port, "reason": reason},
+        en=f"cannot listen on {shown}: {en}",
+        id=f"tidak dapat mendengarkan di {shown}: {id_}",
+        host=host,
+        port=port,
+        reason=reason,
     )
 
 

@@ -113,13 +113,18 @@ def fit_to_descriptors(
     if room < 1:
         needed = RESERVED_DESCRIPTORS + FAREWELLS + 1
         raise kind(
-            f"the limit on open files ({descriptors}) leaves no descriptor for connections: "
-            f"at least {needed} are needed; raise it (ulimit -n, or LimitNOFILE= for systemd)",
-            f"batas berkas terbuka ({descriptors}) tidak menyisakan deskriptor untuk "
-            f"sambungan: setidaknya {needed} diperlukan; naikkan (ulimit -n, atau "
-            "LimitNOFILE= untuk systemd)",
             code=code,
-            details={"limit": descriptors, "needed": needed},
+            en=(
+                f"the limit on open files ({descriptors}) leaves no descriptor for connections: "
+                f"at least {needed} are needed; raise it (ulimit -n, or LimitNOFILE= for systemd)"
+            ),
+            id=(
+                f"batas berkas terbuka ({descriptors}) tidak menyisakan deskriptor untuk "
+                f"sambungan: setidaknya {needed} diperlukan; naikkan (ulimit -n, atau "
+                "LimitNOFILE= untuk systemd)"
+            ),
+            limit=descriptors,
+            needed=needed,
         )
     if limits.max_connections <= room:
         return limits

@@ -45,11 +45,6 @@ def error_codes_in_source() -> set[str]:
         text = path.read_text(encoding="utf-8")
         codes.update(CODE_LITERAL.findall(text))
         codes.update(f"{area}.{what}" for area, what in AREA_LITERAL.findall(text))
-    codes.update(
-        re.findall(
-            r'default_code = "([^"]+)"', (ROOT / "saksi" / "errors.py").read_text(encoding="utf-8")
-        )
-    )
     return codes - NOT_CODES
 
 

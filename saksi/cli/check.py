@@ -80,9 +80,9 @@ def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
     form = getattr(stmt, "form", None)
     if not isinstance(form, CHasilPPWP):
         raise InputError(
-            f"a {stmt.type} statement holds no C.Hasil form to check",
-            f"pernyataan {stmt.type} tidak memuat formulir C.Hasil untuk diperiksa",
             code="cli.no-form",
+            en=f"a {stmt.type} statement holds no C.Hasil form to check",
+            id=f"pernyataan {stmt.type} tidak memuat formulir C.Hasil untuk diperiksa",
         )
     outcome.violations = check_form(form)
 
@@ -93,9 +93,9 @@ def check_file(path: Path) -> Outcome:
         raw = path.read_bytes()
     except OSError as exc:
         outcome.error = InputError(
-            f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
-            f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
             code="cli.unreadable-file",
+            en=f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
+            id=f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
         )
         return outcome
     try:

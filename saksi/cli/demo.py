@@ -295,10 +295,11 @@ def stopped_early(
               f"what was written stays in {out} (no report.json)")
     )  # fmt: skip
     return SaksiError(
-        f"the election night was stopped by the user ({how}) {when[1]}; {stopped[1]}; {left[1]}",
-        f"malam pemilu dihentikan oleh pengguna ({how}) {when[0]}; {stopped[0]}; {left[0]}",
         code="sim.interrupted",
-        details={"signal": how, "phase": night.phase if night is not None else ""},
+        en=f"the election night was stopped by the user ({how}) {when[1]}; {stopped[1]}; {left[1]}",
+        id=f"malam pemilu dihentikan oleh pengguna ({how}) {when[0]}; {stopped[0]}; {left[0]}",
+        signal=how,
+        phase=night.phase if night is not None else "",
     )
 
 

@@ -12,11 +12,13 @@ def empty_folder(out: Path, *, code: str, why: tuple[str, str]) -> Path:
     folder; ``why`` says (in English, then Indonesian) what the command puts there."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(
-            f"{out} already exists and is not an empty folder: choose a new or empty one "
-            f"({why[0]})",
-            f"{out} sudah ada dan bukan folder kosong: pilih folder baru atau kosong ({why[1]})",
             code=code,
-            details={"out": str(out)},
+            en=(
+                f"{out} already exists and is not an empty folder: choose a new or empty one "
+                f"({why[0]})"
+            ),
+            id=f"{out} sudah ada dan bukan folder kosong: pilih folder baru atau kosong ({why[1]})",
+            out=str(out),
         )
     out.mkdir(parents=True, exist_ok=True)
     return out
@@ -29,10 +31,10 @@ def write_output(out: Path, data: bytes) -> None:
         out.write_bytes(data)
     except OSError as exc:
         raise InputError(
-            f"cannot write {out}: {exc.strerror or exc.__class__.__name__}",
-            f"{out} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
             code="cli.unwritable-file",
-            details={"file": str(out)},
+            en=f"cannot write {out}: {exc.strerror or exc.__class__.__name__}",
+            id=f"{out} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
+            file=str(out),
         ) from None
 
 

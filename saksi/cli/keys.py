@@ -27,15 +27,15 @@ def write_private(path: Path, text: str) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise InputError(
-            f"{path} exists: refusing to overwrite a private key",
-            f"{path} sudah ada: kunci privat tidak akan ditimpa",
             code="cli.key-exists",
+            en=f"{path} exists: refusing to overwrite a private key",
+            id=f"{path} sudah ada: kunci privat tidak akan ditimpa",
         ) from None
     except OSError as exc:
         raise InputError(
-            f"cannot write key file {path}: {exc.strerror or exc.__class__.__name__}",
-            f"berkas kunci {path} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
             code="cli.unwritable-key",
+            en=f"cannot write key file {path}: {exc.strerror or exc.__class__.__name__}",
+            id=f"berkas kunci {path} tidak dapat ditulis: {exc.strerror or exc.__class__.__name__}",
         ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(text + "\n")
@@ -57,9 +57,9 @@ def read_private(path: Path) -> SigningKey:
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"cannot read key file {path}: {exc.__class__.__name__}",
-            f"berkas kunci {path} tidak dapat dibaca: {exc.__class__.__name__}",
             code="cli.unreadable-key",
+            en=f"cannot read key file {path}: {exc.__class__.__name__}",
+            id=f"berkas kunci {path} tidak dapat dibaca: {exc.__class__.__name__}",
         ) from None
     return SigningKey.from_text(text)
 

@@ -50,9 +50,9 @@ def _read_bytes(source: BinaryIO | Path, what: str) -> bytes:
         return source.read_bytes() if isinstance(source, Path) else source.read()
     except OSError as exc:
         raise InputError(
-            f"cannot read {what}: {exc.strerror or exc.__class__.__name__}",
-            f"{what} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
             code="cli.unreadable-file",
+            en=f"cannot read {what}: {exc.strerror or exc.__class__.__name__}",
+            id=f"{what} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
         ) from None
 
 
@@ -68,12 +68,18 @@ def split_lines(data: bytes) -> list[bytes]:
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_ENTRY_SIZE:
             raise LogError(
-                f"line {number} is {len(line)} bytes; a log entry is at most {MAX_ENTRY_SIZE} "
-                "bytes. Nothing was appended.",
-                f"baris {number} berukuran {len(line)} bita; entri log paling besar "
-                f"{MAX_ENTRY_SIZE} bita. Tidak ada yang ditambahkan.",
                 code="log.entry-too-large",
-                details={"line": number, "size": len(line), "max": MAX_ENTRY_SIZE},
+                en=(
+                    f"line {number} is {len(line)} bytes; a log entry is at most {MAX_ENTRY_SIZE} "
+                    "bytes. Nothing was appended."
+                ),
+                id=(
+                    f"baris {number} berukuran {len(line)} bita; entri log paling besar "
+                    f"{MAX_ENTRY_SIZE} bita. Tidak ada yang ditambahkan."
+                ),
+                line=number,
+                size=len(line),
+                max=MAX_ENTRY_SIZE,
             )
     return lines
 

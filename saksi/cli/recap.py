@@ -47,9 +47,9 @@ def log_verifier(vkey: str | None) -> NoteVerifier | None:
         return NoteVerifier.from_vkey(vkey)
     except SaksiError as exc:
         raise InputError(
-            f"--log-key is not a note verifier key: {exc.message_en}",
-            f"--log-key bukan kunci verifikasi catatan: {exc.message_id}",
             code="cli.bad-log-key",
+            en=f"--log-key is not a note verifier key: {exc.message_en}",
+            id=f"--log-key bukan kunci verifikasi catatan: {exc.message_id}",
         ) from None
 
 

@@ -39,10 +39,10 @@ def parse_scale(text: str) -> float:
         value = -1.0
     if not 0 < value <= MAX_SCALE:
         raise InputError(
-            f"--scale must be 'national' or a number in (0, {MAX_SCALE:g}], not {text!r}",
-            f"--scale harus 'national' atau angka dalam (0, {MAX_SCALE:g}], bukan {text!r}",
             code="sim.bad-scale",
-            details={"scale": text},
+            en=f"--scale must be 'national' or a number in (0, {MAX_SCALE:g}], not {text!r}",
+            id=f"--scale harus 'national' atau angka dalam (0, {MAX_SCALE:g}], bukan {text!r}",
+            scale=text,
         )
     return value
 
@@ -94,9 +94,9 @@ def night_config(
     tps, scale, regions = options.pop("tps"), options.pop("scale"), options.pop("regions")
     if sum(x is not None for x in (tps, scale, regions)) > 1:
         raise InputError(
-            "give at most one of --tps, --scale and --regions",
-            "berikan paling banyak satu dari --tps, --scale dan --regions",
             code="sim.options-conflict",
+            en="give at most one of --tps, --scale and --regions",
+            id="berikan paling banyak satu dari --tps, --scale dan --regions",
         )
     if scale is not None:
         size = parse_scale(scale)

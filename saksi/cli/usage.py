@@ -178,15 +178,15 @@ def usage_refusal(exc: errors.ClickException) -> InputError:
     else:
         message_en = exc.format_message()
     ctx = exc.ctx if isinstance(exc, errors.UsageError) else None
-    return InputError(message_en, message_id, code=code, details=_details(ctx))
+    return InputError(code=code, en=message_en, id=message_id, **_details(ctx))
 
 
 def interrupted() -> InputError:
     """Ctrl-C (SIGINT) while a command ran: said in both languages, no traceback."""
     return InputError(
-        "stopped by the user (Ctrl-C) before it finished",
-        "dihentikan oleh pengguna (Ctrl-C) sebelum selesai",
         code="cli.interrupted",
+        en="stopped by the user (Ctrl-C) before it finished",
+        id="dihentikan oleh pengguna (Ctrl-C) sebelum selesai",
     )
 
 

@@ -38,20 +38,24 @@ def _policy(
         return Policy.from_options(log_key, witnesses, quorum)
     if log_key is not None or witnesses or quorum is not None:
         raise InputError(
-            "--policy gives the log key and the witnesses: leave out --log-key, --witness "
-            "and --quorum",
-            "--policy sudah memuat kunci log dan pemantau: jangan pakai --log-key, --witness "
-            "dan --quorum",
             code="cli.policy-and-keys",
+            en=(
+                "--policy gives the log key and the witnesses: leave out --log-key, --witness "
+                "and --quorum"
+            ),
+            id=(
+                "--policy sudah memuat kunci log dan pemantau: jangan pakai --log-key, --witness "
+                "dan --quorum"
+            ),
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(
-            f"cannot read the policy file {path}: {exc.strerror}",
-            f"tidak dapat membaca berkas kebijakan {path}: {exc.strerror}",
             code="cli.unreadable-file",
-            details={"file": str(path)},
+            en=f"cannot read the policy file {path}: {exc.strerror}",
+            id=f"tidak dapat membaca berkas kebijakan {path}: {exc.strerror}",
+            file=str(path),
         ) from None
     return parse_policy(data)
 

@@ -40,18 +40,14 @@ __all__ = ["parse_config", "parse_log_option", "witness"]
 DEFAULT_PORT = 7380
 
 
-def _config_error(en: str, id_: str, **details: object) -> WitnessError:
-    return WitnessError(en, id_, code="witness.config-invalid", details=details)
-
-
 def _read_text(path: Path, what: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"cannot read {what} {path}: {exc.__class__.__name__}",
-            f"{what} {path} tidak dapat dibaca: {exc.__class__.__name__}",
             code="cli.unreadable-file",
+            en=f"cannot read {what} {path}: {exc.__class__.__name__}",
+            id=f"{what} {path} tidak dapat dibaca: {exc.__class__.__name__}",
         ) from None
 
 
@@ -59,9 +55,10 @@ def parse_log_option(value: str) -> tuple[str, str]:
     """``ORIGIN=VKEY`` as ``(origin, vkey)`` (split at the first ``=``)."""
     origin, sep, vkey = value.partition("=")
     if not sep or not origin or not vkey:
-        raise _config_error(
-            f"--log takes ORIGIN=VKEY, got {value[:80]!r}",
-            f"--log berbentuk ORIGIN=VKEY, didapat {value[:80]!r}",
+        raise WitnessError(
+            code="witness.config-invalid",
+            en=f"--log takes ORIGIN=VKEY, got {value[:80]!r}",
+            id=f"--log berbentuk ORIGIN=VKEY, didapat {value[:80]!r}",
         )
     return origin, vkey
 
@@ -82,9 +79,10 @@ def parse_config(text: str) -> list[tuple[str, str]]:
         if words[0] == "log" and len(words) in (2, 3):
             pairs.append((words[1].split("+", 1)[0], words[1]))
         elif words[0] not in ("witness", "group", "quorum"):
-            raise _config_error(
-                f"line {number} of the config is not 'log <vkey> [<url>]': {line[:80]!r}",
-                f"baris {number} konfigurasi bukan 'log <vkey> [<url>]': {line[:80]!r}",
+            raise WitnessError(
+                code="witness.config-invalid",
+                en=f"line {number} of the config is not 'log <vkey> [<url>]': {line[:80]!r}",
+                id=f"baris {number} konfigurasi bukan 'log <vkey> [<url>]': {line[:80]!r}",
                 line=number,
             )
     return pairs
@@ -95,10 +93,13 @@ def _load_logs(log_options: tuple[str, ...], config: Path | None) -> dict[str, W
     if config is not None:
         pairs += parse_config(_read_text(config, "config"))
     if not pairs:
-        raise _config_error(
-            "a witness needs at least one log to watch: --log ORIGIN=VKEY or --config FILE",
-            "pemantau memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau "
-            "--config FILE",
+        raise WitnessError(
+            code="witness.config-invalid",
+            en="a witness needs at least one log to watch: --log ORIGIN=VKEY or --config FILE",
+            id=(
+                "pemantau memerlukan minimal satu log untuk diawasi: --log ORIGIN=VKEY atau "
+                "--config FILE"
+            ),
         )
     return watched_logs(pairs)
 

@@ -92,7 +92,7 @@ class Grant:
 
 
 def _refuse(en: str, id_: str, *, code: str, **details: object) -> AuthorizationError:
-    return AuthorizationError(en, id_, code=code, details=details)
+    return AuthorizationError(code=code, en=en, id=id_, **details)
 
 
 class Authority:
@@ -195,10 +195,10 @@ class Authority:
         if found is None:
             known = ", ".join(self._contests)
             raise ContestError(
-                f"contest {kind!r} is not part of this election (manifest has: {known})",
-                f"pemilihan {kind!r} tidak termasuk pemilu ini (manifest memuat: {known})",
                 code="contest.not-in-election",
-                details={"contest": kind},
+                en=f"contest {kind!r} is not part of this election (manifest has: {known})",
+                id=f"pemilihan {kind!r} tidak termasuk pemilu ini (manifest memuat: {known})",
+                contest=kind,
             )
         return found
 
@@ -209,10 +209,17 @@ class Authority:
         stmt = envelope.stmt
         if stmt.election != self.election:
             raise ElectionMismatch(
-                f"statement is for election {stmt.election!r}, but this log is {self.election!r}",
-                f"pernyataan untuk pemilu {stmt.election!r}, sedangkan log ini {self.election!r}",
                 code="statement.election-mismatch",
-                details={"statement_election": stmt.election, "log_election": self.election},
+                en=(
+                    f"statement is for election {stmt.election!r}, "
+                    f"but this log is {self.election!r}"
+                ),
+                id=(
+                    f"pernyataan untuk pemilu {stmt.election!r}, "
+                    f"sedangkan log ini {self.election!r}"
+                ),
+                statement_election=stmt.election,
+                log_election=self.election,
             )
         if isinstance(stmt, Manifest):
             raise _refuse(
@@ -237,9 +244,9 @@ class Authority:
         """Record the effects of an authorized entry now logged at ``index``."""
         if index < self._size:
             raise StatementError(
-                f"entry {index} applied out of order (next expected: {self._size})",
-                f"entri {index} diterapkan tidak berurutan (berikutnya: {self._size})",
                 code="auth.index-order",
+                en=f"entry {index} applied out of order (next expected: {self._size})",
+                id=f"entri {index} diterapkan tidak berurutan (berikutnya: {self._size})",
             )
         self._size = index + 1
         stmt = envelope.stmt
@@ -383,10 +390,10 @@ class Authority:
     def _require_region(self, code: str) -> None:
         if code != NASIONAL and not self._region_exists(code):
             raise RegionError(
-                f"region {code} does not exist in this election's region file",
-                f"wilayah {code} tidak ada dalam berkas wilayah pemilu ini",
                 code="region.unknown",
-                details={"region": code},
+                en=f"region {code} does not exist in this election's region file",
+                id=f"wilayah {code} tidak ada dalam berkas wilayah pemilu ini",
+                region=code,
             )
 
     def _require_party(self, signer: KeyRecord, party: str | None) -> None:

@@ -103,16 +103,16 @@ def canonical_json(obj: Any) -> bytes:
     except _Refused as exc:
         path = ".".join(reversed(exc.path)) or "(root)"
         raise InputError(
-            f"cannot encode {path}: {exc.en} (got {exc.value})",
-            f"tidak dapat dikodekan {path}: {exc.id_} (nilai {exc.value})",
             code=exc.code,
-            details={"field": path},
+            en=f"cannot encode {path}: {exc.en} (got {exc.value})",
+            id=f"tidak dapat dikodekan {path}: {exc.id_} (nilai {exc.value})",
+            field=path,
         ) from None
     except RecursionError:
         raise InputError(
-            "value is nested too deeply",
-            "nilai bersarang terlalu dalam",
             code="input.json-too-deep",
+            en="value is nested too deeply",
+            id="nilai bersarang terlalu dalam",
         ) from None
     try:
         if ascii_keys:
@@ -121,15 +121,17 @@ def canonical_json(obj: Any) -> bytes:
         return bytes(rfc8785.dumps(obj))
     except (UnicodeEncodeError, rfc8785.CanonicalizationError):
         raise InputError(
-            "text contains characters that are not valid Unicode (lone surrogates)",
-            "teks memuat karakter Unicode yang tidak sah (surrogate tunggal)",
             code="input.json-not-unicode",
+            en="text contains characters that are not valid Unicode (lone surrogates)",
+            id="teks memuat karakter Unicode yang tidak sah (surrogate tunggal)",
         ) from None
 
 
 def _too_deep() -> InputError:
     return InputError(
-        "value is nested too deeply", "nilai bersarang terlalu dalam", code="input.json-too-deep"
+        code="input.json-too-deep",
+        en="value is nested too deeply",
+        id="nilai bersarang terlalu dalam",
     )
 
 
@@ -155,22 +157,31 @@ def _not_canonical(expected: bytes, data: bytes, what: str) -> InputError:
         en = "a trailing newline" if count == 1 else f"{count} trailing newlines"
         id_ = "baris baru (newline)" if count == 1 else f"{count} baris baru (newline)"
         return InputError(
-            f"{what} ends with {en} at byte {offset}, as `>` and text editors leave it: "
-            f"the {what} ends at its closing brace; save or send it without "
-            f"{'it' if count == 1 else 'them'}",
-            f"{what} diakhiri {id_} pada byte ke-{offset}, seperti yang ditinggalkan `>` "
-            f"dan penyunting teks: {what} berakhir pada kurung kurawal penutupnya; simpan "
-            "atau kirim tanpa baris baru itu",
             code="entry.not-canonical",
-            details={"offset": offset, "trailing_newlines": count},
+            en=(
+                f"{what} ends with {en} at byte {offset}, as `>` and text editors leave it: "
+                f"the {what} ends at its closing brace; save or send it without "
+                f"{'it' if count == 1 else 'them'}"
+            ),
+            id=(
+                f"{what} diakhiri {id_} pada byte ke-{offset}, seperti yang ditinggalkan `>` "
+                f"dan penyunting teks: {what} berakhir pada kurung kurawal penutupnya; simpan "
+                "atau kirim tanpa baris baru itu"
+            ),
+            offset=offset,
+            trailing_newlines=count,
         )
     return InputError(
-        f"{what} is not canonical JSON (RFC 8785): first difference at byte {offset}; "
-        "whitespace, key order, string escapes and number spelling must follow RFC 8785",
-        f"{what} bukan JSON kanonik (RFC 8785): beda pertama pada byte ke-{offset}; "
-        "spasi, urutan kunci, escape teks dan penulisan angka harus mengikuti RFC 8785",
         code="entry.not-canonical",
-        details={"offset": offset},
+        en=(
+            f"{what} is not canonical JSON (RFC 8785): first difference at byte {offset}; "
+            "whitespace, key order, string escapes and number spelling must follow RFC 8785"
+        ),
+        id=(
+            f"{what} bukan JSON kanonik (RFC 8785): beda pertama pada byte ke-{offset}; "
+            "spasi, urutan kunci, escape teks dan penulisan angka harus mengikuti RFC 8785"
+        ),
+        offset=offset,
     )
 
 

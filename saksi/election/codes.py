@@ -64,10 +64,10 @@ def level_of(code: str) -> Level:
     level = _LEVEL_BY_LENGTH.get(len(code)) if isinstance(code, str) else None
     if level is None or not _DIGITS.fullmatch(code):
         raise RegionError(
-            f"malformed region code {code!r}: expected 2, 4, 6, 10 or 13 digits, or '0'",
-            f"kode wilayah {code!r} tidak sah: harus 2, 4, 6, 10 atau 13 digit, atau '0'",
             code="region.malformed-code",
-            details={"region": str(code)},
+            en=f"malformed region code {code!r}: expected 2, 4, 6, 10 or 13 digits, or '0'",
+            id=f"kode wilayah {code!r} tidak sah: harus 2, 4, 6, 10 atau 13 digit, atau '0'",
+            region=str(code),
         )
     return level
 
@@ -77,7 +77,9 @@ def parent_of(code: str) -> str:
     level = level_of(code)
     if level is Level.NASIONAL:
         raise RegionError(
-            "the nation has no parent region", "nasional tidak punya induk", code="region.no-parent"
+            code="region.no-parent",
+            en="the nation has no parent region",
+            id="nasional tidak punya induk",
         )
     if level is Level.PROVINSI:
         return NASIONAL
@@ -104,9 +106,9 @@ def tps_code(desa: str, number: int) -> str:
     """The 13-digit TPS code of TPS ``number`` (1..999) in desa ``desa``."""
     if level_of(desa) is not Level.DESA or not 1 <= number <= 999:
         raise RegionError(
-            f"no TPS {number} in {desa!r}: TPS numbers run 001..999 within a desa",
-            f"tidak ada TPS {number} di {desa!r}: nomor TPS 001..999 dalam satu desa",
             code="region.malformed-code",
+            en=f"no TPS {number} in {desa!r}: TPS numbers run 001..999 within a desa",
+            id=f"tidak ada TPS {number} di {desa!r}: nomor TPS 001..999 dalam satu desa",
         )
     return f"{desa}{number:03d}"
 

@@ -80,9 +80,9 @@ class Contest(WireModel):
             if p.number == number:
                 return p
         raise ContestError(
-            f"no candidate pair {number!r} in contest {self.kind.value}",
-            f"tidak ada pasangan calon nomor {number!r} dalam pemilihan {self.kind.value}",
             code="contest.unknown-pair",
+            en=f"no candidate pair {number!r} in contest {self.kind.value}",
+            id=f"tidak ada pasangan calon nomor {number!r} dalam pemilihan {self.kind.value}",
         )
 
 
@@ -125,7 +125,10 @@ def contest(kind: str, contests: tuple[Contest, ...] = CONTESTS_2024) -> Contest
         if c.kind.value == kind:
             return c
     raise ContestError(
-        f"unknown contest {kind!r}; known: {', '.join(c.kind.value for c in contests)}",
-        f"pemilihan {kind!r} tidak dikenal; yang ada: {', '.join(c.kind.value for c in contests)}",
         code="contest.unknown",
+        en=f"unknown contest {kind!r}; known: {', '.join(c.kind.value for c in contests)}",
+        id=(
+            f"pemilihan {kind!r} tidak dikenal; yang ada: "
+            f"{', '.join(c.kind.value for c in contests)}"
+        ),
     )

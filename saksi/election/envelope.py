@@ -131,10 +131,11 @@ def sign_statement(stmt: AnyStatement, key: SigningKey) -> Envelope:
 def _check_size(size: int) -> None:
     if size > MAX_ENTRY_SIZE:
         raise InputError(
-            f"entry is {size:,} bytes; a log entry holds at most {MAX_ENTRY_SIZE:,}",
-            f"entri berukuran {size:,} byte; entri log paling besar {MAX_ENTRY_SIZE:,} byte",
             code="entry.too-large",
-            details={"size": size, "limit": MAX_ENTRY_SIZE},
+            en=f"entry is {size:,} bytes; a log entry holds at most {MAX_ENTRY_SIZE:,}",
+            id=f"entri berukuran {size:,} byte; entri log paling besar {MAX_ENTRY_SIZE:,} byte",
+            size=size,
+            limit=MAX_ENTRY_SIZE,
         )
 
 
@@ -146,7 +147,9 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
     ElectionMismatch ``statement.election-mismatch`` (when ``election`` is given).
     """
     if not isinstance(data, bytes):
-        raise InputError("an entry is bytes", "entri harus berupa byte", code="entry.not-bytes")
+        raise InputError(
+            code="entry.not-bytes", en="an entry is bytes", id="entri harus berupa byte"
+        )
     _check_size(len(data))
     envelope = _valid_and_canonical(data) or _diagnose(data)
     if not seed_bytes(envelope, data):  # defensive: the layout is fixed once canonical
@@ -154,17 +157,24 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
         envelope.__dict__["entry_bytes"] = data
     if not envelope.verify():
         raise SignatureError(
-            f"the signature is not key {envelope.key}'s signature of this statement",
-            f"tanda tangan bukan tanda tangan kunci {envelope.key} atas pernyataan ini",
             code="statement.bad-signature",
-            details={"key": envelope.key},
+            en=f"the signature is not key {envelope.key}'s signature of this statement",
+            id=f"tanda tangan bukan tanda tangan kunci {envelope.key} atas pernyataan ini",
+            key=envelope.key,
         )
     if election is not None and envelope.stmt.election != election:
         raise ElectionMismatch(
-            f"statement is for election {envelope.stmt.election!r}, but this log is {election!r}",
-            f"pernyataan untuk pemilu {envelope.stmt.election!r}, sedangkan log ini {election!r}",
             code="statement.election-mismatch",
-            details={"statement_election": envelope.stmt.election, "log_election": election},
+            en=(
+                f"statement is for election {envelope.stmt.election!r}, "
+                f"but this log is {election!r}"
+            ),
+            id=(
+                f"pernyataan untuk pemilu {envelope.stmt.election!r}, "
+                f"sedangkan log ini {election!r}"
+            ),
+            statement_election=envelope.stmt.election,
+            log_election=election,
         )
     return envelope
 
@@ -229,10 +239,10 @@ def _check_one_form(expected: Any, actual: Any) -> None:
         return
     path, what_en, what_id = _difference(expected, actual, "stmt")
     raise InputError(
-        f"entry is not in its one canonical form: {path} {what_en}",
-        f"entri tidak dalam satu-satunya bentuk kanoniknya: {path} {what_id}",
         code="entry.not-canonical",
-        details={"field": path},
+        en=f"entry is not in its one canonical form: {path} {what_en}",
+        id=f"entri tidak dalam satu-satunya bentuk kanoniknya: {path} {what_id}",
+        field=path,
     )
 
 

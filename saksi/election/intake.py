@@ -98,12 +98,18 @@ def check_text(envelope: Envelope) -> None:
     where_en = f"{problem.char_name} at character {problem.position + 1}"
     where_id = f"{problem.char_name} pada karakter ke-{problem.position + 1}"
     raise InputError(
-        f"{field}: the text holds {problem.what_en} ({where_en}); this service takes only "
-        "text that shows as it is (docs/format.md, 'Text a reader can trust')",
-        f"{field}: teks memuat {problem.what_id} ({where_id}); layanan ini hanya menerima "
-        "teks yang tampil apa adanya (docs/format.md, 'Text a reader can trust')",
         code=problem.code,
-        details={"field": field, "char": problem.char_name, "position": problem.position},
+        en=(
+            f"{field}: the text holds {problem.what_en} ({where_en}); this service takes only "
+            "text that shows as it is (docs/format.md, 'Text a reader can trust')"
+        ),
+        id=(
+            f"{field}: teks memuat {problem.what_id} ({where_id}); layanan ini hanya menerima "
+            "teks yang tampil apa adanya (docs/format.md, 'Text a reader can trust')"
+        ),
+        field=field,
+        char=problem.char_name,
+        position=problem.position,
     )
 
 

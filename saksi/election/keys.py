@@ -46,10 +46,10 @@ _SIG_RE = re.compile(SIGNATURE_PATTERN)
 def _malformed_key(text: object, what: str) -> InputError:
     shown = text if isinstance(text, str) and len(text) <= 100 else f"<{type(text).__name__}>"
     return InputError(
-        f"malformed {what} {shown!r}: expected standard base64 (with padding) of 32 bytes",
-        f"{what} {shown!r} tidak sah: harus base64 standar (dengan padding) dari 32 byte",
         code="key.malformed",
-        details={"key": str(shown)},
+        en=f"malformed {what} {shown!r}: expected standard base64 (with padding) of 32 bytes",
+        id=f"{what} {shown!r} tidak sah: harus base64 standar (dengan padding) dari 32 byte",
+        key=str(shown),
     )
 
 
@@ -64,9 +64,9 @@ def decode_signature(text: str) -> bytes:
     """The 64 bytes of a signature's text form; InputError if malformed."""
     if not isinstance(text, str) or not _SIG_RE.fullmatch(text):
         raise InputError(
-            "malformed signature: expected standard base64 (with padding) of 64 bytes",
-            "tanda tangan tidak sah: harus base64 standar (dengan padding) dari 64 byte",
             code="signature.malformed",
+            en="malformed signature: expected standard base64 (with padding) of 64 bytes",
+            id="tanda tangan tidak sah: harus base64 standar (dengan padding) dari 64 byte",
         )
     return base64.b64decode(text)
 
@@ -90,18 +90,22 @@ class PublicKey:
     def __init__(self, raw: bytes, *, check_point: bool = True) -> None:
         if not isinstance(raw, bytes) or len(raw) != KEY_SIZE:
             raise InputError(
-                f"a public key is {KEY_SIZE} bytes",
-                f"kunci publik harus {KEY_SIZE} byte",
                 code="key.malformed",
+                en=f"a public key is {KEY_SIZE} bytes",
+                id=f"kunci publik harus {KEY_SIZE} byte",
             )
         if check_point and not _is_valid_point(raw):
             raise SignatureError(
-                f"public key {b64(raw)} is not a usable Ed25519 key "
-                "(small-order, off the curve, or not canonically encoded)",
-                f"kunci publik {b64(raw)} bukan kunci Ed25519 yang dapat dipakai "
-                "(orde kecil, di luar kurva, atau pengodean tidak kanonik)",
                 code="key.invalid-point",
-                details={"key": b64(raw)},
+                en=(
+                    f"public key {b64(raw)} is not a usable Ed25519 key "
+                    "(small-order, off the curve, or not canonically encoded)"
+                ),
+                id=(
+                    f"kunci publik {b64(raw)} bukan kunci Ed25519 yang dapat dipakai "
+                    "(orde kecil, di luar kurva, atau pengodean tidak kanonik)"
+                ),
+                key=b64(raw),
             )
         self._raw = raw
         self._b64 = b64(raw)
@@ -169,9 +173,9 @@ class SigningKey:
         """The key for a 32-byte seed (deterministic: same seed, same key)."""
         if not isinstance(seed, bytes) or len(seed) != KEY_SIZE:
             raise InputError(
-                f"a private key seed is {KEY_SIZE} bytes",
-                f"benih kunci privat harus {KEY_SIZE} byte",
                 code="key.malformed-private",
+                en=f"a private key seed is {KEY_SIZE} bytes",
+                id=f"benih kunci privat harus {KEY_SIZE} byte",
             )
         return cls(nacl.signing.SigningKey(seed))
 
@@ -182,11 +186,15 @@ class SigningKey:
         encoded = body[len(PRIVATE_PREFIX) :]
         if not body.startswith(PRIVATE_PREFIX) or not _KEY_RE.fullmatch(encoded):
             raise InputError(
-                f"not a Saksi private key: expected one line '{PRIVATE_PREFIX}<base64 of a "
-                "32-byte seed>'",
-                f"bukan kunci privat Saksi: harus satu baris '{PRIVATE_PREFIX}<base64 benih "
-                "32 byte>'",
                 code="key.malformed-private",
+                en=(
+                    f"not a Saksi private key: expected one line '{PRIVATE_PREFIX}<base64 of a "
+                    "32-byte seed>'"
+                ),
+                id=(
+                    f"bukan kunci privat Saksi: harus satu baris '{PRIVATE_PREFIX}<base64 benih "
+                    "32 byte>'"
+                ),
             )
         return cls.from_seed(base64.b64decode(encoded))
 

@@ -77,12 +77,17 @@ class PhotoSignature:
         signer = PublicKey.from_b64(self.key, check_point=False)
         if not signer.verify(photo_message(election, sha256_hex), decode_signature(self.sig)):
             raise SignatureError(
-                f"the signature is not key {self.key}'s signature of photo {sha256_hex} for "
-                f"election {election} (saksi/photo/v1)",
-                f"tanda tangan bukan tanda tangan kunci {self.key} atas foto {sha256_hex} "
-                f"untuk pemilu {election} (saksi/photo/v1)",
                 code="photo.bad-signature",
-                details={"key": self.key, "sha256": sha256_hex},
+                en=(
+                    f"the signature is not key {self.key}'s signature of photo {sha256_hex} for "
+                    f"election {election} (saksi/photo/v1)"
+                ),
+                id=(
+                    f"tanda tangan bukan tanda tangan kunci {self.key} atas foto {sha256_hex} "
+                    f"untuk pemilu {election} (saksi/photo/v1)"
+                ),
+                key=self.key,
+                sha256=sha256_hex,
             )
         return signer
 

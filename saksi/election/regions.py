@@ -64,7 +64,7 @@ _REGION_LEVELS = (Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN, Level.DESA)
 def _fail(*, code: str, cls: type[SaksiError] = RegionError, **details: Any) -> SaksiError:
     """The error ``code`` from the catalogue above, both languages filled from details."""
     en, id_ = _MESSAGES[code]
-    return cls(en.format(**details), id_.format(**details), code=code, details=details)
+    return cls(code=code, en=en.format(**details), id=id_.format(**details), **details)
 
 
 def _bad_numbers(desa: str, given: object) -> SaksiError:

@@ -127,9 +127,9 @@ def read_sirekap(
         _check_tps(tps)
     if not isinstance(data, dict):
         raise InputError(
-            f"a Sirekap record must be a JSON object, not {_json_type(data)}",
-            f"rekaman Sirekap harus berupa objek JSON, bukan {_json_type(data)}",
             code="sirekap.not-an-object",
+            en=f"a Sirekap record must be a JSON object, not {_json_type(data)}",
+            id=f"rekaman Sirekap harus berupa objek JSON, bukan {_json_type(data)}",
         )
     raw = parse_model(SirekapJSON, data, "Sirekap record")
     votes = _chart_votes(raw.chart, contest)
@@ -159,9 +159,9 @@ def load_sirekap(path: Path, *, contest: Contest = PPWP_2024) -> SirekapRecord:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(
-            f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
-            f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
             code="input.unreadable",
+            en=f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
+            id=f"{path} tidak dapat dibaca: {exc.strerror or exc.__class__.__name__}",
         ) from None
     data = loads(raw, what=path.name)
     stem = path.name.removesuffix(".json")
@@ -200,11 +200,11 @@ def _chart_votes(chart: dict[str, int | None] | None, contest: Contest) -> dict[
 
 def _chart_error(key: str, value: Any, en: str, id_: str, *, code: str) -> SchemaError:
     return SchemaError(
-        f"Sirekap record: {en}",
-        f"rekaman Sirekap: {id_}",
         code=code,
-        details={
-            "errors": [
+        en=f"Sirekap record: {en}",
+        id=f"rekaman Sirekap: {id_}",
+        errors=(
+            [
                 {
                     "field": f"chart.{key}",
                     "type": code,
@@ -213,16 +213,16 @@ def _chart_error(key: str, value: Any, en: str, id_: str, *, code: str) -> Schem
                     "input": value,
                 }
             ]
-        },
+        ),
     )
 
 
 def _check_tps(tps: str) -> None:
     if level_of(tps) is not Level.TPS:
         raise RegionError(
-            f"{tps!r} is not a TPS code (13 digits)",
-            f"{tps!r} bukan kode TPS (13 digit)",
             code="region.not-a-tps",
+            en=f"{tps!r} is not a TPS code (13 digits)",
+            id=f"{tps!r} bukan kode TPS (13 digit)",
         )
 
 

@@ -84,17 +84,22 @@ def parse_time(text: str) -> datetime:
         )
     except (ValueError, TypeError):
         raise InputError(
-            f"malformed time {text!r}: expected RFC 3339 UTC to the second, "
-            "e.g. 2024-02-14T13:05:00Z",
-            f"waktu {text!r} tidak sah: harus RFC 3339 UTC sampai detik, mis. 2024-02-14T13:05:00Z",
             code="time.malformed",
+            en=(
+                f"malformed time {text!r}: expected RFC 3339 UTC to the second, "
+                "e.g. 2024-02-14T13:05:00Z"
+            ),
+            id=(
+                f"waktu {text!r} tidak sah: harus RFC 3339 "
+                "UTC sampai detik, mis. 2024-02-14T13:05:00Z"
+            ),
         ) from None
 
 
 def format_time(moment: datetime) -> str:
     """An aware datetime as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC; fractions of a second dropped)."""
     if moment.tzinfo is None:
-        raise InputError("time has no time zone", "waktu tanpa zona waktu", code="time.naive")
+        raise InputError(code="time.naive", en="time has no time zone", id="waktu tanpa zona waktu")
     t = moment.astimezone(UTC)
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
@@ -446,12 +451,17 @@ def check_pairs(contest: Contest, pairs: Iterable[str], where: str) -> None:
     got = tuple(sorted(pairs))
     if got != tuple(sorted(expected)):
         raise ContestError(
-            f"{where}: pairs {', '.join(got)} do not match contest {contest.kind.value} "
-            f"(expected exactly {', '.join(expected)})",
-            f"{where}: pasangan {', '.join(got)} tidak sesuai pemilihan {contest.kind.value} "
-            f"(harus tepat {', '.join(expected)})",
             code="contest.pairs-mismatch",
-            details={"expected": list(expected), "got": list(got)},
+            en=(
+                f"{where}: pairs {', '.join(got)} do not match contest {contest.kind.value} "
+                f"(expected exactly {', '.join(expected)})"
+            ),
+            id=(
+                f"{where}: pasangan {', '.join(got)} tidak sesuai pemilihan {contest.kind.value} "
+                f"(harus tepat {', '.join(expected)})"
+            ),
+            expected=list(expected),
+            got=list(got),
         )
 
 

@@ -325,17 +325,17 @@ def _check_args(scale: float, seed: int) -> None:
     ok_scale = isinstance(scale, int | float) and not isinstance(scale, bool)
     if not ok_scale or not math.isfinite(scale) or not 0 < scale <= MAX_SCALE:
         raise InputError(
-            f"synthetic scale must be a number in (0, {MAX_SCALE:g}], got {scale!r}",
-            f"skala sintetis harus bilangan dalam (0, {MAX_SCALE:g}], bukan {scale!r}",
             code="input.synthetic-scale",
-            details={"scale": str(scale)},
+            en=f"synthetic scale must be a number in (0, {MAX_SCALE:g}], got {scale!r}",
+            id=f"skala sintetis harus bilangan dalam (0, {MAX_SCALE:g}], bukan {scale!r}",
+            scale=str(scale),
         )
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise InputError(
-            f"synthetic seed must be a whole number, got {seed!r}",
-            f"benih sintetis harus bilangan bulat, bukan {seed!r}",
             code="input.synthetic-seed",
-            details={"seed": str(seed)},
+            en=f"synthetic seed must be a whole number, got {seed!r}",
+            id=f"benih sintetis harus bilangan bulat, bukan {seed!r}",
+            seed=str(seed),
         )
 
 

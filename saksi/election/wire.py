@@ -113,17 +113,17 @@ def schema_error(exc: ValidationError, what: str) -> SaksiError:
     own = getattr(_cause(found[0]), "error", None) if len(found) == 1 else None
     if isinstance(own, SaksiError):
         return type(own)(
-            f"{what}: {first['field']}: {own.message_en}",
-            f"{what}: {first['field']}: {own.message_id}",
             code=own.code,
-            details={**own.details, "field": first["field"], "errors": errors},
+            en=f"{what}: {first['field']}: {own.message_en}",
+            id=f"{what}: {first['field']}: {own.message_id}",
+            **{**own.details, "field": first["field"], "errors": errors},
         )
     more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
     return SchemaError(
-        f"{what}: {first['field']} {first['message_en']}{more}",
-        f"{what}: {first['field']} {first['message_id']}{more}",
         code="input.schema",
-        details={"errors": errors},
+        en=f"{what}: {first['field']} {first['message_en']}{more}",
+        id=f"{what}: {first['field']} {first['message_id']}{more}",
+        errors=errors,
     )
 
 
@@ -137,9 +137,9 @@ def parse_model(cls: type[M], data: Any, what: str | None = None) -> M:
         text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise InputError(
-            f"{what or cls.__name__} is not JSON data",
-            f"{what or cls.__name__} bukan data JSON",
             code="input.not-json-data",
+            en=f"{what or cls.__name__} is not JSON data",
+            id=f"{what or cls.__name__} bukan data JSON",
         ) from None
     try:
         return cls.model_validate_json(text)
@@ -152,9 +152,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             raise InputError(
-                f"duplicate key {key!r} in JSON object",
-                f"kunci {key!r} muncul dua kali dalam objek JSON",
                 code="input.json-duplicate-key",
+                en=f"duplicate key {key!r} in JSON object",
+                id=f"kunci {key!r} muncul dua kali dalam objek JSON",
             )
         out[key] = value
     return out
@@ -162,9 +162,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise InputError(
-        f"{name} is not valid JSON",
-        f"{name} bukan JSON yang sah",
         code="input.json-malformed",
+        en=f"{name} is not valid JSON",
+        id=f"{name} bukan JSON yang sah",
     )
 
 
@@ -180,9 +180,9 @@ def integer_size(value: int) -> str:
 def int_out_of_range(shown: str) -> InputError:
     """``input.json-int-range``: an integer beyond what a JSON number carries exactly."""
     return InputError(
-        f"integer outside the exact JSON range ±(2^53 - 1): {shown}",
-        f"bilangan bulat di luar jangkauan tepat JSON ±(2^53 - 1): {shown}",
         code="input.json-int-range",
+        en=f"integer outside the exact JSON range ±(2^53 - 1): {shown}",
+        id=f"bilangan bulat di luar jangkauan tepat JSON ±(2^53 - 1): {shown}",
     )
 
 
@@ -220,17 +220,17 @@ def loads(text: str | bytes, what: str = "input") -> Any:
         )
     except UnicodeDecodeError:
         raise InputError(
-            f"{what} is not UTF-8 text", f"{what} bukan teks UTF-8", code="input.not-utf8"
+            code="input.not-utf8", en=f"{what} is not UTF-8 text", id=f"{what} bukan teks UTF-8"
         ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            f"{what} bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}: {exc.msg})",
             code="input.json-malformed",
+            en=f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            id=f"{what} bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}: {exc.msg})",
         ) from None
     except RecursionError:
         raise InputError(
-            f"{what} is nested too deeply",
-            f"{what} bersarang terlalu dalam",
             code="input.json-too-deep",
+            en=f"{what} is nested too deeply",
+            id=f"{what} bersarang terlalu dalam",
         ) from None

@@ -31,10 +31,11 @@ def bad_entry(index: int, cause: SaksiError | None = None) -> RecapError:
     detail_en = f": {cause.message_en}" if cause else ""
     detail_id = f": {cause.message_id}" if cause else ""
     return RecapError(
-        f"log entry {index} is not a readable Saksi statement{detail_en}",
-        f"entri log {index} bukan pernyataan Saksi yang dapat dibaca{detail_id}",
         code="recap.bad-entry",
-        details={"index": index, "cause": cause.code if cause else "input.schema"},
+        en=f"log entry {index} is not a readable Saksi statement{detail_en}",
+        id=f"entri log {index} bukan pernyataan Saksi yang dapat dibaca{detail_id}",
+        index=index,
+        cause=cause.code if cause else "input.schema",
     )
 
 

@@ -90,10 +90,11 @@ def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bo
 
 def _unauthorized(index: int, exc: SaksiError) -> RecapError:
     return RecapError(
-        f"log entry {index} would not have been accepted: {exc.message_en}",
-        f"entri log {index} seharusnya tidak diterima: {exc.message_id}",
         code="recap.unauthorized-entry",
-        details={"index": index, "cause": exc.code},
+        en=f"log entry {index} would not have been accepted: {exc.message_en}",
+        id=f"entri log {index} seharusnya tidak diterima: {exc.message_id}",
+        index=index,
+        cause=exc.code,
     )
 
 
@@ -109,12 +110,17 @@ class Recap:
         assert isinstance(stmt, Manifest)  # from_manifest refuses anything else
         if stmt.regions_digest != hierarchy.digest():
             raise RecapError(
-                f"the region hierarchy has digest {hierarchy.digest()}, but the log's manifest "
-                f"names {stmt.regions_digest}: fold with the manifest's region file",
-                f"hierarki wilayah memiliki digest {hierarchy.digest()}, padahal manifest log "
-                f"menyebut {stmt.regions_digest}: gunakan berkas wilayah manifest",
                 code="recap.regions-mismatch",
-                details={"expected": stmt.regions_digest, "found": hierarchy.digest()},
+                en=(
+                    f"the region hierarchy has digest {hierarchy.digest()}, but the log's manifest "
+                    f"names {stmt.regions_digest}: fold with the manifest's region file"
+                ),
+                id=(
+                    f"hierarki wilayah memiliki digest {hierarchy.digest()}, padahal manifest log "
+                    f"menyebut {stmt.regions_digest}: gunakan berkas wilayah manifest"
+                ),
+                expected=stmt.regions_digest,
+                found=hierarchy.digest(),
             )
         self.hierarchy = hierarchy
         self.manifest = stmt
@@ -151,9 +157,10 @@ class Recap:
         first = next(it, None)
         if first is None:
             raise RecapError(
-                "the log is empty: it has no manifest", "log kosong: tidak ada manifest",
                 code="recap.empty-log",
-            )  # fmt: skip
+                en="the log is empty: it has no manifest",
+                id="log kosong: tidak ada manifest",
+            )
         recap = cls(hierarchy, read_entry(0, first, verify=verify))
         collecting = gc.isenabled()
         gc.disable()
@@ -235,10 +242,11 @@ class Recap:
         have refused it: nothing of it is recorded but that its index is taken."""
         if index != self.size:
             raise RecapError(
-                f"entry {index} cannot be skipped: the next entry is {self.size}",
-                f"entri {index} tidak dapat dilewati: entri berikutnya {self.size}",
                 code="recap.skip-out-of-order",
-                details={"index": index, "next": self.size},
+                en=f"entry {index} cannot be skipped: the next entry is {self.size}",
+                id=f"entri {index} tidak dapat dilewati: entri berikutnya {self.size}",
+                index=index,
+                next=self.size,
             )
         self._authority.apply(self.manifest_entry, index)  # records only the index
 
@@ -364,11 +372,13 @@ class Recap:
         found = self.layouts.get(contest)
         if found is None:
             raise RecapError(
-                f"this election has no contest {contest!r} (it has {', '.join(self.layouts)})",
-                f"pemilu ini tidak memiliki pemilihan {contest!r} (yang ada: "
-                f"{', '.join(self.layouts)})",
                 code="recap.unknown-contest",
-                details={"contest": contest},
+                en=f"this election has no contest {contest!r} (it has {', '.join(self.layouts)})",
+                id=(
+                    f"pemilu ini tidak memiliki pemilihan {contest!r} (yang ada: "
+                    f"{', '.join(self.layouts)})"
+                ),
+                contest=contest,
             )
         return found
 

@@ -67,10 +67,6 @@ class Published:
     files: tuple[str, ...]  # relative paths written by this call, sorted
 
 
-def _error(code: str, en: str, id_: str, **details: Any) -> RecapError:
-    return RecapError(en, id_, code=code, details=details)
-
-
 @dataclass
 class _State:
     origin: str
@@ -103,12 +99,16 @@ class _State:
                 None if exports is None else int(exports), gens,
             )  # fmt: skip
         except (ValueError, KeyError, TypeError, AttributeError, SaksiError) as exc:
-            raise _error(
-                "recap.publish-bad-state",
-                f"the publisher's state {where} cannot be read ({exc!r}): restore it, "
-                "or publish into a new folder",
-                f"status penerbit {where} tidak dapat dibaca ({exc!r}): pulihkan, "
-                "atau terbitkan ke folder baru",
+            raise RecapError(
+                code="recap.publish-bad-state",
+                en=(
+                    f"the publisher's state {where} cannot be read ({exc!r}): restore it, "
+                    "or publish into a new folder"
+                ),
+                id=(
+                    f"status penerbit {where} tidak dapat dibaca ({exc!r}): pulihkan, "
+                    "atau terbitkan ke folder baru"
+                ),
                 path=where,
             ) from None
 
@@ -245,24 +245,34 @@ class Publisher:
         note: bytes | None,
     ) -> str | None:
         if recap.size != checkpoint.size:
-            raise _error(
-                "recap.size-mismatch",
-                f"the recap has folded {recap.size} entries but the checkpoint is of "
-                f"{checkpoint.size}: fold exactly the checkpoint's entries",
-                f"rekap telah memproses {recap.size} entri, padahal checkpoint berukuran "
-                f"{checkpoint.size}: proses tepat entri checkpoint itu",
-                recap_size=recap.size, tree_size=checkpoint.size,
-            )  # fmt: skip
+            raise RecapError(
+                code="recap.size-mismatch",
+                en=(
+                    f"the recap has folded {recap.size} entries but the checkpoint is of "
+                    f"{checkpoint.size}: fold exactly the checkpoint's entries"
+                ),
+                id=(
+                    f"rekap telah memproses {recap.size} entri, padahal checkpoint berukuran "
+                    f"{checkpoint.size}: proses tepat entri checkpoint itu"
+                ),
+                recap_size=recap.size,
+                tree_size=checkpoint.size,
+            )
         origin = recap.manifest.election
         if checkpoint.origin != origin or (self._state and self._state.origin != origin):
-            raise _error(
-                "recap.publish-wrong-log",
-                f"the checkpoint ({checkpoint.origin}), the recap ({origin}) and this "
-                "folder's publications must all be of one log",
-                f"checkpoint ({checkpoint.origin}), rekap ({origin}) dan publikasi folder "
-                "ini harus dari satu log yang sama",
-                checkpoint=checkpoint.origin, election=origin,
-            )  # fmt: skip
+            raise RecapError(
+                code="recap.publish-wrong-log",
+                en=(
+                    f"the checkpoint ({checkpoint.origin}), the recap ({origin}) and this "
+                    "folder's publications must all be of one log"
+                ),
+                id=(
+                    f"checkpoint ({checkpoint.origin}), rekap ({origin}) dan publikasi folder "
+                    "ini harus dari satu log yang sama"
+                ),
+                checkpoint=checkpoint.origin,
+                election=origin,
+            )
         self._check_order(checkpoint)
         if touched is not None:
             self._check_touched(recap, touched)
@@ -273,35 +283,49 @@ class Publisher:
         if state is None:
             return
         if checkpoint.size < state.size:
-            raise _error(
-                "recap.publish-rollback",
-                f"tree size {state.size} is already published; a checkpoint of "
-                f"{checkpoint.size} would take the results back",
-                f"ukuran pohon {state.size} sudah diterbitkan; checkpoint berukuran "
-                f"{checkpoint.size} akan memundurkan hasil",
-                published=state.size, tree_size=checkpoint.size,
-            )  # fmt: skip
+            raise RecapError(
+                code="recap.publish-rollback",
+                en=(
+                    f"tree size {state.size} is already published; a checkpoint of "
+                    f"{checkpoint.size} would take the results back"
+                ),
+                id=(
+                    f"ukuran pohon {state.size} sudah diterbitkan; checkpoint berukuran "
+                    f"{checkpoint.size} akan memundurkan hasil"
+                ),
+                published=state.size,
+                tree_size=checkpoint.size,
+            )
         if checkpoint.size == state.size and checkpoint.root.hex() != state.root_hash:
-            raise _error(
-                "recap.publish-fork",
-                f"tree size {state.size} was published with root {state.root_hash}, "
-                f"not {checkpoint.root.hex()}: two different logs under one name",
-                f"ukuran pohon {state.size} telah diterbitkan dengan akar "
-                f"{state.root_hash}, bukan {checkpoint.root.hex()}: dua log berbeda",
-                tree_size=state.size, published=state.root_hash,
+            raise RecapError(
+                code="recap.publish-fork",
+                en=(
+                    f"tree size {state.size} was published with root {state.root_hash}, "
+                    f"not {checkpoint.root.hex()}: two different logs under one name"
+                ),
+                id=(
+                    f"ukuran pohon {state.size} telah diterbitkan dengan akar "
+                    f"{state.root_hash}, bukan {checkpoint.root.hex()}: dua log berbeda"
+                ),
+                tree_size=state.size,
+                published=state.root_hash,
                 root_hash=checkpoint.root.hex(),
-            )  # fmt: skip
+            )
 
     @staticmethod
     def _check_touched(recap: Recap, touched: Iterable[str]) -> None:
         for code in touched:
             if not isinstance(code, str) or not recap.hierarchy.exists(code):
-                raise _error(
-                    "recap.publish-unknown-region",
-                    f"the changed regions name {code!r}, which is not a region or TPS of "
-                    "this election",
-                    f"daftar wilayah yang berubah memuat {code!r}, yang bukan wilayah atau "
-                    "TPS pemilu ini",
+                raise RecapError(
+                    code="recap.publish-unknown-region",
+                    en=(
+                        f"the changed regions name {code!r}, which is not a region or TPS of "
+                        "this election"
+                    ),
+                    id=(
+                        f"daftar wilayah yang berubah memuat {code!r}, yang bukan wilayah atau "
+                        "TPS pemilu ini"
+                    ),
                     region=str(code),
                 )
 
@@ -313,10 +337,10 @@ class Publisher:
         except UnicodeDecodeError:
             text = None
         if text is None or not note.startswith(body + b"\n"):
-            raise _error(
-                "recap.publish-note-mismatch",
-                "the checkpoint note given is not a signed note of this checkpoint",
-                "catatan checkpoint yang diberikan bukan catatan bertanda tangan checkpoint ini",
+            raise RecapError(
+                code="recap.publish-note-mismatch",
+                en="the checkpoint note given is not a signed note of this checkpoint",
+                id="catatan checkpoint yang diberikan bukan catatan bertanda tangan checkpoint ini",
                 tree_size=checkpoint.size,
             )
         return text
@@ -328,12 +352,13 @@ class Publisher:
         try:
             self._dir.write(relpath, data)
         except SaksiError as exc:
-            raise _error(
-                "recap.publish-io",
-                f"cannot write {relpath} under {self.out}: {exc.message_en}",
-                f"tidak dapat menulis {relpath} di {self.out}: {exc.message_id}",
-                path=relpath, cause=exc.code,
-            ) from None  # fmt: skip
+            raise RecapError(
+                code="recap.publish-io",
+                en=f"cannot write {relpath} under {self.out}: {exc.message_en}",
+                id=f"tidak dapat menulis {relpath} di {self.out}: {exc.message_id}",
+                path=relpath,
+                cause=exc.code,
+            ) from None
         return relpath
 
     def _next_state(self, recap: Recap, checkpoint: Checkpoint, exports: bool) -> _State:

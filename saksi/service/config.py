@@ -222,10 +222,13 @@ def _invalid(
     where_en, where_id = _where(name, source, origin)
     shown = "***" if name == "db" else repr(value)
     return ConfigError(
-        f"setting {where_en} is {shown}: {want_en}",
-        f"pengaturan {where_id} bernilai {shown}: {want_id}",
         code="config.invalid",
-        details={"setting": name, "source": source, "value": shown, "expected": want_en},
+        en=f"setting {where_en} is {shown}: {want_en}",
+        id=f"pengaturan {where_id} bernilai {shown}: {want_id}",
+        setting=name,
+        source=source,
+        value=shown,
+        expected=want_en,
     )
 
 
@@ -233,10 +236,11 @@ def _unknown(name: str, source: str, origin: Path | None) -> ConfigError:
     where_en, where_id = _where(name, source, origin)
     known = ", ".join(_SETTINGS)
     return ConfigError(
-        f"unknown setting {where_en}; the settings are: {known}",
-        f"pengaturan {where_id} tidak dikenal; pengaturan yang ada: {known}",
         code="config.unknown-setting",
-        details={"setting": name, "source": source},
+        en=f"unknown setting {where_en}; the settings are: {known}",
+        id=f"pengaturan {where_id} tidak dikenal; pengaturan yang ada: {known}",
+        setting=name,
+        source=source,
     )
 
 
@@ -603,10 +607,10 @@ def _read_file(path: Path) -> dict[str, Any]:
             data = fh.read(MAX_CONFIG_FILE_BYTES + 1)
     except OSError as exc:
         raise ConfigError(
-            f"cannot read the configuration file {path}: {exc.strerror or exc}",
-            f"berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror or exc}",
             code="config.file-unreadable",
-            details={"file": str(path)},
+            en=f"cannot read the configuration file {path}: {exc.strerror or exc}",
+            id=f"berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror or exc}",
+            file=str(path),
         ) from None
     try:
         if len(data) > MAX_CONFIG_FILE_BYTES:
@@ -614,10 +618,10 @@ def _read_file(path: Path) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise ConfigError(
-            f"the configuration file {path} is not valid TOML: {exc}",
-            f"berkas konfigurasi {path} bukan TOML yang sah: {exc}",
             code="config.file-malformed",
-            details={"file": str(path)},
+            en=f"the configuration file {path} is not valid TOML: {exc}",
+            id=f"berkas konfigurasi {path} bukan TOML yang sah: {exc}",
+            file=str(path),
         ) from None
 
 
@@ -663,11 +667,13 @@ def load_config(
         _check_quorum(chosen.get("witnesses", ()), chosen["witness_quorum"], source, where)
     if "data" not in chosen:
         raise ConfigError(
-            "no data directory: give --data DIR (or SAKSI_DATA, or data in the file)",
-            "folder data tidak diberikan: berikan --data DIR (atau SAKSI_DATA, atau data "
-            "di berkas konfigurasi)",
             code="config.missing-data",
-            details={"setting": "data"},
+            en="no data directory: give --data DIR (or SAKSI_DATA, or data in the file)",
+            id=(
+                "folder data tidak diberikan: berikan --data DIR (atau SAKSI_DATA, atau data "
+                "di berkas konfigurasi)"
+            ),
+            setting="data",
         )
     return ServiceConfig(**chosen)
 

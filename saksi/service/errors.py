@@ -150,7 +150,7 @@ def public_error(error: SaksiError, status: int) -> SaksiError:
     if status >= 500 and error.code not in KEEP_DETAILS:
         if status == 500:
             return internal()
-        return SaksiError(error.message_en, error.message_id, code=error.code)
+        return SaksiError(code=error.code, en=error.message_en, id=error.message_id)
     return error
 
 
@@ -168,16 +168,17 @@ def not_found(
     what_en: str = "no such resource", what_id: str = "sumber tidak ditemukan", **details: Any
 ) -> HttpError:
     """404 ``http.not-found``."""
-    return HttpError(what_en, what_id, code="http.not-found", details=details)
+    return HttpError(code="http.not-found", en=what_en, id=what_id, **details)
 
 
 def method_not_allowed(method: str, allowed: list[str]) -> HttpError:
     """405 ``http.method-not-allowed``; ``details.allowed`` lists the methods that work."""
     return HttpError(
-        f"method {method} is not allowed here; use {', '.join(allowed) or 'another path'}",
-        f"metode {method} tidak diizinkan di sini; gunakan {', '.join(allowed) or 'path lain'}",
         code="http.method-not-allowed",
-        details={"method": method, "allowed": allowed},
+        en=f"method {method} is not allowed here; use {', '.join(allowed) or 'another path'}",
+        id=f"metode {method} tidak diizinkan di sini; gunakan {', '.join(allowed) or 'path lain'}",
+        method=method,
+        allowed=allowed,
     )
 
 
@@ -185,10 +186,11 @@ def unsupported_media_type(got: str, expected: list[str]) -> HttpError:
     """415 ``http.unsupported-media-type``."""
     shown = got[:80] if got else "(none)"
     return HttpError(
-        f"content type {shown} is not accepted here; send {' or '.join(expected)}",
-        f"jenis konten {shown} tidak diterima di sini; kirim {' atau '.join(expected)}",
         code="http.unsupported-media-type",
-        details={"content_type": shown, "expected": expected},
+        en=f"content type {shown} is not accepted here; send {' or '.join(expected)}",
+        id=f"jenis konten {shown} tidak diterima di sini; kirim {' atau '.join(expected)}",
+        content_type=shown,
+        expected=expected,
     )
 
 
@@ -199,10 +201,10 @@ def too_large(limit: int, what: str = "bytes", size: int | None = None) -> HttpE
     if size is not None:
         details["size"] = size
     return HttpError(
-        f"the request is too large: at most {limit:,} {what} are accepted here",
-        f"permintaan terlalu besar: paling banyak {limit:,} {unit_id} diterima di sini",
         code="http.too-large",
-        details=details,
+        en=f"the request is too large: at most {limit:,} {what} are accepted here",
+        id=f"permintaan terlalu besar: paling banyak {limit:,} {unit_id} diterima di sini",
+        **details,
     )
 
 
@@ -212,31 +214,36 @@ def rate_limited(retry_after: float, scope: str) -> HttpError:
     who_en = "this signing key" if scope == "key" else "this client address"
     who_id = "kunci penanda tangan ini" if scope == "key" else "alamat klien ini"
     return HttpError(
-        f"too many requests from {who_en}; retry after {seconds} s",
-        f"terlalu banyak permintaan dari {who_id}; coba lagi setelah {seconds} detik",
         code="http.rate-limited",
-        details={"limit": scope, "retry_after": seconds},
+        en=f"too many requests from {who_en}; retry after {seconds} s",
+        id=f"terlalu banyak permintaan dari {who_id}; coba lagi setelah {seconds} detik",
+        limit=scope,
+        retry_after=seconds,
     )
 
 
 def not_ready() -> HttpError:
     """503 ``http.not-ready``: starting, stopping, or stopped after a storage failure."""
     return HttpError(
-        "the service is not ready to take requests; retry shortly",
-        "layanan belum siap menerima permintaan; coba lagi sebentar lagi",
         code="http.not-ready",
+        en="the service is not ready to take requests; retry shortly",
+        id="layanan belum siap menerima permintaan; coba lagi sebentar lagi",
     )
 
 
 def timed_out(seconds: float) -> HttpError:
     """503 ``http.timeout``: the server did not finish in time (a resend is safe)."""
     return HttpError(
-        f"the server did not answer within {seconds:g} s; resending the same statement is "
-        "safe (a logged statement gets its receipt again)",
-        f"server tidak menjawab dalam {seconds:g} detik; mengirim ulang pernyataan yang sama "
-        "aman (pernyataan yang sudah tercatat mendapat tanda terimanya lagi)",
         code="http.timeout",
-        details={"seconds": seconds},
+        en=(
+            f"the server did not answer within {seconds:g} s; resending the same statement is "
+            "safe (a logged statement gets its receipt again)"
+        ),
+        id=(
+            f"server tidak menjawab dalam {seconds:g} detik; mengirim ulang pernyataan yang sama "
+            "aman (pernyataan yang sudah tercatat mendapat tanda terimanya lagi)"
+        ),
+        seconds=seconds,
     )
 
 
@@ -245,10 +252,11 @@ def request_timed_out(seconds: float, part: str = "body") -> HttpError:
     arrive in time."""
     what_en, what_id = ("headers", "kepala") if part == "headers" else ("body", "isi")
     return HttpError(
-        f"the request {what_en} did not arrive within {seconds:g} s",
-        f"{what_id} permintaan tidak tiba dalam {seconds:g} detik",
         code="http.request-timeout",
-        details={"seconds": seconds, "part": part},
+        en=f"the request {what_en} did not arrive within {seconds:g} s",
+        id=f"{what_id} permintaan tidak tiba dalam {seconds:g} detik",
+        seconds=seconds,
+        part=part,
     )
 
 
@@ -258,46 +266,47 @@ def too_many_connections(limit: str) -> HttpError:
     who_en = "from this client address" if limit == "address" else "to this server"
     who_id = "dari alamat klien ini" if limit == "address" else "ke server ini"
     return HttpError(
-        f"too many connections {who_en} are open; retry after 1 s",
-        f"terlalu banyak sambungan {who_id} yang terbuka; coba lagi setelah 1 detik",
         code="http.too-many-connections",
-        details={"limit": limit, "retry_after": 1},
+        en=f"too many connections {who_en} are open; retry after 1 s",
+        id=f"terlalu banyak sambungan {who_id} yang terbuka; coba lagi setelah 1 detik",
+        limit=limit,
+        retry_after=1,
     )
 
 
 def bad_parameter(name: str, expected_en: str, expected_id: str) -> HttpError:
     """400 ``http.invalid-parameter``: a path or query parameter of the wrong form."""
     return HttpError(
-        f"parameter {name} is malformed: expected {expected_en}",
-        f"parameter {name} tidak sah: seharusnya {expected_id}",
         code="http.invalid-parameter",
-        details={"parameter": name},
+        en=f"parameter {name} is malformed: expected {expected_en}",
+        id=f"parameter {name} tidak sah: seharusnya {expected_id}",
+        parameter=name,
     )
 
 
 def bad_request(reason_en: str, reason_id: str) -> HttpError:
     """400 ``http.bad-request``: a request the framework could not read."""
     return HttpError(
-        f"the request is malformed: {reason_en}",
-        f"permintaan tidak sah: {reason_id}",
         code="http.bad-request",
+        en=f"the request is malformed: {reason_en}",
+        id=f"permintaan tidak sah: {reason_id}",
     )
 
 
 def internal() -> HttpError:
     """500 ``http.internal``: an unexpected failure; the details stay in the server's log."""
     return HttpError(
-        "internal error; it has been logged on the server",
-        "kesalahan internal; sudah dicatat di server",
         code="http.internal",
+        en="internal error; it has been logged on the server",
+        id="kesalahan internal; sudah dicatat di server",
     )
 
 
 def not_an_image() -> HttpError:
     """415 ``photo.not-an-image``: the bytes are not a JPEG, PNG or WebP image."""
     return HttpError(
-        "the photo is not a JPEG, PNG or WebP image (the type is read from its content)",
-        "foto bukan gambar JPEG, PNG atau WebP (jenisnya dibaca dari isinya)",
         code="photo.not-an-image",
-        details={"accepted": ["image/jpeg", "image/png", "image/webp"]},
+        en="the photo is not a JPEG, PNG or WebP image (the type is read from its content)",
+        id="foto bukan gambar JPEG, PNG atau WebP (jenisnya dibaca dari isinya)",
+        accepted=["image/jpeg", "image/png", "image/webp"],
     )

@@ -53,12 +53,16 @@ def _settle_future(future: asyncio.Future[None]) -> None:
 
 def _timed_out(seconds: float) -> SaksiError:
     return ServiceError(
-        f"the statement was not logged within {seconds:g} s; send the same bytes again "
-        "to learn its receipt (a statement is never logged twice)",
-        f"pernyataan belum tercatat dalam {seconds:g} detik; kirim ulang byte yang sama "
-        "untuk mendapat tanda terimanya (pernyataan tidak pernah tercatat dua kali)",
         code="service.timeout",
-        details={"seconds": seconds},
+        en=(
+            f"the statement was not logged within {seconds:g} s; send the same bytes again "
+            "to learn its receipt (a statement is never logged twice)"
+        ),
+        id=(
+            f"pernyataan belum tercatat dalam {seconds:g} detik; kirim ulang byte yang sama "
+            "untuk mendapat tanda terimanya (pernyataan tidak pernah tercatat dua kali)"
+        ),
+        seconds=seconds,
     )
 
 

@@ -53,10 +53,11 @@ Parsed = tuple[Envelope, tuple[Violation, ...]]
 
 def too_large(size: int, limit: int) -> InputError:
     return InputError(
-        f"entry is {size:,} bytes; this service takes entries of at most {limit:,}",
-        f"entri berukuran {size:,} byte; layanan ini menerima entri paling besar {limit:,} byte",
         code="entry.too-large",
-        details={"size": size, "limit": limit},
+        en=f"entry is {size:,} bytes; this service takes entries of at most {limit:,}",
+        id=f"entri berukuran {size:,} byte; layanan ini menerima entri paling besar {limit:,} byte",
+        size=size,
+        limit=limit,
     )
 
 
@@ -121,7 +122,7 @@ def rebuild(refusal: Refusal) -> SaksiError:
     cls = getattr(saksi.errors, name, SaksiError)
     if not (isinstance(cls, type) and issubclass(cls, SaksiError)):
         cls = SaksiError
-    return cls(en, id_, code=code, details=details)
+    return cls(code=code, en=en, id=id_, **details)
 
 
 class ParsePool:

@@ -60,11 +60,15 @@ inside a string every quote is escaped, so they cannot appear there)."""
 def unsigned() -> HttpError:
     """401 ``photo.unsigned``: an upload without the uploader's key and signature."""
     return HttpError(
-        "a photo upload needs the uploader's key and signature (headers Saksi-Key and "
-        "Saksi-Signature, saksi/photo/v1): photos come only from registered officers",
-        "unggahan foto memerlukan kunci dan tanda tangan pengunggah (header Saksi-Key dan "
-        "Saksi-Signature, saksi/photo/v1): foto hanya dari petugas yang terdaftar",
         code="photo.unsigned",
+        en=(
+            "a photo upload needs the uploader's key and signature (headers Saksi-Key and "
+            "Saksi-Signature, saksi/photo/v1): photos come only from registered officers"
+        ),
+        id=(
+            "unggahan foto memerlukan kunci dan tanda tangan pengunggah (header Saksi-Key dan "
+            "Saksi-Signature, saksi/photo/v1): foto hanya dari petugas yang terdaftar"
+        ),
     )
 
 

@@ -58,12 +58,19 @@ def key_quota_full(limit: str, most: int, used: int, retry_after: float) -> Http
     what_id = "foto" if limit == "count" else "bita foto"
     seconds = _retry_after(retry_after)
     return HttpError(
-        f"this key already has {used:,} {what_en} waiting for a statement that cites them "
-        f"(at most {most:,}); send the statement, or retry after {seconds} s",
-        f"kunci ini sudah punya {used:,} {what_id} yang menunggu pernyataan yang merujuknya "
-        f"(paling banyak {most:,}); kirim pernyataannya, atau coba lagi setelah {seconds} detik",
         code="photo.key-quota",
-        details={"limit": limit, "max": most, "used": used, "retry_after": seconds},
+        en=(
+            f"this key already has {used:,} {what_en} waiting for a statement that cites them "
+            f"(at most {most:,}); send the statement, or retry after {seconds} s"
+        ),
+        id=(
+            f"kunci ini sudah punya {used:,} {what_id} yang menunggu pernyataan yang merujuknya "
+            f"(paling banyak {most:,}); kirim pernyataannya, atau coba lagi setelah {seconds} detik"
+        ),
+        limit=limit,
+        max=most,
+        used=used,
+        retry_after=seconds,
     )
 
 
@@ -77,10 +84,12 @@ def staging_full(limit: str, most: int, retry_after: float) -> HttpError:
         en = f"the service holds {most:,} uncited {'photos' if limit == 'count' else 'bytes'}"
         id_ = f"layanan menampung {most:,} {'foto' if limit == 'count' else 'bita'} tanpa rujukan"
     return HttpError(
-        f"no room for more photos now: {en}; retry after {seconds} s",
-        f"tidak ada tempat untuk foto lagi saat ini: {id_}; coba lagi setelah {seconds} detik",
         code="photo.staging-full",
-        details={"limit": limit, "max": most, "retry_after": seconds},
+        en=f"no room for more photos now: {en}; retry after {seconds} s",
+        id=f"tidak ada tempat untuk foto lagi saat ini: {id_}; coba lagi setelah {seconds} detik",
+        limit=limit,
+        max=most,
+        retry_after=seconds,
     )
 
 
@@ -297,10 +306,10 @@ class PhotoStage:
 
 def _io_error(exc: OSError) -> SaksiError:
     return HttpError(
-        f"the photo could not be written to the staging area: {exc.strerror or exc}",
-        f"foto tidak dapat ditulis ke area tunggu: {exc.strerror or exc}",
         code="photo.io-error",
-        details={"error": str(exc.strerror or exc)},
+        en=f"the photo could not be written to the staging area: {exc.strerror or exc}",
+        id=f"foto tidak dapat ditulis ke area tunggu: {exc.strerror or exc}",
+        error=str(exc.strerror or exc),
     )
 
 

@@ -57,46 +57,57 @@ def stopped_error(cause: str | None = None) -> SaksiError:
     """``service.stopped``: the ledger is closed, or stopped after a storage failure."""
     if cause is None:
         return ServiceError(
-            "the ledger is closed; nothing more is accepted",
-            "buku besar sudah ditutup; tidak ada lagi yang diterima",
             code="service.stopped",
+            en="the ledger is closed; nothing more is accepted",
+            id="buku besar sudah ditutup; tidak ada lagi yang diterima",
         )
     return ServiceError(
-        "the ledger stopped after a storage failure; nothing more is accepted until the "
-        "service restarts (it then rebuilds its state from the log)",
-        "buku besar berhenti setelah kegagalan penyimpanan; tidak ada yang diterima sampai "
-        "layanan dijalankan ulang (lalu keadaannya dibangun ulang dari log)",
         code="service.stopped",
-        details={"cause": cause},
+        en=(
+            "the ledger stopped after a storage failure; nothing more is accepted until the "
+            "service restarts (it then rebuilds its state from the log)"
+        ),
+        id=(
+            "buku besar berhenti setelah kegagalan penyimpanan; tidak ada yang diterima sampai "
+            "layanan dijalankan ulang (lalu keadaannya dibangun ulang dari log)"
+        ),
+        cause=cause,
     )
 
 
 def overloaded_error(waiting: int) -> SaksiError:
     return ServiceError(
-        f"the service has {waiting:,} statements waiting to be logged; try again shortly",
-        f"layanan sedang memproses {waiting:,} pernyataan yang menunggu dicatat; coba lagi "
-        "sebentar lagi",
         code="service.overloaded",
-        details={"waiting": waiting},
+        en=f"the service has {waiting:,} statements waiting to be logged; try again shortly",
+        id=(
+            f"layanan sedang memproses {waiting:,} pernyataan yang menunggu dicatat; coba lagi "
+            "sebentar lagi"
+        ),
+        waiting=waiting,
     )
 
 
 def internal_error() -> SaksiError:
     return ServiceError(
-        "the statement could not be checked because of an internal error",
-        "pernyataan tidak dapat diperiksa karena kesalahan internal",
         code="service.internal",
+        en="the statement could not be checked because of an internal error",
+        id="pernyataan tidak dapat diperiksa karena kesalahan internal",
     )
 
 
 def _diverged(index: int, expected: int) -> SaksiError:
     return ServiceError(
-        f"the store is at index {index} where this ledger expected {expected}: another "
-        "writer is using this log",
-        f"penyimpanan berada pada indeks {index}, padahal buku besar ini mengharapkan "
-        f"{expected}: ada penulis lain yang memakai log ini",
         code="service.diverged",
-        details={"index": index, "expected": expected},
+        en=(
+            f"the store is at index {index} where this ledger expected {expected}: another "
+            "writer is using this log"
+        ),
+        id=(
+            f"penyimpanan berada pada indeks {index}, padahal buku besar ini mengharapkan "
+            f"{expected}: ada penulis lain yang memakai log ini"
+        ),
+        index=index,
+        expected=expected,
     )
 
 

@@ -58,58 +58,79 @@ class Opened:
 
 def _manifest_required(config: ServiceConfig) -> ConfigError:
     return ConfigError(
-        f"{config.log_dir} holds no log yet: give the signed manifest entry with --manifest "
-        "FILE (it becomes entry 0)",
-        f"{config.log_dir} belum berisi log: berikan entri manifest bertanda tangan dengan "
-        "--manifest BERKAS (menjadi entri 0)",
         code="config.manifest-required",
-        details={"data": str(config.data)},
+        en=(
+            f"{config.log_dir} holds no log yet: give the signed manifest entry with --manifest "
+            "FILE (it becomes entry 0)"
+        ),
+        id=(
+            f"{config.log_dir} belum berisi log: berikan entri manifest bertanda tangan dengan "
+            "--manifest BERKAS (menjadi entri 0)"
+        ),
+        data=str(config.data),
     )
 
 
 def _manifest_invalid(path: Path, error: SaksiError) -> ConfigError:
     return ConfigError(
-        f"the manifest file {path} is not a signed manifest entry: {error.message_en}",
-        f"berkas manifest {path} bukan entri manifest bertanda tangan: {error.message_id}",
         code="config.manifest-invalid",
-        details={"file": str(path), "reason": error.code},
+        en=f"the manifest file {path} is not a signed manifest entry: {error.message_en}",
+        id=f"berkas manifest {path} bukan entri manifest bertanda tangan: {error.message_id}",
+        file=str(path),
+        reason=error.code,
     )
 
 
 def _manifest_mismatch(path: Path, log_dir: Path) -> ConfigError:
     return ConfigError(
-        f"the manifest file {path} is not entry 0 of the log in {log_dir}: this data "
-        "directory (or database) belongs to another election",
-        f"berkas manifest {path} bukan entri 0 log di {log_dir}: folder data (atau basis "
-        "data) ini milik pemilu lain",
         code="config.manifest-mismatch",
-        details={"file": str(path), "log": str(log_dir)},
+        en=(
+            f"the manifest file {path} is not entry 0 of the log in {log_dir}: this data "
+            "directory (or database) belongs to another election"
+        ),
+        id=(
+            f"berkas manifest {path} bukan entri 0 log di {log_dir}: folder data (atau basis "
+            "data) ini milik pemilu lain"
+        ),
+        file=str(path),
+        log=str(log_dir),
     )
 
 
 def _regions_mismatch(manifest: Manifest, hierarchy: Hierarchy, source: str) -> ConfigError:
     return ConfigError(
-        f"the region hierarchy ({source}) has digest {hierarchy.digest()}, but the manifest "
-        f"names {manifest.regions_digest}: give the manifest's region file with --regions, "
-        "or its --scale and --seed",
-        f"hierarki wilayah ({source}) memiliki digest {hierarchy.digest()}, padahal manifest "
-        f"menyebut {manifest.regions_digest}: berikan berkas wilayah manifest dengan --regions, "
-        "atau --scale dan --seed-nya",
         code="config.regions-mismatch",
-        details={"expected": manifest.regions_digest, "found": hierarchy.digest()},
+        en=(
+            f"the region hierarchy ({source}) has digest {hierarchy.digest()}, but the manifest "
+            f"names {manifest.regions_digest}: give the manifest's region file with --regions, "
+            "or its --scale and --seed"
+        ),
+        id=(
+            f"hierarki wilayah ({source}) memiliki digest {hierarchy.digest()}, padahal manifest "
+            f"menyebut {manifest.regions_digest}: berikan "
+            "berkas wilayah manifest dengan --regions, "
+            "atau --scale dan --seed-nya"
+        ),
+        expected=manifest.regions_digest,
+        found=hierarchy.digest(),
     )
 
 
 def _replay_refused(index: int, error: SaksiError) -> SaksiError:
     return SaksiError(
-        f"entry {index} of the log is refused on replay ({error.code}: {error.message_en}); "
-        "the log and this version of the rules disagree: run `saksi log fsck` and check "
-        "the deployment",
-        f"entri {index} log ditolak saat diputar ulang ({error.code}: {error.message_id}); "
-        "log dan versi aturan ini tidak sejalan: jalankan `saksi log fsck` dan periksa "
-        "pemasangannya",
         code="service.replay-refused",
-        details={"index": index, "reason": error.code},
+        en=(
+            f"entry {index} of the log is refused on replay ({error.code}: {error.message_en}); "
+            "the log and this version of the rules disagree: run `saksi log fsck` and check "
+            "the deployment"
+        ),
+        id=(
+            f"entri {index} log ditolak saat diputar ulang ({error.code}: {error.message_id}); "
+            "log dan versi aturan ini tidak sejalan: jalankan `saksi log fsck` dan periksa "
+            "pemasangannya"
+        ),
+        index=index,
+        reason=error.code,
     )
 
 
@@ -151,10 +172,10 @@ def read_manifest(path: Path) -> tuple[bytes, Envelope, Manifest]:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(
-            f"cannot read the manifest file {path}: {exc.strerror or exc}",
-            f"berkas manifest {path} tidak dapat dibaca: {exc.strerror or exc}",
             code="config.manifest-unreadable",
-            details={"file": str(path)},
+            en=f"cannot read the manifest file {path}: {exc.strerror or exc}",
+            id=f"berkas manifest {path} tidak dapat dibaca: {exc.strerror or exc}",
+            file=str(path),
         ) from None
     data = data.removesuffix(b"\n").removesuffix(b"\r")
     try:
@@ -163,9 +184,9 @@ def read_manifest(path: Path) -> tuple[bytes, Envelope, Manifest]:
         raise _manifest_invalid(path, exc) from None
     if not isinstance(envelope.stmt, Manifest):
         wrong = SaksiError(
-            f"it is a {envelope.stmt.type} statement",
-            f"isinya pernyataan {envelope.stmt.type}",
             code="auth.not-manifest",
+            en=f"it is a {envelope.stmt.type} statement",
+            id=f"isinya pernyataan {envelope.stmt.type}",
         )
         raise _manifest_invalid(path, wrong)
     return data, envelope, envelope.stmt

@@ -45,10 +45,10 @@ def parse_stored(entry: bytes) -> Envelope:
         envelope = Envelope.model_validate_json(entry)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise StoreError(
-            "a logged entry no longer parses; the store is damaged",
-            "entri yang tercatat tidak dapat dibaca lagi; penyimpanan rusak",
             code="store.corrupt",
-            details={"error": str(exc)[:200]},
+            en="a logged entry no longer parses; the store is damaged",
+            id="entri yang tercatat tidak dapat dibaca lagi; penyimpanan rusak",
+            error=str(exc)[:200],
         ) from None
     envelope.__dict__["entry_bytes"] = entry
     return envelope

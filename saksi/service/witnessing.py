@@ -63,25 +63,38 @@ COSIGNED: Final = "cosigned"
 
 def _witness_ahead(spec: WitnessSpec, theirs: object, size: int) -> ServiceError:
     return ServiceError(
-        f"the witness {spec.name} ({spec.url}) holds a checkpoint of size {theirs} of this "
-        f"log, larger than the latest the log signed ({size}): the log's state is older "
-        "than what it once showed the world (restored from a backup?); nothing is sent",
-        f"pemantau {spec.name} ({spec.url}) memegang checkpoint log ini berukuran {theirs}, "
-        f"lebih besar dari yang terakhir ditandatangani log ({size}): keadaan log lebih tua "
-        "dari yang pernah ditunjukkannya (dipulihkan dari cadangan?); tidak ada yang dikirim",
         code="service.witness-ahead",
-        details={"witness": spec.name, "url": spec.url, "size": theirs, "log_size": size},
+        en=(
+            f"the witness {spec.name} ({spec.url}) holds a checkpoint of size {theirs} of this "
+            f"log, larger than the latest the log signed ({size}): the log's state is older "
+            "than what it once showed the world (restored from a backup?); nothing is sent"
+        ),
+        id=(
+            f"pemantau {spec.name} ({spec.url}) memegang checkpoint log ini berukuran {theirs}, "
+            f"lebih besar dari yang terakhir ditandatangani log ({size}): keadaan log lebih tua "
+            "dari yang pernah ditunjukkannya (dipulihkan dari cadangan?); tidak ada yang dikirim"
+        ),
+        witness=spec.name,
+        url=spec.url,
+        size=theirs,
+        log_size=size,
     )
 
 
 def _bad_cosignature(spec: WitnessSpec, cause: SaksiError) -> ServiceError:
     return ServiceError(
-        f"the witness {spec.name} ({spec.url}) answered without a valid cosignature by its "
-        f"configured key ({cause.code})",
-        f"pemantau {spec.name} ({spec.url}) menjawab tanpa kosignatur sah dengan kunci yang "
-        f"dikonfigurasi ({cause.code})",
         code="service.witness-bad-cosignature",
-        details={"witness": spec.name, "url": spec.url, "reason": cause.code},
+        en=(
+            f"the witness {spec.name} ({spec.url}) answered without a valid cosignature by its "
+            f"configured key ({cause.code})"
+        ),
+        id=(
+            f"pemantau {spec.name} ({spec.url}) menjawab tanpa kosignatur sah dengan kunci yang "
+            f"dikonfigurasi ({cause.code})"
+        ),
+        witness=spec.name,
+        url=spec.url,
+        reason=cause.code,
     )
 
 

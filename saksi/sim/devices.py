@@ -122,10 +122,10 @@ def _quantile(values: list[float], q: float) -> float:
 
 def unreachable(url: str, seconds: float, why: str) -> SaksiError:
     return SaksiError(
-        f"the service at {url} did not take a statement for {seconds:.0f} s ({why})",
-        f"layanan di {url} tidak menerima pernyataan selama {seconds:.0f} detik ({why})",
         code="sim.unreachable",
-        details={"url": url},
+        en=f"the service at {url} did not take a statement for {seconds:.0f} s ({why})",
+        id=f"layanan di {url} tidak menerima pernyataan selama {seconds:.0f} detik ({why})",
+        url=url,
     )
 
 

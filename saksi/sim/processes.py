@@ -44,10 +44,11 @@ def _tail(log: Path, lines: int = 6) -> str:
 
 def _failed(what: str, why: tuple[str, str], log: Path) -> SaksiError:
     return SaksiError(
-        f"{what} did not start: {why[0]}",
-        f"{what} tidak dapat dijalankan: {why[1]}",
         code="sim.process-failed",
-        details={"log": str(log), "stderr": _tail(log)},
+        en=f"{what} did not start: {why[0]}",
+        id=f"{what} tidak dapat dijalankan: {why[1]}",
+        log=str(log),
+        stderr=_tail(log),
     )
 
 

@@ -40,9 +40,9 @@ def consistent_form(
     weights = _weights(pairs, shares)
     if not 0 <= dpt <= MAX_DPT:
         raise InputError(
-            f"a TPS has 0..{MAX_DPT} voters on its DPT, not {dpt}",
-            f"DPT satu TPS 0..{MAX_DPT} pemilih, bukan {dpt}",
             code="sim.dpt-out-of-range",
+            en=f"a TPS has 0..{MAX_DPT} voters on its DPT, not {dpt}",
+            id=f"DPT satu TPS 0..{MAX_DPT} pemilih, bukan {dpt}",
         )
     dpt_l = _half(rng, dpt)
     dpt_p = dpt - dpt_l
@@ -102,9 +102,9 @@ def _weights(pairs: tuple[str, ...], shares: tuple[float, ...] | None) -> tuple[
         return (1.0,) * len(pairs)
     if len(shares) != len(pairs) or any(not s >= 0 for s in shares) or sum(shares) <= 0:
         raise InputError(
-            f"need one non-negative share per pair ({len(pairs)}), not summing to 0",
-            f"perlu satu bobot tak-negatif per paslon ({len(pairs)}), jumlahnya bukan 0",
             code="sim.bad-shares",
+            en=f"need one non-negative share per pair ({len(pairs)}), not summing to 0",
+            id=f"perlu satu bobot tak-negatif per paslon ({len(pairs)}), jumlahnya bukan 0",
         )
     return shares
 

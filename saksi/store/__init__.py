@@ -24,12 +24,16 @@ SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 
 def _unknown_backend(scheme: str) -> StoreError:
     return StoreError(
-        f"Unknown store address scheme '{scheme}://'; use a directory, a .sqlite file "
-        "or postgresql://.",
-        f"Jenis alamat penyimpanan '{scheme}://' tidak dikenal; gunakan folder, berkas "
-        ".sqlite atau postgresql://.",
         code="store.unknown-backend",
-        details={"scheme": scheme},
+        en=(
+            f"Unknown store address scheme '{scheme}://'; use a directory, a .sqlite file "
+            "or postgresql://."
+        ),
+        id=(
+            f"Jenis alamat penyimpanan '{scheme}://' tidak dikenal; gunakan folder, berkas "
+            ".sqlite atau postgresql://."
+        ),
+        scheme=scheme,
     )
 
 
@@ -53,10 +57,10 @@ def open_store(target: str | os.PathLike[str]) -> Store:
     text = os.fspath(target)
     if not text.strip():
         raise StoreError(
-            "No store address was given.",
-            "Alamat penyimpanan tidak diberikan.",
             code="store.invalid-argument",
-            details={"argument": "target"},
+            en="No store address was given.",
+            id="Alamat penyimpanan tidak diberikan.",
+            argument="target",
         )
     if "://" in text:
         scheme = text.split("://", 1)[0].lower()
@@ -70,10 +74,11 @@ def open_store(target: str | os.PathLike[str]) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"Cannot create the store's folder {path.parent}.",
-            f"Folder penyimpanan {path.parent} tidak dapat dibuat.",
             code="store.io-error",
-            details={"path": str(path.parent), "error": str(exc)},
+            en=f"Cannot create the store's folder {path.parent}.",
+            id=f"Folder penyimpanan {path.parent} tidak dapat dibuat.",
+            path=str(path.parent),
+            error=str(exc),
         ) from exc
     return SqliteStore(path)
 

@@ -52,27 +52,23 @@ class Appended:
 # --- refusals: one stable code and a message in Bahasa Indonesia and English each ---
 
 
-def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
-    return StoreError(message_en, message_id, code=code, details=details)
-
-
 def entry_too_large(size: int, position: int | None = None) -> StoreError:
     details: dict[str, Any] = {"size": size, "max": MAX_ENTRY_SIZE}
     if position is not None:
         details["position"] = position
-    return _error(
-        f"Entri terlalu besar: {size} bita, batasnya {MAX_ENTRY_SIZE} bita.",
-        f"Entry too large: {size} bytes, the limit is {MAX_ENTRY_SIZE} bytes.",
+    return StoreError(
         code="store.entry-too-large",
+        en=f"Entry too large: {size} bytes, the limit is {MAX_ENTRY_SIZE} bytes.",
+        id=f"Entri terlalu besar: {size} bita, batasnya {MAX_ENTRY_SIZE} bita.",
         **details,
     )
 
 
 def no_such_entry(index: int, size: int) -> StoreError:
-    return _error(
-        f"Entri nomor {index} tidak ada (log berisi {size} entri).",
-        f"There is no entry at index {index} (the log holds {size} entries).",
+    return StoreError(
         code="store.no-such-entry",
+        en=f"There is no entry at index {index} (the log holds {size} entries).",
+        id=f"Entri nomor {index} tidak ada (log berisi {size} entri).",
         index=index,
         size=size,
     )
@@ -80,58 +76,65 @@ def no_such_entry(index: int, size: int) -> StoreError:
 
 def append_only(reason: str) -> AppendOnlyError:
     return AppendOnlyError(
-        "Entries and photos can only be added; changing, replacing or deleting them is "
-        "refused by the database.",
-        "Entri dan foto hanya dapat ditambahkan; mengubah, mengganti atau menghapusnya "
-        "ditolak oleh basis data.",
-        details={"reason": reason},
+        code="store.append-only",
+        en=(
+            "Entries and photos can only be added; changing, replacing or deleting them is "
+            "refused by the database."
+        ),
+        id=(
+            "Entri dan foto hanya dapat ditambahkan; mengubah, mengganti atau menghapusnya "
+            "ditolak oleh basis data."
+        ),
+        reason=reason,
     )
 
 
 def invalid_argument(what: str, expected_id: str, expected_en: str) -> StoreError:
-    return _error(
-        f"Argumen tidak sah untuk {what}: {expected_id}.",
-        f"Invalid argument for {what}: {expected_en}.",
+    return StoreError(
         code="store.invalid-argument",
+        en=f"Invalid argument for {what}: {expected_en}.",
+        id=f"Argumen tidak sah untuk {what}: {expected_id}.",
         argument=what,
     )
 
 
 def bad_photo_hash() -> StoreError:
-    return _error(
-        "Hash foto harus 64 digit heksadesimal huruf kecil (SHA-256).",
-        "A photo hash must be 64 lower-case hexadecimal digits (SHA-256).",
+    return StoreError(
         code="store.bad-photo-hash",
+        en="A photo hash must be 64 lower-case hexadecimal digits (SHA-256).",
+        id="Hash foto harus 64 digit heksadesimal huruf kecil (SHA-256).",
     )
 
 
 def empty_photo() -> StoreError:
-    return _error(
-        "Foto kosong (0 bita) ditolak.",
-        "An empty photo (0 bytes) is refused.",
+    return StoreError(
         code="store.empty-photo",
+        en="An empty photo (0 bytes) is refused.",
+        id="Foto kosong (0 bita) ditolak.",
     )
 
 
 def photo_too_large(size: int) -> StoreError:
-    return _error(
-        f"Foto terlalu besar: {size} bita, batasnya {MAX_PHOTO_SIZE} bita.",
-        f"Photo too large: {size} bytes, the limit is {MAX_PHOTO_SIZE} bytes.",
+    return StoreError(
         code="store.photo-too-large",
+        en=f"Photo too large: {size} bytes, the limit is {MAX_PHOTO_SIZE} bytes.",
+        id=f"Foto terlalu besar: {size} bita, batasnya {MAX_PHOTO_SIZE} bita.",
         size=size,
         max=MAX_PHOTO_SIZE,
     )
 
 
 def store_closed() -> StoreError:
-    return _error("Penyimpanan sudah ditutup.", "The store is closed.", code="store.closed")
+    return StoreError(
+        code="store.closed", en="The store is closed.", id="Penyimpanan sudah ditutup."
+    )
 
 
 def corrupt(what_id: str, what_en: str, **details: Any) -> StoreError:
-    return _error(
-        f"Data tersimpan rusak: {what_id}.",
-        f"Stored data is corrupt: {what_en}.",
+    return StoreError(
         code="store.corrupt",
+        en=f"Stored data is corrupt: {what_en}.",
+        id=f"Data tersimpan rusak: {what_id}.",
         **details,
     )
 

@@ -84,10 +84,6 @@ CORRUPT_SQLSTATE = "SK002"
 _SIZE_SQL = "SELECT coalesce(max(idx), -1) + 1 FROM entries"
 
 
-def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
-    return StoreError(message_en, message_id, code=code, details=details)
-
-
 def default_migrations() -> Traversable:
     """The PostgreSQL migrations shipped with Saksi (``migrations/postgresql``)."""
     return resources.files("saksi.store").joinpath("migrations", "postgresql")
@@ -123,20 +119,20 @@ class _Secrets:
 
 
 def _io_error(text: str) -> StoreError:
-    return _error(
-        "Server PostgreSQL tidak dapat dihubungi, menolak masuk, atau koneksinya terputus.",
-        "The PostgreSQL server cannot be reached, refused the login, or lost the connection.",
+    return StoreError(
         code="store.io-error",
+        en="The PostgreSQL server cannot be reached, refused the login, or lost the connection.",
+        id="Server PostgreSQL tidak dapat dihubungi, menolak masuk, atau koneksinya terputus.",
         backend="postgresql",
         error=text,
     )
 
 
 def _busy(text: str) -> StoreError:
-    return _error(
-        "Basis data sedang sibuk atau dikunci proses lain; coba lagi.",
-        "The database is busy or locked by another process; try again.",
+    return StoreError(
         code="store.busy",
+        en="The database is busy or locked by another process; try again.",
+        id="Basis data sedang sibuk atau dikunci proses lain; coba lagi.",
         backend="postgresql",
         error=text,
     )
@@ -163,10 +159,10 @@ def _translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
         not state and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
     ):
         return _io_error(text)
-    return _error(
-        "Basis data menolak atau gagal menjalankan perintah.",
-        "The database refused or failed to run a statement.",
+    return StoreError(
         code="store.database-error",
+        en="The database refused or failed to run a statement.",
+        id="Basis data menolak atau gagal menjalankan perintah.",
         backend="postgresql",
         error=text,
     )
@@ -318,10 +314,16 @@ def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
         for statement in statements:
             conn.execute(statement)
     except psycopg.Error as exc:
-        raise _error(
-            f"Migrasi skema {migration.version} ({migration.name}) gagal; tidak ada yang diubah.",
-            f"Schema migration {migration.version} ({migration.name}) failed; nothing was changed.",
+        raise StoreError(
             code="store.migration-failed",
+            en=(
+                f"Schema migration {migration.version} "
+                f"({migration.name}) failed; nothing was changed."
+            ),
+            id=(
+                f"Migrasi skema {migration.version} "
+                f"({migration.name}) gagal; tidak ada yang diubah."
+            ),
             version=migration.version,
             error=secrets.redact((exc.diag.message_primary or str(exc)).strip()),
         ) from exc
@@ -463,11 +465,13 @@ class PostgresStore(Store):
         except psycopg.Error:
             params = None  # the driver's message quotes the address: raise outside of it
         if params is None:
-            raise _error(
-                "Alamat PostgreSQL tidak sah (alamat tidak ditampilkan karena dapat memuat "
-                "kata sandi).",
-                "Invalid PostgreSQL address (not shown: it may contain a password).",
+            raise StoreError(
                 code="store.invalid-argument",
+                en="Invalid PostgreSQL address (not shown: it may contain a password).",
+                id=(
+                    "Alamat PostgreSQL tidak sah (alamat tidak ditampilkan karena dapat memuat "
+                    "kata sandi)."
+                ),
                 argument="target",
             )
         password = params.get("password")

@@ -20,10 +20,6 @@ from saksi.errors import StoreError
 _MIGRATION_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 
 
-def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
-    return StoreError(message_en, message_id, code=code, details=details)
-
-
 @dataclass(frozen=True, slots=True)
 class Migration:
     """One ``NNNN_name.sql`` file."""
@@ -35,10 +31,10 @@ class Migration:
 
 
 def invalid_migrations(reason_id: str, reason_en: str, **details: Any) -> StoreError:
-    return _error(
-        f"Berkas migrasi skema tidak sah: {reason_id}.",
-        f"Invalid schema migration files: {reason_en}.",
+    return StoreError(
         code="store.migrations-invalid",
+        en=f"Invalid schema migration files: {reason_en}.",
+        id=f"Berkas migrasi skema tidak sah: {reason_id}.",
         **details,
     )
 
@@ -83,23 +79,31 @@ def check_applied(applied: dict[int, str], migrations: Sequence[Migration]) -> N
     known = len(migrations)
     newest = max(applied, default=0)
     if newest > known:
-        raise _error(
-            f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
-            f"program ini (versi {known}). Perbarui Saksi.",
-            f"The database uses schema version {newest}, newer than this program "
-            f"knows (version {known}). Upgrade Saksi.",
+        raise StoreError(
             code="store.schema-too-new",
+            en=(
+                f"The database uses schema version {newest}, newer than this program "
+                f"knows (version {known}). Upgrade Saksi."
+            ),
+            id=(
+                f"Basis data memakai skema versi {newest}, lebih baru dari yang dikenal "
+                f"program ini (versi {known}). Perbarui Saksi."
+            ),
             database_version=newest,
             program_version=known,
         )
     for migration in migrations:
         digest = applied.get(migration.version)
         if digest is not None and digest != migration.sha256:
-            raise _error(
-                f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
-                "tetapi berkasnya telah diubah sejak itu.",
-                f"Migration {migration.version} ({migration.name}) was applied, but its "
-                "file has been changed since.",
+            raise StoreError(
                 code="store.migration-modified",
+                en=(
+                    f"Migration {migration.version} ({migration.name}) was applied, but its "
+                    "file has been changed since."
+                ),
+                id=(
+                    f"Migrasi {migration.version} ({migration.name}) sudah diterapkan, "
+                    "tetapi berkasnya telah diubah sejak itu."
+                ),
                 version=migration.version,
             )

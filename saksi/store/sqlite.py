@@ -44,10 +44,6 @@ _IN_CHUNK = 500
 """Leaf hashes per ``IN (...)`` lookup (SQLite allows 32,766 parameters)."""
 
 
-def _error(message_id: str, message_en: str, *, code: str, **details: Any) -> StoreError:
-    return StoreError(message_en, message_id, code=code, details=details)
-
-
 # --- sqlite3 errors -> StoreError ---
 
 
@@ -58,32 +54,32 @@ def _translate(exc: sqlite3.Error) -> StoreError:
     if "store.append-only" in text:
         return append_only(text)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return _error(
-            "Basis data sedang dikunci proses lain; coba lagi.",
-            "The database is locked by another process; try again.",
+        return StoreError(
             code="store.busy",
+            en="The database is locked by another process; try again.",
+            id="Basis data sedang dikunci proses lain; coba lagi.",
             error=text,
         )
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
-        return _error(
-            "Berkas ini bukan basis data SQLite Saksi, atau rusak.",
-            "This file is not a Saksi SQLite database, or it is corrupt.",
+        return StoreError(
             code="store.not-a-database",
+            en="This file is not a Saksi SQLite database, or it is corrupt.",
+            id="Berkas ini bukan basis data SQLite Saksi, atau rusak.",
             error=text,
         )
     if name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
-        return _error(
-            "Gagal membaca atau menulis berkas basis data.",
-            "Reading or writing the database file failed.",
+        return StoreError(
             code="store.io-error",
+            en="Reading or writing the database file failed.",
+            id="Gagal membaca atau menulis berkas basis data.",
             error=text,
         )
     if isinstance(exc, sqlite3.ProgrammingError) and "closed" in text:
         return store_closed()
-    return _error(
-        "Basis data menolak atau gagal menjalankan perintah.",
-        "The database refused or failed to run a statement.",
+    return StoreError(
         code="store.database-error",
+        en="The database refused or failed to run a statement.",
+        id="Basis data menolak atau gagal menjalankan perintah.",
         error=text,
     )
 
@@ -139,10 +135,10 @@ def _enable_wal(conn: sqlite3.Connection, busy_timeout: float) -> str:
 def _configure_writer(conn: sqlite3.Connection, busy_timeout: float = 10.0) -> None:
     mode = _enable_wal(conn, busy_timeout)
     if str(mode).lower() != "wal":
-        raise _error(
-            f"Mode WAL tidak dapat diaktifkan (mode: {mode}).",
-            f"WAL mode could not be enabled (mode: {mode}).",
+        raise StoreError(
             code="store.io-error",
+            en=f"WAL mode could not be enabled (mode: {mode}).",
+            id=f"Mode WAL tidak dapat diaktifkan (mode: {mode}).",
             journal_mode=mode,
         )
     conn.execute("PRAGMA synchronous = FULL")
@@ -205,10 +201,16 @@ def _apply(conn: sqlite3.Connection, migration: Migration) -> None:
         for statement in statements:
             conn.execute(statement)
     except sqlite3.Error as exc:
-        raise _error(
-            f"Migrasi skema {migration.version} ({migration.name}) gagal; tidak ada yang diubah.",
-            f"Schema migration {migration.version} ({migration.name}) failed; nothing was changed.",
+        raise StoreError(
             code="store.migration-failed",
+            en=(
+                f"Schema migration {migration.version} "
+                f"({migration.name}) failed; nothing was changed."
+            ),
+            id=(
+                f"Migrasi skema {migration.version} "
+                f"({migration.name}) gagal; tidak ada yang diubah."
+            ),
             version=migration.version,
             error=str(exc),
         ) from exc

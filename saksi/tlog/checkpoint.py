@@ -25,7 +25,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from saksi.errors import CheckpointError, NoteError
 from saksi.tlog.hashes import HASH_SIZE
@@ -63,10 +63,6 @@ _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
 
-def _error(code: str, en: str, id_: str, **details: Any) -> CheckpointError:
-    return CheckpointError(en, id_, code=code, details=details)
-
-
 def parse_decimal(text: str, limit: int = MAX_TREE_SIZE) -> int | None:
     """ASCII decimal without leading zeros, at most ``limit``; else None."""
     if len(text) > 20 or not _DECIMAL.fullmatch(text):
@@ -77,24 +73,24 @@ def parse_decimal(text: str, limit: int = MAX_TREE_SIZE) -> int | None:
 
 def _check_line(empty_code: str, what_en: str, what_id: str, line: object) -> str:
     if not isinstance(line, str) or not line:
-        raise _error(
-            empty_code,
-            f"the checkpoint {what_en} must be a non-empty line",
-            f"{what_id} checkpoint harus berupa baris yang tidak kosong",
+        raise CheckpointError(
+            code=empty_code,
+            en=f"the checkpoint {what_en} must be a non-empty line",
+            id=f"{what_id} checkpoint harus berupa baris yang tidak kosong",
         )
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        raise _error(
-            "log.checkpoint-not-utf8",
-            f"the checkpoint {what_en} is not valid Unicode text",
-            f"{what_id} checkpoint bukan teks Unicode yang sah",
+        raise CheckpointError(
+            code="log.checkpoint-not-utf8",
+            en=f"the checkpoint {what_en} is not valid Unicode text",
+            id=f"{what_id} checkpoint bukan teks Unicode yang sah",
         ) from None
     if _CONTROL.search(line):
-        raise _error(
-            "log.checkpoint-control-character",
-            f"the checkpoint {what_en} holds a newline or control character",
-            f"{what_id} checkpoint memuat baris baru atau karakter kontrol",
+        raise CheckpointError(
+            code="log.checkpoint-control-character",
+            en=f"the checkpoint {what_en} holds a newline or control character",
+            id=f"{what_id} checkpoint memuat baris baru atau karakter kontrol",
         )
     return line
 
@@ -111,24 +107,24 @@ class Checkpoint:
     def __post_init__(self) -> None:
         _check_line("log.checkpoint-origin-empty", "origin", "origin", self.origin)
         if type(self.size) is not int or not 0 <= self.size <= MAX_TREE_SIZE:
-            raise _error(
-                "log.checkpoint-size-malformed",
-                f"a tree size is a whole number from 0 to 2^64-1, got {self.size!r}",
-                f"ukuran pohon adalah bilangan bulat 0 sampai 2^64-1, didapat {self.size!r}",
+            raise CheckpointError(
+                code="log.checkpoint-size-malformed",
+                en=f"a tree size is a whole number from 0 to 2^64-1, got {self.size!r}",
+                id=f"ukuran pohon adalah bilangan bulat 0 sampai 2^64-1, didapat {self.size!r}",
             )
         if not isinstance(self.root, bytes) or len(self.root) != HASH_SIZE:
-            raise _error(
-                "log.checkpoint-root-wrong-length",
-                f"a root hash is {HASH_SIZE} bytes",
-                f"hash akar harus {HASH_SIZE} byte",
+            raise CheckpointError(
+                code="log.checkpoint-root-wrong-length",
+                en=f"a root hash is {HASH_SIZE} bytes",
+                id=f"hash akar harus {HASH_SIZE} byte",
             )
         if isinstance(self.extensions, list):
             object.__setattr__(self, "extensions", tuple(self.extensions))
         if not isinstance(self.extensions, tuple):
-            raise _error(
-                "log.checkpoint-extension-malformed",
-                "extension lines are a tuple of text lines",
-                "baris ekstensi adalah tuple baris teks",
+            raise CheckpointError(
+                code="log.checkpoint-extension-malformed",
+                en="extension lines are a tuple of text lines",
+                id="baris ekstensi adalah tuple baris teks",
             )
         for line in self.extensions:
             _check_line("log.checkpoint-extension-empty", "extension line", "baris ekstensi", line)
@@ -144,23 +140,23 @@ class Checkpoint:
         try:
             text = body.decode("utf-8")
         except (UnicodeDecodeError, AttributeError):
-            raise _error(
-                "log.checkpoint-not-utf8",
-                "a checkpoint is UTF-8 text",
-                "checkpoint harus berupa teks UTF-8",
+            raise CheckpointError(
+                code="log.checkpoint-not-utf8",
+                en="a checkpoint is UTF-8 text",
+                id="checkpoint harus berupa teks UTF-8",
             ) from None
         if not text.endswith("\n"):
-            raise _error(
-                "log.checkpoint-no-final-newline",
-                "a checkpoint body ends in a newline",
-                "badan checkpoint harus diakhiri baris baru",
+            raise CheckpointError(
+                code="log.checkpoint-no-final-newline",
+                en="a checkpoint body ends in a newline",
+                id="badan checkpoint harus diakhiri baris baru",
             )
         lines = text[:-1].split("\n")
         if len(lines) < 3:
-            raise _error(
-                "log.checkpoint-too-few-lines",
-                f"a checkpoint has at least three lines (origin, size, root), got {len(lines)}",
-                f"checkpoint minimal tiga baris (origin, ukuran, akar), didapat {len(lines)}",
+            raise CheckpointError(
+                code="log.checkpoint-too-few-lines",
+                en=f"a checkpoint has at least three lines (origin, size, root), got {len(lines)}",
+                id=f"checkpoint minimal tiga baris (origin, ukuran, akar), didapat {len(lines)}",
             )
         origin, size_text, root_text, *extensions = lines
         _check_line("log.checkpoint-origin-empty", "origin", "origin", origin)
@@ -170,11 +166,16 @@ class Checkpoint:
 def _parse_size(text: str) -> int:
     size = parse_decimal(text)
     if size is None:
-        raise _error(
-            "log.checkpoint-size-malformed",
-            f"the tree size {text[:40]!r} is not a decimal number from 0 to 2^64-1 without "
-            "leading zeros",
-            f"ukuran pohon {text[:40]!r} bukan bilangan desimal 0 sampai 2^64-1 tanpa nol di depan",
+        raise CheckpointError(
+            code="log.checkpoint-size-malformed",
+            en=(
+                f"the tree size {text[:40]!r} is not a decimal number from 0 to 2^64-1 without "
+                "leading zeros"
+            ),
+            id=(
+                f"ukuran pohon {text[:40]!r} bukan bilangan "
+                "desimal 0 sampai 2^64-1 tanpa nol di depan"
+            ),
         )
     return size
 
@@ -182,16 +183,16 @@ def _parse_size(text: str) -> int:
 def _parse_root(text: str) -> bytes:
     root = decode_base64(text)
     if root is None:
-        raise _error(
-            "log.checkpoint-root-malformed",
-            f"the root hash {text[:60]!r} is not canonical standard base64",
-            f"hash akar {text[:60]!r} bukan base64 standar kanonik",
+        raise CheckpointError(
+            code="log.checkpoint-root-malformed",
+            en=f"the root hash {text[:60]!r} is not canonical standard base64",
+            id=f"hash akar {text[:60]!r} bukan base64 standar kanonik",
         )
     if len(root) != HASH_SIZE:
-        raise _error(
-            "log.checkpoint-root-wrong-length",
-            f"the root hash is {len(root)} bytes, expected {HASH_SIZE}",
-            f"hash akar {len(root)} byte, seharusnya {HASH_SIZE}",
+        raise CheckpointError(
+            code="log.checkpoint-root-wrong-length",
+            en=f"the root hash is {len(root)} bytes, expected {HASH_SIZE}",
+            id=f"hash akar {len(root)} byte, seharusnya {HASH_SIZE}",
         )
     return root
 
@@ -204,11 +205,15 @@ def _check_timestamp(timestamp: object) -> int:
     if type(timestamp) is int and 0 <= timestamp <= MAX_TIMESTAMP:
         return timestamp
     raise NoteError(
-        f"a cosignature timestamp is a whole number of seconds from 0 to 2^63-1, "
-        f"got {timestamp!r:.40}",
-        f"stempel waktu kosignatur adalah detik bulat dari 0 sampai 2^63-1, "
-        f"didapat {timestamp!r:.40}",
         code="log.cosignature-timestamp-invalid",
+        en=(
+            f"a cosignature timestamp is a whole number of seconds from 0 to 2^63-1, "
+            f"got {timestamp!r:.40}"
+        ),
+        id=(
+            f"stempel waktu kosignatur adalah detik bulat dari 0 sampai 2^63-1, "
+            f"didapat {timestamp!r:.40}"
+        ),
     )
 
 
@@ -231,12 +236,16 @@ class Cosignature:
         """Split a signature line's bytes into timestamp and signature."""
         if len(sig.signature) != COSIGNATURE_V1_SIZE:
             raise NoteError(
-                f"a cosignature/v1 by {sig.name!r} is {COSIGNATURE_V1_SIZE} bytes after the "
-                f"key ID, got {len(sig.signature)}",
-                f"kosignatur/v1 oleh {sig.name!r} harus {COSIGNATURE_V1_SIZE} byte setelah ID "
-                f"kunci, didapat {len(sig.signature)}",
                 code="log.cosignature-malformed",
-                details={"name": sig.name},
+                en=(
+                    f"a cosignature/v1 by {sig.name!r} is {COSIGNATURE_V1_SIZE} bytes after the "
+                    f"key ID, got {len(sig.signature)}"
+                ),
+                id=(
+                    f"kosignatur/v1 oleh {sig.name!r} harus {COSIGNATURE_V1_SIZE} byte setelah ID "
+                    f"kunci, didapat {len(sig.signature)}"
+                ),
+                name=sig.name,
             )
         timestamp = _check_timestamp(int.from_bytes(sig.signature[:8], "big"))
         return cls(sig.name, sig.key_id, timestamp, sig.signature[8:])
@@ -339,12 +348,16 @@ class SignedCheckpoint:
 def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> bytes:
     """The checkpoint as a note signed by the log's key, whose name must be the origin."""
     if signer.name != checkpoint.origin:
-        raise _error(
-            "log.checkpoint-origin-mismatch",
-            f"the log key {signer.name!r} may only sign checkpoints of origin "
-            f"{signer.name!r}, not {checkpoint.origin!r}",
-            f"kunci log {signer.name!r} hanya boleh menandatangani checkpoint ber-origin "
-            f"{signer.name!r}, bukan {checkpoint.origin!r}",
+        raise CheckpointError(
+            code="log.checkpoint-origin-mismatch",
+            en=(
+                f"the log key {signer.name!r} may only sign checkpoints of origin "
+                f"{signer.name!r}, not {checkpoint.origin!r}"
+            ),
+            id=(
+                f"kunci log {signer.name!r} hanya boleh menandatangani checkpoint ber-origin "
+                f"{signer.name!r}, bukan {checkpoint.origin!r}"
+            ),
         )
     return sign_note(checkpoint.body(), signer)
 
@@ -369,20 +382,24 @@ def open_checkpoint(
             raise
         note = None
     if note is None or not note.signed_by(log_verifier.name, log_verifier.key_id):
-        raise _error(
-            "log.checkpoint-no-log-signature",
-            f"the checkpoint is not signed by the log key {log_verifier.name!r} "
-            f"({log_verifier.key_id:08x})",
-            f"checkpoint tidak ditandatangani kunci log {log_verifier.name!r} "
-            f"({log_verifier.key_id:08x})",
+        raise CheckpointError(
+            code="log.checkpoint-no-log-signature",
+            en=(
+                f"the checkpoint is not signed by the log key {log_verifier.name!r} "
+                f"({log_verifier.key_id:08x})"
+            ),
+            id=(
+                f"checkpoint tidak ditandatangani kunci log {log_verifier.name!r} "
+                f"({log_verifier.key_id:08x})"
+            ),
         )
     checkpoint = Checkpoint.parse(note.text)
     expected = log_verifier.name if origin is None else origin
     if checkpoint.origin != expected:
-        raise _error(
-            "log.checkpoint-origin-mismatch",
-            f"the checkpoint is for origin {checkpoint.origin!r}, expected {expected!r}",
-            f"checkpoint ini untuk origin {checkpoint.origin!r}, seharusnya {expected!r}",
+        raise CheckpointError(
+            code="log.checkpoint-origin-mismatch",
+            en=f"the checkpoint is for origin {checkpoint.origin!r}, expected {expected!r}",
+            id=f"checkpoint ini untuk origin {checkpoint.origin!r}, seharusnya {expected!r}",
             origin=checkpoint.origin,
             expected=expected,
         )
@@ -419,12 +436,17 @@ class WitnessQuorum:
         distinct = {(w.name, w.key_id) for w in self.witnesses}
         count_ok = type(self.threshold) is int and 0 <= self.threshold <= len(distinct)
         if len(distinct) != len(self.witnesses) or not count_ok:
-            raise _error(
-                "log.quorum-invalid",
-                f"a witness quorum needs distinct witnesses and a threshold from 0 to their "
-                f"number ({len(distinct)}), got {self.threshold}",
-                f"kuorum pemantau memerlukan pemantau yang berbeda dan ambang 0 sampai jumlahnya "
-                f"({len(distinct)}), didapat {self.threshold}",
+            raise CheckpointError(
+                code="log.quorum-invalid",
+                en=(
+                    f"a witness quorum needs distinct witnesses and a threshold from 0 to their "
+                    f"number ({len(distinct)}), got {self.threshold}"
+                ),
+                id=(
+                    "kuorum pemantau memerlukan pemantau yang "
+                    "berbeda dan ambang 0 sampai jumlahnya "
+                    f"({len(distinct)}), didapat {self.threshold}"
+                ),
             )
 
     def cosignatures(self, signed: SignedCheckpoint) -> tuple[Cosignature, ...]:
@@ -441,10 +463,11 @@ class WitnessQuorum:
                 continue
             if not witness.verify(signed.note.text, mine[0].signature):
                 raise NoteError(
-                    f"the cosignature by witness {witness.name!r} does not verify",
-                    f"kosignatur oleh pemantau {witness.name!r} tidak valid",
                     code="log.note-bad-signature",
-                    details={"name": witness.name, "key_id": f"{witness.key_id:08x}"},
+                    en=f"the cosignature by witness {witness.name!r} does not verify",
+                    id=f"kosignatur oleh pemantau {witness.name!r} tidak valid",
+                    name=witness.name,
+                    key_id=f"{witness.key_id:08x}",
                 )
             found.append(Cosignature.from_note_signature(mine[0]))
         return tuple(found)
@@ -453,12 +476,16 @@ class WitnessQuorum:
         """The cosignatures, or CheckpointError ``log.checkpoint-quorum-not-met``."""
         found = self.cosignatures(signed)
         if len(found) < self.threshold:
-            raise _error(
-                "log.checkpoint-quorum-not-met",
-                f"the checkpoint has {len(found)} valid cosignatures by known witnesses, "
-                f"{self.threshold} are required",
-                f"checkpoint memiliki {len(found)} kosignatur sah dari pemantau yang dikenal, "
-                f"diperlukan {self.threshold}",
+            raise CheckpointError(
+                code="log.checkpoint-quorum-not-met",
+                en=(
+                    f"the checkpoint has {len(found)} valid cosignatures by known witnesses, "
+                    f"{self.threshold} are required"
+                ),
+                id=(
+                    f"checkpoint memiliki {len(found)} kosignatur sah dari pemantau yang dikenal, "
+                    f"diperlukan {self.threshold}"
+                ),
                 found=len(found),
                 threshold=self.threshold,
             )

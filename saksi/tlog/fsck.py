@@ -60,14 +60,10 @@ class FsckReport:
         }
 
 
-def _problem(code: str, message_en: str, message_id: str, **details: Any) -> LogError:
-    return LogError(message_en, message_id, code=code, details=details)
-
-
 def _as_problem(exc: SaksiError) -> LogError:
     if isinstance(exc, LogError):
         return exc
-    return _problem(exc.code, exc.message_en, exc.message_id, **exc.details)
+    return LogError(code=exc.code, en=exc.message_en, id=exc.message_id, **exc.details)
 
 
 class _Fsck:
@@ -86,10 +82,10 @@ class _Fsck:
         note = self.store.get_meta(CHECKPOINT_META)
         if note is None:
             self.problems.append(
-                _problem(
-                    "log.fsck-no-checkpoint",
-                    "the store holds no signed checkpoint",
-                    "penyimpanan tidak berisi checkpoint bertanda tangan",
+                LogError(
+                    code="log.fsck-no-checkpoint",
+                    en="the store holds no signed checkpoint",
+                    id="penyimpanan tidak berisi checkpoint bertanda tangan",
                 )
             )
             return None
@@ -104,10 +100,10 @@ class _Fsck:
         data = self.tiles_dir.read(name)
         if data is None:
             self.problems.append(
-                _problem(
-                    "log.fsck-published-missing",
-                    f"{name} is missing from the publication",
-                    f"{name} tidak ada dalam publikasi",
+                LogError(
+                    code="log.fsck-published-missing",
+                    en=f"{name} is missing from the publication",
+                    id=f"{name} tidak ada dalam publikasi",
                 )
             )
             return
@@ -123,12 +119,16 @@ class _Fsck:
         if published.size < latest.size and self._root_at(published.size) == published.root:
             return  # an earlier checkpoint of this tree, while the latest awaits its witnesses
         self.problems.append(
-            _problem(
-                "log.fsck-published-differs",
-                f"the published {name} is neither the latest signed checkpoint nor an "
-                "earlier one of the same tree",
-                f"{name} yang diterbitkan bukan checkpoint bertanda tangan terakhir maupun "
-                "checkpoint sebelumnya dari pohon yang sama",
+            LogError(
+                code="log.fsck-published-differs",
+                en=(
+                    f"the published {name} is neither the latest signed checkpoint nor an "
+                    "earlier one of the same tree"
+                ),
+                id=(
+                    f"{name} yang diterbitkan bukan checkpoint bertanda tangan terakhir maupun "
+                    "checkpoint sebelumnya dari pohon yang sama"
+                ),
             )
         )
 
@@ -149,12 +149,16 @@ class _Fsck:
     def entries(self, checkpoint: Checkpoint, store_size: int) -> None:
         if store_size < checkpoint.size:
             self.problems.append(
-                _problem(
-                    "log.store-behind",
-                    f"the store holds {store_size} entries, fewer than the "
-                    f"{checkpoint.size} the signed checkpoint covers",
-                    f"penyimpanan berisi {store_size} entri, kurang dari {checkpoint.size} "
-                    "yang dicakup checkpoint bertanda tangan",
+                LogError(
+                    code="log.store-behind",
+                    en=(
+                        f"the store holds {store_size} entries, fewer than the "
+                        f"{checkpoint.size} the signed checkpoint covers"
+                    ),
+                    id=(
+                        f"penyimpanan berisi {store_size} entri, kurang dari {checkpoint.size} "
+                        "yang dicakup checkpoint bertanda tangan"
+                    ),
                     store_size=store_size,
                     checkpoint_size=checkpoint.size,
                 )
@@ -173,12 +177,16 @@ class _Fsck:
             self.checked = stop
         if differing:
             self.problems.append(
-                _problem(
-                    "log.fsck-entry-differs",
-                    f"{len(differing)} stored entries differ from the published bundles "
-                    f"(first: index {differing[0]})",
-                    f"{len(differing)} entri tersimpan berbeda dari bundle yang diterbitkan "
-                    f"(pertama: indeks {differing[0]})",
+                LogError(
+                    code="log.fsck-entry-differs",
+                    en=(
+                        f"{len(differing)} stored entries differ from the published bundles "
+                        f"(first: index {differing[0]})"
+                    ),
+                    id=(
+                        f"{len(differing)} entri tersimpan berbeda dari bundle yang diterbitkan "
+                        f"(pertama: indeks {differing[0]})"
+                    ),
                     count=len(differing),
                     first=differing[0],
                 )
@@ -199,10 +207,10 @@ def fsck(store: EntryStore, tiles: TileDir, verifier: NoteVerifier, origin: str)
             check.problems.append(_as_problem(exc))
         except ValueError:  # zip(strict=True): the store ended early
             check.problems.append(
-                _problem(
-                    "log.store-behind",
-                    "the store ended before the signed checkpoint's size",
-                    "penyimpanan berakhir sebelum ukuran checkpoint bertanda tangan",
+                LogError(
+                    code="log.store-behind",
+                    en="the store ended before the signed checkpoint's size",
+                    id="penyimpanan berakhir sebelum ukuran checkpoint bertanda tangan",
                 )
             )
     return FsckReport(

@@ -54,53 +54,69 @@ from saksi.tlog.tiles import EMPTY_ROOT, TileDir, TileReader, TileWriter
 
 def entry_too_large(size: int, position: int) -> LogError:
     return LogError(
-        f"entry {position} of the batch is {size} bytes; a log entry is at most "
-        f"{MAX_ENTRY_SIZE} bytes (the tlog-tiles length prefix is 16 bits)",
-        f"entri ke-{position} dalam kelompok berukuran {size} bita; entri log paling "
-        f"besar {MAX_ENTRY_SIZE} bita (awalan panjang tlog-tiles 16 bit)",
         code="log.entry-too-large",
-        details={"position": position, "size": size, "max": MAX_ENTRY_SIZE},
+        en=(
+            f"entry {position} of the batch is {size} bytes; a log entry is at most "
+            f"{MAX_ENTRY_SIZE} bytes (the tlog-tiles length prefix is 16 bits)"
+        ),
+        id=(
+            f"entri ke-{position} dalam kelompok berukuran {size} bita; entri log paling "
+            f"besar {MAX_ENTRY_SIZE} bita (awalan panjang tlog-tiles 16 bit)"
+        ),
+        position=position,
+        size=size,
+        max=MAX_ENTRY_SIZE,
     )
 
 
 def _entry_not_bytes(position: int) -> LogError:
     return LogError(
-        f"entry {position} of the batch is not a byte string",
-        f"entri ke-{position} dalam kelompok bukan deretan bita",
         code="log.entry-not-bytes",
-        details={"position": position},
+        en=f"entry {position} of the batch is not a byte string",
+        id=f"entri ke-{position} dalam kelompok bukan deretan bita",
+        position=position,
     )
 
 
 def _inconsistent(reason_en: str, reason_id: str, **details: object) -> LogError:
     return LogError(
-        f"refusing to sign: {reason_en}; run `saksi log fsck`",
-        f"menolak menandatangani: {reason_id}; jalankan `saksi log fsck`",
         code="log.inconsistent",
-        details=details,
+        en=f"refusing to sign: {reason_en}; run `saksi log fsck`",
+        id=f"menolak menandatangani: {reason_id}; jalankan `saksi log fsck`",
+        **details,
     )
 
 
 def _store_behind(store_size: int, signed_size: int) -> LogError:
     return LogError(
-        f"the store holds {store_size} entries but the log signed a checkpoint of "
-        f"{signed_size}: entries were lost or this is another log's store",
-        f"penyimpanan berisi {store_size} entri, padahal log sudah menandatangani "
-        f"checkpoint berukuran {signed_size}: ada entri yang hilang atau ini penyimpanan "
-        "log lain",
         code="log.store-behind",
-        details={"store_size": store_size, "checkpoint_size": signed_size},
+        en=(
+            f"the store holds {store_size} entries but the log signed a checkpoint of "
+            f"{signed_size}: entries were lost or this is another log's store"
+        ),
+        id=(
+            f"penyimpanan berisi {store_size} entri, padahal log sudah menandatangani "
+            f"checkpoint berukuran {signed_size}: ada entri yang hilang atau ini penyimpanan "
+            "log lain"
+        ),
+        store_size=store_size,
+        checkpoint_size=signed_size,
     )
 
 
 def _key_mismatch(key_name: str, origin: str) -> LogError:
     return LogError(
-        f"the log key is named {key_name!r} but the origin is {origin!r}: a checkpoint's "
-        "key name is its origin",
-        f"kunci log bernama {key_name!r} padahal origin-nya {origin!r}: nama kunci "
-        "checkpoint adalah origin-nya",
         code="log.key-origin-mismatch",
-        details={"key_name": key_name, "origin": origin},
+        en=(
+            f"the log key is named {key_name!r} but the origin is {origin!r}: a checkpoint's "
+            "key name is its origin"
+        ),
+        id=(
+            f"kunci log bernama {key_name!r} padahal origin-nya {origin!r}: nama kunci "
+            "checkpoint adalah origin-nya"
+        ),
+        key_name=key_name,
+        origin=origin,
     )
 
 
@@ -299,9 +315,9 @@ class Log:
             note = sign_checkpoint(Checkpoint(self._origin, size, root), self._signer)
             if not self._store.compare_and_swap(CHECKPOINT_META, previous, note):
                 raise LogError(
-                    "another process signed a checkpoint meanwhile; try again",
-                    "proses lain menandatangani checkpoint pada saat yang sama; coba lagi",
                     code="log.checkpoint-race",
+                    en="another process signed a checkpoint meanwhile; try again",
+                    id="proses lain menandatangani checkpoint pada saat yang sama; coba lagi",
                 )
             if publish:
                 self._publish(note)
@@ -340,12 +356,18 @@ class Log:
         top = 0 if signed is None else signed.size
         if not 0 <= old_size <= size <= top:
             raise ProofError(
-                f"no consistency proof from {old_size} to {size}: the sizes must satisfy "
-                f"0 <= old <= new <= {top} (the latest signed checkpoint)",
-                f"tidak ada bukti konsistensi dari {old_size} ke {size}: ukurannya harus "
-                f"0 <= lama <= baru <= {top} (checkpoint bertanda tangan terakhir)",
                 code="log.proof-bad-size",
-                details={"old_size": old_size, "size": size, "checkpoint_size": top},
+                en=(
+                    f"no consistency proof from {old_size} to {size}: the sizes must satisfy "
+                    f"0 <= old <= new <= {top} (the latest signed checkpoint)"
+                ),
+                id=(
+                    f"tidak ada bukti konsistensi dari {old_size} ke {size}: ukurannya harus "
+                    f"0 <= lama <= baru <= {top} (checkpoint bertanda tangan terakhir)"
+                ),
+                old_size=old_size,
+                size=size,
+                checkpoint_size=top,
             )
         if old_size in (0, size):
             return []
@@ -477,23 +499,33 @@ class Log:
 
 def _not_latest(size: int, latest: int | None) -> LogError:
     return LogError(
-        f"refusing to publish the checkpoint of size {size}: it is not the latest one "
-        f"the log signed (size {latest})",
-        f"menolak menerbitkan checkpoint berukuran {size}: bukan checkpoint terakhir "
-        f"yang ditandatangani log (ukuran {latest})",
         code="log.publish-not-latest",
-        details={"size": size, "latest": latest},
+        en=(
+            f"refusing to publish the checkpoint of size {size}: it is not the latest one "
+            f"the log signed (size {latest})"
+        ),
+        id=(
+            f"menolak menerbitkan checkpoint berukuran {size}: bukan checkpoint terakhir "
+            f"yang ditandatangani log (ukuran {latest})"
+        ),
+        size=size,
+        latest=latest,
     )
 
 
 def _not_integrated(index: object, size: int) -> ProofError:
     return ProofError(
-        f"no entry {index} in the latest checkpoint (size {size}); indices are 0..size-1 "
-        "and an entry is provable once integrated",
-        f"tidak ada entri {index} dalam checkpoint terakhir (ukuran {size}); indeks "
-        "0..ukuran-1, dan entri dapat dibuktikan setelah diintegrasikan",
         code="log.not-in-checkpoint",
-        details={"index": str(index), "size": size},
+        en=(
+            f"no entry {index} in the latest checkpoint (size {size}); indices are 0..size-1 "
+            "and an entry is provable once integrated"
+        ),
+        id=(
+            f"tidak ada entri {index} dalam checkpoint terakhir (ukuran {size}); indeks "
+            "0..ukuran-1, dan entri dapat dibuktikan setelah diintegrasikan"
+        ),
+        index=str(index),
+        size=size,
     )
 
 

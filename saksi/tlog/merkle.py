@@ -57,8 +57,8 @@ def _refuse(
     """``ProofError("log.proof-<reason>")`` from a verifier, ``LogError("log.<reason>")``
     when asked to generate an impossible proof."""
     if verifying:
-        return ProofError(message_en, message_id, code=f"log.proof-{reason}", details=details)
-    return LogError(message_en, message_id, code=f"log.{reason}", details=details)
+        return ProofError(code=f"log.proof-{reason}", en=message_en, id=message_id, **details)
+    return LogError(code=f"log.{reason}", en=message_en, id=message_id, **details)
 
 
 def _check_numbers(*, verifying: bool, **numbers: int) -> None:

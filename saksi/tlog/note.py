@@ -54,10 +54,6 @@ _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
-def _error(code: str, en: str, id_: str, **details: Any) -> NoteError:
-    return NoteError(en, id_, code=code, details=details)
-
-
 def _shown(text: object, limit: int = 80) -> str:
     """A short, safe rendering of untrusted input for a message."""
     shown = repr(text)
@@ -113,9 +109,9 @@ _KEY_WORDS: Final = {
 }
 
 
-def _key_error(code: str, private: bool, en: str, id_: str, **details: Any) -> NoteError:
+def _key_error(private: bool, *, code: str, en: str, id: str, **details: Any) -> NoteError:
     what_en, what_id = _KEY_WORDS[private]
-    return _error(code, f"{what_en}: {en}", f"{what_id}: {id_}", **details)
+    return NoteError(code=code, en=f"{what_en}: {en}", id=f"{what_id}: {id}", **details)
 
 
 def _parse_key(text: object, private: bool, allowed: tuple[int, ...]) -> tuple[str, int, bytes]:
@@ -123,38 +119,42 @@ def _parse_key(text: object, private: bool, allowed: tuple[int, ...]) -> tuple[s
     fields = text.split("+", 4 if private else 2) if isinstance(text, str) else []
     if private and (fields[:2] != ["PRIVATE", "KEY"] or len(fields) != 5):
         raise _key_error(
-            "log.key-malformed",
             private,
-            "expected PRIVATE+KEY+<name>+<key ID>+<base64 key>",
-            "harus PRIVATE+KEY+<nama>+<ID kunci>+<kunci base64>",
+            code="log.key-malformed",
+            en="expected PRIVATE+KEY+<name>+<key ID>+<base64 key>",
+            id="harus PRIVATE+KEY+<nama>+<ID kunci>+<kunci base64>",
         )
     if len(fields) != 3 and not private:
         raise _key_error(
-            "log.key-malformed",
             private,
-            f"expected <name>+<key ID>+<base64 key>, got {_shown(text)}",
-            f"harus <nama>+<ID kunci>+<kunci base64>, didapat {_shown(text)}",
+            code="log.key-malformed",
+            en=f"expected <name>+<key ID>+<base64 key>, got {_shown(text)}",
+            id=f"harus <nama>+<ID kunci>+<kunci base64>, didapat {_shown(text)}",
         )
     name, hex_id, b64 = fields[-3:]
     check_key_name(name)
     raw = decode_base64(b64)
     if not _HEX8.fullmatch(hex_id) or not raw:
         raise _key_error(
-            "log.key-malformed",
             private,
-            f"the key ID of {name!r} must be 8 hex digits and its key canonical base64",
-            f"ID kunci {name!r} harus 8 digit heksadesimal dan kuncinya base64 kanonik",
+            code="log.key-malformed",
+            en=f"the key ID of {name!r} must be 8 hex digits and its key canonical base64",
+            id=f"ID kunci {name!r} harus 8 digit heksadesimal dan kuncinya base64 kanonik",
             name=name,
         )
     alg, key = raw[0], raw[1:]
     if alg not in allowed:
         raise _key_error(
-            "log.key-unknown-type",
             private,
-            f"{name!r} has signature type 0x{alg:02x}, expected "
-            + " or ".join(f"0x{a:02x}" for a in allowed),
-            f"{name!r} bertipe tanda tangan 0x{alg:02x}, seharusnya "
-            + " atau ".join(f"0x{a:02x}" for a in allowed),
+            code="log.key-unknown-type",
+            en=(
+                f"{name!r} has signature type 0x{alg:02x}, expected "
+                + " or ".join(f"0x{a:02x}" for a in allowed)
+            ),
+            id=(
+                f"{name!r} bertipe tanda tangan 0x{alg:02x}, seharusnya "
+                + " atau ".join(f"0x{a:02x}" for a in allowed)
+            ),
             name=name,
             type=alg,
         )
@@ -164,11 +164,13 @@ def _parse_key(text: object, private: bool, allowed: tuple[int, ...]) -> tuple[s
     expected = key_id(name, alg, public_key)
     if int(hex_id, 16) != expected:
         raise _key_error(
-            "log.key-id-mismatch",
             private,
-            f"{name!r} says key ID {hex_id}, but its name and key give {expected:08x}",
-            f"{name!r} menyebut ID kunci {hex_id}, tetapi nama dan kuncinya menghasilkan "
-            f"{expected:08x}",
+            code="log.key-id-mismatch",
+            en=f"{name!r} says key ID {hex_id}, but its name and key give {expected:08x}",
+            id=(
+                f"{name!r} menyebut ID kunci {hex_id}, tetapi nama dan kuncinya menghasilkan "
+                f"{expected:08x}"
+            ),
             name=name,
             key_id=hex_id,
             expected=f"{expected:08x}",
@@ -189,12 +191,16 @@ def parse_skey(skey: str, allowed: tuple[int, ...] = (ALG_ED25519,)) -> tuple[st
 def check_key_name(name: object) -> str:
     """``name`` if it is a valid key name, else NoteError ``log.key-name-invalid``."""
     if not is_valid_name(name):
-        raise _error(
-            "log.key-name-invalid",
-            f"invalid key name {_shown(name)}: a name is non-empty, without spaces, '+' or "
-            "control characters",
-            f"nama kunci {_shown(name)} tidak sah: tidak boleh kosong, tanpa spasi, '+' atau "
-            "karakter kontrol",
+        raise NoteError(
+            code="log.key-name-invalid",
+            en=(
+                f"invalid key name {_shown(name)}: a name is non-empty, without spaces, '+' or "
+                "control characters"
+            ),
+            id=(
+                f"nama kunci {_shown(name)} tidak sah: tidak boleh kosong, tanpa spasi, '+' atau "
+                "karakter kontrol"
+            ),
             name=_shown(name),
         )
     return str(name)
@@ -203,19 +209,23 @@ def check_key_name(name: object) -> str:
 def check_public_key(name: str, public_key: object) -> bytes:
     """A 32-byte Ed25519 public key that is a valid prime-order point, else NoteError."""
     if not isinstance(public_key, bytes) or len(public_key) != ED25519_KEY_SIZE:
-        raise _error(
-            "log.key-malformed",
-            f"the Ed25519 public key of {name!r} must be {ED25519_KEY_SIZE} bytes",
-            f"kunci publik Ed25519 {name!r} harus {ED25519_KEY_SIZE} byte",
+        raise NoteError(
+            code="log.key-malformed",
+            en=f"the Ed25519 public key of {name!r} must be {ED25519_KEY_SIZE} bytes",
+            id=f"kunci publik Ed25519 {name!r} harus {ED25519_KEY_SIZE} byte",
             name=name,
         )
     if not nacl.bindings.crypto_core_ed25519_is_valid_point(public_key):
-        raise _error(
-            "log.key-invalid-point",
-            f"the public key of {name!r} is not a usable Ed25519 key (small-order, off the "
-            "curve, or not canonically encoded)",
-            f"kunci publik {name!r} bukan kunci Ed25519 yang dapat dipakai (orde kecil, di "
-            "luar kurva, atau pengodean tidak kanonik)",
+        raise NoteError(
+            code="log.key-invalid-point",
+            en=(
+                f"the public key of {name!r} is not a usable Ed25519 key (small-order, off the "
+                "curve, or not canonically encoded)"
+            ),
+            id=(
+                f"kunci publik {name!r} bukan kunci Ed25519 yang dapat dipakai (orde kecil, di "
+                "luar kurva, atau pengodean tidak kanonik)"
+            ),
             name=name,
         )
     return public_key
@@ -224,10 +234,10 @@ def check_public_key(name: str, public_key: object) -> bytes:
 def ed25519_signing_key(seed: object) -> nacl.signing.SigningKey:
     """The signing key of a 32-byte seed, else NoteError ``log.key-malformed``."""
     if not isinstance(seed, bytes) or len(seed) != ED25519_KEY_SIZE:
-        raise _error(
-            "log.key-malformed",
-            f"an Ed25519 private key (seed) is {ED25519_KEY_SIZE} bytes",
-            f"kunci privat (benih) Ed25519 harus {ED25519_KEY_SIZE} byte",
+        raise NoteError(
+            code="log.key-malformed",
+            en=f"an Ed25519 private key (seed) is {ED25519_KEY_SIZE} bytes",
+            id=f"kunci privat (benih) Ed25519 harus {ED25519_KEY_SIZE} byte",
         )
     return nacl.signing.SigningKey(seed)
 
@@ -246,22 +256,22 @@ class NoteSignature:
 
     def __post_init__(self) -> None:
         if not is_valid_name(self.name):
-            raise _error(
-                "log.note-signer-name-invalid",
-                f"invalid key name {_shown(self.name)} in a signature",
-                f"nama kunci {_shown(self.name)} pada tanda tangan tidak sah",
+            raise NoteError(
+                code="log.note-signer-name-invalid",
+                en=f"invalid key name {_shown(self.name)} in a signature",
+                id=f"nama kunci {_shown(self.name)} pada tanda tangan tidak sah",
             )
         if not isinstance(self.key_id, int) or not 0 <= self.key_id < 2**32:
-            raise _error(
-                "log.note-signature-malformed",
-                "a key ID is an unsigned 32-bit number",
-                "ID kunci adalah bilangan 32-bit tak bertanda",
+            raise NoteError(
+                code="log.note-signature-malformed",
+                en="a key ID is an unsigned 32-bit number",
+                id="ID kunci adalah bilangan 32-bit tak bertanda",
             )
         if not isinstance(self.signature, bytes) or not self.signature:
-            raise _error(
-                "log.note-signature-malformed",
-                "a signature is at least one byte after the key ID",
-                "tanda tangan minimal satu byte setelah ID kunci",
+            raise NoteError(
+                code="log.note-signature-malformed",
+                en="a signature is at least one byte after the key ID",
+                id="tanda tangan minimal satu byte setelah ID kunci",
             )
 
     @property
@@ -282,10 +292,10 @@ class NoteSignature:
 
 
 def _line_malformed(line: object, why_en: str, why_id: str | None = None) -> NoteError:
-    return _error(
-        "log.note-signature-malformed",
-        f"malformed signature line {_shown(line)}: {why_en}",
-        f"baris tanda tangan {_shown(line)} tidak sah: {why_id or why_en}",
+    return NoteError(
+        code="log.note-signature-malformed",
+        en=f"malformed signature line {_shown(line)}: {why_en}",
+        id=f"baris tanda tangan {_shown(line)} tidak sah: {why_id or why_en}",
         line=_shown(line),
     )
 
@@ -433,30 +443,36 @@ class Note:
 def check_text(text: bytes) -> str:
     """Refuse what no note may hold: not UTF-8, control characters, no final newline."""
     if not isinstance(text, bytes):
-        raise _error("log.note-not-utf8", "a note is bytes", "catatan harus berupa byte")
+        raise NoteError(
+            code="log.note-not-utf8", en="a note is bytes", id="catatan harus berupa byte"
+        )
     try:
         decoded = text.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _error(
-            "log.note-not-utf8",
-            f"a signed note must be valid UTF-8 (bad byte at offset {exc.start})",
-            f"catatan bertanda tangan harus UTF-8 yang sah (byte salah pada posisi {exc.start})",
+        raise NoteError(
+            code="log.note-not-utf8",
+            en=f"a signed note must be valid UTF-8 (bad byte at offset {exc.start})",
+            id=f"catatan bertanda tangan harus UTF-8 yang sah (byte salah pada posisi {exc.start})",
             offset=exc.start,
         ) from None
     control = _CONTROL.search(decoded)
     if control:
-        raise _error(
-            "log.note-control-character",
-            f"a signed note may not hold control characters other than newline "
-            f"(found {control.group()!r})",
-            f"catatan bertanda tangan tidak boleh memuat karakter kontrol selain baris baru "
-            f"(ditemukan {control.group()!r})",
+        raise NoteError(
+            code="log.note-control-character",
+            en=(
+                f"a signed note may not hold control characters other than newline "
+                f"(found {control.group()!r})"
+            ),
+            id=(
+                f"catatan bertanda tangan tidak boleh memuat karakter kontrol selain baris baru "
+                f"(ditemukan {control.group()!r})"
+            ),
         )
     if not decoded.endswith("\n"):
-        raise _error(
-            "log.note-text-malformed",
-            "a note's text must end in a newline",
-            "teks catatan harus diakhiri baris baru",
+        raise NoteError(
+            code="log.note-text-malformed",
+            en="a note's text must end in a newline",
+            id="teks catatan harus diakhiri baris baru",
         )
     return decoded
 
@@ -466,24 +482,27 @@ def split_note(data: bytes) -> tuple[bytes, tuple[NoteSignature, ...]]:
     decoded = check_text(data)
     split = decoded.rfind("\n\n")
     if split < 0:
-        raise _error(
-            "log.note-malformed",
-            "a signed note needs a blank line followed by signature lines",
-            "catatan bertanda tangan memerlukan baris kosong lalu baris tanda tangan",
+        raise NoteError(
+            code="log.note-malformed",
+            en="a signed note needs a blank line followed by signature lines",
+            id="catatan bertanda tangan memerlukan baris kosong lalu baris tanda tangan",
         )
     text, block = decoded[: split + 1], decoded[split + 2 :]
     if not block:
-        raise _error(
-            "log.note-malformed",
-            "a signed note has at least one signature line after the blank line",
-            "catatan bertanda tangan memiliki minimal satu baris tanda tangan setelah baris kosong",
+        raise NoteError(
+            code="log.note-malformed",
+            en="a signed note has at least one signature line after the blank line",
+            id=(
+                "catatan bertanda tangan memiliki minimal "
+                "satu baris tanda tangan setelah baris kosong"
+            ),
         )
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
-        raise _error(
-            "log.note-too-many-signatures",
-            f"a note may carry at most {MAX_SIGNATURES} signatures, this one has {len(lines)}",
-            f"catatan paling banyak memuat {MAX_SIGNATURES} tanda tangan, yang ini {len(lines)}",
+        raise NoteError(
+            code="log.note-too-many-signatures",
+            en=f"a note may carry at most {MAX_SIGNATURES} signatures, this one has {len(lines)}",
+            id=f"catatan paling banyak memuat {MAX_SIGNATURES} tanda tangan, yang ini {len(lines)}",
             count=len(lines),
         )
     return text.encode("utf-8"), tuple(_parse_signature_line(line) for line in lines)
@@ -495,10 +514,10 @@ def _index_verifiers(verifiers: Iterable[Verifier]) -> dict[tuple[str, int], Ver
         slot = (verifier.name, verifier.key_id)
         other = known.setdefault(slot, verifier)
         if other is not verifier and other != verifier:
-            raise _error(
-                "log.note-ambiguous-key",
-                f"two different verifiers share the name {slot[0]!r} and key ID {slot[1]:08x}",
-                f"dua pemverifikasi berbeda memakai nama {slot[0]!r} dan ID kunci {slot[1]:08x}",
+            raise NoteError(
+                code="log.note-ambiguous-key",
+                en=f"two different verifiers share the name {slot[0]!r} and key ID {slot[1]:08x}",
+                id=f"dua pemverifikasi berbeda memakai nama {slot[0]!r} dan ID kunci {slot[1]:08x}",
                 name=slot[0],
                 key_id=f"{slot[1]:08x}",
             )
@@ -529,21 +548,23 @@ def open_note(data: bytes, verifiers: Iterable[Verifier]) -> Note:
             continue
         seen.add(slot)
         if not verifier.verify(text, sig.signature):
-            raise _error(
-                "log.note-bad-signature",
-                f"the signature by {sig.name!r} (key {sig.key_id:08x}) does not verify",
-                f"tanda tangan oleh {sig.name!r} (kunci {sig.key_id:08x}) tidak valid",
+            raise NoteError(
+                code="log.note-bad-signature",
+                en=f"the signature by {sig.name!r} (key {sig.key_id:08x}) does not verify",
+                id=f"tanda tangan oleh {sig.name!r} (kunci {sig.key_id:08x}) tidak valid",
                 name=sig.name,
                 key_id=f"{sig.key_id:08x}",
             )
         verified.append(sig)
     if not verified:
         names = sorted({s.name for s in signatures})
-        raise _error(
-            "log.note-no-known-signature",
-            f"the note is not signed by any known key (signed by: {', '.join(names)})",
-            f"catatan tidak ditandatangani kunci yang dikenal (ditandatangani oleh: "
-            f"{', '.join(names)})",
+        raise NoteError(
+            code="log.note-no-known-signature",
+            en=f"the note is not signed by any known key (signed by: {', '.join(names)})",
+            id=(
+                f"catatan tidak ditandatangani kunci yang dikenal (ditandatangani oleh: "
+                f"{', '.join(names)})"
+            ),
             signers=names,
         )
     return Note(text, tuple(verified), tuple(unverified))
@@ -553,10 +574,10 @@ def sign_note(text: bytes, *signers: Signer) -> bytes:
     """``text + "\\n" +`` one signature line per signer (in the order given)."""
     check_text(text)
     if not signers:
-        raise _error(
-            "log.note-no-signer",
-            "a signed note needs at least one signer",
-            "catatan bertanda tangan memerlukan minimal satu penanda tangan",
+        raise NoteError(
+            code="log.note-no-signer",
+            en="a signed note needs at least one signer",
+            id="catatan bertanda tangan memerlukan minimal satu penanda tangan",
         )
     return _assemble(text, (), [signer.sign(text) for signer in signers])
 
@@ -574,10 +595,10 @@ def _assemble(text: bytes, old: Iterable[NoteSignature], new: list[NoteSignature
     slots = {(s.name, s.key_id) for s in new}
     lines = [s for s in old if (s.name, s.key_id) not in slots] + new
     if len(lines) > MAX_SIGNATURES:
-        raise _error(
-            "log.note-too-many-signatures",
-            f"a note may carry at most {MAX_SIGNATURES} signatures",
-            f"catatan paling banyak memuat {MAX_SIGNATURES} tanda tangan",
+        raise NoteError(
+            code="log.note-too-many-signatures",
+            en=f"a note may carry at most {MAX_SIGNATURES} signatures",
+            id=f"catatan paling banyak memuat {MAX_SIGNATURES} tanda tangan",
             count=len(lines),
         )
     return text + b"\n" + "".join(s.to_line() for s in lines).encode("utf-8")

@@ -25,7 +25,7 @@ embedded checkpoint.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from saksi.errors import ProofError
 from saksi.tlog import merkle
@@ -43,10 +43,6 @@ from saksi.tlog.note import Verifier, decode_base64, encode_base64, split_note
 HEADER: Final = b"c2sp.org/tlog-proof@v1"
 MAX_PROOF_HASHES: Final = 64
 """An inclusion proof in a tree of at most 2^64-1 leaves has at most 64 hashes."""
-
-
-def _error(code: str, en: str, id_: str, **details: Any) -> ProofError:
-    return ProofError(en, id_, code=code, details=details)
 
 
 def _ascii(line: bytes) -> str:
@@ -69,36 +65,48 @@ class TlogProof:
 
     def __post_init__(self) -> None:
         if type(self.index) is not int or not 0 <= self.index <= MAX_TREE_SIZE:
-            raise _error(
-                "log.proof-index-malformed",
-                f"an entry index is a whole number from 0 to 2^64-1, got {self.index!r:.40}",
-                f"indeks entri adalah bilangan bulat 0 sampai 2^64-1, didapat {self.index!r:.40}",
+            raise ProofError(
+                code="log.proof-index-malformed",
+                en=f"an entry index is a whole number from 0 to 2^64-1, got {self.index!r:.40}",
+                id=(
+                    "indeks entri adalah bilangan bulat 0 "
+                    f"sampai 2^64-1, didapat {self.index!r:.40}"
+                ),
             )
         self._check_hashes()
         if self.extra is not None and (not isinstance(self.extra, bytes) or not self.extra):
-            raise _error(
-                "log.proof-extra-malformed",
-                "extra data, when present, is at least one byte",
-                "data tambahan, bila ada, minimal satu byte",
+            raise ProofError(
+                code="log.proof-extra-malformed",
+                en="extra data, when present, is at least one byte",
+                id="data tambahan, bila ada, minimal satu byte",
             )
         checkpoint = self.parsed_checkpoint()
         if self.index >= checkpoint.size:
-            raise _error(
-                "log.proof-index-out-of-range",
-                f"entry {self.index} is not in the checkpoint's tree of {checkpoint.size} entries",
-                f"entri {self.index} tidak ada dalam pohon checkpoint berisi {checkpoint.size} "
-                "entri",
+            raise ProofError(
+                code="log.proof-index-out-of-range",
+                en=(
+                    f"entry {self.index} is not in the checkpoint's "
+                    f"tree of {checkpoint.size} entries"
+                ),
+                id=(
+                    f"entri {self.index} tidak ada dalam pohon checkpoint berisi {checkpoint.size} "
+                    "entri"
+                ),
                 index=self.index,
                 size=checkpoint.size,
             )
         want = merkle.inclusion_proof_length(self.index, checkpoint.size)
         if len(self.hashes) != want:
-            raise _error(
-                "log.proof-wrong-length",
-                f"an inclusion proof of entry {self.index} in a tree of {checkpoint.size} has "
-                f"{want} hashes, this one has {len(self.hashes)}",
-                f"bukti inklusi entri {self.index} dalam pohon berukuran {checkpoint.size} "
-                f"memiliki {want} hash, yang ini {len(self.hashes)}",
+            raise ProofError(
+                code="log.proof-wrong-length",
+                en=(
+                    f"an inclusion proof of entry {self.index} in a tree of {checkpoint.size} has "
+                    f"{want} hashes, this one has {len(self.hashes)}"
+                ),
+                id=(
+                    f"bukti inklusi entri {self.index} dalam pohon berukuran {checkpoint.size} "
+                    f"memiliki {want} hash, yang ini {len(self.hashes)}"
+                ),
                 expected=want,
                 got=len(self.hashes),
             )
@@ -107,33 +115,33 @@ class TlogProof:
         if isinstance(self.hashes, list):
             object.__setattr__(self, "hashes", tuple(self.hashes))
         if not isinstance(self.hashes, tuple):
-            raise _error(
-                "log.proof-hash-malformed",
-                "an inclusion proof is a tuple of hashes",
-                "bukti inklusi adalah tuple berisi hash",
+            raise ProofError(
+                code="log.proof-hash-malformed",
+                en="an inclusion proof is a tuple of hashes",
+                id="bukti inklusi adalah tuple berisi hash",
             )
         if len(self.hashes) > MAX_PROOF_HASHES:
-            raise _error(
-                "log.proof-too-long",
-                f"an inclusion proof has at most {MAX_PROOF_HASHES} hashes",
-                f"bukti inklusi berisi paling banyak {MAX_PROOF_HASHES} hash",
+            raise ProofError(
+                code="log.proof-too-long",
+                en=f"an inclusion proof has at most {MAX_PROOF_HASHES} hashes",
+                id=f"bukti inklusi berisi paling banyak {MAX_PROOF_HASHES} hash",
             )
         for i, value in enumerate(self.hashes):
             if not isinstance(value, bytes) or len(value) != HASH_SIZE:
-                raise _error(
-                    "log.proof-hash-malformed",
-                    f"proof hash {i} is not {HASH_SIZE} bytes",
-                    f"hash bukti ke-{i} tidak {HASH_SIZE} byte",
+                raise ProofError(
+                    code="log.proof-hash-malformed",
+                    en=f"proof hash {i} is not {HASH_SIZE} bytes",
+                    id=f"hash bukti ke-{i} tidak {HASH_SIZE} byte",
                     position=i,
                 )
 
     def parsed_checkpoint(self) -> Checkpoint:
         """The checkpoint body (form only: its signatures are checked by :meth:`verify`)."""
         if not isinstance(self.checkpoint, bytes):
-            raise _error(
-                "log.proof-checkpoint-missing",
-                "a proof carries its signed checkpoint as bytes",
-                "bukti memuat checkpoint bertanda tangan sebagai byte",
+            raise ProofError(
+                code="log.proof-checkpoint-missing",
+                en="a proof carries its signed checkpoint as bytes",
+                id="bukti memuat checkpoint bertanda tangan sebagai byte",
             )
         text, _ = split_note(self.checkpoint)
         return Checkpoint.parse(text)
@@ -152,24 +160,30 @@ class TlogProof:
     def parse(cls, data: bytes) -> TlogProof:
         """Parse a tlog-proof strictly."""
         if not isinstance(data, bytes):
-            raise _error("log.proof-truncated", "a proof is bytes", "bukti harus berupa byte")
+            raise ProofError(
+                code="log.proof-truncated", en="a proof is bytes", id="bukti harus berupa byte"
+            )
         if data.endswith(b"\n\n"):
-            raise _error(
-                "log.proof-trailing-newline",
-                "the proof ends with an empty line after its checkpoint (a trailing newline, "
-                "as `>` and text editors leave it): a tlog-proof ends with the newline of "
-                "its checkpoint's last signature line",
-                "bukti diakhiri baris kosong setelah checkpoint-nya (baris baru tambahan, "
-                "seperti yang ditinggalkan `>` dan penyunting teks): tlog-proof berakhir pada "
-                "baris baru dari baris tanda tangan terakhir checkpoint-nya",
+            raise ProofError(
+                code="log.proof-trailing-newline",
+                en=(
+                    "the proof ends with an empty line after its checkpoint (a trailing newline, "
+                    "as `>` and text editors leave it): a tlog-proof ends with the newline of "
+                    "its checkpoint's last signature line"
+                ),
+                id=(
+                    "bukti diakhiri baris kosong setelah checkpoint-nya (baris baru tambahan, "
+                    "seperti yang ditinggalkan `>` dan penyunting teks): tlog-proof berakhir pada "
+                    "baris baru dari baris tanda tangan terakhir checkpoint-nya"
+                ),
                 extra_newlines=trailing_newlines(data)[1],
             )
         lines = _Lines(data)
         if lines.take() != HEADER:
-            raise _error(
-                "log.proof-header",
-                "a tlog-proof starts with the line 'c2sp.org/tlog-proof@v1'",
-                "tlog-proof diawali baris 'c2sp.org/tlog-proof@v1'",
+            raise ProofError(
+                code="log.proof-header",
+                en="a tlog-proof starts with the line 'c2sp.org/tlog-proof@v1'",
+                id="tlog-proof diawali baris 'c2sp.org/tlog-proof@v1'",
             )
         line = lines.take()
         extra = None
@@ -180,10 +194,10 @@ class TlogProof:
         hashes: list[bytes] = []
         while line := lines.take():
             if len(hashes) == MAX_PROOF_HASHES:
-                raise _error(
-                    "log.proof-too-long",
-                    f"an inclusion proof has at most {MAX_PROOF_HASHES} hashes",
-                    f"bukti inklusi paling banyak {MAX_PROOF_HASHES} hash",
+                raise ProofError(
+                    code="log.proof-too-long",
+                    en=f"an inclusion proof has at most {MAX_PROOF_HASHES} hashes",
+                    id=f"bukti inklusi paling banyak {MAX_PROOF_HASHES} hash",
                 )
             hashes.append(_parse_hash(line, len(hashes)))
         return cls(index, tuple(hashes), lines.rest(), extra)
@@ -208,10 +222,10 @@ class TlogProof:
         if entry is None:
             return signed
         if not isinstance(entry, bytes):
-            raise _error(
-                "log.proof-entry-malformed",
-                "the entry to check is bytes",
-                "entri yang diperiksa harus berupa byte",
+            raise ProofError(
+                code="log.proof-entry-malformed",
+                en="the entry to check is bytes",
+                id="entri yang diperiksa harus berupa byte",
             )
         checkpoint = signed.checkpoint
         merkle.verify_inclusion(
@@ -238,10 +252,10 @@ class _Lines:
     def take(self) -> bytes:
         end = self._data.find(b"\n", self._pos)
         if end < 0:
-            raise _error(
-                "log.proof-truncated",
-                "the proof ends before its blank line and checkpoint",
-                "bukti berakhir sebelum baris kosong dan checkpoint-nya",
+            raise ProofError(
+                code="log.proof-truncated",
+                en="the proof ends before its blank line and checkpoint",
+                id="bukti berakhir sebelum baris kosong dan checkpoint-nya",
             )
         line, self._pos = self._data[self._pos : end], end + 1
         return line
@@ -253,27 +267,27 @@ class _Lines:
 def _parse_extra(line: bytes) -> bytes:
     extra = decode_base64(_ascii(line[6:])) if line.startswith(b"extra ") else None
     if not extra:
-        raise _error(
-            "log.proof-extra-malformed",
-            "the extra line is 'extra ' and non-empty canonical base64",
-            "baris extra harus 'extra ' diikuti base64 kanonik yang tidak kosong",
+        raise ProofError(
+            code="log.proof-extra-malformed",
+            en="the extra line is 'extra ' and non-empty canonical base64",
+            id="baris extra harus 'extra ' diikuti base64 kanonik yang tidak kosong",
         )
     return extra
 
 
 def _parse_index(line: bytes) -> int:
     if not line.startswith(b"index "):
-        raise _error(
-            "log.proof-index-missing",
-            "a tlog-proof has an 'index N' line after its header (and extra line)",
-            "tlog-proof memiliki baris 'index N' setelah header (dan baris extra)",
+        raise ProofError(
+            code="log.proof-index-missing",
+            en="a tlog-proof has an 'index N' line after its header (and extra line)",
+            id="tlog-proof memiliki baris 'index N' setelah header (dan baris extra)",
         )
     index = parse_decimal(_ascii(line[6:]))
     if index is None:
-        raise _error(
-            "log.proof-index-malformed",
-            "the index is a decimal number from 0 to 2^64-1 without leading zeros",
-            "indeks adalah bilangan desimal 0 sampai 2^64-1 tanpa nol di depan",
+        raise ProofError(
+            code="log.proof-index-malformed",
+            en="the index is a decimal number from 0 to 2^64-1 without leading zeros",
+            id="indeks adalah bilangan desimal 0 sampai 2^64-1 tanpa nol di depan",
         )
     return index
 
@@ -281,10 +295,10 @@ def _parse_index(line: bytes) -> int:
 def _parse_hash(line: bytes, position: int) -> bytes:
     value = decode_base64(_ascii(line))
     if value is None or len(value) != HASH_SIZE:
-        raise _error(
-            "log.proof-hash-malformed",
-            f"proof line {position} is not the canonical base64 of a {HASH_SIZE}-byte hash",
-            f"baris bukti ke-{position} bukan base64 kanonik dari hash {HASH_SIZE} byte",
+        raise ProofError(
+            code="log.proof-hash-malformed",
+            en=f"proof line {position} is not the canonical base64 of a {HASH_SIZE}-byte hash",
+            id=f"baris bukti ke-{position} bukan base64 kanonik dari hash {HASH_SIZE} byte",
             position=position,
         )
     return value

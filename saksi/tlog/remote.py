@@ -57,10 +57,11 @@ class HttpTiles:
 
 def _unreachable(where: str, reason: str) -> LogError:
     return LogError(
-        f"cannot read {where}: {reason}",
-        f"tidak dapat membaca {where}: {reason}",
         code="log.source-unreachable",
-        details={"source": where, "reason": reason},
+        en=f"cannot read {where}: {reason}",
+        id=f"tidak dapat membaca {where}: {reason}",
+        source=where,
+        reason=reason,
     )
 
 
@@ -103,10 +104,10 @@ def _read_checkpoint(source: TileSource, verifier: NoteVerifier | None) -> tuple
     data = source.read("checkpoint")
     if data is None:
         raise LogError(
-            f"{source!r} has no checkpoint: it is not a published log",
-            f"{source!r} tidak memiliki checkpoint: bukan log yang dipublikasikan",
             code="log.source-no-checkpoint",
-            details={"source": repr(source)},
+            en=f"{source!r} has no checkpoint: it is not a published log",
+            id=f"{source!r} tidak memiliki checkpoint: bukan log yang dipublikasikan",
+            source=repr(source),
         )
     if verifier is not None:
         return open_checkpoint(data, verifier).checkpoint, data
@@ -121,12 +122,16 @@ def open_published(source: str | Path, *, verifier: NoteVerifier | None = None) 
     root = TileReader(tiles, checkpoint.size).root() if checkpoint.size else None
     if root is not None and root != checkpoint.root:
         raise LogError(
-            f"the tiles of {source} do not hash to the root of its checkpoint "
-            f"(size {checkpoint.size}): the publication is damaged or altered",
-            f"tile {source} tidak menghasilkan root checkpoint-nya (ukuran "
-            f"{checkpoint.size}): publikasi rusak atau diubah",
             code="log.source-root-mismatch",
-            details={"size": checkpoint.size},
+            en=(
+                f"the tiles of {source} do not hash to the root of its checkpoint "
+                f"(size {checkpoint.size}): the publication is damaged or altered"
+            ),
+            id=(
+                f"tile {source} tidak menghasilkan root checkpoint-nya (ukuran "
+                f"{checkpoint.size}): publikasi rusak atau diubah"
+            ),
+            size=checkpoint.size,
         )
     return PublishedLog(tiles, checkpoint, note, verifier is not None)
 

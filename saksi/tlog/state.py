@@ -110,10 +110,10 @@ class LogLayout:
 def _io_error(what_id: str, what_en: str, path: Path, exc: OSError) -> LogError:
     reason = exc.strerror or exc.__class__.__name__
     return LogError(
-        f"cannot {what_en} {path}: {reason}",
-        f"tidak dapat {what_id} {path}: {reason}",
         code="log.io-error",
-        details={"path": str(path)},
+        en=f"cannot {what_en} {path}: {reason}",
+        id=f"tidak dapat {what_id} {path}: {reason}",
+        path=str(path),
     )
 
 
@@ -128,11 +128,15 @@ def check_origin(origin: object) -> str:
         or any(ch.isspace() or not ch.isprintable() for ch in origin)
     ):
         raise LogError(
-            "a log origin is 1..255 bytes of text without spaces, control characters "
-            f"or '+' (it is the log key's name): {origin!r}",
-            "origin log berupa teks 1..255 bita tanpa spasi, karakter kendali atau '+' "
-            f"(origin adalah nama kunci log): {origin!r}",
             code="log.bad-origin",
+            en=(
+                "a log origin is 1..255 bytes of text without spaces, control characters "
+                f"or '+' (it is the log key's name): {origin!r}"
+            ),
+            id=(
+                "origin log berupa teks 1..255 bita tanpa spasi, karakter kendali atau '+' "
+                f"(origin adalah nama kunci log): {origin!r}"
+            ),
         )
     return origin
 
@@ -166,20 +170,23 @@ def _write_new(path: Path, text: str, mode: int) -> None:
 
 def already_a_log(root: Path) -> LogError:
     return LogError(
-        f"{root} already holds a log: refusing to overwrite its key or state",
-        f"{root} sudah berisi log: kunci dan keadaannya tidak akan ditimpa",
         code="log.exists",
-        details={"dir": str(root)},
+        en=f"{root} already holds a log: refusing to overwrite its key or state",
+        id=f"{root} sudah berisi log: kunci dan keadaannya tidak akan ditimpa",
+        dir=str(root),
     )
 
 
 def not_a_log(root: Path, missing: Path) -> LogError:
     return LogError(
-        f"{root} is not a log directory ({missing.name} is missing); "
-        "create one with `saksi log new`",
-        f"{root} bukan folder log ({missing.name} tidak ada); buat dengan `saksi log new`",
         code="log.not-a-log",
-        details={"dir": str(root), "missing": str(missing)},
+        en=(
+            f"{root} is not a log directory ({missing.name} is missing); "
+            "create one with `saksi log new`"
+        ),
+        id=f"{root} bukan folder log ({missing.name} tidak ada); buat dengan `saksi log new`",
+        dir=str(root),
+        missing=str(missing),
     )
 
 
@@ -209,10 +216,10 @@ def _read_text(root: Path, path: Path) -> str:
         raise not_a_log(root, path) from None
     except UnicodeDecodeError:
         raise LogError(
-            f"{path} is not UTF-8 text",
-            f"{path} bukan teks UTF-8",
             code="log.bad-state",
-            details={"path": str(path)},
+            en=f"{path} is not UTF-8 text",
+            id=f"{path} bukan teks UTF-8",
+            path=str(path),
         ) from None
     except OSError as exc:
         raise _io_error("membaca", "read", path, exc) from None
@@ -222,10 +229,10 @@ def read_origin(layout: LogLayout) -> str:
     text = _read_text(layout.root, layout.origin_file)
     if not text.endswith("\n") or text.count("\n") != 1:
         raise LogError(
-            f"{layout.origin_file} must hold the origin on one line",
-            f"{layout.origin_file} harus berisi origin dalam satu baris",
             code="log.bad-state",
-            details={"path": str(layout.origin_file)},
+            en=f"{layout.origin_file} must hold the origin on one line",
+            id=f"{layout.origin_file} harus berisi origin dalam satu baris",
+            path=str(layout.origin_file),
         )
     return check_origin(text[:-1])
 

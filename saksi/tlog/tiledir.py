@@ -34,7 +34,7 @@ ENTRIES = "entries"
 
 def tile_error(message_en: str, message_id: str, code: str, **details: Any) -> TileError:
     """A :class:`TileError` with a specific code and bilingual message."""
-    return TileError(message_en, message_id, code=code, details=details)
+    return TileError(code=code, en=message_en, id=message_id, **details)
 
 
 # --- paths ---

@@ -40,9 +40,7 @@ _K = TypeVar("_K", NoteVerifier, CosignatureVerifier)
 def _policy_error(line: int, en: str, id_: str) -> VerifyError:
     where = f"policy line {line}: " if line else "policy: "
     where_id = f"kebijakan baris {line}: " if line else "kebijakan: "
-    return VerifyError(
-        where + en, where_id + id_, code="verify.policy-invalid", details={"line": line}
-    )
+    return VerifyError(code="verify.policy-invalid", en=where + en, id=where_id + id_, line=line)
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,9 @@ class Policy:
         """``--log-key``, ``--witness`` (repeatable) and ``--quorum K`` as a policy."""
         if log_key is None:
             raise VerifyError(
-                "give the log's verifier key (--log-key) or a policy file (--policy)",
-                "berikan kunci verifikasi log (--log-key) atau berkas kebijakan (--policy)",
                 code="verify.no-log-key",
+                en="give the log's verifier key (--log-key) or a policy file (--policy)",
+                id="berikan kunci verifikasi log (--log-key) atau berkas kebijakan (--policy)",
             )
         logs = (_key(0, "log", log_key, NoteVerifier.from_vkey),)
         named = {

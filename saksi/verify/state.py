@@ -43,12 +43,17 @@ EVIDENCE: Final = "evidence"
 
 def _bad_state(path: Path, why: str) -> VerifyError:
     return VerifyError(
-        f"the verifier state {path} cannot be used ({why}): move it away to verify from "
-        "the start, or point --state at another folder",
-        f"status pemverifikasi {path} tidak dapat dipakai ({why}): pindahkan untuk "
-        "memverifikasi dari awal, atau arahkan --state ke folder lain",
         code="verify.bad-state",
-        details={"path": str(path), "reason": why},
+        en=(
+            f"the verifier state {path} cannot be used ({why}): move it away to verify from "
+            "the start, or point --state at another folder"
+        ),
+        id=(
+            f"status pemverifikasi {path} tidak dapat dipakai ({why}): pindahkan untuk "
+            "memverifikasi dari awal, atau arahkan --state ke folder lain"
+        ),
+        path=str(path),
+        reason=why,
     )
 
 

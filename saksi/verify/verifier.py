@@ -99,11 +99,15 @@ class Verifier:
         state = self.states.load()
         if state is not None and state.checkpoint.origin != signed.checkpoint.origin:
             raise VerifyError(
-                f"the state folder {self.states.folder} is of log {state.checkpoint.origin}, "
-                f"not {signed.checkpoint.origin}: use another --state",
-                f"folder status {self.states.folder} milik log {state.checkpoint.origin}, "
-                f"bukan {signed.checkpoint.origin}: gunakan --state lain",
                 code="verify.state-other-log",
+                en=(
+                    f"the state folder {self.states.folder} is of log {state.checkpoint.origin}, "
+                    f"not {signed.checkpoint.origin}: use another --state"
+                ),
+                id=(
+                    f"folder status {self.states.folder} milik log {state.checkpoint.origin}, "
+                    f"bukan {signed.checkpoint.origin}: gunakan --state lain"
+                ),
             )
         if state is not None:
             self.report.previous = _cp(state.checkpoint)
@@ -441,9 +445,9 @@ class Verifier:
             return linked
         if self.options.default_hierarchy is None:
             raise VerifyError(
-                "no region file: give --regions (the results link none)",
-                "tidak ada berkas wilayah: berikan --regions (hasil tidak menautkannya)",
                 code="verify.no-regions",
+                en="no region file: give --regions (the results link none)",
+                id="tidak ada berkas wilayah: berikan --regions (hasil tidak menautkannya)",
             )
         return self.options.default_hierarchy()
 
@@ -571,7 +575,7 @@ class Verifier:
     def _refused(self, index: int, exc: RecapError) -> None:
         if exc.code == "recap.regions-mismatch":
             raise VerifyError(
-                exc.message_en, exc.message_id, code="verify.regions-mismatch", details=exc.details
+                code="verify.regions-mismatch", en=exc.message_en, id=exc.message_id, **exc.details
             )
         cause = exc.details.get("cause", exc.code)
         self._add(

@@ -28,7 +28,7 @@ import http.client
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
 from saksi.errors import NoteError, WitnessError
 from saksi.tlog.checkpoint import CosignatureVerifier
@@ -48,10 +48,6 @@ CODE_OF_STATUS: Final = {
 }
 MAX_RESPONSE_BYTES: Final = 64 * 1024
 USER_AGENT: Final = "saksi-witness-client"
-
-
-def _error(code: str, en: str, id_: str, **details: Any) -> WitnessError:
-    return WitnessError(en, id_, code=code, details=details)
 
 
 def add_checkpoint(
@@ -90,10 +86,10 @@ def add_checkpoint(
 
 def _unreachable(target: str, exc: BaseException) -> WitnessError:
     reason = getattr(exc, "reason", None) or exc
-    return _error(
-        "witness.unreachable",
-        f"the witness at {target} cannot be reached: {reason}",
-        f"pemantau di {target} tidak dapat dihubungi: {reason}",
+    return WitnessError(
+        code="witness.unreachable",
+        en=f"the witness at {target} cannot be reached: {reason}",
+        id=f"pemantau di {target} tidak dapat dihubungi: {reason}",
         url=target,
         reason=str(reason)[:200],
     )
@@ -105,21 +101,23 @@ def _refusal(target: str, status: int, content_type: str, data: bytes) -> Witnes
     if status == 409 and media == SIZE_CONTENT_TYPE:
         size = _parse_size(text)
         if size is not None:
-            return _error(
-                "witness.conflict",
-                f"the witness at {target} last cosigned size {size}: send a proof from there",
-                f"pemantau di {target} terakhir menandatangani ukuran {size}: kirim bukti dari "
-                "ukuran itu",
+            return WitnessError(
+                code="witness.conflict",
+                en=f"the witness at {target} last cosigned size {size}: send a proof from there",
+                id=(
+                    f"pemantau di {target} terakhir menandatangani ukuran {size}: kirim bukti dari "
+                    "ukuran itu"
+                ),
                 url=target,
                 status=status,
                 size=size,
             )
     code = CODE_OF_STATUS.get(status, "witness.unexpected-status")
     shown = text.strip().splitlines()[0][:200] if text.strip() else ""
-    return _error(
-        code,
-        f"the witness at {target} refused the checkpoint ({status}): {shown}",
-        f"pemantau di {target} menolak checkpoint ({status}): {shown}",
+    return WitnessError(
+        code=code,
+        en=f"the witness at {target} refused the checkpoint ({status}): {shown}",
+        id=f"pemantau di {target} menolak checkpoint ({status}): {shown}",
         url=target,
         status=status,
         body=text[:500],
@@ -142,10 +140,10 @@ def _check_lines(target: str, data: bytes) -> bytes:
         for line in data.decode("utf-8").splitlines(keepends=True):
             NoteSignature.from_line(line)
     except (ValueError, NoteError):
-        raise _error(
-            "witness.bad-response",
-            f"the witness at {target} answered 200 without cosignature lines",
-            f"pemantau di {target} menjawab 200 tanpa baris kosignatur",
+        raise WitnessError(
+            code="witness.bad-response",
+            en=f"the witness at {target} answered 200 without cosignature lines",
+            id=f"pemantau di {target} menjawab 200 tanpa baris kosignatur",
             url=target,
         ) from None
     return data

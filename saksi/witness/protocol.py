@@ -71,15 +71,11 @@ STATUS_OF_CODE: Final[Mapping[str, int]] = {
 """The HTTP status of each refusal a witness answers with."""
 
 
-def _error(code: str, en: str, id_: str, **details: Any) -> WitnessError:
-    return WitnessError(en, id_, code=code, details=details)
-
-
 def _bad_request(en: str, id_: str, **details: Any) -> WitnessError:
-    return _error(
-        "witness.bad-request",
-        f"malformed add-checkpoint request: {en}",
-        f"permintaan add-checkpoint tidak sah: {id_}",
+    return WitnessError(
+        code="witness.bad-request",
+        en=f"malformed add-checkpoint request: {en}",
+        id=f"permintaan add-checkpoint tidak sah: {id_}",
         **details,
     )
 
@@ -97,10 +93,10 @@ class WatchedLog:
 
     def __post_init__(self) -> None:
         if not self.origin or not self.verifiers:
-            raise _error(
-                "witness.config-invalid",
-                "a watched log needs an origin and at least one verifier key",
-                "log yang diawasi memerlukan origin dan minimal satu kunci pemverifikasi",
+            raise WitnessError(
+                code="witness.config-invalid",
+                en="a watched log needs an origin and at least one verifier key",
+                id="log yang diawasi memerlukan origin dan minimal satu kunci pemverifikasi",
             )
 
 
@@ -115,10 +111,10 @@ def watched_logs(pairs: Iterable[tuple[str, str]]) -> dict[str, WatchedLog]:
         verifier = NoteVerifier.from_vkey(vkey)
         listed = keys.setdefault(origin, [])
         if verifier in listed:
-            raise _error(
-                "witness.config-invalid",
-                f"the key {vkey!r} is given twice for the log {origin!r}",
-                f"kunci {vkey!r} disebut dua kali untuk log {origin!r}",
+            raise WitnessError(
+                code="witness.config-invalid",
+                en=f"the key {vkey!r} is given twice for the log {origin!r}",
+                id=f"kunci {vkey!r} disebut dua kali untuk log {origin!r}",
                 origin=origin,
             )
         listed.append(verifier)
@@ -230,10 +226,10 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
     origin = request_origin(request.note)
     log = logs.get(origin)
     if log is None:
-        raise _error(
-            "witness.unknown-log",
-            f"this witness does not watch the log {origin!r}",
-            f"pemantau ini tidak mengawasi log {origin!r}",
+        raise WitnessError(
+            code="witness.unknown-log",
+            en=f"this witness does not watch the log {origin!r}",
+            id=f"pemantau ini tidak mengawasi log {origin!r}",
             origin=origin,
         )
     failure: LogError | None = None
@@ -245,10 +241,10 @@ def open_request(request: AddCheckpointRequest, logs: Mapping[str, WatchedLog]) 
     assert failure is not None
     if failure.code not in _UNSIGNED:
         raise _bad_request(failure.message_en, failure.message_id, cause=failure.code)
-    raise _error(
-        "witness.not-signed",
-        f"the checkpoint of {origin!r} is not signed by a key this witness trusts for it",
-        f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya pemantau ini",
+    raise WitnessError(
+        code="witness.not-signed",
+        en=f"the checkpoint of {origin!r} is not signed by a key this witness trusts for it",
+        id=f"checkpoint {origin!r} tidak ditandatangani kunci yang dipercaya pemantau ini",
         origin=origin,
         cause=failure.code,
     )
@@ -263,10 +259,10 @@ def check_request(
     it never did). Accepting means ``new`` extends ``latest`` (or is the same tree).
     """
     if request.old_size > new.size:
-        raise _error(
-            "witness.old-size-too-large",
-            f"the old size {request.old_size} is larger than the checkpoint's size {new.size}",
-            f"ukuran lama {request.old_size} lebih besar dari ukuran checkpoint {new.size}",
+        raise WitnessError(
+            code="witness.old-size-too-large",
+            en=f"the old size {request.old_size} is larger than the checkpoint's size {new.size}",
+            id=f"ukuran lama {request.old_size} lebih besar dari ukuran checkpoint {new.size}",
             old_size=request.old_size,
             checkpoint_size=new.size,
         )
@@ -274,12 +270,16 @@ def check_request(
     if request.old_size != known:
         raise conflict(known)
     if new.size == known and latest is not None and latest.root != new.root:
-        raise _error(
-            "witness.fork",
-            f"this witness cosigned another tree of size {known} for {new.origin!r}: "
-            "the log forked",
-            f"pemantau ini sudah menandatangani pohon lain berukuran {known} untuk "
-            f"{new.origin!r}: log bercabang",
+        raise WitnessError(
+            code="witness.fork",
+            en=(
+                f"this witness cosigned another tree of size {known} for {new.origin!r}: "
+                "the log forked"
+            ),
+            id=(
+                f"pemantau ini sudah menandatangani pohon lain berukuran {known} untuk "
+                f"{new.origin!r}: log bercabang"
+            ),
             size=known,
             cosigned_root=encode_base64(latest.root),
             root=encode_base64(new.root),
@@ -299,10 +299,10 @@ def check_request(
 
 def conflict(known: int) -> WitnessError:
     """409: the old size is not the size last cosigned (``details.size``)."""
-    return _error(
-        "witness.conflict",
-        f"the old size does not match: this witness last cosigned size {known}",
-        f"ukuran lama tidak cocok: pemantau ini terakhir menandatangani ukuran {known}",
+    return WitnessError(
+        code="witness.conflict",
+        en=f"the old size does not match: this witness last cosigned size {known}",
+        id=f"ukuran lama tidak cocok: pemantau ini terakhir menandatangani ukuran {known}",
         size=known,
     )
 
@@ -311,10 +311,10 @@ def _bad_proof(old: int, new: int, why: str, cause: str | None = None) -> Witnes
     details: dict[str, Any] = {"old_size": old, "size": new}
     if cause:
         details["cause"] = cause
-    return _error(
-        "witness.bad-proof",
-        f"the consistency proof from size {old} to {new} does not verify: {why}",
-        f"bukti konsistensi dari ukuran {old} ke {new} tidak valid",
+    return WitnessError(
+        code="witness.bad-proof",
+        en=f"the consistency proof from size {old} to {new} does not verify: {why}",
+        id=f"bukti konsistensi dari ukuran {old} ke {new} tidak valid",
         **details,
     )
 

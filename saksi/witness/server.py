@@ -100,17 +100,17 @@ class Witness:
 
 def _internal_error(exc: Exception) -> Response:
     error = WitnessError(
-        f"the witness failed: {exc.__class__.__name__}",
-        f"witness gagal: {exc.__class__.__name__}",
         code="witness.internal",
+        en=f"the witness failed: {exc.__class__.__name__}",
+        id=f"witness gagal: {exc.__class__.__name__}",
     )
     if isinstance(exc, SaksiError):
-        error = WitnessError(exc.message_en, exc.message_id, code=exc.code)
+        error = WitnessError(code=exc.code, en=exc.message_en, id=exc.message_id)
     return protocol.error_response(error)
 
 
 def _refusal(code: str, en: str, id_: str, status: int | None = None, **details: Any) -> Response:
-    answer = protocol.error_response(WitnessError(en, id_, code=code, details=details))
+    answer = protocol.error_response(WitnessError(code=code, en=en, id=id_, **details))
     return answer if status is None else Response(status, answer.content_type, answer.body)
 
 

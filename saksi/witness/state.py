@@ -34,7 +34,7 @@ import re
 import secrets
 import threading
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from saksi.errors import SaksiError, WitnessError
 from saksi.tlog.checkpoint import Checkpoint
@@ -46,16 +46,12 @@ LOGS_DIR: Final = "logs"
 _TEMP = re.compile(r"\.[0-9a-f]{64}\.[0-9]+\.[0-9a-f]{12}\.tmp")
 
 
-def _error(code: str, en: str, id_: str, **details: Any) -> WitnessError:
-    return WitnessError(en, id_, code=code, details=details)
-
-
 def _io_error(verb_en: str, verb_id: str, path: Path, exc: OSError) -> WitnessError:
     reason = exc.strerror or exc.__class__.__name__
-    return _error(
-        "witness.state-io",
-        f"cannot {verb_en} the witness state {path}: {reason}",
-        f"keadaan pemantau {path} tidak dapat {verb_id}: {reason}",
+    return WitnessError(
+        code="witness.state-io",
+        en=f"cannot {verb_en} the witness state {path}: {reason}",
+        id=f"keadaan pemantau {path} tidak dapat {verb_id}: {reason}",
         path=str(path),
     )
 
@@ -99,10 +95,10 @@ class WitnessState:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise _error(
-                "witness.state-locked",
-                f"another witness process is serving from {root}",
-                f"proses witness lain sedang memakai {root}",
+            raise WitnessError(
+                code="witness.state-locked",
+                en=f"another witness process is serving from {root}",
+                id=f"proses witness lain sedang memakai {root}",
                 path=str(root),
             ) from None
         state = cls(root, fd)
@@ -162,12 +158,16 @@ class WitnessState:
             if checkpoint.origin == origin:
                 return checkpoint
             cause = "origin-mismatch"
-        raise _error(
-            "witness.state-corrupt",
-            f"{path} is not a checkpoint of {origin!r} ({cause}); the witness will not "
-            "guess what it cosigned: restore the file from a backup",
-            f"{path} bukan checkpoint {origin!r} ({cause}); pemantau tidak akan menebak apa "
-            "yang pernah ditandatanganinya: pulihkan berkas dari cadangan",
+        raise WitnessError(
+            code="witness.state-corrupt",
+            en=(
+                f"{path} is not a checkpoint of {origin!r} ({cause}); the witness will not "
+                "guess what it cosigned: restore the file from a backup"
+            ),
+            id=(
+                f"{path} bukan checkpoint {origin!r} ({cause}); pemantau tidak akan menebak apa "
+                "yang pernah ditandatanganinya: pulihkan berkas dari cadangan"
+            ),
             path=str(path),
             cause=cause,
         )
@@ -220,12 +220,16 @@ class WitnessState:
 def _check_progress(current: Checkpoint, new: Checkpoint) -> None:
     if new.size > current.size or (new.size == current.size and new.root == current.root):
         return
-    raise _error(
-        "witness.state-regression",
-        f"refusing to record size {new.size} of {new.origin!r} over size {current.size} "
-        "(a smaller tree, or another tree of the same size)",
-        f"menolak mencatat ukuran {new.size} untuk {new.origin!r} di atas ukuran "
-        f"{current.size} (pohon lebih kecil, atau pohon lain berukuran sama)",
+    raise WitnessError(
+        code="witness.state-regression",
+        en=(
+            f"refusing to record size {new.size} of {new.origin!r} over size {current.size} "
+            "(a smaller tree, or another tree of the same size)"
+        ),
+        id=(
+            f"menolak mencatat ukuran {new.size} untuk {new.origin!r} di atas ukuran "
+            f"{current.size} (pohon lebih kecil, atau pohon lain berukuran sama)"
+        ),
         origin=new.origin,
         size=new.size,
         recorded_size=current.size,

@@ -508,7 +508,7 @@ def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
     with ELECTION.open(tmp_path, integrate_interval=0.02) as ledger:
         log: Any = ledger.log
         real = log.integrate
-        failures = [LogError("tiles unwritable", "tile tak tertulis", code="log.io-error")]
+        failures = [LogError(code="log.io-error", en="tiles unwritable", id="tile tak tertulis")]
 
         def flaky() -> bytes:
             if failures:

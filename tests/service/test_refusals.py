@@ -36,35 +36,35 @@ from tests.service.factory import ServiceElection, broken_form, shifted
 
 STATUS_CASES: list[tuple[SaksiError, int]] = [
     # 400: unreadable
-    (InputError("x", code="input.json-malformed"), 400),
-    (SchemaError("x"), 400),
-    (InputError("x", code="entry.not-canonical"), 400),
-    (InputError("x", code="time.malformed"), 400),
-    (InputError("x", code="signature.malformed"), 400),
-    (InputError("x", code="key.malformed"), 400),
-    (InputError("x", code="cli.anything-input"), 400),  # any InputError is the client's
+    (InputError(code="input.json-malformed", en="x", id="x"), 400),
+    (SchemaError(code="input.schema", en="x", id="x"), 400),
+    (InputError(code="entry.not-canonical", en="x", id="x"), 400),
+    (InputError(code="time.malformed", en="x", id="x"), 400),
+    (InputError(code="signature.malformed", en="x", id="x"), 400),
+    (InputError(code="key.malformed", en="x", id="x"), 400),
+    (InputError(code="cli.anything-input", en="x", id="x"), 400),  # any InputError is the client's
     # 401: does not verify
-    (SignatureError("x", code="statement.bad-signature"), 401),
-    (SignatureError("x", code="key.invalid-point"), 401),
-    (SignatureError("x"), 401),
+    (SignatureError(code="statement.bad-signature", en="x", id="x"), 401),
+    (SignatureError(code="key.invalid-point", en="x", id="x"), 401),
+    (SignatureError(code="statement.signature", en="x", id="x"), 401),
     # 403: not authorized, 409 conflicts with a logged entry
-    (AuthorizationError("x", code="auth.unknown-key"), 403),
-    (AuthorizationError("x", code="auth.out-of-scope"), 403),
-    (AuthorizationError("x", code="auth.revoked"), 403),
-    (AuthorizationError("x", code="auth.expired"), 403),
-    (AuthorizationError("x"), 403),
-    (AuthorizationError("x", code="auth.duplicate-form"), 409),
-    (AuthorizationError("x", code="auth.duplicate-entry"), 409),
-    (SaksiError("x", code="auth.index-order"), 500),  # a sequencer bug, not a refusal
+    (AuthorizationError(code="auth.unknown-key", en="x", id="x"), 403),
+    (AuthorizationError(code="auth.out-of-scope", en="x", id="x"), 403),
+    (AuthorizationError(code="auth.revoked", en="x", id="x"), 403),
+    (AuthorizationError(code="auth.expired", en="x", id="x"), 403),
+    (AuthorizationError(code="statement.unauthorized", en="x", id="x"), 403),
+    (AuthorizationError(code="auth.duplicate-form", en="x", id="x"), 409),
+    (AuthorizationError(code="auth.duplicate-entry", en="x", id="x"), 409),
+    (SaksiError(code="auth.index-order", en="x", id="x"), 500),  # a sequencer bug, not a refusal
     # 413: too large
-    (InputError("x", code="entry.too-large"), 413),
+    (InputError(code="entry.too-large", en="x", id="x"), 413),
     (errors.too_large(10), 413),
-    (StoreError("x", code="store.photo-too-large"), 413),
+    (StoreError(code="store.photo-too-large", en="x", id="x"), 413),
     # 422: well formed, not for this log
-    (ElectionMismatch("x"), 422),
-    (RegionError("x", code="region.unknown-tps"), 422),
-    (RegionError("x", code="region.malformed-code"), 422),
-    (ContestError("x", code="contest.not-in-election"), 422),
+    (ElectionMismatch(code="statement.election-mismatch", en="x", id="x"), 422),
+    (RegionError(code="region.unknown-tps", en="x", id="x"), 422),
+    (RegionError(code="region.malformed-code", en="x", id="x"), 422),
+    (ContestError(code="contest.not-in-election", en="x", id="x"), 422),
     # the HTTP layer's own
     (errors.not_found(), 404),
     (errors.method_not_allowed("PUT", ["GET"]), 405),
@@ -78,16 +78,16 @@ STATUS_CASES: list[tuple[SaksiError, int]] = [
     (errors.bad_parameter("index", "a number", "angka"), 400),
     (errors.bad_request("x", "x"), 400),
     # storage and the ledger
-    (StoreError("x", code="store.no-such-entry"), 404),
-    (StoreError("x", code="store.bad-photo-hash"), 400),
-    (StoreError("x", code="store.busy"), 503),
-    (SaksiError("x", code="service.stopped"), 503),
-    (SaksiError("x", code="service.overloaded"), 503),
-    (SaksiError("x", code="service.timeout"), 503),
-    (SaksiError("x", code="service.internal"), 500),
-    (StoreError("x", code="store.io-error"), 500),
-    (SaksiError("x", code="log.inconsistent"), 500),
-    (SaksiError("x", code="config.invalid"), 500),
+    (StoreError(code="store.no-such-entry", en="x", id="x"), 404),
+    (StoreError(code="store.bad-photo-hash", en="x", id="x"), 400),
+    (StoreError(code="store.busy", en="x", id="x"), 503),
+    (SaksiError(code="service.stopped", en="x", id="x"), 503),
+    (SaksiError(code="service.overloaded", en="x", id="x"), 503),
+    (SaksiError(code="service.timeout", en="x", id="x"), 503),
+    (SaksiError(code="service.internal", en="x", id="x"), 500),
+    (StoreError(code="store.io-error", en="x", id="x"), 500),
+    (SaksiError(code="log.inconsistent", en="x", id="x"), 500),
+    (SaksiError(code="config.invalid", en="x", id="x"), 500),
 ]
 
 
@@ -105,10 +105,12 @@ def test_every_http_error_is_bilingual_and_mapped_to_its_documented_status() -> 
 
 
 def test_a_500_hides_the_error_and_a_503_hides_driver_details() -> None:
-    secret = StoreError("disk /srv/x failed", code="store.io-error", details={"error": "EIO"})
+    secret = StoreError(
+        code="store.io-error", en="disk /srv/x failed", id="disk /srv/x failed", error="EIO"
+    )
     body = errors.error_body(secret)
     assert body == {"ok": False, "status": 500, "error": errors.internal().to_dict()}
-    busy = StoreError("locked", code="store.busy", details={"error": "database is locked"})
+    busy = StoreError(code="store.busy", en="locked", id="locked", error="database is locked")
     assert errors.error_body(busy)["error"]["details"] == {}
     assert errors.error_body(busy)["error"]["code"] == "store.busy"
 

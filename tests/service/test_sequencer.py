@@ -121,7 +121,7 @@ class _FailingAppends:
         self.store = store
 
     def __call__(self, entries: Any) -> Any:
-        raise SaksiError("disk on fire", "disk terbakar", code="store.io-error")
+        raise SaksiError(code="store.io-error", en="disk on fire", id="disk terbakar")
 
 
 def test_a_failed_append_stops_the_ledger_and_a_restart_replays(tmp_path: Path) -> None:

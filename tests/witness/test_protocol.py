@@ -263,7 +263,7 @@ def test_conflict_response_is_the_size_as_text_x_tlog_size() -> None:
 
 @pytest.mark.parametrize("code", sorted(STATUS_OF_CODE))
 def test_every_refusal_has_its_status(code: str) -> None:
-    error = conflict(3) if code == "witness.conflict" else WitnessError("x", "x", code=code)
+    error = conflict(3) if code == "witness.conflict" else WitnessError(code=code, en="x", id="x")
     answer = error_response(error)
     assert answer.status == STATUS_OF_CODE[code]
     if code != "witness.conflict":
