@@ -15,6 +15,7 @@ import click
 
 from saksi import __version__
 from saksi.cli.check import check
+from saksi.cli.contests import contests
 from saksi.cli.demo import demo
 from saksi.cli.election import election
 from saksi.cli.keys import keygen, sign, sign_photo_command
@@ -84,6 +85,7 @@ cli.add_command(sign)
 cli.add_command(sign_photo_command)
 cli.add_command(check)
 cli.add_command(regions)
+cli.add_command(contests)
 cli.add_command(election)
 cli.add_command(demo)
 cli.add_command(simulate)

@@ -116,6 +116,35 @@ PPWP_2024 = Contest(
 PPWP_2024_RESULT = {"01": 40_971_906, "02": 96_214_691, "03": 27_040_878}
 """KPU decree 360/2024 (20 March 2024): valid votes per pair; 164,227,475 in all."""
 
+PARTIES_2024 = (
+    Party(number="1", name="Partai Kebangkitan Bangsa"),
+    Party(number="2", name="Partai Gerakan Indonesia Raya"),
+    Party(number="3", name="Partai Demokrasi Indonesia Perjuangan"),
+    Party(number="4", name="Partai GOLKAR"),
+    Party(number="5", name="Partai Nasdem"),
+    Party(number="6", name="Partai Buruh"),
+    Party(number="7", name="Partai Gelombang Rakyat Indonesia"),
+    Party(number="8", name="PARTAI KEADILAN SEJAHTERA"),
+    Party(number="9", name="Partai Kebangkitan Nusantara"),
+    Party(number="10", name="Partai Hati Nurani Rakyat"),
+    Party(number="11", name="Partai Garda Republik Indonesia"),
+    Party(number="12", name="Partai Amanat Nasional"),
+    Party(number="13", name="Partai Bulan Bintang"),
+    Party(number="14", name="Partai Demokrat"),
+    Party(number="15", name="Partai Solidaritas Indonesia"),
+    Party(number="16", name="PARTAI PERINDO"),
+    Party(number="17", name="Partai Persatuan Pembangunan"),
+    Party(number="18", name="Partai Nanggroe Aceh", local=True),
+    Party(number="19", name="Partai Generasi Atjeh Beusaboh Tha'at Dan Taqwa", local=True),
+    Party(number="20", name="Partai Darul Aceh", local=True),
+    Party(number="21", name="Partai Aceh", local=True),
+    Party(number="22", name="Partai Adil Sejahtera Aceh", local=True),
+    Party(number="23", name="PARTAI SIRA (SOLIDITAS INDEPENDEN RAKYAT ACEH)", local=True),
+    Party(number="24", name="Partai Ummat"),
+)
+"""The 24 parties of Pemilu 2024 by ballot number (KPU decree 518/2022 and 552/2022);
+18-23 are Aceh's local parties, on DPRD ballots in Aceh only."""
+
 CONTESTS_2024 = (PPWP_2024,)
 """The contests Saksi records so far."""
 

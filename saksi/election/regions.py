@@ -543,7 +543,7 @@ class Hierarchy:
     def load(cls, path: Path | str) -> Hierarchy:
         """Read a file written by :meth:`save` (gzip or not: detected by content)."""
         path = Path(path)
-        return cls.from_wire(loads(_read_bytes(path), what=path.name), what=path.name)
+        return cls.from_wire(loads(read_data_file(path), what=path.name), what=path.name)
 
     # ---- KPU's own files -----------------------------------------------------
 
@@ -551,7 +551,7 @@ class Hierarchy:
     def from_kpu(cls, tps_json: Path | str, overseas_csv: Path | str | None = None) -> Hierarchy:
         """Import KPU's 2024 files: ``kpu2024-tps.json`` and optionally the overseas CSV."""
         tps_json = Path(tps_json)
-        raw = loads(_read_bytes(tps_json), what=tps_json.name)
+        raw = loads(read_data_file(tps_json), what=tps_json.name)
         kpu = parse_model(_KpuFile, raw, tps_json.name)
         del raw
         names = dict(kpu.id2name)
@@ -567,7 +567,7 @@ class Hierarchy:
         return cls(names=names, tps=tps)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_data_file(path: Path) -> bytes:
     """A file's bytes, gunzipped when it starts with the gzip magic; at most 256 MiB."""
     try:
         with path.open("rb") as fh:
@@ -608,7 +608,7 @@ def _check_digits(value: str, parent: str, length: int, field: str, line: int) -
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The data rows of KPU's overseas CSV with their line numbers; header checked."""
     try:
-        text = _read_bytes(path).decode("utf-8-sig")
+        text = read_data_file(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail(code="input.not-utf8", cls=InputError, file=path.name) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
