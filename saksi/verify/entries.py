@@ -83,7 +83,7 @@ def check_entry(data: bytes) -> Checked:
         return (None, exc.code, exc.en, exc.id)
 
 
-def _check(data: bytes) -> Checked:
+def _check(data: bytes) -> Checked:  # noqa: PLR0911
     if len(data) > MAX_ENTRY:
         raise Refusal(
             "entry.too-large",
@@ -104,7 +104,10 @@ def _check(data: bytes) -> Checked:
         )
     key = entry["key"]
     try:
-        crypto_sign_open(base64.b64decode(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END], base64.b64decode(key))
+        crypto_sign_open(
+            base64.b64decode(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END],
+            base64.b64decode(key),
+        )
     except (BadSignatureError, CryptoError, ValueError):
         raise Refusal(
             "statement.bad-signature",
@@ -123,14 +126,32 @@ def _check(data: bytes) -> Checked:
         broken, impossible = rules.violations(values, len(pairs))
         flags = () if impossible else rules.flags(values, len(pairs))
         if kind == "c-hasil":
-            return (*head, s["tps"], s["contest"], pairs, values, broken, impossible, flags, _photos(form["foto"]))
+            return (
+                *head,
+                s["tps"],
+                s["contest"],
+                pairs,
+                values,
+                broken,
+                impossible,
+                flags,
+                _photos(form["foto"]),
+            )
         ref = s["corrects"]
         return (
             *head, s["tps"], s["contest"], pairs, values, broken, impossible, flags,
             _photos(form["foto"], s["evidence"]), ref["index"], ref["leaf_hash"], s["reason"],
         )  # fmt: skip
     if kind == "key":
-        return (*head, s["key"], s["role"], s["scope"], s.get("party"), s["not_before"], s["not_after"])
+        return (
+            *head,
+            s["key"],
+            s["role"],
+            s["scope"],
+            s.get("party"),
+            s["not_before"],
+            s["not_after"],
+        )
     if kind == "key-revoke":
         return (*head, s["key"])
     if kind == "d-hasil":

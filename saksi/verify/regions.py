@@ -19,17 +19,24 @@ from saksi.verify.jcs import Refusal, canonical, parse
 FORMAT: Final = "saksi-regions/1"
 NATION: Final = "0"
 NATION_NAME: Final = "INDONESIA"
-LEVEL_NAMES: Final = {1: "nasional", 2: "provinsi", 4: "kabkota", 6: "kecamatan", 10: "desa", 13: "tps"}
+LEVEL_NAMES: Final = {
+    1: "nasional",
+    2: "provinsi",
+    4: "kabkota",
+    6: "kecamatan",
+    10: "desa",
+    13: "tps",
+}
 """Code length -> the level's name as every published file writes it."""
 DIGITS: Final = (2, 4, 6, 10)
 
 
 def _bad(why: str) -> VerifyError:
     return VerifyError(
-        f"the region file is not a saksi-regions/1 file: {why}",
-        f"berkas wilayah bukan berkas saksi-regions/1: {why}",
         code="verify.bad-regions",
-        details={"reason": why},
+        en=f"the region file is not a saksi-regions/1 file: {why}",
+        id=f"berkas wilayah bukan berkas saksi-regions/1: {why}",
+        reason=why,
     )
 
 
@@ -71,7 +78,7 @@ def _compact(numbers: tuple[int, ...]) -> tuple[str, list[int]]:
 class Regions:
     """Every region of one election, read from its region file."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes) -> None:  # noqa: C901, PLR0912
         if data[:2] == b"\x1f\x8b":
             try:
                 data = gzip.decompress(data)
@@ -91,7 +98,11 @@ class Regions:
         for code, name in names.items():
             if len(code) not in DIGITS or not code.isascii() or not code.isdigit():
                 raise _bad(f"code {code!r}")
-            if type(name) is not str or not 1 <= len(name) <= 200 or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            if (
+                type(name) is not str
+                or not 1 <= len(name) <= 200
+                or any(ord(c) < 32 or ord(c) == 127 for c in name)
+            ):
                 raise _bad(f"name of {code}")
             if len(code) > 2 and code[: DIGITS[DIGITS.index(len(code)) - 1]] not in names:
                 raise _bad(f"{code} has no parent")
@@ -100,15 +111,21 @@ class Regions:
         for desa, spec in tps.items():
             numbers[desa] = _numbers(spec) if type(spec) is list else _numbers([])
         for desa, spec in listed.items():
-            if desa in numbers or type(spec) is not list or not spec or any(
-                type(x) is not int or not 1 <= x <= 999 for x in spec
-            ) or list(spec) != sorted(set(spec)):
+            if (
+                desa in numbers
+                or type(spec) is not list
+                or not spec
+                or any(type(x) is not int or not 1 <= x <= 999 for x in spec)
+                or list(spec) != sorted(set(spec))
+            ):
                 raise _bad(f"TPS numbers of {desa}")
             numbers[desa] = tuple(spec)
         desa_names = {c for c in names if len(c) == 10}
         if set(numbers) != desa_names:
             raise _bad("every desa, and only a desa, has TPS numbers")
-        self.levels: dict[int, list[str]] = {d: sorted(c for c in names if len(c) == d) for d in DIGITS}
+        self.levels: dict[int, list[str]] = {
+            d: sorted(c for c in names if len(c) == d) for d in DIGITS
+        }
         self.desa: list[str] = self.levels[10]
         self.numbers = numbers
         self.cum = [0]

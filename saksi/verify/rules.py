@@ -63,18 +63,27 @@ _SPLIT_EQ = (
 _LPJ = {base: (_AT[f"{base}_l"], _AT[f"{base}_p"], _AT[f"{base}_j"]) for _, base in _SPLIT_EQ}
 
 
-def violations(v: tuple[int, ...], n_pairs: int) -> tuple[tuple[str, ...], bool]:
+def violations(v: tuple[int, ...], n_pairs: int) -> tuple[tuple[str, ...], bool]:  # noqa: C901, PLR0912
     """The rules form ``v`` breaks (table order) and whether one is impossible."""
     out: list[str] = []
     add = out.append
-    for i, x in enumerate(v):  # kotak-3-digit, once per box
+    for i, x in enumerate(v):  # kotak-3-digit, once per box  # noqa: B007
         if not 0 <= x <= 999:
             add("kotak-3-digit")
     for code, base in _SPLIT_EQ:
         l_, p_, j_ = _LPJ[base]
         if v[j_] != v[l_] + v[p_]:
             add(code)
-    dpt, dpt_u, dptb, dpk, tot = (_LPJ[b] for b in ("pemilih_dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_non_dpt", "pengguna_total"))
+    dpt, dpt_u, dptb, dpk, tot = (
+        _LPJ[b]
+        for b in (
+            "pemilih_dpt",
+            "pengguna_dpt",
+            "pengguna_dptb",
+            "pengguna_non_dpt",
+            "pengguna_total",
+        )
+    )
     for k, s in enumerate("lpj"):
         if v[tot[k]] != v[dpt_u[k]] + v[dptb[k]] + v[dpk[k]]:
             add(f"pengguna-total-{s}")
@@ -98,7 +107,9 @@ def violations(v: tuple[int, ...], n_pairs: int) -> tuple[tuple[str, ...], bool]
     for votes in pairs:
         if votes > voters:
             add("suara-paslon-maks-pengguna")
-    diterima, digunakan, dikembalikan, tidak_digunakan = v[_AT["surat_suara_diterima"] : _AT["surat_suara_diterima"] + 4]
+    diterima, digunakan, dikembalikan, tidak_digunakan = v[
+        _AT["surat_suara_diterima"] : _AT["surat_suara_diterima"] + 4
+    ]
     if digunakan != total:
         add("surat-suara-digunakan")
     if diterima != digunakan + dikembalikan + tidak_digunakan:

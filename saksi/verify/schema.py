@@ -20,8 +20,26 @@ from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 MAX_SAFE: Final = 2**53 - 1
 
-STATEMENT_TYPES: Final = ("manifest", "key", "key-revoke", "c-hasil", "c-salinan", "correction", "d-hasil")
-ROLES: Final = ("kpu-ri", "kpu-prov", "kpu-kab", "ppk", "kpps", "partai", "saksi", "bawaslu", "pengawas")
+STATEMENT_TYPES: Final = (
+    "manifest",
+    "key",
+    "key-revoke",
+    "c-hasil",
+    "c-salinan",
+    "correction",
+    "d-hasil",
+)
+ROLES: Final = (
+    "kpu-ri",
+    "kpu-prov",
+    "kpu-kab",
+    "ppk",
+    "kpps",
+    "partai",
+    "saksi",
+    "bawaslu",
+    "pengawas",
+)
 ROOT_ROLES: Final = ("kpu-ri", "partai", "bawaslu")
 PARTY_ROLES: Final = frozenset({"partai", "saksi"})
 CONTESTS: Final = ("ppwp", "dpr", "dpd", "dprd-prov", "dprd-kabkota")
@@ -31,7 +49,13 @@ the length of its code ("0" has length 1)."""
 RECAP_LEVEL_DIGITS: Final = {"kecamatan": 6, "kabkota": 4, "provinsi": 2, "nasional": 1}
 
 SPLITS: Final = ("l", "p", "j")
-SECTION_I: Final = ("pemilih_dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_non_dpt", "pengguna_total")
+SECTION_I: Final = (
+    "pemilih_dpt",
+    "pengguna_dpt",
+    "pengguna_dptb",
+    "pengguna_non_dpt",
+    "pengguna_total",
+)
 SECTION_II: Final = (
     "surat_suara_diterima",
     "surat_suara_digunakan",
@@ -46,7 +70,14 @@ BEFORE_PAIRS: Final = (
 """The form's boxes before section IV, in the order of the paper form."""
 AFTER_PAIRS: Final = ("suara_sah", "suara_tidak_sah", "suara_total")
 FORM_MEMBERS: Final = frozenset((*BEFORE_PAIRS, *AFTER_PAIRS, "suara_paslon", "foto"))
-RECAP_TOTALS: Final = ("suara_sah", "suara_tidak_sah", "suara_total", "pengguna_total_j", "pemilih_dpt_j", "jumlah_tps")
+RECAP_TOTALS: Final = (
+    "suara_sah",
+    "suara_tidak_sah",
+    "suara_total",
+    "pengguna_total_j",
+    "pemilih_dpt_j",
+    "jumlah_tps",
+)
 
 _KEY = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\Z")
 _SIG = re.compile(r"[A-Za-z0-9+/]{85}[AQgw]==\Z")
@@ -78,7 +109,11 @@ class Check:
         self.problems.append((path, why))
 
     def members(
-        self, obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = (),
+        self,
+        obj: Any,
+        path: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
         lists: tuple[str, ...] = (),
     ) -> bool:
         """``obj`` is an object with exactly these members (``lists``: required, but a
@@ -130,8 +165,12 @@ class Check:
         y, mo, d, h, mi, s = map(int, found.groups())
         leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
         if not (
-            1 <= y and 1 <= mo <= 12 and 1 <= d <= (_DAYS[mo - 1] if mo != 2 or leap else 28)
-            and h <= 23 and mi <= 59 and s <= 59
+            y >= 1
+            and 1 <= mo <= 12
+            and 1 <= d <= (_DAYS[mo - 1] if mo != 2 or leap else 28)
+            and h <= 23
+            and mi <= 59
+            and s <= 59
         ):
             self.bad(path, "must be a real instant")
 
@@ -170,11 +209,15 @@ def _form(c: Check, form: Any, path: str) -> None:
     for name in BEFORE_PAIRS:
         value = form.get(name)
         if type(value) is not int or not 0 <= value <= 999:
-            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(f"{path}.{name}", "is required")
+            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
+                f"{path}.{name}", "is required"
+            )
     for name in AFTER_PAIRS:
         value = form.get(name)
         if type(value) is not int or not 0 <= value <= 999:
-            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(f"{path}.{name}", "is required")
+            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
+                f"{path}.{name}", "is required"
+            )
     if "suara_paslon" in form:
         c.votes(form["suara_paslon"], f"{path}.suara_paslon", 999)
     else:
@@ -205,15 +248,24 @@ def _party_fits(c: Check, role: Any, party: Any, path: str) -> None:
 _COMMON = ("type", "election", "at")
 
 
-def _manifest(c: Check, s: dict[str, Any]) -> None:
-    c.members(s, "stmt", (*_COMMON, "name", "contests", "regions_digest", "rules_version", "root_keys"), ("polls_open", "polls_close"))
+def _manifest(c: Check, s: dict[str, Any]) -> None:  # noqa: C901, PLR0912
+    c.members(
+        s,
+        "stmt",
+        (*_COMMON, "name", "contests", "regions_digest", "rules_version", "root_keys"),
+        ("polls_open", "polls_close"),
+    )
     c.text(s.get("name"), "stmt.name", 1, 200)
     c.match(s.get("regions_digest"), "stmt.regions_digest", _SHA, "a SHA-256 in hex")
     c.match(s.get("rules_version"), "stmt.rules_version", _RULES_VERSION, "a rules version")
     for name in ("polls_open", "polls_close"):
         if s.get(name) is not None:
             c.time(s[name], f"stmt.{name}")
-    if type(s.get("polls_open")) is str and type(s.get("polls_close")) is str and s["polls_close"] <= s["polls_open"]:
+    if (
+        type(s.get("polls_open")) is str
+        and type(s.get("polls_close")) is str
+        and s["polls_close"] <= s["polls_open"]
+    ):
         c.bad("stmt.polls_close", "must be after polls_open")
     contests = s.get("contests")
     if type(contests) is not list or not 1 <= len(contests) <= 10:
@@ -248,8 +300,14 @@ def _manifest(c: Check, s: dict[str, Any]) -> None:
         c.bad("stmt.root_keys", "at least one kpu-ri key is required")
 
 
-def _contest(c: Check, x: Any, p: str) -> None:
-    if not c.members(x, p, ("kind", "name"), ("threshold_percent", "form"), ("pairs", "parties", "districts", "candidates")):
+def _contest(c: Check, x: Any, p: str) -> None:  # noqa: C901, PLR0912
+    if not c.members(
+        x,
+        p,
+        ("kind", "name"),
+        ("threshold_percent", "form"),
+        ("pairs", "parties", "districts", "candidates"),
+    ):
         return
     if x.get("kind") not in CONTESTS:
         c.bad(f"{p}.kind", "must be a contest")
@@ -307,7 +365,9 @@ def _list(c: Check, value: Any, path: str) -> list[Any]:
 
 
 def _key(c: Check, s: dict[str, Any]) -> None:
-    c.members(s, "stmt", (*_COMMON, "key", "role", "scope", "not_before", "not_after"), ("party", "label"))
+    c.members(
+        s, "stmt", (*_COMMON, "key", "role", "scope", "not_before", "not_after"), ("party", "label")
+    )
     c.key(s.get("key"), "stmt.key", new=True)
     role = s.get("role")
     if role not in ROLES:
@@ -335,7 +395,9 @@ def _revoke(c: Check, s: dict[str, Any]) -> None:
         c.bad("stmt.effective", "must not be after at")
 
 
-def _form_statement(c: Check, s: dict[str, Any], more: tuple[str, ...], lists: tuple[str, ...] = ()) -> None:
+def _form_statement(
+    c: Check, s: dict[str, Any], more: tuple[str, ...], lists: tuple[str, ...] = ()
+) -> None:
     c.members(s, "stmt", (*_COMMON, "tps", "contest", "form", *more), (), lists)
     c.match(s.get("tps"), "stmt.tps", _TPS, "a TPS code of 13 digits")
     if s.get("contest") != "ppwp":
@@ -354,7 +416,7 @@ def _c_salinan(c: Check, s: dict[str, Any]) -> None:
 
 def _correction(c: Check, s: dict[str, Any]) -> None:
     _form_statement(c, s, ("corrects", "reason"), ("evidence",))
-    ref = s.get("corrects")
+    ref: Any = s.get("corrects")
     if c.members(ref, "stmt.corrects", ("index", "leaf_hash")):
         c.integer(ref.get("index"), "stmt.corrects.index", 0, MAX_SAFE)
         c.match(ref.get("leaf_hash"), "stmt.corrects.leaf_hash", _SHA, "64 lower-case hex digits")
@@ -366,14 +428,15 @@ def _correction(c: Check, s: dict[str, Any]) -> None:
 def _d_hasil(c: Check, s: dict[str, Any]) -> None:
     c.members(s, "stmt", (*_COMMON, "region", "level", "contest", "totals"), (), ("foto",))
     c.match(s.get("region"), "stmt.region", _REGION, "a region code")
-    digits = RECAP_LEVEL_DIGITS.get(s.get("level")) if type(s.get("level")) is str else None
+    level = s.get("level")
+    digits = RECAP_LEVEL_DIGITS.get(level) if type(level) is str else None
     if digits is None:
         c.bad("stmt.level", "must be kecamatan, kabkota, provinsi or nasional")
     elif type(s.get("region")) is str and len(s["region"]) != digits:
         c.bad("stmt.region", f"is not a {s['level']} code")
     if s.get("contest") != "ppwp":
         c.bad("stmt.contest", "must be ppwp")
-    totals = s.get("totals")
+    totals: Any = s.get("totals")
     if c.members(totals, "stmt.totals", ("suara_paslon", *RECAP_TOTALS)):
         c.votes(totals.get("suara_paslon"), "stmt.totals.suara_paslon", 999_999_999)
         for name in RECAP_TOTALS:
