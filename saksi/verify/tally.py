@@ -257,7 +257,7 @@ class View:
                 1,
                 counted,
                 not counted,
-                status == "corrected",
+                slot in t.corrections,  # a correction in force, counted or held
                 witness == "agree",
                 witness == "dispute",
                 flagged,
