@@ -98,7 +98,7 @@ def play(book: Logbook, ops: list[tuple[str, int, int, str]]) -> None:
             )  # fmt: skip
             election = book.origin if op != "other-election" else "other.example/pemilu"
             stmt = CHasil(
-                type="c-hasil", election=election, at=TALLY_AT, tps=code, contest=CONTEST, form=true
+                type="c-hasil", election=election, at=TALLY_AT, tps=code, contest="ppwp", form=true
             )
             book.entries.append(sign_statement(stmt, key).to_bytes())
         elif op == "revoke":
