@@ -460,16 +460,16 @@ CHECKS: Final[dict[str, Callable[[Check, dict[str, Any]], None]]] = {
 def check_envelope(entry: Any) -> Check:
     """The problems of a decoded entry: envelope, then its statement by ``type``."""
     c = Check()
-    if not c.members(entry, "entry", ("key", "sig", "stmt", "v")):
+    if not c.members(entry, "(entry)", ("key", "sig", "stmt", "v")):
         return c
     if type(entry.get("v")) is not int or entry["v"] != 1:
-        c.bad("entry.v", "must be 1")
-    c.key(entry.get("key"), "entry.key")
+        c.bad("(entry).v", "must be 1")
+    c.key(entry.get("key"), "(entry).key")
     if type(entry.get("sig")) is not str or _SIG.match(entry["sig"]) is None:
-        c.bad("entry.sig", "must be a signature: base64 of 64 bytes")
+        c.bad("(entry).sig", "must be a signature: base64 of 64 bytes")
     stmt = entry.get("stmt")
     if type(stmt) is not dict:
-        c.bad("entry.stmt", "must be an object")
+        c.bad("(entry).stmt", "must be an object")
         return c
     kind = stmt.get("type")
     check = CHECKS.get(kind) if type(kind) is str else None
