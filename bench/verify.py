@@ -411,7 +411,7 @@ def _verify(published: Published, hierarchy: Any, state: Path, workers: int | No
     options = VerifyOptions(
         policy=Policy.from_options(published.meta["vkey"], [], None),
         state_dir=state,
-        hierarchy=hierarchy,
+        regions=hierarchy.canonical_bytes(),
         workers=workers,
     )
 

@@ -71,3 +71,39 @@ def test_verify_reads_only_what_is_published() -> None:
             assert not name.startswith(
                 ("saksi.store", "saksi.service", "saksi.cli", "saksi.sim")
             ), f"{path.relative_to(PACKAGE)} imports {name}"
+
+
+VERIFY_MAY_IMPORT = ("saksi.tlog", "saksi.errors", "saksi.verify")
+"""issue 15: the verifier shares no code with what it checks; ``saksi.errors`` itself
+brings ``saksi.text`` along (its diagnostics), which the verifier does not use."""
+
+
+def test_the_verifier_imports_from_saksi_only_tlog_errors_and_itself() -> None:
+    for path in core_files("verify"):
+        for name in imported_modules(path):
+            if name == "saksi" or name.startswith("saksi."):
+                assert name.startswith(VERIFY_MAY_IMPORT), (
+                    f"{path.relative_to(PACKAGE)} imports {name}"
+                )
+
+
+def test_importing_the_verifier_loads_nothing_of_what_it_checks() -> None:
+    """In a fresh interpreter: ``import saksi.verify`` loads no module of the election,
+    the recap, the service, the store, the dashboard, the entry app, the simulation or
+    the command line."""
+    import json
+    import subprocess
+    import sys
+
+    code = "import json, sys, saksi.verify; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    loaded = json.loads(out)
+    forbidden = tuple(
+        f"saksi.{part}"
+        for part in ("election", "recap", "service", "store", "dashboard", "app", "sim", "cli")
+    )
+    bad = [m for m in loaded if m in forbidden or m.startswith(tuple(f"{f}." for f in forbidden))]
+    assert not bad, bad
+    assert "saksi.verify.verifier" in loaded

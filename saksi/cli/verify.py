@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 
-from saksi.cli.recap import DEFAULT_SCALE, DEFAULT_SEED, load_regions
 from saksi.errors import InputError
 from saksi.verify import (
     Policy,
@@ -60,6 +59,25 @@ def _policy(
     return parse_policy(data)
 
 
+def _region_file(path: Path | None, scale: float | None, seed: int | None) -> bytes:
+    """The region file's bytes: ``--regions`` as it is, or the synthetic election's
+    canonical form (built by :mod:`saksi.election`, loaded only then: the verifier
+    itself reads only the bytes)."""
+    if path is not None:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise InputError(
+                code="cli.unreadable-file",
+                en=f"cannot read the region file {path}: {exc.strerror}",
+                id=f"tidak dapat membaca berkas wilayah {path}: {exc.strerror}",
+                file=str(path),
+            ) from None
+    from saksi.cli.recap import load_regions  # noqa: PLC0415 (the synthetic election only)
+
+    return load_regions(None, scale, seed).canonical_bytes()
+
+
 def _progress(info: Progress) -> None:
     left = info.total - info.done
     eta = f", ~{left / info.rate:,.0f} s left / sisa" if info.rate else ""
@@ -95,8 +113,8 @@ def _progress(info: Progress) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Region file of the election; default: the one the results link, else synthetic.",
 )
-@click.option("--scale", type=float, help=f"Synthetic scale (default {DEFAULT_SCALE}).")
-@click.option("--seed", type=int, help=f"Synthetic seed (default {DEFAULT_SEED}).")
+@click.option("--scale", type=float, help="Synthetic scale (default: saksi recap's).")
+@click.option("--seed", type=int, help="Synthetic seed (default: saksi recap's).")
 @click.option("--full", is_flag=True, help="Verify everything again from entry 0.")
 @click.option(
     "--workers", type=int, help="Processes checking signatures (default: every core; 0: none)."
@@ -115,8 +133,8 @@ def verify(source: str, **opts: Any) -> None:
     options = VerifyOptions(
         policy=policy,
         state_dir=opts["state_dir"],
-        hierarchy=load_regions(opts["regions"], opts["scale"], opts["seed"]) if explicit else None,
-        default_hierarchy=lambda: load_regions(None, None, None),
+        regions=_region_file(opts["regions"], opts["scale"], opts["seed"]) if explicit else None,
+        default_regions=lambda: _region_file(None, None, None),
         workers=opts["workers"],
         full=opts["full"],
         progress=None if opts["quiet"] else _progress,

@@ -124,10 +124,9 @@ class Authority:
         return authority_state.pack(self.__dict__)
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        if authority_state.PACKED in state:
-            state = authority_state.unpack(state)
-        self.__dict__.update(state)
-        self.__dict__.setdefault("_shared", {})  # pickled before it existed
+        """Only the packed state of :func:`authority_state.pack` (``ValueError`` for
+        anything else: a state of another layout is not half-read)."""
+        self.__dict__.update(authority_state.unpack(state))
 
     @classmethod
     def from_manifest(

@@ -225,8 +225,11 @@ class Recap:
         return {"_parts": list(packing.parts(self))}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if "_parts" in state:  # older pickles hold the plain __dict__
-            state = packing.restore(*packing.collect(iter(state["_parts"]).__next__))
+        """Only what :meth:`__getstate__` wrote (``KeyError`` for anything else: a state
+        of another layout is not half-read)."""
+        self._restore(packing.restore(*packing.collect(iter(state["_parts"]).__next__)))
+
+    def _restore(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
 
@@ -234,7 +237,7 @@ class Recap:
     def from_packed(cls, head: dict[str, Any], columns: dict[str, Any]) -> Recap:
         """The fold :func:`saksi.recap.packing.read` read back."""
         recap = cls.__new__(cls)
-        recap.__setstate__(packing.restore(head, columns))
+        recap._restore(packing.restore(head, columns))
         return recap
 
     def skip(self, index: int) -> None:

@@ -142,7 +142,6 @@ class TpsSlot:
     # tuples, replaced when one is added (rare): an empty tuple is shared, a list is not
     corrections: Sequence[CorrectionRecord] = ()
     copies: Sequence[CopySlot] = ()
-    vector: list[int] | None = None  # unused (the fold recomputes it); kept for old pickles
 
     @property
     def status(self) -> TpsStatus:

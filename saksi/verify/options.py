@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from saksi.election.regions import Hierarchy
 from saksi.verify.findings import Findings
 from saksi.verify.policy import Policy
 
@@ -27,9 +26,9 @@ class Progress:
 class VerifyOptions:
     policy: Policy
     state_dir: Path = Path("saksi-verify-state")
-    hierarchy: Hierarchy | None = None
-    """The region file (``--regions``/``--scale``); None: the one the results link."""
-    default_hierarchy: Callable[[], Hierarchy] | None = None
+    regions: bytes | None = None
+    """The region file's bytes (``--regions``/``--scale``); None: the one the results link."""
+    default_regions: Callable[[], bytes] | None = None
     """Used when neither ``hierarchy`` nor a linked region file is there."""
     workers: int | None = None
     """Worker processes for signatures (None: every core; 0: this process only)."""

@@ -3,7 +3,7 @@
 :func:`summary_text` starts with one headline a non-engineer can read,
 ``VERIFIED / TERVERIFIKASI`` or what failed (``WRONG TOTALS / TOTAL SALAH``, ...),
 then what was checked, every finding in Bahasa Indonesia and English, and notes;
-text from the publication in them is shown as it is (:func:`saksi.text.display_text`).
+text from the publication in them is shown as it is (:func:`saksi.verify.text.shown`).
 :func:`report_dict` is the same as one JSON document (``saksi-verify-report/1``).
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from saksi.text import display_text
 from saksi.verify.findings import EXIT_CODES, HEADLINES, Kind
 from saksi.verify.options import Report
+from saksi.verify.text import shown as display_text
 
 REPORT_FORMAT: Final = "saksi-verify-report/1"
 

@@ -3,17 +3,20 @@
 The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
-    DIR/recap-<N>.pickle         the folded Recap after entry N-1 (named in state.json),
-                                 written by :func:`saksi.recap.packing.write`
+    DIR/fold-<N>.bin             the verifier's fold after entry N-1 (named in state.json),
+                                 saksi-verify-fold/1 (:mod:`saksi.verify.layout`)
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
-``state.json`` (``saksi-verify-state/1``) holds the signed checkpoint note verified
+``state.json`` (``saksi-verify-state/2``) holds the signed checkpoint note verified
 last, its tree size and root, the right edge of its Merkle tree (the compact range,
-to check that new entries extend it), the SHA-256 of the recap pickle, and the
+to check that new entries extend it), the name and SHA-256 of the fold's file, and the
 photos still to check (not published yet, or not matching). Every file is written to
 a temporary name, fsynced and renamed, and ``state.json`` only after the pickle it
-names: a crash leaves the previous state whole. The pickle is the verifier's own
-file: never load a state folder you did not write.
+names: a crash leaves the previous state whole. The fold's file is the verifier's
+own: never load a state folder you did not write. A state of another layout (an
+earlier version's ``saksi-verify-state/1``, whose fold was a pickle of Saksi's own
+classes) is refused whole (``verify.state-layout``): ``--full`` rebuilds it from the
+log without reading it.
 """
 
 from __future__ import annotations
@@ -28,15 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
-from saksi.election.wire import loads
 from saksi.errors import SaksiError, VerifyError
-from saksi.recap import packing
-from saksi.recap.fold import Recap
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.merkle import CompactRange
 from saksi.tlog.note import split_note
+from saksi.verify import layout
+from saksi.verify.keys import Fold
+from saksi.verify.regions import Regions
 
-STATE_FORMAT: Final = "saksi-verify-state/1"
+STATE_FORMAT: Final = "saksi-verify-state/2"
 STATE_FILE: Final = "state.json"
 EVIDENCE: Final = "evidence"
 
@@ -64,8 +67,8 @@ class SavedState:
     note: bytes
     checkpoint: Checkpoint
     edge: list[tuple[int, int, bytes]]  # CompactRange.nodes() of the verified tree
-    recap_file: str | None = None
-    recap_sha256: str | None = None
+    fold_file: str | None = None
+    fold_sha256: str | None = None
     photos_pending: dict[str, int] = field(default_factory=dict)  # sha256 -> citing entry
 
     def compact_range(self) -> CompactRange:
@@ -80,17 +83,31 @@ class SavedState:
             "root_hash": self.checkpoint.root.hex(),
             "checkpoint_note": self.note.decode("utf-8"),
             "edge": [[lv, ix, digest.hex()] for lv, ix, digest in self.edge],
-            "recap": self.recap_file,
-            "recap_sha256": self.recap_sha256,
+            "fold": self.fold_file,
+            "fold_sha256": self.fold_sha256,
             "photos_pending": dict(sorted(self.photos_pending.items())),
         }
 
     @classmethod
     def parse(cls, data: bytes, path: Path) -> SavedState:
         try:
-            raw = loads(data, str(path))
-            if raw["format"] != STATE_FORMAT:
-                raise ValueError(f"format {raw['format']!r}")
+            raw = json.loads(data)
+            found = raw.get("format") if isinstance(raw, dict) else None
+        except (ValueError, RecursionError) as exc:
+            raise _bad_state(path, str(exc)[:200]) from None
+        if found != STATE_FORMAT:
+            raise VerifyError(
+                code="verify.state-layout",
+                en=f"the verifier state {path} has layout {found!r}, not {STATE_FORMAT}: run "
+                "with --full to rebuild it from the log (it is then not read), or move it away",
+                id=f"status pemverifikasi {path} memiliki tata letak {found!r}, bukan "
+                f"{STATE_FORMAT}: jalankan dengan --full untuk membangunnya ulang dari log "
+                "(status itu tidak dibaca), atau pindahkan",
+                path=str(path),
+                found=str(found),
+                expected=STATE_FORMAT,
+            )
+        try:
             note = str(raw["checkpoint_note"]).encode("utf-8")
             checkpoint = Checkpoint.parse(split_note(note)[0])
             edge = [(int(lv), int(ix), bytes.fromhex(h)) for lv, ix, h in raw["edge"]]
@@ -98,8 +115,8 @@ class SavedState:
                 note,
                 checkpoint,
                 edge,
-                raw["recap"],
-                raw["recap_sha256"],
+                raw["fold"],
+                raw["fold_sha256"],
                 {str(k): int(v) for k, v in raw["photos_pending"].items()},
             )
             if state.compact_range().root() != checkpoint.root:
@@ -107,20 +124,6 @@ class SavedState:
         except (ValueError, KeyError, TypeError, AttributeError, SaksiError) as exc:
             raise _bad_state(path, str(exc)[:200]) from None
         return state
-
-
-def _read_recap(handle: BinaryIO) -> object:
-    """The fold :func:`saksi.recap.packing.write` wrote, or a plain pickled one (written
-    by earlier versions)."""
-    first = pickle.load(handle)
-    if not isinstance(first, dict):
-        return first
-    pending = [first]
-
-    def load() -> object:
-        return pending.pop() if pending else pickle.load(handle)
-
-    return Recap.from_packed(*packing.collect(load))
 
 
 class _Hashing:
@@ -151,47 +154,49 @@ class StateDir:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         return SavedState.parse(data, path)
 
-    def load_recap(self, state: SavedState) -> Recap | None:
-        """The pickled fold of ``state`` (None if it has none); refuses a damaged one."""
-        if state.recap_file is None:
+    def load_fold(self, state: SavedState, regions: Regions) -> Fold | None:
+        """The saved fold of ``state`` (None if it has none); refuses a damaged one."""
+        if state.fold_file is None:
             return None
-        path = self.folder / state.recap_file
+        path = self.folder / state.fold_file
         try:  # hashed, then read, a few MiB at a time: never whole in memory
             with open(path, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
-                if digest != state.recap_sha256:
+                if digest != state.fold_sha256:
                     raise _bad_state(path, "its SHA-256 is not the one state.json names")
                 handle.seek(0)
-                recap = _read_recap(handle)  # the verifier's own file, its hash checked
+                fold = layout.read(handle, regions)  # the verifier's own file, hash checked
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
-        if not isinstance(recap, Recap) or recap.size != state.checkpoint.size:
+        except (ValueError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as exc:
+            raise _bad_state(path, f"not a {layout.FOLD_FORMAT} file: {exc}"[:200]) from None
+        if fold.size != state.checkpoint.size:
             raise _bad_state(path, "it is not the fold of the saved checkpoint")
-        return recap
+        return fold
 
-    def save(self, state: SavedState, recap: Recap | None) -> None:
-        """Write the recap pickle, then state.json; remove older pickles after."""
+    def save(self, state: SavedState, fold: Fold | None) -> None:
+        """Write the fold's file, then state.json; remove older ones after."""
         self._mkdir(self.folder)
-        if recap is not None:
-            name = f"recap-{state.checkpoint.size}.pickle"
-            digest = self._write_recap(self.folder / name, recap)
-            state.recap_file, state.recap_sha256 = name, digest
+        if fold is not None:
+            name = f"fold-{state.checkpoint.size}.bin"
+            digest = self._write_fold(self.folder / name, fold)
+            state.fold_file, state.fold_sha256 = name, digest
         else:
-            state.recap_file = state.recap_sha256 = None
+            state.fold_file = state.fold_sha256 = None
         document = json.dumps(state.to_dict(), indent=1, ensure_ascii=False).encode("utf-8")
         self._write(self.folder / STATE_FILE, document + b"\n")
-        for old in self.folder.glob("recap-*.pickle"):
-            if old.name != state.recap_file:
+        for old in (*self.folder.glob("fold-*.bin"), *self.folder.glob("recap-*.pickle")):
+            if old.name != state.fold_file:
                 old.unlink(missing_ok=True)
 
     @staticmethod
-    def _write_recap(path: Path, recap: Recap) -> str:
-        """Pickle ``recap`` straight into ``path`` (atomically, as :meth:`_write`); its
-        SHA-256. Streamed: a national fold's pickle never sits in memory whole."""
+    def _write_fold(path: Path, fold: Fold) -> str:
+        """Write ``fold`` straight into ``path`` (atomically, as :meth:`_write`); its
+        SHA-256. Streamed a column at a time: never whole in memory."""
         digest = hashlib.sha256()
 
         def fill(handle: BinaryIO) -> None:
-            packing.write(recap, _Hashing(handle, digest))
+            layout.write(fold, _Hashing(handle, digest))
 
         StateDir._atomic(path, fill)
         return digest.hexdigest()

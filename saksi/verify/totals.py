@@ -1,57 +1,40 @@
-"""Published results against the verifier's own fold: every number, named.
+"""Published results against the verifier's own tally: every number, named.
 
 The Publisher's ``latest.json`` names a generation ``N`` (a tree size). Once the
-verifier has folded exactly ``N`` entries, :class:`ResultsCheck` compares with its
-own :class:`~saksi.recap.fold.Recap`:
+verifier has folded exactly ``N`` entries, :class:`ResultsCheck` compares, with the
+numbers :class:`~saksi.verify.tally.View` makes from docs/recap.md:
 
 - every region snapshot reachable from ``latest.json`` through ``href`` links: every
-  field of it but the checkpoint it was written at (the region, its path, totals,
-  progress, TPS counters, flags, anomaly counts, D.Hasil differences within it and
-  its own D.Hasil check), and every field of each child but its ``href`` (a desa's TPS
-  in full: status, witness, the form in force, rules, flags, log entries), as the
-  Publisher's own builders (:func:`~saksi.recap.snapshot.region_facts`,
-  :func:`~saksi.recap.snapshot.child_facts`) make them from the verifier's fold; a
-  field published that the fold does not make is a difference too;
+  field of it but the checkpoint it was written at, and every field of each child but
+  its ``href`` (a desa's TPS in full); a field published that the tally does not make
+  is a difference too;
 - ``<N>/summary.json`` (each contest's national numbers, flags and anomaly counts);
 - the exports of their generation ``E`` (folded to ``E``): each CSV, row by row and
-  column by column, and the NIST ElectionReport's numbers per ReportingUnit
-  (registered and participating voters, TPS expected and received, votes per
-  candidate pair, ballots cast and rejected).
+  column by column, and the NIST ElectionReport's numbers per ReportingUnit.
 
-Each difference is one :class:`~saksi.verify.findings.Finding` ``verify.totals-differ``
-naming the file, region, contest, field, published and recomputed values.
+Each difference is one finding ``verify.totals-differ`` naming the file, region,
+contest, field, published and recomputed values.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from saksi.election.codes import NASIONAL, Level
-from saksi.election.wire import loads
-from saksi.errors import InputError
-from saksi.recap.csvout import CSV_LEVELS, level_csv
-from saksi.recap.fold import Recap
-from saksi.recap.snapshot import (
-    LEVEL_NAMES,
-    SNAPSHOT_FORMAT,
-    Tally,
-    child_facts,
-    contest_summary,
-    region_facts,
-)
-from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.tiledir import TileSource
 from saksi.verify.findings import Finding, Kind, finding
+from saksi.verify.keys import Fold
+from saksi.verify.regions import LEVEL_NAMES, NATION, ancestors
+from saksi.verify.tally import TOTAL_FIELDS, View
 
+SNAPSHOT_FORMAT = "saksi-snapshot/1"
 UNCHECKED = ("checkpoint", "children", "href")
-"""What a snapshot holds that the fold at ``N`` does not make: the checkpoint it was
-written at (an unchanged region keeps an older file), its children (checked one by
-one) and the hrefs (followed)."""
+CSV_LEVELS = (2, 4, 6, 10, 13)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -70,8 +53,9 @@ def differences(
     """``(field, published, recomputed)`` wherever the flattened documents differ."""
     theirs, ours = flatten(published), flatten(recomputed)
     for name in sorted(set(theirs) | set(ours)):
-        if theirs.get(name) != ours.get(name) or type(theirs.get(name)) is not type(ours.get(name)):
-            yield name, theirs.get(name), ours.get(name)
+        a, b = theirs.get(name), ours.get(name)
+        if a != b or type(a) is not type(b):
+            yield name, a, b
 
 
 def _differ(path: str, region: str, contest: str, diff: tuple[str, Any, Any]) -> Finding:
@@ -94,29 +78,23 @@ def _differ(path: str, region: str, contest: str, diff: tuple[str, Any, Any]) ->
 
 def _missing(path: str, why_en: str, why_id: str) -> Finding:
     return finding(
-        Kind.TOTALS,
-        "verify.results-missing",
-        f"{path}: {why_en}",
-        f"{path}: {why_id}",
-        file=path,
+        Kind.TOTALS, "verify.results-missing", f"{path}: {why_en}", f"{path}: {why_id}", file=path
     )
+
+
+def _published(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in UNCHECKED}
 
 
 @dataclass
 class ResultsCheck:
-    """Compare what ``results`` publishes with ``recap`` (folded to the right size)."""
+    """Compare what ``results`` publishes with a :class:`~saksi.verify.keys.Fold`."""
 
     results: TileSource
     latest: dict[str, Any]
     found: list[Finding] = field(default_factory=list)
     snapshots: int = 0
     exports: int = 0
-    tallies: dict[str, Tally] = field(default_factory=dict)
-
-    def _tally(self, recap: Recap, contest: str) -> Tally:
-        if contest not in self.tallies:
-            self.tallies[contest] = Tally.full(recap, contest)
-        return self.tallies[contest]
 
     def _json(self, path: str) -> Any | None:
         data = self.results.read(path)
@@ -130,17 +108,26 @@ class ResultsCheck:
             )
             return None
         try:
-            return loads(data, path)
-        except InputError as exc:
-            self.found.append(_missing(path, exc.message_en, exc.message_id))
+            return json.loads(data)  # fractions allowed: a progress percent is one
+        except (ValueError, RecursionError) as exc:
+            self.found.append(
+                _missing(
+                    path,
+                    f"not JSON ({exc.__class__.__name__})",
+                    f"bukan JSON ({exc.__class__.__name__})",
+                )
+            )
             return None
 
-    # -- snapshots -----------------------------------------------------------
+    def _compare(
+        self, path: str, region: str, contest: str, theirs: dict[str, Any], ours: dict[str, Any]
+    ) -> None:
+        for diff in differences(theirs, ours):
+            self.found.append(_differ(path, region, contest, diff))
 
-    def snapshots_at(self, recap: Recap) -> None:
-        """Every snapshot reachable from latest.json, and the summary (generation N)."""
+    def _contests(self, fold: Fold) -> Iterator[tuple[str, dict[str, Any], View]]:
         for contest, links in sorted(self.latest.get("contests", {}).items()):
-            if contest not in recap.contests:
+            if contest not in fold.tallies:
                 self.found.append(
                     _missing(
                         f"latest.json contests.{contest}",
@@ -149,12 +136,21 @@ class ResultsCheck:
                     )
                 )
                 continue
-            self._walk(recap, contest, str(links.get("snapshot")))
+            yield contest, links, fold.tallies[contest].view(fold.regions)
+
+    # -- snapshots -----------------------------------------------------------
+
+    def snapshots_at(self, fold: Fold) -> None:
+        """Every snapshot reachable from latest.json, and the summary (generation N)."""
+        views: dict[str, View] = {}
+        for contest, links, view in self._contests(fold):
+            views[contest] = view
+            self._walk(fold, view, contest, str(links.get("snapshot")))
         summary = self.latest.get("summary")
         if isinstance(summary, str):
-            self._summary(recap, summary)
+            self._summary(fold, views, summary)
 
-    def _walk(self, recap: Recap, contest: str, start: str) -> None:
+    def _walk(self, fold: Fold, view: View, contest: str, start: str) -> None:
         queue: deque[str] = deque([start])
         seen: set[str] = set()
         while queue:
@@ -166,11 +162,13 @@ class ResultsCheck:
             if not isinstance(doc, dict):
                 continue
             self.snapshots += 1
-            queue.extend(self._snapshot(recap, contest, path, doc))
+            queue.extend(self._snapshot(fold, view, contest, path, doc))
 
-    def _snapshot(self, recap: Recap, contest: str, path: str, doc: dict[str, Any]) -> list[str]:
+    def _snapshot(
+        self, fold: Fold, view: View, contest: str, path: str, doc: dict[str, Any]
+    ) -> list[str]:
         region = doc.get("region", {}).get("code") if isinstance(doc.get("region"), dict) else None
-        if not isinstance(region, str) or not recap.hierarchy.exists(region):
+        if not isinstance(region, str) or len(region) == 13 or not fold.regions.exists(region):
             self.found.append(
                 _missing(
                     path,
@@ -179,14 +177,13 @@ class ResultsCheck:
                 )
             )
             return []
-        tally = self._tally(recap, contest)
-        ours = {"format": SNAPSHOT_FORMAT, "contest": contest}
-        ours |= region_facts(recap, contest, region, tally)
+        ours = {"format": SNAPSHOT_FORMAT, "contest": contest, **view.region_facts(region)}
         self._compare(path, region, contest, _published(doc), ours)
         links: list[str] = []
-        for child in doc.get("children", []):
+        children = doc.get("children", [])
+        for child in children if isinstance(children, list) else []:
             code = child.get("code") if isinstance(child, dict) else None
-            if not isinstance(code, str) or not recap.hierarchy.exists(code):
+            if not isinstance(code, str) or not fold.regions.exists(code) or code == NATION:
                 self.found.append(
                     _missing(
                         path,
@@ -197,22 +194,28 @@ class ResultsCheck:
                 continue
             if isinstance(child.get("href"), str):
                 links.append(child["href"])
-            expected = child_facts(recap, contest, code, tally)
-            self._compare(path, code, contest, _published(child), expected)
+            self._compare(path, code, contest, _published(child), view.child_facts(code))
+        listed = (
+            [c.get("code") for c in children if isinstance(c, dict)]
+            if isinstance(children, list)
+            else []
+        )
+        expected = fold.regions.children(region)
+        if listed != expected:
+            self.found.append(_differ(path, region, contest, ("children", listed, expected)))
         return links
 
-    def _compare(
-        self, path: str, region: str, contest: str, theirs: dict[str, Any], ours: dict[str, Any]
-    ) -> None:
-        for name, published, recomputed in differences(theirs, ours):
-            self.found.append(_differ(path, region, contest, (name, published, recomputed)))
-
-    def _summary(self, recap: Recap, path: str) -> None:
+    def _summary(self, fold: Fold, views: dict[str, View], path: str) -> None:
         doc = self._json(path)
         if not isinstance(doc, dict):
             return
-        listed = {c.get("contest"): c for c in doc.get("contests", []) if isinstance(c, dict)}
-        for contest in recap.contests:
+        contests = doc.get("contests", [])
+        listed = (
+            {c.get("contest"): c for c in contests if isinstance(c, dict)}
+            if isinstance(contests, list)
+            else {}
+        )
+        for contest in fold.tallies:
             theirs = listed.get(contest)
             if theirs is None:
                 self.found.append(
@@ -223,26 +226,43 @@ class ResultsCheck:
                     )
                 )
                 continue
-            ours = contest_summary(recap, contest, self._tally(recap, contest))
-            self._compare(path, NASIONAL, contest, _published(theirs), ours)
+            view = views.get(contest) or fold.tallies[contest].view(fold.regions)
+            described = next(c for c in fold.manifest["contests"] if c["kind"] == contest)
+            ours = {
+                "contest": contest,
+                "name": described["name"],
+                "pairs": [
+                    {
+                        "number": p["number"],
+                        "president": p["president"],
+                        "vice_president": p["vice_president"],
+                    }
+                    for p in described["pairs"]
+                ],
+                **view.numbers(NATION),
+                "flags": view.flag_counts(NATION),
+                "anomalies": view.anomaly_counts(NATION),
+            }
+            self._compare(path, NATION, contest, _published(theirs), ours)
 
     # -- exports -------------------------------------------------------------
 
-    def exports_at(self, recap: Recap, checkpoint: Checkpoint) -> None:
-        """The CSV and NIST exports latest.json links (generation E = recap.size)."""
-        for contest, links in sorted(self.latest.get("contests", {}).items()):
+    def exports_at(self, fold: Fold, size: int, root: bytes) -> None:
+        """The CSV and NIST exports latest.json links (generation E = the fold's size)."""
+        for contest, links, view in self._contests(fold):
             exports = links.get("exports")
-            if contest not in recap.contests or not isinstance(exports, dict):
+            if not isinstance(exports, dict):
                 continue
-            for level in CSV_LEVELS:
-                path = exports.get("csv", {}).get(LEVEL_NAMES[level])
+            paths: Any = exports.get("csv") if isinstance(exports.get("csv"), dict) else {}
+            for digits in CSV_LEVELS:
+                path = paths.get(LEVEL_NAMES[digits])
                 if isinstance(path, str):
-                    self._csv(recap, checkpoint, contest, level, path)
+                    self._csv(fold, view, contest, digits, path, (str(size), root.hex()))
             if isinstance(exports.get("nist"), str):
-                self._nist(recap, contest, exports["nist"])
+                self._nist(fold, view, contest, exports["nist"])
 
-    def _csv(
-        self, recap: Recap, checkpoint: Checkpoint, contest: str, level: Level, path: str
+    def _csv(  # noqa: PLR0917
+        self, fold: Fold, view: View, contest: str, digits: int, path: str, stamp: tuple[str, str]
     ) -> None:
         published = self.results.read(path)
         self.exports += 1
@@ -255,25 +275,26 @@ class ResultsCheck:
                 )
             )
             return
-        ours = level_csv(recap, contest, level, checkpoint)
-        if published == ours:
-            return
-        theirs_rows = _rows(published)
-        ours_rows = _rows(ours)
-        for code in sorted(set(theirs_rows) | set(ours_rows)):
-            a, b = theirs_rows.get(code), ours_rows.get(code)
+        theirs = _rows(published)
+        header, rows = (_tps_rows if digits == 13 else _region_rows)(fold, view, digits, stamp)
+        if theirs.get("") != header:
+            self.found.append(_differ(path, "-", contest, ("header", theirs.get(""), header)))
+        ours = dict(rows)
+        for code in sorted(set(theirs) | set(ours)):
+            if code == "":
+                continue
+            a, b = theirs.get(code), ours.get(code)
             if a is None or b is None:
                 self.found.append(
                     _differ(path, code, contest, ("row", a and "present", b and "present"))
                 )
                 continue
-            for name in b:
-                if a.get(name) != b[name]:
-                    self.found.append(_differ(path, code, contest, (name, a.get(name), b[name])))
-        if theirs_rows == ours_rows:  # same cells, other bytes (header, order, quoting)
-            self.found.append(_differ(path, "-", contest, ("bytes", "differ", "differ")))
+            for name, cell in zip(header, b, strict=True):
+                mine = a.get(name)
+                if mine != cell:
+                    self.found.append(_differ(path, code, contest, (name, mine, cell)))
 
-    def _nist(self, recap: Recap, contest: str, path: str) -> None:
+    def _nist(self, fold: Fold, view: View, contest: str, path: str) -> None:
         doc = self._json(path)
         self.exports += 1
         if not isinstance(doc, dict):
@@ -284,26 +305,101 @@ class ResultsCheck:
             self.found.append(_missing(path, "is not an ElectionReport", "bukan ElectionReport"))
             return
         for code, name, published in numbers:
-            if not recap.hierarchy.exists(code):
+            if not fold.regions.exists(code):
                 self.found.append(_differ(path, code, contest, (name, published, None)))
                 continue
-            recomputed = _nist_expected(recap, contest, code, name)
-            if published != recomputed:
+            recomputed = _nist_expected(view, code, name)
+            if published != recomputed or type(published) is not type(recomputed):
                 self.found.append(_differ(path, code, contest, (name, published, recomputed)))
 
 
-def _published(doc: dict[str, Any]) -> dict[str, Any]:
-    """What a published snapshot, child or summary entry says that the fold must make."""
-    return {k: v for k, v in doc.items() if k not in UNCHECKED}
-
-
-def _rows(data: bytes) -> dict[str, dict[str, str]]:
-    """CSV rows by their first column (code), each as header -> cell."""
+def _rows(data: bytes) -> dict[str, Any]:
+    """CSV rows by their first column (code), each as header -> cell; the header as ""."""
     try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-        return {row.get("code") or "": dict(row) for row in reader}
+        reader = csv.reader(io.StringIO(data.decode("utf-8")))
+        header = next(reader, [])
+        out: dict[str, Any] = {"": header}
+        for row in reader:
+            out[row[0] if row else ""] = dict(zip(header, row, strict=False))
+        return out
     except (UnicodeDecodeError, csv.Error):
         return {}
+
+
+Rows = tuple[list[str], Iterator[tuple[str, list[str]]]]
+
+
+def _totals_header(view: View) -> list[str]:
+    return [*(f"suara_paslon_{p}" for p in view.t.pairs), *TOTAL_FIELDS, "jumlah_tps"]
+
+
+def _region_rows(fold: Fold, view: View, digits: int, stamp: tuple[str, str]) -> Rows:
+    header = [
+        "code",
+        "name",
+        "parent",
+        "expected",
+        "received",
+        "counted",
+        *_totals_header(view),
+        "tree_size",
+        "root_hash",
+    ]
+
+    def rows() -> Iterator[tuple[str, list[str]]]:
+        size = len(view.t.pairs) + len(TOTAL_FIELDS) + 1
+        for code in fold.regions.codes(digits):
+            progress = view.progress(code)
+            totals = view.vector(code)[:size]
+            parent = ancestors(code)[-1]
+            cells = [
+                code,
+                fold.regions.name(code),
+                parent,
+                progress["expected"],
+                progress["received"],
+                progress["counted"],
+                *totals,
+                *stamp,
+            ]
+            yield code, [str(c) for c in cells]
+
+    return header, rows()
+
+
+def _tps_rows(fold: Fold, view: View, digits: int, stamp: tuple[str, str]) -> Rows:
+    fields = list(view.t.fields)
+    header = [
+        "code",
+        "name",
+        "parent",
+        "status",
+        "witness",
+        "counted",
+        *fields,
+        "tree_size",
+        "root_hash",
+    ]
+
+    def rows() -> Iterator[tuple[str, list[str]]]:
+        for code in fold.regions.iter_tps():
+            status, witness, counted, values = view.tps_row(code)
+            numbers = [str(v) for v in values] if values is not None else [""] * len(fields)
+            yield (
+                code,
+                [
+                    code,
+                    fold.regions.name(code),
+                    code[:10],
+                    status,
+                    witness,
+                    str(int(counted)),
+                    *numbers,
+                    *stamp,
+                ],
+            )
+
+    return header, rows()
 
 
 _UNIT_FIELDS = ("TotalSubUnits", "SubUnitsReported", "VotersRegistered", "VotersParticipated")
@@ -328,19 +424,21 @@ def _nist_numbers(doc: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
             yield code, "BallotsRejected", ballots.get("BallotsRejected")
 
 
-def _nist_expected(recap: Recap, contest: str, code: str, name: str) -> int | None:
-    totals = recap.totals(code, contest)
-    progress = recap.progress(code, contest)
+def _nist_expected(view: View, code: str, name: str) -> int | None:
+    totals = view.totals(code)
+    progress = view.progress(code)
     if name.startswith("VoteCounts."):
-        return totals.suara_paslon.get(name.removeprefix("VoteCounts."), 0)
-    return {
-        "TotalSubUnits": progress.expected,
-        "SubUnitsReported": progress.received,
-        "VotersRegistered": totals.pemilih_dpt_j,
-        "VotersParticipated": totals.pengguna_total_j,
-        "BallotsCast": totals.suara_total,
-        "BallotsRejected": totals.suara_tidak_sah,
+        votes: dict[str, int] = totals["suara_paslon"]
+        return votes.get(name.removeprefix("VoteCounts."), 0)
+    found: Callable[[], int] | None = {
+        "TotalSubUnits": lambda: progress["expected"],
+        "SubUnitsReported": lambda: progress["received"],
+        "VotersRegistered": lambda: totals["pemilih_dpt_j"],
+        "VotersParticipated": lambda: totals["pengguna_total_j"],
+        "BallotsCast": lambda: totals["suara_total"],
+        "BallotsRejected": lambda: totals["suara_tidak_sah"],
     }.get(name)
+    return found() if found is not None else None
 
 
 __all__ = ["ResultsCheck", "differences", "flatten"]

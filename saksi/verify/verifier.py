@@ -9,11 +9,13 @@ In order, reading only what is published:
 3. the tiles and entry bundles: all of them (:func:`~saksi.tlog.tiles.verify_tiles`)
    on a first or ``full`` run; on a later run the new entries, whose leaf hashes must
    extend the saved right edge of the tree to the new root;
-4. every new entry's canonical form and signature, on every core
-   (:mod:`saksi.verify.signatures`), each bad entry named by index;
-5. the authorization of every statement, by folding the entries with the service's
-   own rules (:class:`~saksi.recap.fold.Recap`); an entry that should have been
-   refused is named, and then left out, as the service would have left it out;
+4. every new entry's canonical form, schema, signature and rules, on every core
+   (:mod:`saksi.verify.entries`, :mod:`saksi.verify.signatures`), each bad entry named
+   by index;
+5. the authorization of every statement, replayed by the verifier's own reading of
+   docs/format.md (:class:`~saksi.verify.keys.Fold`), and the tally of docs/recap.md
+   (:mod:`saksi.verify.tally`); an entry that should have been refused is named, and
+   then left out, as the service would have left it out;
 6. the published results at their generation (:mod:`saksi.verify.totals`);
 7. every published photo against the hash its statement logged.
 
@@ -23,26 +25,25 @@ reads only what is new.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from saksi.election.envelope import Envelope
-from saksi.election.regions import Hierarchy
-from saksi.election.wire import loads
-from saksi.errors import InputError, LogError, RecapError, SaksiError, TileError, VerifyError
-from saksi.recap.entries import restore_bytes
-from saksi.recap.fold import Recap
+from saksi.errors import LogError, SaksiError, TileError, VerifyError
 from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import CompactRange, consistency_proof, root_at, verify_consistency
 from saksi.tlog.tiles import TILE_WIDTH, TileReader, verify_tiles
+from saksi.verify.entries import Checked
 from saksi.verify.findings import Finding, Kind, finding
+from saksi.verify.keys import Fold
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
-from saksi.verify.signatures import Checked, EntryChecker
+from saksi.verify.regions import Regions
+from saksi.verify.signatures import EntryChecker
 from saksi.verify.source import Publication, open_publication
 from saksi.verify.state import SavedState, StateDir
 from saksi.verify.totals import ResultsCheck
@@ -71,12 +72,13 @@ class Verifier:
         self.report = Report(self.source, quorum=options.policy.describe())
         self.states = StateDir(options.state_dir)
         self.pub: Publication | None = None
-        self.recap: Recap | None = None
+        self.recap: Fold | None = None
+        self.regions: Regions | None = None
         self.fold_ok = True
         self.photos: dict[str, int] = {}  # absent or wrong: to check again next run
         self.cited: dict[str, int] = {}  # cited by the chunk being folded, not yet checked
         self.seen_photos: set[bytes] = set()  # checked this run (SHA-256 digests)
-        self.due: dict[int, list[Callable[[Recap], None]]] = {}
+        self.due: dict[int, list[Callable[[Fold], None]]] = {}
 
     # -- the run -------------------------------------------------------------
 
@@ -96,7 +98,7 @@ class Verifier:
     def _run(self) -> None:
         pub = self.pub = self._open()
         signed = self._checkpoint(pub)
-        state = self.states.load()
+        state = self._state()
         if state is not None and state.checkpoint.origin != signed.checkpoint.origin:
             raise VerifyError(
                 code="verify.state-other-log",
@@ -112,7 +114,7 @@ class Verifier:
         if state is not None:
             self.report.previous = _cp(state.checkpoint)
             self._consistency(state, signed)
-        fresh = state is None or self.options.full or state.recap_file is None
+        fresh = state is None or self.options.full or state.fold_file is None
         self._tiles(signed.checkpoint, fresh)
         start, compact = self._resume(None if fresh else state)
         self._plan_results(signed.checkpoint, start)
@@ -120,6 +122,20 @@ class Verifier:
         pending = dict(state.photos_pending) if state is not None and not fresh else {}
         self._photos(pending)
         self._save(signed, compact)
+
+    def _state(self) -> SavedState | None:
+        """The saved state; with ``full``, one of another layout is not read at all
+        (and is replaced by this run's)."""
+        try:
+            return self.states.load()
+        except VerifyError as exc:
+            if exc.code != "verify.state-layout" or not self.options.full:
+                raise
+        self.report.notice(
+            "the state folder was written by another layout: not read, rebuilt from the log",
+            "folder status ditulis dengan tata letak lain: tidak dibaca, dibangun ulang dari log",
+        )
+        return None
 
     def _open(self) -> Publication:
         try:
@@ -316,7 +332,7 @@ class Verifier:
     def _resume(self, state: SavedState | None) -> tuple[int, CompactRange]:
         if state is None:
             return 0, CompactRange()
-        self.recap = self.states.load_recap(state)
+        self.recap = self.states.load_fold(state, self._regions())
         if self.recap is None:
             return 0, CompactRange()
         return state.checkpoint.size, state.compact_range()
@@ -334,10 +350,10 @@ class Verifier:
         check = ResultsCheck(pub.results, latest)
         size = latest["tree_size"]
         exports = _exports_generation(latest)
-        plan: list[tuple[int, Callable[[Recap], None]]] = [(size, check.snapshots_at)]
+        plan: list[tuple[int, Callable[[Fold], None]]] = [(size, check.snapshots_at)]
         if exports is not None:
             at = self._checkpoint_at(checkpoint, exports)
-            plan.append((exports, lambda recap: check.exports_at(recap, at)))
+            plan.append((exports, lambda fold: check.exports_at(fold, at.size, at.root)))
         for point, task in plan:
             if point > checkpoint.size:
                 self.report.notice(
@@ -356,10 +372,8 @@ class Verifier:
             else:
                 self.due.setdefault(point, []).append(self._counted(check, task))
 
-    def _counted(
-        self, check: ResultsCheck, task: Callable[[Recap], None]
-    ) -> Callable[[Recap], None]:
-        def run(recap: Recap) -> None:
+    def _counted(self, check: ResultsCheck, task: Callable[[Fold], None]) -> Callable[[Fold], None]:
+        def run(recap: Fold) -> None:
             before = len(check.found)
             try:
                 task(recap)
@@ -391,10 +405,10 @@ class Verifier:
             )
             return None
         try:
-            latest = loads(data, LATEST)
+            latest = json.loads(data)
             size, root = int(latest["tree_size"]), bytes.fromhex(latest["root_hash"])
             origin = latest["election"]
-        except (ValueError, KeyError, TypeError, InputError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             self._add(
                 finding(
                     Kind.TOTALS,
@@ -437,32 +451,33 @@ class Verifier:
 
     # -- 4, 5. entries: signatures, authorization, the fold -------------------
 
-    def _hierarchy(self) -> Hierarchy:
-        if self.options.hierarchy is not None:
-            return self.options.hierarchy
-        linked = self._linked_regions()
-        if linked is not None:
-            return linked
-        if self.options.default_hierarchy is None:
+    def _regions(self) -> Regions:
+        """The region file: given (``--regions``), linked by the results, or the default."""
+        if self.regions is not None:
+            return self.regions
+        data = self.options.regions
+        if data is None:
+            data = self._linked_regions()
+        if data is None and self.options.default_regions is not None:
+            data = self.options.default_regions()
+        if data is None:
             raise VerifyError(
                 code="verify.no-regions",
                 en="no region file: give --regions (the results link none)",
                 id="tidak ada berkas wilayah: berikan --regions (hasil tidak menautkannya)",
             )
-        return self.options.default_hierarchy()
+        self.regions = Regions(data)
+        return self.regions
 
-    def _linked_regions(self) -> Hierarchy | None:
+    def _linked_regions(self) -> bytes | None:
         pub = self.pub
         if pub is None or pub.results is None:
             return None
         data = pub.results.read(LATEST)
         try:
-            link = loads(data, LATEST)["regions"] if data is not None else None
-            raw = pub.results.read(link) if isinstance(link, str) else None
-            if raw is None:
-                return None
-            return Hierarchy.from_wire(loads(raw, str(link)), str(link))
-        except (ValueError, KeyError, TypeError, SaksiError):
+            link = json.loads(data)["regions"] if data is not None else None
+            return pub.results.read(link) if isinstance(link, str) else None
+        except (ValueError, KeyError, TypeError, LogError):
             return None
 
     def _workers(self, count: int) -> int:
@@ -497,11 +512,8 @@ class Verifier:
                 chunks = self._chunks(start, checkpoint.size, not tiles_checked)
                 for first, chunk, checked in checker.map(chunks):
                     for offset, (data, item) in enumerate(zip(chunk, checked, strict=True)):
-                        envelope = item.envelope
-                        compact.append(leaf_hash(data) if envelope is None else envelope.leaf_hash)
-                        self._entry(first + offset, data, item)
-                    if self.recap is not None:
-                        self.recap.take_touched()  # what publishing needs; not kept here
+                        compact.append(leaf_hash(data) if item[0] is None else item[0])
+                        self._entry(first + offset, item)
                     self._check_cited()
                     now = time.monotonic()
                     if self.options.progress is not None and now - last >= 1.0:
@@ -522,9 +534,9 @@ class Verifier:
                 )
             )
 
-    def _entry(self, index: int, data: bytes, item: Checked) -> None:
-        if item.error is not None:
-            code, en, id_ = item.error
+    def _entry(self, index: int, item: Checked) -> None:
+        if item[0] is None:
+            _, code, en, id_ = item
             kind_code = (
                 "verify.entry-bad-signature"
                 if code == "statement.bad-signature"
@@ -541,49 +553,52 @@ class Verifier:
                 )
             )
             self._skip(index)
-        else:
-            assert item.envelope is not None
-            folded = self._fold(index, restore_bytes(item.envelope, data), item)
-            if folded and self.pub is not None and self.pub.photos is not None:
-                for sha in item.photos:  # only when there are photos to check them against
-                    self.cited.setdefault(sha, index)
+        elif self._fold(index, item) and self.pub is not None and self.pub.photos is not None:
+            for sha in _photos(item):  # only when there are photos to check them against
+                self.cited.setdefault(sha, index)
         tasks = self.due.pop(index + 1, None)
         if tasks and self.recap is not None:
             for task in tasks:
                 task(self.recap)
 
-    def _fold(self, index: int, envelope: Envelope, item: Checked) -> bool:
+    def _fold(self, index: int, item: Checked) -> bool:
         """Authorize and fold one entry; False if it is refused (and left out)."""
         if self.recap is None:
             if index != 0 or not self.fold_ok:
                 return False
-            try:
-                self.recap = Recap(self._hierarchy(), envelope)
-            except RecapError as exc:
-                self._refused(index, exc)
+            regions = self._regions()
+            refused = Fold.first(item, regions)
+            if refused is None and item[5]["regions_digest"] != regions.digest:
+                expected = item[5]["regions_digest"]
+                raise VerifyError(
+                    code="verify.regions-mismatch",
+                    en=f"the region file has digest {regions.digest}, but the log's manifest "
+                    f"names {expected}: verify with the manifest's region file",
+                    id=f"berkas wilayah memiliki digest {regions.digest}, padahal manifest log "
+                    f"menyebut {expected}: gunakan berkas wilayah manifest",
+                    expected=expected,
+                    found=regions.digest,
+                )
+            if refused is not None:
+                self._refused(index, refused)
                 self.fold_ok = False
                 return False
+            self.recap = Fold(item, regions)
             return True
-        try:
-            self.recap.apply(envelope, item.violations)
-        except RecapError as exc:
-            self._refused(index, exc)
-            self._skip(index)
+        refused = self.recap.apply(item)
+        if refused is not None:
+            self._refused(index, refused)
             return False
         return True
 
-    def _refused(self, index: int, exc: RecapError) -> None:
-        if exc.code == "recap.regions-mismatch":
-            raise VerifyError(
-                code="verify.regions-mismatch", en=exc.message_en, id=exc.message_id, **exc.details
-            )
-        cause = exc.details.get("cause", exc.code)
+    def _refused(self, index: int, refused: tuple[str, str, str]) -> None:
+        cause, en, id_ = refused
         self._add(
             finding(
                 Kind.UNAUTHORIZED,
                 "verify.unauthorized",
-                f"entry {index} ({cause}): {exc.message_en}",
-                f"entri {index} ({cause}): {exc.message_id}",
+                f"entry {index} ({cause}): log entry {index} would not have been accepted: {en}",
+                f"entri {index} ({cause}): entri log {index} seharusnya tidak diterima: {id_}",
                 index=index,
                 cause=cause,
             )
@@ -592,7 +607,7 @@ class Verifier:
     def _skip(self, index: int) -> None:
         """Leave entry ``index`` out of the fold, as the service would have refused it."""
         if self.recap is not None:
-            self.recap.skip(index)
+            self.recap.skip()
         elif index == 0:
             self.fold_ok = False
 
@@ -636,6 +651,15 @@ class Verifier:
         )
         self.states.save(state, self.recap)
         self.report.state_saved = True
+
+
+_PHOTOS = {"c-hasil": 12, "c-salinan": 9, "correction": 12, "d-hasil": 10}
+"""Where a checked entry holds the photos it cites (:mod:`saksi.verify.entries`)."""
+
+
+def _photos(item: Checked) -> tuple[str, ...]:
+    at = _PHOTOS.get(item[2])
+    return item[at] if at is not None else ()
 
 
 def _exports_generation(latest: dict[str, Any]) -> int | None:

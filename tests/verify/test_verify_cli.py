@@ -449,8 +449,8 @@ def test_results_of_another_log(pub: Pub, tmp_path: Path) -> None:
 def test_a_damaged_or_foreign_state_is_refused(pub: Pub, tmp_path: Path) -> None:
     state = tmp_path / "s"
     assert run(pub, state)[0] == 0
-    pickle_file = next(state.glob("recap-*.pickle"))
-    pickle_file.write_bytes(pickle_file.read_bytes()[:-1] + b"\x00")
+    fold_file = next(state.glob("fold-*.bin"))
+    fold_file.write_bytes(fold_file.read_bytes()[:-1] + b"\x00")
     code, _, err = run(pub, state)
     assert code == 2 and "verify.bad-state" in err
     code, report, _ = run(pub, state, "--full")  # --full does not read the saved fold
@@ -459,6 +459,32 @@ def test_a_damaged_or_foreign_state_is_refused(pub: Pub, tmp_path: Path) -> None
     log.close()
     code, _, err = run(pub, state, "--log-key", vkey, source=str(tmp_path / "other"))
     assert code == 2 and "verify.state-other-log" in err
+
+
+def test_a_state_of_another_layout_is_refused_or_rebuilt_never_half_read(
+    pub: Pub, tmp_path: Path
+) -> None:
+    state = tmp_path / "s"
+    assert run(pub, state)[0] == 0
+    saved = json.loads((state / "state.json").read_bytes())
+    saved["format"] = "saksi-verify-state/1"  # an earlier version's layout (a pickled Recap)
+    (state / "state.json").write_text(json.dumps(saved))
+    code, _, err = run(pub, state)
+    assert code == 2 and "verify.state-layout" in err and "--full" in err
+    code, report, _ = run(pub, state, "--full")  # not read: rebuilt from the log
+    assert code == 0 and report["state_saved"] and report["previous"] is None
+    assert any("another layout" in n["en"] for n in report["notices"])
+    assert json.loads((state / "state.json").read_bytes())["format"] == "saksi-verify-state/2"
+    # a fold file of another layout (same hash named) is refused whole
+    fold_file = next(state.glob("fold-*.bin"))
+    import pickle
+
+    fold_file.write_bytes(pickle.dumps({"format": "saksi-verify-fold/0", "size": 1}))
+    saved = json.loads((state / "state.json").read_bytes())
+    saved["fold_sha256"] = hashlib.sha256(fold_file.read_bytes()).hexdigest()
+    (state / "state.json").write_text(json.dumps(saved))
+    code, _, err = run(pub, state)
+    assert code == 2 and "verify.bad-state" in err and "saksi-verify-fold/1" in err
 
 
 def test_malformed_results_are_a_finding_not_a_crash(pub: Pub, tmp_path: Path) -> None:

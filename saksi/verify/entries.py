@@ -1,0 +1,169 @@
+"""Every check of docs/format.md that one entry can pass or fail alone, in a worker.
+
+:func:`check_entry` runs "Checks on an entry" 1 to 6 (size, strict UTF-8 JSON, the
+canonical form, the schema, the one form, the Ed25519 signature) and, for a form,
+the rules of docs/rules.md and the screening flags of docs/recap.md; what it returns
+is small and flat (a tuple), so that a chunk of thousands travels back from a worker
+process cheaply and the verifying process has only the authorization and the tally
+left to do. A refused entry comes back as ``(None, code, en, id)``.
+
+A checked entry is ``(leaf_hash, key, type, at, election, *payload)``:
+
+=============  ==========================================================================
+type           payload
+=============  ==========================================================================
+manifest       the statement (a dict)
+key            new key, role, scope, party, not_before, not_after
+key-revoke     the revoked key
+c-hasil        tps, contest, pairs, values, rules, impossible, flags, photos
+c-salinan      tps, contest, pairs, values, photos, party
+correction     tps, contest, pairs, values, rules, impossible, flags, photos,
+               corrects.index, corrects.leaf_hash, reason
+d-hasil        region, level, contest, pairs, totals (pairs' votes, then the six
+               totals), photos
+=============  ==========================================================================
+
+``pairs`` are the form's pair numbers in ascending order, ``values`` its numbers in the
+order of :mod:`saksi.verify.rules`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Final
+
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError, CryptoError
+
+from saksi.verify import rules
+from saksi.verify.jcs import Refusal, parse, require_canonical
+from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS, check_envelope
+
+MAX_ENTRY: Final = 65_535
+DOMAIN: Final = b"saksi/statement/v1\n"
+_STMT_AT: Final = len(b'{"key":"') + 44 + len(b'","sig":"') + 88 + len(b'","stmt":')
+_STMT_END: Final = -len(b',"v":1}')
+
+Checked = tuple[Any, ...]
+
+
+def _schema(problems: list[tuple[str, str]], one_form: bool = False) -> Refusal:
+    listed = "; ".join(f"{p}: {why}" for p, why in problems[:10])
+    if one_form:
+        return Refusal(
+            "entry.not-canonical",
+            f"not the one form of the statement: {listed}",
+            f"bukan satu-satunya bentuk pernyataan: {listed}",
+        )
+    return Refusal("input.schema", f"schema: {listed}", f"skema: {listed}")
+
+
+def _form_values(form: dict[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    votes = form["suara_paslon"]
+    pairs = tuple(sorted(votes))
+    values = (
+        *[form[n] for n in BEFORE_PAIRS],
+        *[votes[p] for p in pairs],
+        *[form[n] for n in AFTER_PAIRS],
+    )
+    return pairs, values
+
+
+def _photos(*lists: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(h for found in lists for h in found))
+
+
+def check_entry(data: bytes) -> Checked:
+    """One entry checked alone (see the module's doc); never raises for bad input."""
+    try:
+        return _check(data)
+    except Refusal as exc:
+        return (None, exc.code, exc.en, exc.id)
+
+
+def _check(data: bytes) -> Checked:  # noqa: PLR0911
+    if len(data) > MAX_ENTRY:
+        raise Refusal(
+            "entry.too-large",
+            f"the entry is {len(data)} bytes, more than {MAX_ENTRY}",
+            f"entri berukuran {len(data)} byte, lebih dari {MAX_ENTRY}",
+        )
+    entry = parse(data)
+    require_canonical(data, entry)
+    found = check_envelope(entry)
+    if found.problems:
+        raise _schema(found.problems)
+    if found.one_form:
+        raise _schema(found.one_form, one_form=True)
+    if found.points:
+        path, why = found.points[0]
+        raise Refusal(
+            "key.invalid-point", f"{path} {why}", f"{path} bukan titik Ed25519 berorde prima"
+        )
+    key = entry["key"]
+    try:
+        crypto_sign_open(
+            base64.b64decode(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END],
+            base64.b64decode(key),
+        )
+    except (BadSignatureError, CryptoError, ValueError):
+        raise Refusal(
+            "statement.bad-signature",
+            f"the signature is not key {key}'s signature of this statement",
+            f"tanda tangan bukan tanda tangan kunci {key} atas pernyataan ini",
+        ) from None
+    leaf = hashlib.sha256(b"\x00" + data).digest()
+    s = entry["stmt"]
+    kind = s["type"]
+    head = (leaf, key, kind, s["at"], s["election"])
+    if kind in ("c-hasil", "correction", "c-salinan"):
+        form = s["form"]
+        pairs, values = _form_values(form)
+        if kind == "c-salinan":
+            return (*head, s["tps"], s["contest"], pairs, values, _photos(form["foto"]), s["party"])
+        broken, impossible = rules.violations(values, len(pairs))
+        flags = () if impossible else rules.flags(values, len(pairs))
+        if kind == "c-hasil":
+            return (
+                *head,
+                s["tps"],
+                s["contest"],
+                pairs,
+                values,
+                broken,
+                impossible,
+                flags,
+                _photos(form["foto"]),
+            )
+        ref = s["corrects"]
+        return (
+            *head, s["tps"], s["contest"], pairs, values, broken, impossible, flags,
+            _photos(form["foto"], s["evidence"]), ref["index"], ref["leaf_hash"], s["reason"],
+        )  # fmt: skip
+    if kind == "key":
+        return (
+            *head,
+            s["key"],
+            s["role"],
+            s["scope"],
+            s.get("party"),
+            s["not_before"],
+            s["not_after"],
+        )
+    if kind == "key-revoke":
+        return (*head, s["key"])
+    if kind == "d-hasil":
+        totals = s["totals"]
+        pairs = tuple(sorted(totals["suara_paslon"]))
+        numbers = (*[totals["suara_paslon"][p] for p in pairs], *[totals[n] for n in RECAP_TOTALS])
+        return (*head, s["region"], s["level"], s["contest"], pairs, numbers, _photos(s["foto"]))
+    return (*head, s)  # the manifest
+
+
+def check_chunk(chunk: Sequence[bytes]) -> list[Checked]:
+    return [check_entry(data) for data in chunk]
+
+
+__all__ = ["Checked", "check_chunk", "check_entry"]

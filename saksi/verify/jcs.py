@@ -1,0 +1,141 @@
+"""Strict JSON and its canonical form (RFC 8785, JCS), as docs/format.md asks of an entry.
+
+Written from docs/format.md ("Conventions", "Checks on an entry"), not from Saksi's
+own encoder: :func:`parse` reads UTF-8 JSON refusing duplicate names, ``NaN``,
+fractions, exponents and integers beyond +-(2^53 - 1); :func:`canonical` writes a
+value in RFC 8785 form (members sorted by UTF-16 code units, no whitespace, only the
+escapes JCS requires). An entry is canonical when ``canonical(parse(data)) == data``.
+
+Errors come back as :class:`Refusal` (a code and a bilingual message), never as an
+exception of the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+MAX_SAFE: Final = 2**53 - 1
+_MAX_DIGITS: Final = 16  # 2^53 - 1 has 16 digits: anything longer is out of range
+
+
+class Refusal(Exception):
+    """A refused entry: a stable code of docs/format.md and a message in both languages."""
+
+    def __init__(self, code: str, en: str, id_: str) -> None:
+        super().__init__(f"[{code}] {en}")
+        self.code = code
+        self.en = en
+        self.id = id_
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        name = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise Refusal(
+            "input.json-duplicate-key",
+            f"member {name!r} appears twice",
+            f"anggota {name!r} muncul dua kali",
+        )
+    return out
+
+
+def _float(text: str) -> Any:
+    raise Refusal(
+        "input.json-float",
+        f"number {text[:40]} is not a whole number (format v1 has integers only)",
+        f"angka {text[:40]} bukan bilangan bulat (format v1 hanya memuat bilangan bulat)",
+    )
+
+
+def _int(text: str) -> int:
+    digits = len(text) - (text[0] == "-")
+    value = int(text) if digits <= _MAX_DIGITS else MAX_SAFE + 1
+    if -MAX_SAFE <= value <= MAX_SAFE:
+        return value
+    raise Refusal(
+        "input.json-int-range",
+        f"integer {text[:40]} is beyond +-(2^53 - 1)",
+        f"bilangan bulat {text[:40]} melampaui +-(2^53 - 1)",
+    )
+
+
+def _constant(text: str) -> Any:
+    raise Refusal("input.json-malformed", f"{text} is not JSON", f"{text} bukan JSON")
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_float=_float, parse_int=_int, parse_constant=_constant
+)
+
+
+def parse(data: bytes) -> Any:
+    """The JSON value of ``data`` (UTF-8), strictly; :class:`Refusal` otherwise."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal("input.not-utf8", "the entry is not UTF-8", "entri bukan UTF-8") from None
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise Refusal(
+            "input.json-malformed",
+            f"not JSON: {exc.msg} at byte {exc.pos}",
+            f"bukan JSON: {exc.msg} pada posisi {exc.pos}",
+        ) from None
+    except RecursionError:
+        raise Refusal(
+            "input.json-too-deep", "the JSON is nested too deeply", "JSON bersarang terlalu dalam"
+        ) from None
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-be", "surrogatepass")
+
+
+def _sorted_utf16(value: Any) -> Any:
+    """``value`` with every object's members in UTF-16 order (dicts keep insertion order)."""
+    if isinstance(value, dict):
+        return {k: _sorted_utf16(value[k]) for k in sorted(value, key=_utf16)}
+    if isinstance(value, list):
+        return [_sorted_utf16(v) for v in value]
+    return value
+
+
+def canonical(value: Any) -> bytes:
+    """RFC 8785 bytes of a JSON value of format v1 (integers, strings, booleans, null,
+    arrays, objects). Python's encoder with sorted keys and no ASCII escaping writes
+    exactly JCS's string escapes (``\\b \\f \\n \\r \\t``, ``\\u00xx`` in lower case for
+    the other controls) and integers; only its key order differs from UTF-16 order,
+    and only for names holding characters beyond U+FFFF, which are re-sorted here."""
+    text = _ENCODE(value)
+    if _ASTRAL.search(text):
+        text = json.dumps(_sorted_utf16(value), ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refusal(
+            "input.json-not-unicode",
+            "a string holds a lone surrogate",
+            "sebuah teks memuat surrogate tunggal",
+        ) from None
+
+
+def require_canonical(data: bytes, value: Any) -> None:
+    """Refuse ``data`` unless it is the canonical form of ``value`` (its own parse)."""
+    if canonical(value) != data:
+        raise Refusal(
+            "entry.not-canonical",
+            "the entry is not in RFC 8785 canonical form",
+            "entri tidak dalam bentuk kanonik RFC 8785",
+        )
+
+
+__all__ = ["MAX_SAFE", "Refusal", "canonical", "parse", "require_canonical"]

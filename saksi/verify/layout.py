@@ -1,0 +1,151 @@
+"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/1``).
+
+The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N}``,
+then each column of :class:`~saksi.verify.keys.Fold` and its tallies as ``(name,
+value)`` in a fixed order, every value plain data (strings joined into one, numbers
+in arrays), so that each is written and freed in turn and nothing of Saksi's classes
+is pickled. A file whose header or column names are not exactly these is refused
+whole (:func:`read` raises ``ValueError``): it is never half-read.
+"""
+
+from __future__ import annotations
+
+import pickle
+from array import array
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, Final
+
+from saksi.verify.keys import Fold
+from saksi.verify.regions import Regions
+from saksi.verify.tally import ContestTally, Copy, DHasil
+
+FOLD_FORMAT: Final = "saksi-verify-fold/1"
+
+
+def _join(items: list[str]) -> str:
+    return "\n".join(items)
+
+
+def _split(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _tuples(items: list[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], array[int]]:
+    distinct: dict[tuple[str, ...], int] = {}
+    numbers = array("I", (distinct.setdefault(t, len(distinct)) for t in items))
+    return list(distinct), numbers
+
+
+def columns(fold: Fold) -> Iterator[tuple[str, Any]]:
+    yield "manifest", fold.manifest
+    yield "size", fold.size
+    yield "keys", _join(list(fold.ids))
+    yield "role", bytes(fold.role)
+    yield "scope", _join(fold.scope)
+    yield "party", _join([p or "" for p in fold.party])
+    yield "validity", fold.validity
+    yield "periods", fold.periods
+    yield "root", bytes(fold.root)
+    yield "revoked", bytes(fold.revoked)
+    for name, t in sorted(fold.tallies.items()):
+        yield f"{name}.codes", _join(t.codes)
+        yield f"{name}.values", t.values
+        yield f"{name}.original", t.original
+        yield f"{name}.current", t.current
+        yield f"{name}.head_leaf", bytes(t.head_leaf)
+        yield f"{name}.first_leaf", t.first_leaf
+        yield f"{name}.replaced", t.replaced
+        yield f"{name}.rules", _tuples(t.rules)
+        yield f"{name}.impossible", bytes(t.impossible)
+        yield f"{name}.flags", _tuples(t.flags)
+        yield f"{name}.corrections", t.corrections
+        yield (
+            f"{name}.copies",
+            {
+                s: [(c.index, c.key, c.party, c.values, c.leaf) for c in cs]
+                for s, cs in t.copies.items()
+            },
+        )
+        yield (
+            f"{name}.recaps",
+            {r: (d.index, d.level, d.key, d.at, d.numbers, d.leaf) for r, d in t.recaps.items()},
+        )
+
+
+def write(fold: Fold, handle: Any) -> None:
+    pickler = pickle.Pickler(handle, protocol=5)
+    pickler.dump({"format": FOLD_FORMAT, "size": fold.size})
+    for item in columns(fold):
+        pickler.dump(item)
+        pickler.clear_memo()
+
+
+def read(handle: BinaryIO, regions: Regions) -> Fold:
+    """The fold :func:`write` wrote; ``ValueError`` for any other file."""
+    load: Callable[[], Any] = pickle.Unpickler(handle).load
+    head = load()
+    if not isinstance(head, dict) or head.get("format") != FOLD_FORMAT:
+        raise ValueError(f"not a {FOLD_FORMAT} file")
+
+    def take(name: str) -> Any:
+        found = load()
+        if not isinstance(found, tuple) or len(found) != 2 or found[0] != name:
+            raise ValueError(f"column {name} expected")
+        return found[1]
+
+    manifest = take("manifest")
+    fold = Fold((b"", "", "manifest", "", manifest["election"], manifest), regions)
+    fold.size = take("size")
+    keys = _split(take("keys"))
+    fold.ids = {k: i for i, k in enumerate(keys)}
+    fold.role = bytearray(take("role"))
+    fold.scope = _split(take("scope"))
+    fold.party = [p or None for p in _split(take("party"))]
+    if len(fold.party) < len(keys):  # every party empty: the join was ""
+        fold.party = [None] * len(keys)
+    fold.validity = take("validity")
+    fold.periods = take("periods")
+    fold._period = {p: i for i, p in enumerate(fold.periods) if i}
+    fold.root = bytearray(take("root"))
+    fold.revoked = bytearray(take("revoked"))
+    for name, t in sorted(fold.tallies.items()):
+        _read_tally(t, lambda column: take(f"{name}.{column}"))  # noqa: B023
+    sizes = {
+        len(fold.role),
+        len(fold.scope),
+        len(fold.party),
+        len(fold.validity),
+        len(fold.root),
+        len(fold.revoked),
+    }
+    if fold.size != head["size"] or sizes != {len(keys)}:
+        raise ValueError("the columns do not agree")
+    return fold
+
+
+def _read_tally(t: ContestTally, take: Callable[[str], Any]) -> None:
+    t.codes = _split(take("codes"))
+    t.slot_of = {c: i for i, c in enumerate(t.codes)}
+    t.values = take("values")
+    t.original = take("original")
+    t.current = take("current")
+    t.head_leaf = bytearray(take("head_leaf"))
+    t.first_leaf = take("first_leaf")
+    t.replaced = take("replaced")
+    distinct, numbers = take("rules")
+    t.rules = [distinct[i] for i in numbers]
+    t.impossible = bytearray(take("impossible"))
+    distinct, numbers = take("flags")
+    t.flags = [distinct[i] for i in numbers]
+    t._shared = {x: x for x in (*{*t.rules}, *{*t.flags}, ())}
+    t.corrections = take("corrections")
+    t.copies = {s: [Copy(*c) for c in cs] for s, cs in take("copies").items()}
+    t.recaps = {
+        r: DHasil(i, r, lv, k, at, n, leaf) for r, (i, lv, k, at, n, leaf) in take("recaps").items()
+    }
+    n = len(t.codes)
+    if len(t.values) != n * t.width or len(t.head_leaf) != 32 * n or len(t.rules) != n:
+        raise ValueError(f"the columns of {t.contest} do not agree")
+
+
+__all__ = ["FOLD_FORMAT", "columns", "read", "write"]

@@ -1,0 +1,152 @@
+"""The form's arithmetic rules (docs/rules.md) and the screening flags (docs/recap.md).
+
+Written from the two tables of those pages. A form is a tuple of its numbers in the
+paper form's order (:data:`~saksi.verify.schema.BEFORE_PAIRS`, then the pairs' votes
+in the order of their numbers, then :data:`~saksi.verify.schema.AFTER_PAIRS`).
+:func:`violations` gives the rule codes the form breaks, in the table's order (a
+``range`` or ``each-le`` rule once per box that breaks it), and whether any is
+impossible; :func:`flags` the screening flags it raises.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from saksi.verify.schema import BEFORE_PAIRS
+
+IMPOSSIBLE: Final = frozenset(
+    {
+        "kotak-3-digit",
+        "jumlah-lp-pemilih-dpt",
+        "jumlah-lp-pengguna-dpt",
+        "jumlah-lp-pengguna-dptb",
+        "jumlah-lp-pengguna-non-dpt",
+        "jumlah-lp-pengguna-total",
+        "jumlah-lp-disabilitas",
+        "pengguna-total-l",
+        "pengguna-total-p",
+        "pengguna-total-j",
+        "pengguna-dpt-maks-dpt-l",
+        "pengguna-dpt-maks-dpt-p",
+        "pengguna-dpt-maks-dpt-j",
+        "disabilitas-maks-pengguna-l",
+        "disabilitas-maks-pengguna-p",
+        "disabilitas-maks-pengguna-j",
+        "suara-sah",
+        "suara-total",
+        "suara-total-maks-pengguna",
+        "suara-paslon-maks-pengguna",
+        "surat-suara-digunakan",
+        "surat-suara-diterima",
+    }
+)
+"""The rules of severity ``impossible``: a form breaking one is held out of the totals."""
+
+FLAGS: Final = (
+    "voters-above-300",
+    "votes-above-eligible",
+    "turnout-above-100",
+    "pair-above-voters",
+    "unanimous-high-turnout",
+)
+"""The screening flags, in the order docs/recap.md lists them."""
+
+_AT = {name: i for i, name in enumerate(BEFORE_PAIRS)}
+_SPLIT_EQ = (
+    ("jumlah-lp-pemilih-dpt", "pemilih_dpt"),
+    ("jumlah-lp-pengguna-dpt", "pengguna_dpt"),
+    ("jumlah-lp-pengguna-dptb", "pengguna_dptb"),
+    ("jumlah-lp-pengguna-non-dpt", "pengguna_non_dpt"),
+    ("jumlah-lp-pengguna-total", "pengguna_total"),
+    ("jumlah-lp-disabilitas", "pemilih_disabilitas"),
+)
+_LPJ = {base: (_AT[f"{base}_l"], _AT[f"{base}_p"], _AT[f"{base}_j"]) for _, base in _SPLIT_EQ}
+
+
+def violations(v: tuple[int, ...], n_pairs: int) -> tuple[tuple[str, ...], bool]:  # noqa: C901, PLR0912
+    """The rules form ``v`` breaks (table order) and whether one is impossible."""
+    out: list[str] = []
+    add = out.append
+    for i, x in enumerate(v):  # kotak-3-digit, once per box  # noqa: B007
+        if not 0 <= x <= 999:
+            add("kotak-3-digit")
+    for code, base in _SPLIT_EQ:
+        l_, p_, j_ = _LPJ[base]
+        if v[j_] != v[l_] + v[p_]:
+            add(code)
+    dpt, dpt_u, dptb, dpk, tot = (
+        _LPJ[b]
+        for b in (
+            "pemilih_dpt",
+            "pengguna_dpt",
+            "pengguna_dptb",
+            "pengguna_non_dpt",
+            "pengguna_total",
+        )
+    )
+    for k, s in enumerate("lpj"):
+        if v[tot[k]] != v[dpt_u[k]] + v[dptb[k]] + v[dpk[k]]:
+            add(f"pengguna-total-{s}")
+    for k, s in enumerate("lpj"):
+        if v[dpt_u[k]] > v[dpt[k]]:
+            add(f"pengguna-dpt-maks-dpt-{s}")
+    dis = _LPJ["pemilih_disabilitas"]
+    for k, s in enumerate("lpj"):
+        if v[dis[k]] > v[tot[k]]:
+            add(f"disabilitas-maks-pengguna-{s}")
+    first = len(BEFORE_PAIRS)
+    pairs = v[first : first + n_pairs]
+    sah, tidak_sah, total = v[first + n_pairs : first + n_pairs + 3]
+    voters = v[tot[2]]
+    if sah != sum(pairs):
+        add("suara-sah")
+    if total != sah + tidak_sah:
+        add("suara-total")
+    if total > voters:
+        add("suara-total-maks-pengguna")
+    for votes in pairs:
+        if votes > voters:
+            add("suara-paslon-maks-pengguna")
+    diterima, digunakan, dikembalikan, tidak_digunakan = v[
+        _AT["surat_suara_diterima"] : _AT["surat_suara_diterima"] + 4
+    ]
+    if digunakan != total:
+        add("surat-suara-digunakan")
+    if diterima != digunakan + dikembalikan + tidak_digunakan:
+        add("surat-suara-diterima")
+    impossible = bool(out)
+    if total < voters:
+        add("suara-total-sama-pengguna")
+    registered = v[dpt[2]]
+    if abs(diterima - (registered + (registered * 2 + 99) // 100)) > 1:
+        add("surat-suara-cadangan")
+    if sum(pairs) * 100 > 102 * registered:
+        add("kawalpemilu-dpt-102")
+    if not 0 <= registered <= 300:
+        add("dpt-maks-300")
+    return tuple(out), impossible
+
+
+def flags(v: tuple[int, ...], n_pairs: int) -> tuple[str, ...]:
+    """The screening flags of docs/recap.md that form ``v`` raises, in their order."""
+    first = len(BEFORE_PAIRS)
+    pairs = v[first : first + n_pairs]
+    total = v[first + n_pairs + 2]
+    voters = v[_AT["pengguna_total_j"]]
+    registered = v[_AT["pemilih_dpt_j"]]
+    out: list[str] = []
+    if voters > 300:
+        out.append("voters-above-300")
+    if total > registered + v[_AT["pengguna_dptb_j"]] + v[_AT["pengguna_non_dpt_j"]]:
+        out.append("votes-above-eligible")
+    if registered and voters > registered:
+        out.append("turnout-above-100")
+    if any(p > voters for p in pairs):
+        out.append("pair-above-voters")
+    valid = sum(pairs)
+    if valid and registered and voters * 100 > 95 * registered and valid in pairs:
+        out.append("unanimous-high-turnout")
+    return tuple(out)
+
+
+__all__ = ["FLAGS", "IMPOSSIBLE", "flags", "violations"]
