@@ -161,6 +161,17 @@ _PLAIN_LABELS: dict[str, Text] = {
 }
 
 
+_LEGISLATIVE_LABELS: dict[str, Text] = {
+    "suara_sah_partai_": ("suara sah partai {} (B)", "party {} valid votes (B)"),
+    "suara_partai_": ("suara partai {} (A.1)", "party {} party-only votes (A.1)"),
+    "suara_caleg_": ("suara caleg {} (A.2)", "votes for candidate {} (A.2)"),
+    "suara_calon_": ("suara calon {}", "votes for candidate {}"),
+}
+"""The legislative forms' boxes (saksi.election.legislative_forms): party ``1``'s B is
+``suara_sah_partai_1``, its A.1 ``suara_partai_1``, its candidate 3 ``suara_caleg_1_3``
+("caleg 1.3"); DPD candidate 5 ``suara_calon_5``. Longest prefix first."""
+
+
 def field_label(name: str) -> Text:
     """The bilingual label of one box: ``pemilih_dpt_l`` -> ("pemilih DPT (L)", ...)."""
     if name in _PLAIN_LABELS:
@@ -168,6 +179,10 @@ def field_label(name: str) -> Text:
     if name.startswith("suara_paslon_"):
         pair = name.removeprefix("suara_paslon_")
         return f"suara paslon {pair}", f"votes for pair {pair}"
+    for prefix, (lid, len_) in _LEGISLATIVE_LABELS.items():
+        if name.startswith(prefix):
+            rest = name.removeprefix(prefix).replace("_", ".")
+            return lid.format(rest), len_.format(rest)
     base, _, split = name.rpartition("_")
     if base in _BASE_LABELS and split in SPLITS:
         lid, len_ = _BASE_LABELS[base]

@@ -182,10 +182,15 @@ def _compiled(pairs: tuple[str, ...]) -> tuple[_Check, ...]:
 
 
 def _compile(rule: Rule, pairs: tuple[str, ...]) -> _Check:
-    lhs, rhs = rule.lhs_fields(pairs), rule.rhs_fields(pairs)
+    return compile_rule(rule, rule.lhs_fields(pairs), rule.rhs_fields(pairs))
+
+
+def compile_rule(rule: Rule, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> _Check:
+    """One rule as a check, its ``*`` fields already expanded to ``lhs`` and ``rhs``
+    (the legislative forms expand them for their parties and candidates)."""
     if rule.kind in (Kind.RANGE, Kind.EACH_LE):
         return _compile_each(rule, lhs, rhs)
-    fields = rule.fields(pairs)
+    fields = tuple(dict.fromkeys(lhs + rhs))
     test = _SUM_TESTS[rule.kind]
 
     def check(reading: FormReading, out: list[Violation]) -> None:
