@@ -12,8 +12,15 @@ import click
 from saksi.cli.keys import statement_to_sign
 from saksi.election.envelope import parse_entry
 from saksi.election.forms import CHasilPPWP
+from saksi.election.legislative_forms import CHasilDPD, CHasilPartai
+from saksi.election.legislative_forms import check_form as check_legislative_form
 from saksi.election.rules import Severity, Violation, check_form, check_reading
 from saksi.election.sirekap import looks_like_sirekap, read_sirekap
+from saksi.election.sirekap_legislative import (
+    looks_like_sirekap_party,
+    read_sirekap_dpd,
+    read_sirekap_party,
+)
 from saksi.election.wire import loads, parse_model
 from saksi.errors import InputError, SaksiError
 
@@ -58,8 +65,36 @@ def _tps_from_name(path: Path) -> str | None:
     return stem if len(stem) == 13 and stem.isdigit() else None
 
 
-def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
+def _check_legislative(data: Any, contest: str, outcome: Outcome) -> bool:
+    """A legislative record or form, by its shape (DPD only when asked for)."""
+    record = None
+    if looks_like_sirekap_party(data):
+        record = read_sirekap_party(data)
+    elif contest == "dpd" and looks_like_sirekap(data):
+        record = read_sirekap_dpd(data)
+    if record is not None:
+        outcome.source = f"sirekap-{'dpd' if contest == 'dpd' else 'partai'}"
+        if not (record.entered_votes or record.entered_admin):
+            outcome.notes.append("not yet entered by KPU / belum dientri KPU")
+        outcome.violations = record.violations()
+        return True
+    if isinstance(data, dict) and "partai" in data:
+        outcome.source = "form-partai"
+        outcome.violations = check_legislative_form(
+            parse_model(CHasilPartai, data, "C.Hasil-DPR/DPRD")
+        )
+        return True
+    if isinstance(data, dict) and "suara_calon" in data:
+        outcome.source = "form-dpd"
+        outcome.violations = check_legislative_form(parse_model(CHasilDPD, data, "C.Hasil-DPD"))
+        return True
+    return False
+
+
+def _check_data(path: Path, raw: bytes, outcome: Outcome, contest: str = "auto") -> None:
     data = loads(raw, what=path.name)
+    if _check_legislative(data, contest, outcome):
+        return
     if looks_like_sirekap(data):
         record = read_sirekap(data, tps=_tps_from_name(path))
         outcome.source = "sirekap"
@@ -87,7 +122,7 @@ def _check_data(path: Path, raw: bytes, outcome: Outcome) -> None:
     outcome.violations = check_form(form)
 
 
-def check_file(path: Path) -> Outcome:
+def check_file(path: Path, contest: str = "auto") -> Outcome:
     outcome = Outcome(file=str(path))
     try:
         raw = path.read_bytes()
@@ -99,7 +134,7 @@ def check_file(path: Path) -> Outcome:
         )
         return outcome
     try:
-        _check_data(path, raw, outcome)
+        _check_data(path, raw, outcome, contest)
     except SaksiError as exc:
         outcome.error = exc
     return outcome
@@ -130,17 +165,26 @@ def _print_text(outcome: Outcome) -> None:
     show_default=True,
     help="`json`: one JSON object per line, per file.",
 )
+@click.option(
+    "--contest",
+    type=click.Choice(["auto", "dpd"]),
+    default="auto",
+    show_default=True,
+    help="`dpd`: read KPU records of PPWP's shape as DPD records (candidate ids as chart "
+    "keys); other contests are told by their shape.",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def check(fmt: str, files: tuple[Path, ...]) -> None:
+def check(fmt: str, contest: str, files: tuple[Path, ...]) -> None:
     """Check C.Hasil forms against the form's own arithmetic.
 
     FILES are Saksi form files (a bare form, a statement or a signed entry) or KPU's
-    per-TPS JSON as Sirekap published it; the kind is detected. Exit status: 0 all
+    per-TPS JSON as Sirekap published it, for PPWP, DPR, DPRD and (with --contest dpd)
+    DPD; the kind is detected. Exit status: 0 all
     countable, 1 a file breaks an impossibility rule, 2 a file is unreadable.
 
     Memeriksa formulir C.Hasil terhadap aritmetika formulir itu sendiri.
     """
-    outcomes = [check_file(p) for p in files]
+    outcomes = [check_file(p, contest) for p in files]
     for outcome in outcomes:
         if fmt == "json":
             click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))

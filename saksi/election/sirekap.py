@@ -128,8 +128,8 @@ def read_sirekap(
     if not isinstance(data, dict):
         raise InputError(
             code="sirekap.not-an-object",
-            en=f"a Sirekap record must be a JSON object, not {_json_type(data)}",
-            id=f"rekaman Sirekap harus berupa objek JSON, bukan {_json_type(data)}",
+            en=f"a Sirekap record must be a JSON object, not {json_type(data)}",
+            id=f"rekaman Sirekap harus berupa objek JSON, bukan {json_type(data)}",
         )
     raw = parse_model(SirekapJSON, data, "Sirekap record")
     votes = _chart_votes(raw.chart, contest)
@@ -226,7 +226,7 @@ def _check_tps(tps: str) -> None:
         )
 
 
-def _json_type(data: object) -> str:
+def json_type(data: object) -> str:
     names = {
         list: "array",
         str: "string",
