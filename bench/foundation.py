@@ -8,6 +8,10 @@ case                what one item is                            limit
 pynacl.verify       ``VerifyKey.verify`` of one signed message  (the limit)
 forms.check         ``parse_entry`` + ``check_form``            pynacl.verify
 intake.admit        ``Intake.admit`` + ``Intake.record``        pynacl.verify
+pynacl.verify-dpr   ``VerifyKey.verify`` of a DPR form's bytes  (the limit)
+forms.check-dpr     Ed25519 + strict JSON + schema + rules      pynacl.verify-dpr
+pynacl.verify-aceh  the same for an Aceh DPRD form              (the limit)
+forms.check-aceh    the same for an Aceh DPRD form              pynacl.verify-aceh
 sqlite.batch        raw INSERT, 1,000 per transaction           (the limit)
 store.batch         ``Store.append_batch`` of 1,000             sqlite.batch
 sqlite.single       raw INSERT, one per transaction             (the limit)
@@ -15,8 +19,11 @@ store.single        ``Store.append`` of one entry               sqlite.single
 ==================  ==========================================  =================
 
 ``sha256.entry`` and ``json.loads.entry`` are context: what hashing and parsing the
-same bytes once costs. The entries are real: a synthetic election (its manifest and
-key tree) and one signed, rule-abiding C.Hasil per TPS, as ``saksi demo`` makes them.
+same bytes once costs. The legislative cases check a signed form's canonical bytes
+(a DPR form: 18 parties, 10 candidates each; the largest DPRD form, Aceh's: 24 parties,
+12 candidates each) until format v2 gives them an envelope of their own. The entries
+are real: a synthetic election (its manifest and key tree) and one signed, rule-abiding
+C.Hasil per TPS, as ``saksi demo`` makes them.
 """
 
 from __future__ import annotations
@@ -29,17 +36,22 @@ import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nacl.signing
 
 from saksi.election.envelope import parse_entry, sign_statement, signed_message
 from saksi.election.intake import Intake
+from saksi.election.legislative_forms import Ballot, CHasilPartai
+from saksi.election.legislative_forms import check_form as check_legislative_form
 from saksi.election.regions import Hierarchy
 from saksi.election.rules import check_form
 from saksi.election.statements import CHasil, FormStatement
 from saksi.election.synthetic import synthetic_hierarchy
+from saksi.election.wire import loads, parse_model
 from saksi.sim.election import Authorities
+from saksi.sim.legislative_tally import consistent_legislative_form
 from saksi.sim.tally import consistent_form
 from saksi.store import open_store
 
@@ -178,6 +190,60 @@ def intake_admit(work: Workload) -> Run:
     return run
 
 
+# --- the legislative forms ----------------------------------------------------------
+
+DPR_SIZE = (18, 10)
+ACEH_DPRD_SIZE = (24, 12)
+LEGISLATIVE_FORMS = 400
+
+
+@dataclass(frozen=True)
+class SignedForms:
+    """Signed legislative forms of one size: (key, canonical bytes, signature)."""
+
+    items: tuple[tuple[nacl.signing.VerifyKey, bytes, bytes], ...]
+
+
+def signed_legislative_forms(size: tuple[int, int], count: int, seed: int) -> SignedForms:
+    parties, candidates = size
+    ballot = Ballot(
+        parties=tuple((str(p + 1), tuple(range(1, candidates + 1))) for p in range(parties))
+    )
+    rng = random.Random(f"{seed}:{size}")
+    key = nacl.signing.SigningKey(hashlib.sha256(f"bench:{seed}:{size}".encode()).digest())
+    items = []
+    for _ in range(count):
+        form = consistent_legislative_form(rng, ballot)
+        data = json.dumps(
+            form.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+        ).encode()
+        items.append((key.verify_key, data, key.sign(data).signature))
+    return SignedForms(tuple(items))
+
+
+def pynacl_verify_forms(forms: SignedForms) -> Run:
+    items = forms.items
+
+    def run() -> None:
+        for verify_key, message, signature in items:
+            verify_key.verify(message, signature)
+
+    return run
+
+
+def legislative_check(forms: SignedForms) -> Run:
+    items = forms.items
+
+    def run() -> None:
+        for verify_key, message, signature in items:
+            verify_key.verify(message, signature)
+            form = parse_model(CHasilPartai, loads(message), "C.Hasil-DPR")
+            if check_legislative_form(form):
+                raise AssertionError("a consistent form broke a rule")
+
+    return run
+
+
 # --- storing ----------------------------------------------------------------------
 
 
@@ -273,6 +339,33 @@ def sqlite_single(work: Workload, scratch: Scratch, count: int) -> Run:
 # --- the cases --------------------------------------------------------------------
 
 
+def legislative_cases(sizes: Sizes) -> list[Case]:
+    """forms.check for a DPR form and for Aceh's DPRD form, each beside raw PyNaCl."""
+    count = min(LEGISLATIVE_FORMS, sizes.forms or LEGISLATIVE_FORMS)
+    out = []
+    for name, size, what in (
+        ("dpr", DPR_SIZE, "a DPR form (18 parties x 10 candidates)"),
+        ("aceh", ACEH_DPRD_SIZE, "Aceh's DPRD form (24 parties x 12 candidates)"),
+    ):
+        forms = signed_legislative_forms(size, count, sizes.seed)
+        out += [
+            Case(
+                f"pynacl.verify-{name}",
+                f"raw PyNaCl VerifyKey.verify of {what}",
+                count,
+                partial(pynacl_verify_forms, forms),
+            ),
+            Case(
+                f"forms.check-{name}",
+                f"Ed25519 + strict JSON + schema + rules of {what}",
+                count,
+                partial(legislative_check, forms),
+                limit=f"pynacl.verify-{name}",
+            ),
+        ]
+    return out
+
+
 def cases(work: Workload, sizes: Sizes, scratch: Scratch) -> list[Case]:
     """Every case of the foundation, limits first."""
     n = len(work.forms)
@@ -316,6 +409,7 @@ def cases(work: Workload, sizes: Sizes, scratch: Scratch) -> list[Case]:
             on(intake_admit),
             limit="pynacl.verify",
         ),
+        *legislative_cases(sizes),
         Case(
             "sqlite.batch",
             f"raw sqlite3 INSERTs, {BATCH:,} per transaction (WAL, FULL)",
