@@ -287,7 +287,11 @@ def values_pass(pairs: tuple[str, ...]) -> Callable[[_Values], bool]:
 
 def _pass_term(rule: Rule, pairs: tuple[str, ...], index: dict[str, int]) -> str:
     """The expression (over ``v``) that holds when ``rule`` raises nothing; "" if none."""
-    lhs, rhs = rule.lhs_fields(pairs), rule.rhs_fields(pairs)
+    return pass_term(rule, rule.lhs_fields(pairs), rule.rhs_fields(pairs), index)
+
+
+def pass_term(rule: Rule, lhs: tuple[str, ...], rhs: tuple[str, ...], index: dict[str, int]) -> str:
+    """:func:`_pass_term` with the rule's fields already expanded (``lhs``, ``rhs``)."""
     if any(name not in index for name in rhs):
         return ""  # the rule reads a box the form lacks: never evaluated
     present = [f"v[{index[name]}]" for name in lhs if name in index]

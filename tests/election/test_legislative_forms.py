@@ -25,6 +25,7 @@ from saksi.election.legislative_forms import (
     check_reading,
     cross_form_violations,
     suspects,
+    values_pass,
 )
 from saksi.election.rule_catalog import Severity
 from saksi.election.rules import countable
@@ -314,3 +315,21 @@ def test_every_cross_form_rule_says_why() -> None:
 
 def test_dpr_ballot_is_2024_sized() -> None:
     assert len(DPR_BALLOT.parties) == 18
+
+
+# ---- the fast path agrees with the reference path ---------------------------------------------
+
+
+@settings(max_examples=40)
+@given(ballot=ballots, seed=st.integers(0, 2**32), data=st.data())
+def test_values_pass_is_true_exactly_when_no_rule_breaks(
+    ballot: Ballot, seed: int, data: st.DataObject
+) -> None:
+    f = consistent_legislative_form(random.Random(seed), ballot)
+    reading = dict(f.reading())
+    assert tuple(reading) == ballot.fields()
+    predicate = values_pass(ballot)
+    assert predicate(tuple(reading.values()))
+    box = data.draw(st.sampled_from(ballot.fields()))
+    reading[box] = data.draw(st.integers(0, 999))
+    assert predicate(tuple(reading.values())) == (check_reading(reading, ballot) == ())
