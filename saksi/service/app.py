@@ -1,4 +1,4 @@
-"""The HTTP service: a FastAPI application over one :class:`~saksi.service.ledger.Ledger`.
+"""The HTTP service: a FastAPI application over one :class:`~saksi.ledger.ledger.Ledger`.
 
 :func:`create_app` wires the routes (saksi.service.routes, routes_log, photos), the
 one JSON error shape for every failure (FastAPI's own 404/405/422 included), the
@@ -46,8 +46,8 @@ from saksi.service.http_service import FastRoute, Service, error_response
 from saksi.service.limits import Rate, RateLimiter
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.config import ServiceConfig
+    from saksi.ledger.ledger import Ledger
 
 __all__ = ["FAST_ROUTES", "FrontDoor", "create_app"]
 

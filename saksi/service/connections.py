@@ -15,7 +15,7 @@ from saksi.server_limits import ConnectionGuard, ConnectionLimits, fit_to_descri
 from saksi.service.metrics import family
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
+    from saksi.ledger.config import ServiceConfig
 
 __all__ = ["connection_limits", "connection_metrics"]
 

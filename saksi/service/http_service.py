@@ -26,8 +26,8 @@ from saksi.service.limits import RateLimiter
 from saksi.service.metrics import Metrics
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.config import ServiceConfig
+    from saksi.ledger.ledger import Ledger
 
 __all__ = ["RETRY_AFTER_CODES", "FastRoute", "Service", "error_response", "service_of"]
 

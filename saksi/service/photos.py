@@ -2,7 +2,7 @@
 
 An upload carries its uploader's key and ``saksi/photo/v1`` signature in the headers
 ``Saksi-Key`` and ``Saksi-Signature``; who may upload, where the photo waits and when
-it is kept for good is :mod:`saksi.service.photo_keeper`'s. The key is checked before
+it is kept for good is :mod:`saksi.ledger.photo_keeper`'s. The key is checked before
 the body is read. The type of a photo is read from its first bytes (JPEG, PNG or
 WebP), never from a file name or the Content-Type the client sends: anything else is
 refused with 415 ``photo.not-an-image``, so the service never stores or serves a
@@ -23,11 +23,11 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.election.photo_upload import KEY_HEADER, SIGNATURE_HEADER, PhotoSignature
 from saksi.errors import SaksiError
+from saksi.ledger.photo_keeper import unsigned
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type
 from saksi.service.http_models import PhotoStored, error_responses
 from saksi.service.http_service import Service, error_response, service_of
-from saksi.service.photo_keeper import unsigned
 from saksi.service.routes import IMMUTABLE
 
 __all__ = ["UPLOAD_TYPES", "router", "sniff"]

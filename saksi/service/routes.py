@@ -8,7 +8,7 @@ Per-key rate limit: a key's allowance is spent only by what that key signed. Bef
 parsing, the key an entry names (its first field, read without parsing:
 :func:`~saksi.service.http_body.signer_hint`) is only looked at: an entry is refused
 at once if that key's allowance is already spent. A token is taken by the ledger's
-writer (the ticket's gate, :data:`~saksi.service.sequencer.Gate`) for each new entry
+writer (the ticket's gate, :data:`~saksi.ledger.sequencer.Gate`) for each new entry
 whose signature verified, before its authorization; so a forgery naming someone
 else's key, a line that cannot be read, and a replay of a logged entry never touch
 that key's allowance.
@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.election.envelope import Envelope
 from saksi.errors import SaksiError
+from saksi.ledger.sequencer import Gate
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type, signer_hint, split_lines
 from saksi.service.http_models import (
@@ -35,11 +36,10 @@ from saksi.service.http_models import (
 )
 from saksi.service.http_models import Receipt as ReceiptModel
 from saksi.service.http_service import FastRoute, Service, service_of
-from saksi.service.sequencer import Gate
 from saksi.tlog.hashes import leaf_hash
 
 if TYPE_CHECKING:
-    from saksi.service.views import Receipt
+    from saksi.ledger.views import Receipt
 
 __all__ = ["FAST_ROUTES", "IMMUTABLE", "JSON_TYPES", "NDJSON_TYPES", "router"]
 

@@ -34,7 +34,7 @@ from saksi.service.http_service import service_of
 
 if TYPE_CHECKING:
     from saksi.election.authority import Authority
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.ledger import Ledger
 
 __all__ = ["APP_CSP", "KEY_PATH", "config_of", "key_info", "router"]
 

@@ -18,9 +18,10 @@ import pytest
 from starlette.requests import Request
 
 from saksi.election.envelope import Envelope
-from saksi.service import http_body, parsing
+from saksi.ledger import parsing
+from saksi.ledger.config import RateLimit
+from saksi.service import http_body
 from saksi.service.app import FAST_ROUTES, FrontDoor, create_app
-from saksi.service.config import RateLimit
 from saksi.service.errors import HttpError
 from saksi.service.http_models import ErrorBody, Health, ReceiptWithProof
 from saksi.service.http_server import make_server
@@ -31,8 +32,8 @@ from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.tiles import TileReader
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import JSON, NDJSON, AppClient, Harness, ServeProcess
-from tests.service.factory import ServiceElection
 from tests.waiting import wait_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -10,8 +10,8 @@ import pytest
 from saksi.election.envelope import parse_entry
 from saksi.election.intake import form_violations
 from saksi.errors import InputError, SaksiError, SignatureError
-from saksi.service.ledger import Ledger, Receipt
-from saksi.service.parsing import (
+from saksi.ledger.ledger import Ledger, Receipt
+from saksi.ledger.parsing import (
     MIN_BATCH,
     WORKER_NICENESS,
     ParsePool,
@@ -22,7 +22,7 @@ from saksi.service.parsing import (
     rebuild,
 )
 from saksi.tlog.hashes import leaf_hash
-from tests.service.factory import ServiceElection, broken_form
+from tests.ledger.factory import ServiceElection, broken_form
 from tests.waiting import wait_for
 
 
@@ -131,7 +131,7 @@ def test_workers_yield_the_processor_to_the_server() -> None:
 
 CHILD = """
 import sys
-from saksi.service.parsing import ParsePool
+from saksi.ledger.parsing import ParsePool
 if __name__ == "__main__":  # spawned workers import this file again
     pool = ParsePool(2)
     print(" ".join(str(p) for p in pool._pool._processes), flush=True)

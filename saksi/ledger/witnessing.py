@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from saksi.errors import SaksiError, ServiceError, WitnessError
-from saksi.service.config import WitnessSpec
+from saksi.ledger.config import WitnessSpec
 from saksi.service.metrics import family
 from saksi.tlog.checkpoint import Checkpoint, CosignatureVerifier
 from saksi.tlog.log import Log

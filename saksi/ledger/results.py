@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 
-from saksi.service.config import ServiceConfig
+from saksi.ledger.config import ServiceConfig
 from saksi.service.routes_results import results_dir
 
 log = logging.getLogger(__name__)

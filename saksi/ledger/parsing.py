@@ -32,7 +32,7 @@ from saksi.election.envelope import Envelope, checked_envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.election.rules import Violation
 from saksi.errors import InputError, SaksiError
-from saksi.service.sequencer import internal_error
+from saksi.ledger.sequencer import internal_error
 
 log = logging.getLogger("saksi.service")
 
