@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,8 +94,6 @@ def test_importing_the_verifier_loads_nothing_of_what_it_checks() -> None:
     the recap, the service, the store, the dashboard, the entry app, the simulation or
     the command line."""
     import json
-    import subprocess
-    import sys
 
     code = "import json, sys, saksi.verify; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run(
@@ -107,3 +107,47 @@ def test_importing_the_verifier_loads_nothing_of_what_it_checks() -> None:
     bad = [m for m in loaded if m in forbidden or m.startswith(tuple(f"{f}." for f in forbidden))]
     assert not bad, bad
     assert "saksi.verify.verifier" in loaded
+
+
+WEB = {
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "h11",
+    "httptools",
+    "anyio",
+    "httpx",
+    "websockets",
+    "wsproto",
+    "multipart",
+    "jinja2",
+}
+"""Web frameworks, servers and their plumbing: none of them in the ledger."""
+NOT_IN_LEDGER = ("saksi.service", "saksi.dashboard", "saksi.app", "saksi.cli", "saksi.sim")
+
+
+def test_the_ledger_imports_no_web_framework_or_server() -> None:
+    """saksi.ledger (docs/architecture.md) is the ledger alone: the HTTP side
+    (saksi.service) builds on it, never the other way round."""
+    for path in core_files("ledger"):
+        for name in imported_modules(path):
+            where = path.relative_to(PACKAGE)
+            assert name.split(".")[0] not in WEB, f"{where} imports {name}"
+            assert not name.startswith(NOT_IN_LEDGER), f"{where} imports {name}"
+
+
+def test_the_ledger_loads_no_web_framework_or_server() -> None:
+    """Nor does anything the ledger imports, directly or not (a fresh interpreter)."""
+    code = (
+        "import importlib, pkgutil, sys, saksi.ledger\n"
+        "for m in pkgutil.iter_modules(saksi.ledger.__path__):\n"
+        "    importlib.import_module('saksi.ledger.' + m.name)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    web = sorted(name for name in loaded if name.split(".")[0] in WEB)
+    assert not web, f"importing saksi.ledger loads {web}"
+    ours = sorted(name for name in loaded if name.startswith(NOT_IN_LEDGER))
+    assert not ours, f"importing saksi.ledger loads {ours}"

@@ -37,9 +37,9 @@ from saksi.election.photo_upload import PhotoSignature
 from saksi.election.statements import KeyRevocation, cited_photos
 from saksi.errors import HttpError, SaksiError
 from saksi.ledger.config import ServiceConfig
+from saksi.ledger.exposition import family
 from saksi.ledger.photo_stage import PhotoStage
 from saksi.ledger.views import LedgerView, parse_stored
-from saksi.service.metrics import family
 from saksi.store.base import Store
 
 log = logging.getLogger("saksi.service")

@@ -21,11 +21,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from saksi.errors import TileError
+from saksi.ledger.exposition import CONTENT_TYPE as METRICS_TYPE
 from saksi.service import errors
 from saksi.service.connections import connection_metrics
 from saksi.service.http_models import Health, error_responses
 from saksi.service.http_service import FastRoute, service_of
-from saksi.service.metrics import CONTENT_TYPE as METRICS_TYPE
 from saksi.service.routes import IMMUTABLE
 from saksi.tlog.tiledir import TILE_WIDTH, parse_tile_path
 

@@ -24,18 +24,13 @@ from saksi.service.http_models import error_responses
 from saksi.service.http_service import service_of
 from saksi.service.routes import IMMUTABLE
 
-__all__ = ["LATEST_CACHE", "results_dir", "router"]
+__all__ = ["LATEST_CACHE", "router"]
 
 router = APIRouter()
 
 LATEST_CACHE: Final = "public, max-age=2"
 _TYPES: Final = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
 _CORS: Final = {"Access-Control-Allow-Origin": "*"}
-
-
-def results_dir(data: Path) -> Path:
-    """Where the results of the log in ``data`` are published: ``DATA/results``."""
-    return data / "results"
 
 
 def _safe(path: str) -> PurePosixPath | None:
@@ -81,7 +76,7 @@ async def get_results(path: str, request: Request) -> Response:
     relative = _safe(path)
     if relative is None:
         raise errors.not_found("no such results file", "berkas hasil tidak ada", path=path[:200])
-    folder = results_dir(service_of(request).config.data)
+    folder = service_of(request).config.results_dir
     data = await _read(folder.joinpath(*relative.parts))
     if data is None:
         raise errors.not_found("no such results file", "berkas hasil tidak ada", path=path[:200])

@@ -20,13 +20,14 @@ from starlette.requests import Request
 from saksi.election.envelope import Envelope
 from saksi.ledger import parsing
 from saksi.ledger.config import RateLimit
+from saksi.ledger.exposition import escape_label
 from saksi.service import http_body
 from saksi.service.app import FAST_ROUTES, FrontDoor, create_app
 from saksi.service.errors import HttpError
 from saksi.service.http_models import ErrorBody, Health, ReceiptWithProof
 from saksi.service.http_server import make_server
 from saksi.service.limits import Rate, RateLimiter, TokenBucket
-from saksi.service.metrics import Metrics, escape_label
+from saksi.service.metrics import Metrics
 from saksi.tlog.checkpoint import open_checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.note import NoteVerifier
