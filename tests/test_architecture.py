@@ -151,3 +151,30 @@ def test_the_ledger_loads_no_web_framework_or_server() -> None:
     assert not web, f"importing saksi.ledger loads {web}"
     ours = sorted(name for name in loaded if name.startswith(NOT_IN_LEDGER))
     assert not ours, f"importing saksi.ledger loads {ours}"
+
+
+ROUTE_MODULES = (
+    "routes",
+    "routes_app",
+    "routes_dashboard",
+    "routes_log",
+    "routes_results",
+    "photos",
+)
+
+
+def test_route_modules_share_only_what_is_shared() -> None:
+    """A route module takes what routes share from saksi.service.routing and
+    http_service, never from another route module."""
+    others = {f"saksi.service.{name}" for name in ROUTE_MODULES}
+    for name in ROUTE_MODULES:
+        path = PACKAGE / "service" / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = imported_modules(path) | {
+            f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "saksi.service"
+            for alias in node.names
+        }
+        bad = sorted((imported & others) - {f"saksi.service.{name}"})
+        assert not bad, f"service/{name}.py imports {bad}"

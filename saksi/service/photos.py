@@ -14,7 +14,6 @@ Only photos a logged statement cites are served, with an ETag, cached forever.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Final
 
 from fastapi import APIRouter
@@ -28,7 +27,7 @@ from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type
 from saksi.service.http_models import PhotoStored, error_responses
 from saksi.service.http_service import Service, error_response, service_of
-from saksi.service.routes import IMMUTABLE
+from saksi.service.routing import IMMUTABLE, SHA256
 
 __all__ = ["UPLOAD_TYPES", "router", "sniff"]
 
@@ -48,7 +47,6 @@ the connection is closed rather than kept for reading (and dropping) its bytes. 
 registered key's refusals (revoked, over its quota) keep it, so that its client reads
 the answer whole."""
 UPLOAD_TYPES: Final = ("application/octet-stream", "image/jpeg", "image/png", "image/webp")
-_SHA256: Final = re.compile(r"[0-9a-f]{64}")
 _PNG: Final = b"\x89PNG\r\n\x1a\n"
 
 
@@ -182,10 +180,7 @@ async def _upload(service: Service, request: Request, signature: PhotoSignature)
 async def get_photo(sha256: str, request: Request) -> Response:
     """The photo named ``sha256`` (64 lower-case hex digits), once a logged statement
     cites it."""
-    if not _SHA256.fullmatch(sha256):
-        raise errors.bad_parameter(
-            "sha256", "64 lower-case hexadecimal digits", "64 digit heksadesimal huruf kecil"
-        )
+    SHA256.check(sha256)
     etag = f'"{sha256}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if etag in request.headers.get("if-none-match", ""):

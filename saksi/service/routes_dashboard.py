@@ -41,7 +41,7 @@ from saksi.dashboard.assets import ASSETS, FAVICON
 from saksi.dashboard.others import PLACEHOLDER_URL
 from saksi.service import errors
 from saksi.service.http_service import error_response, service_of
-from saksi.service.routes import IMMUTABLE
+from saksi.service.routing import IMMUTABLE
 
 __all__ = ["CSP", "LANG_COOKIE", "router"]
 
