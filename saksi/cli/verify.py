@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from saksi.errors import InputError
+from saksi.recap.driver import DEFAULT_SCALE, DEFAULT_SEED, load_regions
 from saksi.verify import (
     Policy,
     Progress,
