@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from saksi.election.envelope import parse_entry
+from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.errors import InputError, SaksiError, SignatureError
 from saksi.ledger.ledger import Ledger, Receipt
@@ -16,7 +16,6 @@ from saksi.ledger.parsing import (
     WORKER_NICENESS,
     ParsePool,
     _outcome,
-    envelope_of,
     parse_checked,
     parse_chunk,
     rebuild,
@@ -90,7 +89,7 @@ def test_the_server_rebuilds_the_envelope_parse_entry_returns() -> None:
     election = ServiceElection()
     for entry in [election.c_hasil(election.tps[0]), election.key_entries()[-1]]:
         expected = parse_entry(entry)
-        rebuilt = envelope_of(entry, leaf_hash(entry))
+        rebuilt = Envelope.from_logged(entry, leaf_hash=leaf_hash(entry))
         assert rebuilt == expected
         for cached in ("stmt_bytes", "entry_bytes", "leaf_hash"):
             assert cached in rebuilt.__dict__  # seeded, not computed again
