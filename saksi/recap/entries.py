@@ -92,15 +92,9 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
     return out
 
 
-def restore_bytes(envelope: Envelope, data: bytes) -> Envelope:
-    """:meth:`Envelope.restore_bytes` (kept for :mod:`saksi.verify`, which is being made
-    independent of this package)."""
-    return envelope.restore_bytes(data)
-
-
 @lru_cache(maxsize=16)
 def _layout(pairs: tuple[str, ...]) -> Layout:
     return Layout(pairs)
 
 
-__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry", "restore_bytes"]
+__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry"]
