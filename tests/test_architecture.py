@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,8 +95,6 @@ def test_importing_the_verifier_loads_nothing_of_what_it_checks() -> None:
     the recap, the service, the store, the dashboard, the entry app, the simulation or
     the command line."""
     import json
-    import subprocess
-    import sys
 
     code = "import json, sys, saksi.verify; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run(
@@ -107,3 +108,92 @@ def test_importing_the_verifier_loads_nothing_of_what_it_checks() -> None:
     bad = [m for m in loaded if m in forbidden or m.startswith(tuple(f"{f}." for f in forbidden))]
     assert not bad, bad
     assert "saksi.verify.verifier" in loaded
+
+
+WEB = {
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "h11",
+    "httptools",
+    "anyio",
+    "httpx",
+    "websockets",
+    "wsproto",
+    "multipart",
+    "jinja2",
+}
+"""Web frameworks, servers and their plumbing: none of them in the ledger."""
+NOT_IN_LEDGER = ("saksi.service", "saksi.dashboard", "saksi.app", "saksi.cli", "saksi.sim")
+
+
+def test_the_ledger_imports_no_web_framework_or_server() -> None:
+    """saksi.ledger (docs/architecture.md) is the ledger alone: the HTTP side
+    (saksi.service) builds on it, never the other way round."""
+    for path in core_files("ledger"):
+        for name in imported_modules(path):
+            where = path.relative_to(PACKAGE)
+            assert name.split(".")[0] not in WEB, f"{where} imports {name}"
+            assert not name.startswith(NOT_IN_LEDGER), f"{where} imports {name}"
+
+
+def test_the_ledger_loads_no_web_framework_or_server() -> None:
+    """Nor does anything the ledger imports, directly or not (a fresh interpreter)."""
+    code = (
+        "import importlib, pkgutil, sys, saksi.ledger\n"
+        "for m in pkgutil.iter_modules(saksi.ledger.__path__):\n"
+        "    importlib.import_module('saksi.ledger.' + m.name)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    web = sorted(name for name in loaded if name.split(".")[0] in WEB)
+    assert not web, f"importing saksi.ledger loads {web}"
+    ours = sorted(name for name in loaded if name.startswith(NOT_IN_LEDGER))
+    assert not ours, f"importing saksi.ledger loads {ours}"
+
+
+ROUTE_MODULES = (
+    "routes",
+    "routes_app",
+    "routes_dashboard",
+    "routes_log",
+    "routes_results",
+    "photos",
+)
+
+
+def test_route_modules_share_only_what_is_shared() -> None:
+    """A route module takes what routes share from saksi.service.routing and
+    http_service, never from another route module."""
+    others = {f"saksi.service.{name}" for name in ROUTE_MODULES}
+    for name in ROUTE_MODULES:
+        path = PACKAGE / "service" / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = imported_modules(path) | {
+            f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "saksi.service"
+            for alias in node.names
+        }
+        bad = sorted((imported & others) - {f"saksi.service.{name}"})
+        assert not bad, f"service/{name}.py imports {bad}"
+
+
+ENVELOPE_CACHES = re.compile(
+    r"__dict__(\[|\.pop\(|\.setdefault\(|\.update\()\s*[\"'](stmt_bytes|entry_bytes|leaf_hash)"
+)
+
+
+def test_only_the_envelope_module_builds_envelopes_from_bytes() -> None:
+    """An envelope is made from an entry's bytes by parse_entry or Envelope.from_logged
+    only, and only saksi/election/envelope.py fills or empties its caches."""
+    own = PACKAGE / "election" / "envelope.py"
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == own:
+            continue
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(PACKAGE)
+        assert not ENVELOPE_CACHES.search(text), f"{where} writes an envelope's cache"
+        assert "Envelope.model_validate" not in text, f"{where} builds an envelope itself"

@@ -2,7 +2,7 @@
 
 It reads only the publication (``checkpoint``, ``tile/...``), checks that the tiles
 hash to the checkpoint's root (and the checkpoint's signature with ``--log-key``),
-folds every entry with :class:`saksi.recap.fold.Recap`, and prints one region's
+folds every entry with the fold driver (:mod:`saksi.recap.driver`), and prints one region's
 totals, progress and children, with the reconciliation findings. ``--json`` prints
 the same as one JSON document for scripts.
 """
@@ -11,70 +11,21 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import click
 
 from saksi.election.codes import NASIONAL
-from saksi.election.regions import Hierarchy
-from saksi.election.synthetic import synthetic_hierarchy
-from saksi.errors import InputError, SaksiError
+from saksi.recap.driver import DEFAULT_SCALE, DEFAULT_SEED, FoldOptions, open_and_fold
 from saksi.recap.fold import Recap
 from saksi.recap.reconcile import anomalies, recap_differences
-from saksi.tlog.note import NoteVerifier
-from saksi.tlog.remote import PublishedLog, open_published
-
-DEFAULT_SCALE = 0.005
-DEFAULT_SEED = 2024
+from saksi.tlog.remote import PublishedLog
 
 
-def load_regions(regions: Path | None, scale: float | None, seed: int | None) -> Hierarchy:
-    """The hierarchy given by ``--regions``, or the synthetic one of ``--scale``/``--seed``."""
-    if regions is not None:
-        return Hierarchy.load(regions)
-    return synthetic_hierarchy(
-        scale=DEFAULT_SCALE if scale is None else scale,
-        seed=DEFAULT_SEED if seed is None else seed,
-    )
-
-
-def log_verifier(vkey: str | None) -> NoteVerifier | None:
-    if vkey is None:
-        return None
-    try:
-        return NoteVerifier.from_vkey(vkey)
-    except SaksiError as exc:
-        raise InputError(
-            code="cli.bad-log-key",
-            en=f"--log-key is not a note verifier key: {exc.message_en}",
-            id=f"--log-key bukan kunci verifikasi catatan: {exc.message_id}",
-        ) from None
-
-
-def fold_published(
-    published: PublishedLog,
-    hierarchy: Hierarchy,
-    *,
-    verify: bool,
-    progress: bool,
-    stop: int | None = None,
-) -> Recap:
-    """The publication's entries (up to ``stop``, default all) folded, with a progress
-    line on standard error."""
-    entries = published.entries(0, stop)
-    first = next(entries, None)
-    recap = Recap.replay(hierarchy, [] if first is None else [first], verify=verify)
-    started = last = time.monotonic()
-    for entry in entries:
-        recap.apply_entry(entry, verify=verify)
-        now = time.monotonic()
-        if progress and now - last >= 1.0:
-            last = now
-            rate = recap.size / (now - started)
-            click.echo(f"  {recap.size:,} / {published.size:,} entries ({rate:,.0f}/s)", err=True)
-    return recap
+def progress_line(done: int, total: int, rate: float) -> None:
+    """A fold's progress on standard error."""
+    click.echo(f"  {done:,} / {total:,} entries ({rate:,.0f}/s)", err=True)
 
 
 def report(recap: Recap, published: PublishedLog, region: str, contest: str) -> dict[str, Any]:
@@ -176,14 +127,15 @@ def region_options(command: Any) -> Any:
     return command
 
 
-def open_and_fold(
-    source: str, opts: dict[str, Any], *, progress: bool
-) -> tuple[PublishedLog, Recap]:
-    """The publication at ``source`` and its entries folded, as the shared options say."""
-    published = open_published(source, verifier=log_verifier(opts["log_key"]))
-    hierarchy = load_regions(opts["regions"], opts["scale"], opts["seed"])
-    verify = bool(opts["verify_signatures"])
-    return published, fold_published(published, hierarchy, verify=verify, progress=progress)
+def fold_options(
+    regions: Path | None,
+    scale: float | None,
+    seed: int | None,
+    log_key: str | None,
+    verify_signatures: bool,
+) -> FoldOptions:
+    """The options of :func:`region_options`, as the fold driver takes them."""
+    return FoldOptions(regions, scale, seed, log_key, verify_signatures)
 
 
 @click.command()
@@ -192,12 +144,13 @@ def open_and_fold(
 @click.option("--region", default=NASIONAL, show_default=True, help="Region code to report.")
 @click.option("--contest", default="ppwp", show_default=True, help="Contest to report.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def recap(source: str, region: str, contest: str, as_json: bool, **opts: Any) -> None:
+def recap(source: str, region: str, contest: str, as_json: bool, **flags: Any) -> None:
     """Fold a published log (a folder or a URL) into totals.
 
     Menghitung total dari log yang dipublikasikan (folder atau URL).
     """
-    published, folded = open_and_fold(source, opts, progress=not as_json)
+    options = fold_options(**flags)
+    published, folded = open_and_fold(source, options, progress=None if as_json else progress_line)
     data = report(folded, published, region, contest)
     if as_json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
@@ -206,12 +159,4 @@ def recap(source: str, region: str, contest: str, as_json: bool, **opts: Any) ->
         print_report(data)
 
 
-__all__ = [
-    "fold_published",
-    "load_regions",
-    "log_verifier",
-    "open_and_fold",
-    "recap",
-    "region_options",
-    "report",
-]
+__all__ = ["fold_options", "print_report", "progress_line", "recap", "region_options", "report"]

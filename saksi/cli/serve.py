@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.ledger import Ledger
 
 __all__ = ["serve"]
 
@@ -152,18 +152,18 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
     Menjalankan layanan penerimaan pernyataan (API HTTP, sekuenser, integrator).
     """
     # The web stack is imported here, not with the rest of the CLI (a third of a second).
+    from saksi.ledger.config import load_config  # noqa: PLC0415
+    from saksi.ledger.ledger import Ledger  # noqa: PLC0415
+    from saksi.ledger.results import start_publisher, stop_publisher  # noqa: PLC0415
+    from saksi.ledger.startup import with_recorded_regions  # noqa: PLC0415
     from saksi.server_limits import ConnectionGuard, raise_descriptor_limit  # noqa: PLC0415
     from saksi.service.app import create_app  # noqa: PLC0415
-    from saksi.service.config import load_config  # noqa: PLC0415
     from saksi.service.connections import connection_limits  # noqa: PLC0415
     from saksi.service.http_server import (  # noqa: PLC0415
         bind_listeners,
         make_server,
         tune_collector,
     )
-    from saksi.service.ledger import Ledger  # noqa: PLC0415
-    from saksi.service.results import start_publisher, stop_publisher  # noqa: PLC0415
-    from saksi.service.startup import with_recorded_regions  # noqa: PLC0415
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"

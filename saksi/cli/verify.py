@@ -73,7 +73,7 @@ def _region_file(path: Path | None, scale: float | None, seed: int | None) -> by
                 id=f"tidak dapat membaca berkas wilayah {path}: {exc.strerror}",
                 file=str(path),
             ) from None
-    from saksi.cli.recap import load_regions  # noqa: PLC0415 (the synthetic election only)
+    from saksi.recap.driver import load_regions  # noqa: PLC0415 (the synthetic election only)
 
     return load_regions(None, scale, seed).canonical_bytes()
 

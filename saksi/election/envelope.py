@@ -9,6 +9,12 @@ order above), and ``sig`` is Ed25519 over ``b"saksi/statement/v1\\n" + JCS(stmt)
 :func:`parse_entry` checks, in this order: size, canonical form, schema, the one
 form of the statement (no ``null`` for absent fields, lists always present), the
 signature, and (when asked) the election. docs/format.md is the full description.
+
+An entry's envelope is made in one of two ways: :func:`parse_entry` for bytes not yet
+checked (a submission, a replay that verifies), :meth:`Envelope.from_logged` for bytes
+that were (the log's own entries, a worker process's). Both cache the entry's bytes,
+the statement's and (once asked) the leaf hash on the envelope; only this module
+writes those caches.
 """
 
 from __future__ import annotations
@@ -36,9 +42,7 @@ __all__ = [
     "MAX_ENTRY_SIZE",
     "SIGNATURE_DOMAIN",
     "Envelope",
-    "checked_envelope",
     "parse_entry",
-    "seed_bytes",
     "sign_statement",
     "signed_message",
 ]
@@ -74,6 +78,47 @@ class Envelope(WireModel):
             for name in _CACHED:
                 copied.__dict__.pop(name, None)
         return copied
+
+    @classmethod
+    def from_logged(cls, data: bytes, *, leaf_hash: bytes | None = None) -> Self:
+        """The envelope of an entry already checked in full by :func:`parse_entry` (before
+        it was logged, or in a worker process): the schema only, without the signature
+        and without a newly registered key's point check (``statements.LOGGED``), its
+        bytes cached as :func:`parse_entry` caches them, and ``leaf_hash`` when the
+        caller knows it. Raises pydantic's ValidationError or ValueError if the bytes
+        are not such an entry: run :func:`parse_entry` to learn why."""
+        envelope = cls.model_validate_json(data, context=_LOGGED)
+        if not envelope._seed(data):
+            raise ValueError("not the canonical layout of a log entry")
+        if leaf_hash is not None:
+            envelope.__dict__["leaf_hash"] = leaf_hash
+        return envelope
+
+    def _seed(self, data: bytes) -> bool:
+        """Cache the entry's bytes and the statement's, cut from ``data`` (a canonical
+        entry's layout is fixed once its schema holds). False, and nothing cached, if
+        ``data`` does not have that layout."""
+        start = len(self.key) + len(self.sig) + 26  # {"key":"…","sig":"…","stmt":
+        if data[start - 7 : start] != b'"stmt":' or not data.endswith(_SUFFIX):
+            return False
+        self.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
+        self.__dict__["entry_bytes"] = data
+        return True
+
+    def shed_bytes(self) -> Self:
+        """This envelope without its cached bytes (the leaf hash computed and kept), so
+        that it pickles small; :meth:`restore_bytes` gives them back."""
+        _ = self.leaf_hash
+        self.__dict__.pop("stmt_bytes", None)
+        self.__dict__.pop("entry_bytes", None)
+        return self
+
+    def restore_bytes(self, data: bytes) -> Self:
+        """This envelope with the bytes :meth:`shed_bytes` dropped, cut again from
+        ``data``, its entry (if ``data`` has not the canonical layout, they are
+        computed again when asked)."""
+        self._seed(data)
+        return self
 
     @cached_property
     def stmt_bytes(self) -> bytes:
@@ -152,7 +197,7 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
         )
     _check_size(len(data))
     envelope = _valid_and_canonical(data) or _diagnose(data)
-    if not seed_bytes(envelope, data):  # defensive: the layout is fixed once canonical
+    if not envelope._seed(data):  # defensive: the layout is fixed once canonical
         envelope.__dict__["stmt_bytes"] = canonical_json(envelope.stmt.wire())
         envelope.__dict__["entry_bytes"] = data
     if not envelope.verify():
@@ -202,30 +247,6 @@ def _diagnose(data: bytes) -> Envelope:
     except ValidationError as exc:
         raise schema_error(exc, "entry") from None
     _check_one_form(envelope.stmt.wire(), raw["stmt"])
-    return envelope
-
-
-def seed_bytes(envelope: Envelope, data: bytes) -> bool:
-    """Cache on ``envelope`` what :func:`parse_entry` caches: the entry's bytes and the
-    statement's, cut from ``data`` (a canonical entry's layout is fixed once its schema
-    holds). False, and nothing cached, if ``data`` does not have that layout."""
-    start = len(envelope.key) + len(envelope.sig) + 26  # {"key":"…","sig":"…","stmt":
-    if data[start - 7 : start] != b'"stmt":' or not data.endswith(_SUFFIX):
-        return False
-    envelope.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
-    envelope.__dict__["entry_bytes"] = data
-    return True
-
-
-def checked_envelope(data: bytes) -> Envelope:
-    """The envelope of an entry already checked in full by :func:`parse_entry` (before it
-    was logged, or in a worker process): the schema only, without the signature and
-    without a newly registered key's point check (``statements.LOGGED``), its bytes
-    cached as :func:`parse_entry` caches them. Raises pydantic's ValidationError or
-    ValueError if the bytes are not such an entry: run :func:`parse_entry` to learn why."""
-    envelope = Envelope.model_validate_json(data, context=_LOGGED)
-    if not seed_bytes(envelope, data):
-        raise ValueError("not the canonical layout of a log entry")
     return envelope
 
 

@@ -18,7 +18,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from saksi.election.envelope import Envelope, checked_envelope, parse_entry, seed_bytes
+from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.rules import Violation, check_values
 from saksi.election.statements import CHasil, Correction
 from saksi.errors import RecapError, SaksiError
@@ -47,7 +47,7 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
         except SaksiError as exc:
             raise bad_entry(index, exc) from None
     try:
-        return checked_envelope(data)
+        return Envelope.from_logged(data)
     except (ValidationError, ValueError):
         try:  # the careful path says exactly what is wrong
             return parse_entry(data)
@@ -82,10 +82,7 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
         except RecapError:
             out.append((None, None))
             continue
-        _ = envelope.leaf_hash  # cached in __dict__, which is what travels
-        envelope.__dict__.pop("stmt_bytes", None)
-        envelope.__dict__.pop("entry_bytes", None)
-        stmt = envelope.stmt
+        stmt = envelope.shed_bytes().stmt  # the folding process has the bytes
         if isinstance(stmt, CHasil | Correction):
             form = stmt.form
             pairs = form.pairs
@@ -95,16 +92,9 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
     return out
 
 
-def restore_bytes(envelope: Envelope, data: bytes) -> Envelope:
-    """Give an envelope from :func:`read_chunk` back the bytes :func:`read_entry` cached
-    (its entry had the canonical layout, or the worker would have refused it)."""
-    seed_bytes(envelope, data)
-    return envelope
-
-
 @lru_cache(maxsize=16)
 def _layout(pairs: tuple[str, ...]) -> Layout:
     return Layout(pairs)
 
 
-__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry", "restore_bytes"]
+__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry"]

@@ -39,7 +39,7 @@ from saksi.election.rules import Violation, check_values
 from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Manifest
 from saksi.errors import RecapError, SaksiError
 from saksi.recap import packing
-from saksi.recap.entries import Prepared, read_chunk, read_entry, restore_bytes
+from saksi.recap.entries import Prepared, read_chunk, read_entry
 from saksi.recap.screening import MAX_VOTERS, screen
 from saksi.recap.state import (
     CopySlot,
@@ -210,7 +210,7 @@ class Recap:
             if envelope is None:  # not read there (or unreadable: the same error here)
                 self.apply_entry(data, verify=verify)
             else:
-                self.apply(restore_bytes(envelope, data), violations)
+                self.apply(envelope.restore_bytes(data), violations)
 
     @property
     def size(self) -> int:

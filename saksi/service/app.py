@@ -1,4 +1,4 @@
-"""The HTTP service: a FastAPI application over one :class:`~saksi.service.ledger.Ledger`.
+"""The HTTP service: a FastAPI application over one :class:`~saksi.ledger.ledger.Ledger`.
 
 :func:`create_app` wires the routes (saksi.service.routes, routes_log, photos), the
 one JSON error shape for every failure (FastAPI's own 404/405/422 included), the
@@ -42,29 +42,20 @@ from saksi.service import (
     routes_results,
 )
 from saksi.service.connections import connection_limits
-from saksi.service.http_service import FastRoute, Service, error_response
+from saksi.service.http_service import Service, error_response
 from saksi.service.limits import Rate, RateLimiter
+from saksi.service.routing import PARAMETERS, FastRoute, fast_routes
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.config import ServiceConfig
+    from saksi.ledger.ledger import Ledger
 
-__all__ = ["FAST_ROUTES", "FrontDoor", "create_app"]
+__all__ = ["FAST_ROUTES", "HOT", "ROUTERS", "FrontDoor", "create_app"]
 
 log = logging.getLogger("saksi.service")
 access_log = logging.getLogger("saksi.service.access")
 
 NOT_RATE_LIMITED: Final = frozenset({"/health", "/metrics"})
-PARAMETER_PATTERNS: Final = {
-    "leaf_hash": "^[0-9a-fA-F]{64}$",
-    "index": "^(0|[1-9][0-9]{0,18})$",
-    "sha256": "^[0-9a-f]{64}$",
-    "tps": "^[0-9]{13}$",
-    "contest": "^[a-z][a-z0-9-]*$",
-    "path": r"^(entries|0|[1-9][0-9]?)/(x[0-9]{3}/)*[0-9]{3}(\.p/[1-9][0-9]{0,2})?$",
-}
-"""What the path parameters look like, for the OpenAPI document (the handlers check
-them and answer 400 ``http.invalid-parameter`` or 404 themselves)."""
 
 
 # --- exception handlers ---------------------------------------------------------
@@ -116,8 +107,20 @@ async def _answer(route: FastRoute, scope: Scope, receive: Receive, send: Send) 
     await response(scope, receive, send)
 
 
-FAST_ROUTES: Final = (*routes.FAST_ROUTES, *routes_log.FAST_ROUTES)
-"""The routes the front door answers itself: submissions and the checkpoint."""
+ROUTERS: Final = (
+    routes.router,
+    photos.router,
+    routes_log.router,
+    routes_results.router,
+    routes_dashboard.router,
+    routes_app.router,
+)
+"""The routing table: every route, by method and path, in the order they are matched."""
+HOT: Final = (routes.submit_statement, routes.submit_batch, routes_log.get_checkpoint)
+"""The handlers whose routes the front door answers itself: submissions and the
+checkpoint (see :class:`~saksi.service.routing.FastRoute`)."""
+FAST_ROUTES: Final = fast_routes(ROUTERS, HOT)
+"""The hot routes as the routing table has them."""
 
 
 class FrontDoor:
@@ -243,12 +246,8 @@ def create_app(
     app.add_exception_handler(SaksiError, _saksi_error)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.include_router(routes.router)
-    app.include_router(photos.router)
-    app.include_router(routes_log.router)
-    app.include_router(routes_results.router)
-    app.include_router(routes_dashboard.router)
-    app.include_router(routes_app.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_middleware(FrontDoor, service=service)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     return app
@@ -268,9 +267,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for parameter in operation.get("parameters", []):
-                    pattern = PARAMETER_PATTERNS.get(parameter.get("name"))
-                    if pattern is not None:
-                        parameter["schema"]["pattern"] = pattern
+                    known = PARAMETERS.get(parameter.get("name"))
+                    if known is not None:
+                        parameter["schema"]["pattern"] = known.openapi_pattern
                 responses = operation.get("responses", {})
                 if "HTTPValidationError" in str(responses.get("422", "")):
                     del responses["422"]  # parameters are checked by the handlers: 400

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from saksi.errors import ConfigError
+from saksi.ledger.exposition import family
 from saksi.server_limits import ConnectionGuard, ConnectionLimits, fit_to_descriptors
-from saksi.service.metrics import family
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
+    from saksi.ledger.config import ServiceConfig
 
 __all__ = ["connection_limits", "connection_metrics"]
 

@@ -28,8 +28,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from saksi.errors import ServiceError
+from saksi.ledger.config import ServiceConfig
 from saksi.listening import bind_sockets, cannot_listen
-from saksi.service.config import ServiceConfig
 from saksi.service.http_protocol import guarded_protocol
 
 __all__ = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from saksi.errors import SaksiError
 from saksi.server_limits import ConnectionGuard
@@ -26,10 +26,10 @@ from saksi.service.limits import RateLimiter
 from saksi.service.metrics import Metrics
 
 if TYPE_CHECKING:
-    from saksi.service.config import ServiceConfig
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.config import ServiceConfig
+    from saksi.ledger.ledger import Ledger
 
-__all__ = ["RETRY_AFTER_CODES", "FastRoute", "Service", "error_response", "service_of"]
+__all__ = ["RETRY_AFTER_CODES", "Service", "error_response", "service_of"]
 
 log = logging.getLogger("saksi.service")
 
@@ -103,24 +103,6 @@ class Service:
             )
         assert scope.cancelled_caught
         raise errors.timed_out(self.timeout)
-
-
-@dataclass(frozen=True)
-class FastRoute:
-    """A hot route that :class:`~saksi.service.app.FrontDoor` answers itself.
-
-    Submissions and the checkpoint (polled several times a second by every monitor)
-    skip FastAPI's router, dependency machinery and inner middleware: each of those
-    layers costs CPU time under the one interpreter lock that the sequencer needs
-    (a GET of the checkpoint cost ~0.5 ms of CPU through them). The handler takes only
-    the request and answers as the documented FastAPI route with the same handler does
-    (a SaksiError it raises becomes the same error answer); the FastAPI route stays for
-    the OpenAPI document and for every method or path not listed here.
-    """
-
-    method: str
-    path: str  # the exact path; also the route template that metrics show
-    endpoint: Callable[[Request], Awaitable[Response]]
 
 
 def service_of(request: Request) -> Service:

@@ -1,4 +1,5 @@
-"""Counters for /metrics, written in the Prometheus text exposition format (0.0.4).
+"""The HTTP side's counters for /metrics, in the Prometheus text exposition format
+(0.0.4, written by :mod:`saksi.ledger.exposition`).
 
 Hand-written (no client library): a few counters, one latency histogram per route,
 and gauges read from the ledger when /metrics is asked. Label values are a closed
@@ -14,9 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-__all__ = ["CONTENT_TYPE", "LATENCY_BUCKETS", "Metrics", "escape_label", "family"]
+from saksi.ledger.exposition import family, labels, number
 
-CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
+__all__ = ["LATENCY_BUCKETS", "Metrics"]
+
 LATENCY_BUCKETS: Final = (
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 )  # fmt: skip
@@ -29,26 +31,6 @@ GAUGES: Final = {
     "saksi_published_checkpoint_size": "Size of the published checkpoint (cosigned by the "
     "witness quorum when witnesses are configured).",
 }
-
-
-def escape_label(value: str) -> str:
-    """A label value as the exposition format writes it (backslash, quote, newline)."""
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def family(
-    name: str, kind: str, help_text: str, samples: Iterable[tuple[Mapping[str, str], float]]
-) -> list[str]:
-    """One metric family's lines: HELP, TYPE and a sample per label set."""
-    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-    lines += [f"{name}{_labels(labels)} {_number(value)}" for labels, value in samples]
-    return lines
-
-
-def _number(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
 
 
 class _Histogram:
@@ -127,7 +109,7 @@ class Metrics:
             ]
         for name, help_text in GAUGES.items():
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
-            lines.append(f"{name} {_number(gauges.get(name, 0))}")
+            lines.append(f"{name} {number(gauges.get(name, 0))}")
         return "\n".join([*lines, *extra]) + "\n"
 
     @staticmethod
@@ -146,18 +128,9 @@ class Metrics:
             cumulative = 0
             for bound, count in zip(self._bounds, histogram.buckets, strict=False):
                 cumulative += count
-                le = _labels({"route": route, "le": _number(bound)})
+                le = labels({"route": route, "le": number(bound)})
                 lines.append(f"{name}_bucket{le} {cumulative}")
-            lines.append(
-                f"{name}_bucket{_labels({'route': route, 'le': '+Inf'})} {histogram.count}"
-            )
-            lines.append(f"{name}_sum{_labels({'route': route})} {histogram.total!r}")
-            lines.append(f"{name}_count{_labels({'route': route})} {histogram.count}")
+            lines.append(f"{name}_bucket{labels({'route': route, 'le': '+Inf'})} {histogram.count}")
+            lines.append(f"{name}_sum{labels({'route': route})} {histogram.total!r}")
+            lines.append(f"{name}_count{labels({'route': route})} {histogram.count}")
         return lines
-
-
-def _labels(labels: Mapping[str, str]) -> str:
-    if not labels:
-        return ""
-    inner = ",".join(f'{k}="{escape_label(v)}"' for k, v in labels.items())
-    return "{" + inner + "}"

@@ -2,7 +2,7 @@
 
 An upload carries its uploader's key and ``saksi/photo/v1`` signature in the headers
 ``Saksi-Key`` and ``Saksi-Signature``; who may upload, where the photo waits and when
-it is kept for good is :mod:`saksi.service.photo_keeper`'s. The key is checked before
+it is kept for good is :mod:`saksi.ledger.photo_keeper`'s. The key is checked before
 the body is read. The type of a photo is read from its first bytes (JPEG, PNG or
 WebP), never from a file name or the Content-Type the client sends: anything else is
 refused with 415 ``photo.not-an-image``, so the service never stores or serves a
@@ -14,7 +14,6 @@ Only photos a logged statement cites are served, with an ETag, cached forever.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Final
 
 from fastapi import APIRouter
@@ -23,12 +22,12 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.election.photo_upload import KEY_HEADER, SIGNATURE_HEADER, PhotoSignature
 from saksi.errors import SaksiError
+from saksi.ledger.photo_keeper import unsigned
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type
 from saksi.service.http_models import PhotoStored, error_responses
 from saksi.service.http_service import Service, error_response, service_of
-from saksi.service.photo_keeper import unsigned
-from saksi.service.routes import IMMUTABLE
+from saksi.service.routing import IMMUTABLE, SHA256
 
 __all__ = ["UPLOAD_TYPES", "router", "sniff"]
 
@@ -48,7 +47,6 @@ the connection is closed rather than kept for reading (and dropping) its bytes. 
 registered key's refusals (revoked, over its quota) keep it, so that its client reads
 the answer whole."""
 UPLOAD_TYPES: Final = ("application/octet-stream", "image/jpeg", "image/png", "image/webp")
-_SHA256: Final = re.compile(r"[0-9a-f]{64}")
 _PNG: Final = b"\x89PNG\r\n\x1a\n"
 
 
@@ -182,10 +180,7 @@ async def _upload(service: Service, request: Request, signature: PhotoSignature)
 async def get_photo(sha256: str, request: Request) -> Response:
     """The photo named ``sha256`` (64 lower-case hex digits), once a logged statement
     cites it."""
-    if not _SHA256.fullmatch(sha256):
-        raise errors.bad_parameter(
-            "sha256", "64 lower-case hexadecimal digits", "64 digit heksadesimal huruf kecil"
-        )
+    SHA256.check(sha256)
     etag = f'"{sha256}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if etag in request.headers.get("if-none-match", ""):

@@ -8,7 +8,7 @@ Per-key rate limit: a key's allowance is spent only by what that key signed. Bef
 parsing, the key an entry names (its first field, read without parsing:
 :func:`~saksi.service.http_body.signer_hint`) is only looked at: an entry is refused
 at once if that key's allowance is already spent. A token is taken by the ledger's
-writer (the ticket's gate, :data:`~saksi.service.sequencer.Gate`) for each new entry
+writer (the ticket's gate, :data:`~saksi.ledger.sequencer.Gate`) for each new entry
 whose signature verified, before its authorization; so a forgery naming someone
 else's key, a line that cannot be read, and a replay of a logged entry never touch
 that key's allowance.
@@ -16,7 +16,6 @@ that key's allowance.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 from fastapi import APIRouter
@@ -25,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from saksi.election.envelope import Envelope
 from saksi.errors import SaksiError
+from saksi.ledger.sequencer import Gate
 from saksi.service import errors
 from saksi.service.http_body import read_body, require_media_type, signer_hint, split_lines
 from saksi.service.http_models import (
@@ -34,22 +34,19 @@ from saksi.service.http_models import (
     error_responses,
 )
 from saksi.service.http_models import Receipt as ReceiptModel
-from saksi.service.http_service import FastRoute, Service, service_of
-from saksi.service.sequencer import Gate
+from saksi.service.http_service import Service, service_of
+from saksi.service.routing import IMMUTABLE, INDEX, LEAF_HASH
 from saksi.tlog.hashes import leaf_hash
 
 if TYPE_CHECKING:
-    from saksi.service.views import Receipt
+    from saksi.ledger.views import Receipt
 
-__all__ = ["FAST_ROUTES", "IMMUTABLE", "JSON_TYPES", "NDJSON_TYPES", "router"]
+__all__ = ["JSON_TYPES", "NDJSON_TYPES", "router"]
 
 router = APIRouter()
 
 JSON_TYPES: Final = ("application/json",)
 NDJSON_TYPES: Final = ("application/x-ndjson",)
-IMMUTABLE: Final = "public, max-age=31536000, immutable"
-_HEX64: Final = re.compile(r"[0-9a-fA-F]{64}")
-_INDEX: Final = re.compile(r"0|[1-9][0-9]{0,18}")
 _UNKNOWN_OUTCOME: Final = frozenset({"http.timeout", "service.timeout"})
 
 RECEIPT_LINKS: Final = {
@@ -270,14 +267,6 @@ def _batch_item(outcome: Receipt | SaksiError) -> dict[str, Any]:
 # --- reading ----------------------------------------------------------------------
 
 
-def _leaf_hash(text: str) -> bytes:
-    if not _HEX64.fullmatch(text):
-        raise errors.bad_parameter(
-            "leaf_hash", "64 hexadecimal digits (SHA-256)", "64 digit heksadesimal (SHA-256)"
-        )
-    return bytes.fromhex(text)
-
-
 @router.get(
     "/v1/receipts/{leaf_hash}",
     operation_id="getReceipt",
@@ -293,7 +282,7 @@ async def get_receipt(leaf_hash: str, request: Request) -> Response:
     """The receipt of a logged entry; ``proof`` is its C2SP tlog-proof once a signed
     checkpoint covers it (null before)."""
     service = service_of(request)
-    digest = _leaf_hash(leaf_hash)
+    digest = bytes.fromhex(LEAF_HASH.check(leaf_hash))
     receipt = await service.call(service.ledger.receipt, digest)
     if receipt is None:
         raise errors.not_found(
@@ -324,11 +313,7 @@ async def get_receipt(leaf_hash: str, request: Request) -> Response:
 async def get_entry(index: str, request: Request) -> Response:
     """Entry ``index``'s bytes; ETag is its leaf hash; cached forever (entries never change)."""
     service = service_of(request)
-    if not _INDEX.fullmatch(index) or int(index) >= 1 << 63:
-        raise errors.bad_parameter(
-            "index", "a whole number from 0, without leading zeros", "bilangan bulat mulai 0"
-        )
-    entry = await service.call(service.ledger.entry, int(index))
+    entry = await service.call(service.ledger.entry, int(INDEX.check(index)))
     etag = f'"{leaf_hash(entry).hex()}"'
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if etag in request.headers.get("if-none-match", ""):
@@ -353,10 +338,3 @@ async def get_tps(tps: str, contest: str, request: Request) -> Response:
     service = service_of(request)
     view = await service.call(service.ledger.tps, tps, contest)
     return JSONResponse(view, headers={"Cache-Control": "no-cache"})
-
-
-FAST_ROUTES: Final = (
-    FastRoute("POST", "/v1/statements", submit_statement),
-    FastRoute("POST", "/v1/statements/batch", submit_batch),
-)
-"""The two submission routes, answered by the front door itself (see FastRoute)."""

@@ -17,7 +17,6 @@ The app's routes are not in the OpenAPI document (they are files for a browser);
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final
 
 from fastapi import APIRouter
@@ -31,12 +30,13 @@ from saksi.errors import SaksiError
 from saksi.service import errors
 from saksi.service.http_models import error_responses
 from saksi.service.http_service import service_of
+from saksi.service.routing import KEY
 
 if TYPE_CHECKING:
     from saksi.election.authority import Authority
-    from saksi.service.ledger import Ledger
+    from saksi.ledger.ledger import Ledger
 
-__all__ = ["APP_CSP", "KEY_PATH", "config_of", "key_info", "router"]
+__all__ = ["APP_CSP", "config_of", "key_info", "router"]
 
 app_router = APIRouter(include_in_schema=False)
 
@@ -47,9 +47,7 @@ APP_CSP: Final = (
 )
 """Every resource from Saksi itself (``blob:`` images: the photos just taken)."""
 APP_CACHE: Final = "no-cache"
-KEY_PATH: Final = "^[A-Za-z0-9_-]{43}$"
 """A public key in a path: base64url without padding (``+`` -> ``-``, ``/`` -> ``_``)."""
-_KEY_RE: Final = re.compile(KEY_PATH.strip("^$"))
 
 
 def _headers() -> dict[str, str]:
@@ -185,12 +183,7 @@ keys_router = APIRouter()
     },
 )
 async def get_key(key: str, request: Request) -> Response:
-    if not _KEY_RE.fullmatch(key):
-        raise errors.bad_parameter(
-            "key",
-            "a public key in base64url without padding (43 characters)",
-            "kunci publik dalam base64url tanpa padding (43 karakter)",
-        )
+    KEY.check(key)
     text = key.replace("-", "+").replace("_", "/") + "="
     found = key_info(service_of(request).ledger, text)
     if found is None:

@@ -41,8 +41,7 @@ from saksi.dashboard.assets import ASSETS, FAVICON
 from saksi.dashboard.others import PLACEHOLDER_URL
 from saksi.service import errors
 from saksi.service.http_service import error_response, service_of
-from saksi.service.routes import IMMUTABLE
-from saksi.service.routes_results import results_dir
+from saksi.service.routing import IMMUTABLE
 
 __all__ = ["CSP", "LANG_COOKIE", "router"]
 
@@ -65,7 +64,7 @@ def _dashboard(request: Request) -> Dashboard:
         return found
     config = service_of(request).config
     poll = max(1.0, min(5.0, 2 * config.results_interval))
-    made = Dashboard(results_dir(config.data), config.log_dir, poll_seconds=poll)
+    made = Dashboard(config.results_dir, config.log_dir, poll_seconds=poll)
     request.app.state.dashboard = made
     return made
 
@@ -171,7 +170,7 @@ async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) ->
     key = (
         path, tuple(sorted(request.query_params.items())), lang,
         _wants_json(request, path),
-        _stamp(results_dir(config.data) / "latest.json"), _stamp(config.log_dir / "checkpoint"),
+        _stamp(config.results_dir / "latest.json"), _stamp(config.log_dir / "checkpoint"),
     )  # fmt: skip
     cache = _cache(request)
     rendered = cache.get(key)

@@ -21,21 +21,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from saksi.errors import TileError
+from saksi.ledger.exposition import CONTENT_TYPE as METRICS_TYPE
 from saksi.service import errors
 from saksi.service.connections import connection_metrics
 from saksi.service.http_models import Health, error_responses
-from saksi.service.http_service import FastRoute, service_of
-from saksi.service.metrics import CONTENT_TYPE as METRICS_TYPE
-from saksi.service.routes import IMMUTABLE
+from saksi.service.http_service import service_of
+from saksi.service.routing import CORS, IMMUTABLE
 from saksi.tlog.tiledir import TILE_WIDTH, parse_tile_path
 
-__all__ = ["CHECKPOINT_CACHE", "FAST_ROUTES", "PARTIAL_CACHE", "router"]
+__all__ = ["CHECKPOINT_CACHE", "PARTIAL_CACHE", "router"]
 
 router = APIRouter()
 
 CHECKPOINT_CACHE: Final = "public, max-age=2"
 PARTIAL_CACHE: Final = "public, max-age=60"
-_CORS: Final = {"Access-Control-Allow-Origin": "*"}
 
 
 async def _read(path: Path) -> bytes | None:
@@ -99,12 +98,8 @@ async def get_checkpoint(request: Request) -> Response:
     data = _CHECKPOINTS.read(service_of(request).publication / "checkpoint")
     if data is None:
         raise errors.not_found("no checkpoint is published yet", "belum ada checkpoint terbit")
-    headers = {"Cache-Control": CHECKPOINT_CACHE, **_CORS}
+    headers = {"Cache-Control": CHECKPOINT_CACHE, **CORS}
     return Response(data, media_type="text/plain; charset=utf-8", headers=headers)
-
-
-FAST_ROUTES: Final = (FastRoute("GET", "/log/checkpoint", get_checkpoint),)
-"""The checkpoint, answered by the front door itself (see FastRoute)."""
 
 
 @router.get(
@@ -136,7 +131,7 @@ async def get_tile(path: str, request: Request) -> Response:
     if data is None:
         raise errors.not_found("no such tile", "tile tidak ada", path=coordinates.path)
     cache = IMMUTABLE if coordinates.width == TILE_WIDTH else PARTIAL_CACHE
-    headers = {"Cache-Control": cache, **_CORS}
+    headers = {"Cache-Control": cache, **CORS}
     return Response(data, media_type="application/octet-stream", headers=headers)
 
 

@@ -22,20 +22,14 @@ from starlette.responses import Response
 from saksi.service import errors
 from saksi.service.http_models import error_responses
 from saksi.service.http_service import service_of
-from saksi.service.routes import IMMUTABLE
+from saksi.service.routing import CORS, IMMUTABLE
 
-__all__ = ["LATEST_CACHE", "results_dir", "router"]
+__all__ = ["LATEST_CACHE", "router"]
 
 router = APIRouter()
 
 LATEST_CACHE: Final = "public, max-age=2"
 _TYPES: Final = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
-_CORS: Final = {"Access-Control-Allow-Origin": "*"}
-
-
-def results_dir(data: Path) -> Path:
-    """Where the results of the log in ``data`` are published: ``DATA/results``."""
-    return data / "results"
 
 
 def _safe(path: str) -> PurePosixPath | None:
@@ -61,7 +55,7 @@ async def _read(path: Path) -> bytes | None:
 
 
 @router.get(
-    "/results/{path:path}",
+    "/results/{file:path}",
     operation_id="getResults",
     tags=["results"],
     summary="A published results file: latest.json, snapshots, summary, exports",
@@ -77,17 +71,19 @@ async def _read(path: Path) -> bytes | None:
         **error_responses(404),
     },
 )
-async def get_results(path: str, request: Request) -> Response:
-    relative = _safe(path)
+async def get_results(file: str, request: Request) -> Response:
+    """A file under ``DATA/results`` (``file`` is no tile path: its parameter is named
+    apart from the tiles' ``path``, whose pattern it does not have)."""
+    relative = _safe(file)
     if relative is None:
-        raise errors.not_found("no such results file", "berkas hasil tidak ada", path=path[:200])
-    folder = results_dir(service_of(request).config.data)
+        raise errors.not_found("no such results file", "berkas hasil tidak ada", path=file[:200])
+    folder = service_of(request).config.results_dir
     data = await _read(folder.joinpath(*relative.parts))
     if data is None:
-        raise errors.not_found("no such results file", "berkas hasil tidak ada", path=path[:200])
+        raise errors.not_found("no such results file", "berkas hasil tidak ada", path=file[:200])
     suffix = relative.suffix
     media = (
         _TYPES.get(suffix) or mimetypes.guess_type(relative.name)[0] or "application/octet-stream"
     )
     cache = LATEST_CACHE if str(relative) == "latest.json" else IMMUTABLE
-    return Response(data, media_type=media, headers={"Cache-Control": cache, **_CORS})
+    return Response(data, media_type=media, headers={"Cache-Control": cache, **CORS})

@@ -8,7 +8,7 @@
   consistent with the last signed checkpoint, signs a new checkpoint, installs it in
   the store's meta ``checkpoint`` under compare-and-swap and only then publishes
   ``DIR/checkpoint``. ``integrate(publish=False)`` stops after the swap: a log with
-  witnesses (``saksi.service.witnessing``) gathers their cosignatures first and then
+  witnesses (``saksi.ledger.witnessing``) gathers their cosignatures first and then
   calls :meth:`Log.publish` with the cosigned note.
 
 Crash safety rests on that order. What is durable is the store (entries, and the

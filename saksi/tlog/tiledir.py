@@ -103,10 +103,12 @@ class TileCoordinates:
         return tile_path(self.level, self.index, self.width)
 
 
-_PATH_RE = re.compile(
-    r"tile/(?P<level>entries|0|[1-9][0-9]?)/(?P<index>(?:x[0-9]{3}/)*[0-9]{3})"
+TILE_PATH_PATTERN = (
+    r"(?P<level>entries|0|[1-9][0-9]?)/(?P<index>(?:x[0-9]{3}/)*[0-9]{3})"
     r"(?:\.p/(?P<width>[1-9][0-9]{0,2}))?"
 )
+"""A tile or bundle path after ``tile/`` (the canonical spelling is checked apart)."""
+_PATH_RE = re.compile("tile/" + TILE_PATH_PATTERN)
 
 
 def parse_tile_path(path: str) -> TileCoordinates:
@@ -386,6 +388,7 @@ __all__ = [
     "ENTRIES",
     "MAX_TILE_LEVEL",
     "TILE_HEIGHT",
+    "TILE_PATH_PATTERN",
     "TILE_WIDTH",
     "TileCoordinates",
     "TileDir",

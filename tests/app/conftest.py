@@ -22,6 +22,7 @@ from saksi.election.envelope import sign_statement
 from saksi.election.statements import KeyRegistration, KeyRevocation
 from tests.browser import chromium, skip_reason
 from tests.election.factory import key
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import (  # the in-process service fixtures, for test_routes
     JSON,
     ROOT,
@@ -30,7 +31,6 @@ from tests.service.conftest import (  # the in-process service fixtures, for tes
     harness,  # noqa: F401
     make_harness,  # noqa: F401
 )
-from tests.service.factory import ServiceElection
 
 OUTPUT = ROOT / "test-output" / "app"
 PHONE = {"width": 390, "height": 844}

@@ -13,7 +13,7 @@ from saksi.election.envelope import parse_entry
 from saksi.election.statements import CSalinan, KeyRegistration
 from tests.app.conftest import World, enrol, registered, shoot
 from tests.election.factory import public
-from tests.service.factory import WITNESS_KECAMATAN, broken_form
+from tests.ledger.factory import WITNESS_KECAMATAN, broken_form
 
 pytestmark = pytest.mark.slow
 

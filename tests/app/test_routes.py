@@ -14,8 +14,8 @@ from saksi.app.ruletable import RULES_JS, check, main, rule_table, rules_js
 from saksi.election.rule_catalog import RULES, RULESET_VERSION
 from saksi.service.routes_app import APP_CSP
 from tests.election.factory import public
+from tests.ledger.factory import NAMES
 from tests.service.conftest import ROOT, Harness
-from tests.service.factory import NAMES
 
 
 def path_key(text: str) -> str:

@@ -44,8 +44,8 @@ from tests.attacks.world import (
     only,
     wait_for,
 )
+from tests.ledger.factory import TALLY_AT
 from tests.service.conftest import JSON, ROOT
-from tests.service.factory import TALLY_AT
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,8 @@ from saksi.election.forms import CHasilPPWP
 from saksi.election.statements import Correction, EntryRef
 from tests import waiting
 from tests.election.factory import key
+from tests.ledger.factory import ServiceElection, shifted
 from tests.service.conftest import JSON, ROOT, ServeProcess
-from tests.service.factory import ServiceElection, shifted
 
 QUORUM = 2
 TIMEOUT = 30.0

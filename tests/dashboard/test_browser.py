@@ -29,10 +29,10 @@ from typing import Any, Final
 import httpx
 import pytest
 
-from saksi.service.views import Receipt
+from saksi.ledger.views import Receipt
 from tests.browser import chromium, skip_reason
+from tests.ledger.factory import NAMES, ServiceElection, broken_form, shifted
 from tests.service.conftest import ROOT, ServeProcess, election_server
-from tests.service.factory import NAMES, ServiceElection, broken_form, shifted
 from tests.waiting import answers, wait_for
 
 OUTPUT = ROOT / "test-output" / "dashboard"

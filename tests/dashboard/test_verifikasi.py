@@ -24,8 +24,8 @@ from starlette.requests import Request
 from saksi.dashboard import LogInfo
 from saksi.dashboard.others import PLACEHOLDER_URL, commands
 from saksi.service.routes_dashboard import _own_address
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import election_server
-from tests.service.factory import ServiceElection
 
 HOSTILE = "it's\"$(touch${IFS}pwned-dollar)`touch${IFS}pwned-tick`;touch${IFS}pwned-semi"
 """What a log origin may hold (printable ASCII without spaces or '+')."""

@@ -13,8 +13,8 @@ from typing import Any
 from saksi.election.forms import CHasilPPWP
 from saksi.recap.fold import Recap
 from saksi.sim.logbook import Logbook
-from tests.service.factory import broken_form as broken
-from tests.service.factory import hierarchy, shifted
+from tests.ledger.factory import broken_form as broken
+from tests.ledger.factory import hierarchy, shifted
 
 __all__ = ["broken", "grown", "inflated", "misread", "night", "shifted", "tiny", "unanimous"]
 

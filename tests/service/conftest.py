@@ -2,7 +2,7 @@
 
 In-process (unit level): :class:`AppClient` is a synchronous httpx client whose
 transport calls the ASGI app directly (an anyio portal runs its event loop in a
-thread), over a real :class:`~saksi.service.ledger.Ledger` on real SQLite::
+thread), over a real :class:`~saksi.ledger.ledger.Ledger` on real SQLite::
 
     def test_x(make_client):
         client = make_client()                   # ServiceElection, key tree logged
@@ -41,10 +41,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from saksi.ledger.config import ServiceConfig
+from saksi.ledger.ledger import Ledger
 from saksi.service.app import create_app
-from saksi.service.config import ServiceConfig
-from saksi.service.ledger import Ledger
-from tests.service.factory import ServiceElection
+from tests.ledger.factory import ServiceElection
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON = {"content-type": "application/json"}

@@ -32,8 +32,8 @@ import httpx
 
 from saksi.election.forms import CHasilPPWP
 from saksi.tlog.hashes import leaf_hash
+from tests.ledger.factory import ServiceElection, broken_form, shifted
 from tests.service.conftest import JSON, NDJSON, ServeProcess
-from tests.service.factory import ServiceElection, broken_form, shifted
 
 CLIENTS = 32
 BATCHING = frozenset({7, 15, 23, 31})

@@ -24,13 +24,13 @@ import httpx
 import pytest
 
 from saksi.errors import ConfigError
+from saksi.ledger.config import ServiceConfig
 from saksi.server_limits import FAREWELLS, RESERVED_DESCRIPTORS
-from saksi.service.config import ServiceConfig
 from saksi.service.connections import connection_limits
 from saksi.tlog.checkpoint import open_checkpoint
 from saksi.tlog.note import NoteVerifier
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import JSON, ServeProcess, election_server
-from tests.service.factory import ServiceElection
 from tests.sockets import GENEROUS, Dialer, read_to_close, trickling
 from tests.waiting import wait_for
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import NDJSON, ROOT
-from tests.service.factory import ServiceElection
 from tests.waiting import wait_for
 
 

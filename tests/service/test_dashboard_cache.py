@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from saksi.dashboard import Dashboard
-from saksi.service.routes_results import results_dir
 from tests.service.conftest import Harness
 from tests.waiting import wait_for
 
@@ -31,7 +30,7 @@ def test_a_page_is_rendered_once_per_publication(
     assert harness.client.get("/?lang=en").status_code == first.status_code
     assert calls == ["id", "en"]  # the second "id" request was answered from the cache
 
-    latest = results_dir(harness.config.data) / "latest.json"
+    latest = harness.config.results_dir / "latest.json"
     latest.parent.mkdir(parents=True, exist_ok=True)
     _replace(latest, b"{}")  # a new publication (atomic rename: a new file)
     harness.client.get("/")

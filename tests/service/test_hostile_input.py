@@ -22,8 +22,8 @@ import httpx
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.statements import KeyRegistration
 from tests.election.factory import REGISTER_AT, VALID_FROM, VALID_UNTIL, key, public
+from tests.ledger.factory import ServiceElection, shifted
 from tests.service.conftest import JSON, NDJSON, ServeProcess
-from tests.service.factory import ServiceElection, shifted
 from tests.waiting import wait_for
 
 HOSTILE_CODES = {

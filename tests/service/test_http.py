@@ -15,24 +15,30 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 from starlette.requests import Request
+from starlette.responses import Response
 
 from saksi.election.envelope import Envelope
-from saksi.service import http_body, parsing
-from saksi.service.app import FAST_ROUTES, FrontDoor, create_app
-from saksi.service.config import RateLimit
+from saksi.ledger import parsing
+from saksi.ledger.config import RateLimit
+from saksi.ledger.exposition import escape_label
+from saksi.service import http_body
+from saksi.service.app import FAST_ROUTES, HOT, ROUTERS, FrontDoor, create_app
 from saksi.service.errors import HttpError
 from saksi.service.http_models import ErrorBody, Health, ReceiptWithProof
 from saksi.service.http_server import make_server
 from saksi.service.limits import Rate, RateLimiter, TokenBucket
-from saksi.service.metrics import Metrics, escape_label
+from saksi.service.metrics import Metrics
+from saksi.service.routing import INDEX, LEAF_HASH, PARAMETERS, fast_routes
 from saksi.tlog.checkpoint import open_checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
+from saksi.tlog.tiledir import parse_tile_path
 from saksi.tlog.tiles import TileReader
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import JSON, NDJSON, AppClient, Harness, ServeProcess
-from tests.service.factory import ServiceElection
 from tests.waiting import wait_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -416,7 +422,7 @@ def test_openapi_documents_every_route_and_its_errors(harness: Harness) -> None:
         ("get", "/v1/tps/{tps}/{contest}"), ("post", "/v1/photos"),
         ("get", "/v1/photos/{sha256}"), ("get", "/log/checkpoint"),
         ("get", "/log/tile/{path}"), ("get", "/health"), ("get", "/metrics"),
-        ("get", "/results/{path}"), ("get", "/v1/keys/{key}"),
+        ("get", "/results/{file}"), ("get", "/v1/keys/{key}"),
     }  # fmt: skip
     found = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert found == routes
@@ -438,6 +444,60 @@ def test_openapi_documents_every_route_and_its_errors(harness: Harness) -> None:
     assert {"200", "201", "400", "401", "403", "409", "413", "415", "422"} <= set(
         submit["responses"]
     )
+
+
+def test_each_path_parameter_has_one_pattern(harness: Harness) -> None:
+    """The OpenAPI document shows the pattern the handlers check, from the one table."""
+    doc = harness.client.get("/openapi.json").json()
+    shown = {
+        (path, p["name"]): p["schema"].get("pattern")
+        for path, operations in doc["paths"].items()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    }
+    assert shown == {
+        ("/v1/receipts/{leaf_hash}", "leaf_hash"): LEAF_HASH.openapi_pattern,
+        ("/v1/entries/{index}", "index"): INDEX.openapi_pattern,
+        ("/v1/tps/{tps}/{contest}", "tps"): PARAMETERS["tps"].openapi_pattern,
+        ("/v1/tps/{tps}/{contest}", "contest"): PARAMETERS["contest"].openapi_pattern,
+        ("/v1/photos/{sha256}", "sha256"): PARAMETERS["sha256"].openapi_pattern,
+        ("/log/tile/{path}", "path"): PARAMETERS["path"].openapi_pattern,
+        ("/results/{file}", "file"): None,
+        ("/v1/keys/{key}", "key"): PARAMETERS["key"].openapi_pattern,
+    }
+    for parameter in PARAMETERS.values():  # the OpenAPI pattern is the one checked
+        assert re.fullmatch(parameter.openapi_pattern.strip("^$"), "") is None
+    assert parse_tile_path("tile/" + "0/x001/234.p/7").path == "tile/0/x001/234.p/7"
+    assert re.fullmatch(PARAMETERS["path"].openapi_pattern[1:-1], "0/x001/234.p/7")
+    assert not re.fullmatch(PARAMETERS["path"].openapi_pattern[1:-1], "0/1234")
+    for good, bad in (("0", "01"), (str((1 << 63) - 1), str(1 << 63))):
+        assert INDEX.matches(good) and not INDEX.matches(bad)
+        assert harness.client.get(f"/v1/entries/{bad}").json()["error"]["code"] == (
+            "http.invalid-parameter"
+        )
+    assert LEAF_HASH.matches("aB" * 32) and not LEAF_HASH.matches("g" * 64)
+
+
+def test_the_hot_routes_are_found_in_the_one_routing_table() -> None:
+    """The front door's routes are the routers' routes of the hot handlers: same
+    method, same path, same handler; no path is written twice."""
+    assert {route.endpoint for route in FAST_ROUTES} == set(HOT)
+    table = {
+        (method, route.path): route.endpoint
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
+    for fast in FAST_ROUTES:
+        assert table[(fast.method, fast.path)] is fast.endpoint
+    with pytest.raises(AssertionError, match="no route"):
+        fast_routes(ROUTERS, [*HOT, _answered_nowhere])
+
+
+async def _answered_nowhere(request: Request) -> Response:
+    raise AssertionError("never called")
 
 
 # --- rate limits ------------------------------------------------------------------------

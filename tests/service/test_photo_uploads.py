@@ -20,8 +20,8 @@ import pytest
 from saksi.election.forms import CHasilPPWP
 from saksi.election.photo_upload import sign_photo
 from tests.election.factory import key
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import JSON, ServeProcess
-from tests.service.factory import ServiceElection
 from tests.waiting import answers, wait_for
 
 pytestmark = pytest.mark.slow

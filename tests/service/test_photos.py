@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from saksi.election.forms import CHasilPPWP
 from saksi.election.photo_upload import PHOTO_DOMAIN, photo_message, sign_photo
-from saksi.service.ledger import Ledger
+from saksi.ledger.ledger import Ledger
 from saksi.service.photos import sniff
 from tests.election.factory import key
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import Harness
-from tests.service.factory import ServiceElection
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) + b"\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00\x00\x00\x01" * 2 + b"\x08\x02\x00\x00\x00"

@@ -29,8 +29,8 @@ from saksi.service.errors import status_for
 from saksi.service.http_models import ErrorBody
 from saksi.tlog.hashes import leaf_hash
 from tests.election.factory import key
+from tests.ledger.factory import ServiceElection, broken_form, shifted
 from tests.service.conftest import JSON, Harness
-from tests.service.factory import ServiceElection, broken_form, shifted
 
 # --- status_for ----------------------------------------------------------------------
 

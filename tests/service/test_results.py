@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 
+from saksi.ledger.ledger import Receipt
 from saksi.recap.fold import Recap
-from saksi.service.ledger import Receipt
+from tests.ledger.factory import ServiceElection, broken_form
 from tests.recap.generation import latest_generation
 from tests.service.conftest import ServeProcess
-from tests.service.factory import ServiceElection, broken_form
 from tests.waiting import wait_for
 
 JSON = {"Content-Type": "application/json"}

@@ -39,8 +39,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.ledger.factory import ServiceElection, broken_form, shifted
 from tests.service.conftest import JSON, ServeProcess
-from tests.service.factory import ServiceElection, broken_form, shifted
 from tests.waiting import answers, wait_for
 
 CHECKS = [

@@ -25,13 +25,13 @@ from click.testing import CliRunner
 from saksi.cli import cli
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.statements import KeyRegistration
-from saksi.service.views import Receipt
+from saksi.ledger.views import Receipt
 from saksi.store import open_store
 from saksi.tlog.state import LogLayout
 from tests.election.factory import REGISTER_AT, VALID_FROM, VALID_UNTIL, key, public
 from tests.election.test_text_policy import ALLOWED_BY_V1
+from tests.ledger.factory import ServiceElection, shifted
 from tests.service.conftest import JSON, ROOT, Harness, election_server
-from tests.service.factory import ServiceElection, shifted
 from tests.waiting import wait_for
 
 REASON = "hitung ulang \u202eLPP\u202c di \u2066pleno\u2069\u200b "

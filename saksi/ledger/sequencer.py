@@ -37,7 +37,7 @@ from saksi.election.envelope import Envelope
 from saksi.election.intake import Admission, Intake
 from saksi.election.rules import Violation
 from saksi.errors import SaksiError, ServiceError
-from saksi.service.views import Committed, LedgerView, Receipt, receipt_of
+from saksi.ledger.views import Committed, LedgerView, Receipt, receipt_of
 from saksi.store.base import Store
 
 log = logging.getLogger("saksi.service")

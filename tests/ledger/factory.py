@@ -3,7 +3,7 @@
 Everything is deterministic (keys come from their names, forms from their TPS), so
 a failing test shows the same bytes every run. Typical use::
 
-    from tests.service.factory import ServiceElection
+    from tests.ledger.factory import ServiceElection
 
     election = ServiceElection()                      # 4 desa x 2 TPS
     ledger = election.open(tmp_path)                  # log created, key tree logged
@@ -11,7 +11,7 @@ a failing test shows the same bytes every run. Typical use::
     ledger.tps(election.tps[0], "ppwp")["current"]["index"] == receipt.index
 
 :meth:`ServiceElection.open` writes the manifest and region files into ``tmp_path``
-and opens a :class:`~saksi.service.ledger.Ledger` on ``tmp_path / "data"`` (pass
+and opens a :class:`~saksi.ledger.ledger.Ledger` on ``tmp_path / "data"`` (pass
 ``keys=False`` for a log holding only the manifest). Helpers for HTTP tests:
 :meth:`ServiceElection.config` (a ServiceConfig without opening anything) and
 :meth:`ServiceElection.write_files`.
@@ -47,8 +47,8 @@ from saksi.election.statements import (
     RecapTotals,
 )
 from saksi.errors import SaksiError
-from saksi.service.config import ServiceConfig
-from saksi.service.ledger import Ledger, Receipt
+from saksi.ledger.config import ServiceConfig
+from saksi.ledger.ledger import Ledger, Receipt
 from saksi.sim.tally import consistent_form
 from tests.election.factory import (
     ORIGIN,

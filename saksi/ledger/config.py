@@ -171,6 +171,12 @@ class ServiceConfig:
         return self.data / "log"
 
     @property
+    def results_dir(self) -> Path:
+        """``DATA/results``: the results of the log, published by ``saksi publish --follow``
+        beside the service and served under /results/."""
+        return self.data / "results"
+
+    @property
     def photo_dir(self) -> Path:
         """``DATA/photos``: the staging area of uncited photos (``staged/``) and how far
         the log was read for photos it cites (docs/service.md, "Photos")."""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saksi.service.config import (
+from saksi.ledger.config import (
     SETTINGS,
     ConfigError,
     PhotoQuota,

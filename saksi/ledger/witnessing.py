@@ -42,8 +42,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from saksi.errors import SaksiError, ServiceError, WitnessError
-from saksi.service.config import WitnessSpec
-from saksi.service.metrics import family
+from saksi.ledger.config import WitnessSpec
+from saksi.ledger.exposition import family
 from saksi.tlog.checkpoint import Checkpoint, CosignatureVerifier
 from saksi.tlog.log import Log
 from saksi.tlog.note import NoteSignature, split_note

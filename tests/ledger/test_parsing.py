@@ -7,22 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from saksi.election.envelope import parse_entry
+from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.intake import form_violations
 from saksi.errors import InputError, SaksiError, SignatureError
-from saksi.service.ledger import Ledger, Receipt
-from saksi.service.parsing import (
+from saksi.ledger.ledger import Ledger, Receipt
+from saksi.ledger.parsing import (
     MIN_BATCH,
     WORKER_NICENESS,
     ParsePool,
     _outcome,
-    envelope_of,
     parse_checked,
     parse_chunk,
     rebuild,
 )
 from saksi.tlog.hashes import leaf_hash
-from tests.service.factory import ServiceElection, broken_form
+from tests.ledger.factory import ServiceElection, broken_form
 from tests.waiting import wait_for
 
 
@@ -90,7 +89,7 @@ def test_the_server_rebuilds_the_envelope_parse_entry_returns() -> None:
     election = ServiceElection()
     for entry in [election.c_hasil(election.tps[0]), election.key_entries()[-1]]:
         expected = parse_entry(entry)
-        rebuilt = envelope_of(entry, leaf_hash(entry))
+        rebuilt = Envelope.from_logged(entry, leaf_hash=leaf_hash(entry))
         assert rebuilt == expected
         for cached in ("stmt_bytes", "entry_bytes", "leaf_hash"):
             assert cached in rebuilt.__dict__  # seeded, not computed again
@@ -131,7 +130,7 @@ def test_workers_yield_the_processor_to_the_server() -> None:
 
 CHILD = """
 import sys
-from saksi.service.parsing import ParsePool
+from saksi.ledger.parsing import ParsePool
 if __name__ == "__main__":  # spawned workers import this file again
     pool = ParsePool(2)
     print(" ".join(str(p) for p in pool._pool._processes), flush=True)

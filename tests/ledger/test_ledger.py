@@ -12,21 +12,21 @@ import pytest
 from saksi.election.envelope import sign_statement
 from saksi.election.photo_upload import sign_photo
 from saksi.errors import SaksiError
-from saksi.service.config import ConfigError
-from saksi.service.ledger import Ledger, Receipt
+from saksi.ledger.config import ConfigError
+from saksi.ledger.ledger import Ledger, Receipt
 from saksi.store import open_store
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.proof import TlogProof
 from saksi.tlog.state import LogLayout
 from tests.election.factory import key
-from tests.pgserver import shared_server_or_skip
-from tests.service.factory import (
+from tests.ledger.factory import (
     ServiceElection,
     assert_refused,
     broken_form,
     shifted,
     stored_entries,
 )
+from tests.pgserver import shared_server_or_skip
 
 ELECTION = ServiceElection()
 
@@ -526,9 +526,9 @@ def test_a_failed_integration_is_counted_and_retried(tmp_path: Path) -> None:
 
 
 def test_the_public_names_of_the_package() -> None:
-    import saksi.service
+    import saksi.ledger
 
-    assert saksi.service.__all__ == [
+    assert saksi.ledger.__all__ == [
         "ConfigError",
         "Ledger",
         "RateLimit",
@@ -536,4 +536,4 @@ def test_the_public_names_of_the_package() -> None:
         "ServiceConfig",
         "load_config",
     ]
-    assert saksi.service.Receipt is Receipt and saksi.service.Ledger is Ledger
+    assert saksi.ledger.Receipt is Receipt and saksi.ledger.Ledger is Ledger

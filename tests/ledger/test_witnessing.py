@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from saksi.errors import ConfigError
-from saksi.service.config import ServiceConfig, load_config
+from saksi.ledger.config import ServiceConfig, load_config
 from saksi.tlog.checkpoint import (
     CosignatureSigner,
     CosignatureVerifier,
@@ -32,8 +32,8 @@ from saksi.tlog.checkpoint import (
 )
 from saksi.tlog.note import NoteVerifier, generate_key
 from saksi.tlog.proof import TlogProof
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import ROOT, ServeProcess, election_server
-from tests.service.factory import ServiceElection
 from tests.waiting import wait_for
 
 TIMEOUT = 60.0  # a generous upper bound of every wait, never a speed

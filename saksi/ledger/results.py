@@ -17,8 +17,7 @@ import os
 import subprocess
 import sys
 
-from saksi.service.config import ServiceConfig
-from saksi.service.routes_results import results_dir
+from saksi.ledger.config import ServiceConfig
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def publisher_command(config: ServiceConfig, vkey: str) -> list[str]:
     """The ``saksi publish --follow`` command line for this service's data folder."""
     command = [
         sys.executable, "-m", "saksi", "publish", str(config.log_dir),
-        "--out", str(results_dir(config.data)), "--follow", "--log-key", vkey,
+        "--out", str(config.results_dir), "--follow", "--log-key", vkey,
         "--interval", str(config.results_interval),
         "--exports-every", str(config.results_exports_every),
         "--parent", str(os.getpid()), "--nice", str(PUBLISHER_NICE),
@@ -55,7 +54,7 @@ def start_publisher(config: ServiceConfig, vkey: str) -> subprocess.Popen[bytes]
         stdout=subprocess.DEVNULL,  # one line per publication; errors go to stderr
         start_new_session=True,  # a Ctrl-C in the terminal reaches the server, which stops it
     )
-    log.info("results publisher started (pid %d) -> %s", child.pid, results_dir(config.data))
+    log.info("results publisher started (pid %d) -> %s", child.pid, config.results_dir)
     return child
 
 

@@ -40,9 +40,10 @@ MISSING: Final = "missing"
 
 def parse_stored(entry: bytes) -> Envelope:
     """The envelope of an entry the log already holds (checked when it was admitted):
-    schema only, no canonical-form or signature check (about 8 µs instead of 66)."""
+    :meth:`Envelope.from_logged`, schema only, no signature check (about 8 µs instead
+    of 66); StoreError ``store.corrupt`` if it is not such an entry."""
     try:
-        envelope = Envelope.model_validate_json(entry)
+        return Envelope.from_logged(entry)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise StoreError(
             code="store.corrupt",
@@ -50,8 +51,6 @@ def parse_stored(entry: bytes) -> Envelope:
             id="entri yang tercatat tidak dapat dibaca lagi; penyimpanan rusak",
             error=str(exc)[:200],
         ) from None
-    envelope.__dict__["entry_bytes"] = entry
-    return envelope
 
 
 @dataclass(frozen=True, slots=True)

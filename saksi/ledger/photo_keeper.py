@@ -5,7 +5,7 @@
 
 1. an upload carries a ``saksi/photo/v1`` signature (:mod:`saksi.election.photo_upload`)
    by a key the log knows, not revoked, of a role that signs statements citing photos;
-2. it waits in the staging area (:mod:`saksi.service.photo_stage`), bounded per key
+2. it waits in the staging area (:mod:`saksi.ledger.photo_stage`), bounded per key
    and in total, for at most ``photo_stage_ttl`` seconds;
 3. the keeper's thread reads each entry the log commits: the photos a statement cites
    move from the staging area into the store, where they stay forever (as entries
@@ -36,10 +36,10 @@ from saksi.election.authority import Authority
 from saksi.election.photo_upload import PhotoSignature
 from saksi.election.statements import KeyRevocation, cited_photos
 from saksi.errors import HttpError, SaksiError
-from saksi.service.config import ServiceConfig
-from saksi.service.metrics import family
-from saksi.service.photo_stage import PhotoStage
-from saksi.service.views import LedgerView, parse_stored
+from saksi.ledger.config import ServiceConfig
+from saksi.ledger.exposition import family
+from saksi.ledger.photo_stage import PhotoStage
+from saksi.ledger.views import LedgerView, parse_stored
 from saksi.store.base import Store
 
 log = logging.getLogger("saksi.service")

@@ -5,14 +5,14 @@
 - in the caller's thread, :func:`~saksi.election.envelope.parse_entry`: size,
   canonical bytes, schema, the Ed25519 signature, the election (stateless, so any
   number of HTTP workers run it at once); a refusal is raised right there;
-- in the one writer thread (:mod:`saksi.service.sequencer`): duplicates, then the
+- in the one writer thread (:mod:`saksi.ledger.sequencer`): duplicates, then the
   authorization and rules against the log so far, then one durable
   ``store.append_batch`` for every statement that arrived meanwhile (group commit);
 - in the integrator thread: a new signed checkpoint every ``integrate_interval``
   seconds while the store is ahead of the last one; receipts then carry a proof.
   With witnesses configured, a checkpoint is published (and proofs use it) only
-  once a quorum of them cosigned it (:mod:`saksi.service.witnessing`);
-- in the photo keeper's thread (:mod:`saksi.service.photo_keeper`): photos the
+  once a quorum of them cosigned it (:mod:`saksi.ledger.witnessing`);
+- in the photo keeper's thread (:mod:`saksi.ledger.photo_keeper`): photos the
   committed entries cite move from the staging area into the store.
 
 Readers (:meth:`Ledger.receipt`, :meth:`Ledger.tps`, :meth:`Ledger.stats`, ...) may
@@ -33,13 +33,13 @@ from saksi.election.authority import Authority
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.errors import SaksiError, ServiceError
-from saksi.service.config import ServiceConfig
-from saksi.service.parsing import MIN_BATCH, Parsed, ParsePool, check_line
-from saksi.service.photo_keeper import PhotoKeeper
-from saksi.service.sequencer import Gate, Pending, Sequencer, Stats, Ticket, stopped_error
-from saksi.service.startup import Opened, open_log
-from saksi.service.views import Receipt, tps_view
-from saksi.service.witnessing import Witnessing
+from saksi.ledger.config import ServiceConfig
+from saksi.ledger.parsing import MIN_BATCH, Parsed, ParsePool, check_line
+from saksi.ledger.photo_keeper import PhotoKeeper
+from saksi.ledger.sequencer import Gate, Pending, Sequencer, Stats, Ticket, stopped_error
+from saksi.ledger.startup import Opened, open_log
+from saksi.ledger.views import Receipt, tps_view
+from saksi.ledger.witnessing import Witnessing
 from saksi.store.base import check_leaf_hash
 from saksi.tlog.log import Log
 
@@ -199,7 +199,7 @@ class Ledger:
 
         The entries are sequenced contiguously, as if submitted one after another.
         ``gate`` is asked about each new entry before its authorization (see
-        :data:`~saksi.service.sequencer.Gate`).
+        :data:`~saksi.ledger.sequencer.Gate`).
         """
         ticket = self._start(entries, gate=gate)
         if not ticket.done.wait(timeout):

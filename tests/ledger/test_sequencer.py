@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from saksi.election.envelope import parse_entry
 from saksi.election.intake import Intake
 from saksi.errors import SaksiError
-from saksi.service.ledger import Ledger, Receipt
+from saksi.ledger.ledger import Ledger, Receipt
 from saksi.store.base import Store
 from saksi.tlog.hashes import leaf_hash
-from tests.service.factory import (
+from tests.ledger.factory import (
     ServiceElection,
     assert_refused,
     broken_form,
@@ -201,7 +201,7 @@ def test_a_timed_out_submission_is_logged_and_its_retry_gets_the_receipt(ledger:
 def test_too_many_waiting_statements_are_refused_until_the_writer_catches_up(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("saksi.service.sequencer.MAX_QUEUE", 1)
+    monkeypatch.setattr("saksi.ledger.sequencer.MAX_QUEUE", 1)
     store: Any = ledger.log.store
     gated = store.append_batch = _GatedAppends(store)
     answers: list[Receipt] = []

@@ -11,12 +11,12 @@ import pytest
 
 from saksi.election.regions import Hierarchy
 from saksi.election.synthetic import synthetic_hierarchy
-from saksi.service.config import ConfigError, load_config
-from saksi.service.ledger import Ledger
-from saksi.service.startup import recorded_regions, with_recorded_regions
+from saksi.ledger.config import ConfigError, load_config
+from saksi.ledger.ledger import Ledger
+from saksi.ledger.startup import recorded_regions, with_recorded_regions
 from saksi.sim.election import Authorities
+from tests.ledger.factory import ServiceElection
 from tests.service.conftest import ROOT, ServeProcess
-from tests.service.factory import ServiceElection
 
 ELECTION = ServiceElection()
 

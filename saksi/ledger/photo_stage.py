@@ -2,7 +2,7 @@
 
 A photo a permitted key uploads waits here, as a file in ``DATA/photos/staged/``
 (``<sha256>``, and ``<sha256>.json`` naming its uploader, size and expiry), until
-the log cites it (then :mod:`saksi.service.photo_keeper` moves it to the store for
+the log cites it (then :mod:`saksi.ledger.photo_keeper` moves it to the store for
 good) or until it expires ``photo_stage_ttl`` after its last upload. The area is
 bounded: per key (``photo_quota_per_key``: 429 ``photo.key-quota``), in total
 (``photo_quota_total``: 507 ``photo.staging-full``), and it never takes the last
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Final
 
 from saksi.errors import HttpError, SaksiError
-from saksi.service.config import PhotoQuota
+from saksi.ledger.config import PhotoQuota
 
 log = logging.getLogger("saksi.service")
 

@@ -27,8 +27,8 @@ from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.errors import SaksiError
-from saksi.service.config import ConfigError, ServiceConfig
-from saksi.service.views import Committed, LedgerView, parse_stored
+from saksi.ledger.config import ConfigError, ServiceConfig
+from saksi.ledger.views import Committed, LedgerView, parse_stored
 from saksi.store import open_store
 from saksi.store.base import Store
 from saksi.tlog.log import Log

@@ -1,0 +1,139 @@
+"""The fold driver: a publication (folder or URL) read and folded into a :class:`Recap`.
+
+What ``saksi recap``, ``saksi publish`` and the live publisher beside ``saksi serve``
+(:mod:`saksi.recap.follow`) share: the election's hierarchy (a region file, or the
+synthetic one of a scale and seed), the log's verifier key, and the fold of every
+entry of the publication up to a size. The options are one typed value
+(:class:`FoldOptions`); the command line only turns its flags into it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from saksi.election.regions import Hierarchy
+from saksi.election.synthetic import synthetic_hierarchy
+from saksi.errors import InputError, SaksiError
+from saksi.recap.fold import Recap
+from saksi.tlog.note import NoteVerifier
+from saksi.tlog.remote import PublishedLog, open_published
+
+__all__ = [
+    "DEFAULT_SCALE",
+    "DEFAULT_SEED",
+    "FoldOptions",
+    "Progress",
+    "fold_published",
+    "fold_since",
+    "load_regions",
+    "log_verifier",
+    "open_and_fold",
+]
+
+DEFAULT_SCALE: Final = 0.005
+DEFAULT_SEED: Final = 2024
+PROGRESS_EVERY: Final = 1.0
+"""Seconds between two progress reports of a fold."""
+
+Progress = Callable[[int, int, float], None]
+"""Told, at most once a second during a fold: entries folded, entries in the
+publication, entries folded per second."""
+
+
+def load_regions(regions: Path | None, scale: float | None, seed: int | None) -> Hierarchy:
+    """The hierarchy of the region file ``regions``, or else the synthetic one of
+    ``scale`` and ``seed`` (by default :data:`DEFAULT_SCALE`, :data:`DEFAULT_SEED`)."""
+    if regions is not None:
+        return Hierarchy.load(regions)
+    return synthetic_hierarchy(
+        scale=DEFAULT_SCALE if scale is None else scale,
+        seed=DEFAULT_SEED if seed is None else seed,
+    )
+
+
+def log_verifier(vkey: str | None) -> NoteVerifier | None:
+    """The log's note verifier of ``vkey`` (None: the checkpoint's signature is not
+    checked); ``cli.bad-log-key`` if it is not one."""
+    if vkey is None:
+        return None
+    try:
+        return NoteVerifier.from_vkey(vkey)
+    except SaksiError as exc:
+        raise InputError(
+            code="cli.bad-log-key",
+            en=f"--log-key is not a note verifier key: {exc.message_en}",
+            id=f"--log-key bukan kunci verifikasi catatan: {exc.message_id}",
+        ) from None
+
+
+@dataclass(frozen=True)
+class FoldOptions:
+    """How a publication is read and folded."""
+
+    regions: Path | None = None
+    """The election's region file; None: the synthetic hierarchy of ``scale``, ``seed``."""
+    scale: float | None = None
+    seed: int | None = None
+    log_key: str | None = None
+    """The log's verifier key: the checkpoint's signature is checked (None: it is not)."""
+    verify_signatures: bool = False
+    """Check every entry's Ed25519 signature too (slower; ``saksi verify`` checks all)."""
+
+    def hierarchy(self) -> Hierarchy:
+        return load_regions(self.regions, self.scale, self.seed)
+
+    def verifier(self) -> NoteVerifier | None:
+        return log_verifier(self.log_key)
+
+
+def fold_published(
+    published: PublishedLog,
+    hierarchy: Hierarchy,
+    *,
+    verify: bool,
+    progress: Progress | None = None,
+    stop: int | None = None,
+) -> Recap:
+    """The publication's entries (up to ``stop``, default all) folded; ``progress`` is
+    told how far it is, at most once a second."""
+    entries = published.entries(0, stop)
+    first = next(entries, None)
+    recap = Recap.replay(hierarchy, [] if first is None else [first], verify=verify)
+    started = last = time.monotonic()
+    for entry in entries:
+        recap.apply_entry(entry, verify=verify)
+        now = time.monotonic()
+        if progress is not None and now - last >= PROGRESS_EVERY:
+            last = now
+            progress(recap.size, published.size, recap.size / (now - started))
+    return recap
+
+
+def open_and_fold(
+    source: str, options: FoldOptions, *, progress: Progress | None = None
+) -> tuple[PublishedLog, Recap]:
+    """The publication at ``source`` and its entries folded, as ``options`` say."""
+    published = open_published(source, verifier=options.verifier())
+    recap = fold_published(
+        published, options.hierarchy(), verify=options.verify_signatures, progress=progress
+    )
+    return published, recap
+
+
+def fold_since(
+    published: PublishedLog, options: FoldOptions, previous: int | None
+) -> tuple[Recap, set[str] | None]:
+    """Fold every entry; return what the entries after ``previous`` touched (None: all)."""
+    hierarchy = options.hierarchy()
+    verify = options.verify_signatures
+    if previous is None or previous > published.size:
+        return fold_published(published, hierarchy, verify=verify), None
+    recap = fold_published(published, hierarchy, verify=verify, stop=previous)
+    recap.take_touched()
+    for entry in published.entries(previous):
+        recap.apply_entry(entry, verify=verify)
+    return recap, recap.take_touched()
