@@ -13,7 +13,9 @@ and ``--cache DIR`` (the recapitulation's log: see bench/recap.py), ``--verify-w
 (the verifier's signature workers: see bench/verify.py, which publishes the same log),
 ``--dashboard-requests N`` and ``--dashboard-clients N`` (the dashboard's pages served
 from that publication's results: see bench/dashboard.py), ``--simulate-tps N`` (one
-``saksi simulate --tps N`` night over HTTP, off by default: see bench/simulate.py).
+``saksi simulate --tps N`` night over HTTP, off by default: see bench/simulate.py). The
+import of KPU's real legislative contests runs when ../shared/data is there
+(bench/contests.py).
 """
 
 from __future__ import annotations
@@ -29,9 +31,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import dashboard, recap, service, simulate, tlog, verify
+from . import contests, dashboard, recap, service, simulate, tlog, verify
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
-from .harness import Case, measure_all, print_table, report, write_json
+from .harness import Case, Measurement, measure_all, print_table, report, write_json
+
+IN_OTHER_PROCESSES = (
+    service.NAMES | verify.NAMES | dashboard.NAMES | simulate.NAMES | contests.NAMES
+)
+"""Cases timed in a child process (``--profile`` cannot reach them with cProfile)."""
 
 
 def select(all_cases: Sequence[Case], only: Sequence[str]) -> list[Case]:
@@ -103,11 +110,12 @@ def run(
             *verify.cases(verify_sizes, cache),
             *dashboard.cases(dashboard_sizes),
             *simulate.cases(simulate_sizes or simulate.SimulateSizes()),
+            *contests.cases(),
         ]
         chosen = select(all_cases, only)
-        parts = (
-            tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES
-        ) | simulate.NAMES
+        parts = (tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES) | (
+            simulate.NAMES | contests.NAMES
+        )
         foundation = [c for c in chosen if c.name not in parts]
 
         def progress(round_: int, of: int = repeats) -> None:
@@ -147,10 +155,11 @@ def run(
             chosen, dashboard_sizes, repeats=recap_repeats or repeats, cache=cache, tmp=tmp, log=log
         )
         measurements += dashboard_measurements
-        measurements += (simulated := simulate.measure(chosen, repeats=1, log=log))[0]
+        last, last_extras = _last_parts(chosen, repeats, log)
+        measurements += last
         if profile:  # the service runs in another process: profile it with py-spy
             for case in chosen:
-                if case.name not in service.NAMES | verify.NAMES | dashboard.NAMES | simulate.NAMES:
+                if case.name not in IN_OTHER_PROCESSES:
                     profile_case(case, log or sys.stderr)
     forms = workload.forms
     config = {
@@ -167,18 +176,27 @@ def run(
         "dashboard": asdict(dashboard_sizes),
     }
     results = report(measurements, config=config, when=when)
-    if tlog_extras:
-        results["tlog"] = tlog_extras
-    if service_extras:
-        results["service"] = service_extras
-    if recap_extras:
-        results["recap"] = recap_extras
-    if verify_extras:
-        results["verify"] = verify_extras
-    if dashboard_extras:
-        results["dashboard"] = dashboard_extras
-    results |= {"simulate": simulated[1]} if simulated[1] else {}
+    parts = {
+        "tlog": tlog_extras,
+        "service": service_extras,
+        "recap": recap_extras,
+        "verify": verify_extras,
+        "dashboard": dashboard_extras,
+    }
+    results |= {name: extras for name, extras in parts.items() if extras}
+    results |= last_extras
     return results
+
+
+def _last_parts(
+    chosen: Sequence[Case], repeats: int, log: TextIO | None
+) -> tuple[list[Measurement], dict[str, Any]]:
+    """The simulated night (one round) and the real contests' import, with their extras."""
+    simulated, simulate_extras = simulate.measure(chosen, repeats=1, log=log)
+    imported, contests_extras = contests.measure(chosen, repeats=repeats, log=log)
+    extras = {"simulate": simulate_extras} if simulate_extras else {}
+    extras |= {"contests": contests_extras} if contests_extras else {}
+    return [*simulated, *imported], extras
 
 
 def profile_case(case: Case, out: TextIO) -> None:
