@@ -654,6 +654,47 @@ def test_a_store_carries_on_after_the_server_restarts(own_server: PostgresServer
         assert store.get_meta("k") is None
 
 
+def test_a_crash_ends_every_server_process_so_the_server_restarts_on_its_port(
+    own_server: PostgresServer,
+) -> None:
+    """A backend busy with a long statement notices the postmaster's death only at its
+    end: had the crash spared it, the new postmaster would find the old shared memory in
+    use and refuse to start, and the store's address would point at nothing."""
+    schema = own_server.create_schema("busy_crash")
+    with PostgresStore(own_server.dsn(schema)) as store, raw(own_server.dsn(schema)) as busy:
+        store.append(b"a")
+        failures: list[BaseException] = []
+
+        busy.execute("SET statement_timeout = '120s'")  # a bound, should a backend survive
+
+        def long_statement() -> None:
+            try:
+                busy.execute("SELECT count(*) FROM generate_series(1, 10000000000)")
+            except psycopg.OperationalError as exc:
+                failures.append(exc)
+
+        worker = threading.Thread(target=long_statement)
+        worker.start()
+        with raw(own_server.dsn()) as watcher:
+            wait_for(
+                lambda: (
+                    watcher.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE state = 'active' AND query LIKE 'SELECT count(*) FROM generate%'"
+                    ).fetchone()
+                    == (1,)
+                )
+            )
+        port = own_server.port
+        own_server.kill()
+        worker.join()
+        assert len(failures) == 1
+        assert busy.broken  # its backend died with the server (not cancelled on its own)
+        own_server.start()
+        assert own_server.port == port
+        assert store.append(b"b").index == 1
+
+
 CHILD = r"""
 import sys, time
 from saksi.errors import StoreError
