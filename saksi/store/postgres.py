@@ -13,13 +13,17 @@
 - **Durable before it returns.** A commit returns after its WAL is flushed
   (``synchronous_commit = on``; a session that the server configures ``off`` is set
   back to ``on``).
-- **Connections.** A small pool (:data:`DEFAULT_POOL_SIZE`), opened on demand, shared
-  by every thread; each call borrows one connection for one statement or transaction
-  and gives it back, so no transaction stays open between calls (``entries()`` pages
-  are separate statements). A connection broken by a server restart is dropped; a
-  call that finds one runs again, once, on a fresh connection, when that is safe: a
-  read, an idempotent write (an append, a photo), or a transaction whose ``BEGIN``
-  failed (compare-and-swap).
+- **Connections.** A ``psycopg_pool.ConnectionPool`` (at most :data:`DEFAULT_POOL_SIZE`,
+  one kept open), shared by every thread; each call borrows one connection for one
+  statement or transaction and gives it back, so no transaction stays open between
+  calls (``entries()`` pages are separate statements). A connection broken by a
+  server restart goes back to the pool, which replaces it, and the pool checks its
+  idle ones; a call that found one runs again, once, on a fresh connection, when that
+  is safe: a read, an idempotent write (an append, a photo), or a transaction whose
+  ``BEGIN`` failed (compare-and-swap).
+- **Migrations** run on the store's own first connection (so a refusal of the
+  address or login is reported as it comes, and the migration lock never reaches the
+  pool), each file as written, in one transaction: PostgreSQL reads it.
 - **Errors.** Every driver error becomes a :class:`~saksi.errors.StoreError`; the
   password and the address given are never part of a message or its details.
 """
