@@ -310,7 +310,7 @@ def test_a_call_waits_for_a_free_connection(postgres_dsn: str) -> None:
 
 def test_a_pool_with_every_connection_taken_reports_busy(postgres_dsn: str) -> None:
     with PostgresStore(postgres_dsn, pool_size=1, busy_timeout=0.1) as store:
-        taken = store._pool.getconn()  # another thread holds the only connection
+        taken = store._pool.getconn(timeout=60)  # another thread holds the only connection
         with pytest.raises(StoreError) as caught:
             store.size()
         assert_refused(caught.value, "store.busy")
