@@ -24,6 +24,7 @@ with a fresh :meth:`PostgresServer.create_schema` isolates one test from another
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import pwd
@@ -39,6 +40,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
+
+from tests.waiting import wait_for
 
 SUPERUSER = "saksi"
 START_TIMEOUT = 30.0
@@ -88,6 +91,31 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _stat(pid: int) -> tuple[str, int, str] | None:
+    """(state, parent, start time) of a process, from ``/proc/PID/stat``; None if gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # after "pid (command) "
+    return fields[0], int(fields[1]), fields[19]
+
+
+def _children(parent: int) -> list[tuple[int, str]]:
+    """The processes whose parent is ``parent``, each with its start time."""
+    found: list[tuple[int, str]] = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) and stat[1] == parent:
+            found.append((int(entry.name), stat[2]))
+    return found
+
+
+def _running(pid: int, started: str) -> bool:
+    """The process is still there (the same one, not a zombie: a zombie holds nothing)."""
+    stat = _stat(pid)
+    return stat is not None and stat[2] == started and stat[0] != "Z"
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -163,10 +191,17 @@ class PostgresServer:
 
     def start(self) -> str:
         """Start on a free port, or restart (after :meth:`kill`) on the same one, so that
-        addresses given out before stay valid; returns :meth:`dsn`."""
-        for attempt in range(3):  # a free port may be taken between probing and binding
-            if not (self.port and attempt == 0):
-                self.port = _free_port()
+        addresses given out before stay valid; returns :meth:`dsn`. A restart that
+        cannot have its port fails: a server moved to another port would leave every
+        address given out before pointing at nothing."""
+        if self.port:
+            if self._launch():
+                return self.dsn()
+            raise PostgresUnavailable(
+                f"postgres did not restart on port {self.port}:\n{_tail(self.log)}"
+            )
+        for _ in range(3):  # a free port may be taken between probing and binding
+            self.port = _free_port()
             if self._launch():
                 return self.dsn()
         raise PostgresUnavailable(f"postgres did not start:\n{_tail(self.log)}")
@@ -199,7 +234,7 @@ class PostgresServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.root,
-                start_new_session=True,  # its own process group: kill() ends every backend
+                start_new_session=True,  # not in the test's group: a ^C goes to pytest only
                 user=uid,
                 group=gid,
                 extra_groups=groups,
@@ -211,7 +246,7 @@ class PostgresServer:
             if self._accepts_connections():
                 return True
             time.sleep(0.05)
-        self._signal(signal.SIGKILL)
+        self.kill()
         return False
 
     def _accepts_connections(self) -> bool:
@@ -246,24 +281,30 @@ class PostgresServer:
             conn.execute(f'CREATE SCHEMA "{name}"')
         return name
 
-    def _signal(self, signum: int) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signum)
-
     def kill(self) -> None:
-        """Crash the server: SIGKILL to the postmaster and every backend (its group)."""
+        """Crash the server: SIGKILL to the postmaster and to every process it started,
+        and return once all are gone.
+
+        The postmaster's children are not in its process group (each calls ``setsid()``),
+        so ``killpg`` reaches none of them: they are found by their parent (Linux's
+        ``/proc``) while the postmaster is stopped, so that it starts no other. A backend
+        left running keeps the old shared memory attached, and a new postmaster then
+        refuses to start ("pre-existing shared memory block is still in use").
+        """
         if self.process is None:
             return
-        self._signal(signal.SIGKILL)
+        postmaster = self.process.pid
+        children: list[tuple[int, str]] = []
+        if self.process.poll() is None:
+            os.kill(postmaster, signal.SIGSTOP)
+            children = _children(postmaster)
+            for pid, _ in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            os.kill(postmaster, signal.SIGKILL)
         self.process.wait()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # backends leave the group a moment later
-            try:
-                os.killpg(self.process.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.02)
         self.process = None
+        wait_for(lambda: not any(_running(pid, started) for pid, started in children), 30)
 
     def stop(self) -> None:
         """Fast shutdown (SIGKILL after 20 s), then remove the folder. Idempotent."""

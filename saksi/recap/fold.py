@@ -40,7 +40,7 @@ from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Mani
 from saksi.errors import RecapError, SaksiError
 from saksi.recap import packing
 from saksi.recap.entries import Prepared, read_chunk, read_entry
-from saksi.recap.screening import MAX_VOTERS, screen
+from saksi.recap.screening import COUNTED_FIELDS, counts, raises_any, screen
 from saksi.recap.state import (
     CopySlot,
     CorrectionRecord,
@@ -67,23 +67,21 @@ def _above(tps: str) -> tuple[str, ...]:
 
 
 def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bool]:
-    """False only when :func:`screen` certainly raises no flag on the form (whose
-    ``values`` are in the layout's order); True sends the form to :func:`screen`."""
-    at = layout.form_fields.index
-    voters, votes = at("pengguna_total_j"), at("suara_total")
-    dpt, dptb, dpk = at("pemilih_dpt_j"), at("pengguna_dptb_j"), at("pengguna_non_dpt_j")
+    """Whether :func:`screen` raises a flag on the form (whose ``values`` are in the
+    layout's order): the screening table's own conditions, on counts read from
+    ``values``; True sends the form to :func:`screen` for its messages."""
+    voters, votes, dpt, dptb, dpk = (layout.form_fields.index(f) for f in COUNTED_FIELDS)
 
     def may_flag(form: CHasilPPWP, values: tuple[int, ...]) -> bool:
-        total, registered = values[voters], values[dpt]
-        pair_votes = form.suara_paslon.values()
-        most = max(pair_votes, default=0)
-        return (
-            total > MAX_VOTERS  # voters-above-300
-            or values[votes] > registered + values[dptb] + values[dpk]  # votes-above-eligible
-            or (registered > 0 and total > registered)  # turnout-above-100
-            or most > total  # pair-above-voters
-            or (most > 0 and most == sum(pair_votes))  # unanimous-high-turnout may apply
+        found = counts(
+            values[voters],
+            values[votes],
+            values[dpt],
+            values[dptb],
+            values[dpk],
+            pair_votes=form.suara_paslon.values(),
         )
+        return raises_any(found)
 
     return may_flag
 

@@ -13,32 +13,34 @@
 - **Durable before it returns.** A commit returns after its WAL is flushed
   (``synchronous_commit = on``; a session that the server configures ``off`` is set
   back to ``on``).
-- **Connections.** A small pool (:data:`DEFAULT_POOL_SIZE`), opened on demand, shared
-  by every thread; each call borrows one connection for one statement or transaction
-  and gives it back, so no transaction stays open between calls (``entries()`` pages
-  are separate statements). A connection broken by a server restart is dropped; a
-  call that finds one runs again, once, on a fresh connection, when that is safe: a
-  read, an idempotent write (an append, a photo), or a transaction whose ``BEGIN``
-  failed (compare-and-swap).
+- **Connections.** A ``psycopg_pool.ConnectionPool`` (at most :data:`DEFAULT_POOL_SIZE`,
+  one kept open), shared by every thread; each call borrows one connection for one
+  statement or transaction and gives it back, so no transaction stays open between
+  calls (``entries()`` pages are separate statements). A connection broken by a
+  server restart goes back to the pool, which replaces it, and the pool checks its
+  idle ones; a call that found one runs again, once, on a fresh connection, when that
+  is safe: a read, an idempotent write (an append, a photo), or a transaction whose
+  ``BEGIN`` failed (compare-and-swap).
+- **Migrations** run on the store's own first connection (so a refusal of the
+  address or login is reported as it comes, and the migration lock never reaches the
+  pool), each file as written, in one transaction: PostgreSQL reads it.
 - **Errors.** Every driver error becomes a :class:`~saksi.errors.StoreError`; the
   password and the address given are never part of a message or its details.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import psycopg
 from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from saksi.errors import StoreError
 from saksi.store.base import Store, append_only, corrupt, store_closed
@@ -168,127 +170,6 @@ def _translate(exc: psycopg.Error, secrets: _Secrets) -> StoreError:
     )
 
 
-# --- migration scripts: statements split the way PostgreSQL reads them ---
-
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
-_FIRST_WORDS = re.compile(r"([A-Za-z]+)(?:\s+([A-Za-z]+))?")
-_TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"}
-_TRANSACTION_PAIRS = {("START", "TRANSACTION"), ("PREPARE", "TRANSACTION")}
-
-
-class _Incomplete(Exception):
-    """A quote, comment or dollar-quoted body that is never closed."""
-
-
-def _block_comment_end(sql: str, i: int) -> int:
-    depth, j = 1, i + 2  # PostgreSQL's block comments nest
-    while depth:
-        if j >= len(sql):
-            raise _Incomplete
-        if sql.startswith("/*", j):
-            depth, j = depth + 1, j + 2
-        elif sql.startswith("*/", j):
-            depth, j = depth - 1, j + 2
-        else:
-            j += 1
-    return j
-
-
-def _quoted_end(sql: str, i: int) -> int:
-    """The end of '...' (E'...' honours backslash escapes) or "..." starting at ``i``."""
-    quote_char = sql[i]
-    backslash = quote_char == "'" and i > 0 and sql[i - 1] in "eE"
-    j = i + 1
-    while j < len(sql):
-        if backslash and sql[j] == "\\":
-            j += 2
-        elif sql[j] != quote_char:
-            j += 1
-        elif sql.startswith(quote_char, j + 1):
-            j += 2  # a doubled quote
-        else:
-            return j + 1
-    raise _Incomplete
-
-
-def _skip(sql: str, i: int) -> int:
-    """If a comment, quoted text or dollar-quoted body starts at ``i``, its end; else i."""
-    if sql.startswith("--", i):
-        end = sql.find("\n", i)
-        return len(sql) if end < 0 else end
-    if sql.startswith("/*", i):
-        return _block_comment_end(sql, i)
-    if sql[i] in "'\"":
-        return _quoted_end(sql, i)
-    tag = _DOLLAR_TAG.match(sql, i)
-    if tag is not None and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
-        end = sql.find(tag.group(), tag.end())
-        if end < 0:
-            raise _Incomplete
-        return end + len(tag.group())
-    return i
-
-
-def _code_start(statement: str) -> str:
-    """The statement without its leading whitespace and comments."""
-    i = 0
-    while i < len(statement):
-        if statement[i].isspace():
-            i += 1
-        elif statement.startswith(("--", "/*"), i):
-            i = _skip(statement, i)
-        else:
-            break
-    return statement[i:]
-
-
-def split_script(sql: str) -> tuple[list[str], str]:
-    """The statements of a script (each without its ``;``) and what follows the last one.
-
-    Comments, quoted strings and identifiers, and dollar-quoted bodies (PL/pgSQL) are
-    skipped over, so a ``;`` inside them does not end a statement. Raises
-    :class:`_Incomplete` for one that is never closed.
-    """
-    statements: list[str] = []
-    start = i = 0
-    while i < len(sql):
-        after = _skip(sql, i)
-        if after != i:
-            i = after
-            continue
-        if sql[i] == ";":
-            statements.append(sql[start:i])
-            start = i + 1
-        i += 1
-    return [s for s in statements if _code_start(s)], sql[start:]
-
-
-def migration_statements(migration: Migration) -> list[str]:
-    """A migration's statements; refuses BEGIN/COMMIT and a script that ends mid-statement."""
-    incomplete = invalid_migrations(
-        "pernyataan SQL terakhir tidak lengkap",
-        "the last SQL statement is incomplete",
-        version=migration.version,
-    )
-    try:
-        statements, rest = split_script(migration.sql)
-    except _Incomplete:
-        raise incomplete from None
-    if _code_start(rest):
-        raise incomplete
-    for statement in statements:
-        words = _FIRST_WORDS.match(_code_start(statement))
-        first = words.group(1).upper() if words else ""
-        second = (words.group(2) or "").upper() if words else ""
-        if first in _TRANSACTION_CONTROL or (first, second) in _TRANSACTION_PAIRS:
-            raise invalid_migrations(
-                "migrasi tidak boleh memuat BEGIN/COMMIT",
-                "a migration must not contain BEGIN/COMMIT",
-                version=migration.version,
-            )
-    return statements
-
-
 # --- applying migrations ---
 
 
@@ -309,10 +190,10 @@ def _applied(conn: Connection, *, create: bool) -> dict[int, str]:
 
 
 def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
-    statements = migration_statements(migration)
+    """Run the file as written (one simple query: PostgreSQL parses it, statements,
+    quotes, comments and dollar-quoted bodies alike), inside the caller's transaction."""
     try:
-        for statement in statements:
-            conn.execute(statement)
+        conn.execute(migration.sql)
     except psycopg.Error as exc:
         raise StoreError(
             code="store.migration-failed",
@@ -327,6 +208,12 @@ def _apply(conn: Connection, migration: Migration, secrets: _Secrets) -> None:
             version=migration.version,
             error=secrets.redact((exc.diag.message_primary or str(exc)).strip()),
         ) from exc
+    if conn.info.transaction_status != pq.TransactionStatus.INTRANS:
+        raise invalid_migrations(
+            "migrasi tidak boleh mengakhiri transaksinya (COMMIT/ROLLBACK)",
+            "a migration must not end its transaction (COMMIT/ROLLBACK)",
+            version=migration.version,
+        )
     conn.execute(
         "INSERT INTO schema_version (version, name, sha256) VALUES (%s, %s, %s)",
         (migration.version, migration.name, migration.sha256),
@@ -338,12 +225,11 @@ def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets
 
     Under :data:`MIGRATION_LOCK_SQL`, each transaction re-reads ``schema_version``, so
     processes opening a fresh database at once apply each migration exactly once. A
-    database that is up to date is only read (no lock, no DDL).
+    database that is up to date is only read (no lock, no DDL). ``conn`` is the
+    caller's own connection (never a pooled one: it holds a session lock for a while).
     """
     if not migrations:
         raise invalid_migrations("tidak ada migrasi", "there are no migrations")
-    for migration in migrations:
-        migration_statements(migration)  # refuse a bad folder before touching the database
     applied = _applied(conn, create=False)
     check_applied(applied, migrations)
     if all(migration.version in applied for migration in migrations):
@@ -357,84 +243,39 @@ def migrate(conn: Connection, migrations: Sequence[Migration], secrets: _Secrets
                 if migration.version not in applied:
                     _apply(conn, migration, secrets)
     finally:
-        try:
+        if not conn.broken:
             conn.execute(MIGRATION_UNLOCK_SQL)
-        except psycopg.Error:
-            conn.close()  # the lock ends with the session; never pool a connection holding it
     return len(migrations)
 
 
 # --- connections ---
 
 
-class _Pool:
-    """At most ``size`` connections, opened on demand and shared by every thread."""
+class _ConnectFailures:
+    """Why the pool's last attempt to connect failed (redacted), or None after a success:
+    a call that times out waiting for a connection says so, rather than "busy"."""
 
-    def __init__(self, connect: Callable[[], Connection], size: int, wait: float) -> None:
-        self._connect = connect
-        self._size = size
-        self._wait = wait
-        self._idle: list[Connection] = []
-        self._open = 0
-        self._closed = False
-        self._ready = threading.Condition()
+    def __init__(self) -> None:
+        self.last: str | None = None
 
-    def acquire(self) -> Connection:
-        deadline = time.monotonic() + self._wait
-        with self._ready:
-            while True:
-                if self._closed:
-                    raise store_closed()
-                if self._idle:
-                    return self._idle.pop()
-                if self._open < self._size:
-                    self._open += 1
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise _busy(f"all {self._size} connections of the pool are in use")
-                self._ready.wait(remaining)
-        try:
-            return self._connect()
-        except BaseException:
-            self._forget(None)
-            raise
 
-    def release(self, conn: Connection) -> None:
-        """Take a connection back; one that is broken or mid-transaction is closed."""
-        reusable = not conn.broken and conn.info.transaction_status == pq.TransactionStatus.IDLE
-        with self._ready:
-            if reusable and not self._closed:
-                self._idle.append(conn)
-                self._ready.notify()
-                return
-        self._forget(conn)
+def _recording_connection(
+    failures: _ConnectFailures, secrets: _Secrets
+) -> type[psycopg.Connection[tuple[Any, ...]]]:
+    """A connection class for the pool whose ``connect`` records each failure."""
 
-    def _forget(self, conn: Connection | None) -> None:
-        with self._ready:
-            self._open -= 1
-            self._ready.notify()
-        if conn is not None:
-            conn.close()
+    class RecordingConnection(psycopg.Connection[tuple[Any, ...]]):
+        @classmethod
+        def connect(cls, conninfo: str = "", **kwargs: Any) -> Self:
+            try:
+                conn = super().connect(conninfo, **kwargs)
+            except psycopg.Error as exc:
+                failures.last = secrets.redact((exc.diag.message_primary or str(exc)).strip())
+                raise
+            failures.last = None
+            return conn
 
-    def drop_idle(self) -> None:
-        """Close the idle connections (after a broken one: the server may have restarted)."""
-        with self._ready:
-            idle, self._idle = self._idle, []
-            self._open -= len(idle)
-            self._ready.notify_all()
-        for conn in idle:
-            conn.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def close(self) -> None:
-        """Close the idle connections now; those in use are closed when given back."""
-        with self._ready:
-            self._closed = True
-        self.drop_idle()
+    return RecordingConnection
 
 
 class _Stale(Exception):
@@ -483,20 +324,34 @@ class PostgresStore(Store):
             if name not in params
         }
         self._lock_timeout_ms = max(1, int(busy_timeout * 1000))
-        self._pool = _Pool(self._connect, max(1, pool_size), busy_timeout)
+        self._closed = False
+        self._pool_size = max(1, pool_size)
+        self._failures = _ConnectFailures()
         self.address = "postgresql://"
         found = load_migrations(migrations if migrations is not None else default_migrations())
-        conn = self._pool.acquire()
+        # The first connection is the store's own: a refusal is reported as it comes, and
+        # the session lock migrations take never reaches the pool.
+        conn = self._connect()
         try:
             info = conn.info
             self.address = f"postgresql://{info.host}:{info.port}/{info.dbname}"
             with self._translated():
                 self.schema_version = migrate(conn, found, self._secrets)
-        except BaseException:
-            self._pool.release(conn)
-            self._pool.close()
-            raise
-        self._pool.release(conn)
+        finally:
+            conn.close()
+        self._pool: ConnectionPool[Connection] = ConnectionPool(
+            conninfo,
+            connection_class=_recording_connection(self._failures, self._secrets),
+            kwargs={"autocommit": True, **self._connect_defaults},
+            min_size=1,
+            max_size=self._pool_size,
+            open=False,
+            configure=self._configure,
+            timeout=busy_timeout,
+            num_workers=1,
+            name="saksi-store",
+        )
+        self._pool.open()
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.address!r})"
@@ -530,14 +385,28 @@ class PostgresStore(Store):
         try:
             yield
         except psycopg.Error as exc:
-            error = store_closed() if self._pool.closed else _translate(exc, self._secrets)
+            error = store_closed() if self._closed else _translate(exc, self._secrets)
             if self._secrets.found_in(str(exc)):
                 exc.args = (self._secrets.redact(str(exc)),)
                 raise error from None
             raise error from exc
 
+    def _getconn(self) -> Connection:
+        """A connection from the pool, waiting up to the busy timeout for one."""
+        try:
+            return self._pool.getconn()
+        except PoolClosed:
+            raise store_closed() from None
+        except PoolTimeout:
+            failure = self._failures.last
+            if failure is not None:  # no connection could be opened
+                raise _io_error(failure) from None
+            raise _busy(f"all {self._pool_size} connections of the pool are in use") from None
+
     def _borrowed(self, work: Callable[[Connection], T], *, transaction: bool, retry: bool) -> T:
-        conn = self._pool.acquire()
+        if self._closed:
+            raise store_closed()
+        conn = self._getconn()
         began = False
         try:
             with self._translated():
@@ -550,12 +419,12 @@ class PostgresStore(Store):
                 except psycopg.OperationalError:
                     if not conn.broken:
                         raise
-                    self._pool.drop_idle()  # the server restarted: they are dead too
+                    self._pool.check()  # the server restarted: replace the dead idle ones
                     if retry and not began:
                         raise _Stale from None
                     raise
         finally:
-            self._pool.release(conn)
+            self._pool.putconn(conn)  # a broken one is replaced, one mid-transaction rolled back
 
     def _run(self, work: Callable[[Connection], T], *, transaction: bool = False) -> T:
         """``work`` on a borrowed connection, in a transaction if asked. When the
@@ -575,9 +444,11 @@ class PostgresStore(Store):
 
     @property
     def closed(self) -> bool:
-        return self._pool.closed
+        return self._closed
 
     def close(self) -> None:
+        """Close the idle connections now; those in use are closed when given back."""
+        self._closed = True
         self._pool.close()
 
     def settings(self) -> dict[str, str]:
@@ -702,6 +573,4 @@ __all__ = [
     "PostgresStore",
     "default_migrations",
     "migrate",
-    "migration_statements",
-    "split_script",
 ]

@@ -3,6 +3,7 @@ a flag, and a replay with reading workers equals the replay in one process."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from saksi.election.forms import CHasilPPWP
 from saksi.errors import RecapError
-from saksi.recap import fold
+from saksi.recap import fold, screening
 from saksi.recap.fold import Recap, _screen_filter
 from saksi.recap.screening import screen
 from saksi.recap.totals import Layout
@@ -56,14 +57,58 @@ def test_the_screening_filter_never_hides_a_flag(
         else:
             update[name] = value
     form = form.model_copy(update={**update, "suara_paslon": paslon})
-    if not MAY_FLAG(form, LAYOUT.values(form)):
-        assert screen(form) == ()
+    assert MAY_FLAG(form, LAYOUT.values(form)) == bool(screen(form))
 
 
-def test_unanimous_and_high_turnout_forms_reach_the_screen() -> None:
-    form = consistent_form(random.Random(3), dpt=200)
-    unanimous = form.model_copy(update={"suara_paslon": {"01": form.suara_sah, "02": 0, "03": 0}})
-    assert MAY_FLAG(unanimous, LAYOUT.values(unanimous))
+def _form(**update: object) -> CHasilPPWP:
+    base: CHasilPPWP = consistent_form(random.Random(3), dpt=200)
+    return base.model_copy(update=update)
+
+
+UNANIMOUS = {"01": 150, "02": 0, "03": 0}
+BOUNDARIES = [  # each threshold, at it and one past it
+    {"pengguna_total_j": 300},
+    {"pengguna_total_j": 301},
+    {"pemilih_dpt_j": 200, "pengguna_dptb_j": 0, "pengguna_non_dpt_j": 0, "suara_total": 200},
+    {"pemilih_dpt_j": 200, "pengguna_dptb_j": 0, "pengguna_non_dpt_j": 0, "suara_total": 201},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 200},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 201},
+    {"pemilih_dpt_j": 0, "pengguna_total_j": 201},
+    {"pengguna_total_j": 150, "suara_paslon": {"01": 150, "02": 0, "03": 0}},
+    {"pengguna_total_j": 150, "suara_paslon": {"01": 151, "02": 0, "03": 0}},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 190, "suara_paslon": UNANIMOUS},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 191, "suara_paslon": UNANIMOUS},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 191, "suara_paslon": {"01": 0, "02": 0, "03": 0}},
+    {"pemilih_dpt_j": 200, "pengguna_total_j": 191, "suara_paslon": {"01": 149, "02": 1, "03": 0}},
+]
+
+
+@pytest.mark.parametrize("update", BOUNDARIES)
+def test_the_screening_filter_says_what_the_screening_table_says(update: dict[str, object]) -> None:
+    form = _form(**update)
+    assert MAY_FLAG(form, LAYOUT.values(form)) == bool(screen(form))
+
+
+def test_the_screening_filter_follows_a_changed_or_added_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The filter is read from the table: a new threshold or a new flag needs no edit
+    of the fold."""
+    form = _form(pemilih_dpt_j=200, pengguna_total_j=150)
+    assert screen(form) == ()
+    assert not _screen_filter(LAYOUT)(form, LAYOUT.values(form))
+    first, *rest = screening.SCREENS
+    stricter = dataclasses.replace(first, raised=lambda c: c.voters > 100)
+    monkeypatch.setattr(screening, "SCREENS", (stricter, *rest))
+    assert _screen_filter(LAYOUT)(form, LAYOUT.values(form))
+    assert [f.flag for f in screen(form)] == ["voters-above-300"]
+    extra = dataclasses.replace(
+        first, flag="new-flag", raised=lambda c: c.eligible == 200, message=lambda f, c: ("x", "y")
+    )
+    monkeypatch.setattr(screening, "SCREENS", (*rest, extra))
+    assert _screen_filter(LAYOUT)(form, LAYOUT.values(form)) == (
+        form.pengguna_dptb_j == 0 == form.pengguna_non_dpt_j
+    )
 
 
 def test_a_replay_with_reading_workers_equals_the_replay_in_one_process(

@@ -24,8 +24,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import saksi.store.postgres
 from saksi.errors import AppendOnlyError, SaksiError, StoreError
@@ -35,10 +33,7 @@ from saksi.store.postgres import (
     APPEND_SQL,
     PostgresStore,
     default_migrations,
-    migration_statements,
-    split_script,
 )
-from saksi.store.schema import Migration
 from saksi.tlog.hashes import leaf_hash
 from tests.pgserver import PostgresServer, PostgresUnavailable
 from tests.waiting import wait_for
@@ -95,8 +90,6 @@ def test_public_names_are_pinned() -> None:
             "PostgresStore",
             "default_migrations",
             "migrate",
-            "migration_statements",
-            "split_script",
         ]
     )
 
@@ -315,12 +308,26 @@ def test_a_call_waits_for_a_free_connection(postgres_dsn: str) -> None:
         assert answers == [0]
 
 
-def test_a_pool_with_every_connection_taken_reports_busy() -> None:
-    pool = saksi.store.postgres._Pool(object, 1, 0.1)  # type: ignore[arg-type]
-    pool.acquire()
-    with pytest.raises(StoreError) as caught:
-        pool.acquire()
-    assert_refused(caught.value, "store.busy")
+def test_a_pool_with_every_connection_taken_reports_busy(postgres_dsn: str) -> None:
+    with PostgresStore(postgres_dsn, pool_size=1, busy_timeout=0.1) as store:
+        taken = store._pool.getconn(timeout=60)  # another thread holds the only connection
+        with pytest.raises(StoreError) as caught:
+            store.size()
+        assert_refused(caught.value, "store.busy")
+        store._pool.putconn(taken)
+        assert store.size() == 0
+
+
+def test_a_server_gone_for_good_is_an_io_error_not_busy(own_server: PostgresServer) -> None:
+    with PostgresStore(
+        own_server.dsn(own_server.create_schema("gone")), busy_timeout=0.5, connect_timeout=1
+    ) as store:
+        store.append(b"a")
+        own_server.kill()
+        with pytest.raises(StoreError) as caught:
+            store.size()  # the idle connection is dead, and no new one can be opened
+        own_server.start()
+    assert_refused(caught.value, "store.io-error")
 
 
 def test_two_stores_appending_at_once_keep_the_log_contiguous(postgres_dsn: str) -> None:
@@ -551,12 +558,6 @@ def test_an_edited_applied_migration_is_refused(tmp_path: Path, postgres_dsn: st
 @pytest.mark.parametrize(
     "extra",
     [
-        {"0002_x.sql": "BEGIN;\nCREATE TABLE x (a int);\nCOMMIT;\n"},
-        {"0002_x.sql": "CREATE TABLE x (a int);\n  -- done\n  commit ;\n"},
-        {"0002_x.sql": "/* tx */ START TRANSACTION;\nCREATE TABLE x (a int);\n"},
-        {"0002_x.sql": "CREATE TABLE x (a int)\n"},  # no final ;
-        {"0002_x.sql": "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; \n"},
-        {"0002_x.sql": "SELECT 'never closed;\n"},
         {"0003_gap.sql": "SELECT 1;\n"},
         {"0002_Bad-Name.sql": "SELECT 1;\n"},
     ],
@@ -568,6 +569,60 @@ def test_invalid_migration_folders_are_refused_before_any_change(
         PostgresStore(postgres_dsn, migrations=_migrations(tmp_path, extra))
     assert_refused(caught.value, "store.migrations-invalid")
     assert _tables(postgres_dsn) == set()
+
+
+def test_a_migration_runs_as_written_in_one_transaction(tmp_path: Path, postgres_dsn: str) -> None:
+    """PostgreSQL reads the file: a ';' in a body, a string or a comment ends nothing, and
+    the last statement needs no ';'."""
+    script = (
+        "CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $body$\n"
+        "BEGIN\n  RETURN 'it''s; COMMIT'; -- ; COMMIT;\nEND;\n$body$;\n"
+        '/* a comment; /* nested; */ COMMIT; */ CREATE TABLE "odd;name" (a text);\n'
+        "INSERT INTO \"odd;name\" VALUES (f()), (E'\\'; 100%')"
+    )
+    folder = _migrations(tmp_path, {"0002_as_written.sql": script})
+    with PostgresStore(postgres_dsn, migrations=folder) as store:
+        assert store.schema_version == 2
+    with raw(postgres_dsn) as conn:
+        rows = conn.execute('SELECT a FROM "odd;name" ORDER BY a').fetchall()
+    assert rows == [("'; 100%",), ("it's; COMMIT",)]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE half (a int);\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; \n",
+        "CREATE TABLE half (a int);\nSELECT 'never closed;\n",
+        "CREATE TABLE half (a int);\nROLLBACK;\nCREATE TABLE half (a int);\nSELECT 1/0;\n",
+    ],
+)
+def test_a_migration_postgresql_cannot_read_changes_nothing(
+    tmp_path: Path, postgres_dsn: str, sql: str
+) -> None:
+    PostgresStore(postgres_dsn).close()
+    with pytest.raises(StoreError) as caught:
+        PostgresStore(postgres_dsn, migrations=_migrations(tmp_path, {"0002_x.sql": sql}))
+    assert_refused(caught.value, "store.migration-failed")
+    assert "half" not in _tables(postgres_dsn)
+    assert [row[0] for row in _versions(postgres_dsn)] == [1]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE x (a int);\n  -- done\n  commit ;\n",
+        "CREATE TABLE x (a int);\nROLLBACK;\n",
+    ],
+)
+def test_a_migration_that_ends_its_transaction_is_refused(
+    tmp_path: Path, postgres_dsn: str, sql: str
+) -> None:
+    PostgresStore(postgres_dsn).close()
+    with pytest.raises(StoreError) as caught:
+        PostgresStore(postgres_dsn, migrations=_migrations(tmp_path, {"0002_x.sql": sql}))
+    assert_refused(caught.value, "store.migrations-invalid")
+    assert caught.value.details["version"] == 2
+    assert [row[0] for row in _versions(postgres_dsn)] == [1]  # never recorded as applied
 
 
 def test_four_openers_racing_on_a_fresh_schema_migrate_once(postgres_dsn: str) -> None:
@@ -588,44 +643,6 @@ def test_four_openers_racing_on_a_fresh_schema_migrate_once(postgres_dsn: str) -
         thread.join()
     assert errors == []
     assert [row[0] for row in _versions(postgres_dsn)] == [1]
-
-
-# --- splitting migration scripts as PostgreSQL reads them ---
-
-
-def _migration(sql: str) -> Migration:
-    return Migration(version=1, name="x", sql=sql, sha256="")
-
-
-def test_transaction_words_inside_bodies_strings_and_comments_are_not_statements() -> None:
-    sql = (
-        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $body$\n"
-        "BEGIN\n  RETURN 1; -- ; COMMIT;\nEND;\n$body$;\n"
-        "/* a comment; /* nested; */ COMMIT; */ SELECT 'it''s; BEGIN', E'\\'; COMMIT',"
-        ' "odd;name";\n'
-        "-- COMMIT;\n"
-    )
-    statements = migration_statements(_migration(sql))
-    assert len(statements) == 2
-    assert statements[0].strip().endswith("$body$")
-    assert statements[1].strip().endswith('"odd;name"')
-
-
-_piece = st.one_of(
-    st.sampled_from(["SELECT 1", "CREATE TABLE t (a int)", "x", "BEGIN_x", "commit_log"]),
-    st.text(st.sampled_from("ab; $'"), max_size=6).map(lambda t: "'" + t.replace("'", "''") + "'"),
-    st.text(st.sampled_from("ab;' "), max_size=6).map(lambda t: f"$q${t}$q$"),
-    st.text(st.sampled_from("ab;' "), max_size=6).map(lambda t: f"/* {t} */ 1"),
-)
-
-
-@settings(max_examples=150, deadline=None)
-@given(statements=st.lists(st.lists(_piece, min_size=1, max_size=4).map(" ".join), max_size=5))
-def test_split_script_gives_back_the_statements_it_was_made_of(statements: list[str]) -> None:
-    script = "".join(f"{statement};\n" for statement in statements)
-    found, rest = split_script(script)
-    assert [s.strip() for s in found] == statements
-    assert rest == "\n" if statements else rest == ""
 
 
 # --- a server that restarts, and crashes ---
@@ -652,6 +669,47 @@ def test_a_store_carries_on_after_the_server_restarts(own_server: PostgresServer
         assert store.append(b"c").index == 2  # the dead connection is replaced, once
         assert store.size() == 3
         assert store.get_meta("k") is None
+
+
+def test_a_crash_ends_every_server_process_so_the_server_restarts_on_its_port(
+    own_server: PostgresServer,
+) -> None:
+    """A backend busy with a long statement notices the postmaster's death only at its
+    end: had the crash spared it, the new postmaster would find the old shared memory in
+    use and refuse to start, and the store's address would point at nothing."""
+    schema = own_server.create_schema("busy_crash")
+    with PostgresStore(own_server.dsn(schema)) as store, raw(own_server.dsn(schema)) as busy:
+        store.append(b"a")
+        failures: list[BaseException] = []
+
+        busy.execute("SET statement_timeout = '120s'")  # a bound, should a backend survive
+
+        def long_statement() -> None:
+            try:
+                busy.execute("SELECT count(*) FROM generate_series(1, 10000000000)")
+            except psycopg.OperationalError as exc:
+                failures.append(exc)
+
+        worker = threading.Thread(target=long_statement)
+        worker.start()
+        with raw(own_server.dsn()) as watcher:
+            wait_for(
+                lambda: (
+                    watcher.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE state = 'active' AND query LIKE 'SELECT count(*) FROM generate%'"
+                    ).fetchone()
+                    == (1,)
+                )
+            )
+        port = own_server.port
+        own_server.kill()
+        worker.join()
+        assert len(failures) == 1
+        assert busy.broken  # its backend died with the server (not cancelled on its own)
+        own_server.start()
+        assert own_server.port == port
+        assert store.append(b"b").index == 1
 
 
 CHILD = r"""
