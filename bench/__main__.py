@@ -176,14 +176,14 @@ def run(
         "dashboard": asdict(dashboard_sizes),
     }
     results = report(measurements, config=config, when=when)
-    parts = {
+    extras = {
         "tlog": tlog_extras,
         "service": service_extras,
         "recap": recap_extras,
         "verify": verify_extras,
         "dashboard": dashboard_extras,
     }
-    results |= {name: extras for name, extras in parts.items() if extras}
+    results |= {name: part for name, part in extras.items() if part}
     results |= last_extras
     return results
 
