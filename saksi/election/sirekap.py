@@ -72,10 +72,9 @@ class SirekapAdministrasi(WireModel):
     suara_total: KpuNumber | None = None
 
 
-class SirekapJSON(WireModel):
-    """One per-TPS PPWP record exactly as KPU's JSON has it."""
+class SirekapEnvelope(WireModel):
+    """What every per-TPS record has beside its votes (PPWP, DPR, DPRD, DPD alike)."""
 
-    chart: dict[str, KpuNumber | None] | None
     administrasi: SirekapAdministrasi | None
     images: tuple[Annotated[str, Field(strict=True)] | None, ...] = Field(default=(), strict=False)
     mode: str | None = None
@@ -83,6 +82,12 @@ class SirekapJSON(WireModel):
     ts: Timestamp | None = None
     status_suara: bool | None = None
     status_adm: bool | None = None
+
+
+class SirekapJSON(SirekapEnvelope):
+    """One per-TPS PPWP record (or, read as DPD, a DPD record) exactly as KPU's JSON has it."""
+
+    chart: dict[str, KpuNumber | None] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,21 +204,18 @@ def _chart_votes(chart: dict[str, int | None] | None, contest: Contest) -> dict[
 
 
 def _chart_error(key: str, value: Any, en: str, id_: str, *, code: str) -> SchemaError:
+    return record_error(code=code, field=f"chart.{key}", value=value, en=en, id_=id_)
+
+
+def record_error(*, code: str, field: str, value: Any, en: str, id_: str) -> SchemaError:
+    """A Sirekap record refused at ``field`` (one field error, in both languages)."""
     return SchemaError(
         code=code,
         en=f"Sirekap record: {en}",
         id=f"rekaman Sirekap: {id_}",
-        errors=(
-            [
-                {
-                    "field": f"chart.{key}",
-                    "type": code,
-                    "message_id": id_,
-                    "message_en": en,
-                    "input": value,
-                }
-            ]
-        ),
+        errors=[
+            {"field": field, "type": code, "message_id": id_, "message_en": en, "input": value}
+        ],
     )
 
 
@@ -240,9 +242,11 @@ def json_type(data: object) -> str:
 
 __all__ = [
     "SirekapAdministrasi",
+    "SirekapEnvelope",
     "SirekapJSON",
     "SirekapRecord",
     "load_sirekap",
     "looks_like_sirekap",
     "read_sirekap",
+    "record_error",
 ]

@@ -34,7 +34,13 @@ from pydantic import Field
 
 from saksi.election.legislative_forms import Ballot, check_reading
 from saksi.election.rules import Violation
-from saksi.election.sirekap import KpuNumber, SirekapAdministrasi, Timestamp, json_type
+from saksi.election.sirekap import (
+    KpuNumber,
+    SirekapEnvelope,
+    SirekapJSON,
+    json_type,
+    record_error,
+)
 from saksi.election.wire import WireModel, parse_model
 from saksi.errors import InputError, SchemaError
 
@@ -46,27 +52,11 @@ class SirekapPartyChart(WireModel):
     jml_suara_total: KpuNumber | None = None  # B
 
 
-class _Envelope(WireModel):
-    administrasi: SirekapAdministrasi | None
-    images: tuple[Annotated[str, Field(strict=True)] | None, ...] = Field(default=(), strict=False)
-    mode: str | None = None
-    psu: str | None = None
-    ts: Timestamp | None = None
-    status_suara: bool | None = None
-    status_adm: bool | None = None
-
-
-class SirekapPartyJSON(_Envelope):
+class SirekapPartyJSON(SirekapEnvelope):
     """One per-TPS DPR / DPRD record exactly as KPU's JSON has it."""
 
     chart: dict[Digits, SirekapPartyChart | None] | None
     caleg: dict[Digits, dict[Digits, KpuNumber | None] | None] | None = None
-
-
-class SirekapDPDJSON(_Envelope):
-    """One per-TPS DPD record: PPWP's shape, candidates' ids as chart keys."""
-
-    chart: dict[str, KpuNumber | None] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +88,7 @@ def _object(data: object) -> dict[str, Any]:
     return data
 
 
-def _admin(record: _Envelope) -> dict[str, int | None]:
+def _admin(record: SirekapEnvelope) -> dict[str, int | None]:
     return record.administrasi.model_dump() if record.administrasi is not None else {}
 
 
@@ -136,7 +126,7 @@ def read_sirekap_party(data: object) -> SirekapLegislativeRecord:
 def read_sirekap_dpd(data: object) -> SirekapLegislativeRecord:
     """Read one decoded DPD record (chart keys: candidate ids; KPU's ``"null"`` key, as
     for PPWP, must hold ``null``)."""
-    raw = parse_model(SirekapDPDJSON, _object(data), "Sirekap record")
+    raw = parse_model(SirekapJSON, _object(data), "Sirekap record")
     chart = dict(raw.chart or {})
     if "null" in chart and chart.pop("null") is not None:
         raise _bad_key(
@@ -163,36 +153,16 @@ def read_sirekap_dpd(data: object) -> SirekapLegislativeRecord:
 
 
 def _stray(parties: list[str]) -> SchemaError:
-    en = f"caleg has parties the chart does not: {parties}"
-    id_ = f"caleg memuat partai yang tidak ada di chart: {parties}"
-    return SchemaError(
+    return record_error(
         code="sirekap.caleg-unknown-party",
-        en=f"Sirekap record: {en}",
-        id=f"rekaman Sirekap: {id_}",
-        errors=[
-            {
-                "field": f"caleg.{parties[0]}",
-                "type": "sirekap.caleg-unknown-party",
-                "message_id": id_,
-                "message_en": en,
-                "input": parties[0],
-            }
-        ],
+        field=f"caleg.{parties[0]}",
+        value=parties[0],
+        en=f"caleg has parties the chart does not: {parties}",
+        id_=f"caleg memuat partai yang tidak ada di chart: {parties}",
     )
 
 
 def _bad_key(key: str, en: str, id_: str) -> SchemaError:
-    return SchemaError(
-        code="sirekap.chart-unknown-key",
-        en=f"Sirekap record: {en}",
-        id=f"rekaman Sirekap: {id_}",
-        errors=[
-            {
-                "field": f"chart.{key}",
-                "type": "sirekap.chart-unknown-key",
-                "message_id": id_,
-                "message_en": en,
-                "input": key,
-            }
-        ],
+    return record_error(
+        code="sirekap.chart-unknown-key", field=f"chart.{key}", value=key, en=en, id_=id_
     )
