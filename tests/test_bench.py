@@ -288,6 +288,7 @@ def test_verify_part_reports_the_ratio_to_raw_verification_and_peak_memory(
         round_["main_peak_mib"] + sum(round_["children_peak_mib"]), abs=0.2
     )
     assert "verify.log: " in out.getvalue() and "national log only" in out.getvalue()
+    assert "to verify.floor " in out.getvalue()  # issue 15's target: a share of the floor
     # the publication is cached beside the log: the next run finds it as it is
     published = ensure_published(VERIFY_QUICK, cache, None)
     assert (published.folder / "checkpoint").is_file() and (published.folder / "tile").is_dir()
