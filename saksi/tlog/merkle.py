@@ -559,6 +559,21 @@ class CompactRange:
         self._size += 1
         return completed
 
+    def append_subtree(self, level: int, subtree_root: bytes) -> None:
+        """Add ``2**level`` leaves at once, given the root of their perfect subtree
+        (what :meth:`extend` would reach with them, without hashing each): the size so
+        far must be a multiple of ``2**level`` (else ``log.bad-subtree``)."""
+        digest = _check_leaf(subtree_root)
+        if type(level) is not int or not 0 <= level < 64 or self._size % (1 << level):
+            raise _bad_subtree(self._size, self._size + (1 << max(0, min(level, 63))), False)
+        added = 1 << level
+        while self._stack and self._stack[-1][0] == level:
+            _, left = self._stack.pop()
+            digest = node_hash(left, digest)
+            level += 1
+        self._stack.append((level, digest))
+        self._size += added
+
     def extend(self, leaf_hashes: Iterable[bytes]) -> list[CompletedNode]:
         """Append several leaves; return every node they complete, in order."""
         completed: list[CompletedNode] = []

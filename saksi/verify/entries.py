@@ -29,16 +29,17 @@ order of :mod:`saksi.verify.rules`.
 
 from __future__ import annotations
 
-import base64
 import hashlib
+from binascii import a2b_base64
 from collections.abc import Sequence
 from typing import Any, Final
 
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError, CryptoError
 
+from saksi.tlog.tiles import perfect_root
 from saksi.verify import rules
-from saksi.verify.jcs import Refusal, parse, require_canonical
+from saksi.verify.jcs import Refusal, parse_canonical
 from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS, check_envelope
 
 MAX_ENTRY: Final = 65_535
@@ -90,8 +91,7 @@ def _check(data: bytes) -> Checked:  # noqa: PLR0911
             f"the entry is {len(data)} bytes, more than {MAX_ENTRY}",
             f"entri berukuran {len(data)} byte, lebih dari {MAX_ENTRY}",
         )
-    entry = parse(data)
-    require_canonical(data, entry)
+    entry = parse_canonical(data)
     found = check_envelope(entry)
     if found.problems:
         raise _schema(found.problems)
@@ -104,9 +104,8 @@ def _check(data: bytes) -> Checked:  # noqa: PLR0911
         )
     key = entry["key"]
     try:
-        crypto_sign_open(
-            base64.b64decode(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END],
-            base64.b64decode(key),
+        crypto_sign_open(  # both base64 strings checked by the schema's patterns
+            a2b_base64(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END], a2b_base64(key)
         )
     except (BadSignatureError, CryptoError, ValueError):
         raise Refusal(
@@ -166,4 +165,34 @@ def check_chunk(chunk: Sequence[bytes]) -> list[Checked]:
     return [check_entry(data) for data in chunk]
 
 
-__all__ = ["Checked", "check_chunk", "check_entry"]
+Subtrees = list[tuple[int, bytes]]
+"""``(level, root)`` of the perfect subtrees that cover a run of leaves, left to right."""
+
+
+def subtrees(first: int, leaves: Sequence[bytes]) -> Subtrees:
+    """The leaves ``first``, ``first + 1``, ... as the fewest perfect subtrees, each
+    starting at a multiple of its width (what :meth:`CompactRange.append_subtree`
+    takes): a whole chunk of 1,024 entries at a multiple of 1,024 is one."""
+    out: Subtrees = []
+    at, end = first, first + len(leaves)
+    while at < end:
+        level = (at & -at).bit_length() - 1 if at else 63
+        while at + (1 << level) > end:
+            level -= 1
+        out.append((level, perfect_root(leaves[at - first : at - first + (1 << level)])))
+        at += 1 << level
+    return out
+
+
+def check_run(first: int, chunk: Sequence[bytes]) -> tuple[list[Checked], Subtrees]:
+    """The entries ``first``, ... checked alone, and their leaf hashes as subtrees: the
+    verifying process extends its tree with a few hashes a chunk, not one a leaf."""
+    checked = check_chunk(chunk)
+    leaves = [
+        item[0] if item[0] is not None else hashlib.sha256(b"\x00" + data).digest()
+        for data, item in zip(chunk, checked, strict=True)
+    ]
+    return checked, subtrees(first, leaves)
+
+
+__all__ = ["Checked", "Subtrees", "check_chunk", "check_entry", "check_run", "subtrees"]

@@ -92,6 +92,36 @@ def parse(data: bytes) -> Any:
         ) from None
 
 
+_FAST = json.JSONDecoder(parse_float=_float, parse_constant=_constant)
+"""Python's own decoder, hooks only for what never appears in a valid entry."""
+_DIGITS = bytes(b"0"[0] if b"0"[0] <= i <= b"9"[0] else b" "[0] for i in range(256))
+_LONG = b"0" * 16
+"""16 digits in a row (digits mapped to "0" by ``_DIGITS``, the rest to a space):
+perhaps an integer beyond 2^53 - 1 (which has 16), perhaps not."""
+
+
+def parse_canonical(data: bytes) -> Any:
+    """:func:`parse` and :func:`require_canonical` of ``data`` in one, with the same
+    result and the same refusal, faster for what is valid.
+
+    The common case is read with Python's decoder without a hook per object or
+    integer: its value is the strict one whenever its canonical form is ``data`` and
+    ``data`` holds no run of 16 digits. A repeated member is kept once in the value, so
+    its canonical form is shorter than ``data``; a fraction, an exponent, ``NaN`` and
+    ``Infinity`` are refused by the hooks; an integer beyond +-(2^53 - 1) has at least
+    16 digits. Anything else (and any refusal) is read again strictly, so that the
+    refusal is the one :func:`parse` gives, in the order it finds them."""
+    try:
+        value = _FAST.decode(data.decode("utf-8"))
+        if canonical(value) == data and _LONG not in data.translate(_DIGITS):
+            return value
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, Refusal):
+        pass
+    value = parse(data)
+    require_canonical(data, value)
+    return value
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -116,7 +146,7 @@ def canonical(value: Any) -> bytes:
     the other controls) and integers; only its key order differs from UTF-16 order,
     and only for names holding characters beyond U+FFFF, which are re-sorted here."""
     text = _ENCODE(value)
-    if _ASTRAL.search(text):
+    if not text.isascii() and _ASTRAL.search(text):
         text = json.dumps(_sorted_utf16(value), ensure_ascii=False, separators=(",", ":"))
     try:
         return text.encode("utf-8")
@@ -138,4 +168,4 @@ def require_canonical(data: bytes, value: Any) -> None:
         )
 
 
-__all__ = ["MAX_SAFE", "Refusal", "canonical", "parse", "require_canonical"]
+__all__ = ["MAX_SAFE", "Refusal", "canonical", "parse", "parse_canonical", "require_canonical"]

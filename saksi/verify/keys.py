@@ -68,6 +68,7 @@ class Fold:
             c["kind"]: tuple(p["number"] for p in c["pairs"]) for c in stmt["contests"]
         }
         self.tallies = {k: ContestTally(k, pairs) for k, pairs in self.contests.items()}
+        self._sorted = {k: tuple(sorted(pairs)) for k, pairs in self.contests.items()}
         self.ids: dict[str, int] = {}
         self.role = bytearray()
         self.scope: list[str] = []
@@ -207,7 +208,7 @@ class Fold:
                 f"contest {contest!r} is not part of this election",
                 f"pemilihan {contest!r} tidak termasuk pemilu ini",
             )
-        if tuple(sorted(expected)) != pairs:
+        if self._sorted[contest] != pairs:
             return _no(
                 "contest.pairs-mismatch",
                 f"pairs {', '.join(pairs)} are not the contest's",
@@ -233,9 +234,11 @@ class Fold:
 
     def _c_hasil(self, e: Checked, index: int, role: str, scope: str) -> Refused | None:
         tps, contest, pairs, values, rules, impossible, flags = e[5:12]
+        # no region check: a kpps key's scope is a TPS code checked to exist when the
+        # key was registered (and no root key is a kpps key), and it is the form's TPS
         found = (
             self._role(role, ("kpps",), "C.Hasil") or self._scope(scope, tps, True)
-            or self._region(tps) or self._contest(contest, pairs)
+            or self._contest(contest, pairs)
         )  # fmt: skip
         if found:
             return found

@@ -67,9 +67,10 @@ def violations(v: tuple[int, ...], n_pairs: int) -> tuple[tuple[str, ...], bool]
     """The rules form ``v`` breaks (table order) and whether one is impossible."""
     out: list[str] = []
     add = out.append
-    for i, x in enumerate(v):  # kotak-3-digit, once per box  # noqa: B007
-        if not 0 <= x <= 999:
-            add("kotak-3-digit")
+    if min(v) < 0 or max(v) > 999:  # kotak-3-digit, once per box
+        for x in v:
+            if not 0 <= x <= 999:
+                add("kotak-3-digit")
     for code, base in _SPLIT_EQ:
         l_, p_, j_ = _LPJ[base]
         if v[j_] != v[l_] + v[p_]:

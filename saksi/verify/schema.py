@@ -11,9 +11,10 @@ point). Nothing here knows the log: authorization is :mod:`saksi.verify.keys`.
 
 from __future__ import annotations
 
-import base64
 import re
+from binascii import a2b_base64
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, Final
 
 from nacl.bindings import crypto_core_ed25519_is_valid_point
@@ -94,6 +95,22 @@ _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 Problems = list[tuple[str, str]]
 
+_ALLOWED: dict[tuple[tuple[str, ...], ...], frozenset[str]] = {}
+"""Every member an object may have, per (required, optional, lists)."""
+_TIMES: dict[str, bool] = {}
+"""Times already found to be real instants (the same few recur in every entry)."""
+_TIMES_KEPT: Final = 4096
+
+
+def _allowed(
+    required: tuple[str, ...], optional: tuple[str, ...], lists: tuple[str, ...]
+) -> frozenset[str]:
+    shape = (required, optional, lists)
+    found = _ALLOWED.get(shape)
+    if found is None:
+        found = _ALLOWED[shape] = frozenset((*required, *optional, *lists))
+    return found
+
 
 class Check:
     """The problems of one statement, gathered as its fields are read."""
@@ -130,10 +147,7 @@ class Check:
         for name in optional:
             if name in obj and obj[name] is None:
                 self.one_form.append((f"{path}.{name}", "an absent field is left out, not null"))
-        known = len(required) + len(optional) + len(lists)
-        if len(obj) > known or any(
-            k not in required and k not in optional and k not in lists for k in obj
-        ):
+        if not obj.keys() <= _allowed(required, optional, lists):
             for name in obj:
                 if name not in required and name not in optional and name not in lists:
                     self.bad(f"{path}.{name}", "is not a field of this object")
@@ -158,6 +172,8 @@ class Check:
             self.bad(path, f"must be {low}..{high}")
 
     def time(self, value: Any, path: str) -> None:
+        if type(value) is str and value in _TIMES:
+            return
         found = _TIME.match(value) if type(value) is str else None
         if found is None:
             self.bad(path, "must be a time YYYY-MM-DDTHH:MM:SSZ")
@@ -173,11 +189,15 @@ class Check:
             and s <= 59
         ):
             self.bad(path, "must be a real instant")
+            return
+        if len(_TIMES) >= _TIMES_KEPT:
+            _TIMES.clear()
+        _TIMES[value] = True
 
     def key(self, value: Any, path: str, *, new: bool = False) -> None:
         if type(value) is not str or _KEY.match(value) is None:
             self.bad(path, "must be a public key: base64 of 32 bytes")
-        elif new and not crypto_core_ed25519_is_valid_point(base64.b64decode(value)):
+        elif new and not crypto_core_ed25519_is_valid_point(a2b_base64(value)):
             self.points.append((path, "is not a prime-order Ed25519 point"))
 
     def hashes(self, value: Any, path: str) -> None:
@@ -202,22 +222,30 @@ class Check:
             self.integer(votes, f"{path}.{pair}", 0, high)
 
 
+_BOXES = itemgetter(*BEFORE_PAIRS, *AFTER_PAIRS)
+_INT = frozenset({int})
+
+
+def _boxes_fine(form: dict[str, Any]) -> bool:
+    """Every box of the form present, an integer of 0..999 (the common case, at once)."""
+    try:
+        values = _BOXES(form)
+    except KeyError:
+        return False
+    return set(map(type, values)) == _INT and min(values) >= 0 and max(values) <= 999
+
+
 def _form(c: Check, form: Any, path: str) -> None:
     if type(form) is not dict:
         c.bad(path, "must be an object")
         return
-    for name in BEFORE_PAIRS:
-        value = form.get(name)
-        if type(value) is not int or not 0 <= value <= 999:
-            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
-                f"{path}.{name}", "is required"
-            )
-    for name in AFTER_PAIRS:
-        value = form.get(name)
-        if type(value) is not int or not 0 <= value <= 999:
-            c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
-                f"{path}.{name}", "is required"
-            )
+    if not _boxes_fine(form):
+        for name in (*BEFORE_PAIRS, *AFTER_PAIRS):
+            value = form.get(name)
+            if type(value) is not int or not 0 <= value <= 999:
+                c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
+                    f"{path}.{name}", "is required"
+                )
     if "suara_paslon" in form:
         c.votes(form["suara_paslon"], f"{path}.suara_paslon", 999)
     else:

@@ -1,7 +1,7 @@
-"""The entries checked on every core: :func:`saksi.verify.entries.check_chunk` (size,
-canonical form, schema, signature, the form's rules) in a pool of worker processes,
-or in this process with ``workers=0``; results come back in log order, a bounded
-number of chunks ahead.
+"""The entries checked on every core: :func:`saksi.verify.entries.check_run` (size,
+canonical form, schema, signature, the form's rules, and the chunk's leaf hashes as a
+few perfect subtrees) in a pool of worker processes, or in this process with
+``workers=0``; results come back in log order, a bounded number of chunks ahead.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from saksi.verify.entries import Checked, check_chunk
+from saksi.verify.entries import Checked, Subtrees, check_run
 
 
 class EntryChecker:
-    """Runs :func:`check_chunk` over chunks in ``workers`` processes (0: in this one)."""
+    """Runs :func:`check_run` over chunks in ``workers`` processes (0: in this one)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -26,21 +26,21 @@ class EntryChecker:
 
     def map(
         self, chunks: Iterable[tuple[int, list[bytes]]]
-    ) -> Iterator[tuple[int, list[bytes], list[Checked]]]:
-        """``(first index, entries, checked)`` for each chunk, in order."""
+    ) -> Iterator[tuple[int, list[Checked], Subtrees]]:
+        """``(first index, checked, leaf hashes as subtrees)`` for each chunk, in order."""
         if self._pool is None:
             for first, chunk in chunks:
-                yield first, chunk, check_chunk(chunk)
+                yield first, *check_run(first, chunk)
             return
-        pending: deque[tuple[int, list[bytes], Future[list[Checked]]]] = deque()
+        pending: deque[tuple[int, Future[tuple[list[Checked], Subtrees]]]] = deque()
         for first, chunk in chunks:
-            pending.append((first, chunk, self._pool.submit(check_chunk, chunk)))
+            pending.append((first, self._pool.submit(check_run, first, chunk)))
             if len(pending) > 2 * self.workers:
-                first_, chunk_, future = pending.popleft()
-                yield first_, chunk_, future.result()
+                first_, future = pending.popleft()
+                yield first_, *future.result()
         while pending:
-            first_, chunk_, future = pending.popleft()
-            yield first_, chunk_, future.result()
+            first_, future = pending.popleft()
+            yield first_, *future.result()
 
     def close(self) -> None:
         if self._pool is not None:

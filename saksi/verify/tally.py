@@ -122,6 +122,9 @@ class ContestTally:
     ) -> None:
         """A c-hasil or a correction (authorized) becomes the form in force."""
         slot = self.slot_of.get(tps)
+        if slot is None and not correction:  # the common case: a TPS's first form
+            self._first_form(tps, index, leaf, values, rules, impossible, flags)
+            return
         if slot is None:
             slot = self._new_slot(tps)
         if correction:
@@ -140,6 +143,28 @@ class ContestTally:
         self.rules[slot] = share(rules, rules)
         self.impossible[slot] = impossible
         self.flags[slot] = share(flags, flags)
+
+    def _first_form(  # noqa: PLR0917
+        self,
+        tps: str,
+        index: int,
+        leaf: bytes,
+        values: tuple[int, ...],
+        rules: tuple[str, ...],
+        impossible: bool,
+        flags: tuple[str, ...],
+    ) -> None:
+        """A new slot holding its c-hasil: :meth:`_new_slot` then :meth:`form`, at once."""
+        self.slot_of[tps] = len(self.codes)
+        self.codes.append(tps)
+        self.values += array("H", values)  # faster than extending by the tuple
+        self.original.append(index)
+        self.current.append(index)
+        self.head_leaf += leaf
+        share = self._shared.setdefault
+        self.rules.append(share(rules, rules))
+        self.impossible.append(impossible)
+        self.flags.append(share(flags, flags))
 
     def copy(self, tps: str, copy: Copy) -> None:
         slot = self.slot_of.get(tps)

@@ -34,7 +34,6 @@ from typing import Any, NoReturn
 
 from saksi.errors import LogError, SaksiError, TileError, VerifyError
 from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
-from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import CompactRange, consistency_proof, root_at, verify_consistency
 from saksi.tlog.tiles import TILE_WIDTH, TileReader, verify_tiles
 from saksi.verify.entries import Checked
@@ -510,15 +509,16 @@ class Verifier:
         try:
             with EntryChecker(self._workers(total)) as checker:
                 chunks = self._chunks(start, checkpoint.size, not tiles_checked)
-                for first, chunk, checked in checker.map(chunks):
-                    for offset, (data, item) in enumerate(zip(chunk, checked, strict=True)):
-                        compact.append(leaf_hash(data) if item[0] is None else item[0])
-                        self._entry(first + offset, item)
+                for first, checked, trees in checker.map(chunks):
+                    for level, root in trees:
+                        compact.append_subtree(level, root)
+                    for index, item in enumerate(checked, first):
+                        self._entry(index, item)
                     self._check_cited()
                     now = time.monotonic()
                     if self.options.progress is not None and now - last >= 1.0:
                         last = now
-                        done = first + len(chunk) - start
+                        done = first + len(checked) - start
                         self.options.progress(Progress(done, total, done / (now - began)))
         except TileError as exc:
             self._tile_finding(exc)
@@ -556,7 +556,7 @@ class Verifier:
         elif self._fold(index, item) and self.pub is not None and self.pub.photos is not None:
             for sha in _photos(item):  # only when there are photos to check them against
                 self.cited.setdefault(sha, index)
-        tasks = self.due.pop(index + 1, None)
+        tasks = self.due.pop(index + 1, None) if self.due else None
         if tasks and self.recap is not None:
             for task in tasks:
                 task(self.recap)

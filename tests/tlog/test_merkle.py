@@ -554,6 +554,37 @@ def test_compact_range_from_nodes_continues(size: int, data: st.DataObject) -> N
     assert all(TREE.node(level, index) == digest for level, index, digest in completed)
 
 
+@settings(max_examples=60)
+@given(st.lists(st.integers(0, 4), max_size=12))
+def test_compact_range_appends_a_perfect_subtree_as_its_leaves(levels: list[int]) -> None:
+    edge, size = merkle.CompactRange(), 0
+    for level in levels:
+        width = 1 << level
+        size = -(-size // width) * width  # the next multiple of 2**level
+        if size + width > N:
+            break
+        edge.extend(LEAVES[edge.size : size])
+        edge.append_subtree(level, TREE.node(level, size >> level))
+        size += width
+        assert edge.size == size
+        assert edge.root() == ref_root(size)
+        grown = merkle.CompactRange()
+        grown.extend(LEAVES[:size])
+        assert edge.nodes() == grown.nodes()
+
+
+def test_compact_range_refuses_a_subtree_not_at_its_place() -> None:
+    edge = merkle.CompactRange()
+    edge.append(LEAVES[0])
+    with pytest.raises(LogError) as raised:
+        edge.append_subtree(1, TREE.node(1, 0))
+    assert raised.value.code == "log.bad-subtree"
+    with pytest.raises(LogError) as raised:
+        edge.append_subtree(0, b"short")
+    assert raised.value.code == "log.bad-leaf-hash"
+    assert edge.size == 1 and edge.root() == ref_root(1)
+
+
 # --- cost: proofs read O(log n) nodes, so they work over tiles on disk -------------------
 
 
