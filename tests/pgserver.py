@@ -32,7 +32,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -41,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from saksi.sim.processes import free_port
 from tests.waiting import wait_for
 
 SUPERUSER = "saksi"
@@ -87,10 +87,7 @@ def _server_user() -> pwd.struct_passwd | None:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return free_port()  # below the ephemeral range: see saksi.sim.processes.free_port
 
 
 def _stat(pid: int) -> tuple[str, int, str] | None:

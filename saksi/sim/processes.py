@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import random
 import signal
 import socket
 import subprocess
@@ -26,8 +27,37 @@ from saksi.errors import SaksiError
 START_TIMEOUT = 120.0
 
 
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_PORT = 10_000
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default range starts there
+
+
+def free_port(rng: random.Random | None = None) -> int:
+    """A TCP port free on the loopback interface now, for a child to listen on later.
+
+    Drawn from below the system's ephemeral range: a port that ``bind(0)`` picked and
+    released lies in the range every outgoing connection takes its local port from, so
+    between the pick and the child's own bind any connection on the machine may take it
+    (a witness of the demo, or of the tests, then fails ``witness.cannot-listen``). A
+    port below that range is taken only by another explicit bind. ``bind(0)`` is the
+    fallback when no such port is free.
+    """
+    rng = rng or random.SystemRandom()
+    low = _ephemeral_low()
+    for _ in range(64 if low > LOWEST_PORT else 0):
+        port = rng.randrange(LOWEST_PORT, low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

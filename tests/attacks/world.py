@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +36,7 @@ import httpx
 from saksi.election.envelope import sign_statement
 from saksi.election.forms import CHasilPPWP
 from saksi.election.statements import Correction, EntryRef
+from saksi.sim.processes import free_port
 from tests import waiting
 from tests.election.factory import key
 from tests.ledger.factory import ServiceElection, shifted
@@ -46,12 +46,6 @@ QUORUM = 2
 TIMEOUT = 30.0
 FORMS = 6
 """TPS with a form in the clean election (of 8); the others stay free for later forms."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(what: Callable[[], Any], timeout: float = TIMEOUT, step: float = 0.05) -> Any:

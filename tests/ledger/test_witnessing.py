@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ import pytest
 
 from saksi.errors import ConfigError
 from saksi.ledger.config import ServiceConfig, load_config
+from saksi.sim.processes import free_port
 from saksi.tlog.checkpoint import (
     CosignatureSigner,
     CosignatureVerifier,
@@ -40,9 +40,7 @@ TIMEOUT = 60.0  # a generous upper bound of every wait, never a speed
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_port()  # below the ephemeral range: see saksi.sim.processes.free_port
 
 
 class Witness:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,3 +113,20 @@ def test_a_device_gives_up_with_a_coded_refusal(port: int, monkeypatch: pytest.M
     assert caught.value.code == "sim.unreachable"
     assert "tidak menerima" in caught.value.message_id
     assert time.monotonic() - began < 120  # it gave up (a generous bound, not a speed)
+
+
+def test_a_free_port_for_a_child_lies_below_the_ephemeral_range(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from saksi.sim import processes
+
+    low = processes._ephemeral_low()
+    ports = {free_port() for _ in range(20)}
+    assert all(processes.LOWEST_PORT <= p < low for p in ports)  # no connection's own port
+    for port in ports:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))  # free when picked
+    squeezed = tmp_path / "range"
+    squeezed.write_text(f"{processes.LOWEST_PORT}\t60999\n")
+    monkeypatch.setattr(processes, "EPHEMERAL_RANGE", squeezed)
+    assert free_port() >= processes.LOWEST_PORT  # no room below: the system's pick
