@@ -262,21 +262,21 @@ def _check_party(
         )
 
 
-def _owners(contest: LegislativeContest) -> dict[str, str]:
+def _owners(contest: LegislativeContest) -> dict[str, District]:
     """unit -> the dapil it belongs to; a unit in two dapil of one contest is refused."""
-    owner: dict[str, str] = {}
+    owner: dict[str, District] = {}
     kind = contest.kind.value
     for d in contest.districts:
         for unit in d.units:
             if unit in owner:
                 raise ContestError(
                     code="contest.unit-twice",
-                    en=f"{kind}: unit {unit} is in dapil {owner[unit]} and in {d.code}",
-                    id=f"{kind}: unit {unit} ada di dapil {owner[unit]} dan di {d.code}",
+                    en=f"{kind}: unit {unit} is in dapil {owner[unit].code} and in {d.code}",
+                    id=f"{kind}: unit {unit} ada di dapil {owner[unit].code} dan di {d.code}",
                     contest=kind,
                     unit=unit,
                 )
-            owner[unit] = d.code
+            owner[unit] = d
     return owner
 
 
@@ -310,7 +310,8 @@ class Contests:
     name: str
     parties: tuple[Party, ...]
     contests: tuple[LegislativeContest, ...]
-    _units: dict[ContestKind, dict[str, str]] = field(repr=False, compare=False)
+    _units: dict[ContestKind, dict[str, District]] = field(repr=False, compare=False)
+    """Per contest, unit -> its dapil: a TPS's dapil in a few lookups, never a scan."""
 
     @classmethod
     def of(
@@ -366,22 +367,26 @@ class Contests:
 
     def districts_of(self, kind: ContestKind, tps: str) -> list[str]:
         """Every dapil of ``kind`` one of whose units contains ``tps`` (one, if sound)."""
+        return [d.code for d in self._found(kind, tps)]
+
+    def _found(self, kind: ContestKind, tps: str) -> list[District]:
         owner = self._units.get(kind, {})
         found = (owner.get(tps[:n]) for n in UNIT_LENGTHS)
         return [d for d in found if d is not None]
 
     def district_of(self, kind: ContestKind, tps: str) -> District:
         """The dapil of ``kind`` a TPS votes in; ContestError if none or several."""
-        found = self.districts_of(kind, tps)
+        found = self._found(kind, tps)
         if len(found) == 1 and votes_in(kind, tps):
-            return self.contest(kind).district(found[0])
+            return found[0]
+        codes = [d.code for d in found]
         raise ContestError(
             code="contest.no-district" if not found else "contest.two-districts",
-            en=f"TPS {tps} votes in no single dapil of {kind.value} (found {found})",
-            id=f"TPS {tps} tidak memilih di tepat satu dapil {kind.value} (ditemukan {found})",
+            en=f"TPS {tps} votes in no single dapil of {kind.value} (found {codes})",
+            id=f"TPS {tps} tidak memilih di tepat satu dapil {kind.value} (ditemukan {codes})",
             contest=kind.value,
             tps=tps,
-            found=found,
+            found=codes,
         )
 
     def ballots(self, tps: str) -> dict[ContestKind, str]:
