@@ -29,17 +29,25 @@ from typing import Final
 
 from saksi.election import authority_state
 from saksi.election.codes import NASIONAL, is_within
-from saksi.election.contests import Contest
+from saksi.election.contests import Contest, ContestKind
 from saksi.election.envelope import Envelope
+from saksi.election.legislative import Contests, District, votes_in
+from saksi.election.legislative_forms import check_ballot
 from saksi.election.records import FormRecord, KeyRecord, Revocation
 from saksi.election.statements import (
+    CANDIDATE_ROLES,
     CHasil,
+    CHasilLegislatif,
     Correction,
+    CorrectionLegislatif,
     CSalinan,
+    CSalinanLegislatif,
     DHasil,
+    DHasilLegislatif,
     FormStatement,
     KeyRegistration,
     KeyRevocation,
+    LegislativeFormStatement,
     Manifest,
     StatementBase,
     check_pairs,
@@ -53,8 +61,8 @@ from saksi.errors import (
 )
 
 MAY_REGISTER: Final[dict[str, frozenset[str]]] = {
-    "kpu-ri": frozenset({"kpu-prov", "kpu-kab", "ppk", "kpps"}),
-    "kpu-prov": frozenset({"kpu-kab", "ppk", "kpps"}),
+    "kpu-ri": frozenset({"kpu-prov", "kpu-kab", "ppk", "kpps", "calon-dpd"}),
+    "kpu-prov": frozenset({"kpu-kab", "ppk", "kpps", "calon-dpd"}),
     "kpu-kab": frozenset({"ppk", "kpps"}),
     "ppk": frozenset(),
     "kpps": frozenset(),
@@ -62,8 +70,11 @@ MAY_REGISTER: Final[dict[str, frozenset[str]]] = {
     "saksi": frozenset(),
     "bawaslu": frozenset({"pengawas"}),
     "pengawas": frozenset(),
+    "calon-dpd": frozenset({"saksi-dpd"}),
+    "saksi-dpd": frozenset(),
 }
-"""Which roles a key of each role may register (and revoke)."""
+"""Which roles a key of each role may register (and revoke); ``calon-dpd`` and
+``saksi-dpd`` are format v2's."""
 
 CORRECTION_ROLES: Final = frozenset({"kpu-kab", "kpu-prov", "kpu-ri"})
 """Roles that may correct a TPS form (whose scope contains the TPS)."""
@@ -76,7 +87,9 @@ RECAP_ROLE: Final[dict[str, str]] = {
 }
 """The role that signs the D.Hasil of each recap level (for exactly its own region)."""
 
-PHOTO_ROLES: Final = frozenset({"kpps", "saksi", *CORRECTION_ROLES, *RECAP_ROLE.values()})
+PHOTO_ROLES: Final = frozenset(
+    {"kpps", "saksi", "saksi-dpd", *CORRECTION_ROLES, *RECAP_ROLE.values()}
+)
 """Roles that sign a statement citing photos (c-hasil, c-salinan, correction, d-hasil):
 the keys that may upload a photo (docs/format.md, "Photo uploads")."""
 
@@ -98,9 +111,18 @@ def _refuse(en: str, id_: str, *, code: str, **details: object) -> Authorization
 class Authority:
     """Authorization state of one election's log."""
 
-    def __init__(self, manifest: Manifest, *, region_exists: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        *,
+        region_exists: Callable[[str], bool],
+        contests: Contests | None = None,
+        version: int = 1,
+    ) -> None:
         self.manifest = manifest
         self.election = manifest.election
+        self.version = version  # the manifest entry's format version: the log's
+        self.contests_file = _contests_of(manifest, contests)
         self._region_exists = region_exists
         self._contests: dict[str, Contest] = {c.kind.value: c for c in manifest.contests}
         self._contest_names = {kind: kind for kind in self._contests}
@@ -116,6 +138,7 @@ class Authority:
         self._copies: dict[tuple[str, str, str], FormRecord] = {}  # (tps, contest, key)
         self._recaps: dict[tuple[str, str], FormRecord] = {}  # (region, contest)
         self._shared: dict[str, str] = {}  # roles, parties, times, types: each kept once
+        self._candidates: dict[str, str] = {}  # calon-dpd and saksi-dpd key -> candidate
         self._size = 1
 
     def __getstate__(self) -> dict[str, object]:
@@ -130,9 +153,14 @@ class Authority:
 
     @classmethod
     def from_manifest(
-        cls, envelope: Envelope, *, region_exists: Callable[[str], bool]
+        cls,
+        envelope: Envelope,
+        *,
+        region_exists: Callable[[str], bool],
+        contests: Contests | None = None,
     ) -> Authority:
-        """The state after entry 0, which must be a manifest signed by one of its kpu-ri keys."""
+        """The state after entry 0, which must be a manifest signed by one of its kpu-ri
+        keys; ``contests``: the contests file its ``contests_digest`` names, if any."""
         stmt = envelope.stmt
         if not isinstance(stmt, Manifest):
             raise _refuse(
@@ -151,7 +179,7 @@ class Authority:
                 code="auth.manifest-signer",
                 key=envelope.key,
             )
-        return cls(stmt, region_exists=region_exists)
+        return cls(stmt, region_exists=region_exists, contests=contests, version=envelope.v)
 
     # -- queries -----------------------------------------------------------
 
@@ -220,6 +248,20 @@ class Authority:
                 statement_election=stmt.election,
                 log_election=self.election,
             )
+        if envelope.v > self.version:
+            raise StatementError(
+                code="statement.version-mismatch",
+                en=(
+                    f"this log is format v{self.version} (its manifest's); an entry of "
+                    f"format v{envelope.v} cannot be added to it"
+                ),
+                id=(
+                    f"log ini berformat v{self.version} (format manifestnya); entri format "
+                    f"v{envelope.v} tidak dapat ditambahkan"
+                ),
+                log_version=self.version,
+                entry_version=envelope.v,
+            )
         if isinstance(stmt, Manifest):
             raise _refuse(
                 "the log already has its manifest (entry 0); there is only one",
@@ -227,17 +269,25 @@ class Authority:
                 code="auth.manifest-exists",
             )
         signer = self._signer(envelope.key, stmt)
+        if isinstance(stmt, KeyRegistration):
+            return self._authorize_key(stmt, signer, index)
+        if isinstance(stmt, KeyRevocation):
+            return self._authorize_revoke(stmt, signer, index)
+        if isinstance(stmt, LegislativeFormStatement | DHasilLegislatif):
+            return self._authorize_legislative(stmt, signer, envelope, index)
+        return self._authorize_ppwp(stmt, signer, envelope, index)
+
+    def _authorize_ppwp(
+        self, stmt: StatementBase, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
         if isinstance(stmt, CHasil):
             return self._authorize_c_hasil(stmt, signer, envelope, index)
         if isinstance(stmt, CSalinan):
             return self._authorize_c_salinan(stmt, signer, envelope, index)
         if isinstance(stmt, Correction):
             return self._authorize_correction(stmt, signer, index)
-        if isinstance(stmt, DHasil):
-            return self._authorize_d_hasil(stmt, signer, envelope, index)
-        if isinstance(stmt, KeyRegistration):
-            return self._authorize_key(stmt, signer, index)
-        return self._authorize_revoke(stmt, signer, index)
+        assert isinstance(stmt, DHasil)
+        return self._authorize_d_hasil(stmt, signer, envelope, index)
 
     def apply(self, envelope: Envelope, index: int) -> None:
         """Record the effects of an authorized entry now logged at ``index``."""
@@ -262,11 +312,13 @@ class Authority:
                 stmt.label, by, index,
             )  # fmt: skip
             self._children.setdefault(by, []).append(stmt.key)
+            if stmt.candidate is not None:
+                self._candidates[stmt.key] = stmt.candidate
         elif isinstance(stmt, KeyRevocation):
             self._revoked[stmt.key] = Revocation(
                 stmt.key, envelope.key, index, stmt.effective, stmt.reason
             )
-        elif isinstance(stmt, FormStatement | DHasil):
+        elif isinstance(stmt, FormStatement | DHasil | LegislativeFormStatement | DHasilLegislatif):
             self._record_form(stmt, envelope, index)
 
     def accept(self, envelope: Envelope, index: int | None = None) -> Grant:
@@ -276,8 +328,13 @@ class Authority:
         self.apply(envelope, at)
         return grant
 
-    def _record_form(self, stmt: FormStatement | DHasil, envelope: Envelope, index: int) -> None:
-        region = stmt.region if isinstance(stmt, DHasil) else stmt.tps
+    def _record_form(
+        self,
+        stmt: FormStatement | DHasil | LegislativeFormStatement | DHasilLegislatif,
+        envelope: Envelope,
+        index: int,
+    ) -> None:
+        region = stmt.region if isinstance(stmt, DHasil | DHasilLegislatif) else stmt.tps
         signer = self._keys.get(envelope.key)
         # share the strings the state already holds: millions of forms on election night
         key = signer.key if signer else envelope.key
@@ -287,17 +344,17 @@ class Authority:
         kind = self._shared.setdefault(stmt.type, stmt.type)
         rec = FormRecord(index, envelope.leaf_hash, kind, region, contest, key)
         slot = (region, contest)
-        if isinstance(stmt, CHasil):
+        if isinstance(stmt, CHasil | CHasilLegislatif):
             self._forms[index] = rec
             self._first[slot] = rec
             self._heads[slot] = rec
-        elif isinstance(stmt, Correction):
+        elif isinstance(stmt, Correction | CorrectionLegislatif):
             self._forms[index] = rec
             self._heads[slot] = rec
-        elif isinstance(stmt, CSalinan):
+        elif isinstance(stmt, CSalinan | CSalinanLegislatif):
             self._copies[(region, stmt.contest, envelope.key)] = rec
-        else:
-            self._recaps[slot] = rec
+        elif isinstance(stmt, DHasil | DHasilLegislatif):
+            self._recaps[_recap_slot(stmt)] = rec
 
     # -- the signer --------------------------------------------------------
 
@@ -434,6 +491,8 @@ class Authority:
         self._require_scope(signer, stmt.scope)
         self._require_region(stmt.scope)
         self._require_party(signer, stmt.party)
+        if stmt.role in CANDIDATE_ROLES:
+            self._check_dpd_candidate(signer, stmt)
         if (signer.not_before is not None and stmt.not_before < signer.not_before) or (
             signer.not_after is not None and stmt.not_after > signer.not_after
         ):
@@ -469,10 +528,12 @@ class Authority:
                 key=stmt.key,
                 revoked_at=previous.index,
             )
+        own_candidate = self._candidates.get(signer.key)
         could_register = (
             target.role in MAY_REGISTER[signer.role]
             and is_within(target.scope, signer.scope)
             and (signer.party is None or signer.party == target.party)
+            and (own_candidate is None or own_candidate == self._candidates.get(target.key))
         )
         if stmt.key != signer.key and not could_register:
             en, id_ = signer.describe()
@@ -497,6 +558,15 @@ class Authority:
         self._require_role(signer, frozenset({"kpps"}), "C.Hasil")
         self._require_scope(signer, stmt.tps, exact=True)
         self._check_form(stmt)
+        return self._first_form(stmt, signer, envelope, index)
+
+    def _first_form(
+        self,
+        stmt: CHasil | CHasilLegislatif,
+        signer: KeyRecord,
+        envelope: Envelope,
+        index: int | None,
+    ) -> Grant:
         first = self._first.get((stmt.tps, stmt.contest))
         if first is not None:
             raise self._duplicate(
@@ -515,12 +585,22 @@ class Authority:
         self._require_scope(signer, stmt.tps)
         self._require_party(signer, stmt.party)
         self._check_form(stmt)
-        earlier = self._copies.get((stmt.tps, stmt.contest, signer.key))
+        return self._one_copy(stmt, signer, envelope, index)
+
+    def _one_copy(
+        self,
+        stmt: CSalinan | CSalinanLegislatif,
+        signer: KeyRecord,
+        envelope: Envelope,
+        index: int | None,
+    ) -> Grant:
+        tps, contest = stmt.tps, stmt.contest
+        earlier = self._copies.get((tps, contest, signer.key))
         if earlier is not None:
             raise self._duplicate(
                 earlier,
                 envelope,
-                f"TPS {stmt.tps} {stmt.contest}",
+                f"TPS {tps} {contest}",
                 "each witness key sends one copy per TPS and contest",
                 "setiap kunci saksi mengirim satu salinan per TPS dan pemilihan",
             )
@@ -532,6 +612,11 @@ class Authority:
         self._require_role(signer, CORRECTION_ROLES, "correction")
         self._require_scope(signer, stmt.tps)
         self._check_form(stmt)
+        return self._correction_target(stmt, signer, index)
+
+    def _correction_target(
+        self, stmt: Correction | CorrectionLegislatif, signer: KeyRecord, index: int | None
+    ) -> Grant:
         target = self._forms.get(stmt.corrects.index)
         cited = stmt.corrects.index
         if target is None or (target.region, target.contest) != (stmt.tps, stmt.contest):
@@ -571,7 +656,7 @@ class Authority:
         self._require_scope(signer, stmt.region, exact=True)
         self._require_region(stmt.region)
         check_pairs(self.contest(stmt.contest), stmt.totals.suara_paslon, f"d-hasil {stmt.region}")
-        earlier = self._recaps.get((stmt.region, stmt.contest))
+        earlier = self._recaps.get(_recap_slot(stmt))
         if earlier is not None:
             raise self._duplicate(
                 earlier,
@@ -579,6 +664,167 @@ class Authority:
                 f"region {stmt.region} {stmt.contest}",
                 "format v1 has one D.Hasil per region and contest",
                 "format v1 memuat satu D.Hasil per wilayah dan pemilihan",
+            )
+        return Grant(stmt.type, signer, index)
+
+    # -- format v2: the legislative contests -------------------------------
+
+    def _contests_file(self, kind: str) -> tuple[Contests, ContestKind]:
+        contest = self.contest(kind)
+        if not contest.legislative or self.contests_file is None:
+            raise ContestError(
+                code="contest.no-form",
+                en=f"contest {kind} is not recorded on a legislative form in this election",
+                id=f"pemilihan {kind} tidak dicatat pada formulir legislatif dalam pemilu ini",
+                contest=kind,
+            )
+        return self.contests_file, contest.kind
+
+    def _check_dpd_candidate(self, signer: KeyRecord, stmt: KeyRegistration) -> None:
+        """A calon-dpd key is a DPD candidate of its province; a saksi-dpd key is
+        registered by its own candidate's key."""
+        contests, kind = self._contests_file("dpd")
+        province = stmt.scope[:2] if stmt.scope != "0" else ""
+        own = self._candidates.get(signer.key)
+        if stmt.role == "saksi-dpd" and own != stmt.candidate:
+            en, id_ = signer.describe()
+            raise _refuse(
+                f"{en} acts for DPD candidate {own}, not candidate {stmt.candidate}",
+                f"{id_} bertindak untuk calon DPD {own}, bukan calon {stmt.candidate}",
+                code="auth.candidate-mismatch",
+                key=signer.key,
+                candidate=stmt.candidate,
+                signer_candidate=own,
+            )
+        district = _province_district(contests, kind, province)
+        numbers = {str(c.number) for c in district.candidates} if district else set()
+        if stmt.candidate not in numbers:
+            raise ContestError(
+                code="contest.unknown-candidate",
+                en=f"there is no DPD candidate {stmt.candidate} in province {province or '-'}",
+                id=f"tidak ada calon DPD nomor {stmt.candidate} di provinsi {province or '-'}",
+                candidate=stmt.candidate,
+                province=province,
+            )
+
+    def _district(self, kind: ContestKind, contests: Contests, code: str) -> District:
+        for district in contests.contest(kind).districts:
+            if district.code == code:
+                return district
+        raise ContestError(
+            code="contest.unknown-district",
+            en=f"contest {kind.value} has no dapil {code!r}",
+            id=f"pemilihan {kind.value} tidak memiliki dapil {code!r}",
+            contest=kind.value,
+            district=code,
+        )
+
+    def _check_legislative_form(self, stmt: LegislativeFormStatement) -> None:
+        self._require_region(stmt.tps)
+        contests, kind = self._contests_file(stmt.contest)
+        if not votes_in(kind, stmt.tps):
+            raise ContestError(
+                code="contest.not-on-ballot",
+                en=f"TPS {stmt.tps} does not vote in contest {stmt.contest}",
+                id=f"TPS {stmt.tps} tidak memberikan suara dalam pemilihan {stmt.contest}",
+                contest=stmt.contest,
+                tps=stmt.tps,
+            )
+        district = contests.district_of(kind, stmt.tps)
+        if district.code != stmt.district:
+            raise ContestError(
+                code="contest.district-mismatch",
+                en=(
+                    f"TPS {stmt.tps} votes for {stmt.contest} in dapil {district.code}, "
+                    f"not {stmt.district}"
+                ),
+                id=(
+                    f"TPS {stmt.tps} memilih {stmt.contest} di dapil {district.code}, "
+                    f"bukan {stmt.district}"
+                ),
+                contest=stmt.contest,
+                tps=stmt.tps,
+                expected=district.code,
+                got=stmt.district,
+            )
+        check_ballot(stmt.form, district, kind)
+
+    def _authorize_legislative(
+        self,
+        stmt: LegislativeFormStatement | DHasilLegislatif,
+        signer: KeyRecord,
+        envelope: Envelope,
+        index: int | None,
+    ) -> Grant:
+        if isinstance(stmt, DHasilLegislatif):
+            return self._authorize_d_hasil_legislatif(stmt, signer, envelope, index)
+        if isinstance(stmt, CHasilLegislatif):
+            self._require_role(signer, frozenset({"kpps"}), "C.Hasil")
+            self._require_scope(signer, stmt.tps, exact=True)
+            self._check_legislative_form(stmt)
+            return self._first_form(stmt, signer, envelope, index)
+        if isinstance(stmt, CSalinanLegislatif):
+            return self._authorize_c_salinan_legislatif(stmt, signer, envelope, index)
+        assert isinstance(stmt, CorrectionLegislatif)
+        self._require_role(signer, CORRECTION_ROLES, "correction")
+        self._require_scope(signer, stmt.tps)
+        self._check_legislative_form(stmt)
+        return self._correction_target(stmt, signer, index)
+
+    def _authorize_c_salinan_legislatif(
+        self, stmt: CSalinanLegislatif, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
+        if stmt.candidate is not None:
+            self._require_role(signer, frozenset({"saksi-dpd"}), "C.Salinan DPD")
+            own = self._candidates.get(signer.key)
+            if own != stmt.candidate:
+                en, id_ = signer.describe()
+                raise _refuse(
+                    f"{en} acts for DPD candidate {own}, not candidate {stmt.candidate}",
+                    f"{id_} bertindak untuk calon DPD {own}, bukan calon {stmt.candidate}",
+                    code="auth.candidate-mismatch",
+                    key=signer.key,
+                    candidate=stmt.candidate,
+                    signer_candidate=own,
+                )
+        else:
+            self._require_role(signer, frozenset({"saksi"}), "C.Salinan")
+            self._require_party(signer, stmt.party)
+        self._require_scope(signer, stmt.tps)
+        self._check_legislative_form(stmt)
+        return self._one_copy(stmt, signer, envelope, index)
+
+    def _authorize_d_hasil_legislatif(
+        self, stmt: DHasilLegislatif, signer: KeyRecord, envelope: Envelope, index: int | None
+    ) -> Grant:
+        self._require_role(signer, frozenset({RECAP_ROLE[stmt.level]}), f"D.Hasil {stmt.level}")
+        self._require_scope(signer, stmt.region, exact=True)
+        self._require_region(stmt.region)
+        contests, kind = self._contests_file(stmt.contest)
+        district = self._district(kind, contests, stmt.district)
+        if not any(
+            is_within(unit, stmt.region) or is_within(stmt.region, unit) for unit in district.units
+        ):
+            raise ContestError(
+                code="contest.district-outside-region",
+                en=f"dapil {district.code} of {stmt.contest} has no TPS in region {stmt.region}",
+                id=(
+                    f"dapil {district.code} pemilihan {stmt.contest} tidak memiliki TPS di "
+                    f"wilayah {stmt.region}"
+                ),
+                contest=stmt.contest,
+                district=district.code,
+                region=stmt.region,
+            )
+        check_ballot(stmt.totals, district, kind)
+        earlier = self._recaps.get(_recap_slot(stmt))
+        if earlier is not None:
+            raise self._duplicate(
+                earlier,
+                envelope,
+                f"region {stmt.region} {stmt.contest} dapil {stmt.district}",
+                "format v2 has one D.Hasil per region, contest and dapil",
+                "format v2 memuat satu D.Hasil per wilayah, pemilihan dan dapil",
             )
         return Grant(stmt.type, signer, index)
 
@@ -602,6 +848,67 @@ class Authority:
             index=first.index,
             key=first.key,
         )
+
+
+def _recap_slot(stmt: DHasil | DHasilLegislatif) -> tuple[str, str]:
+    """The one D.Hasil a region may have: per contest, and (format v2) per dapil."""
+    if isinstance(stmt, DHasilLegislatif):
+        return stmt.region, f"{stmt.contest}/{stmt.district}"
+    return stmt.region, stmt.contest
+
+
+def _province_district(contests: Contests, kind: ContestKind, province: str) -> District | None:
+    """The DPD dapil of a province (its one unit is the province's code)."""
+    for district in contests.contest(kind).districts:
+        if province in district.units:
+            return district
+    return None
+
+
+def _contests_of(manifest: Manifest, contests: Contests | None) -> Contests | None:
+    """The contests file the manifest names, checked against its digest."""
+    if manifest.contests_digest is None:
+        return None
+    if contests is None:
+        raise ContestError(
+            code="contest.file-required",
+            en=(
+                f"the manifest records legislative contests in the contests file "
+                f"{manifest.contests_digest}: give that file"
+            ),
+            id=(
+                f"manifest mencatat pemilihan legislatif dalam berkas pemilihan "
+                f"{manifest.contests_digest}: berikan berkas itu"
+            ),
+            expected=manifest.contests_digest,
+        )
+    if contests.digest() != manifest.contests_digest:
+        raise ContestError(
+            code="contest.file-mismatch",
+            en=(
+                f"the contests file has digest {contests.digest()}, but the manifest names "
+                f"{manifest.contests_digest}"
+            ),
+            id=(
+                f"berkas pemilihan memiliki digest {contests.digest()}, padahal manifest "
+                f"menyebut {manifest.contests_digest}"
+            ),
+            expected=manifest.contests_digest,
+            found=contests.digest(),
+        )
+    missing = [k for k in manifest.legislative_contests if not _has(contests, k)]
+    if missing:
+        raise ContestError(
+            code="contest.file-incomplete",
+            en=f"the contests file has no {', '.join(missing)}, which the manifest records",
+            id=f"berkas pemilihan tidak memuat {', '.join(missing)}, yang dicatat manifest",
+            missing=missing,
+        )
+    return contests
+
+
+def _has(contests: Contests, kind: str) -> bool:
+    return any(c.kind.value == kind for c in contests.contests)
 
 
 __all__ = [

@@ -11,11 +11,11 @@ name them without a format change.
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from saksi.election.wire import WireModel
+from saksi.election.wire import FieldInvalid, WireModel
 from saksi.errors import ContestError
 
 
@@ -28,6 +28,19 @@ class ContestKind(enum.StrEnum):
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+FORMS: Final[dict[str, str]] = {
+    "ppwp": "c-hasil-ppwp",
+    "dpr": "c-hasil-dpr",
+    "dpd": "c-hasil-dpd",
+    "dprd-prov": "c-hasil-dprd-prov",
+    "dprd-kabkota": "c-hasil-dprd-kabkota",
+}
+"""The form model that records each contest (the legislative ones from format v2)."""
+FormName = Literal[
+    "c-hasil-ppwp", "c-hasil-dpr", "c-hasil-dpd", "c-hasil-dprd-prov", "c-hasil-dprd-kabkota"
+]
+LEGISLATIVE_FORMS: Final = frozenset(FORMS.values()) - {"c-hasil-ppwp"}
 
 
 class Pair(WireModel):
@@ -70,7 +83,33 @@ class Contest(WireModel):
     districts: tuple[ElectoralDistrict, ...] = ()
     candidates: tuple[tuple[str, tuple[Candidate, ...]], ...] = ()  # (district, list)
     threshold_percent: Annotated[int, Field(ge=0, le=100)] | None = None
-    form: Literal["c-hasil-ppwp"] | None = None  # the form model that records it
+    form: FormName | None = None  # the form model that records it
+
+    @model_validator(mode="after")
+    def _form_of_its_kind(self) -> Contest:
+        # format v1 let any kind name c-hasil-ppwp (kept as it was); a legislative form
+        # (format v2) must be its own kind's, and the ballot is the contests file's
+        if self.form in LEGISLATIVE_FORMS:
+            if self.form != FORMS[self.kind.value]:
+                raise FieldInvalid(
+                    f"form: contest {self.kind.value} is recorded on {FORMS[self.kind.value]}, "
+                    f"not {self.form}",
+                    f"form: pemilihan {self.kind.value} dicatat pada {FORMS[self.kind.value]}, "
+                    f"bukan {self.form}",
+                )
+            if self.pairs or self.parties or self.districts or self.candidates:
+                raise FieldInvalid(
+                    f"contest {self.kind.value}: its parties, dapil and candidates are the "
+                    "contests file's (contests_digest), not the manifest's",
+                    f"pemilihan {self.kind.value}: partai, dapil dan calonnya ada dalam berkas "
+                    "pemilihan (contests_digest), bukan dalam manifest",
+                )
+        return self
+
+    @property
+    def legislative(self) -> bool:
+        """Recorded on a legislative form (format v2), its ballot in the contests file."""
+        return self.form in LEGISLATIVE_FORMS
 
     def pair_numbers(self) -> tuple[str, ...]:
         return tuple(p.number for p in self.pairs)

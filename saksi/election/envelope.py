@@ -23,24 +23,32 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Final, Literal, Self
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from saksi.election.canonical import canonical_json, parse_canonical
 from saksi.election.keys import SIGNATURE_PATTERN, PublicKey, SigningKey, b64, decode_signature
 from saksi.election.statements import LOGGED, AnyStatement, FieldInvalid, KeyText, Statement
+from saksi.election.text_rule import check_text
 from saksi.election.wire import WireModel, schema_error
 from saksi.errors import ElectionMismatch, InputError, SaksiError, SignatureError
 from saksi.tlog import hashes
 from saksi.tlog.hashes import MAX_ENTRY_SIZE
 
 FORMAT_VERSION: Final = 1
+"""The format version of an entry whose statement needs nothing newer (the version
+:func:`sign_statement` gives it by default)."""
+FORMAT_VERSIONS: Final = (1, 2)
 SIGNATURE_DOMAIN: Final = b"saksi/statement/v1\n"
 """Prefix of every signed message, so a statement signature means nothing elsewhere."""
+SIGNATURE_DOMAINS: Final = {1: SIGNATURE_DOMAIN, 2: b"saksi/statement/v2\n"}
+"""The prefix of each format version: a v1 signature never passes for a v2 statement."""
 
 __all__ = [
     "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
     "MAX_ENTRY_SIZE",
     "SIGNATURE_DOMAIN",
+    "SIGNATURE_DOMAINS",
     "Envelope",
     "parse_entry",
     "sign_statement",
@@ -51,15 +59,16 @@ __all__ = [
 _CACHED: Final = ("stmt_bytes", "entry_bytes", "leaf_hash")
 
 
-def signed_message(stmt_bytes: bytes) -> bytes:
-    """What the signature covers: the domain string, then the statement's JCS bytes."""
-    return SIGNATURE_DOMAIN + stmt_bytes
+def signed_message(stmt_bytes: bytes, version: int = 1) -> bytes:
+    """What the signature covers: the version's domain string, then the statement's
+    JCS bytes."""
+    return SIGNATURE_DOMAINS[version] + stmt_bytes
 
 
 class Envelope(WireModel):
     """One signed statement, as logged."""
 
-    v: Literal[1]
+    v: Literal[1, 2]
     stmt: Statement
     key: KeyText
     sig: str = Field(pattern=SIGNATURE_PATTERN)
@@ -68,8 +77,21 @@ class Envelope(WireModel):
     @classmethod
     def _number_not_boolean(cls, value: object) -> object:
         if isinstance(value, bool):  # Literal[1] alone would take JSON true (True == 1)
-            raise FieldInvalid("v must be the number 1", "v harus angka 1")
+            raise FieldInvalid("v must be the number 1 or 2", "v harus angka 1 atau 2")
         return value
+
+    @model_validator(mode="after")
+    def _statement_of_its_version(self) -> Self:
+        need, field = self.stmt.needs_version()
+        if need > self.v:
+            raise FieldInvalid(
+                f"stmt.{field}: needs format v{need}; this entry is v{self.v}",
+                f"stmt.{field}: memerlukan format v{need}; entri ini v{self.v}",
+            )
+        problem = self.stmt.version_problem(self.v)
+        if problem is not None:
+            raise problem
+        return self
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; with ``update``, the cached bytes and hashes are computed afresh."""
@@ -99,9 +121,10 @@ class Envelope(WireModel):
         entry's layout is fixed once its schema holds). False, and nothing cached, if
         ``data`` does not have that layout."""
         start = len(self.key) + len(self.sig) + 26  # {"key":"…","sig":"…","stmt":
-        if data[start - 7 : start] != b'"stmt":' or not data.endswith(_SUFFIX):
+        suffix = _SUFFIXES[self.v]
+        if data[start - 7 : start] != b'"stmt":' or not data.endswith(suffix):
             return False
-        self.__dict__["stmt_bytes"] = data[start : -len(_SUFFIX)]
+        self.__dict__["stmt_bytes"] = data[start : -len(suffix)]
         self.__dict__["entry_bytes"] = data
         return True
 
@@ -136,7 +159,7 @@ class Envelope(WireModel):
                 self.sig.encode(),
                 b'","stmt":',
                 self.stmt_bytes,
-                b',"v":1}',
+                _SUFFIXES[self.v],
             )
         )
 
@@ -160,14 +183,21 @@ class Envelope(WireModel):
 
     def verify(self) -> bool:
         """True if ``sig`` is ``key``'s signature of this statement."""
-        return self.signer.verify(signed_message(self.stmt_bytes), decode_signature(self.sig))
+        message = signed_message(self.stmt_bytes, self.v)
+        return self.signer.verify(message, decode_signature(self.sig))
 
 
-def sign_statement(stmt: AnyStatement, key: SigningKey) -> Envelope:
-    """Sign ``stmt`` with ``key``; InputError ``entry.too-large`` beyond 65,535 bytes."""
+def sign_statement(stmt: AnyStatement, key: SigningKey, *, version: int | None = None) -> Envelope:
+    """Sign ``stmt`` with ``key`` as an entry of format ``version`` (by default the
+    lowest that can carry it: 1 unless it uses what version 2 added); InputError
+    ``entry.too-large`` beyond 65,535 bytes."""
+    wanted = stmt.needs_version()[0] if version is None else version
+    if wanted not in FORMAT_VERSIONS:
+        raise ValueError(f"no format version {wanted}")
+    v: Literal[1, 2] = 1 if wanted == 1 else 2
     stmt_bytes = canonical_json(stmt.wire())
-    signature = key.sign(signed_message(stmt_bytes))
-    envelope = Envelope(v=FORMAT_VERSION, stmt=stmt, key=key.public.b64, sig=b64(signature))
+    signature = key.sign(signed_message(stmt_bytes, v))
+    envelope = Envelope(v=v, stmt=stmt, key=key.public.b64, sig=b64(signature))
     envelope.__dict__["stmt_bytes"] = stmt_bytes  # seed the cache: same value, computed once
     _check_size(len(envelope.entry_bytes))
     return envelope
@@ -200,6 +230,8 @@ def parse_entry(data: bytes, *, election: str | None = None) -> Envelope:
     if not envelope._seed(data):  # defensive: the layout is fixed once canonical
         envelope.__dict__["stmt_bytes"] = canonical_json(envelope.stmt.wire())
         envelope.__dict__["entry_bytes"] = data
+    if envelope.v >= 2:
+        check_text(envelope)  # a rule of the format from version 2
     if not envelope.verify():
         raise SignatureError(
             code="statement.bad-signature",
@@ -233,7 +265,12 @@ def _valid_and_canonical(data: bytes) -> Envelope | None:
     """
     try:
         envelope = Envelope.model_validate_json(data)
-        wire = {"key": envelope.key, "sig": envelope.sig, "stmt": envelope.stmt.wire(), "v": 1}
+        wire = {
+            "key": envelope.key,
+            "sig": envelope.sig,
+            "stmt": envelope.stmt.wire(),
+            "v": envelope.v,
+        }
         return envelope if canonical_json(wire) == data else None
     except (ValidationError, SaksiError):
         return None
@@ -250,7 +287,7 @@ def _diagnose(data: bytes) -> Envelope:
     return envelope
 
 
-_SUFFIX: Final = b',"v":1}'
+_SUFFIXES: Final = {v: b',"v":%d}' % v for v in FORMAT_VERSIONS}
 _LOGGED: Final = {LOGGED: True}
 
 

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from saksi.election.codes import Level
-from saksi.election.contests import PPWP_2024
+from saksi.election.contests import FORMS, PPWP_2024
 from saksi.election.envelope import Envelope, sign_statement
 from saksi.election.keys import SigningKey
+from saksi.election.legislative import Contests
+from saksi.election.legislative_forms import LEGISLATIVE_RULESET_VERSION
 from saksi.election.regions import Hierarchy
 from saksi.election.rule_catalog import RULESET_VERSION
 from saksi.election.statements import (
@@ -111,8 +113,9 @@ class Authorities:
     def saksi(self, party: str, tps: str) -> SigningKey:
         return self.key(f"saksi-{party}-{tps}")
 
-    def root_keys(self) -> tuple[RootKey, ...]:
-        """KPU RI, Bawaslu RI and the pairs' parties: the manifest's roots."""
+    def root_keys(self, parties: tuple[tuple[str, str], ...] = ()) -> tuple[RootKey, ...]:
+        """KPU RI, Bawaslu RI and the parties (by default the pairs' parties; a
+        legislative election's: every party of its contests file, ``(number, name)``)."""
         roots = [
             RootKey(key=self.key("kpu-ri").public.b64, role="kpu-ri", scope="0", name="KPU RI"),
             RootKey(
@@ -127,19 +130,34 @@ class Authorities:
                 name=name,
                 party=num,
             )
-            for num, name in PAIR_PARTIES.values()
+            for num, name in (parties or tuple(PAIR_PARTIES.values()))
         ]
         return tuple(roots)
 
-    def manifest(self, hierarchy: Hierarchy) -> Envelope:
-        """Entry 0, signed by KPU RI: the PPWP contest, the hierarchy, the root keys."""
+    def manifest(self, hierarchy: Hierarchy, contests: Contests | None = None) -> Envelope:
+        """Entry 0, signed by KPU RI: the PPWP contest, the hierarchy, the root keys;
+        with ``contests``, a format v2 manifest that also records every legislative
+        contest of that file, each party a root key."""
         when = self.timeline
+        recorded = [PPWP_2024.model_dump(mode="json")]
+        parties: tuple[tuple[str, str], ...] = ()
+        extra: dict[str, str] = {}
+        if contests is not None:
+            recorded += [
+                {"kind": c.kind.value, "name": c.name, "form": FORMS[c.kind.value]}
+                for c in contests.contests
+            ]
+            parties = tuple((p.number, p.name) for p in contests.parties)
+            extra = {
+                "contests_digest": contests.digest(),
+                "legislative_rules_version": LEGISLATIVE_RULESET_VERSION,
+            }
         fields = {
             "type": "manifest", "election": self.origin, "at": when.manifest_at,
-            "name": self.name, "contests": [PPWP_2024.model_dump(mode="json")],
+            "name": self.name, "contests": recorded,
             "regions_digest": hierarchy.digest(), "rules_version": RULESET_VERSION,
-            "root_keys": [root.model_dump(mode="json") for root in self.root_keys()],
-            "polls_open": when.polls_open, "polls_close": when.polls_close,
+            "root_keys": [root.model_dump(mode="json") for root in self.root_keys(parties)],
+            "polls_open": when.polls_open, "polls_close": when.polls_close, **extra,
         }  # fmt: skip
         stmt = parse_model(Manifest, fields, "manifest")  # a bad origin or name: SchemaError
         return sign_statement(stmt, self.key("kpu-ri"))
@@ -152,14 +170,15 @@ class Authorities:
         scope: str,
         *,
         party: str | None = None,
+        candidate: str | None = None,
         label: str | None = None,
     ) -> Envelope:
         """``registrar`` (a label) registers ``key`` for ``role`` over ``scope``."""
         when = self.timeline
         stmt = KeyRegistration(
             type="key", election=self.origin, at=when.keys_at, key=key.public.b64, role=role,
-            scope=scope, party=party, not_before=when.valid_from, not_after=when.valid_until,
-            label=label,
+            scope=scope, party=party, candidate=candidate, not_before=when.valid_from,
+            not_after=when.valid_until, label=label,
         )  # fmt: skip
         return sign_statement(stmt, self.key(registrar))
 
@@ -208,6 +227,28 @@ class Authorities:
             tps,
             party=party,
             label=f"HP saksi {party} {tps}",
+        )
+
+    def dpd_candidate(self, province: str, number: str) -> Envelope:
+        """KPU Provinsi registers a DPD candidate's key (format v2)."""
+        return self.register(
+            f"kpu-prov-{province}",
+            self.key(f"calon-dpd-{province}-{number}"),
+            "calon-dpd",
+            province,
+            candidate=number,
+            label=f"Calon DPD {province} nomor {number}",
+        )
+
+    def dpd_witness(self, number: str, tps: str) -> Envelope:
+        """A DPD candidate registers its witness at a TPS (format v2)."""
+        return self.register(
+            f"calon-dpd-{tps[:2]}-{number}",
+            self.key(f"saksi-dpd-{number}-{tps}"),
+            "saksi-dpd",
+            tps,
+            candidate=number,
+            label=f"HP saksi calon DPD {number} {tps}",
         )
 
     def one_tps(self, tps: str, party: str) -> list[Envelope]:

@@ -31,17 +31,16 @@ the policy a rule of the format (docs/format.md, "Text a reader can trust").
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
 
 from saksi.election.authority import Authority, Grant
 from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.legislative import Contests
+from saksi.election.legislative_forms import check_form as check_legislative_form
 from saksi.election.rules import Violation, check_form, countable
-from saksi.election.statements import FormStatement
-from saksi.errors import InputError
-from saksi.text import TextProblem, text_problem
+from saksi.election.statements import FormStatement, LegislativeFormStatement
+from saksi.election.text_rule import check_text
 
 
 class Status(enum.StrEnum):
@@ -76,61 +75,11 @@ def form_violations(envelope: Envelope) -> tuple[Violation, ...]:
     """The arithmetic rules broken by the form an entry carries (none for other types).
     Stateless, like :func:`parse_entry`."""
     stmt = envelope.stmt
-    return check_form(stmt.form) if isinstance(stmt, FormStatement) else ()
-
-
-_MAYBE_UNSAFE: Final = re.compile(rb'[\x7f-\xff]|\\[bfnrtu]|" | "')
-"""What a statement's canonical bytes show of text that may not be safe to show: a
-byte beyond ASCII or DEL, an escape (JCS escapes every control character), a quote
-next to a space. Most statements have none, and are not walked at all."""
-
-
-def check_text(envelope: Envelope) -> None:
-    """The intake policy on text: InputError ``text.*`` for the first text of the
-    statement (a value or a member name, wherever it is) that :func:`saksi.text.text_problem`
-    finds would not show as it is, naming its field, the character and its position."""
-    if _MAYBE_UNSAFE.search(envelope.stmt_bytes) is None:
-        return
-    found = _first_problem(envelope.stmt.wire(), "stmt")
-    if found is None:
-        return
-    field, problem = found
-    where_en = f"{problem.char_name} at character {problem.position + 1}"
-    where_id = f"{problem.char_name} pada karakter ke-{problem.position + 1}"
-    raise InputError(
-        code=problem.code,
-        en=(
-            f"{field}: the text holds {problem.what_en} ({where_en}); this service takes only "
-            "text that shows as it is (docs/format.md, 'Text a reader can trust')"
-        ),
-        id=(
-            f"{field}: teks memuat {problem.what_id} ({where_id}); layanan ini hanya menerima "
-            "teks yang tampil apa adanya (docs/format.md, 'Text a reader can trust')"
-        ),
-        field=field,
-        char=problem.char_name,
-        position=problem.position,
-    )
-
-
-def _first_problem(value: Any, path: str) -> tuple[str, TextProblem] | None:
-    if isinstance(value, str):
-        problem = text_problem(value)
-        return None if problem is None else (path, problem)
-    items: Any = ()
-    if isinstance(value, dict):
-        for name in value:
-            problem = text_problem(name)
-            if problem is not None:
-                return f"{path}.{name}", problem
-        items = value.items()
-    elif isinstance(value, list | tuple):
-        items = enumerate(value)
-    for key, item in items:
-        found = _first_problem(item, f"{path}.{key}")
-        if found is not None:
-            return found
-    return None
+    if isinstance(stmt, FormStatement):
+        return check_form(stmt.form)
+    if isinstance(stmt, LegislativeFormStatement):
+        return check_legislative_form(stmt.form)
+    return ()
 
 
 class Intake:
@@ -141,10 +90,21 @@ class Intake:
         self.election = authority.election
 
     @classmethod
-    def start(cls, manifest_entry: bytes, *, region_exists: Callable[[str], bool]) -> Intake:
-        """An intake for a new log whose entry 0 is ``manifest_entry``."""
+    def start(
+        cls,
+        manifest_entry: bytes,
+        *,
+        region_exists: Callable[[str], bool],
+        contests: Contests | None = None,
+    ) -> Intake:
+        """An intake for a new log whose entry 0 is ``manifest_entry``; ``contests``:
+        the contests file a format v2 manifest names (ContestError ``contest.file-*``
+        if it is missing or not that file)."""
         envelope = parse_entry(manifest_entry)
-        return cls(Authority.from_manifest(envelope, region_exists=region_exists))
+        authority = Authority.from_manifest(
+            envelope, region_exists=region_exists, contests=contests
+        )
+        return cls(authority)
 
     def admit(self, entry: bytes) -> Admission:
         """Check an entry submitted now completely; raise the specific SaksiError if it

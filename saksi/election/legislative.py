@@ -33,8 +33,7 @@ from pydantic import Field, model_validator
 from saksi.election.codes import Level
 from saksi.election.contests import ContestKind, Name, Party
 from saksi.election.regions import Hierarchy, read_data_file
-from saksi.election.statements import FieldInvalid
-from saksi.election.wire import WireModel, loads, parse_model
+from saksi.election.wire import FieldInvalid, WireModel, loads, parse_model
 from saksi.errors import ContestError, InputError, StoreError
 
 FORMAT: Final = "saksi-contests/1"

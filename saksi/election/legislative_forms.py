@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Annotated, Final
+from typing import Annotated, Final, Protocol
 
 from pydantic import Field
 
@@ -214,12 +214,20 @@ class Ballot:
         return tuple(out)
 
 
-def check_ballot(form: CHasilPartai | CHasilDPD, district: District, contest: ContestKind) -> None:
-    """Refuse a form whose parties or candidates are not exactly its dapil's."""
+class HasBallot(Protocol):
+    """A form, or a recap's totals: what they carry votes for."""
+
+    @property
+    def ballot(self) -> Ballot: ...
+
+
+def check_ballot(form: HasBallot, district: District, contest: ContestKind) -> None:
+    """Refuse a form (or a recap's totals) whose parties or candidates are not exactly
+    its dapil's: ContestError ``contest.parties-mismatch`` or ``contest.candidates-mismatch``."""
     want, got = Ballot.of(district), form.ballot
     if want == got:
         return
-    if isinstance(form, CHasilPartai):
+    if got.parties or want.parties:
         want_parties = [p for p, _ in want.parties]
         got_parties = [p for p, _ in got.parties]
         if want_parties != got_parties:

@@ -28,11 +28,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
+    Discriminator,
     Field,
+    Tag,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -44,24 +46,12 @@ from saksi.election.codes import NASIONAL, Level, level_of
 from saksi.election.contests import Contest
 from saksi.election.forms import CHasilPPWP, PairNumber
 from saksi.election.keys import KEY_PATTERN, PublicKey
-from saksi.election.wire import Sha256Hex, WireModel, loads, schema_error
+from saksi.election.legislative_forms import Ballot, CHasilDPD, CHasilPartai
+from saksi.election.wire import FieldInvalid, Sha256Hex, WireModel, loads, schema_error
 from saksi.errors import ContestError, InputError, SaksiError
 
 # ---------------------------------------------------------------------------
 # field types
-
-
-class FieldInvalid(ValueError):
-    """A validator's refusal with its bilingual text (shown by SchemaError); ``error``,
-    the refusal with its own code, when there is one (a key that is not a usable point
-    is ``key.invalid-point``, not ``input.schema``: see :func:`~saksi.election.wire.schema_error`).
-    """
-
-    def __init__(self, message_en: str, message_id: str, error: SaksiError | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_id = message_id
-        self.error = error
 
 
 TIME_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
@@ -149,6 +139,12 @@ TpsCode = Annotated[str, Field(pattern=r"^[0-9]{13}$")]
 PartyNumber = Annotated[str, Field(pattern=r"^[1-9][0-9]?$")]
 """A party's ballot number in decimal without leading zeros: ``"2"``, ``"17"``."""
 
+CandidateNumber = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}$")]
+"""A candidate's ballot number in decimal without leading zeros: ``"1"`` .. ``"999"``."""
+
+DistrictCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z.-]{1,20}$")]
+"""A dapil's code in the contests file (docs/contests.md)."""
+
 _LINE = r"^[^\x00-\x1f\x7f]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_LINE)]
 Label = Annotated[str, Field(min_length=1, max_length=100, pattern=_LINE)]
@@ -166,13 +162,16 @@ PhotoHashes = Annotated[tuple[Sha256Hex, ...], Field(max_length=16)]
 # roles
 
 Role = Literal[
-    "kpu-ri", "kpu-prov", "kpu-kab", "ppk", "kpps", "partai", "saksi", "bawaslu", "pengawas"
-]
+    "kpu-ri", "kpu-prov", "kpu-kab", "ppk", "kpps", "partai", "saksi", "bawaslu", "pengawas",
+    "calon-dpd", "saksi-dpd",
+]  # fmt: skip
 ROLES: Final[tuple[str, ...]] = get_args(Role)
 RootRole = Literal["kpu-ri", "partai", "bawaslu"]
 ROOT_ROLES: Final[tuple[str, ...]] = get_args(RootRole)
 PARTY_ROLES: Final = frozenset({"partai", "saksi"})
 """Roles that act for one party and carry its number."""
+CANDIDATE_ROLES: Final = frozenset({"calon-dpd", "saksi-dpd"})
+"""Roles that act for one DPD candidate and carry its ballot number (format v2)."""
 
 ROLE_LEVEL: Final[dict[str, Level | None]] = {
     "kpu-ri": Level.NASIONAL,
@@ -184,6 +183,8 @@ ROLE_LEVEL: Final[dict[str, Level | None]] = {
     "saksi": None,
     "bawaslu": None,
     "pengawas": None,
+    "calon-dpd": Level.PROVINSI,
+    "saksi-dpd": None,
 }
 """The level a role's scope must have (None: any region, or the nation)."""
 
@@ -197,6 +198,8 @@ ROLE_NAMES: Final[dict[str, str]] = {
     "saksi": "saksi partai",
     "bawaslu": "Bawaslu",
     "pengawas": "pengawas Bawaslu",
+    "calon-dpd": "calon anggota DPD",
+    "saksi-dpd": "saksi calon anggota DPD",
 }
 
 
@@ -207,6 +210,18 @@ def _check_party(role: str, party: str | None) -> None:
         raise FieldInvalid(
             f"party: only roles partai and saksi carry a party (not {role})",
             f"party: hanya peran partai dan saksi yang memuat partai (bukan {role})",
+        )
+
+
+def _check_candidate(role: str, candidate: str | None) -> None:
+    if role in CANDIDATE_ROLES and candidate is None:
+        raise FieldInvalid(
+            f"candidate: required for role {role}", f"candidate: wajib untuk peran {role}"
+        )
+    if role not in CANDIDATE_ROLES and candidate is not None:
+        raise FieldInvalid(
+            f"candidate: only roles calon-dpd and saksi-dpd carry a candidate (not {role})",
+            f"candidate: hanya peran calon-dpd dan saksi-dpd yang memuat calon (bukan {role})",
         )
 
 
@@ -239,6 +254,16 @@ class StatementBase(WireModel):
         """The statement as its one JSON value (what is canonicalised and signed)."""
         return self.model_dump(mode="json", exclude_none=True)
 
+    def needs_version(self) -> tuple[int, str]:
+        """The lowest format version that can carry this statement, and (above 1) the
+        field that needs it: a v1 entry may use nothing of version 2."""
+        return 1, ""
+
+    def version_problem(self, version: int) -> FieldInvalid | None:
+        """A rule of format ``version`` that this statement breaks (beyond its schema),
+        or None."""
+        return None
+
 
 class RootKey(WireModel):
     """A key named by the manifest: the root of one branch of authority."""
@@ -267,6 +292,8 @@ class Manifest(StatementBase):
     root_keys: tuple[RootKey, ...] = Field(min_length=1, max_length=1000)
     polls_open: Timestamp | None = None
     polls_close: Timestamp | None = None
+    contests_digest: Sha256Hex | None = None  # format v2: the contests file
+    legislative_rules_version: RulesVersion | None = None  # format v2
 
     @model_validator(mode="after")
     def _consistent(self) -> Manifest:
@@ -290,10 +317,39 @@ class Manifest(StatementBase):
             raise FieldInvalid(
                 "polls_close must be after polls_open", "polls_close harus sesudah polls_open"
             )
+        recorded = self.legislative_contests
+        for name, value in (
+            ("contests_digest", self.contests_digest),
+            ("legislative_rules_version", self.legislative_rules_version),
+        ):
+            if bool(recorded) != (value is not None):
+                raise FieldInvalid(
+                    f"{name}: required exactly when a contest is recorded on a legislative form",
+                    f"{name}: wajib tepat bila ada pemilihan yang dicatat pada formulir legislatif",
+                )
         return self
 
     def contest(self, kind: str) -> Contest | None:
         return next((c for c in self.contests if c.kind.value == kind), None)
+
+    @property
+    def legislative_contests(self) -> tuple[str, ...]:
+        """The contests this log records on legislative forms (format v2)."""
+        return tuple(c.kind.value for c in self.contests if c.legislative)
+
+    def needs_version(self) -> tuple[int, str]:
+        return (2, "contests_digest") if self.contests_digest is not None else (1, "")
+
+    def version_problem(self, version: int) -> FieldInvalid | None:
+        if version < 2:
+            return None
+        for c in self.contests:  # a v2 log records every contest it lists
+            if c.kind.value != "ppwp" and not c.legislative:
+                return FieldInvalid(
+                    f"contests: {c.kind.value} must name its form in format v2",
+                    f"contests: {c.kind.value} wajib menyebut formulirnya dalam format v2",
+                )
+        return None
 
 
 class KeyRegistration(StatementBase):
@@ -304,13 +360,18 @@ class KeyRegistration(StatementBase):
     role: Role
     scope: RegionCode
     party: PartyNumber | None = None
+    candidate: CandidateNumber | None = None  # format v2: the DPD candidate's ballot number
     not_before: Timestamp
     not_after: Timestamp
     label: Label | None = None  # a device or office, never a person's name
 
+    def needs_version(self) -> tuple[int, str]:
+        return (2, "role") if self.role in CANDIDATE_ROLES else (1, "")
+
     @model_validator(mode="after")
     def _consistent(self) -> KeyRegistration:
         _check_party(self.role, self.party)
+        _check_candidate(self.role, self.candidate)
         _check_role_scope(self.role, self.scope)
         if self.not_before >= self.not_after:
             raise FieldInvalid(
@@ -419,9 +480,219 @@ class DHasil(StatementBase):
         return self
 
 
-AnyStatement = Manifest | KeyRegistration | KeyRevocation | CHasil | CSalinan | Correction | DHasil
-Statement = Annotated[AnyStatement, Field(discriminator="type")]
-"""Any statement of format v1, told apart by ``type``."""
+# ---------------------------------------------------------------------------
+# format v2: the legislative contests
+
+LegislativeContestName = Literal["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
+PARTY_CONTESTS: Final = frozenset({"dpr", "dprd-prov", "dprd-kabkota"})
+"""The contests recorded on a party form (C.Hasil-DPR, -DPRD Provinsi, -DPRD Kab/Kota)."""
+
+
+def _legislative_form_tag(value: Any) -> str:
+    has = value.__contains__ if isinstance(value, dict) else (lambda name: hasattr(value, name))
+    return "dpd" if has("suara_calon") else "partai"
+
+
+LegislativeForm = Annotated[
+    Annotated[CHasilPartai, Tag("partai")] | Annotated[CHasilDPD, Tag("dpd")],
+    Discriminator(_legislative_form_tag),
+]
+"""A party form (``partai``) or a DPD form (``suara_calon``), told apart by its votes."""
+
+
+def _check_contest_form(contest: str, is_dpd: bool, what: str) -> None:
+    if (contest == "dpd") != is_dpd:
+        want_en = "suara_calon (a C.Hasil-DPD)" if contest == "dpd" else "partai (a party form)"
+        raise FieldInvalid(
+            f"{what}: contest {contest} is recorded with {want_en}",
+            f"{what}: pemilihan {contest} dicatat dengan {want_en}",
+        )
+
+
+class LegislativeFormStatement(StatementBase):
+    """Fields shared by statements that carry one TPS's legislative form (format v2)."""
+
+    tps: TpsCode
+    contest: LegislativeContestName
+    district: DistrictCode
+    form: LegislativeForm
+
+    def needs_version(self) -> tuple[int, str]:
+        return 2, "contest"
+
+    @model_validator(mode="after")
+    def _form_of_the_contest(self) -> LegislativeFormStatement:
+        _check_contest_form(self.contest, isinstance(self.form, CHasilDPD), "form")
+        return self
+
+
+class CHasilLegislatif(LegislativeFormStatement):
+    """Model C.Hasil-DPR, -DPD, -DPRD Provinsi, -DPRD Kab/Kota: the KPPS's tally."""
+
+    type: Literal["c-hasil"]
+
+
+class CSalinanLegislatif(LegislativeFormStatement):
+    """Model C.Salinan of a legislative form: a party witness's copy (``party``) or a
+    DPD candidate's witness's copy of the DPD form (``candidate``)."""
+
+    type: Literal["c-salinan"]
+    party: PartyNumber | None = None
+    candidate: CandidateNumber | None = None
+
+    @model_validator(mode="after")
+    def _one_witness(self) -> CSalinanLegislatif:
+        if (self.party is None) == (self.candidate is None):
+            raise FieldInvalid(
+                "exactly one of party (a party's witness) and candidate (a DPD candidate's "
+                "witness) is required",
+                "wajib tepat satu dari party (saksi partai) dan candidate (saksi calon DPD)",
+            )
+        if self.candidate is not None and self.contest != "dpd":
+            raise FieldInvalid(
+                "candidate: only a copy of the DPD form is a DPD candidate's witness's",
+                "candidate: hanya salinan formulir DPD yang dibuat saksi calon DPD",
+            )
+        return self
+
+
+class CorrectionLegislatif(LegislativeFormStatement):
+    """A corrected legislative form replacing the cited one (which stays in the log)."""
+
+    type: Literal["correction"]
+    corrects: EntryRef
+    reason: Reason
+    evidence: PhotoHashes = ()
+
+
+class PartyTotals(WireModel):
+    """One party's recapitulated votes in a dapil (or the part of it in a region)."""
+
+    suara_partai: Total  # A.1 summed
+    suara_caleg: dict[CandidateNumber, Total] = Field(max_length=100)  # A.2 summed
+    suara_sah_partai: Total  # B summed
+
+
+class _RecapCommon(WireModel):
+    suara_sah: Total
+    suara_tidak_sah: Total
+    suara_total: Total
+    pengguna_total_j: Total
+    pemilih_dpt_j: Total
+    jumlah_tps: Total
+
+
+class PartyRecapTotals(_RecapCommon):
+    """A level's totals of a party contest in one dapil."""
+
+    partai: dict[PartyNumber, PartyTotals] = Field(min_length=1, max_length=99)
+
+    @property
+    def ballot(self) -> Ballot:
+        return Ballot(
+            parties=tuple(
+                (p, tuple(sorted(int(n) for n in votes.suara_caleg)))
+                for p, votes in sorted(self.partai.items(), key=lambda kv: int(kv[0]))
+            )
+        )
+
+
+class DPDRecapTotals(_RecapCommon):
+    """A level's totals of the DPD contest in one province."""
+
+    suara_calon: dict[CandidateNumber, Total] = Field(min_length=1, max_length=100)
+
+    @property
+    def ballot(self) -> Ballot:
+        return Ballot(candidates=tuple(sorted(int(n) for n in self.suara_calon)))
+
+
+LegislativeTotals = Annotated[
+    Annotated[PartyRecapTotals, Tag("partai")] | Annotated[DPDRecapTotals, Tag("dpd")],
+    Discriminator(_legislative_form_tag),
+]
+
+
+class DHasilLegislatif(StatementBase):
+    """Model D.Hasil of a legislative contest: a recap body's totals for the part of
+    one dapil that lies in its region (format v2)."""
+
+    type: Literal["d-hasil"]
+    region: RegionCode
+    level: RecapLevel
+    contest: LegislativeContestName
+    district: DistrictCode
+    totals: LegislativeTotals
+    foto: PhotoHashes = ()
+
+    def needs_version(self) -> tuple[int, str]:
+        return 2, "contest"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DHasilLegislatif:
+        if level_of(self.region) is not RECAP_LEVELS[self.level]:
+            raise FieldInvalid(
+                f"region {self.region!r} is not a {self.level} code",
+                f"wilayah {self.region!r} bukan kode {self.level}",
+            )
+        _check_contest_form(self.contest, isinstance(self.totals, DPDRecapTotals), "totals")
+        return self
+
+
+AnyFormStatement = FormStatement | LegislativeFormStatement
+"""A statement that carries one TPS's form, of any contest."""
+AnyDHasil = DHasil | DHasilLegislatif
+"""A D.Hasil of any contest."""
+
+AnyStatement = (
+    Manifest | KeyRegistration | KeyRevocation | CHasil | CSalinan | Correction | DHasil
+    | CHasilLegislatif | CSalinanLegislatif | CorrectionLegislatif | DHasilLegislatif
+)  # fmt: skip
+
+_FORM_TYPES: Final = ("c-hasil", "c-salinan", "correction", "d-hasil")
+_LEGISLATIVE_CONTESTS: Final = get_args(LegislativeContestName)
+
+
+def _statement_tag(value: Any) -> str | None:
+    """``type``, or for a form or recap of a legislative contest ``type/contest`` (they
+    have their own fields; an error's path then starts ``c-hasil/dpr.``)."""
+    if isinstance(value, dict):
+        kind, contest = value.get("type"), value.get("contest")
+    else:
+        kind, contest = getattr(value, "type", None), getattr(value, "contest", None)
+    if not isinstance(kind, str):
+        return None
+    if kind in _FORM_TYPES and contest in _LEGISLATIVE_CONTESTS:
+        return f"{kind}/{contest}"
+    return kind
+
+
+_LEGISLATIVE_CLASSES: Final[dict[str, type[StatementBase]]] = {
+    "c-hasil": CHasilLegislatif,
+    "c-salinan": CSalinanLegislatif,
+    "correction": CorrectionLegislatif,
+    "d-hasil": DHasilLegislatif,
+}
+_TAGGED: Final[tuple[Any, ...]] = (
+    Annotated[Manifest, Tag("manifest")],
+    Annotated[KeyRegistration, Tag("key")],
+    Annotated[KeyRevocation, Tag("key-revoke")],
+    Annotated[CHasil, Tag("c-hasil")],
+    Annotated[CSalinan, Tag("c-salinan")],
+    Annotated[Correction, Tag("correction")],
+    Annotated[DHasil, Tag("d-hasil")],
+    *(
+        Annotated[cls, Tag(f"{kind}/{contest}")]
+        for kind, cls in _LEGISLATIVE_CLASSES.items()
+        for contest in _LEGISLATIVE_CONTESTS
+    ),
+)
+if TYPE_CHECKING:
+    Statement = AnyStatement
+else:
+    Statement = Annotated[Union[_TAGGED], Discriminator(_statement_tag)]  # noqa: UP007
+"""Any statement of format v1 or v2, told apart by ``type`` (and, for a form or recap,
+whether its contest is ``ppwp``)."""
 
 STATEMENT_TYPES: Final[dict[str, type[StatementBase]]] = {
     "manifest": Manifest,
@@ -432,6 +703,9 @@ STATEMENT_TYPES: Final[dict[str, type[StatementBase]]] = {
     "correction": Correction,
     "d-hasil": DHasil,
 }
+"""The statement types of format v1 (version 2 adds the legislative classes under the
+same names: :data:`LEGISLATIVE_TYPES`)."""
+LEGISLATIVE_TYPES: Final[dict[str, type[StatementBase]]] = dict(_LEGISLATIVE_CLASSES)
 
 _STATEMENT_ADAPTER: TypeAdapter[AnyStatement] = TypeAdapter(Statement)
 

@@ -15,6 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from saksi.errors import InputError, SaksiError, SchemaError
 
+
+class FieldInvalid(ValueError):
+    """A validator's refusal with its bilingual text (shown by SchemaError); ``error``,
+    the refusal with its own code, when there is one (a key that is not a usable point
+    is ``key.invalid-point``, not ``input.schema``: see :func:`~saksi.election.wire.schema_error`).
+    """
+
+    def __init__(self, message_en: str, message_id: str, error: SaksiError | None = None) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_id = message_id
+        self.error = error
+
+
 MAX_SAFE_INTEGER: Final = 2**53 - 1
 """The largest integer a JSON number carries exactly (RFC 7493, I-JSON)."""
 

@@ -230,7 +230,7 @@ def test_unknown_fields_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"v": 2}, {"v": True}, {"key": "abc"}, {"sig": "abc"}, {"stmt": []}, {"stmt": None}],
+    [{"v": 3}, {"v": True}, {"key": "abc"}, {"sig": "abc"}, {"stmt": []}, {"stmt": None}],
 )
 def test_bad_envelope_fields(change: dict[str, Any]) -> None:
     data = {**json.loads(entry()), **change}

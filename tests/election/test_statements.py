@@ -210,7 +210,7 @@ def test_unknown_or_missing_type() -> None:
         ("tps", "317301100600"),  # 12 digits
         ("tps", "3173011006001\n"),
         ("tps", 3173011006001),
-        ("contest", "dpr"),
+        ("contest", "pilkada"),
         ("election", "pemilu 2024"),  # space
         ("election", "a+b"),
         ("election", ""),
@@ -218,6 +218,12 @@ def test_unknown_or_missing_type() -> None:
 )
 def test_bad_top_level_fields(field: str, value: object) -> None:
     assert fields_of(refused(c_hasil_json(**{field: value}))) == {field}
+
+
+def test_a_form_of_another_contest_is_read_as_a_legislative_statement() -> None:
+    # format v2: contest "dpr" selects the legislative statement, whose fields differ
+    fields = fields_of(refused(c_hasil_json(contest="dpr")))
+    assert "c-hasil/dpr.district" in fields
 
 
 def test_malformed_json_is_an_input_error() -> None:
