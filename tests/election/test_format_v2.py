@@ -4,6 +4,8 @@ them (docs/format.md, "Version 2")."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from saksi.election.envelope import (
     signed_message,
 )
 from saksi.election.intake import Intake, Status
-from saksi.election.keys import b64, decode_signature
+from saksi.election.keys import SigningKey, b64, decode_signature
 from saksi.election.statements import (
     CHasilLegislatif,
     CSalinanLegislatif,
@@ -330,3 +332,35 @@ def test_authorization_errors_are_authorization_errors(election: LegislativeElec
     other = election.tps_in("32", 1)
     env = election.c_hasil(other, DPR)  # signed by the other TPS's unregistered key
     assert isinstance(refusal(lambda: election.admit(env)), AuthorizationError)
+
+
+# -- the worked example of version 2 in docs/format.md ---------------------------------
+
+
+def _v2_block(name: str) -> str:
+    text = (Path(__file__).parents[2] / "docs" / "format.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- example-v2:{name} -->\s*```[a-z]*\n(.*?)\n```", text, re.S)
+    assert match, f"docs/format.md has no block marked example-v2:{name}"
+    return match.group(1)
+
+
+def test_the_documented_v2_example_verifies_and_matches() -> None:
+    signer = SigningKey.from_seed(bytes(range(1, 33)))
+    stmt = parse_statement(_v2_block("statement"))
+    env = sign_statement(stmt, signer)
+    documented = _v2_block("entry").encode()
+    assert env.to_bytes() == documented
+    parsed = parse_entry(documented)
+    assert parsed.v == 2
+    assert parsed.stmt_bytes.decode() == _v2_block("stmt-bytes")
+    assert parsed.sig == _v2_block("signature").strip()
+    assert parsed.leaf_hash_hex == _v2_block("leaf-hash").strip()
+    as_v1 = _resigned(parsed, 1, signer)
+    err = refusal(lambda: parse_entry(as_v1))
+    assert err.code == "input.schema"
+    assert "stmt.contest: needs format v2; this entry is v1" in err.message_en
+    wrong_domain = json.loads(documented)
+    wrong_domain["sig"] = b64(signer.sign(signed_message(parsed.stmt_bytes, 1)))
+    assert refusal(lambda: parse_entry(canonical_json(wrong_domain))).code == (
+        "statement.bad-signature"
+    )
