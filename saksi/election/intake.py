@@ -24,8 +24,9 @@ A statement *submitted now* (:meth:`Intake.admit`, :meth:`Intake.admit_submissio
 also meets the intake policy on text (:func:`check_text`): no text that would not
 show as it is (bidirectional controls, invisible characters, ...; :mod:`saksi.text`).
 Format v1 does not forbid such text, so a log that already holds it replays
-(:meth:`Intake.admit_envelope`) and verifies as it is; the next format version makes
-the policy a rule of the format (docs/format.md, "Text a reader can trust").
+(:meth:`Intake.admit_envelope`) and verifies as it is; format v2 makes the policy a
+rule of the format for its entries (:func:`~saksi.election.envelope.parse_entry`
+refuses them; docs/format.md, "Text a reader can trust").
 """
 
 from __future__ import annotations

@@ -22,8 +22,10 @@ import gzip
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
@@ -437,12 +439,25 @@ class Contests:
 
     def canonical_bytes(self) -> bytes:
         """RFC 8785 canonical JSON: sorted keys, no spaces, UTF-8 (what the digest is of)."""
+        return self._canonical
+
+    @cached_property
+    def _canonical(self) -> bytes:
         text = json.dumps(self.to_wire(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return text.encode("utf-8")
 
     def digest(self) -> str:
         """SHA-256 (hex) of :meth:`canonical_bytes`: what a manifest names."""
-        return hashlib.sha256(self.canonical_bytes()).hexdigest()
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:
+        return hashlib.sha256(self._canonical).hexdigest()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its compressed canonical bytes (a national file's objects would
+        pickle to far more), read again when unpickled."""
+        return _from_compressed, (zlib.compress(self._canonical, 6),)
 
     def save(self, path: Path | str) -> str:
         """Write the canonical form (gzip, mtime 0, if the name ends .gz); the digest."""
@@ -501,3 +516,8 @@ class Contests:
                 sum(d.seats for d in c.districts),
                 c.candidate_count(),
             )
+
+
+def _from_compressed(data: bytes) -> Contests:
+    """What :meth:`Contests.__reduce__` pickled, read again."""
+    return Contests.from_wire(json.loads(zlib.decompress(data)))

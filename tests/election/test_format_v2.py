@@ -4,6 +4,7 @@ them (docs/format.md, "Version 2")."""
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -363,4 +364,26 @@ def test_the_documented_v2_example_verifies_and_matches() -> None:
     wrong_domain["sig"] = b64(signer.sign(signed_message(parsed.stmt_bytes, 1)))
     assert refusal(lambda: parse_entry(canonical_json(wrong_domain))).code == (
         "statement.bad-signature"
+    )
+
+
+def test_the_authority_of_a_v2_log_pickles_with_its_contests_file(
+    election: LegislativeElection,
+) -> None:
+    """The publisher keeps its state pickled: the contests file goes as compressed
+    canonical bytes, and the DPD candidates' keys keep their candidate."""
+    tps = election.tps_in("32")
+    election.register_tps(tps)
+    number = str(election.contests.district_of(DPD, tps).candidates[0].number)
+    election.admit(election.authorities.dpd_candidate("32", number))
+    election.admit(election.authorities.dpd_witness(number, tps))
+    election.admit(election.c_hasil(tps, DPR))
+    again = pickle.loads(pickle.dumps(election.intake.authority))
+    assert again.contests_file == election.contests
+    assert again.version == 2
+    copy = election.c_salinan(tps, DPD, f"saksi-dpd-{number}-{tps}", candidate=number)
+    assert again.authorize(parse_entry(copy.to_bytes())).type == "c-salinan"
+    second = election.c_hasil(tps, DPR, form=election.form(tps, DPR, seed=9))
+    assert refusal(lambda: again.authorize(parse_entry(second.to_bytes()))).code == (
+        "auth.duplicate-form"
     )
