@@ -113,6 +113,9 @@ def _check_data(path: Path, raw: bytes, outcome: Outcome, contest: str = "auto")
         outcome.violations = check_form(parse_model(CHasilPPWP, data, "C.Hasil-PPWP"))
         return
     form = getattr(stmt, "form", None)
+    if isinstance(form, CHasilPartai | CHasilDPD):  # a legislative statement (format v2)
+        outcome.violations = check_legislative_form(form)
+        return
     if not isinstance(form, CHasilPPWP):
         raise InputError(
             code="cli.no-form",

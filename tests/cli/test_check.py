@@ -60,6 +60,33 @@ def test_statement_and_signed_entry_are_detected(tmp_path: Path) -> None:
     assert sources == ["entry", "statement"]
 
 
+def test_legislative_entries_and_statements_are_checked_with_their_forms_rules(
+    tmp_path: Path,
+) -> None:
+    from saksi.election.contests import ContestKind
+    from tests.election.legislative_factory import LegislativeElection
+
+    election = LegislativeElection.build()
+    tps = election.tps_in("32")
+    good = election.c_hasil(tps, ContestKind.DPR).to_bytes()
+    form = election.form(tps, ContestKind.DPD).model_dump(mode="json")
+    form["suara_sah"] += 1  # V.A no longer the sum of the candidates' votes
+    bad = json.loads(election.c_hasil(tps, ContestKind.DPD, form=form).to_bytes())["stmt"]
+    (tmp_path / "dpr.json").write_bytes(good)
+    code, out = run(
+        "check",
+        "--format",
+        "json",
+        str(tmp_path / "dpr.json"),
+        str(write(tmp_path / "dpd.json", bad)),
+    )
+    assert code == 1, out
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (first["source"], first["ok"]) == ("entry", True)
+    assert (second["source"], second["ok"]) == ("statement", False)
+    assert "suara-sah-jumlah-calon" in {v["rule"] for v in second["violations"]}
+
+
 def test_a_statement_to_sign_is_checked_as_saksi_sign_reads_it(tmp_path: Path) -> None:
     """Without `at` (the time of signing, filled in by `saksi sign`), as `saksi election
     new` writes it; a broken box is still named."""
