@@ -142,3 +142,12 @@ class Intake:
     def record(self, admission: Admission, index: int) -> None:
         """Apply an admitted entry's effects once the store has logged it at ``index``."""
         self.authority.apply(admission.envelope, index)
+
+
+__all__ = [
+    "Admission",
+    "Intake",
+    "Status",
+    "check_text",
+    "form_violations",
+]

@@ -29,6 +29,7 @@ from saksi.election.statements import (
     CSalinanLegislatif,
     DHasilLegislatif,
     EntryRef,
+    KeyRegistration,
 )
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.election.synthetic_contests import synthetic_contests
@@ -86,7 +87,7 @@ class LegislativeElection:
     def register_tps(self, tps: str, *, party: str = "2") -> None:
         """The keys one TPS's statements need: KPU Provinsi, Kab/Kota, PPK, KPPS, a
         party witness (each once)."""
-        done = {e.stmt.key for e in self.logged if e.stmt.type == "key"}  # type: ignore[union-attr]
+        done = {e.stmt.key for e in self.logged if isinstance(e.stmt, KeyRegistration)}
         for env in (
             self.authorities.province(tps[:2]),
             self.authorities.kabkota(tps[:4]),
@@ -147,7 +148,7 @@ class LegislativeElection:
     def d_hasil(
         self, region: str, level: str, kind: ContestKind, district: str, totals: dict[str, Any]
     ) -> Envelope:
-        fields = {
+        fields: dict[str, Any] = {
             "type": "d-hasil", "election": ORIGIN, "at": LATER, "region": region,
             "level": level, "contest": kind.value, "district": district, "totals": totals,
             "foto": [],

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksi.election.codes import NASIONAL, Level
+from saksi.election.forms import CHasilPPWP
 from saksi.election.regions import Hierarchy
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.fold import Recap
@@ -224,6 +225,7 @@ def expected_counted(book: Logbook, recap: Recap) -> int:
     total = 0
     for _, env in book.in_force.values():
         form = env.stmt.form  # type: ignore[union-attr]
+        assert isinstance(form, CHasilPPWP)
         if form.suara_sah == sum(form.suara_paslon.values()):
             total += form.suara_sah
     return total
