@@ -35,6 +35,7 @@ COMMANDS = (
     ("log", "fsck"),
     ("serve",),
     ("recap",),
+    ("seats",),
     ("publish",),
     ("verify",),
     ("witness",),

@@ -23,6 +23,7 @@ from saksi.cli.log import log
 from saksi.cli.publish import publish
 from saksi.cli.recap import recap
 from saksi.cli.regions import regions
+from saksi.cli.seats import seats
 from saksi.cli.serve import serve
 from saksi.cli.simulate import simulate
 from saksi.cli.usage import EXIT_INTERRUPTED, EXIT_USAGE, interrupted, usage_refusal
@@ -92,6 +93,7 @@ cli.add_command(simulate)
 cli.add_command(log)
 cli.add_command(serve)
 cli.add_command(recap)
+cli.add_command(seats)
 cli.add_command(publish)
 cli.add_command(verify)
 cli.add_command(witness)
