@@ -13,10 +13,10 @@ import click
 
 from saksi.cli.files import write_output
 from saksi.election.envelope import sign_statement
-from saksi.election.intake import check_text
 from saksi.election.keys import SigningKey
 from saksi.election.photo_upload import sign_photo
 from saksi.election.statements import AnyStatement, parse_statement
+from saksi.election.text_rule import check_text
 from saksi.election.wire import loads
 from saksi.errors import InputError
 

@@ -95,6 +95,18 @@ def _close(ledger: Ledger) -> bool:
     return True
 
 
+def _publisher_contests(ledger: Ledger) -> Path | None:
+    """The contests file to hand the results publisher: the recorded one of a format
+    v2 log, when ``saksi publish`` takes ``--contests`` (else the publisher folds the
+    log as it can, and says what it cannot)."""
+    from saksi.cli.publish import publish  # noqa: PLC0415
+    from saksi.ledger.startup import recorded_contests  # noqa: PLC0415
+
+    if ledger.contests is None or "contests" not in {p.name for p in publish.params}:
+        return None
+    return recorded_contests(ledger.config.data)
+
+
 @click.command("serve")
 @click.option(
     "--data",
@@ -125,6 +137,13 @@ def _close(ledger: Ledger) -> bool:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Region file (saksi regions import); default: the synthetic hierarchy, and on "
     "later starts the one recorded in DATA/regions.json.gz at the first.",
+)
+@click.option(
+    "--contests",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The contests file (saksi-contests/1, .json or .json.gz) a format v2 manifest names: "
+    "required on first start of such a log, then recorded in DATA/contests.json.gz, where "
+    "later starts find it. Refused for a v1 manifest (config.contests-unused).",
 )
 @click.option(
     "--scale",
@@ -186,7 +205,7 @@ def serve(config_file: Path | None, access_log: bool, **flags: Any) -> None:
         _echo(f"log-key: {ledger.vkey}")
         app = create_app(ledger, config, connections)
         server = make_server(app, config, _echo, sockets)
-        publisher = start_publisher(config, ledger.vkey)
+        publisher = start_publisher(config, ledger.vkey, _publisher_contests(ledger))
         tune_collector()
         ledger.on_fatal = lambda exc: server.request_exit()
         stopped.install()

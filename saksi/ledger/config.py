@@ -114,6 +114,7 @@ class ServiceConfig:
     public_url: str | None = None  # where readers reach the service (Verifikasi's commands)
     manifest: Path | None = None
     regions: Path | None = None
+    contests: Path | None = None  # the contests file a format v2 manifest names
     scale: float | None = None  # None: the recorded hierarchy, else SYNTHETIC_SCALE
     seed: int | None = None  # None: the recorded hierarchy, else SYNTHETIC_SEED
     max_entry_bytes: int = MAX_ENTRY_SIZE + 1
@@ -475,6 +476,7 @@ _SETTINGS: Final[dict[str, _Setting]] = {
     ),
     "manifest": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
     "regions": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
+    "contests": _Setting(_as_path, "a file path", "path berkas", optional=True, is_path=True),
     "scale": _Setting(
         _as_float,
         f"a number in (0, {MAX_SCALE:g}]",

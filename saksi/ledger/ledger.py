@@ -22,14 +22,18 @@ be called from any thread while the writer runs.
 from __future__ import annotations
 
 import asyncio
+import functools
+import gzip
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
 from saksi.election.authority import Authority
+from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.errors import SaksiError, ServiceError
@@ -64,6 +68,25 @@ def _timed_out(seconds: float) -> SaksiError:
         ),
         seconds=seconds,
     )
+
+
+@dataclass(frozen=True)
+class ContestsFile:
+    """The contests file a format v2 log's manifest names, as the service publishes it:
+    its canonical bytes (RFC 8785), whose SHA-256 is the manifest's ``contests_digest``."""
+
+    digest: str
+    data: bytes
+
+    @classmethod
+    def of(cls, contests: Contests) -> ContestsFile:
+        return cls(contests.digest(), contests.canonical_bytes())
+
+    @functools.cached_property
+    def gzipped(self) -> bytes:
+        """The same bytes gzipped (level 9, no time stamp: the same bytes every time),
+        made at the first call."""
+        return gzip.compress(self.data, compresslevel=9, mtime=0)
 
 
 class Ledger:
@@ -141,6 +164,17 @@ class Ledger:
     @property
     def hierarchy(self) -> Hierarchy:
         return self._opened.hierarchy
+
+    @property
+    def contests(self) -> Contests | None:
+        """The contests file of a format v2 log (None for a v1 log)."""
+        return self._opened.contests
+
+    @functools.cached_property
+    def contests_file(self) -> ContestsFile | None:
+        """:attr:`contests` as published (GET /contests/<digest>.json); None for v1."""
+        contests = self._opened.contests
+        return None if contests is None else ContestsFile.of(contests)
 
     @property
     def log(self) -> Log:
@@ -300,7 +334,9 @@ class Ledger:
         )
 
     def totals(self, contest: str = "ppwp") -> dict[str, int]:
-        """Votes per pair over the forms in force that are countable (not inconsistent)."""
+        """Votes per pair over the forms in force that are countable (not inconsistent);
+        for a legislative contest per party (B) or DPD candidate, in one dapil:
+        ``contest`` is then ``dpr/<dapil>`` (:func:`~saksi.ledger.views.totals_key`)."""
         return self._view.totals(contest)
 
     def stats(self) -> dict[str, Any]:
@@ -406,4 +442,4 @@ class Ledger:
         return True
 
 
-__all__ = ["Ledger", "Receipt"]
+__all__ = ["ContestsFile", "Ledger", "Receipt"]

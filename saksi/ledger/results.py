@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from saksi.ledger.config import ServiceConfig
 
@@ -29,8 +30,9 @@ STOP_TIMEOUT = 60.0
 """Seconds a stopping publisher gets for its last publication before it is killed."""
 
 
-def publisher_command(config: ServiceConfig, vkey: str) -> list[str]:
-    """The ``saksi publish --follow`` command line for this service's data folder."""
+def publisher_command(config: ServiceConfig, vkey: str, contests: Path | None = None) -> list[str]:
+    """The ``saksi publish --follow`` command line for this service's data folder;
+    ``contests``: the contests file of a format v2 log (``--contests``)."""
     command = [
         sys.executable, "-m", "saksi", "publish", str(config.log_dir),
         "--out", str(config.results_dir), "--follow", "--log-key", vkey,
@@ -38,18 +40,22 @@ def publisher_command(config: ServiceConfig, vkey: str) -> list[str]:
         "--exports-every", str(config.results_exports_every),
         "--parent", str(os.getpid()), "--nice", str(PUBLISHER_NICE),
     ]  # fmt: skip
+    if contests is not None:
+        command += ["--contests", str(contests)]
     if config.regions is not None:
         return [*command, "--regions", str(config.regions)]
     scale, seed = config.synthetic
     return [*command, "--scale", str(scale), "--seed", str(seed)]
 
 
-def start_publisher(config: ServiceConfig, vkey: str) -> subprocess.Popen[bytes] | None:
+def start_publisher(
+    config: ServiceConfig, vkey: str, contests: Path | None = None
+) -> subprocess.Popen[bytes] | None:
     """Start the results publisher (None when ``publish_results`` is off)."""
     if not config.publish_results:
         return None
     child = subprocess.Popen(
-        publisher_command(config, vkey),
+        publisher_command(config, vkey, contests),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # one line per publication; errors go to stderr
         start_new_session=True,  # a Ctrl-C in the terminal reaches the server, which stops it

@@ -1,4 +1,4 @@
-"""Opening the service's log: data directory, manifest, regions, store, replay.
+"""Opening the service's log: data directory, manifest, regions, contests, store, replay.
 
 ``DATA/log/`` is the tlog publication (checkpoint, tiles) with the log's private
 state in ``DATA/log/.state/`` (origin, log key and, by default, ``store.sqlite``).
@@ -10,6 +10,10 @@ With ``db = "postgresql://..."`` the entries live in PostgreSQL instead.
   and the manifest becomes entry 0.
 - Later starts: entry 0 is the manifest; a manifest file, if given, must be the same
   bytes. The region hierarchy must still have the manifest's digest.
+- A format v2 manifest names its contests file (``contests_digest``): the file is
+  required on the first start (``--contests``), checked against that digest, and
+  recorded in ``DATA/contests.json.gz`` (canonical, gzip), so that later starts find it
+  there. A v1 manifest takes none: a contests file given for it is refused.
 - Replay: every entry after the manifest goes through the intake again, in order,
   rebuilding the authority, each entry's status and the TPS indexes.
 """
@@ -22,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saksi.election.envelope import Envelope, parse_entry
-from saksi.election.intake import Intake, check_text
+from saksi.election.intake import Intake
+from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
 from saksi.election.statements import Manifest
 from saksi.election.synthetic import synthetic_hierarchy
+from saksi.election.text_rule import check_text
 from saksi.errors import SaksiError
 from saksi.ledger.config import ConfigError, ServiceConfig
 from saksi.ledger.views import Committed, LedgerView, parse_stored
@@ -37,6 +43,7 @@ from saksi.tlog.state import LogLayout
 REPLAY_CHUNK = 4096
 """Entries replayed between two updates of the view."""
 RECORDED_REGIONS = "regions.json.gz"
+RECORDED_CONTESTS = "contests.json.gz"
 
 
 @dataclass
@@ -51,6 +58,8 @@ class Opened:
     manifest: Manifest
     created: bool
     replay_seconds: float
+    contests: Contests | None = None
+    """The contests file a format v2 manifest names (None for a v1 log)."""
 
 
 # --- refusals -------------------------------------------------------------------------
@@ -116,6 +125,58 @@ def _regions_mismatch(manifest: Manifest, hierarchy: Hierarchy, source: str) -> 
     )
 
 
+def _contests_required(config: ServiceConfig, digest: str) -> ConfigError:
+    return ConfigError(
+        code="config.contests-required",
+        en=(
+            f"the manifest records the legislative contests in the contests file {digest}: "
+            f"give that file with --contests FILE (it is then recorded in "
+            f"{recorded_contests(config.data)})"
+        ),
+        id=(
+            f"manifest mencatat pemilihan legislatif dalam berkas pemilihan {digest}: "
+            f"berikan berkas itu dengan --contests BERKAS (lalu dicatat di "
+            f"{recorded_contests(config.data)})"
+        ),
+        expected=digest,
+        data=str(config.data),
+    )
+
+
+def _contests_mismatch(path: Path, found: str, digest: str) -> ConfigError:
+    return ConfigError(
+        code="config.contests-mismatch",
+        en=(
+            f"the contests file {path} has digest {found}, but the manifest names {digest}: "
+            "give the manifest's contests file with --contests"
+        ),
+        id=(
+            f"berkas pemilihan {path} memiliki digest {found}, padahal manifest menyebut "
+            f"{digest}: berikan berkas pemilihan manifest dengan --contests"
+        ),
+        file=str(path),
+        expected=digest,
+        found=found,
+    )
+
+
+def _contests_unused(path: Path) -> ConfigError:
+    return ConfigError(
+        code="config.contests-unused",
+        en=(
+            f"the manifest records no legislative contest (format v1): the contests file "
+            f"{path} would not be used; start without --contests (or found a format v2 "
+            "election: saksi election new --contests)"
+        ),
+        id=(
+            f"manifest tidak mencatat pemilihan legislatif (format v1): berkas pemilihan "
+            f"{path} tidak akan dipakai; jalankan tanpa --contests (atau dirikan pemilu "
+            "format v2: saksi election new --contests)"
+        ),
+        file=str(path),
+    )
+
+
 def _replay_refused(index: int, error: SaksiError) -> SaksiError:
     return SaksiError(
         code="service.replay-refused",
@@ -151,6 +212,40 @@ def with_recorded_regions(config: ServiceConfig) -> ServiceConfig:
     return config.with_(regions=recorded)
 
 
+def recorded_contests(data: Path) -> Path:
+    """``DATA/contests.json.gz``: the contests file of the log in ``data`` (format v2),
+    kept at its first start."""
+    return data / RECORDED_CONTESTS
+
+
+def load_contests(config: ServiceConfig, manifest: Manifest) -> Contests | None:
+    """The contests file the manifest names (None for a v1 manifest): ``contests`` if
+    set, else the one recorded in the data folder. ConfigError
+    ``config.contests-required`` (none), ``config.contests-mismatch`` (another digest),
+    ``config.contests-unused`` (one given for a v1 manifest); InputError ``input.*``
+    for a file that cannot be read as a contests file."""
+    digest = manifest.contests_digest
+    if digest is None:
+        if config.contests is not None:
+            raise _contests_unused(config.contests)
+        return None
+    recorded = recorded_contests(config.data)
+    path = config.contests if config.contests is not None else recorded
+    if config.contests is None and not recorded.is_file():
+        raise _contests_required(config, digest)
+    if path == recorded:  # written canonical by a first start: one hash of its bytes
+        try:
+            return Contests.load(path, digest=digest)
+        except SaksiError as exc:
+            if exc.code != "input.contests-digest":
+                raise
+            raise _contests_mismatch(path, str(exc.details.get("found")), digest) from None
+    contests = Contests.load(path)  # any spelling of the same contests: the digest is of JCS
+    if contests.digest() != digest:
+        raise _contests_mismatch(path, contests.digest(), digest)
+    return contests
+
+
 def load_hierarchy(config: ServiceConfig) -> tuple[Hierarchy, str]:
     """The region hierarchy in use, and a description of where it came from."""
     if config.regions is not None:
@@ -159,11 +254,14 @@ def load_hierarchy(config: ServiceConfig) -> tuple[Hierarchy, str]:
     return synthetic_hierarchy(scale=scale, seed=seed), f"synthetic, scale {scale:g}, seed {seed}"
 
 
-def _record(config: ServiceConfig, hierarchy: Hierarchy) -> None:
-    """Keep the log's hierarchy beside it, so that a later start needs only ``--data``."""
+def _record(config: ServiceConfig, hierarchy: Hierarchy, contests: Contests | None) -> None:
+    """Keep the log's hierarchy and contests file beside it, so that a later start needs
+    only ``--data``."""
     recorded = recorded_regions(config.data)
     if not recorded.exists():
         hierarchy.save(recorded)
+    if contests is not None and not recorded_contests(config.data).exists():
+        contests.save(recorded_contests(config.data))
 
 
 def read_manifest(path: Path) -> tuple[bytes, Envelope, Manifest]:
@@ -251,6 +349,7 @@ def _create(config: ServiceConfig, opened: list[Store]) -> tuple[Log, bytes, Man
 def open_log(config: ServiceConfig) -> Opened:
     """Create or open the log, check manifest and regions, replay; see the module doc."""
     hierarchy, source = load_hierarchy(config)
+    checked: tuple[str | None, Contests | None] | None = None  # (digest, file) read once
     if config.manifest is not None and not _has_log(config):  # before creating anything
         _, envelope, manifest = read_manifest(config.manifest)
         if manifest.regions_digest != hierarchy.digest():
@@ -259,6 +358,7 @@ def open_log(config: ServiceConfig) -> Opened:
             check_text(envelope)  # a new log's first submission (an existing one replays)
         except SaksiError as exc:
             raise _manifest_invalid(config.manifest, exc) from None
+        checked = manifest.contests_digest, load_contests(config, manifest)
     opened: list[Store] = []
     created = not _has_log(config)
     if created:
@@ -271,8 +371,12 @@ def open_log(config: ServiceConfig) -> Opened:
             entry, manifest = _entry_zero(config, log, store)
         if manifest.regions_digest != hierarchy.digest():
             raise _regions_mismatch(manifest, hierarchy, source)
-        _record(config, hierarchy)
-        intake = Intake.start(entry, region_exists=hierarchy.exists)
+        if checked is not None and checked[0] == manifest.contests_digest:
+            contests = checked[1]
+        else:
+            contests = load_contests(config, manifest)
+        _record(config, hierarchy, contests)
+        intake = Intake.start(entry, region_exists=hierarchy.exists, contests=contests)
         view = LedgerView()
         started = time.perf_counter()
         replay(intake, store, view, verify=config.replay_verify)
@@ -284,7 +388,7 @@ def open_log(config: ServiceConfig) -> Opened:
     except BaseException:
         log.close()
         raise
-    return Opened(log, store, hierarchy, intake, view, manifest, created, seconds)
+    return Opened(log, store, hierarchy, intake, view, manifest, created, seconds, contests)
 
 
 def _has_log(config: ServiceConfig) -> bool:
@@ -319,12 +423,15 @@ def replay(intake: Intake, store: Store, view: LedgerView, *, verify: bool = Tru
 
 
 __all__ = [
+    "RECORDED_CONTESTS",
     "RECORDED_REGIONS",
     "REPLAY_CHUNK",
     "Opened",
+    "load_contests",
     "load_hierarchy",
     "open_log",
     "read_manifest",
+    "recorded_contests",
     "recorded_regions",
     "replay",
     "with_recorded_regions",

@@ -9,6 +9,10 @@ by index, which is safe because a committed index never changes.
 Memory per entry: two bytes (type and status), plus the broken rules of the few
 flagged or inconsistent forms; per TPS and contest with a form: one small slot (the
 indices of its c-hasil, corrections and witness copies, and the votes it counts).
+Every contest's forms take the same path: PPWP's (format v1) count votes per pair,
+a legislative form's (format v2) per party (B) or, on C.Hasil-DPD, per candidate,
+totalled per contest and dapil (``dpr/3201-1``: a candidate number means nothing
+outside its dapil).
 """
 
 from __future__ import annotations
@@ -23,9 +27,19 @@ from saksi.election.authority import Authority
 from saksi.election.envelope import Envelope
 from saksi.election.forms import CHasilPPWP
 from saksi.election.intake import Admission, Status
+from saksi.election.legislative_forms import CHasilDPD, CHasilPartai
 from saksi.election.regions import Hierarchy
 from saksi.election.rules import Violation
-from saksi.election.statements import STATEMENT_TYPES, Correction, CSalinan, FormStatement
+from saksi.election.statements import (
+    STATEMENT_TYPES,
+    AnyFormStatement,
+    Correction,
+    CorrectionLegislatif,
+    CSalinan,
+    CSalinanLegislatif,
+    FormStatement,
+    LegislativeFormStatement,
+)
 from saksi.errors import SaksiError, StoreError
 from saksi.store.base import Store
 
@@ -178,20 +192,20 @@ class LedgerView:
 
     def _place(self, item: Committed) -> None:
         stmt = item.admission.envelope.stmt
-        if not isinstance(stmt, FormStatement):
+        if not isinstance(stmt, FormStatement | LegislativeFormStatement):
             return
         slot = self._slots.get((stmt.tps, stmt.contest))
         if slot is None:
             slot = self._slots[(stmt.tps, stmt.contest)] = TpsSlot()
-        if isinstance(stmt, CSalinan):
+        if isinstance(stmt, CSalinan | CSalinanLegislatif):
             slot.copies.append(item.index)
             return
         slot.history.append(item.index)
-        totals = self._totals.setdefault(stmt.contest, Counter())
+        totals = self._totals.setdefault(totals_key(stmt), Counter())
         if slot.counted is not None:
             totals.subtract(slot.counted)
         counts = item.admission.status is not Status.INCONSISTENT
-        slot.counted = dict(stmt.form.suara_paslon) if counts else None
+        slot.counted = votes_of(stmt) if counts else None
         if slot.counted is not None:
             totals.update(slot.counted)
 
@@ -244,7 +258,8 @@ class LedgerView:
             return tuple(slot.history), tuple(slot.copies)
 
     def totals(self, contest: str) -> dict[str, int]:
-        """Votes per pair over the forms in force that are countable (not inconsistent)."""
+        """Votes per pair (per party, per DPD candidate) over the forms in force that
+        are countable (not inconsistent); ``contest`` as :func:`totals_key` names it."""
         with self._lock:
             found = self._totals.get(contest, Counter())
             return {pair: n for pair, n in sorted(found.items()) if n}
@@ -258,6 +273,25 @@ class LedgerView:
                 "entries_by_status": dict(sorted(self._by_status.items())),
                 "tps_with_form": forms,
             }
+
+
+def totals_key(stmt: AnyFormStatement) -> str:
+    """What a form's votes are totalled under: its contest (``ppwp``), or for a
+    legislative contest its contest and dapil (``dpr/3201-1``, ``dpd/32``)."""
+    if isinstance(stmt, LegislativeFormStatement):
+        return f"{stmt.contest}/{stmt.district}"
+    return stmt.contest
+
+
+def votes_of(stmt: AnyFormStatement) -> dict[str, int]:
+    """The votes a form counts: per pair (PPWP), per party's B (a party form), per
+    candidate (C.Hasil-DPD)."""
+    form = stmt.form
+    if isinstance(form, CHasilPartai):
+        return {party: votes.suara_sah_partai for party, votes in form.partai.items()}
+    if isinstance(form, CHasilDPD):
+        return dict(form.suara_calon)
+    return dict(form.suara_paslon)
 
 
 # --- the TPS view --------------------------------------------------------------------
@@ -278,7 +312,7 @@ def _signer(authority: Authority, key: str) -> dict[str, Any]:
 
 def _form_item(view: LedgerView, authority: Authority, index: int, env: Envelope) -> dict[str, Any]:
     stmt = env.stmt
-    assert isinstance(stmt, FormStatement)
+    assert isinstance(stmt, FormStatement | LegislativeFormStatement)
     logged = view.logged(index, wait=0)
     item: dict[str, Any] = {
         "index": index,
@@ -290,27 +324,35 @@ def _form_item(view: LedgerView, authority: Authority, index: int, env: Envelope
         "violations": [v.to_dict() for v in (logged.violations if logged else ())],
         "form": stmt.form.model_dump(mode="json"),
     }
-    if isinstance(stmt, Correction):
+    if isinstance(stmt, LegislativeFormStatement):
+        item["district"] = stmt.district
+    if isinstance(stmt, Correction | CorrectionLegislatif):
         item["corrects"] = stmt.corrects.model_dump(mode="json")
         item["reason"] = stmt.reason
         item["evidence"] = list(stmt.evidence)
     if isinstance(stmt, CSalinan):
         item["party"] = stmt.party
+    if isinstance(stmt, CSalinanLegislatif):
+        item["party" if stmt.party is not None else "candidate"] = stmt.party or stmt.candidate
     return item
 
 
-def differing_fields(form: CHasilPPWP, other: CHasilPPWP) -> list[str]:
+Form = CHasilPPWP | CHasilPartai | CHasilDPD
+"""A form of any contest: each reads its boxes flat, by name (``reading()``)."""
+
+
+def differing_fields(form: Form, other: Form) -> list[str]:
     """The boxes (flat reading names, paper order) where two forms differ."""
     mine, theirs = form.reading(), other.reading()
     names = list(mine) + [k for k in theirs if k not in mine]
     return [k for k in names if mine.get(k) != theirs.get(k)]
 
 
-def _forms(store: Store, indices: Sequence[int]) -> list[tuple[int, Envelope, CHasilPPWP]]:
-    out = []
+def _forms(store: Store, indices: Sequence[int]) -> list[tuple[int, Envelope, Form]]:
+    out: list[tuple[int, Envelope, Form]] = []
     for index in indices:
         env = parse_stored(store.entry(index))
-        assert isinstance(env.stmt, FormStatement)
+        assert isinstance(env.stmt, FormStatement | LegislativeFormStatement)
         out.append((index, env, env.stmt.form))
     return out
 
@@ -330,7 +372,7 @@ def tps_view(
     not in the hierarchy; ContestError ``contest.not-in-election``.
     """
     hierarchy.require_tps(tps)
-    authority.contest(contest)
+    known = authority.contest(contest)
     history_at, copies_at = view.slot(tps, contest)
     forms = _forms(store, history_at)
     history = [_form_item(view, authority, i, env) for i, env, _ in forms]
@@ -341,7 +383,7 @@ def tps_view(
         item["differs"] = None if in_force is None else differing_fields(in_force, form)
         copies.append(item)
     current = history[-1] if history else None
-    return {
+    out: dict[str, Any] = {
         "tps": tps,
         "contest": contest,
         "name": _name(hierarchy, tps),
@@ -351,6 +393,10 @@ def tps_view(
         "history": history,
         "copies": copies,
     }
+    if known.legislative and authority.contests_file is not None:
+        # the TPS's dapil of this contest (None where it gets no such ballot)
+        out["district"] = authority.contests_file.ballots(tps).get(known.kind)
+    return out
 
 
 def _name(hierarchy: Hierarchy, tps: str) -> str:
@@ -370,5 +416,7 @@ __all__ = [
     "differing_fields",
     "parse_stored",
     "receipt_of",
+    "totals_key",
     "tps_view",
+    "votes_of",
 ]

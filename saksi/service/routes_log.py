@@ -1,11 +1,12 @@
-"""The published log (C2SP tlog-tiles under /log/), /health and /metrics.
+"""The published log (C2SP tlog-tiles under /log/), the contests file, /health and /metrics.
 
 /log/checkpoint and /log/tile/... are the files of the publication folder
 (``DATA/log``), served as they are. A tile path must be the one canonical spelling
 :func:`~saksi.tlog.tiledir.parse_tile_path` accepts, so nothing else under the
 folder (``.state/`` above all) can be reached. Full tiles and bundles never change:
 they are cached for a year; partial ones (``.p/<W>``) for a minute; the checkpoint
-for two seconds.
+for two seconds. /contests/<digest>.json is the contests file a format v2 manifest
+names, at the address of its SHA-256: it never changes either.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from saksi.service import errors
 from saksi.service.connections import connection_metrics
 from saksi.service.http_models import Health, error_responses
 from saksi.service.http_service import service_of
-from saksi.service.routing import CORS, IMMUTABLE
+from saksi.service.routing import CORS, DIGEST, IMMUTABLE
 from saksi.tlog.tiledir import TILE_WIDTH, parse_tile_path
 
-__all__ = ["CHECKPOINT_CACHE", "PARTIAL_CACHE", "router"]
+__all__ = ["CHECKPOINT_CACHE", "PARTIAL_CACHE", "accepts_gzip", "router"]
 
 router = APIRouter()
 
@@ -133,6 +134,56 @@ async def get_tile(path: str, request: Request) -> Response:
     cache = IMMUTABLE if coordinates.width == TILE_WIDTH else PARTIAL_CACHE
     headers = {"Cache-Control": cache, **CORS}
     return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (``gzip`` or ``*``, not at q=0)."""
+    for item in accept_encoding.lower().split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip() not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+@router.get(
+    "/contests/{digest}.json",
+    operation_id="getContests",
+    tags=["log"],
+    summary="The contests file the manifest names (format v2), at its SHA-256",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The saksi-contests/1 file in canonical JSON (RFC 8785): its "
+            "SHA-256 is the digest in the path and the manifest's contests_digest. Gzipped "
+            "(Content-Encoding: gzip) when the request's Accept-Encoding takes it.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        **error_responses(400, 404),
+    },
+)
+async def get_contests(digest: str, request: Request) -> Response:
+    """404 unless ``digest`` is the log's contests file's (a v1 log has none)."""
+    DIGEST.check(digest)
+    ledger = service_of(request).ledger
+    published = await anyio.to_thread.run_sync(lambda: ledger.contests_file)
+    if published is None or published.digest != digest:
+        raise errors.not_found(
+            "this log has no contests file of that digest",
+            "log ini tidak memiliki berkas pemilihan dengan digest itu",
+            digest=digest,
+        )
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding", **CORS}
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
+        data = await anyio.to_thread.run_sync(lambda: published.gzipped)
+        headers["Content-Encoding"] = "gzip"
+    else:
+        data = published.data
+    return Response(data, media_type="application/json", headers=headers)
 
 
 def _health(request: Request) -> dict[str, Any]:

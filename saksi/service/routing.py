@@ -30,6 +30,7 @@ from saksi.tlog.tiledir import TILE_PATH_PATTERN
 __all__ = [
     "CONTEST",
     "CORS",
+    "DIGEST",
     "IMMUTABLE",
     "INDEX",
     "KEY",
@@ -103,9 +104,18 @@ SHA256: Final = PathParameter(
     "64 lower-case hexadecimal digits",
     "64 digit heksadesimal huruf kecil",
 )
+DIGEST: Final = PathParameter(
+    "digest",
+    "[0-9a-f]{64}",
+    "64 lower-case hexadecimal digits (SHA-256)",
+    "64 digit heksadesimal huruf kecil (SHA-256)",
+)
 TPS: Final = PathParameter("tps", "[0-9]{13}", "a TPS code of 13 digits", "kode TPS 13 digit")
 CONTEST: Final = PathParameter(
-    "contest", "[a-z][a-z0-9-]*", "a contest's name (ppwp)", "nama pemilihan (ppwp)"
+    "contest",
+    "[a-z][a-z0-9-]*",
+    "a contest's name (ppwp, dpr, dpd, dprd-prov, dprd-kabkota)",
+    "nama pemilihan (ppwp, dpr, dpd, dprd-prov, dprd-kabkota)",
 )
 TILE_PATH: Final = PathParameter("path", TILE_PATH_PATTERN, "a tlog-tiles path", "path tlog-tiles")
 KEY: Final = PathParameter(
@@ -114,7 +124,9 @@ KEY: Final = PathParameter(
     "a public key in base64url without padding (43 characters)",
     "kunci publik dalam base64url tanpa padding (43 karakter)",
 )
-PARAMETERS: Final = {p.name: p for p in (LEAF_HASH, INDEX, SHA256, TPS, CONTEST, TILE_PATH, KEY)}
+PARAMETERS: Final = {
+    p.name: p for p in (LEAF_HASH, INDEX, SHA256, DIGEST, TPS, CONTEST, TILE_PATH, KEY)
+}
 """Every path parameter of the documented routes, by name (the OpenAPI document's
 patterns). The TPS and the contest are looked up by the ledger, which refuses an
 unknown one (404/422); a tile path by :func:`~saksi.tlog.tiledir.parse_tile_path`

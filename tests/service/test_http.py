@@ -423,6 +423,7 @@ def test_openapi_documents_every_route_and_its_errors(harness: Harness) -> None:
         ("get", "/v1/photos/{sha256}"), ("get", "/log/checkpoint"),
         ("get", "/log/tile/{path}"), ("get", "/health"), ("get", "/metrics"),
         ("get", "/results/{file}"), ("get", "/v1/keys/{key}"),
+        ("get", "/contests/{digest}.json"),
     }  # fmt: skip
     found = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert found == routes
@@ -465,6 +466,7 @@ def test_each_path_parameter_has_one_pattern(harness: Harness) -> None:
         ("/log/tile/{path}", "path"): PARAMETERS["path"].openapi_pattern,
         ("/results/{file}", "file"): None,
         ("/v1/keys/{key}", "key"): PARAMETERS["key"].openapi_pattern,
+        ("/contests/{digest}.json", "digest"): PARAMETERS["digest"].openapi_pattern,
     }
     for parameter in PARAMETERS.values():  # the OpenAPI pattern is the one checked
         assert re.fullmatch(parameter.openapi_pattern.strip("^$"), "") is None
