@@ -106,10 +106,12 @@ KEY_FILE = click.option(
 def sign(key_file: Path, election: str | None, out: Path | None, statement: BinaryIO) -> None:
     """Sign a statement (JSON; `-` for standard input); print the log entry.
 
-    The statement is checked against the v1 format first, and its text against the
-    service's intake policy (no text that would not show as it is). A missing `at` is set to
-    the current UTC time. The output is the entry's canonical bytes (one line), or,
-    with --out, those bytes alone in a file.
+    The statement is checked against the format first, and its text against the
+    service's intake policy (no text that would not show as it is). It is signed as
+    format v1, or as v2 when it needs what v2 added (a legislative contest's form or
+    D.Hasil, a DPD candidate's key). A missing `at` is set to the current UTC time.
+    The output is the entry's canonical bytes (one line), or, with --out, those bytes
+    alone in a file.
 
     Menandatangani sebuah pernyataan dan mencetak entri log-nya.
     """

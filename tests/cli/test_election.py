@@ -1,10 +1,11 @@
-"""`saksi election new`, and the user guide's own election run as the guide says.
+"""`saksi election new`, and the user guide's own elections run as the guide says.
 
-The guide's section "Your own election, from nothing to a receipt" is read from
-docs/user-guide.md and each of its shell commands run in a fresh folder, with the
-real `saksi` command, `saksi serve` in the background and curl: it must end in an
-accepted C.Hasil with a receipt, and the file the guide shows must be the file the
-command writes.
+The guide's sections "Your own election, from nothing to a receipt" and "Five
+ballots: the legislative contests" are read from docs/user-guide.md and each of
+their shell commands run in a fresh folder, with the real `saksi` command, `saksi
+serve` in the background and curl: they must end in accepted forms with receipts
+(and, for the five ballots, the contests file served at its digest), and the file
+the guide shows must be the file the command writes.
 """
 
 from __future__ import annotations
@@ -20,19 +21,26 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from saksi.cli import cli
+from saksi.election.contests import ContestKind
 from saksi.election.envelope import parse_entry
+from saksi.election.forms import CHasilPPWP
+from saksi.election.legislative import Contests
+from saksi.election.legislative_forms import cross_form_violations
 from saksi.election.regions import Hierarchy
-from saksi.election.statements import KeyRegistration, Manifest
+from saksi.election.statements import KeyRegistration, Manifest, parse_statement
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "user-guide.md"
 SECTION = "## Your own election, from nothing to a receipt"
+FIVE_BALLOTS = "## Five ballots: the legislative contests"
 ORIGIN = "example.org/pemilu-uji"
+LEGISLATIVE = ("dpr", "dpd", "dprd-prov", "dprd-kabkota")
 
 
 def new_election(folder: Path, *args: str) -> str:
@@ -119,19 +127,74 @@ def test_a_tps_can_be_chosen(tmp_path: Path) -> None:
     assert scopes == [chosen[:2], chosen[:4], chosen, chosen]
 
 
+# --- five ballots: format v2 ------------------------------------------------------------
+
+
+def test_a_five_ballot_election_names_its_contests_file_and_has_every_partys_root(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lima"
+    printed = new_election(folder, "--scale", "0.001", "--contests", "synthetic")
+    envelope = parse_entry((folder / "manifest.entry").read_bytes())
+    manifest = envelope.stmt
+    assert isinstance(manifest, Manifest) and envelope.v == 2
+    hierarchy = Hierarchy.load(folder / "regions.json.gz")
+    contests = Contests.load(folder / "contests.json.gz", digest=manifest.contests_digest)
+    assert f"contests digest: {contests.digest()}" in printed
+    assert {c.kind for c in manifest.contests} == {"ppwp", *LEGISLATIVE}
+    parties = {root.party for root in manifest.root_keys if root.role == "partai"}
+    assert parties == {p.number for p in contests.parties}
+    assert {f"partai-{p}.key" for p in parties} <= {k.name for k in (folder / "keys").iterdir()}
+    assert 'contests = "contests.json.gz"' in (folder / "saksi.toml").read_text()
+    tps = next(hierarchy.iter_tps())
+
+    def form(name: str) -> Any:
+        data = json.loads((folder / name).read_text()) | {"at": "2024-02-14T08:00:00Z"}
+        return data, parse_statement(json.dumps(data)).form  # the file is a valid statement
+
+    forms = {ContestKind.PPWP: form("c-hasil.json")[1]}
+    for kind, code in contests.ballots(tps).items():
+        data, forms[kind] = form(f"c-hasil-{kind.value}.json")
+        assert (data["tps"], data["contest"], data["district"]) == (tps, kind.value, code)
+    assert set(forms) == set(ContestKind)  # a TPS outside Jakarta and abroad: five ballots
+    assert isinstance(forms[ContestKind.PPWP], CHasilPPWP)
+    # one DPT, one list of voters: the examples agree across the TPS's forms
+    assert cross_form_violations({k: f.reading() for k, f in forms.items()}) == ()
+
+
+def test_a_contests_file_can_be_given(tmp_path: Path) -> None:
+    made = CliRunner().invoke(
+        cli, ["contests", "synthetic", "--scale", "0.001", "--out", str(tmp_path / "c.json")]
+    )
+    assert made.exit_code == 0, made.output
+    new_election(tmp_path / "e", "--contests", str(tmp_path / "c.json"))
+    given = Contests.load(tmp_path / "c.json")
+    assert Contests.load(tmp_path / "e" / "contests.json.gz").digest() == given.digest()
+    manifest = parse_entry((tmp_path / "e" / "manifest.entry").read_bytes()).stmt
+    assert isinstance(manifest, Manifest) and manifest.contests_digest == given.digest()
+
+
+def test_an_unreadable_contests_file_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    args = ["election", "new", str(tmp_path / "e"), "--origin", ORIGIN]
+    result = CliRunner().invoke(cli, [*args, "--contests", str(tmp_path / "none.json")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("input.unreadable: ")
+    assert not (tmp_path / "e").exists()
+
+
 # --- the user guide, run as written ---------------------------------------------------
 
 
-def guide_section() -> str:
+def guide_section(section: str = SECTION) -> str:
     text = GUIDE.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    return text[start : text.index("\n## ", start + len(SECTION))]
+    start = text.index(section)
+    return text[start : text.index("\n## ", start + len(section))]
 
 
-def guide_commands() -> list[str]:
+def guide_commands(section: str = SECTION) -> list[str]:
     """The section's shell commands, in order, continuation lines joined."""
     commands = []
-    for block in re.findall(r"```sh\n(.*?)```", guide_section(), re.DOTALL):
+    for block in re.findall(r"```sh\n(.*?)```", guide_section(section), re.DOTALL):
         commands += [c.strip() for c in block.replace("\\\n", " ").splitlines() if c.strip()]
     return commands
 
@@ -184,15 +247,16 @@ class Background:
         return status
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the guide's commands use curl")
-def test_the_guides_own_election_ends_in_a_receipt(tmp_path: Path) -> None:
+def run_guide(section: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """Run the section's commands as written (``saksi serve`` in the background, on a
+    free port, stopped at the end with status 0); each other command and its output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAKSI_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     server: Background | None = None
     url = "http://127.0.0.1:8080"
     outputs = []
     try:
-        for command in guide_commands():
+        for command in guide_commands(section):
             if command.startswith("saksi serve"):
                 server = Background(command, tmp_path, env)
                 url = server.url()
@@ -207,6 +271,12 @@ def test_the_guides_own_election_ends_in_a_receipt(tmp_path: Path) -> None:
         if server is not None:
             assert server.stop() == 0
     assert server is not None, "the guide starts no service"
+    return outputs
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the guide's commands use curl")
+def test_the_guides_own_election_ends_in_a_receipt(tmp_path: Path) -> None:
+    outputs = run_guide(SECTION, tmp_path)
     batch = next(json.loads(out) for cmd, out in outputs if "statements/batch" in cmd)
     assert [r["ok"] for r in batch["results"]] == [True] * 4
     sent = [json.loads(out) for cmd, out in outputs if "/v1/statements " in cmd]
@@ -215,3 +285,30 @@ def test_the_guides_own_election_ends_in_a_receipt(tmp_path: Path) -> None:
     assert receipt["index"] == 5 and len(receipt["leaf_hash"]) == 64
     assert [r["type"] for r in sent] == ["c-hasil", "c-salinan"]
     assert all(r["status"] == "accepted" for r in sent)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the guide's commands use curl")
+def test_the_guides_five_ballots_end_in_receipts_and_the_served_contests_file(
+    tmp_path: Path,
+) -> None:
+    outputs = run_guide(FIVE_BALLOTS, tmp_path)
+    batch = next(json.loads(out) for cmd, out in outputs if "statements/batch" in cmd)
+    assert [r["ok"] for r in batch["results"]] == [True] * 4
+    for contest in LEGISLATIVE:  # signed as format v2 by saksi sign itself
+        entry = (tmp_path / f"{contest}.entry").read_bytes()
+        assert entry.endswith(b',"v":2}') and parse_entry(entry).stmt.contest == contest
+    sent = next(out for cmd, out in outputs if "/v1/statements " in cmd)
+    receipts = [json.loads(line) for line in sent.splitlines() if line]
+    assert [(r["type"], r["status"], r["index"]) for r in receipts] == [
+        ("c-hasil", "accepted", index) for index in range(5, 9)
+    ]
+    folder = tmp_path / "pemilu-lima"
+    digest = Contests.load(folder / "contests.json.gz").digest()
+    served = next(out for cmd, out in outputs if "/contests/" in cmd)
+    assert served.split()[0] == digest  # the bytes served hash to the manifest's digest
+    assert (folder / "data" / "contests.json.gz").read_bytes() == (
+        folder / "contests.json.gz"
+    ).read_bytes()  # recorded beside the log, canonical as written
+    fsck = CliRunner().invoke(cli, ["log", "fsck", str(folder / "data" / "log")])
+    assert fsck.exit_code == 0 and "fsck: clean" in fsck.output, fsck.output
+    assert "entries checked: 9" in fsck.output  # the manifest, 4 keys, 4 forms

@@ -9,8 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from saksi.cli import cli
+from saksi.election.contests import ContestKind
 from saksi.election.envelope import parse_entry
 from tests.election import factory
+from tests.election.legislative_factory import LegislativeElection
 
 
 def invoke(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -137,3 +139,32 @@ def test_sign_refuses_text_the_service_would_refuse(tmp_path: Path) -> None:
     registration["label"] = "HP KPPS 1"
     code, out, err = invoke("sign", "--key", str(key), "-", stdin=json.dumps(registration))
     assert code == 0, err
+
+
+def test_sign_makes_a_legislative_statement_a_v2_entry(tmp_path: Path) -> None:
+    """`saksi sign` picks the format itself: a legislative form, or a DPD candidate's
+    key registration, needs version 2 (its own signature domain); PPWP stays v1."""
+    world = LegislativeElection.build()
+    tps = world.tps_in("32")
+    key = tmp_path / "kpps.key"
+    public = invoke("keygen", "--out", str(key))[1].strip()
+    number = str(world.contests.district_of(ContestKind.DPD, tps).candidates[0].number)
+    statements = {
+        "dpr": world.c_hasil(tps, ContestKind.DPR).stmt.wire(),
+        "dpd-copy": world.c_salinan(tps, ContestKind.DPD, "x", candidate=number).stmt.wire(),
+        "calon-dpd": world.authorities.dpd_candidate("32", number).stmt.wire(),
+    }
+    for name, stmt in statements.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({k: v for k, v in stmt.items() if k != "at"}))
+        code, out, err = invoke("sign", "--key", str(key), str(path))
+        assert code == 0, (name, err)
+        envelope = parse_entry(out.strip().encode())
+        assert (envelope.v, envelope.key) == (2, public), name
+        assert out.strip().endswith(',"v":2}')
+    ppwp = {k: v for k, v in statements["dpr"].items() if k != "district"}
+    ppwp |= {"contest": "ppwp", "form": factory.form().model_dump(mode="json")}
+    (tmp_path / "ppwp.json").write_text(json.dumps(ppwp))
+    code, out, err = invoke("sign", "--key", str(key), str(tmp_path / "ppwp.json"))
+    assert code == 0, err
+    assert parse_entry(out.strip().encode()).v == 1
