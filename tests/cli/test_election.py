@@ -33,7 +33,13 @@ from saksi.election.forms import CHasilPPWP
 from saksi.election.legislative import Contests
 from saksi.election.legislative_forms import cross_form_violations
 from saksi.election.regions import Hierarchy
-from saksi.election.statements import KeyRegistration, Manifest, parse_statement
+from saksi.election.statements import (
+    CHasil,
+    CHasilLegislatif,
+    KeyRegistration,
+    Manifest,
+    parse_statement,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "user-guide.md"
@@ -150,7 +156,9 @@ def test_a_five_ballot_election_names_its_contests_file_and_has_every_partys_roo
 
     def form(name: str) -> Any:
         data = json.loads((folder / name).read_text()) | {"at": "2024-02-14T08:00:00Z"}
-        return data, parse_statement(json.dumps(data)).form  # the file is a valid statement
+        stmt = parse_statement(json.dumps(data))  # the file is a valid statement
+        assert isinstance(stmt, CHasil | CHasilLegislatif)
+        return data, stmt.form
 
     forms = {ContestKind.PPWP: form("c-hasil.json")[1]}
     for kind, code in contests.ballots(tps).items():
@@ -296,7 +304,9 @@ def test_the_guides_five_ballots_end_in_receipts_and_the_served_contests_file(
     assert [r["ok"] for r in batch["results"]] == [True] * 4
     for contest in LEGISLATIVE:  # signed as format v2 by saksi sign itself
         entry = (tmp_path / f"{contest}.entry").read_bytes()
-        assert entry.endswith(b',"v":2}') and parse_entry(entry).stmt.contest == contest
+        stmt = parse_entry(entry).stmt
+        assert isinstance(stmt, CHasilLegislatif) and stmt.contest == contest
+        assert entry.endswith(b',"v":2}')
     sent = next(out for cmd, out in outputs if "/v1/statements " in cmd)
     receipts = [json.loads(line) for line in sent.splitlines() if line]
     assert [(r["type"], r["status"], r["index"]) for r in receipts] == [
