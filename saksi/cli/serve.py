@@ -2,8 +2,8 @@
 
 Settings come from a TOML file (``--config``), then ``SAKSI_*`` environment
 variables, then the flags (docs/service.md lists them all). The command opens the
-log (creating it from ``--manifest`` on first start, replaying it otherwise), then
-prints, each on its own line and flushed::
+log (creating it from ``--manifest`` on first start, with ``--contests`` for a format
+v2 manifest, replaying it otherwise), then prints, each on its own line and flushed::
 
     log-key: <the log's verifier key>
     serving on http://HOST:PORT

@@ -194,6 +194,11 @@ class Authority:
     def revocation(self, key: str) -> Revocation | None:
         return self._revoked.get(key)
 
+    def candidate(self, key: str) -> str | None:
+        """The DPD candidate (ballot number) a ``calon-dpd`` or ``saksi-dpd`` key acts
+        for (format v2); None for any other key."""
+        return self._candidates.get(key)
+
     def registered_by(self, key: str) -> tuple[str, ...]:
         """The keys that ``key`` registered, in log order."""
         return tuple(self._children.get(key, ()))

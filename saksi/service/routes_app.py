@@ -114,6 +114,7 @@ class KeyInfo(BaseModel):
     scope: str
     scope_name: str
     party: str | None
+    candidate: str | None
     label: str | None
     not_before: str | None
     not_after: str | None
@@ -158,6 +159,7 @@ def key_info(ledger: Ledger, key: str) -> dict[str, Any] | None:
         "scope": record.scope,
         "scope_name": _scope_name(ledger, record.scope),
         "party": record.party,
+        "candidate": authority.candidate(record.key),
         "label": record.label,
         "not_before": record.not_before,
         "not_after": record.not_after,

@@ -86,7 +86,7 @@ def test_a_registered_key_is_found_with_its_tps(harness: Harness) -> None:
     assert found["role"] == "kpps" and found["scope"] == tps
     assert found["scope_name"] == f"{NAMES[tps[:10]]}, TPS {tps[10:]}"
     assert found["registered_by"] == public(f"kpu-kab-{tps[:4]}")
-    assert found["revoked"] is None
+    assert found["revoked"] is None and found["candidate"] is None
     root = harness.client.get(f"/v1/keys/{path_key(public('kpu-ri'))}").json()
     assert root["role"] == "kpu-ri" and root["index"] == 0 and root["not_before"] is None
 

@@ -189,6 +189,9 @@ def test_witness_copies_a_correction_and_a_d_hasil_over_http(world: World) -> No
         wait_for(answers(http, f"/v1/photos/{sha}"))  # cited by a logged statement: kept
         assert http.get(f"/v1/photos/{sha}").content == photo
 
+        path_key = world.key(dpd_witness).public.b64.replace("+", "-").replace("/", "_")
+        found = http.get(f"/v1/keys/{path_key.rstrip('=')}").json()
+        assert (found["role"], found["candidate"], found["party"]) == ("saksi-dpd", candidate, None)
         dpd = http.get(f"/v1/tps/{tps}/dpd").json()
         assert [c.get("candidate") for c in dpd["copies"]] == [candidate]
         assert dpd["copies"][0]["differs"] == [] and dpd["disputed"] is False
