@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from saksi.election.envelope import Envelope, parse_entry, sign_statement
-from saksi.election.intake import Intake
+from saksi.election.intake import Intake, check_text
 from saksi.election.statements import Manifest, parse_statement
-from saksi.election.text_rule import check_text
 from saksi.errors import InputError
 from tests.election.factory import TPS_A, SmallElection, key, manifest
 from tests.test_text import SPOOFS
