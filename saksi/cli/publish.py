@@ -97,7 +97,7 @@ def publish(
     """
     if niceness:
         os.nice(niceness)  # results may lag under load; submissions must not
-    options = fold_options(**flags)
+    options = fold_options(source, **flags)
     if follow_mode:
         with only_follower(out):
             stop = threading.Event()

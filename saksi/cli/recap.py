@@ -4,7 +4,9 @@ It reads only the publication (``checkpoint``, ``tile/...``), checks that the ti
 hash to the checkpoint's root (and the checkpoint's signature with ``--log-key``),
 folds every entry with the fold driver (:mod:`saksi.recap.driver`), and prints one region's
 totals, progress and children, with the reconciliation findings. ``--json`` prints
-the same as one JSON document for scripts.
+the same as one JSON document for scripts. A format v2 log needs the contests file its
+manifest names: ``--contests FILE``, or else the one a data folder keeps beside its
+log (``DATA/contests.json.gz`` for ``SOURCE`` = ``DATA/log``).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def report(recap: Recap, published: PublishedLog, region: str, contest: str) -> 
         "children": [summary(c) for c in hierarchy.children(region)],
         "recaps": [c.to_dict() for c in recap_differences(recap, contest, region)],
         "anomalies": kinds,
+        **({"not_totalled": list(recap.not_totalled)} if recap.not_totalled else {}),
     }
 
 
@@ -103,16 +106,29 @@ def print_report(data: dict[str, Any]) -> None:
             for d in check["differences"]
         )
         click.echo(f"  D.Hasil {check['level']} {check['region']} differs: {fields}")
+    if data.get("not_totalled"):
+        listed = ", ".join(data["not_totalled"])
+        click.echo(
+            f"\nrecorded, not totalled until the legislative recap / dicatat, belum "
+            f"dijumlahkan sampai rekapitulasi legislatif: {listed}"
+        )
 
 
 def region_options(command: Any) -> Any:
-    """``--regions``, ``--scale``, ``--seed``, ``--log-key``: shared by recap and publish."""
+    """``--regions``, ``--scale``, ``--seed``, ``--contests``, ``--log-key``,
+    ``--verify-signatures``: shared by recap and publish."""
     for option in reversed((
         click.option(
             "--regions",
             type=click.Path(path_type=Path, dir_okay=False),
             help="Region file of the election (saksi regions import); default: the synthetic "
             "hierarchy.",
+        ),
+        click.option(
+            "--contests",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Contests file a format v2 manifest names (saksi contests); default: "
+            "DATA/contests.json.gz beside SOURCE = DATA/log, if there.",
         ),
         click.option("--scale", type=float, help=f"Synthetic scale (default {DEFAULT_SCALE})."),
         click.option("--seed", type=int, help=f"Synthetic seed (default {DEFAULT_SEED})."),
@@ -128,14 +144,19 @@ def region_options(command: Any) -> Any:
 
 
 def fold_options(
+    source: str,
+    *,
     regions: Path | None,
     scale: float | None,
     seed: int | None,
     log_key: str | None,
     verify_signatures: bool,
+    contests: Path | None,
 ) -> FoldOptions:
-    """The options of :func:`region_options`, as the fold driver takes them."""
-    return FoldOptions(regions, scale, seed, log_key, verify_signatures)
+    """The options of :func:`region_options`, as the fold driver takes them (the
+    contests file, when not given, the one ``source``'s data folder keeps)."""
+    options = FoldOptions(regions, scale, seed, log_key, verify_signatures, contests)
+    return options.with_recorded_contests(source)
 
 
 @click.command()
@@ -149,7 +170,7 @@ def recap(source: str, region: str, contest: str, as_json: bool, **flags: Any) -
 
     Menghitung total dari log yang dipublikasikan (folder atau URL).
     """
-    options = fold_options(**flags)
+    options = fold_options(source, **flags)
     published, folded = open_and_fold(source, options, progress=None if as_json else progress_line)
     data = report(folded, published, region, contest)
     if as_json:

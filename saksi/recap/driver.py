@@ -2,41 +2,51 @@
 
 What ``saksi recap``, ``saksi publish`` and the live publisher beside ``saksi serve``
 (:mod:`saksi.recap.follow`) share: the election's hierarchy (a region file, or the
-synthetic one of a scale and seed), the log's verifier key, and the fold of every
-entry of the publication up to a size. The options are one typed value
-(:class:`FoldOptions`); the command line only turns its flags into it.
+synthetic one of a scale and seed), the contests file a format v2 manifest names,
+the log's verifier key, and the fold of every entry of the publication up to a size.
+The options are one typed value (:class:`FoldOptions`); the command line only turns
+its flags into it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
+from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
+from saksi.election.statements import Manifest
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.errors import InputError, SaksiError
-from saksi.recap.fold import Recap
+from saksi.recap.entries import read_entry
+from saksi.recap.fold import Recap, contests_mismatch, contests_required
 from saksi.tlog.note import NoteVerifier
 from saksi.tlog.remote import PublishedLog, open_published
 
 __all__ = [
     "DEFAULT_SCALE",
     "DEFAULT_SEED",
+    "RECORDED_CONTESTS",
     "FoldOptions",
     "Progress",
     "fold_published",
     "fold_since",
+    "load_contests",
     "load_regions",
     "log_verifier",
     "open_and_fold",
+    "recorded_contests",
 ]
 
 DEFAULT_SCALE: Final = 0.005
 DEFAULT_SEED: Final = 2024
 PROGRESS_EVERY: Final = 1.0
+RECORDED_CONTESTS: Final = "contests.json.gz"
+"""The contests file a data folder keeps beside its log (``DATA/contests.json.gz``,
+beside ``DATA/regions.json.gz``), found when the source is ``DATA/log``."""
 """Seconds between two progress reports of a fold."""
 
 Progress = Callable[[int, int, float], None]
@@ -53,6 +63,33 @@ def load_regions(regions: Path | None, scale: float | None, seed: int | None) ->
         scale=DEFAULT_SCALE if scale is None else scale,
         seed=DEFAULT_SEED if seed is None else seed,
     )
+
+
+def load_contests(path: Path | None, manifest: Manifest) -> Contests | None:
+    """The contests file ``manifest`` names, read from ``path`` and checked against its
+    digest (None when the manifest names none: ``path`` is then not read).
+    ``recap.contests-required`` without a path, ``recap.contests-mismatch`` for a file
+    of other bytes."""
+    digest = manifest.contests_digest
+    if digest is None:
+        return None
+    if path is None:
+        raise contests_required(digest)
+    try:
+        return Contests.load(path, digest=digest)
+    except InputError as exc:
+        if exc.code != "input.contests-digest":
+            raise
+        raise contests_mismatch(digest, str(exc.details.get("found", "")), str(path)) from None
+
+
+def recorded_contests(source: str) -> Path | None:
+    """``DATA/contests.json.gz`` when ``source`` is a data folder's log (``DATA/log``)
+    and the folder holds one; None otherwise (a URL, or no such file)."""
+    if source.startswith(("http://", "https://")):
+        return None
+    found = Path(source).parent / RECORDED_CONTESTS
+    return found if found.is_file() else None
 
 
 def log_verifier(vkey: str | None) -> NoteVerifier | None:
@@ -82,9 +119,19 @@ class FoldOptions:
     """The log's verifier key: the checkpoint's signature is checked (None: it is not)."""
     verify_signatures: bool = False
     """Check every entry's Ed25519 signature too (slower; ``saksi verify`` checks all)."""
+    contests: Path | None = None
+    """The contests file a format v2 manifest names (read only for such a log)."""
 
     def hierarchy(self) -> Hierarchy:
         return load_regions(self.regions, self.scale, self.seed)
+
+    def with_recorded_contests(self, source: str) -> FoldOptions:
+        """These options, with the contests file ``source``'s data folder keeps when
+        none is given (:func:`recorded_contests`)."""
+        if self.contests is not None:
+            return self
+        found = recorded_contests(source)
+        return self if found is None else replace(self, contests=found)
 
     def verifier(self) -> NoteVerifier | None:
         return log_verifier(self.log_key)
@@ -97,12 +144,20 @@ def fold_published(
     verify: bool,
     progress: Progress | None = None,
     stop: int | None = None,
+    contests: Path | None = None,
 ) -> Recap:
     """The publication's entries (up to ``stop``, default all) folded; ``progress`` is
-    told how far it is, at most once a second."""
+    told how far it is, at most once a second; ``contests``: the contests file, read if
+    the manifest names one (:func:`load_contests`)."""
     entries = published.entries(0, stop)
     first = next(entries, None)
-    recap = Recap.replay(hierarchy, [] if first is None else [first], verify=verify)
+    if first is None:
+        return Recap.replay(hierarchy, [], verify=verify)  # recap.empty-log
+    manifest = read_entry(0, first, verify=verify)
+    stmt = manifest.stmt
+    recap = Recap(
+        hierarchy, manifest, load_contests(contests, stmt) if isinstance(stmt, Manifest) else None
+    )
     started = last = time.monotonic()
     for entry in entries:
         recap.apply_entry(entry, verify=verify)
@@ -119,8 +174,9 @@ def open_and_fold(
     """The publication at ``source`` and its entries folded, as ``options`` say."""
     published = open_published(source, verifier=options.verifier())
     recap = fold_published(
-        published, options.hierarchy(), verify=options.verify_signatures, progress=progress
-    )
+        published, options.hierarchy(), verify=options.verify_signatures, progress=progress,
+        contests=options.contests,
+    )  # fmt: skip
     return published, recap
 
 
@@ -130,9 +186,10 @@ def fold_since(
     """Fold every entry; return what the entries after ``previous`` touched (None: all)."""
     hierarchy = options.hierarchy()
     verify = options.verify_signatures
+    contests = options.contests
     if previous is None or previous > published.size:
-        return fold_published(published, hierarchy, verify=verify), None
-    recap = fold_published(published, hierarchy, verify=verify, stop=previous)
+        return fold_published(published, hierarchy, verify=verify, contests=contests), None
+    recap = fold_published(published, hierarchy, verify=verify, stop=previous, contests=contests)
     recap.take_touched()
     for entry in published.entries(previous):
         recap.apply_entry(entry, verify=verify)

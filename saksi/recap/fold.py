@@ -17,6 +17,14 @@ Authorization is replayed with the same :class:`~saksi.election.authority.Author
 the service uses, so "which form is in force" means exactly what it meant at
 intake; an entry the authority refuses stops the fold with ``recap.unauthorized-entry``
 (a log that holds one has been tampered with: ``saksi verify`` says more).
+
+A log of format v2 also records the legislative contests (DPR, DPD, DPRD Provinsi,
+DPRD Kab/Kota), whose ballots are in the contests file the manifest names. Their
+entries are authorized and replayed in log order like every other (so the keys, the
+forms in force, the corrections and the duplicates stay exactly as at intake), but
+they are *recorded, not totalled*: they have no layout, no TPS slots and no region
+vectors, and they move no PPWP number. :attr:`Recap.not_totalled` names them; asking
+for their numbers is ``recap.contest-not-totalled`` until the legislative recap.
 """
 
 from __future__ import annotations
@@ -34,10 +42,11 @@ from saksi.election.authority import Authority
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
 from saksi.election.forms import CHasilPPWP
+from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
 from saksi.election.rules import Violation, check_values
 from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Manifest
-from saksi.errors import RecapError, SaksiError
+from saksi.errors import ContestError, RecapError, SaksiError
 from saksi.recap import packing
 from saksi.recap.entries import Prepared, read_chunk, read_entry
 from saksi.recap.screening import COUNTED_FIELDS, counts, raises_any, screen
@@ -86,6 +95,43 @@ def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bo
     return may_flag
 
 
+def contests_required(digest: str) -> RecapError:
+    """The manifest names a contests file and none was given to fold the log with."""
+    return RecapError(
+        code="recap.contests-required",
+        en=(
+            f"the log's manifest records legislative contests in the contests file {digest}: "
+            "fold with that file (--contests FILE; saksi serve keeps it as "
+            "DATA/contests.json.gz, and the results publish it as contests/<digest>.json)"
+        ),
+        id=(
+            f"manifest log mencatat pemilihan legislatif dalam berkas pemilihan {digest}: "
+            "gunakan berkas itu (--contests BERKAS; saksi serve menyimpannya sebagai "
+            "DATA/contests.json.gz, dan hasil menerbitkannya sebagai contests/<digest>.json)"
+        ),
+        expected=digest,
+    )
+
+
+def contests_mismatch(expected: str, found: str, file: str | None = None) -> RecapError:
+    """The contests file given is not the one the manifest names."""
+    where_en = f" ({file})" if file else ""
+    return RecapError(
+        code="recap.contests-mismatch",
+        en=(
+            f"the contests file{where_en} has digest {found}, but the log's manifest names "
+            f"{expected}: fold with the manifest's contests file"
+        ),
+        id=(
+            f"berkas pemilihan{where_en} memiliki digest {found}, padahal manifest log "
+            f"menyebut {expected}: gunakan berkas pemilihan manifest"
+        ),
+        expected=expected,
+        found=found,
+        **({"file": file} if file else {}),
+    )
+
+
 def _unauthorized(index: int, exc: SaksiError) -> RecapError:
     return RecapError(
         code="recap.unauthorized-entry",
@@ -99,9 +145,23 @@ def _unauthorized(index: int, exc: SaksiError) -> RecapError:
 class Recap:
     """The totals, statuses and recaps of one election's log, kept up to date entry by entry."""
 
-    def __init__(self, hierarchy: Hierarchy, manifest: Envelope) -> None:
+    def __init__(
+        self, hierarchy: Hierarchy, manifest: Envelope, contests: Contests | None = None
+    ) -> None:
+        """``contests``: the contests file the manifest names (format v2; a manifest
+        that names none ignores it): ``recap.contests-required`` without it,
+        ``recap.contests-mismatch`` for another file."""
+        named = manifest.stmt.contests_digest if isinstance(manifest.stmt, Manifest) else None
+        if named is not None and contests is None:
+            raise contests_required(named)
         try:
-            self._authority = Authority.from_manifest(manifest, region_exists=hierarchy.exists)
+            self._authority = Authority.from_manifest(
+                manifest, region_exists=hierarchy.exists, contests=contests
+            )
+        except ContestError as exc:
+            if named is None or contests is None or exc.code != "contest.file-mismatch":
+                raise _unauthorized(0, exc) from None
+            raise contests_mismatch(named, str(exc.details.get("found", ""))) from None
         except SaksiError as exc:
             raise _unauthorized(0, exc) from None
         stmt = manifest.stmt
@@ -123,7 +183,11 @@ class Recap:
         self.hierarchy = hierarchy
         self.manifest = stmt
         self.manifest_entry = manifest
-        self.layouts = {c.kind.value: Layout(c.pair_numbers()) for c in stmt.contests}
+        # the contests that are totalled: PPWP's pairs (a legislative contest's ballot
+        # is the contests file's, and it is not totalled yet: not_totalled)
+        self.layouts = {
+            c.kind.value: Layout(c.pair_numbers()) for c in stmt.contests if not c.legislative
+        }
         self._regions: dict[str, dict[str, list[int]]] = {k: {} for k in self.layouts}
         self._slots: dict[str, dict[str, TpsSlot]] = {k: {} for k in self.layouts}
         self._recaps: dict[str, dict[str, RecapRecord]] = {k: {} for k in self.layouts}
@@ -140,8 +204,10 @@ class Recap:
         *,
         verify: bool = False,
         workers: int = 0,
+        contests: Contests | None = None,
     ) -> Recap:
-        """Fold a whole log (entry 0 first: the manifest).
+        """Fold a whole log (entry 0 first: the manifest); ``contests``: the contests
+        file a format v2 manifest names.
 
         ``workers`` > 0 reads the costly entries (key registrations, whose new key's
         point check dominates; with ``verify``, every entry) in that many worker
@@ -159,7 +225,7 @@ class Recap:
                 en="the log is empty: it has no manifest",
                 id="log kosong: tidak ada manifest",
             )
-        recap = cls(hierarchy, read_entry(0, first, verify=verify))
+        recap = cls(hierarchy, read_entry(0, first, verify=verify), contests)
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -367,10 +433,37 @@ class Recap:
 
     @property
     def contests(self) -> tuple[str, ...]:
+        """The contests that are totalled (PPWP), in the manifest's order."""
         return tuple(self.layouts)
+
+    @property
+    def not_totalled(self) -> tuple[str, ...]:
+        """The contests the log records but this fold does not total yet: the
+        legislative ones of a format v2 log, until the legislative recap."""
+        return self.manifest.legislative_contests
+
+    @property
+    def contests_file(self) -> Contests | None:
+        """The contests file the manifest names (format v2), or None."""
+        return self._authority.contests_file
 
     def layout(self, contest: str) -> Layout:
         found = self.layouts.get(contest)
+        if found is None and contest in self.not_totalled:
+            raise RecapError(
+                code="recap.contest-not-totalled",
+                en=(
+                    f"contest {contest} is recorded in this log but not totalled yet: its "
+                    "forms are kept, authorized and replayed, and counted from the "
+                    "legislative recap on"
+                ),
+                id=(
+                    f"pemilihan {contest} dicatat dalam log ini tetapi belum dijumlahkan: "
+                    "formulirnya disimpan, diotorisasi dan diputar ulang, dan dihitung "
+                    "mulai rekapitulasi legislatif"
+                ),
+                contest=contest,
+            )
         if found is None:
             raise RecapError(
                 code="recap.unknown-contest",

@@ -10,8 +10,12 @@
     <N>/export/<contest>-nist.json         NIST SP 1500-100 v2 ElectionReport
     <N>/export/<contest>-<level>.csv       provinsi, kabkota, kecamatan, desa, tps
     <N>/export/<contest>-anomalies.json    every anomaly of the nation
+    regions/<regions_digest>.json          the region file the manifest names (once)
+    contests/<contests_digest>.json        the contests file it names, format v2 (once)
 
-``N`` is the checkpoint's tree size. Generation ``N`` holds the snapshots of the
+``N`` is the checkpoint's tree size; ``<contest>`` each contest the fold totals (the
+legislative contests of a format v2 log are recorded, not totalled yet: the summary
+lists them under ``not_totalled``). Generation ``N`` holds the snapshots of the
 regions that changed since the previous publication only (every ancestor of a
 touched TPS, every touched recap region and its ancestors, and any region that has
 never been published); a snapshot's children point (``href``) at their current
@@ -116,6 +120,13 @@ class _State:
 def regions_path(recap: Recap) -> str:
     """Where the region file (saksi-regions/1, named by its digest) is published."""
     return f"regions/{recap.manifest.regions_digest}.json"
+
+
+def contests_path(recap: Recap) -> str | None:
+    """Where the contests file (saksi-contests/1, named by its digest) is published, or
+    None when the manifest names none (format v1)."""
+    digest = recap.manifest.contests_digest
+    return None if digest is None else f"contests/{digest}.json"
 
 
 def export_paths(generation: int, contest: str) -> dict[str, Any]:
@@ -435,10 +446,15 @@ class Publisher:
         return written
 
     def _regions(self, recap: Recap) -> None:
-        """The region file the manifest names, once: a reader needs it to fold the log."""
+        """The region file the manifest names, once: a reader needs it to fold the log;
+        and so the contests file of a format v2 manifest (its canonical bytes, whose
+        SHA-256 is the manifest's ``contests_digest``)."""
         relpath = regions_path(recap)
         if not self._dir.exists(relpath):
             self._write(relpath, recap.hierarchy.canonical_bytes())
+        contests, linked = recap.contests_file, contests_path(recap)
+        if contests is not None and linked is not None and not self._dir.exists(linked):
+            self._write(linked, contests.canonical_bytes())
 
     def _latest(
         self, recap: Recap, checkpoint: Checkpoint, state: _State, note: str | None
@@ -459,6 +475,7 @@ class Publisher:
             "checkpoint_note": note,
             "summary": f"{checkpoint.size}/summary.json",
             "regions": regions_path(recap),
+            **({"contests_file": linked} if (linked := contests_path(recap)) else {}),
             "contests": contests,
         }
 
@@ -474,4 +491,4 @@ class Publisher:
 
 
 __all__ = ["LATEST", "LATEST_FORMAT", "STATE", "STATE_FORMAT", "Published", "Publisher",
-           "export_paths", "regions_path"]  # fmt: skip
+           "contests_path", "export_paths", "regions_path"]  # fmt: skip

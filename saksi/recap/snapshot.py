@@ -312,8 +312,10 @@ def summary(
     tallies: Mapping[str, Tally],
     href: Callable[[str], str],
 ) -> dict[str, Any]:
-    """The national summary of every contest; ``href(contest)``: its national snapshot."""
-    return {
+    """The national summary of every contest the fold totals; ``href(contest)``: its
+    national snapshot. A log that records contests it does not total yet (format v2's
+    legislative ones) lists them in ``not_totalled`` (:func:`not_totalled`)."""
+    out: dict[str, Any] = {
         "format": SUMMARY_FORMAT,
         "checkpoint": checkpoint_dict(checkpoint),
         "election": {"origin": recap.manifest.election, "name": recap.manifest.name},
@@ -321,6 +323,21 @@ def summary(
             {**contest_summary(recap, c, tallies[c]), "href": href(c)} for c in recap.contests
         ],
     }
+    if recap.not_totalled:
+        out["not_totalled"] = not_totalled(recap)
+    return out
+
+
+def not_totalled(recap: Recap) -> list[dict[str, Any]]:
+    """The contests the log records but the fold does not total yet, in the manifest's
+    order: each ``{contest, name, form, status}``, ``status`` ``not-totalled`` (their
+    forms are logged, authorized and kept; their totals come with the legislative
+    recap)."""
+    return [
+        {"contest": c.kind.value, "name": c.name, "form": c.form, "status": "not-totalled"}
+        for c in recap.manifest.contests
+        if c.kind.value in recap.not_totalled
+    ]
 
 
 def anomalies_document(recap: Recap, checkpoint: Checkpoint, contest: str) -> dict[str, Any]:
@@ -359,6 +376,7 @@ __all__ = [
     "child_facts",
     "contest_summary",
     "encode",
+    "not_totalled",
     "region_facts",
     "region_numbers",
     "region_path",
