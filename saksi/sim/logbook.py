@@ -182,16 +182,25 @@ class Logbook:
         self,
         tps: str,
         kind: ContestKind,
-        party: str,
+        party: str | None,
         form: CHasilPartai | CHasilDPD | None = None,
+        *,
+        candidate: str | None = None,
     ) -> int:
-        """A party witness's copy of a legislative form (the TPS must be witnessed)."""
+        """A party witness's copy of a legislative form (the TPS must be witnessed), or
+        with ``candidate`` (and no party) a DPD candidate's witness's copy of the DPD
+        form (its key registered: ``keys.dpd_candidate``, ``keys.dpd_witness``)."""
         fields = {
-            "type": "c-salinan", "at": TALLY_AT, "party": party,
+            "type": "c-salinan", "at": TALLY_AT, "party": party, "candidate": candidate,
             **self._legislative(tps, kind, form),
         }  # fmt: skip
         stmt = parse_model(CSalinanLegislatif, fields, "c-salinan")
-        return self._log(sign_statement(stmt, self.keys.saksi(party, tps)))
+        signer = (
+            self.keys.saksi(str(party), tps)
+            if candidate is None
+            else self.keys.key(f"saksi-dpd-{candidate}-{tps}")
+        )
+        return self._log(sign_statement(stmt, signer))
 
     def legislative_correction(
         self,

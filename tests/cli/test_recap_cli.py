@@ -17,11 +17,20 @@ from click.testing import CliRunner
 
 from saksi.cli import cli
 from saksi.election.codes import NASIONAL
+from saksi.election.synthetic_contests import synthetic_contests
 from saksi.recap.fold import Recap
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from tests.recap.factory import broken, inflated, shifted, tiny
+from tests.recap.factory import (
+    broken,
+    inflated,
+    legislative_night,
+    night,
+    shifted,
+    tiny,
+    tiny_contests,
+)
 from tests.recap.generation import latest_generation, named_checkpoint
 from tests.static_site import serve_folder
 from tests.waiting import Output, wait_for
@@ -186,6 +195,51 @@ def test_publish_writes_the_results_then_only_what_changed(tmp_path: Path) -> No
     expected = Recap.replay(book.hierarchy, book.entries).totals(NASIONAL, "ppwp").to_dict()
     assert national["totals"] == expected
     assert f"{size:,}" in text
+
+
+def test_recap_and_publish_of_a_v2_log_take_the_data_folders_contests_file(
+    tmp_path: Path,
+) -> None:
+    """A format v2 log: the contests file given, or found as DATA/contests.json.gz
+    beside DATA/log, checked against the manifest's digest; PPWP totalled, the
+    legislative contests said to be recorded, not totalled."""
+    book = night(contests=tiny_contests(), between=legislative_night)
+    data = tmp_path / "data"
+    log_dir = data / "log"
+    vkey = publish(book, log_dir)
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    base = ["recap", str(log_dir), "--regions", str(regions), "--log-key", vkey]
+
+    code, _, err = run(*base)
+    assert code == 2 and "recap.contests-required" in err and "--contests" in err
+    digest = tiny_contests().save(data / "contests.json.gz")  # as saksi serve records it
+    code, out, err = run(*base, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    expected = Recap.replay(book.hierarchy, book.entries, contests=tiny_contests())
+    assert report["totals"] == expected.totals(NASIONAL, "ppwp").to_dict()
+    assert report["not_totalled"] == ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
+    code, out, err = run(*base)
+    assert code == 0, err
+    assert "not totalled" in out and "dpr, dpd, dprd-prov, dprd-kabkota" in out
+    code, _, err = run(*base, "--contest", "dpr")
+    assert code == 2 and "recap.contest-not-totalled" in err
+
+    other = tmp_path / "other.json.gz"
+    synthetic_contests(book.hierarchy, seed=7).save(other)
+    code, _, err = run(*base, "--contests", str(other))  # given beats recorded
+    assert code == 2 and "recap.contests-mismatch" in err and str(other) in err
+    code, out, err = run(*base, "--contests", str(data / "contests.json.gz"), "--json")
+    assert code == 0, err
+
+    results = tmp_path / "results"
+    code, _, err = run("publish", str(log_dir), "--out", str(results), "--regions", str(regions))
+    assert code == 0, err
+    latest = json.loads((results / "latest.json").read_text())
+    assert latest["contests_file"] == f"contests/{digest}.json"
+    assert (results / latest["contests_file"]).read_bytes() == tiny_contests().canonical_bytes()
+    assert list(latest["contests"]) == ["ppwp"]
 
 
 @dataclass

@@ -8,21 +8,33 @@ Forms are deterministic: :meth:`Logbook.true_form` depends only on seed and TPS.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from saksi.election.contests import ContestKind
 from saksi.election.forms import CHasilPPWP
+from saksi.election.legislative import Contests
+from saksi.election.legislative_forms import CHasilDPD, CHasilPartai
+from saksi.election.synthetic_contests import synthetic_contests
 from saksi.recap.fold import Recap
 from saksi.sim.logbook import Logbook
+from tests.election.legislative_factory import totals_of
 from tests.ledger.factory import broken_form as broken
 from tests.ledger.factory import hierarchy, shifted
 
-__all__ = ["broken", "grown", "inflated", "misread", "night", "shifted", "tiny", "unanimous"]
+__all__ = [
+    "broken", "broken_legislative", "differing", "grown", "inflated", "legislative_night",
+    "misread", "night", "shifted", "tiny", "tiny_contests", "unanimous",
+]  # fmt: skip
+
+DPR, KABKOTA = ContestKind.DPR, ContestKind.DPRD_KABKOTA
 
 
-def tiny(tps_per_desa: int = 2, seed: int = 2024) -> Logbook:
-    """A logbook holding the manifest and every key (all TPS witnessed)."""
+def tiny(tps_per_desa: int = 2, seed: int = 2024, contests: Contests | None = None) -> Logbook:
+    """A logbook holding the manifest and every key (all TPS witnessed); with
+    ``contests`` (made for :func:`hierarchy`), a format v2 log."""
     regions = hierarchy(tps_per_desa)
-    return Logbook(regions, seed=seed, witnessed=frozenset(regions.iter_tps()))
+    return Logbook(regions, seed=seed, witnessed=frozenset(regions.iter_tps()), contests=contests)
 
 
 def grown(form: CHasilPPWP, votes: int) -> CHasilPPWP:
@@ -70,34 +82,114 @@ def night(
     *,
     reason: str = "hitung ulang pleno",
     first: Callable[[CHasilPPWP, str], CHasilPPWP] = lambda form, tps: form,
+    contests: Contests | None = None,
+    between: Callable[[Logbook, int], object] = lambda book, step: None,
 ) -> Logbook:
     """tiny() with a case of everything the results show, in TPS order: 0 counted with an
     agreeing witness copy (its form passed through ``first``), 1 inconsistent (a
     misread box, which a screening flag would also catch: held, so not flagged), 2 two
     disputing copies (5 and 2 votes moved), 3 corrected (3 more votes, ``reason``), 4
     flagged (unanimous), 5 and 6 plain, 7 missing; and a d-hasil inflated by 37 votes
-    for pair 02 at kecamatan 317301."""
-    book = tiny()
+    for pair 02 at kecamatan 317301. With ``contests``, a format v2 log; ``between(book,
+    step)`` is called before its 12 PPWP statements (step -1) and after each (steps
+    0-11) and may log more (legislative entries: they must not change what the night's
+    PPWP shows)."""
+    book = tiny(contests=contests)
     tps = list(book.iter_tps())
-    book.c_hasil(tps[0], first(book.true_form(tps[0]), tps[0]))
-    book.c_salinan(tps[0], "1")
-    book.c_hasil(tps[1], misread(book.true_form(tps[1])))
-    book.c_hasil(tps[2])
-    book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5))
-    book.c_salinan(tps[2], "2", shifted(book.true_form(tps[2]), 2))
-    book.c_hasil(tps[3])
-    book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=reason)
-    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
-    book.c_hasil(tps[5])
-    book.c_hasil(tps[6])
-    book.d_hasil("317301", inflated(book, "317301", 37))
+    steps: list[Callable[[], object]] = [
+        lambda: book.c_hasil(tps[0], first(book.true_form(tps[0]), tps[0])),
+        lambda: book.c_salinan(tps[0], "1"),
+        lambda: book.c_hasil(tps[1], misread(book.true_form(tps[1]))),
+        lambda: book.c_hasil(tps[2]),
+        lambda: book.c_salinan(tps[2], "3", shifted(book.true_form(tps[2]), 5)),
+        lambda: book.c_salinan(tps[2], "2", shifted(book.true_form(tps[2]), 2)),
+        lambda: book.c_hasil(tps[3]),
+        lambda: book.correction(tps[3], grown(book.true_form(tps[3]), 3), reason=reason),
+        lambda: book.c_hasil(tps[4], unanimous(book.true_form(tps[4]))),
+        lambda: book.c_hasil(tps[5]),
+        lambda: book.c_hasil(tps[6]),
+        lambda: book.d_hasil("317301", inflated(book, "317301", 37)),
+    ]
+    between(book, -1)
+    for step, statement in enumerate(steps):
+        statement()
+        between(book, step)
     return book
 
 
 def inflated(book: Logbook, region: str, votes: int) -> dict[str, Any]:
     """The totals of the forms logged below ``region``, with ``votes`` more for pair 02
     (and in ``suara_sah``): a D.Hasil that differs from its forms by exactly that."""
-    true = Recap.replay(book.hierarchy, book.entries).totals(region, "ppwp").to_dict()
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    true = recap.totals(region, "ppwp").to_dict()
     true["suara_paslon"] = dict(true["suara_paslon"], **{"02": true["suara_paslon"]["02"] + votes})
     true["suara_sah"] += votes
     return true
+
+
+# --- format v2: the legislative contests ------------------------------------------
+
+
+@cache
+def tiny_contests() -> Contests:
+    """The synthetic contests of tiny()'s hierarchy."""
+    return synthetic_contests(hierarchy())
+
+
+def broken_legislative(form: CHasilPartai | CHasilDPD) -> CHasilPartai | CHasilDPD:
+    """V.A off by one: the form breaks a rule of its own."""
+    return form.model_copy(update={"suara_sah": form.suara_sah + 1})
+
+
+def differing(form: CHasilPartai | CHasilDPD) -> CHasilPartai | CHasilDPD:
+    """One more invalid ballot, and in the total: a copy that differs from the form."""
+    return form.model_copy(
+        update={"suara_tidak_sah": form.suara_tidak_sah + 1, "suara_total": form.suara_total + 1}
+    )
+
+
+def dpd_candidate(book: Logbook, tps: str) -> str:
+    assert book.contests is not None
+    return str(book.contests.district_of(ContestKind.DPD, tps).candidates[0].number)
+
+
+def legislative_night(book: Logbook, step: int) -> None:
+    """Legislative entries of every kind to log between the PPWP statements of
+    :func:`night` (its ``between``), each where PPWP has a case of its own: the PPWP
+    results must not change."""
+    assert book.contests is not None
+    tps = list(book.iter_tps())
+    if step == -1:  # a DPD candidate and its witness at TPS 0 (format v2's roles)
+        number = dpd_candidate(book, tps[0])
+        book.log(book.keys.dpd_candidate(tps[0][:2], number))
+        book.log(book.keys.dpd_witness(number, tps[0]))
+    elif step == 0:  # every ballot of TPS 0 (Jakarta: four)
+        for kind in book.contests.ballots(tps[0]):
+            book.legislative_c_hasil(tps[0], kind)
+    elif step == 1:  # a party's and a DPD candidate's witness copies
+        book.legislative_c_salinan(tps[0], DPR, "1")
+        dpd = ContestKind.DPD
+        book.legislative_c_salinan(tps[0], dpd, None, candidate=dpd_candidate(book, tps[0]))
+    elif step == 2:  # a legislative form breaking its rules, at PPWP's held TPS
+        book.legislative_c_hasil(
+            tps[1], DPR, broken_legislative(book.true_legislative_form(tps[1], DPR))
+        )
+    elif step == 4:  # a disputing copy, at PPWP's disputed TPS
+        book.legislative_c_hasil(tps[2], DPR)
+        copy = differing(book.true_legislative_form(tps[2], DPR))
+        book.legislative_c_salinan(tps[2], DPR, "3", copy)
+    elif step == 6:  # a legislative correction, before PPWP's correction of TPS 3
+        book.legislative_correction(tps[0], DPR, differing(book.true_legislative_form(tps[0], DPR)))
+    elif step == 9:  # DPRD Kab/Kota outside Jakarta, corrected by an inconsistent form
+        for kind in book.contests.ballots(tps[6]):
+            book.legislative_c_hasil(tps[6], kind)
+        book.legislative_correction(
+            tps[6], KABKOTA, broken_legislative(book.true_legislative_form(tps[6], KABKOTA))
+        )
+    elif step == 10:  # the TPS that PPWP never hears from
+        book.legislative_c_hasil(tps[7], DPR)
+    elif step == 11:  # a legislative D.Hasil where PPWP's inflated one is
+        code, _ = book.district(tps[2], DPR)
+        book.legislative_d_hasil(
+            "317301", DPR, code, totals_of(book.true_legislative_form(tps[2], DPR))
+        )
