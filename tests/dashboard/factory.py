@@ -7,12 +7,15 @@ disputing witness copies (5 and 2 votes moved), a form corrected by KPU Kab/Kota
 a reason, a flagged (unanimous) form, two plain forms, one TPS missing, and a D.Hasil
 inflated by 37 votes for pair 02 at kecamatan 317301. :func:`build` writes
 ``ROOT/log`` (C2SP tlog-tiles, signed) and ``ROOT/results`` (the Publisher's files
-with exports), as ``saksi serve`` does under its data folder.
+with exports), as ``saksi serve`` does under its data folder; ``build(root,
+legislative=True)`` the same night as a format v2 log with legislative entries of every
+kind between its PPWP statements (the dashboard shows PPWP only).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from saksi.recap.publish import Publisher
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from tests.recap.factory import night
+from tests.recap.factory import legislative_night, night, tiny_contests
 
 CONTEST = "ppwp"
 REASON = "hitung ulang pleno <PPK>"
@@ -50,8 +53,12 @@ class Cases:
     missing: str
 
 
-def scenario() -> tuple[Logbook, Cases]:
-    book = night(reason=REASON, first=with_photos)
+def scenario(*, legislative: bool = False) -> tuple[Logbook, Cases]:
+    between: Callable[[Logbook, int], object] = legislative_night
+    if legislative:
+        book = night(reason=REASON, first=with_photos, contests=tiny_contests(), between=between)
+    else:
+        book = night(reason=REASON, first=with_photos)
     tps = list(book.iter_tps())
     return book, Cases(tps[0], tps[1], tps[2], tps[3], tps[4], tps[7])
 
@@ -72,9 +79,9 @@ class Site:
         return self.root / "log"
 
 
-def build(root: Path) -> Site:
+def build(root: Path, *, legislative: bool = False) -> Site:
     """The scenario's log and results under ``root``."""
-    book, cases = scenario()
+    book, cases = scenario(legislative=legislative)
     root.mkdir(parents=True, exist_ok=True)
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
     try:
@@ -84,7 +91,7 @@ def build(root: Path) -> Site:
     finally:
         log.close()
     assert checkpoint is not None and note is not None
-    recap = Recap.replay(book.hierarchy, book.entries)
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
     Publisher(root / "results", durable=False).publish(
         recap, checkpoint, None, checkpoint_note=note
     )

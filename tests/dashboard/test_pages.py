@@ -28,6 +28,7 @@ from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
 from tests.dashboard.factory import REASON, Site, build, photo_bytes, scenario
+from tests.recap.factory import ppwp_ranks
 
 INFO = LogInfo("http://127.0.0.1:8080", "origin+abcd1234+AAAA", (), 0, configured=True)
 
@@ -520,3 +521,74 @@ def test_numbers_need_no_escaping(value: int, share: float) -> None:
         assert num(value, lang) == esc(num(value, lang))
         assert pct(share, lang) == esc(pct(share, lang))
     assert num("<b>", "id") == "–"
+
+
+# --- a format v2 log: legislative entries between the PPWP ones ------------------------
+
+
+@pytest.fixture(scope="module")
+def v2_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return build(tmp_path_factory.mktemp("v2-site"), legislative=True)
+
+
+_INDICES = frozenset({"index", "original", "current", "copy_index", "form_index", "replaces"})
+_NAMING_THE_LOG = frozenset({"checkpoint", "anomalies_checkpoint", "leaf_hash", "receipt"})
+
+
+def _checkpoint_free(value: object, ranks: dict[int, int]) -> object:
+    """A page's twin with what names the log set aside (its checkpoint, the entries'
+    hashes, the generation in a file's path) and every entry index read as the PPWP
+    statement it points at (``ranks``): for pages of two logs of one night."""
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if key in _NAMING_THE_LOG:
+                continue
+            if key in _INDICES and isinstance(item, int):
+                out[key] = ranks[item]
+            elif key == "corrections" and isinstance(item, list):
+                out[key] = [ranks[i] for i in item]
+            elif key == "entry" and isinstance(item, str):
+                out[key] = ranks[int(item.removeprefix("/v1/entries/"))]
+            elif key in ("source", "href") and isinstance(item, str):
+                out[key] = re.sub(r"^(/results/)?\d+/", "<N>/", item)
+            else:
+                out[key] = _checkpoint_free(item, ranks)
+        return out
+    if isinstance(value, list):
+        return [_checkpoint_free(item, ranks) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_v2_logs_pages_show_ppwp_as_the_log_without_its_legislative_entries(
+    v2_site: Site, site: Site, lang: Lang
+) -> None:
+    """The dashboard shows PPWP only: a format v2 publication with legislative entries
+    of every kind renders every page, with the PPWP numbers, statuses, histories and
+    findings of the same night logged as format v1."""
+    v2, v1 = Dashboard(v2_site.results, v2_site.log), Dashboard(site.results, site.log)
+    latest = json.loads((v2_site.results / "latest.json").read_text())
+    assert list(latest["contests"]) == ["ppwp"] and latest["contests_file"]
+    summary = json.loads((v2_site.results / latest["summary"]).read_text())
+    assert [c["contest"] for c in summary["not_totalled"]] == [
+        "dpr", "dpd", "dprd-prov", "dprd-kabkota",
+    ]  # fmt: skip
+    pages = list(every_page(v2, lang))  # every region and TPS page: status 200
+    expected = list(every_page(v1, lang))
+    assert [p.kind for p in pages] == [p.kind for p in expected]
+    ranks, v1_ranks = ppwp_ranks(v2_site.book.entries), ppwp_ranks(site.book.entries)
+    for page, same in zip(pages, expected, strict=True):
+        assert _checkpoint_free(page.data, ranks) == _checkpoint_free(same.data, v1_ranks)
+        assert page.title == same.title
+    tps = v2_site.cases.agreeing  # every ballot of it has a form, a copy, a correction
+    history = v2.tps(tps, lang).data["history"]
+    assert [(h["type"], h["index"]) for h in history] == [
+        ("c-hasil", v2_site.book.in_force[tps][0])
+    ]
+    for extra in (
+        v2.verifikasi(lang, INFO),
+        v2.search("gambir", lang),
+    ):
+        assert extra.status == 200
+    assert v2.html(v2.nasional(lang), lang, path="/", query={})

@@ -7,7 +7,8 @@ Forms are deterministic: :meth:`Logbook.true_form` depends only on seed and TPS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -23,8 +24,9 @@ from tests.ledger.factory import broken_form as broken
 from tests.ledger.factory import hierarchy, shifted
 
 __all__ = [
-    "broken", "broken_legislative", "differing", "grown", "inflated", "legislative_night",
-    "misread", "night", "shifted", "tiny", "tiny_contests", "unanimous",
+    "broken", "broken_legislative", "differing", "grown", "inflated", "is_legislative",
+    "legislative_night", "misread", "night", "ppwp_ranks", "shifted", "tiny", "tiny_contests",
+    "unanimous",
 ]  # fmt: skip
 
 DPR, KABKOTA = ContestKind.DPR, ContestKind.DPRD_KABKOTA
@@ -193,3 +195,21 @@ def legislative_night(book: Logbook, step: int) -> None:
         book.legislative_d_hasil(
             "317301", DPR, code, totals_of(book.true_legislative_form(tps[2], DPR))
         )
+
+
+LEGISLATIVE_ROLES = ("calon-dpd", "saksi-dpd")
+
+
+def is_legislative(entry: bytes) -> bool:
+    """A statement of a legislative contest, or a DPD candidate's (witness's) key."""
+    stmt = json.loads(entry)["stmt"]
+    return stmt.get("contest") in ("dpr", "dpd", "dprd-prov", "dprd-kabkota") or (
+        stmt.get("role") in LEGISLATIVE_ROLES
+    )
+
+
+def ppwp_ranks(entries: Sequence[bytes]) -> dict[int, int]:
+    """Log index -> rank among the entries that are not legislative: what an index
+    points at, the same in a log with legislative entries and in one without."""
+    kept = [i for i, e in enumerate(entries) if not is_legislative(e)]
+    return {index: rank for rank, index in enumerate(kept)}

@@ -35,7 +35,14 @@ from saksi.sim.logbook import Logbook
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
-from tests.recap.factory import differing, legislative_night, night, tiny_contests
+from tests.recap.factory import (
+    differing,
+    is_legislative,
+    legislative_night,
+    night,
+    ppwp_ranks,
+    tiny_contests,
+)
 
 DPR = ContestKind.DPR
 LEGISLATIVE = ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
@@ -77,18 +84,9 @@ _INDICES = frozenset({"index", "copy_index", "form_index", "replaces", "original
 _NAMING_THE_LOG = frozenset({"checkpoint", "href"})
 
 
-def is_legislative(entry: bytes) -> bool:
-    """A statement of a legislative contest, or a DPD candidate's (witness's) key."""
-    stmt = json.loads(entry)["stmt"]
-    return stmt.get("contest") in LEGISLATIVE or stmt.get("role") in ("calon-dpd", "saksi-dpd")
-
-
 @cache
 def _ranks(book_name: str) -> dict[int, int]:
-    """Log index -> rank among the entries that are not legislative."""
-    entries = books()[book_name].entries
-    kept = [i for i, e in enumerate(entries) if not is_legislative(e)]
-    return {index: rank for rank, index in enumerate(kept)}
+    return ppwp_ranks(books()[book_name].entries)
 
 
 def _entry(book: Logbook, index: int) -> str:
