@@ -57,3 +57,32 @@ def test_the_follower_tells_once_that_it_waits(tmp_path: Path) -> None:
     follower = Follower(str(tmp_path / "log"), tmp_path / "out", FoldOptions(scale=0.001))
     follow(follower, interval=0, exports_every=None, stop=stop, waiting=waited.append)
     assert [error.code for error in waited] == ["log.source-no-checkpoint"]
+
+
+def test_the_follower_of_a_v2_log_finds_the_data_folders_contests_file(tmp_path: Path) -> None:
+    """``saksi serve`` runs ``saksi publish DATA/log``: the contests file it keeps as
+    DATA/contests.json.gz is found, checked, and published beside the region file."""
+    from tests.recap.factory import legislative_night, night, tiny_contests
+
+    book = night(contests=tiny_contests(), between=legislative_night)
+    regions = tmp_path / "regions.json"
+    book.hierarchy.save(regions)
+    data = tmp_path / "data"
+    vkey = publish(book, data / "log")
+    digest = tiny_contests().save(data / "contests.json.gz")
+    log_dir = str(data / "log")
+    options = FoldOptions(regions=regions, log_key=vkey).with_recorded_contests(log_dir)
+    assert options.contests == data / "contests.json.gz"
+    assert FoldOptions(regions=regions).with_recorded_contests("http://h/log/").contests is None
+
+    follower = Follower(log_dir, tmp_path / "out", options)
+    first = follower.step(exports=False)
+    assert first is not None and first.tree_size == len(book.entries)
+    assert follower.recap is not None and follower.recap.not_totalled
+    assert (tmp_path / "out" / f"contests/{digest}.json").read_bytes() == (
+        tiny_contests().canonical_bytes()
+    )
+    bare = Follower(log_dir, tmp_path / "bare", FoldOptions(regions=regions))
+    with pytest.raises(SaksiError) as caught:
+        bare.step(exports=False)
+    assert caught.value.code == "recap.contests-required"
