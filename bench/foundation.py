@@ -10,8 +10,10 @@ forms.check         ``parse_entry`` + ``check_form``            pynacl.verify
 intake.admit        ``Intake.admit`` + ``Intake.record``        pynacl.verify
 pynacl.verify-dpr   ``VerifyKey.verify`` of a DPR form's bytes  (the limit)
 forms.check-dpr     Ed25519 + strict JSON + schema + rules      pynacl.verify-dpr
+intake.admit-dpr    ``Intake.admit`` + ``record``, C.Hasil-DPR  pynacl.verify-dpr
 pynacl.verify-aceh  the same for an Aceh DPRD form              (the limit)
 forms.check-aceh    the same for an Aceh DPRD form              pynacl.verify-aceh
+intake.admit-aceh   the same for an Aceh DPRD form              pynacl.verify-aceh
 sqlite.batch        raw INSERT, 1,000 per transaction           (the limit)
 store.batch         ``Store.append_batch`` of 1,000             sqlite.batch
 sqlite.single       raw INSERT, one per transaction             (the limit)
@@ -19,10 +21,13 @@ store.single        ``Store.append`` of one entry               sqlite.single
 ==================  ==========================================  =================
 
 ``sha256.entry`` and ``json.loads.entry`` are context: what hashing and parsing the
-same bytes once costs. The legislative cases check a signed form's canonical bytes
-(a DPR form: 18 parties, 10 candidates each; the largest DPRD form, Aceh's: 24 parties,
-12 candidates each) until format v2 gives them an envelope of their own. The entries
-are real: a synthetic election (its manifest and key tree) and one signed, rule-abiding
+same bytes once costs. The legislative cases are of a DPR form (the 18 national
+parties, 10 candidates each) and of the largest DPRD form, Aceh's (24 parties, 12
+candidates each): ``forms.check-*`` checks a signed form's canonical bytes, and
+``intake.admit-*`` admits format v2 entries carrying those very forms (a C.Hasil-DPR,
+a C.Hasil-DPRD Provinsi in Aceh) into an election whose contests file has those
+ballots (:func:`legislative_election`), each TPS its own form. The PPWP entries are
+real: a synthetic election (its manifest and key tree) and one signed, rule-abiding
 C.Hasil per TPS, as ``saksi demo`` makes them.
 """
 
@@ -36,18 +41,25 @@ import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import nacl.signing
 
+from saksi.election.contests import PARTIES_2024, ContestKind
 from saksi.election.envelope import parse_entry, sign_statement, signed_message
 from saksi.election.intake import Intake
+from saksi.election.legislative import Candidate, Contests, District, LegislativeContest, PartyList
 from saksi.election.legislative_forms import Ballot, CHasilPartai
 from saksi.election.legislative_forms import check_form as check_legislative_form
-from saksi.election.regions import Hierarchy
+from saksi.election.regions import Hierarchy, TpsNumbers
 from saksi.election.rules import check_form
-from saksi.election.statements import CHasil, FormStatement
+from saksi.election.statements import (
+    CHasil,
+    CHasilLegislatif,
+    FormStatement,
+    LegislativeContestName,
+)
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.election.wire import loads, parse_model
 from saksi.sim.election import Authorities
@@ -192,9 +204,18 @@ def intake_admit(work: Workload) -> Run:
 
 # --- the legislative forms ----------------------------------------------------------
 
-DPR_SIZE = (18, 10)
-ACEH_DPRD_SIZE = (24, 12)
+
+def _ballot(parties: tuple[int, ...], candidates: int) -> Ballot:
+    return Ballot(parties=tuple((str(p), tuple(range(1, candidates + 1))) for p in parties))
+
+
+DPR_BALLOT = _ballot((*range(1, 18), 24), 10)
+"""A full DPR ballot: the 18 national parties (17 and Partai Ummat, 24; 18-23 are Aceh's
+local parties, on DPRD ballots only), 10 candidates each (a 10-seat dapil)."""
+ACEH_BALLOT = _ballot(tuple(range(1, 25)), 12)
+"""The largest DPRD ballot: Aceh's, the 24 parties, 12 candidates each."""
 LEGISLATIVE_FORMS = 400
+TPS_PER_DESA = 50
 
 
 @dataclass(frozen=True)
@@ -204,16 +225,21 @@ class SignedForms:
     items: tuple[tuple[nacl.signing.VerifyKey, bytes, bytes], ...]
 
 
-def signed_legislative_forms(size: tuple[int, int], count: int, seed: int) -> SignedForms:
-    parties, candidates = size
-    ballot = Ballot(
-        parties=tuple((str(p + 1), tuple(range(1, candidates + 1))) for p in range(parties))
+def legislative_forms(ballot: Ballot, count: int, seed: int) -> list[CHasilPartai]:
+    """``count`` rule-abiding forms of ``ballot`` (the same for a given seed)."""
+    rng = random.Random(f"{seed}:{ballot.parties[-1][0]}:{len(ballot.parties)}")
+    forms = [consistent_legislative_form(rng, ballot) for _ in range(count)]
+    assert all(isinstance(f, CHasilPartai) for f in forms)
+    return forms  # type: ignore[return-value]
+
+
+def signed_legislative_forms(ballot: Ballot, count: int, seed: int) -> SignedForms:
+    """The forms of :func:`legislative_forms`, each signed over its canonical bytes."""
+    key = nacl.signing.SigningKey(
+        hashlib.sha256(f"bench:{seed}:{len(ballot.parties)}".encode()).digest()
     )
-    rng = random.Random(f"{seed}:{size}")
-    key = nacl.signing.SigningKey(hashlib.sha256(f"bench:{seed}:{size}".encode()).digest())
     items = []
-    for _ in range(count):
-        form = consistent_legislative_form(rng, ballot)
+    for form in legislative_forms(ballot, count, seed):
         data = json.dumps(
             form.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
         ).encode()
@@ -242,6 +268,117 @@ def legislative_check(forms: SignedForms) -> Run:
                 raise AssertionError("a consistent form broke a rule")
 
     return run
+
+
+@dataclass(frozen=True)
+class LegislativeElection:
+    """An election in Aceh whose contests file has :data:`DPR_BALLOT` and
+    :data:`ACEH_BALLOT`, and its signed format v2 entries: the manifest, the key tree,
+    and per TPS a C.Hasil-DPR and a C.Hasil-DPRD Provinsi carrying the forms of
+    :func:`legislative_forms` (the very forms ``forms.check-*`` checks)."""
+
+    hierarchy: Hierarchy
+    contests: Contests
+    manifest: bytes
+    key_entries: tuple[bytes, ...]
+    entries: dict[str, tuple[bytes, ...]]  # "dpr" / "aceh" -> one C.Hasil per TPS
+
+
+def _lists(ballot: Ballot) -> tuple[PartyList, ...]:
+    return tuple(
+        PartyList(
+            party=party,
+            candidates=tuple(Candidate(number=n, name=f"Calon {party}.{n}") for n in numbers),
+        )
+        for party, numbers in ballot.parties
+    )
+
+
+def _aceh(tps: int) -> Hierarchy:
+    """Aceh, one kab/kota and kecamatan, ``tps`` TPS in desa of :data:`TPS_PER_DESA`."""
+    desa = [f"110101{2001 + i}" for i in range(-(-tps // TPS_PER_DESA))]
+    names = {"11": "ACEH", "1101": "KAB. SIMEULUE", "110101": "TEUPAH SELATAN"}
+    names.update({code: f"DESA {code[-3:]}" for code in desa})
+    return Hierarchy(names=names, tps={code: TpsNumbers(TPS_PER_DESA) for code in desa})
+
+
+def _contests() -> Contests:
+    def contest(kind: ContestKind, district: District) -> LegislativeContest:
+        return LegislativeContest(kind=kind, name=f"Pemilihan {kind.value}", districts=(district,))
+
+    dpd = tuple(Candidate(number=n, name=f"Calon DPD {n}") for n in range(1, 11))
+    return Contests.of(
+        name="bench: the largest ballots",
+        parties=PARTIES_2024,
+        contests=(
+            contest(ContestKind.DPR, District(code="ACEH-1", name="ACEH I", seats=10,
+                                             units=("11",), lists=_lists(DPR_BALLOT))),
+            contest(ContestKind.DPD, District(code="11", name="ACEH", seats=4, units=("11",),
+                                             candidates=dpd)),
+            contest(ContestKind.DPRD_PROV, District(code="ACEH-P1", name="ACEH 1", seats=12,
+                                                   units=("11",), lists=_lists(ACEH_BALLOT))),
+            contest(ContestKind.DPRD_KABKOTA, District(code="1101-1", name="SIMEULUE 1",
+                                                      seats=12, units=("1101",),
+                                                      lists=_lists(ACEH_BALLOT))),
+        ),
+    )  # fmt: skip
+
+
+@cache
+def legislative_election(count: int, seed: int) -> LegislativeElection:
+    """Built once per run (not timed)."""
+    hierarchy, contests = _aceh(count), _contests()
+    keys = Authorities(seed)
+    tps = list(hierarchy.iter_tps())[:count]
+    entries = {}
+    contest: LegislativeContestName
+    for name, contest, ballot in (
+        ("dpr", "dpr", DPR_BALLOT),
+        ("aceh", "dprd-prov", ACEH_BALLOT),
+    ):
+        kind = ContestKind(contest)
+        district = contests.district_of(kind, tps[0])
+        assert Ballot.of(district) == ballot
+        signed = []
+        for code, form in zip(tps, legislative_forms(ballot, count, seed), strict=True):
+            stmt = CHasilLegislatif(
+                type="c-hasil", election=keys.origin, at="2024-02-14T09:00:00Z", tps=code,
+                contest=contest, district=district.code, form=form,
+            )  # fmt: skip
+            signed.append(sign_statement(stmt, keys.kpps(code)).to_bytes())
+        entries[name] = tuple(signed)
+    return LegislativeElection(
+        hierarchy,
+        contests,
+        keys.manifest(hierarchy, contests).to_bytes(),
+        tuple(env.to_bytes() for env in keys.key_tree(hierarchy, set())),
+        entries,
+    )
+
+
+def legislative_admit(election: LegislativeElection, name: str) -> Run:
+    """``Intake.admit`` + ``Intake.record`` of one C.Hasil per TPS, into an intake that
+    has the manifest (with the contests file) and the key tree."""
+    intake = Intake.start(
+        election.manifest, region_exists=election.hierarchy.exists, contests=election.contests
+    )
+    for index, entry in enumerate(election.key_entries, 1):
+        intake.record(intake.admit(entry), index)
+    first = 1 + len(election.key_entries)
+    entries = election.entries[name]
+
+    def run() -> None:
+        for index, entry in enumerate(entries, first):
+            admission = intake.admit(entry)
+            intake.record(admission, index)
+            if admission.violations:
+                raise AssertionError("a consistent form broke a rule")
+
+    return run
+
+
+def legislative_intake(count: int, seed: int, name: str) -> Run:
+    return legislative_admit(legislative_election(count, seed), name)
 
 
 # --- storing ----------------------------------------------------------------------
@@ -340,14 +477,15 @@ def sqlite_single(work: Workload, scratch: Scratch, count: int) -> Run:
 
 
 def legislative_cases(sizes: Sizes) -> list[Case]:
-    """forms.check for a DPR form and for Aceh's DPRD form, each beside raw PyNaCl."""
+    """forms.check and intake.admit for a DPR form and for Aceh's DPRD form, each beside
+    raw PyNaCl."""
     count = min(LEGISLATIVE_FORMS, sizes.forms or LEGISLATIVE_FORMS)
     out = []
-    for name, size, what in (
-        ("dpr", DPR_SIZE, "a DPR form (18 parties x 10 candidates)"),
-        ("aceh", ACEH_DPRD_SIZE, "Aceh's DPRD form (24 parties x 12 candidates)"),
+    for name, ballot, what in (
+        ("dpr", DPR_BALLOT, "a DPR form (18 parties x 10 candidates)"),
+        ("aceh", ACEH_BALLOT, "Aceh's DPRD form (24 parties x 12 candidates)"),
     ):
-        forms = signed_legislative_forms(size, count, sizes.seed)
+        forms = signed_legislative_forms(ballot, count, sizes.seed)
         out += [
             Case(
                 f"pynacl.verify-{name}",
@@ -360,6 +498,13 @@ def legislative_cases(sizes: Sizes) -> list[Case]:
                 f"Ed25519 + strict JSON + schema + rules of {what}",
                 count,
                 partial(legislative_check, forms),
+                limit=f"pynacl.verify-{name}",
+            ),
+            Case(
+                f"intake.admit-{name}",
+                f"Intake.admit + Intake.record of a format v2 C.Hasil carrying {what}",
+                count,
+                partial(legislative_intake, count, sizes.seed, name),
                 limit=f"pynacl.verify-{name}",
             ),
         ]

@@ -17,6 +17,10 @@ from bench.harness import Case, Run, measure, measure_all, ratio
 LIMITS = {
     "forms.check": "pynacl.verify",
     "intake.admit": "pynacl.verify",
+    "forms.check-dpr": "pynacl.verify-dpr",
+    "intake.admit-dpr": "pynacl.verify-dpr",
+    "forms.check-aceh": "pynacl.verify-aceh",
+    "intake.admit-aceh": "pynacl.verify-aceh",
     "store.batch": "sqlite.batch",
     "store.single": "sqlite.single",
     "service.single": "intake.admit",
@@ -107,6 +111,35 @@ def test_workload_entries_are_real_signed_forms(tmp_path: Path) -> None:
     with ExitStack() as stack:
         names = [c.name for c in cases(work, QUICK, Scratch(stack, str(tmp_path)))]
     assert len(names) == len(set(names))
+
+
+def test_legislative_intake_admits_v2_entries_of_the_forms_checked_bare() -> None:
+    """intake.admit-dpr/-aceh admit format v2 C.Hasil entries carrying exactly the forms
+    whose bare bytes forms.check-* and pynacl.verify-* check, of the full ballots."""
+    from bench import foundation as f
+    from saksi.election.envelope import parse_entry
+    from saksi.election.statements import CHasilLegislatif
+
+    ACEH_BALLOT, DPR_BALLOT = f.ACEH_BALLOT, f.DPR_BALLOT
+    legislative_election, legislative_forms = f.legislative_election, f.legislative_forms
+    signed_legislative_forms = f.signed_legislative_forms
+
+    count = QUICK.forms or 1
+    election = legislative_election(count, QUICK.seed)
+    assert len(DPR_BALLOT.parties) == 18 and {len(c) for _, c in DPR_BALLOT.parties} == {10}
+    assert "18" not in dict(DPR_BALLOT.parties)  # Aceh's local party is on no DPR ballot
+    assert len(ACEH_BALLOT.parties) == 24 and {len(c) for _, c in ACEH_BALLOT.parties} == {12}
+    for name, ballot, contest in (("dpr", DPR_BALLOT, "dpr"), ("aceh", ACEH_BALLOT, "dprd-prov")):
+        entries = election.entries[name]
+        assert len(entries) == count == len({parse_entry(e).stmt.tps for e in entries})  # type: ignore[union-attr]
+        bare = [data for _, data, _ in signed_legislative_forms(ballot, count, QUICK.seed).items]
+        for entry, form, data in zip(
+            entries, legislative_forms(ballot, count, QUICK.seed), bare, strict=True
+        ):
+            envelope = parse_entry(entry)
+            assert envelope.v == 2 and isinstance(envelope.stmt, CHasilLegislatif)
+            assert envelope.stmt.contest == contest and envelope.stmt.form == form
+            assert json.loads(data) == form.model_dump(mode="json")
 
 
 def test_measure_all_interleaves_the_rounds() -> None:
