@@ -97,12 +97,10 @@ def _close(ledger: Ledger) -> bool:
 
 def _publisher_contests(ledger: Ledger) -> Path | None:
     """The contests file to hand the results publisher: the recorded one of a format
-    v2 log, when ``saksi publish`` takes ``--contests`` (else the publisher folds the
-    log as it can, and says what it cannot)."""
-    from saksi.cli.publish import publish  # noqa: PLC0415
+    v2 log (None for a v1 log)."""
     from saksi.ledger.startup import recorded_contests  # noqa: PLC0415
 
-    if ledger.contests is None or "contests" not in {p.name for p in publish.params}:
+    if ledger.contests is None:
         return None
     return recorded_contests(ledger.config.data)
 

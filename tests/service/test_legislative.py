@@ -68,7 +68,6 @@ def child_env() -> dict[str, str]:
         "SAKSI_RATE_PER_KEY": "0,0",
         "SAKSI_RATE_PER_ADDRESS": "0,0",
         "SAKSI_INTEGRATE_INTERVAL": "0.05",
-        "SAKSI_PUBLISH_RESULTS": "false",  # the fold of format v2 is another part's
     }
 
 
@@ -268,6 +267,24 @@ def test_the_contests_file_is_served_at_its_digest(world: World) -> None:
         assert bad.json()["error"]["code"] == "http.invalid-parameter"
     recorded = world.server.data / "contests.json.gz"
     assert gzip.decompress(recorded.read_bytes()) == contests.canonical_bytes()
+
+
+def test_the_live_results_publish_the_contests_file(world: World) -> None:
+    """The publisher ``saksi serve`` runs folds the v2 log with the recorded contests
+    file and publishes it beside the region file, linked from latest.json."""
+    digest = world.election.contests.digest()
+    with world.server.client() as http:
+
+        def linked() -> dict[str, Any] | None:
+            answer = http.get("/results/latest.json")
+            latest = answer.json() if answer.status_code == 200 else None
+            return latest if latest and "contests_file" in latest else None
+
+        latest = wait_for(linked)
+        assert latest["contests_file"] == f"contests/{digest}.json"
+        published = http.get(f"/results/{latest['contests_file']}")
+        assert published.status_code == 200
+        assert hashlib.sha256(published.content).hexdigest() == digest
 
 
 def test_a_restart_with_only_data_replays_the_v2_log(world: World) -> None:
