@@ -685,22 +685,26 @@ class Authority:
             )
         return self.contests_file, contest.kind
 
+    def _require_candidate(self, signer: KeyRecord, candidate: str | None) -> None:
+        own = self._candidates.get(signer.key)
+        if own != candidate:
+            en, id_ = signer.describe()
+            raise _refuse(
+                f"{en} acts for DPD candidate {own}, not candidate {candidate}",
+                f"{id_} bertindak untuk calon DPD {own}, bukan calon {candidate}",
+                code="auth.candidate-mismatch",
+                key=signer.key,
+                candidate=candidate,
+                signer_candidate=own,
+            )
+
     def _check_dpd_candidate(self, signer: KeyRecord, stmt: KeyRegistration) -> None:
         """A calon-dpd key is a DPD candidate of its province; a saksi-dpd key is
         registered by its own candidate's key."""
         contests, kind = self._contests_file("dpd")
         province = stmt.scope[:2] if stmt.scope != "0" else ""
-        own = self._candidates.get(signer.key)
-        if stmt.role == "saksi-dpd" and own != stmt.candidate:
-            en, id_ = signer.describe()
-            raise _refuse(
-                f"{en} acts for DPD candidate {own}, not candidate {stmt.candidate}",
-                f"{id_} bertindak untuk calon DPD {own}, bukan calon {stmt.candidate}",
-                code="auth.candidate-mismatch",
-                key=signer.key,
-                candidate=stmt.candidate,
-                signer_candidate=own,
-            )
+        if stmt.role == "saksi-dpd":
+            self._require_candidate(signer, stmt.candidate)
         district = _province_district(contests, kind, province)
         numbers = {str(c.number) for c in district.candidates} if district else set()
         if stmt.candidate not in numbers:
@@ -781,17 +785,7 @@ class Authority:
     ) -> Grant:
         if stmt.candidate is not None:
             self._require_role(signer, frozenset({"saksi-dpd"}), "C.Salinan DPD")
-            own = self._candidates.get(signer.key)
-            if own != stmt.candidate:
-                en, id_ = signer.describe()
-                raise _refuse(
-                    f"{en} acts for DPD candidate {own}, not candidate {stmt.candidate}",
-                    f"{id_} bertindak untuk calon DPD {own}, bukan calon {stmt.candidate}",
-                    code="auth.candidate-mismatch",
-                    key=signer.key,
-                    candidate=stmt.candidate,
-                    signer_candidate=own,
-                )
+            self._require_candidate(signer, stmt.candidate)
         else:
             self._require_role(signer, frozenset({"saksi"}), "C.Salinan")
             self._require_party(signer, stmt.party)

@@ -116,12 +116,7 @@ class CHasilPartai(_SectionsItoIII):
 
     @property
     def ballot(self) -> Ballot:
-        return Ballot(
-            parties=tuple(
-                (p, tuple(sorted(int(n) for n in votes.suara_caleg)))
-                for p, votes in sorted(self.partai.items(), key=lambda kv: int(kv[0]))
-            )
-        )
+        return party_ballot(self.partai)
 
     def reading(self) -> dict[str, int | None]:
         flat = self._sections()
@@ -133,6 +128,21 @@ class CHasilPartai(_SectionsItoIII):
         flat.update(suara_sah=self.suara_sah, suara_tidak_sah=self.suara_tidak_sah)
         flat["suara_total"] = self.suara_total
         return flat
+
+
+class _HasCandidates(Protocol):
+    @property
+    def suara_caleg(self) -> Mapping[str, int]: ...
+
+
+def party_ballot(partai: Mapping[str, _HasCandidates]) -> Ballot:
+    """The ballot a form's (or a recap's) parties and candidate numbers make."""
+    return Ballot(
+        parties=tuple(
+            (p, tuple(sorted(int(n) for n in votes.suara_caleg)))
+            for p, votes in sorted(partai.items(), key=lambda kv: int(kv[0]))
+        )
+    )
 
 
 class CHasilDPD(_SectionsItoIII):

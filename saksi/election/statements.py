@@ -46,7 +46,7 @@ from saksi.election.codes import NASIONAL, Level, level_of
 from saksi.election.contests import Contest
 from saksi.election.forms import CHasilPPWP, PairNumber
 from saksi.election.keys import KEY_PATTERN, PublicKey
-from saksi.election.legislative_forms import Ballot, CHasilDPD, CHasilPartai
+from saksi.election.legislative_forms import Ballot, CHasilDPD, CHasilPartai, party_ballot
 from saksi.election.wire import FieldInvalid, Sha256Hex, WireModel, loads, schema_error
 from saksi.errors import ContestError, InputError, SaksiError
 
@@ -589,12 +589,7 @@ class PartyRecapTotals(_RecapCommon):
 
     @property
     def ballot(self) -> Ballot:
-        return Ballot(
-            parties=tuple(
-                (p, tuple(sorted(int(n) for n in votes.suara_caleg)))
-                for p, votes in sorted(self.partai.items(), key=lambda kv: int(kv[0]))
-            )
-        )
+        return party_ballot(self.partai)
 
 
 class DPDRecapTotals(_RecapCommon):
