@@ -145,7 +145,32 @@ class Fold:
 
     # -- every later entry ----------------------------------------------------
 
-    def apply(self, e: Checked) -> Refused | None:  # noqa: C901, PLR0911, PLR0912
+    def apply(self, e: Checked) -> Refused | None:
+        """Authorize entry ``e`` (the next index) and record its effects; its refusal,
+        or None. A legislative entry is counted in :attr:`seen`, refused or not."""
+        refused = self._apply(e)
+        kind = e[2]
+        if kind in _FORM_KINDS and (e[7] if kind == "d-hasil" else e[6]) != "ppwp":
+            self._count(e, refused)
+        return refused
+
+    def _count(self, e: Checked, refused: Refused | None) -> None:
+        kind = e[2]
+        contest = e[7] if kind == "d-hasil" else e[6]
+        counts = self.seen.get(contest)
+        if counts is None:
+            counts = self.seen[contest] = dict.fromkeys(SEEN, 0)
+        counts["entries"] += 1
+        if refused is not None:
+            counts["refused"] += 1
+        elif kind in ("c-hasil", "correction"):
+            counts["forms"] += 1
+            if e[10]:
+                counts["inconsistent"] += 1
+            elif e[9]:
+                counts["flagged"] += 1
+
+    def _apply(self, e: Checked) -> Refused | None:  # noqa: C901, PLR0911, PLR0912
         index = self.size
         self.size += 1
         leaf, key, kind, at, election = e[:5]  # noqa: RUF059
@@ -547,26 +572,11 @@ class Fold:
         self, e: Checked, index: int, role: str, scope: str, signer: int
     ) -> Refused | None:
         kind = e[2]
-        contest = e[7] if kind == "d-hasil" else e[6]
-        counts = self.seen.get(contest)
-        if counts is None:
-            counts = self.seen[contest] = dict.fromkeys(SEEN, 0)
-        counts["entries"] += 1
         if kind == "d-hasil":
-            found = self._legislative_d_hasil(e, index, role, scope)
-        elif kind == "c-salinan":
-            found = self._legislative_copy(e, index, role, scope, signer)
-        else:
-            found = self._legislative_form(e, index, role, scope)
-            if found is None:
-                counts["forms"] += 1
-                if e[10]:
-                    counts["inconsistent"] += 1
-                elif e[9]:
-                    counts["flagged"] += 1
-        if found is not None:
-            counts["refused"] += 1
-        return found
+            return self._legislative_d_hasil(e, index, role, scope)
+        if kind == "c-salinan":
+            return self._legislative_copy(e, index, role, scope, signer)
+        return self._legislative_form(e, index, role, scope)
 
     def _legislative_form(  # noqa: PLR0911
         self, e: Checked, index: int, role: str, scope: str
@@ -680,6 +690,9 @@ class Fold:
             )
         chains.recaps[(region, district)] = (index, e[0])
         return None
+
+
+_FORM_KINDS: Final = frozenset({"c-hasil", "c-salinan", "correction", "d-hasil"})
 
 
 __all__ = ["CORRECTORS", "MAY_REGISTER", "RECAP_ROLE", "SEEN", "Fold", "within"]

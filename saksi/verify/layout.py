@@ -86,11 +86,12 @@ def columns(fold: Fold) -> Iterator[tuple[str, Any]]:
 
 
 def write(fold: Fold, handle: Any) -> None:
-    pickler = pickle.Pickler(handle, protocol=5)
-    pickler.dump({"format": FOLD_FORMAT, "size": fold.size, "version": fold.version})
+    """Each record pickled on its own (a memo of its own): read back one at a time."""
+    pickle.dump(
+        {"format": FOLD_FORMAT, "size": fold.size, "version": fold.version}, handle, protocol=5
+    )
     for item in columns(fold):
-        pickler.dump(item)
-        pickler.clear_memo()
+        pickle.dump(item, handle, protocol=5)
 
 
 def read(
@@ -100,12 +101,21 @@ def read(
 ) -> Fold:
     """The fold :func:`write` wrote; ``ValueError`` for any other file. ``contests``
     gives the contests file a manifest names (None for a log that names none)."""
-    load: Callable[[], Any] = pickle.Unpickler(handle).load
-    head = load()
+    first = pickle.Unpickler(handle)
+    head = first.load()
     layout = head.get("format") if isinstance(head, dict) else None
     if layout not in (FOLD_FORMAT, FOLD_FORMAT_V1):
         raise ValueError(f"its header names layout {layout!r}")
     assert isinstance(head, dict)
+    # each record of fold/2 stands alone; fold/1 pickled its header and the manifest with
+    # one memo, then cleared it before each record: read each with a memo of its own too
+    # (one memo for all, which the memo's numbers do not follow, reads back the wrong
+    # object wherever a record names one twice)
+    loads = iter((first.load,) if layout == FOLD_FORMAT_V1 else ())
+
+    def load() -> Any:
+        return next(loads, lambda: pickle.Unpickler(handle).load())()
+
     version = head["version"] if layout == FOLD_FORMAT else 1
     if version not in (1, 2):
         raise ValueError(f"format version {version!r}")

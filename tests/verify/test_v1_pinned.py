@@ -35,7 +35,7 @@ def _run(pub: Pub, state: Path, *extra: str) -> tuple[int, str]:
 
 
 def _stable_report(text: str, pub: Pub) -> dict[str, Any]:
-    report = json.loads(text)
+    report: dict[str, Any] = json.loads(text)
     report["source"] = "PUB"
     report["elapsed_seconds"] = 0
     return report
