@@ -18,13 +18,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from saksi.election.envelope import parse_entry, sign_statement
 from saksi.election.keys import SigningKey, b64
 from saksi.election.legislative_forms import check_form
 from saksi.election.rules import countable
-from saksi.election.statements import LegislativeFormStatement
+from saksi.election.statements import LegislativeFormStatement, parse_statement
+from saksi.errors import SaksiError
 from saksi.verify import layout
 from saksi.verify.contests import Contests
 from saksi.verify.entries import check_chunk, check_entry
@@ -37,7 +40,7 @@ from tests.recap.factory import tiny
 from tests.verify.test_against_intake import play as play_v1
 from tests.verify.test_against_intake import reference as reference_v1
 from tests.verify.test_against_intake import verifier as verifier_v1
-from tests.verify.v2_factory import OPS, V2Log, reference_rules
+from tests.verify.v2_factory import KINDS, OPS, V2Log, reference_rules
 
 RUNS = st.lists(
     st.tuples(
@@ -170,8 +173,6 @@ def test_a_v2_entry_in_a_v1_log_is_refused() -> None:
     book = tiny()
     play_v1(book, [("hasil", 0, 1, "1")])
     first = json.loads(book.entries[-1])
-    from saksi.election.envelope import parse_entry, sign_statement
-
     env = parse_entry(book.entries[-1])
     tps = first["stmt"]["tps"]
     again = env.stmt.model_copy(update={"tps": tps})
@@ -212,3 +213,50 @@ def test_the_docs_v2_example_is_verified_by_the_verifiers_own_reading() -> None:
     signer = SigningKey.from_seed(bytes(range(1, 33)))
     data["sig"] = b64(signer.sign(b"saksi/statement/v1\n" + stmt))  # the other domain
     assert check_entry(canonical(data))[1] == "statement.bad-signature"
+
+
+TEXTS = [
+    ("salah\u202etulis", "text.bidi-control"),
+    ("salah\u200btulis", "text.invisible"),
+    ("salah tulis\U000e0041", "text.invisible"),
+    ("salah\ufffatulis", "text.invisible"),
+    ("salah\u0085tulis", "text.control"),
+    ("salah\u2028tulis", "text.line-break"),
+    ("salah\ufdd0tulis", "text.noncharacter"),
+    ("salah tulis\U0010ffff", "text.noncharacter"),
+    (" salah tulis", "text.whitespace"),
+    ("salah tulis\u3000", "text.whitespace"),
+    ("\u00a0", "text.whitespace"),
+    ("salah tulis \u200e", "text.bidi-control"),  # a class before the trailing space
+    ("salah tulis", None),
+]
+
+
+@pytest.mark.parametrize(("reason", "code"), TEXTS)
+def test_text_in_a_v2_entry_is_refused_by_both_readings(reason: str, code: str | None) -> None:
+    log = V2Log()
+    log.play("hasil", 0, 0, 1)
+    index, env = log.in_force(log.tps(0), KINDS[0]) or (0, None)
+    assert env is not None
+    form = log.form(log.tps(0), KINDS[0], 2)
+    fixed = log.correction(log.tps(0), KINDS[0], env, index, form=form)
+    stmt = fixed.stmt.model_copy(update={"reason": reason})
+    data = sign_statement(stmt, log.world.authorities.key(f"kpu-kab-{log.tps(0)[:4]}")).to_bytes()
+    assert check_entry(data)[1 if code else 9] == (code or ())  # the verifier's
+    assert log.write(data) == code  # the reference's
+    key = log.world.authorities.key(f"kpu-kab-{log.tps(0)[:4]}")
+    as_v1 = json.loads(data)
+    as_v1.update(v=1, sig=b64(key.sign(b"saksi/statement/v1\n" + canonical(as_v1["stmt"]))))
+    assert check_entry(canonical(as_v1))[1] == "input.schema"  # needs v2, text or not
+
+
+def test_text_in_a_v2_manifest_is_refused_by_both_readings() -> None:
+    log = V2Log()
+    wire = log.world.manifest.stmt.wire()
+    wire["contests"][1]["name"] = "DPR\x01"
+    stmt = parse_statement(json.dumps(wire))
+    data = sign_statement(stmt, log.world.authorities.key("kpu-ri"), version=2).to_bytes()
+    assert check_entry(data)[1] == "text.control"
+    with pytest.raises(SaksiError) as caught:
+        parse_entry(data)
+    assert caught.value.code == "text.control"
