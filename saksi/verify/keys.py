@@ -145,16 +145,8 @@ class Fold:
 
     # -- every later entry ----------------------------------------------------
 
-    def apply(self, e: Checked) -> Refused | None:
-        """Authorize entry ``e`` (the next index) and record its effects; its refusal,
-        or None. A legislative entry is counted in :attr:`seen`, refused or not."""
-        refused = self._apply(e)
-        kind = e[2]
-        if kind in _FORM_KINDS and (e[7] if kind == "d-hasil" else e[6]) != "ppwp":
-            self._count(e, refused)
-        return refused
-
-    def _count(self, e: Checked, refused: Refused | None) -> None:
+    def _count(self, e: Checked, refused: Refused | None) -> Refused | None:
+        """Count a legislative entry in :attr:`seen`; its refusal, if any."""
         kind = e[2]
         contest = e[7] if kind == "d-hasil" else e[6]
         counts = self.seen.get(contest)
@@ -169,24 +161,41 @@ class Fold:
                 counts["inconsistent"] += 1
             elif e[9]:
                 counts["flagged"] += 1
+        return refused
 
-    def _apply(self, e: Checked) -> Refused | None:  # noqa: C901, PLR0911, PLR0912
+    def _early(self, e: Checked, refused: Refused) -> Refused:
+        """A refusal before the statement's own checks (the signer, the election, the
+        version): a legislative entry is counted all the same."""
+        kind = e[2]
+        if kind in _FORM_KINDS and (e[7] if kind == "d-hasil" else e[6]) != "ppwp":
+            self._count(e, refused)
+        return refused
+
+    def apply(self, e: Checked) -> Refused | None:  # noqa: C901, PLR0911, PLR0912
+        """Authorize entry ``e`` (the next index) and record its effects; its refusal,
+        or None. A legislative entry is counted in :attr:`seen`, refused or not."""
         index = self.size
         self.size += 1
         leaf, key, kind, at, election = e[:5]  # noqa: RUF059
         if election != self.election:
-            return _no(
-                "statement.election-mismatch",
-                f"statement is for election {election!r}, but this log is {self.election!r}",
-                f"pernyataan untuk pemilu {election!r}, sedangkan log ini {self.election!r}",
+            return self._early(
+                e,
+                _no(
+                    "statement.election-mismatch",
+                    f"statement is for election {election!r}, but this log is {self.election!r}",
+                    f"pernyataan untuk pemilu {election!r}, sedangkan log ini {self.election!r}",
+                ),
             )
         if e[-1] > self.version:
-            return _no(
-                "statement.version-mismatch",
-                f"this log is format v{self.version} (its manifest's); an entry of format "
-                f"v{e[-1]} cannot be added to it",
-                f"log ini berformat v{self.version} (format manifestnya); entri format "
-                f"v{e[-1]} tidak dapat ditambahkan",
+            return self._early(
+                e,
+                _no(
+                    "statement.version-mismatch",
+                    f"this log is format v{self.version} (its manifest's); an entry of format "
+                    f"v{e[-1]} cannot be added to it",
+                    f"log ini berformat v{self.version} (format manifestnya); entri format "
+                    f"v{e[-1]} tidak dapat ditambahkan",
+                ),
             )
         if kind == "manifest":
             return _no(
@@ -196,27 +205,38 @@ class Fold:
             )
         signer = self.ids.get(key)
         if signer is None:
-            return _no(
-                "auth.unknown-key",
-                f"key {key} is not in the log",
-                f"kunci {key} tidak ada dalam log",
+            return self._early(
+                e,
+                _no(
+                    "auth.unknown-key",
+                    f"key {key} is not in the log",
+                    f"kunci {key} tidak ada dalam log",
+                ),
             )
         if self.revoked[signer]:
-            return _no("auth.revoked", f"key {key} was revoked", f"kunci {key} sudah dicabut")
+            return self._early(
+                e, _no("auth.revoked", f"key {key} was revoked", f"kunci {key} sudah dicabut")
+            )
         period = self.validity[signer]
         if period:
             nb, na = self.periods[period]
             if at < nb:
-                return _no(
-                    "auth.not-yet-valid",
-                    f"{at} is before key {key}'s not_before {nb}",
-                    f"{at} sebelum not_before kunci {key} {nb}",
+                return self._early(
+                    e,
+                    _no(
+                        "auth.not-yet-valid",
+                        f"{at} is before key {key}'s not_before {nb}",
+                        f"{at} sebelum not_before kunci {key} {nb}",
+                    ),
                 )
             if at > na:
-                return _no(
-                    "auth.expired",
-                    f"{at} is after key {key}'s not_after {na}",
-                    f"{at} setelah not_after kunci {key} {na}",
+                return self._early(
+                    e,
+                    _no(
+                        "auth.expired",
+                        f"{at} is after key {key}'s not_after {na}",
+                        f"{at} setelah not_after kunci {key} {na}",
+                    ),
                 )
         role = ROLES[self.role[signer]]
         scope = self.scope[signer]
@@ -227,7 +247,7 @@ class Fold:
         if kind == "key-revoke":
             return self._revoke(e, role, scope, signer)
         if (e[7] if kind == "d-hasil" else e[6]) != "ppwp":
-            return self._legislative(e, index, role, scope, signer)
+            return self._count(e, self._legislative(e, index, role, scope, signer))
         if kind == "correction":
             return self._correction(e, index, role, scope)
         if kind == "c-salinan":
