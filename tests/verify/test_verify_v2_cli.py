@@ -2,9 +2,9 @@
 its contests file published beside the results (``results/contests/<digest>.json``, the
 path the publisher writes it to) or given with ``--contests``.
 
-The results themselves (the legislative totals) are the next issue's: these
-publications hold the log and the contests file, and the verifier checks every entry
-of every contest, counts each contest's, and says what it did not compare.
+The legislative totals are the next issue's: the verifier checks every entry of every
+contest and counts each contest's; the results it compares are PPWP's (the Publisher's,
+in the last test; the others publish the log and the contests file only).
 """
 
 from __future__ import annotations
@@ -174,3 +174,42 @@ def test_published_legislative_results_are_skipped_not_a_finding() -> None:
     check = ResultsCheck(None, {"contests": {"dpr": {"snapshot": "9/dpr/0.json"}}})  # type: ignore[arg-type]
     assert list(check._contests(fold)) == []
     assert check.skipped == {"dpr"} and check.found == []
+
+
+def test_a_v2_publication_with_the_publishers_results_verifies(tmp_path: Path) -> None:
+    """The Publisher's results of a v2 log (PPWP totalled, the contests file at
+    contests/<digest>.json, named by latest.json's contests_file): the verifier finds the
+    contests file there, compares the PPWP results, counts each legislative contest, and
+    a PPWP number changed in a snapshot is still caught."""
+    from saksi.recap.fold import Recap
+    from saksi.recap.publish import Publisher
+
+    log = V2Log()
+    _night(log)
+    root = tmp_path / "pub"
+    vkey = _publish(root, log.entries, contests=False)
+    hierarchy, file = small_world()
+    opened = Log.open(root / "log", open_store, durable=False)
+    try:
+        checkpoint, note = opened.signed_checkpoint(), opened.checkpoint()
+    finally:
+        opened.close()
+    assert checkpoint is not None and note is not None
+    recap = Recap.replay(hierarchy, log.entries, contests=file)
+    Publisher(root / "results", durable=False).publish(
+        recap, checkpoint, None, checkpoint_note=note
+    )
+    latest = json.loads((root / "results" / "latest.json").read_bytes())
+    assert latest["contests_file"] == f"contests/{file.digest()}.json"
+    code, report, err = _verify(root, vkey, tmp_path / "s")
+    assert code == 0, (report, err)
+    assert report["checked"]["results"] and report["checked"]["snapshots"] > 0
+    assert report["checked"]["legislative"]["dpr"]["entries"] == 6
+
+    snapshot = root / "results" / latest["contests"]["ppwp"]["snapshot"]
+    doc = json.loads(snapshot.read_bytes())
+    doc["totals"]["suara_sah"] += 1
+    snapshot.write_text(json.dumps(doc))
+    code, report, _ = _verify(root, vkey, tmp_path / "s2")
+    assert code == 7, report
+    assert {f["code"] for f in report["findings"]} == {"verify.totals-differ"}
