@@ -78,6 +78,21 @@ def _region_file(path: Path | None, scale: float | None, seed: int | None) -> by
     return load_regions(None, scale, seed).canonical_bytes()
 
 
+def _contests_file(path: Path | None) -> bytes | None:
+    """``--contests``: the contests file's bytes as they are (gzipped or not)."""
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            code="cli.unreadable-file",
+            en=f"cannot read the contests file {path}: {exc.strerror}",
+            id=f"tidak dapat membaca berkas pemilihan {path}: {exc.strerror}",
+            file=str(path),
+        ) from None
+
+
 def _progress(info: Progress) -> None:
     left = info.total - info.done
     eta = f", ~{left / info.rate:,.0f} s left / sisa" if info.rate else ""
@@ -113,6 +128,12 @@ def _progress(info: Progress) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Region file of the election; default: the one the results link, else synthetic.",
 )
+@click.option(
+    "--contests",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Contests file (.json or .json.gz) a v2 manifest names; default: the one "
+    "published beside the results (results/contests/<digest>.json).",
+)
 @click.option("--scale", type=float, help="Synthetic scale (default: saksi recap's).")
 @click.option("--seed", type=int, help="Synthetic seed (default: saksi recap's).")
 @click.option("--full", is_flag=True, help="Verify everything again from entry 0.")
@@ -135,6 +156,7 @@ def verify(source: str, **opts: Any) -> None:
         state_dir=opts["state_dir"],
         regions=_region_file(opts["regions"], opts["scale"], opts["seed"]) if explicit else None,
         default_regions=lambda: _region_file(None, None, None),
+        contests=_contests_file(opts["contests"]),
         workers=opts["workers"],
         full=opts["full"],
         progress=None if opts["quiet"] else _progress,

@@ -1,19 +1,21 @@
 """Every check of docs/format.md that one entry can pass or fail alone, in a worker.
 
 :func:`check_entry` runs "Checks on an entry" 1 to 6 (size, strict UTF-8 JSON, the
-canonical form, the schema, the one form, the Ed25519 signature) and, for a form,
-the rules of docs/rules.md and the screening flags of docs/recap.md; what it returns
-is small and flat (a tuple), so that a chunk of thousands travels back from a worker
-process cheaply and the verifying process has only the authorization and the tally
-left to do. A refused entry comes back as ``(None, code, en, id)``.
+canonical form, the schema, the one form, for a version 2 entry its text (5a), the
+Ed25519 signature in its version's domain) and, for a form, the rules of docs/rules.md
+and the screening flags of docs/recap.md; what it returns is small and flat (a tuple),
+so that a chunk of thousands travels back from a worker process cheaply and the
+verifying process has only the authorization and the tally left to do. A refused entry
+comes back as ``(None, code, en, id)``.
 
-A checked entry is ``(leaf_hash, key, type, at, election, *payload)``:
+A checked entry is ``(leaf_hash, key, type, at, election, *payload, v)``, ``v`` its
+format version:
 
 =============  ==========================================================================
 type           payload
 =============  ==========================================================================
 manifest       the statement (a dict)
-key            new key, role, scope, party, not_before, not_after
+key            new key, role, scope, party, not_before, not_after, candidate
 key-revoke     the revoked key
 c-hasil        tps, contest, pairs, values, rules, impossible, flags, photos
 c-salinan      tps, contest, pairs, values, photos, party
@@ -24,7 +26,12 @@ d-hasil        region, level, contest, pairs, totals (pairs' votes, then the six
 =============  ==========================================================================
 
 ``pairs`` are the form's pair numbers in ascending order, ``values`` its numbers in the
-order of :mod:`saksi.verify.rules`.
+order of :mod:`saksi.verify.rules`. A statement of a legislative contest (format v2) has
+the same payload at the same places, with its *ballot* for ``pairs`` (a party form's:
+``((party, (candidate, ...)), ...)`` in ballot order; a DPD form's: ``(candidate,
+...)``), no screening flags, and more at the end: ``district`` (a ``c-salinan``:
+``party``, ``candidate``, then ``district``); a legislative ``d-hasil``'s ``totals``
+are not kept (they are not compared yet).
 """
 
 from __future__ import annotations
@@ -39,11 +46,15 @@ from nacl.exceptions import BadSignatureError, CryptoError
 
 from saksi.tlog.tiles import perfect_root
 from saksi.verify import rules
+from saksi.verify.envelope import check_envelope, is_legislative
 from saksi.verify.jcs import Refusal, parse_canonical
-from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS, check_envelope
+from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS
+from saksi.verify.text import may_hold_problem, statement_problem
 
 MAX_ENTRY: Final = 65_535
 DOMAIN: Final = b"saksi/statement/v1\n"
+DOMAINS: Final = {1: DOMAIN, 2: b"saksi/statement/v2\n"}
+"""Each format version's signature domain (docs/format.md)."""
 _STMT_AT: Final = len(b'{"key":"') + 44 + len(b'","sig":"') + 88 + len(b'","stmt":')
 _STMT_END: Final = -len(b',"v":1}')
 
@@ -84,7 +95,23 @@ def check_entry(data: bytes) -> Checked:
         return (None, exc.code, exc.en, exc.id)
 
 
-def _check(data: bytes) -> Checked:  # noqa: PLR0911
+def _text(stmt: dict[str, Any], stmt_bytes: bytes) -> None:
+    """5a, version 2: no text that would not show as it is (docs/format.md)."""
+    if not may_hold_problem(stmt_bytes):
+        return
+    found = statement_problem(stmt)
+    if found is not None:
+        field, code, char, at = found
+        raise Refusal(
+            code,
+            f"{field}: the text holds U+{char:04X} at character {at + 1}, which would not "
+            "show as it is",
+            f"{field}: teks memuat U+{char:04X} pada karakter ke-{at + 1}, yang tidak tampil "
+            "apa adanya",
+        )
+
+
+def _check(data: bytes) -> Checked:
     if len(data) > MAX_ENTRY:
         raise Refusal(
             "entry.too-large",
@@ -103,9 +130,13 @@ def _check(data: bytes) -> Checked:  # noqa: PLR0911
             "key.invalid-point", f"{path} {why}", f"{path} bukan titik Ed25519 berorde prima"
         )
     key = entry["key"]
+    v = entry["v"]
+    stmt_bytes = data[_STMT_AT:_STMT_END]  # the layout of both versions
+    if v != 1:
+        _text(entry["stmt"], stmt_bytes)
     try:
         crypto_sign_open(  # both base64 strings checked by the schema's patterns
-            a2b_base64(entry["sig"]) + DOMAIN + data[_STMT_AT:_STMT_END], a2b_base64(key)
+            a2b_base64(entry["sig"]) + DOMAINS[v] + stmt_bytes, a2b_base64(key)
         )
     except (BadSignatureError, CryptoError, ValueError):
         raise Refusal(
@@ -116,49 +147,96 @@ def _check(data: bytes) -> Checked:  # noqa: PLR0911
     leaf = hashlib.sha256(b"\x00" + data).digest()
     s = entry["stmt"]
     kind = s["type"]
-    head = (leaf, key, kind, s["at"], s["election"])
+    return _payload((leaf, key, kind, s["at"], s["election"]), kind, s, v)
+
+
+def _payload(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Checked:  # noqa: PLR0911
+    """The checked entry of a statement (see the module's doc)."""
     if kind in ("c-hasil", "correction", "c-salinan"):
+        if s["contest"] != "ppwp":
+            return _legislative_form(head, kind, s, v)
         form = s["form"]
         pairs, values = _form_values(form)
         if kind == "c-salinan":
-            return (*head, s["tps"], s["contest"], pairs, values, _photos(form["foto"]), s["party"])
+            return (
+                *head, s["tps"], s["contest"], pairs, values, _photos(form["foto"]), s["party"], v,
+            )  # fmt: skip
         broken, impossible = rules.violations(values, len(pairs))
         flags = () if impossible else rules.flags(values, len(pairs))
         if kind == "c-hasil":
             return (
-                *head,
-                s["tps"],
-                s["contest"],
-                pairs,
-                values,
-                broken,
-                impossible,
-                flags,
-                _photos(form["foto"]),
-            )
+                *head, s["tps"], s["contest"], pairs, values, broken, impossible, flags,
+                _photos(form["foto"]), v,
+            )  # fmt: skip
         ref = s["corrects"]
         return (
             *head, s["tps"], s["contest"], pairs, values, broken, impossible, flags,
-            _photos(form["foto"], s["evidence"]), ref["index"], ref["leaf_hash"], s["reason"],
+            _photos(form["foto"], s["evidence"]), ref["index"], ref["leaf_hash"], s["reason"], v,
         )  # fmt: skip
     if kind == "key":
         return (
-            *head,
-            s["key"],
-            s["role"],
-            s["scope"],
-            s.get("party"),
-            s["not_before"],
-            s["not_after"],
-        )
+            *head, s["key"], s["role"], s["scope"], s.get("party"), s["not_before"],
+            s["not_after"], s.get("candidate"), v,
+        )  # fmt: skip
     if kind == "key-revoke":
-        return (*head, s["key"])
+        return (*head, s["key"], v)
     if kind == "d-hasil":
         totals = s["totals"]
+        if is_legislative(s):
+            ballot = _ballot(totals)
+            return (
+                *head, s["region"], s["level"], s["contest"], ballot, (), _photos(s["foto"]),
+                s["district"], v,
+            )  # fmt: skip
         pairs = tuple(sorted(totals["suara_paslon"]))
         numbers = (*[totals["suara_paslon"][p] for p in pairs], *[totals[n] for n in RECAP_TOTALS])
-        return (*head, s["region"], s["level"], s["contest"], pairs, numbers, _photos(s["foto"]))
-    return (*head, s)  # the manifest
+        return (
+            *head, s["region"], s["level"], s["contest"], pairs, numbers, _photos(s["foto"]), v,
+        )  # fmt: skip
+    return (*head, s, v)  # the manifest
+
+
+def _ballot(votes: dict[str, Any]) -> Any:
+    """The parties and candidates a form (or recap totals) carries: a party ballot
+    ``((party, (candidate, ...)), ...)`` or a DPD ballot ``(candidate, ...)``, in
+    ballot order (numbers as integers)."""
+    if "suara_calon" in votes:
+        return tuple(sorted(map(int, votes["suara_calon"])))
+    partai = votes["partai"]
+    return tuple(
+        (p, tuple(sorted(map(int, partai[p]["suara_caleg"])))) for p in sorted(partai, key=int)
+    )
+
+
+def _legislative_form(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Checked:
+    """A legislative c-hasil, c-salinan or correction (see the module's doc)."""
+    form = s["form"]
+    ballot = _ballot(form)
+    votes: list[int] = []
+    if "suara_calon" in form:
+        calon = form["suara_calon"]
+        votes = [calon[str(n)] for n in ballot]
+        parties = None
+    else:
+        parties = ballot
+        for p, numbers in ballot:
+            mine = form["partai"][p]
+            caleg = mine["suara_caleg"]
+            votes += [mine["suara_partai"], *(caleg[str(n)] for n in numbers)]
+            votes.append(mine["suara_sah_partai"])
+    values = (*[form[n] for n in BEFORE_PAIRS], *votes, *[form[n] for n in AFTER_PAIRS])
+    where = (s["tps"], s["contest"], ballot, values)
+    if kind == "c-salinan":
+        photos = _photos(form["foto"])
+        return (*head, *where, photos, s.get("party"), s.get("candidate"), s["district"], v)
+    broken, impossible = rules.legislative_violations(values, parties, len(ballot))
+    if kind == "c-hasil":
+        return (*head, *where, broken, impossible, (), _photos(form["foto"]), s["district"], v)
+    ref = s["corrects"]
+    return (
+        *head, *where, broken, impossible, (), _photos(form["foto"], s["evidence"]),
+        ref["index"], ref["leaf_hash"], s["reason"], s["district"], v,
+    )  # fmt: skip
 
 
 def check_chunk(chunk: Sequence[bytes]) -> list[Checked]:

@@ -1,11 +1,17 @@
-"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/1``).
+"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/2``).
 
-The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N}``,
-then each column of :class:`~saksi.verify.keys.Fold` and its tallies as ``(name,
-value)`` in a fixed order, every value plain data (strings joined into one, numbers
-in arrays), so that each is written and freed in turn and nothing of Saksi's classes
-is pickled. A file whose header or column names are not exactly these is refused
-whole (:func:`read` raises ``ValueError``): it is never half-read.
+The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N,
+"version": V}`` (``V``: the log's format version), then each column of
+:class:`~saksi.verify.keys.Fold` and its tallies as ``(name, value)`` in a fixed order,
+every value plain data (strings joined into one, numbers in arrays), so that each is
+written and freed in turn and nothing of Saksi's classes is pickled: the PPWP columns
+of ``saksi-verify-fold/1``, then the DPD candidates' keys and each legislative
+contest's chains of forms. A file whose header or column names are not exactly these
+is refused whole (:func:`read` raises ``ValueError``): it is never half-read.
+
+A ``saksi-verify-fold/1`` file (written before format v2) is read too: it can only be
+the fold of a version 1 log (no verifier of that layout saved a version 2 log's fold),
+which has nothing of the columns version 2 added.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from array import array
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Final
 
+from saksi.verify.contests import Contests
 from saksi.verify.keys import Fold
 from saksi.verify.regions import Regions
 from saksi.verify.tally import ContestTally, Copy, DHasil
 
-FOLD_FORMAT: Final = "saksi-verify-fold/1"
+FOLD_FORMAT: Final = "saksi-verify-fold/2"
+FOLD_FORMAT_V1: Final = "saksi-verify-fold/1"
+"""The layout before format v2: still read (see the module's doc)."""
 
 
 def _join(items: list[str]) -> str:
@@ -70,22 +79,46 @@ def columns(fold: Fold) -> Iterator[tuple[str, Any]]:
             f"{name}.recaps",
             {r: (d.index, d.level, d.key, d.at, d.numbers, d.leaf) for r, d in t.recaps.items()},
         )
+    yield "candidate", fold.candidate
+    for name, chains in sorted(fold.chains.items()):
+        for column, value in chains.columns():
+            yield f"{name}.{column}", value
 
 
 def write(fold: Fold, handle: Any) -> None:
-    pickler = pickle.Pickler(handle, protocol=5)
-    pickler.dump({"format": FOLD_FORMAT, "size": fold.size})
+    """Each record pickled on its own (a memo of its own): read back one at a time."""
+    pickle.dump(
+        {"format": FOLD_FORMAT, "size": fold.size, "version": fold.version}, handle, protocol=5
+    )
     for item in columns(fold):
-        pickler.dump(item)
-        pickler.clear_memo()
+        pickle.dump(item, handle, protocol=5)
 
 
-def read(handle: BinaryIO, regions: Regions) -> Fold:
-    """The fold :func:`write` wrote; ``ValueError`` for any other file."""
-    load: Callable[[], Any] = pickle.Unpickler(handle).load
-    head = load()
-    if not isinstance(head, dict) or head.get("format") != FOLD_FORMAT:
-        raise ValueError(f"not a {FOLD_FORMAT} file")
+def read(
+    handle: BinaryIO,
+    regions: Regions,
+    contests: Callable[[dict[str, Any]], Contests | None] = lambda manifest: None,
+) -> Fold:
+    """The fold :func:`write` wrote; ``ValueError`` for any other file. ``contests``
+    gives the contests file a manifest names (None for a log that names none)."""
+    first = pickle.Unpickler(handle)
+    head = first.load()
+    layout = head.get("format") if isinstance(head, dict) else None
+    if layout not in (FOLD_FORMAT, FOLD_FORMAT_V1):
+        raise ValueError(f"its header names layout {layout!r}")
+    assert isinstance(head, dict)
+    # each record of fold/2 stands alone; fold/1 pickled its header and the manifest with
+    # one memo, then cleared it before each record: read each with a memo of its own too
+    # (one memo for all, which the memo's numbers do not follow, reads back the wrong
+    # object wherever a record names one twice)
+    loads = iter((first.load,) if layout == FOLD_FORMAT_V1 else ())
+
+    def load() -> Any:
+        return next(loads, lambda: pickle.Unpickler(handle).load())()
+
+    version = head["version"] if layout == FOLD_FORMAT else 1
+    if version not in (1, 2):
+        raise ValueError(f"format version {version!r}")
 
     def take(name: str) -> Any:
         found = load()
@@ -94,7 +127,11 @@ def read(handle: BinaryIO, regions: Regions) -> Fold:
         return found[1]
 
     manifest = take("manifest")
-    fold = Fold((b"", "", "manifest", "", manifest["election"], manifest), regions)
+    fold = Fold(
+        (b"", "", "manifest", "", manifest["election"], manifest, version),
+        regions,
+        contests(manifest) if manifest.get("contests_digest") is not None else None,
+    )
     fold.size = take("size")
     keys = _split(take("keys"))
     fold.ids = {k: i for i, k in enumerate(keys)}
@@ -110,6 +147,12 @@ def read(handle: BinaryIO, regions: Regions) -> Fold:
     fold.revoked = bytearray(take("revoked"))
     for name, t in sorted(fold.tallies.items()):
         _read_tally(t, lambda column: take(f"{name}.{column}"))  # noqa: B023
+    if layout == FOLD_FORMAT:
+        fold.candidate = take("candidate")
+        for name, chains in sorted(fold.chains.items()):
+            chains.restore({c: take(f"{name}.{c}") for c, _ in chains.columns()})
+    elif fold.chains or fold.version != 1:
+        raise ValueError(f"a {FOLD_FORMAT_V1} file of a version 2 log")
     sizes = {
         len(fold.role),
         len(fold.scope),
@@ -148,4 +191,4 @@ def _read_tally(t: ContestTally, take: Callable[[str], Any]) -> None:
         raise ValueError(f"the columns of {t.contest} do not agree")
 
 
-__all__ = ["FOLD_FORMAT", "columns", "read", "write"]
+__all__ = ["FOLD_FORMAT", "FOLD_FORMAT_V1", "columns", "read", "write"]

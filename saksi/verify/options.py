@@ -30,6 +30,10 @@ class VerifyOptions:
     """The region file's bytes (``--regions``/``--scale``); None: the one the results link."""
     default_regions: Callable[[], bytes] | None = None
     """Used when neither ``hierarchy`` nor a linked region file is there."""
+    contests: bytes | None = None
+    """The contests file's bytes (``--contests``, ``saksi-contests/1``, gzipped or not),
+    for a log whose manifest names one; None: the one published beside the results
+    (``results/contests/<contests_digest>.json``)."""
     workers: int | None = None
     """Worker processes for signatures (None: every core; 0: this process only)."""
     full: bool = False
@@ -50,6 +54,8 @@ class Report:
     cosigned: tuple[str, ...] = ()
     quorum: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    legislative: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per legislative contest, what this run read of its entries (format v2)."""
     evidence: list[str] = field(default_factory=list)
     results_checked: bool = False
     photos_checked: bool = False

@@ -39,6 +39,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "witnesses": {"quorum": report.quorum, "cosigned": list(report.cosigned)},
         "checked": {
             **report.counts,
+            **({"legislative": report.legislative} if report.legislative else {}),
             "results": report.results_checked,
             "photos": report.photos_checked,
         },
@@ -70,6 +71,12 @@ def _checked_lines(report: Report) -> list[str]:
         lines.append(
             f"  entries / entri: {counts['entries']:,} checked (signature, form, authority), "
             f"{rate:,.0f}/s"
+        )
+    for contest, seen in report.legislative.items():
+        lines.append(
+            f"  {contest} / {contest}: {seen['entries']:,} entries ({seen['forms']:,} forms: "
+            f"{seen['inconsistent']:,} inconsistent, {seen['flagged']:,} flagged; "
+            f"{seen['refused']:,} refused)"
         )
     if "tiles" in counts:
         lines.append(

@@ -6,6 +6,11 @@ in the order of their numbers, then :data:`~saksi.verify.schema.AFTER_PAIRS`).
 :func:`violations` gives the rule codes the form breaks, in the table's order (a
 ``range`` or ``each-le`` rule once per box that breaks it), and whether any is
 impossible; :func:`flags` the screening flags it raises.
+
+:func:`legislative_violations` is the same for the legislative forms (docs/rules.md,
+"The legislative forms"): the boxes of sections I-III, then per party on the ballot A.1,
+each candidate's A.2 and B (a party form) or each candidate's votes (a DPD form), then
+V.A, V.B, V.C.
 """
 
 from __future__ import annotations
@@ -150,4 +155,130 @@ def flags(v: tuple[int, ...], n_pairs: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-__all__ = ["FLAGS", "IMPOSSIBLE", "flags", "violations"]
+# -- the legislative forms ------------------------------------------------------
+
+LEGISLATIVE_IMPOSSIBLE: Final = IMPOSSIBLE | {
+    "suara-sah-partai",
+    "suara-sah-jumlah-partai",
+    "suara-partai-maks-pengguna",
+    "suara-caleg-maks-pengguna",
+    "suara-sah-jumlah-calon",
+    "suara-calon-maks-pengguna",
+}
+"""The legislative forms' rules of severity ``impossible`` (``suara-sah-dpt-102`` and the
+shared suspicious rules are not)."""
+
+PartyBallot = tuple[tuple[str, tuple[int, ...]], ...]
+"""A party form's ballot: each party's number with its candidates' numbers, in order."""
+
+
+def legislative_violations(  # noqa: C901, PLR0912
+    v: tuple[int, ...], parties: PartyBallot | None, candidates: int
+) -> tuple[tuple[str, ...], bool]:
+    """The rules a legislative form ``v`` breaks, in docs/rules.md's order for these
+    forms, and whether one is impossible. ``parties``: a party form's ballot (None for a
+    DPD form of ``candidates`` candidates)."""
+    out: list[str] = []
+    add = out.append
+    if min(v) < 0 or max(v) > 999:  # kotak-3-digit, once per box
+        for x in v:
+            if not 0 <= x <= 999:
+                add("kotak-3-digit")
+    first = len(BEFORE_PAIRS)
+    tot = _LPJ["pengguna_total"]
+    voters = v[tot[2]]
+    if parties is not None:
+        at = first
+        totals: list[int] = []
+        named: list[int] = []
+        for _, numbers in parties:
+            n = len(numbers)
+            own, caleg, b = v[at], v[at + 1 : at + 1 + n], v[at + 1 + n]
+            if b != own + sum(caleg):
+                add("suara-sah-partai")
+            totals.append(b)
+            named.extend(caleg)
+            at += n + 2
+        sah = v[at]
+        if sah != sum(totals):
+            add("suara-sah-jumlah-partai")
+        for b in totals:
+            if b > voters:
+                add("suara-partai-maks-pengguna")
+        for x in named:
+            if x > voters:
+                add("suara-caleg-maks-pengguna")
+    else:
+        at = first + candidates
+        sah = v[at]
+        votes = v[first:at]
+        if sah != sum(votes):
+            add("suara-sah-jumlah-calon")
+        for x in votes:
+            if x > voters:
+                add("suara-calon-maks-pengguna")
+    tidak_sah, total = v[at + 1], v[at + 2]
+    registered = v[_LPJ["pemilih_dpt"][2]]
+    if sah * 100 > 102 * registered:
+        add("suara-sah-dpt-102")
+    _shared(v, out, sah, tidak_sah, total)
+    return tuple(out), not LEGISLATIVE_IMPOSSIBLE.isdisjoint(out)
+
+
+def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total: int) -> None:  # noqa: C901, PLR0912
+    """PPWP's rules that read no pair's votes, in their table's order."""
+    add = out.append
+    for code, base in _SPLIT_EQ:
+        l_, p_, j_ = _LPJ[base]
+        if v[j_] != v[l_] + v[p_]:
+            add(code)
+    dpt, dpt_u, dptb, dpk, tot, dis = (
+        _LPJ[b]
+        for b in (
+            "pemilih_dpt",
+            "pengguna_dpt",
+            "pengguna_dptb",
+            "pengguna_non_dpt",
+            "pengguna_total",
+            "pemilih_disabilitas",
+        )
+    )
+    for k, s in enumerate("lpj"):
+        if v[tot[k]] != v[dpt_u[k]] + v[dptb[k]] + v[dpk[k]]:
+            add(f"pengguna-total-{s}")
+    for k, s in enumerate("lpj"):
+        if v[dpt_u[k]] > v[dpt[k]]:
+            add(f"pengguna-dpt-maks-dpt-{s}")
+    for k, s in enumerate("lpj"):
+        if v[dis[k]] > v[tot[k]]:
+            add(f"disabilitas-maks-pengguna-{s}")
+    voters = v[tot[2]]
+    if total != sah + tidak_sah:
+        add("suara-total")
+    if total > voters:
+        add("suara-total-maks-pengguna")
+    diterima, digunakan, dikembalikan, tidak_digunakan = v[
+        _AT["surat_suara_diterima"] : _AT["surat_suara_diterima"] + 4
+    ]
+    if digunakan != total:
+        add("surat-suara-digunakan")
+    if diterima != digunakan + dikembalikan + tidak_digunakan:
+        add("surat-suara-diterima")
+    if total < voters:
+        add("suara-total-sama-pengguna")
+    registered = v[dpt[2]]
+    if abs(diterima - (registered + (registered * 2 + 99) // 100)) > 1:
+        add("surat-suara-cadangan")
+    if not 0 <= registered <= 300:
+        add("dpt-maks-300")
+
+
+__all__ = [
+    "FLAGS",
+    "IMPOSSIBLE",
+    "LEGISLATIVE_IMPOSSIBLE",
+    "PartyBallot",
+    "flags",
+    "legislative_violations",
+    "violations",
+]

@@ -1,12 +1,16 @@
 """The schema of every statement type of format v1, written from docs/format.md.
 
-:func:`check_envelope` takes the decoded entry and returns the statement's problems:
-``(path, message)`` for every field that is missing, unknown, of the wrong type or
-out of range (``input.schema``), and separately the *one form* problems (a ``null``
-written for an absent optional field, a list left out: ``entry.not-canonical``).
-A few checks of a field's value beyond its type are named by their own code
-(``key.invalid-point`` for a key introduced into the log that is not a prime-order
-point). Nothing here knows the log: authorization is :mod:`saksi.verify.keys`.
+A :class:`Check` gathers a statement's problems as its fields are read: ``(path,
+message)`` for every field that is missing, unknown, of the wrong type or out of range
+(``input.schema``), and separately the *one form* problems (a ``null`` written for an
+absent optional field, a list left out: ``entry.not-canonical``). A few checks of a
+field's value beyond its type are named by their own code (``key.invalid-point`` for
+a key introduced into the log that is not a prime-order point). :data:`CHECKS` holds
+each type's check; the two statements of version 1 that version 2 extends (a manifest
+naming a contests file, a key of a DPD candidate's role) are read here in both versions,
+and :mod:`saksi.verify.envelope` says which version may use what. The legislative
+statements of version 2 are :mod:`saksi.verify.schema_v2`'s. Nothing here knows the
+log: authorization is :mod:`saksi.verify.keys`.
 """
 
 from __future__ import annotations
@@ -40,11 +44,35 @@ ROLES: Final = (
     "saksi",
     "bawaslu",
     "pengawas",
+    "calon-dpd",
+    "saksi-dpd",
 )
+"""Every role; the last two are format v2's (docs/format.md, "Roles added")."""
 ROOT_ROLES: Final = ("kpu-ri", "partai", "bawaslu")
 PARTY_ROLES: Final = frozenset({"partai", "saksi"})
+CANDIDATE_ROLES: Final = frozenset({"calon-dpd", "saksi-dpd"})
+"""Roles that act for one DPD candidate and carry its number (format v2)."""
 CONTESTS: Final = ("ppwp", "dpr", "dpd", "dprd-prov", "dprd-kabkota")
-ROLE_SCOPE_DIGITS: Final = {"kpu-ri": 1, "kpu-prov": 2, "kpu-kab": 4, "ppk": 6, "kpps": 13}
+LEGISLATIVE: Final = ("dpr", "dpd", "dprd-prov", "dprd-kabkota")
+"""The contests version 2 records on legislative forms."""
+FORMS: Final = {
+    "ppwp": "c-hasil-ppwp",
+    "dpr": "c-hasil-dpr",
+    "dpd": "c-hasil-dpd",
+    "dprd-prov": "c-hasil-dprd-prov",
+    "dprd-kabkota": "c-hasil-dprd-kabkota",
+}
+"""Each contest's form; a manifest's contest may name ``c-hasil-ppwp`` (any kind, as in
+version 1) or, from version 2, its own legislative form."""
+LEGISLATIVE_FORMS: Final = frozenset(FORMS[k] for k in LEGISLATIVE)
+ROLE_SCOPE_DIGITS: Final = {
+    "kpu-ri": 1,
+    "kpu-prov": 2,
+    "kpu-kab": 4,
+    "ppk": 6,
+    "kpps": 13,
+    "calon-dpd": 2,
+}
 """Roles whose scope must be of one level (docs/format.md, "Roles and delegation"):
 the length of its code ("0" has length 1)."""
 RECAP_LEVEL_DIGITS: Final = {"kecamatan": 6, "kabkota": 4, "provinsi": 2, "nasional": 1}
@@ -87,6 +115,7 @@ _ELECTION = re.compile(r"[\x21-\x2a\x2c-\x7e]{1,200}\Z")
 _REGION = re.compile(r"(0|\d{2}|\d{4}|\d{6}|\d{10}|\d{13})\Z", re.ASCII)
 _TPS = re.compile(r"\d{13}\Z", re.ASCII)
 _PARTY = re.compile(r"[1-9][0-9]?\Z")
+_CANDIDATE = re.compile(r"[1-9][0-9]{0,2}\Z")
 _PAIR = re.compile(r"[0-9]{2}\Z")
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
 _RULES_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\Z")
@@ -235,10 +264,9 @@ def _boxes_fine(form: dict[str, Any]) -> bool:
     return set(map(type, values)) == _INT and min(values) >= 0 and max(values) <= 999
 
 
-def _form(c: Check, form: Any, path: str) -> None:
-    if type(form) is not dict:
-        c.bad(path, "must be an object")
-        return
+def check_boxes(c: Check, form: dict[str, Any], path: str) -> None:
+    """Sections I-III and V of a form (every form of every contest has them): each box
+    present, an integer of 0..999."""
     if not _boxes_fine(form):
         for name in (*BEFORE_PAIRS, *AFTER_PAIRS):
             value = form.get(name)
@@ -246,14 +274,26 @@ def _form(c: Check, form: Any, path: str) -> None:
                 c.integer(value, f"{path}.{name}", 0, 999) if name in form else c.bad(
                     f"{path}.{name}", "is required"
                 )
-    if "suara_paslon" in form:
-        c.votes(form["suara_paslon"], f"{path}.suara_paslon", 999)
-    else:
-        c.bad(f"{path}.suara_paslon", "is required")
+
+
+def check_photos(c: Check, form: dict[str, Any], path: str) -> None:
+    """``foto``: a list of photo digests, written even when empty."""
     if "foto" in form:
         c.hashes(form["foto"], f"{path}.foto")
     else:
         c.one_form.append((f"{path}.foto", "an empty list is written, not left out"))
+
+
+def _form(c: Check, form: Any, path: str) -> None:
+    if type(form) is not dict:
+        c.bad(path, "must be an object")
+        return
+    check_boxes(c, form, path)
+    if "suara_paslon" in form:
+        c.votes(form["suara_paslon"], f"{path}.suara_paslon", 999)
+    else:
+        c.bad(f"{path}.suara_paslon", "is required")
+    check_photos(c, form, path)
     if len(form) != len(FORM_MEMBERS):
         for name in form:
             if name not in FORM_MEMBERS:
@@ -273,6 +313,13 @@ def _party_fits(c: Check, role: Any, party: Any, path: str) -> None:
         c.bad(path, "only roles partai and saksi carry a party")
 
 
+def _candidate_fits(c: Check, role: Any, candidate: Any, path: str) -> None:
+    if role in CANDIDATE_ROLES and candidate is None:
+        c.bad(path, f"is required for role {role}")
+    elif role not in CANDIDATE_ROLES and candidate is not None and type(role) is str:
+        c.bad(path, "only roles calon-dpd and saksi-dpd carry a candidate")
+
+
 _COMMON = ("type", "election", "at")
 
 
@@ -281,7 +328,7 @@ def _manifest(c: Check, s: dict[str, Any]) -> None:  # noqa: C901, PLR0912
         s,
         "stmt",
         (*_COMMON, "name", "contests", "regions_digest", "rules_version", "root_keys"),
-        ("polls_open", "polls_close"),
+        ("polls_open", "polls_close", "contests_digest", "legislative_rules_version"),
     )
     c.text(s.get("name"), "stmt.name", 1, 200)
     c.match(s.get("regions_digest"), "stmt.regions_digest", _SHA, "a SHA-256 in hex")
@@ -304,6 +351,7 @@ def _manifest(c: Check, s: dict[str, Any]) -> None:  # noqa: C901, PLR0912
         c.bad("stmt.contests", "a contest is listed twice")
     for i, contest in enumerate(contests):
         _contest(c, contest, f"stmt.contests[{i}]")
+    _contests_file(c, s, contests)
     roots = s.get("root_keys")
     if type(roots) is not list or not 1 <= len(roots) <= 1000:
         c.bad("stmt.root_keys", "must be a list of 1..1000 keys")
@@ -342,8 +390,14 @@ def _contest(c: Check, x: Any, p: str) -> None:  # noqa: C901, PLR0912
     c.text(x.get("name"), f"{p}.name", 1, 200, line=False)
     if x.get("threshold_percent") is not None:
         c.integer(x["threshold_percent"], f"{p}.threshold_percent", 0, 100)
-    if x.get("form") is not None and x["form"] != "c-hasil-ppwp":
-        c.bad(f"{p}.form", "must be c-hasil-ppwp")
+    form = x.get("form")
+    if form is not None and form != "c-hasil-ppwp":
+        if form not in LEGISLATIVE_FORMS:
+            c.bad(f"{p}.form", "must be a form: c-hasil-ppwp or a legislative form")
+        elif form != FORMS.get(x.get("kind")):
+            c.bad(f"{p}.form", "a legislative form must be its own contest's")
+        elif any(x.get(name) for name in ("pairs", "parties", "districts", "candidates")):
+            c.bad(p, "a contest on a legislative form has its ballot in the contests file")
     for i, pair in enumerate(_list(c, x.get("pairs", []), f"{p}.pairs")):
         q = f"{p}.pairs[{i}]"
         if c.members(pair, q, ("number", "president", "vice_president"), ("sirekap_id",)):
@@ -385,6 +439,38 @@ def _contest(c: Check, x: Any, p: str) -> None:  # noqa: C901, PLR0912
                     c.bad(f"{r}.party", "must be a string")
 
 
+def legislative_contests(s: dict[str, Any]) -> tuple[str, ...]:
+    """The kinds a manifest records on a legislative form (format v2)."""
+    contests = s.get("contests")
+    return tuple(
+        x["kind"]
+        for x in (contests if type(contests) is list else ())
+        if type(x) is dict and x.get("form") in LEGISLATIVE_FORMS
+    )
+
+
+def _contests_file(c: Check, s: dict[str, Any], contests: list[Any]) -> None:
+    """``contests_digest`` and ``legislative_rules_version``, each required exactly when
+    a contest names a legislative form (docs/format.md, "The contests file and the
+    manifest")."""
+    recorded = any(type(x) is dict and x.get("form") in LEGISLATIVE_FORMS for x in contests)
+    if s.get("contests_digest") is not None:
+        c.match(s["contests_digest"], "stmt.contests_digest", _SHA, "a SHA-256 in hex")
+    if s.get("legislative_rules_version") is not None:
+        c.match(
+            s["legislative_rules_version"],
+            "stmt.legislative_rules_version",
+            _RULES_VERSION,
+            "a rules version",
+        )
+    for name in ("contests_digest", "legislative_rules_version"):
+        if recorded != (s.get(name) is not None):
+            c.bad(
+                f"stmt.{name}",
+                "is required exactly when a contest is recorded on a legislative form",
+            )
+
+
 def _list(c: Check, value: Any, path: str) -> list[Any]:
     if type(value) is not list:
         c.bad(path, "must be a list")
@@ -394,7 +480,10 @@ def _list(c: Check, value: Any, path: str) -> list[Any]:
 
 def _key(c: Check, s: dict[str, Any]) -> None:
     c.members(
-        s, "stmt", (*_COMMON, "key", "role", "scope", "not_before", "not_after"), ("party", "label")
+        s,
+        "stmt",
+        (*_COMMON, "key", "role", "scope", "not_before", "not_after"),
+        ("party", "candidate", "label"),
     )
     c.key(s.get("key"), "stmt.key", new=True)
     role = s.get("role")
@@ -405,6 +494,9 @@ def _key(c: Check, s: dict[str, Any]) -> None:
     if s.get("party") is not None:
         c.match(s["party"], "stmt.party", _PARTY, "a party number")
     _party_fits(c, role, s.get("party"), "stmt.party")
+    if s.get("candidate") is not None:
+        c.match(s["candidate"], "stmt.candidate", _CANDIDATE, "a candidate number")
+    _candidate_fits(c, role, s.get("candidate"), "stmt.candidate")
     c.time(s.get("not_before"), "stmt.not_before")
     c.time(s.get("not_after"), "stmt.not_after")
     nb, na = s.get("not_before"), s.get("not_after")
@@ -444,6 +536,11 @@ def _c_salinan(c: Check, s: dict[str, Any]) -> None:
 
 def _correction(c: Check, s: dict[str, Any]) -> None:
     _form_statement(c, s, ("corrects", "reason"), ("evidence",))
+    check_correction(c, s)
+
+
+def check_correction(c: Check, s: dict[str, Any]) -> None:
+    """What a correction adds to its form: ``corrects``, ``reason``, ``evidence``."""
     ref: Any = s.get("corrects")
     if c.members(ref, "stmt.corrects", ("index", "leaf_hash")):
         c.integer(ref.get("index"), "stmt.corrects.index", 0, MAX_SAFE)
@@ -455,13 +552,7 @@ def _correction(c: Check, s: dict[str, Any]) -> None:
 
 def _d_hasil(c: Check, s: dict[str, Any]) -> None:
     c.members(s, "stmt", (*_COMMON, "region", "level", "contest", "totals"), (), ("foto",))
-    c.match(s.get("region"), "stmt.region", _REGION, "a region code")
-    level = s.get("level")
-    digits = RECAP_LEVEL_DIGITS.get(level) if type(level) is str else None
-    if digits is None:
-        c.bad("stmt.level", "must be kecamatan, kabkota, provinsi or nasional")
-    elif type(s.get("region")) is str and len(s["region"]) != digits:
-        c.bad("stmt.region", f"is not a {s['level']} code")
+    check_recap_region(c, s)
     if s.get("contest") != "ppwp":
         c.bad("stmt.contest", "must be ppwp")
     totals: Any = s.get("totals")
@@ -472,6 +563,17 @@ def _d_hasil(c: Check, s: dict[str, Any]) -> None:
                 c.integer(totals[name], f"stmt.totals.{name}", 0, 999_999_999)
     if "foto" in s:
         c.hashes(s["foto"], "stmt.foto")
+
+
+def check_recap_region(c: Check, s: dict[str, Any]) -> None:
+    """A D.Hasil's ``region`` and ``level``: a region code of the level's length."""
+    c.match(s.get("region"), "stmt.region", _REGION, "a region code")
+    level = s.get("level")
+    digits = RECAP_LEVEL_DIGITS.get(level) if type(level) is str else None
+    if digits is None:
+        c.bad("stmt.level", "must be kecamatan, kabkota, provinsi or nasional")
+    elif type(s.get("region")) is str and len(s["region"]) != digits:
+        c.bad("stmt.region", f"is not a {s['level']} code")
 
 
 CHECKS: Final[dict[str, Callable[[Check, dict[str, Any]], None]]] = {
@@ -485,39 +587,23 @@ CHECKS: Final[dict[str, Callable[[Check, dict[str, Any]], None]]] = {
 }
 
 
-def check_envelope(entry: Any) -> Check:
-    """The problems of a decoded entry: envelope, then its statement by ``type``."""
-    c = Check()
-    if not c.members(entry, "(entry)", ("key", "sig", "stmt", "v")):
-        return c
-    if type(entry.get("v")) is not int or entry["v"] != 1:
-        c.bad("(entry).v", "must be 1")
-    c.key(entry.get("key"), "(entry).key")
-    if type(entry.get("sig")) is not str or _SIG.match(entry["sig"]) is None:
-        c.bad("(entry).sig", "must be a signature: base64 of 64 bytes")
-    stmt = entry.get("stmt")
-    if type(stmt) is not dict:
-        c.bad("(entry).stmt", "must be an object")
-        return c
-    kind = stmt.get("type")
-    check = CHECKS.get(kind) if type(kind) is str else None
-    if check is None:
-        c.bad("stmt.type", "must be a statement type")
-        return c
-    c.match(stmt.get("election"), "stmt.election", _ELECTION, "an election id")
-    c.time(stmt.get("at"), "stmt.at")
-    check(c, stmt)
-    return c
-
-
 __all__ = [
     "AFTER_PAIRS",
     "BEFORE_PAIRS",
+    "CANDIDATE_ROLES",
+    "CHECKS",
     "CONTESTS",
+    "FORMS",
+    "LEGISLATIVE",
+    "LEGISLATIVE_FORMS",
     "PARTY_ROLES",
     "RECAP_TOTALS",
     "ROLES",
     "STATEMENT_TYPES",
     "Check",
-    "check_envelope",
+    "check_boxes",
+    "check_correction",
+    "check_photos",
+    "check_recap_region",
+    "legislative_contests",
 ]

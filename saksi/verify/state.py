@@ -4,7 +4,7 @@ The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
     DIR/fold-<N>.bin             the verifier's fold after entry N-1 (named in state.json),
-                                 saksi-verify-fold/1 (:mod:`saksi.verify.layout`)
+                                 saksi-verify-fold/2 (:mod:`saksi.verify.layout`; /1 read too)
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
 ``state.json`` (``saksi-verify-state/2``) holds the signed checkpoint note verified
@@ -36,6 +36,7 @@ from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.merkle import CompactRange
 from saksi.tlog.note import split_note
 from saksi.verify import layout
+from saksi.verify.contests import Contests
 from saksi.verify.keys import Fold
 from saksi.verify.regions import Regions
 
@@ -154,8 +155,14 @@ class StateDir:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         return SavedState.parse(data, path)
 
-    def load_fold(self, state: SavedState, regions: Regions) -> Fold | None:
-        """The saved fold of ``state`` (None if it has none); refuses a damaged one."""
+    def load_fold(
+        self,
+        state: SavedState,
+        regions: Regions,
+        contests: Callable[[dict[str, Any]], Contests | None] = lambda manifest: None,
+    ) -> Fold | None:
+        """The saved fold of ``state`` (None if it has none); refuses a damaged one.
+        ``contests``: the contests file its manifest names."""
         if state.fold_file is None:
             return None
         path = self.folder / state.fold_file
@@ -165,7 +172,7 @@ class StateDir:
                 if digest != state.fold_sha256:
                     raise _bad_state(path, "its SHA-256 is not the one state.json names")
                 handle.seek(0)
-                fold = layout.read(handle, regions)  # the verifier's own file, hash checked
+                fold = layout.read(handle, regions, contests)  # its own file, hash checked
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         except (ValueError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as exc:

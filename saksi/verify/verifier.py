@@ -15,7 +15,9 @@ In order, reading only what is published:
 5. the authorization of every statement, replayed by the verifier's own reading of
    docs/format.md (:class:`~saksi.verify.keys.Fold`), and the tally of docs/recap.md
    (:mod:`saksi.verify.tally`); an entry that should have been refused is named, and
-   then left out, as the service would have left it out;
+   then left out, as the service would have left it out. A version 2 log's legislative
+   entries are authorized with its contests file (:mod:`saksi.verify.contests`) and
+   counted per contest; their totals are not compared yet;
 6. the published results at their generation (:mod:`saksi.verify.totals`);
 7. every published photo against the hash its statement logged.
 
@@ -36,12 +38,14 @@ from saksi.errors import LogError, SaksiError, TileError, VerifyError
 from saksi.tlog.checkpoint import Checkpoint, SignedCheckpoint
 from saksi.tlog.merkle import CompactRange, consistency_proof, root_at, verify_consistency
 from saksi.tlog.tiles import TILE_WIDTH, TileReader, verify_tiles
+from saksi.verify.contests import Contests
 from saksi.verify.entries import Checked
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
 from saksi.verify.regions import Regions
+from saksi.verify.schema import legislative_contests
 from saksi.verify.signatures import EntryChecker
 from saksi.verify.source import Publication, open_publication
 from saksi.verify.state import SavedState, StateDir
@@ -73,11 +77,13 @@ class Verifier:
         self.pub: Publication | None = None
         self.recap: Fold | None = None
         self.regions: Regions | None = None
+        self.contests: Contests | None = None
         self.fold_ok = True
         self.photos: dict[str, int] = {}  # absent or wrong: to check again next run
         self.cited: dict[str, int] = {}  # cited by the chunk being folded, not yet checked
         self.seen_photos: set[bytes] = set()  # checked this run (SHA-256 digests)
         self.due: dict[int, list[Callable[[Fold], None]]] = {}
+        self.skipped_noticed = False
 
     # -- the run -------------------------------------------------------------
 
@@ -120,6 +126,8 @@ class Verifier:
         self._entries(signed.checkpoint, start, compact, tiles_checked=fresh)
         pending = dict(state.photos_pending) if state is not None and not fresh else {}
         self._photos(pending)
+        if self.recap is not None:
+            self.report.legislative = {k: dict(v) for k, v in sorted(self.recap.seen.items())}
         self._save(signed, compact)
 
     def _state(self) -> SavedState | None:
@@ -331,7 +339,7 @@ class Verifier:
     def _resume(self, state: SavedState | None) -> tuple[int, CompactRange]:
         if state is None:
             return 0, CompactRange()
-        self.recap = self.states.load_fold(state, self._regions())
+        self.recap = self.states.load_fold(state, self._regions(), self._contests)
         if self.recap is None:
             return 0, CompactRange()
         return state.checkpoint.size, state.compact_range()
@@ -387,6 +395,15 @@ class Verifier:
                     )
                 )
             self.report.findings.extend(check.found[before:])
+            if check.skipped and not self.skipped_noticed:
+                self.skipped_noticed = True
+                kinds = ", ".join(sorted(check.skipped))
+                self.report.notice(
+                    f"the published results of the legislative contests ({kinds}) are not "
+                    "compared yet: their entries are checked, their totals not",
+                    f"hasil pemilihan legislatif yang dipublikasikan ({kinds}) belum "
+                    "dibandingkan: entrinya diperiksa, totalnya belum",
+                )
             self.report.counts["snapshots"] = check.snapshots
             self.report.counts["exports"] = check.exports
             self.report.results_checked = True
@@ -467,6 +484,43 @@ class Verifier:
             )
         self.regions = Regions(data)
         return self.regions
+
+    def _contests(self, manifest: dict[str, Any]) -> Contests:
+        """The contests file a version 2 manifest names: given (``--contests``), or
+        published beside the results as ``contests/<contests_digest>.json``."""
+        digest: str = manifest["contests_digest"]
+        if self.contests is not None and self.contests.digest == digest:
+            return self.contests
+        data = self.options.contests
+        where = "--contests"
+        pub = self.pub
+        if data is None and pub is not None and pub.results is not None:
+            where = f"results/contests/{digest}.json"
+            data = pub.results.read(f"contests/{digest}.json")
+        if data is None:
+            raise VerifyError(
+                code="verify.no-contests",
+                en=f"the log's manifest names the contests file {digest}, which is neither "
+                "given (--contests) nor published beside the results "
+                f"(results/contests/{digest}.json)",
+                id=f"manifest log menyebut berkas pemilihan {digest}, yang tidak diberikan "
+                "(--contests) dan tidak dipublikasikan bersama hasil "
+                f"(results/contests/{digest}.json)",
+                expected=digest,
+            )
+        contests = Contests(data, digest)
+        missing = [k for k in legislative_contests(manifest) if not contests.has(k)]
+        if missing:
+            raise VerifyError(
+                code="verify.bad-contests",
+                en=f"the contests file ({where}) has no {', '.join(missing)}, which the "
+                "manifest records",
+                id=f"berkas pemilihan ({where}) tidak memuat {', '.join(missing)}, yang "
+                "dicatat manifest",
+                reason=f"missing {', '.join(missing)}",
+            )
+        self.contests = contests
+        return contests
 
     def _linked_regions(self) -> bytes | None:
         pub = self.pub
@@ -583,7 +637,9 @@ class Verifier:
                 self._refused(index, refused)
                 self.fold_ok = False
                 return False
-            self.recap = Fold(item, regions)
+            manifest = item[5]
+            contests = self._contests(manifest) if "contests_digest" in manifest else None
+            self.recap = Fold(item, regions, contests)
             return True
         refused = self.recap.apply(item)
         if refused is not None:

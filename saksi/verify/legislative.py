@@ -1,0 +1,151 @@
+"""The legislative contests' part of the authorization state (docs/format.md, "The
+authorization algorithm, added"), kept compact, written from the docs.
+
+Per legislative contest, :class:`Chains` keeps what authorization reads: every TPS's
+chain of forms (its ``c-hasil`` and corrections: which is in force, each one's leaf
+hash), its witness copies by key, and the D.Hasil per region and dapil. The forms'
+numbers are not kept: the legislative totals are not compared yet, only each entry's
+verdict. :func:`ballot_refusal` compares a form's parties and candidates with its
+dapil's.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any, Final
+
+from saksi.verify.contests import Ballot
+
+NONE: Final = -1
+Refused = tuple[str, str, str]
+
+
+class Chains:
+    """Every TPS of one legislative contest with anything logged, in columns."""
+
+    def __init__(self, contest: str) -> None:
+        self.contest = contest
+        self.slot_of: dict[str, int] = {}
+        self.codes: list[str] = []
+        self.original = array("q")  # the c-hasil's entry (NONE: none yet)
+        self.current = array("q")  # the form in force's entry
+        self.head_leaf = bytearray()  # 32 bytes per slot: the form in force's leaf hash
+        self.first_leaf: dict[int, bytes] = {}  # slot -> the c-hasil's leaf, once replaced
+        self.replaced: dict[int, bytes] = {}  # entry -> leaf hash of a form no longer in force
+        self.corrections: dict[int, list[int]] = {}
+        self.copies: dict[int, list[tuple[int, str, bytes]]] = {}  # slot -> (entry, key, leaf)
+        self.recaps: dict[tuple[str, str], tuple[int, bytes]] = {}  # (region, dapil) -> entry
+
+    def slot(self, tps: str) -> int | None:
+        return self.slot_of.get(tps)
+
+    def _new_slot(self, tps: str) -> int:
+        slot = len(self.codes)
+        self.slot_of[tps] = slot
+        self.codes.append(tps)
+        self.original.append(NONE)
+        self.current.append(NONE)
+        self.head_leaf += bytes(32)
+        return slot
+
+    def form(self, tps: str, index: int, leaf: bytes, correction: bool) -> None:
+        """A c-hasil or a correction (authorized) becomes the form in force."""
+        slot = self.slot_of.get(tps)
+        if slot is None:
+            slot = self._new_slot(tps)
+        if correction:
+            old = self.current[slot]
+            self.replaced[old] = bytes(self.head_leaf[32 * slot : 32 * slot + 32])
+            if old == self.original[slot]:
+                self.first_leaf[slot] = self.replaced[old]
+            self.corrections.setdefault(slot, []).append(index)
+        else:
+            self.original[slot] = index
+        self.current[slot] = index
+        self.head_leaf[32 * slot : 32 * slot + 32] = leaf
+
+    def copy(self, tps: str, index: int, key: str, leaf: bytes) -> None:
+        slot = self.slot_of.get(tps)
+        if slot is None:
+            slot = self._new_slot(tps)
+        self.copies.setdefault(slot, []).append((index, key, leaf))
+
+    def original_leaf(self, slot: int) -> bytes:
+        found = self.first_leaf.get(slot)
+        return found if found is not None else bytes(self.head_leaf[32 * slot : 32 * slot + 32])
+
+    def leaf_of(self, slot: int, index: int) -> bytes | None:
+        """The leaf hash of form ``index`` of this TPS (in force or replaced), or None
+        if ``index`` is no form of it."""
+        if self.current[slot] == index:
+            return bytes(self.head_leaf[32 * slot : 32 * slot + 32])
+        if index == self.original[slot] or index in self.corrections.get(slot, ()):
+            return self.replaced.get(index)
+        return None
+
+    # -- the saved fold (saksi.verify.layout) --------------------------------------
+
+    def columns(self) -> list[tuple[str, Any]]:
+        return [
+            ("codes", "\n".join(self.codes)),
+            ("original", self.original),
+            ("current", self.current),
+            ("head_leaf", bytes(self.head_leaf)),
+            ("first_leaf", self.first_leaf),
+            ("replaced", self.replaced),
+            ("corrections", self.corrections),
+            ("copies", self.copies),
+            ("recaps", self.recaps),
+        ]
+
+    def restore(self, column: dict[str, Any]) -> None:
+        text = column["codes"]
+        self.codes = text.split("\n") if text else []
+        self.slot_of = {c: i for i, c in enumerate(self.codes)}
+        self.original = column["original"]
+        self.current = column["current"]
+        self.head_leaf = bytearray(column["head_leaf"])
+        self.first_leaf = column["first_leaf"]
+        self.replaced = column["replaced"]
+        self.corrections = column["corrections"]
+        self.copies = column["copies"]
+        self.recaps = column["recaps"]
+        n = len(self.codes)
+        if len(self.original) != n or len(self.current) != n or len(self.head_leaf) != 32 * n:
+            raise ValueError(f"the columns of {self.contest} do not agree")
+
+
+def ballot_refusal(want: Ballot, got: Ballot, contest: str, district: str) -> Refused | None:
+    """docs/format.md: a form's parties must be exactly its dapil's
+    (``contest.parties-mismatch``), then each party's candidates, or a DPD form's
+    (``contest.candidates-mismatch``). Both ballots are of the contest's kind and never
+    empty (the schema and the contests file see to it)."""
+    if want == got:
+        return None
+    if isinstance(want[0], tuple):
+        wanted: list[tuple[str, tuple[int, ...]]] = list(want)
+        found: list[tuple[str, tuple[int, ...]]] = list(got)  # type: ignore[arg-type]
+        if [p for p, _ in wanted] != [p for p, _ in found]:
+            return (
+                "contest.parties-mismatch",
+                f"the parties {[p for p, _ in found]} are not dapil {district}'s ({contest}): "
+                f"{[p for p, _ in wanted]}",
+                f"partai {[p for p, _ in found]} bukan partai dapil {district} ({contest}): "
+                f"{[p for p, _ in wanted]}",
+            )
+        party, expected, numbers = next(
+            (p, list(w), list(g)) for (p, w), (_, g) in zip(wanted, found, strict=True) if w != g
+        )
+        return (
+            "contest.candidates-mismatch",
+            f"party {party}'s candidates {numbers} are not dapil {district}'s {expected}",
+            f"calon partai {party} {numbers} bukan calon dapil {district} {expected}",
+        )
+    return (
+        "contest.candidates-mismatch",
+        f"the candidates {list(got)} are not dapil {district}'s ({contest}): {list(want)}",
+        f"calon {list(got)} bukan calon dapil {district} ({contest}): {list(want)}",
+    )
+
+
+__all__ = ["NONE", "Chains", "ballot_refusal"]

@@ -1,0 +1,73 @@
+"""The verifier's saved fold (saksi/verify/layout.py): written and read back the same.
+
+A fold whose rule tuples share their codes (two inconsistent forms breaking some of
+the same rules) comes back equal, and so does a ``saksi-verify-fold/1`` file written as
+the verifier wrote them before format v2 (each record after the first two with its
+pickle memo cleared), which is still read.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from itertools import combinations
+from typing import Any
+
+from saksi.verify import layout
+from saksi.verify.keys import Fold
+from saksi.verify.regions import Regions
+from tests.recap.factory import misread, tiny, unanimous
+from tests.verify.test_against_intake import play, verifier
+
+
+def _fold() -> Fold:
+    book = tiny()
+    play(
+        book,
+        [
+            ("broken", 0, 1, "1"), ("broken", 1, 2, "1"), ("hasil", 2, 1, "1"),
+            ("correct-broken", 2, 3, "1"), ("copy", 0, 1, "1"), ("copy-differs", 1, 2, "2"),
+            ("dhasil", 3, 4, "1"), ("revoke", 5, 1, "1"),
+        ],
+    )  # fmt: skip
+    tps = list(book.iter_tps())
+    book.c_hasil(tps[3], misread(book.true_form(tps[3])))
+    book.c_hasil(tps[4], unanimous(book.true_form(tps[4])))
+    _, fold = verifier(book, Regions(book.hierarchy.canonical_bytes()))
+    rules = {r for t in fold.tallies.values() for r in t.rules if r}
+    assert any(set(a) & set(b) for a, b in combinations(rules, 2))  # a code in two tuples
+    return fold
+
+
+def _columns(fold: Fold) -> list[tuple[str, Any]]:
+    return list(layout.columns(fold))
+
+
+def test_a_fold_comes_back_equal() -> None:
+    fold = _fold()
+    buffer = io.BytesIO()
+    layout.write(fold, buffer)
+    buffer.seek(0)
+    again = layout.read(buffer, fold.regions)
+    assert _columns(again) == _columns(fold)
+    assert again.version == 1 and again.size == fold.size
+
+
+def _write_fold_v1(fold: Fold, handle: Any) -> None:
+    """As ``saksi verify`` wrote its fold before format v2."""
+    pickler = pickle.Pickler(handle, protocol=5)
+    pickler.dump({"format": "saksi-verify-fold/1", "size": fold.size})
+    for name, value in layout.columns(fold):
+        if name == "candidate":  # the first record format v2 added
+            break
+        pickler.dump((name, value))
+        pickler.clear_memo()
+
+
+def test_a_fold_of_the_layout_before_v2_is_read() -> None:
+    fold = _fold()
+    buffer = io.BytesIO()
+    _write_fold_v1(fold, buffer)
+    buffer.seek(0)
+    again = layout.read(buffer, fold.regions)
+    assert _columns(again) == _columns(fold)
