@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import contests, dashboard, recap, service, simulate, tlog, verify
+from . import contests, dashboard, recap, seats, service, simulate, tlog, verify
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, Measurement, measure_all, print_table, report, write_json
 
@@ -111,6 +111,7 @@ def run(
             *dashboard.cases(dashboard_sizes),
             *simulate.cases(simulate_sizes or simulate.SimulateSizes()),
             *contests.cases(),
+            *seats.cases(1.0 if sizes != QUICK else 0.01),
         ]
         chosen = select(all_cases, only)
         parts = (tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES) | (

@@ -384,3 +384,23 @@ def test_signed_parts_are_what_the_envelope_verifies() -> None:
     assert message == SIGNATURE_DOMAIN + envelope.stmt_bytes
     with pytest.raises(ValueError):
         signed_parts(entry[:-1])
+
+
+def test_the_seats_part_gives_every_seat_of_every_dapil() -> None:
+    from bench import seats
+
+    work = seats.build(0.01)
+    raw, allocate = seats.cases(0.01)
+    assert (raw.name, allocate.name, allocate.limit) == ("seats.raw", "seats.allocate", "seats.raw")
+    results = seats._allocate(work)()
+    assert isinstance(results, list)
+    by_contest = {r.contest: r for r in results}
+    assert set(by_contest) == {"dpr", "dpd", "dprd-prov", "dprd-kabkota"}
+    for contest, dapils in work.party.items():
+        given = by_contest[contest].dapil
+        for d in dapils:  # every seat given (DPR: to the parties above the threshold)
+            assert sum(given[d.dapil].values()) == d.seats
+    assert len(by_contest["dpd"].elected) == 4 * len(work.dpd)
+    assert seats._raw(work)() == sum(d.seats for ds in work.party.values() for d in ds) + 4 * len(
+        work.dpd
+    )

@@ -20,7 +20,8 @@ provisional by whoever shows them. Pure code: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
@@ -44,6 +45,9 @@ DPR_THRESHOLD_PERCENT: Final = Fraction(4)
 """The DPR's parliamentary threshold in 2024: 4% of the national valid votes."""
 DPD_SEATS: Final = 4
 """DPD members per province."""
+MAX_FLOAT_VOTES: Final = 1 << 31
+MAX_FLOAT_SEATS: Final = 127
+"""Below both, a quotient as a float orders exactly as the fraction (:func:`sainte_lague`)."""
 
 TIE_RULE: Final = {
     "party": (
@@ -116,38 +120,38 @@ def sainte_lague(
     won = dict.fromkeys(votes, 0)
     if seats <= 0:
         return won, ()
-    # each party's quotients that could win: at most ``seats`` of them
+    # Each party's quotients that could win (at most ``seats`` of them), ordered by the
+    # quotient, then more votes, then the lower ballot number. The quotients are floats,
+    # yet compared exactly: two different fractions a/b and c/d with a, c < 2^31 votes
+    # and odd divisors b, d < 2^8 differ by at least 1/(bd), a relative 2^-47, above a
+    # double's rounding (2^-53), and equal fractions round to the same double; so the
+    # floats order as the fractions do. Beyond those bounds, exact fractions.
+    exact = seats > MAX_FLOAT_SEATS or any(v >= MAX_FLOAT_VOTES for v in votes.values())
+    divisors = range(1, 2 * seats, 2)
     quotients = [
-        (Fraction(v, 2 * k + 1), v, party)
-        for party, v in votes.items()
-        if v > 0
-        for k in range(seats)
+        (-(Fraction(v, d) if exact else v / d), -v, order, party)
+        for party, v, order in ((p, v, _party_order(p)) for p, v in votes.items() if v > 0)
+        for d in divisors
     ]
-    quotients.sort(key=lambda q: (-q[0], -q[1], _party_order(q[2])))
-    winners = quotients[:seats]
-    for _, _, party in winners:
+    ordered = heapq.nsmallest(seats + 1, quotients)
+    for *_, party in ordered[:seats]:
         won[party] += 1
-    return won, _boundary_tie(quotients, seats, dapil)
-
-
-def _boundary_tie(
-    ordered: Sequence[tuple[Fraction, int, str]], seats: int, dapil: str
-) -> tuple[Tie, ...]:
     if len(ordered) <= seats or ordered[seats - 1][0] != ordered[seats][0]:
-        return ()
+        return won, ()
     last = ordered[seats - 1][0]
-    equal = [q for q in ordered if q[0] == last]
+    equal = sorted(q for q in quotients if q[0] == last)
     inside = [q for q in ordered[:seats] if q[0] == last]
-    return (
-        Tie(
-            kind="party",
-            dapil=dapil,
-            value=_fraction_text(last),
-            contenders=tuple(dict.fromkeys(q[2] for q in equal)),
-            seats=len(inside),
-            winners=tuple(q[2] for q in inside),
-        ),
+    numerator = -equal[0][1]  # the party with most votes among them: divisor v/quotient
+    value = Fraction(numerator, round(numerator / -last))
+    tie = Tie(
+        kind="party",
+        dapil=dapil,
+        value=_fraction_text(value),
+        contenders=tuple(dict.fromkeys(q[3] for q in equal)),
+        seats=len(inside),
+        winners=tuple(q[3] for q in inside),
     )
+    return won, (tie,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,3 +180,42 @@ def test_every_seat_won_beats_every_quotient_left(votes: dict[str, int], seats: 
     following = [Fraction(votes[p], 2 * won[p] + 1) for p in votes]
     if last:
         assert min(last) >= max(following)
+
+
+def _exact(votes: dict[str, int], seats: int) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Sainte-Laguë with fractions and a full sort: the reference for the fast path."""
+    quotients = sorted(
+        (
+            (Fraction(v, 2 * k + 1), v, -int(p), p)
+            for p, v in votes.items()
+            if v
+            for k in range(seats)
+        ),
+        reverse=True,
+    )
+    won = dict.fromkeys(votes, 0)
+    for *_, p in quotients[:seats]:
+        won[p] += 1
+    tied: tuple[str, ...] = ()
+    if len(quotients) > seats and quotients[seats - 1][0] == quotients[seats][0]:
+        last = quotients[seats - 1][0]
+        tied = tuple(sorted({q[3] for q in quotients if q[0] == last}, key=int))
+    return won, tied
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([str(n) for n in range(1, 25)]),
+        st.one_of(st.integers(0, 40), st.integers(0, 999_999_999)),
+        min_size=1,
+        max_size=24,
+    ),
+    st.integers(min_value=1, max_value=15),
+)
+def test_the_float_quotients_order_as_the_exact_fractions(
+    votes: dict[str, int], seats: int
+) -> None:
+    won, ties = sainte_lague(votes, seats)
+    want, tied = _exact(votes, seats)
+    assert won == want
+    assert tuple(sorted((c for t in ties for c in t.contenders), key=int)) == tied
