@@ -63,7 +63,8 @@ def build(scale: float, seed: int = 2024) -> SeatsWork:
             for d in contest.districts:
                 dpd[d.code] = {c.number: rng.randrange(0, 400_000) for c in d.candidates}
             continue
-        dapils, lists = [], {}
+        dapils: list[DapilVotes] = []
+        lists: dict[str, dict[str, dict[int, int]]] = {}
         for d in contest.districts:
             votes: dict[str, int] = {}
             for pl in d.lists:
