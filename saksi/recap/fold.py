@@ -20,11 +20,11 @@ intake; an entry the authority refuses stops the fold with ``recap.unauthorized-
 
 A log of format v2 also records the legislative contests (DPR, DPD, DPRD Provinsi,
 DPRD Kab/Kota), whose ballots are in the contests file the manifest names. Their
-entries are authorized and replayed in log order like every other (so the keys, the
-forms in force, the corrections and the duplicates stay exactly as at intake), but
-they are *recorded, not totalled*: they have no layout, no TPS slots and no region
-vectors, and they move no PPWP number. :attr:`Recap.not_totalled` names them; asking
-for their numbers is ``recap.contest-not-totalled`` until the legislative recap.
+entries are authorized and replayed in log order like every other, then folded by one
+:class:`~saksi.recap.legislative.LegislativeTally` per contest (:meth:`Recap.legislative`):
+totals per party, candidate and dapil, and per party at every level; each TPS's status
+with the same records (:class:`~saksi.recap.state.TpsSlot`) as PPWP. They move no PPWP
+number; :attr:`Recap.contests` stays the contests totalled per pair (PPWP).
 """
 
 from __future__ import annotations
@@ -45,10 +45,20 @@ from saksi.election.forms import CHasilPPWP
 from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
 from saksi.election.rules import Violation, check_values
-from saksi.election.statements import CHasil, Correction, CSalinan, DHasil, Manifest
+from saksi.election.statements import (
+    CHasil,
+    Correction,
+    CSalinan,
+    CSalinanLegislatif,
+    DHasil,
+    DHasilLegislatif,
+    LegislativeFormStatement,
+    Manifest,
+)
 from saksi.errors import ContestError, RecapError, SaksiError
 from saksi.recap import packing
 from saksi.recap.entries import Prepared, read_chunk, read_entry
+from saksi.recap.legislative import LegislativeTally
 from saksi.recap.screening import COUNTED_FIELDS, counts, raises_any, screen
 from saksi.recap.state import (
     CopySlot,
@@ -57,22 +67,14 @@ from saksi.recap.state import (
     RecapRecord,
     TpsSlot,
     TpsState,
-    Witness,
     differences,
     pack_values,
+    slot_counters,
     tps_state,
 )
-from saksi.recap.totals import Layout, Totals, add_into, difference
+from saksi.recap.totals import NO_COUNTERS, Layout, Totals, above, add_into, difference
 
-_NO_COUNTERS: Final = (0, 0, 0, 0, 0, 0, 0)
 _CHUNK: Final = 1000  # entries per task of a reading worker
-
-
-def _above(tps: str) -> tuple[str, ...]:
-    """:func:`ancestors` of a TPS code (13 digits, as the schema has checked), by slicing."""
-    if len(tps) == 13:
-        return (NASIONAL, tps[:2], tps[:4], tps[:6], tps[:10])
-    return ancestors(tps)
 
 
 def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bool]:
@@ -183,8 +185,8 @@ class Recap:
         self.hierarchy = hierarchy
         self.manifest = stmt
         self.manifest_entry = manifest
-        # the contests that are totalled: PPWP's pairs (a legislative contest's ballot
-        # is the contests file's, and it is not totalled yet: not_totalled)
+        # the contests totalled per pair (PPWP; a legislative contest's ballot is the
+        # contests file's, and its tally is below)
         self.layouts = {
             c.kind.value: Layout(c.pair_numbers()) for c in stmt.contests if not c.legislative
         }
@@ -193,6 +195,13 @@ class Recap:
         self._recaps: dict[str, dict[str, RecapRecord]] = {k: {} for k in self.layouts}
         self._touched: set[str] = set()
         self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
+        # the legislative contests, totalled per party, candidate and dapil
+        found = self._authority.contests_file
+        self._legislative = (
+            {k: LegislativeTally(k, hierarchy, found) for k in stmt.legislative_contests}
+            if found is not None
+            else {}
+        )
 
     # -- building ------------------------------------------------------------
 
@@ -296,6 +305,10 @@ class Recap:
     def _restore(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._may_flag = {k: _screen_filter(layout) for k, layout in self.layouts.items()}
+        contests = self._authority.contests_file
+        for tally in self._legislative.values():
+            assert contests is not None  # a manifest with legislative contests names one
+            tally.bind(self.hierarchy, contests)
 
     @classmethod
     def from_packed(cls, head: dict[str, Any], columns: dict[str, Any]) -> Recap:
@@ -343,6 +356,25 @@ class Recap:
             )
             self._recaps[stmt.contest][stmt.region] = record
             self._touched.add(stmt.region)
+        elif isinstance(stmt, LegislativeFormStatement | DHasilLegislatif):
+            self._on_legislative(stmt, envelope.key, index, violations)
+
+    def _on_legislative(
+        self,
+        stmt: LegislativeFormStatement | DHasilLegislatif,
+        key: str,
+        index: int,
+        violations: tuple[Violation, ...] | None,
+    ) -> None:
+        tally = self._legislative[stmt.contest]
+        if isinstance(stmt, CSalinanLegislatif):
+            tally.on_copy(stmt, key, index)
+        elif isinstance(stmt, DHasilLegislatif):
+            tally.on_recap(stmt, key, index)
+        else:  # a c-hasil or correction: the form in force, under the authority's TPS code
+            head = self._authority.current_form(stmt.tps, stmt.contest)
+            tps = stmt.tps if head is None else head.region
+            tally.on_form(stmt, tps, key, index, violations)
 
     def _on_form(
         self,
@@ -403,7 +435,7 @@ class Recap:
         if delta is None:
             return
         regions = self._regions[contest]
-        for code in _above(tps):
+        for code in above(tps):
             vector = regions.get(code)
             if vector is None:
                 regions[code] = list(delta)
@@ -412,35 +444,42 @@ class Recap:
 
     @staticmethod
     def _vector(layout: Layout, slot: TpsSlot) -> list[int]:
-        # TpsSlot.status, .flagged and .witness, computed once each
         if slot.current is None:
-            return layout.vector(None, _NO_COUNTERS)
-        violations = slot.violations
-        counted = not violations or not any(v.impossible for v in violations)
-        witness = slot.witness(layout.form_fields) if slot.copies else Witness.NONE
-        counters = (
-            1,  # received
-            int(counted),
-            int(not counted),
-            int(bool(slot.corrections)),
-            int(witness is Witness.AGREE),
-            int(witness is Witness.DISPUTE),
-            int(counted and (bool(slot.flags) or bool(violations))),  # TpsSlot.flagged
-        )
+            return layout.vector(None, NO_COUNTERS)
+        counted, counters = slot_counters(slot, layout.form_fields)
         return layout.vector(slot.values if counted else None, counters)
 
     # -- reading -------------------------------------------------------------
 
     @property
     def contests(self) -> tuple[str, ...]:
-        """The contests that are totalled (PPWP), in the manifest's order."""
+        """The contests totalled per pair (PPWP), in the manifest's order: the ones
+        :meth:`totals`, :meth:`tps` and the rest of this class answer for."""
         return tuple(self.layouts)
 
     @property
+    def legislative_contests(self) -> tuple[str, ...]:
+        """The legislative contests of a format v2 log, in the manifest's order, each
+        totalled per party, candidate and dapil by its :meth:`legislative` tally."""
+        return tuple(self._legislative)
+
+    def legislative(self, contest: str) -> LegislativeTally:
+        """A legislative contest's fold (``recap.unknown-contest`` for any other)."""
+        found = self._legislative.get(contest)
+        if found is None:
+            raise self._unknown_contest(contest, self.legislative_contests)
+        return found
+
+    @property
     def not_totalled(self) -> tuple[str, ...]:
-        """The contests the log records but this fold does not total yet: the
-        legislative ones of a format v2 log, until the legislative recap."""
-        return self.manifest.legislative_contests
+        """The contests the log records but this fold does not total: none (every
+        legislative contest of a format v2 log is totalled, :meth:`legislative`)."""
+        totalled = {*self.layouts, *self._legislative}
+        return tuple(c.kind.value for c in self.manifest.contests if c.kind.value not in totalled)
+
+    def take_legislative_touched(self) -> dict[str, set[str]]:
+        """Per legislative contest, :meth:`LegislativeTally.take_touched`."""
+        return {k: tally.take_touched() for k, tally in self._legislative.items()}
 
     @property
     def contests_file(self) -> Contests | None:
@@ -449,32 +488,35 @@ class Recap:
 
     def layout(self, contest: str) -> Layout:
         found = self.layouts.get(contest)
-        if found is None and contest in self.not_totalled:
+        if found is None and contest in self._legislative:
             raise RecapError(
-                code="recap.contest-not-totalled",
+                code="recap.contest-legislative",
                 en=(
-                    f"contest {contest} is recorded in this log but not totalled yet: its "
-                    "forms are kept, authorized and replayed, and counted from the "
-                    "legislative recap on"
+                    f"contest {contest} is legislative: its totals are per party, candidate "
+                    f"and dapil (Recap.legislative({contest!r}); saksi recap --contest {contest})"
                 ),
                 id=(
-                    f"pemilihan {contest} dicatat dalam log ini tetapi belum dijumlahkan: "
-                    "formulirnya disimpan, diotorisasi dan diputar ulang, dan dihitung "
-                    "mulai rekapitulasi legislatif"
+                    f"pemilihan {contest} adalah pemilihan legislatif: totalnya per partai, "
+                    f"calon dan dapil (Recap.legislative({contest!r}); saksi recap --contest "
+                    f"{contest})"
                 ),
                 contest=contest,
             )
         if found is None:
-            raise RecapError(
-                code="recap.unknown-contest",
-                en=f"this election has no contest {contest!r} (it has {', '.join(self.layouts)})",
-                id=(
-                    f"pemilu ini tidak memiliki pemilihan {contest!r} (yang ada: "
-                    f"{', '.join(self.layouts)})"
-                ),
-                contest=contest,
-            )
+            raise self._unknown_contest(contest, (*self.layouts, *self._legislative))
         return found
+
+    @staticmethod
+    def _unknown_contest(contest: str, known: tuple[str, ...]) -> RecapError:
+        return RecapError(
+            code="recap.unknown-contest",
+            en=f"this election has no contest {contest!r} (it has {', '.join(known) or '-'})",
+            id=(
+                f"pemilu ini tidak memiliki pemilihan {contest!r} (yang ada: "
+                f"{', '.join(known) or '-'})"
+            ),
+            contest=contest,
+        )
 
     def vector(self, region: str, contest: str) -> list[int]:
         """The region's (or TPS's) summed vector: totals, then the status counters."""

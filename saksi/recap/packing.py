@@ -6,7 +6,10 @@ state, and its strings) would be held by the pickler's memo until the end: about
 much memory again as the fold itself. Packed, a contest's slots are a few columns
 (the TPS codes joined by ``"\\n"``, entry indices as arrays, every form's numbers in one
 array, and the few slots with anything else as they are) and the authorization state
-is packed the same way (:mod:`saksi.election.authority_state`).
+is packed the same way (:mod:`saksi.election.authority_state`). A legislative contest's
+slots (:class:`~saksi.recap.legislative.LegislativeTally`) are packed as PPWP's, under
+its contest's name; the rest of its state (region and dapil vectors, D.Hasil) is in the
+head.
 
 :func:`parts` yields the fold as a sequence of objects, the small rest first and then
 one column at a time, each built only when asked for: :func:`write` pickles them one
@@ -24,6 +27,7 @@ from typing import IO, Any, Final, Protocol
 
 from saksi.election import authority_state
 from saksi.election.authority import Authority
+from saksi.recap.legislative import LegislativeTally
 from saksi.recap.state import TpsSlot, pack_values
 
 FORMAT: Final = "saksi-fold/1"
@@ -39,7 +43,7 @@ class Writable(Protocol):
 
 _NONE: Final = -1
 _SEP: Final = "\n"
-_OMITTED: Final = ("_may_flag", "_slots", "_authority", "_touched")
+_OMITTED: Final = ("_may_flag", "_slots", "_authority", "_touched", "_legislative")
 
 
 def parts(recap: Any) -> Iterator[Any]:
@@ -47,16 +51,23 @@ def parts(recap: Any) -> Iterator[Any]:
     ``(name, column)`` pairs built one at a time, then :data:`END`."""
     authority, columns = authority_state.pack_lazily(recap.authority.__dict__)
     state = {k: v for k, v in recap.__dict__.items() if k not in _OMITTED}
+    tallies = recap._legislative
     yield {
         "format": FORMAT,
         "recap": state,
         "authority": authority,
         "contests": list(recap._slots),
         "touched": _join(sorted(recap._touched)),
+        "legislative": {
+            contest: {k: getattr(t, k) for k in t.OWN if k != "slots"}
+            for contest, t in tallies.items()
+        },
     }
     yield from columns
     for contest, slots in recap._slots.items():
         yield from _slot_columns(contest, slots)
+    for contest, tally in tallies.items():  # their slots as PPWP's, by their contest's name
+        yield from _slot_columns(contest, tally.slots)
     yield END
 
 
@@ -69,11 +80,17 @@ def restore(head: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
     authority.__setstate__({**head["authority"], **columns})
     slots = {c: _unpack_slots(c, columns, authority) for c in head["contests"]}
     touched = head["touched"]
+    tallies = {}
+    for contest, own in head.get("legislative", {}).items():
+        tally = LegislativeTally.__new__(LegislativeTally)  # bound by the fold
+        tally.__dict__.update(own, slots=_unpack_slots(contest, columns, authority))
+        tallies[contest] = tally
     return {
         **head["recap"],
         "_authority": authority,
         "_slots": slots,
         "_touched": set(touched.split(_SEP)) if touched else set(),
+        "_legislative": tallies,
     }
 
 

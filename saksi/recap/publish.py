@@ -13,19 +13,18 @@
     regions/<regions_digest>.json          the region file the manifest names (once)
     contests/<contests_digest>.json        the contests file it names, format v2 (once)
 
-``N`` is the checkpoint's tree size; ``<contest>`` each contest the fold totals (the
-legislative contests of a format v2 log are recorded, not totalled yet: the summary
-lists them under ``not_totalled``). Generation ``N`` holds the snapshots of the
-regions that changed since the previous publication only (every ancestor of a
-touched TPS, every touched recap region and its ancestors, and any region that has
-never been published); a snapshot's children point (``href``) at their current
-snapshot wherever it lives, so following hrefs from ``latest.json`` always reaches
-every region's newest numbers. Every file is written atomically (temporary file,
-fsync, rename) before ``latest.json``, and ``out/.state/publisher.json`` (the last
-size and the generation of every region's current snapshot) after it, so a crash at
-any point leaves a consistent folder; publishing the same checkpoint again then
-redoes the interrupted generation with byte-identical files.
-"""
+``N`` is the checkpoint's tree size; ``<contest>`` each contest the fold totals per pair
+(PPWP; the legislative contests of a format v2 log are totalled by the fold but not
+published yet: the summary lists them under ``not_published``). Generation ``N`` holds
+the snapshots of the regions that changed since the previous publication only (every
+ancestor of a touched TPS, every touched recap region and its ancestors, and any region
+that has never been published); a snapshot's children point (``href``) at their current
+snapshot wherever it lives, so following hrefs from ``latest.json`` always reaches every
+region's newest numbers. Every file is written atomically (temporary file, fsync,
+rename) before ``latest.json``, and ``out/.state/publisher.json`` (the last size and the
+generation of every region's current snapshot) after it, so a crash at any point leaves
+a consistent folder; publishing the same checkpoint again then redoes the interrupted
+generation with byte-identical files."""
 
 from __future__ import annotations
 

@@ -312,9 +312,9 @@ def summary(
     tallies: Mapping[str, Tally],
     href: Callable[[str], str],
 ) -> dict[str, Any]:
-    """The national summary of every contest the fold totals; ``href(contest)``: its
-    national snapshot. A log that records contests it does not total yet (format v2's
-    legislative ones) lists them in ``not_totalled`` (:func:`not_totalled`)."""
+    """The national summary of every contest published (PPWP); ``href(contest)``: its
+    national snapshot. A log whose legislative contests the fold totals but the results
+    do not publish yet (format v2) lists them in ``not_published`` (:func:`not_published`)."""
     out: dict[str, Any] = {
         "format": SUMMARY_FORMAT,
         "checkpoint": checkpoint_dict(checkpoint),
@@ -323,20 +323,20 @@ def summary(
             {**contest_summary(recap, c, tallies[c]), "href": href(c)} for c in recap.contests
         ],
     }
-    if recap.not_totalled:
-        out["not_totalled"] = not_totalled(recap)
+    if unpublished := not_published(recap):
+        out["not_published"] = unpublished
     return out
 
 
-def not_totalled(recap: Recap) -> list[dict[str, Any]]:
-    """The contests the log records but the fold does not total yet, in the manifest's
-    order: each ``{contest, name, form, status}``, ``status`` ``not-totalled`` (their
-    forms are logged, authorized and kept; their totals come with the legislative
-    recap)."""
+def not_published(recap: Recap) -> list[dict[str, Any]]:
+    """The contests the log records that the results do not publish (yet), in the
+    manifest's order: each ``{contest, name, form, status}``, ``status``
+    ``not-published`` (the legislative contests: the fold totals them, ``saksi recap``
+    shows their totals and seats; their published files are still to come)."""
     return [
-        {"contest": c.kind.value, "name": c.name, "form": c.form, "status": "not-totalled"}
+        {"contest": c.kind.value, "name": c.name, "form": c.form, "status": "not-published"}
         for c in recap.manifest.contests
-        if c.kind.value in recap.not_totalled
+        if c.kind.value not in recap.contests
     ]
 
 
@@ -376,7 +376,7 @@ __all__ = [
     "child_facts",
     "contest_summary",
     "encode",
-    "not_totalled",
+    "not_published",
     "region_facts",
     "region_numbers",
     "region_path",

@@ -66,13 +66,15 @@ class FieldDifference:
 
 @dataclass(frozen=True, slots=True)
 class WitnessCopy:
-    """A party witness's copy (c-salinan), compared with the form in force."""
+    """A witness's copy (c-salinan), compared with the form in force: a party
+    witness's (``party``), or a DPD candidate's witness's (``candidate``, ``party`` "")."""
 
     index: int
     key: str
     party: str
     at: str
     differences: tuple[FieldDifference, ...]  # against the form in force (empty: agrees)
+    candidate: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,7 @@ class CopySlot:
     party: str
     at: str
     values: FormValues
+    candidate: str = ""  # a DPD candidate's witness's copy (party "")
 
 
 @dataclass(slots=True)
@@ -167,6 +170,25 @@ class TpsSlot:
         if any(differences(fields, c.values, self.values) for c in self.copies):
             return Witness.DISPUTE
         return Witness.AGREE
+
+
+def slot_counters(slot: TpsSlot, fields: tuple[str, ...]) -> tuple[bool, tuple[int, ...]]:
+    """Whether a TPS with a form in force (``slot.current`` set) is counted, and its
+    status counters in :data:`~saksi.recap.totals.STATUS_COUNTERS` order: what
+    :attr:`TpsSlot.status`, :attr:`TpsSlot.flagged` and :meth:`TpsSlot.witness` say,
+    each computed once (the fold asks for every TPS it changes, of every contest)."""
+    violations = slot.violations
+    counted = not violations or not any(v.impossible for v in violations)
+    witness = slot.witness(fields) if slot.copies else Witness.NONE
+    return counted, (
+        1,  # received
+        int(counted),
+        int(not counted),
+        int(bool(slot.corrections)),
+        int(witness is Witness.AGREE),
+        int(witness is Witness.DISPUTE),
+        int(counted and (bool(slot.flags) or bool(violations))),  # TpsSlot.flagged
+    )
 
 
 def differences(
@@ -216,6 +238,7 @@ def tps_state(tps: str, contest: str, slot: TpsSlot | None, fields: tuple[str, .
             c.party,
             c.at,
             differences(fields, c.values, slot.values) if slot.values is not None else (),
+            c.candidate,
         )
         for c in slot.copies
     )
@@ -249,5 +272,6 @@ __all__ = [
     "WitnessCopy",
     "differences",
     "pack_values",
+    "slot_counters",
     "tps_state",
 ]

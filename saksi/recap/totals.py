@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from operator import add, itemgetter
 from typing import Any, Final
 
+from saksi.election.codes import NASIONAL, ancestors
 from saksi.election.forms import CHasilPPWP, form_fields, vote_field
 
 TOTAL_FIELDS: Final = (
@@ -36,6 +37,16 @@ STATUS_COUNTERS: Final = (
     "flagged",  # counted, with a screening flag or a suspicious rule
 )
 """TPS counters kept for every region, beside the totals."""
+NO_COUNTERS: Final = (0,) * len(STATUS_COUNTERS)
+"""The counters of a TPS with no form in force (a witness copy may have come first)."""
+
+
+def above(tps: str) -> tuple[str, ...]:
+    """:func:`~saksi.election.codes.ancestors` of a TPS code (13 digits, as the schema
+    has checked), by slicing: the five regions a TPS's vector is added to."""
+    if len(tps) == 13:
+        return (NASIONAL, tps[:2], tps[:4], tps[:6], tps[:10])
+    return ancestors(tps)
 
 
 class Layout:
@@ -174,10 +185,12 @@ def add_into(target: list[int], delta: Sequence[int]) -> None:
 
 
 __all__ = [
+    "NO_COUNTERS",
     "STATUS_COUNTERS",
     "TOTAL_FIELDS",
     "Layout",
     "Totals",
+    "above",
     "add_into",
     "difference",
 ]

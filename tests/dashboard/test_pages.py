@@ -571,7 +571,7 @@ def test_a_v2_logs_pages_show_ppwp_as_the_log_without_its_legislative_entries(
     latest = json.loads((v2_site.results / "latest.json").read_text())
     assert list(latest["contests"]) == ["ppwp"] and latest["contests_file"]
     summary = json.loads((v2_site.results / latest["summary"]).read_text())
-    assert [c["contest"] for c in summary["not_totalled"]] == [
+    assert [c["contest"] for c in summary["not_published"]] == [
         "dpr", "dpd", "dprd-prov", "dprd-kabkota",
     ]  # fmt: skip
     pages = list(every_page(v2, lang))  # every region and TPS page: status 200

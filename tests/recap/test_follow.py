@@ -78,7 +78,7 @@ def test_the_follower_of_a_v2_log_finds_the_data_folders_contests_file(tmp_path:
     follower = Follower(log_dir, tmp_path / "out", options)
     first = follower.step(exports=False)
     assert first is not None and first.tree_size == len(book.entries)
-    assert follower.recap is not None and follower.recap.not_totalled
+    assert follower.recap is not None and follower.recap.legislative_contests
     assert (tmp_path / "out" / f"contests/{digest}.json").read_bytes() == (
         tiny_contests().canonical_bytes()
     )

@@ -1,8 +1,9 @@
-"""A format v2 log in the fold: its legislative entries are recorded, not totalled.
+"""A format v2 log in the fold: its legislative entries move no PPWP number.
 
 Every legislative entry (forms, witness copies, corrections, a D.Hasil, DPD candidates'
-keys) is authorized and replayed in order, so the authorization state stays exact; none
-moves a PPWP number. The night of tests/recap/factory.py is logged three times: as
+keys) is authorized and replayed in order, so the authorization state stays exact, and
+folded by its contest's own tally (tests/recap/test_legislative_fold.py); none moves a
+PPWP number. The night of tests/recap/factory.py is logged three times: as
 format v1, as format v2 with PPWP entries only, and as format v2 with legislative
 entries interleaved after every PPWP statement; the three publications are the same,
 file by file, once what names the log is set aside: its checkpoint, and the entries'
@@ -171,7 +172,7 @@ def test_ppwp_totals_statuses_and_exports_are_those_of_the_log_without_them(
             else:
                 doc = normal(json.loads(data), book)
                 if relpath == "summary.json":
-                    doc.pop("not_totalled", None)  # said of v2 logs only: below
+                    doc.pop("not_published", None)  # said of v2 logs only: below
                 seen[name] = doc
         assert seen["mixed"] == seen["plain"] == seen["v1"], relpath
 
@@ -184,8 +185,9 @@ def test_the_fold_keeps_legislative_contests_out_of_every_ppwp_number() -> None:
         assert mixed.vector(code, "ppwp") == recaps["v1"].vector(code, "ppwp"), code
     assert mixed.recomputed("ppwp") == mixed.region_vectors("ppwp")
     assert mixed.contests == ("ppwp",) and mixed.layouts.keys() == {"ppwp"}
-    assert mixed.not_totalled == tuple(LEGISLATIVE) == recaps["plain"].not_totalled
-    assert recaps["v1"].not_totalled == () and recaps["v1"].contests_file is None
+    assert mixed.legislative_contests == tuple(LEGISLATIVE) == recaps["plain"].legislative_contests
+    assert mixed.not_totalled == () == recaps["plain"].not_totalled
+    assert recaps["v1"].legislative_contests == () and recaps["v1"].contests_file is None
     assert mixed.contests_file is not None
     assert mixed.contests_file.digest() == mixed.manifest.contests_digest
     missing = list(mixed.hierarchy.iter_tps())[7]  # a DPR form, no PPWP one
@@ -259,7 +261,7 @@ def test_the_contests_file_is_required_and_checked() -> None:
     assert Recap.replay(v1.hierarchy, v1.entries, contests=other).contests_file is None
 
 
-def test_a_legislative_contests_numbers_are_not_totalled() -> None:
+def test_a_legislative_contests_numbers_are_its_tallys_not_ppwps() -> None:
     book = books()["mixed"]
     recap = fold(book)
     tps = next(book.iter_tps())
@@ -271,7 +273,13 @@ def test_a_legislative_contests_numbers_are_not_totalled() -> None:
     ):
         with pytest.raises(RecapError) as caught:
             ask()
-        assert caught.value.code == "recap.contest-not-totalled"
+        assert caught.value.code == "recap.contest-legislative"
+        assert "Recap.legislative" in caught.value.message_en
+    assert recap.legislative("dpd").tps(tps).status.value == "received"
+    for contest in ("pilkada", "ppwp"):
+        with pytest.raises(RecapError) as caught:
+            recap.legislative(contest)
+        assert caught.value.code == "recap.unknown-contest"
     with pytest.raises(RecapError) as caught:
         recap.totals("0", "pilkada")
     assert caught.value.code == "recap.unknown-contest"
@@ -286,7 +294,13 @@ def test_reading_in_workers_and_a_pickled_fold_give_the_same(tmp_path: Path) -> 
     tps = list(book.iter_tps())
     again = _log_more(book, lambda b: b.legislative_c_hasil(tps[0], DPR))[-1]
     restored: Recap = pickle.loads(pickle.dumps(alone))
-    assert restored.not_totalled == alone.not_totalled
+    assert restored.legislative_contests == alone.legislative_contests
+    for contest in LEGISLATIVE:
+        mine, theirs = restored.legislative(contest), alone.legislative(contest)
+        assert mine.region_vectors() == theirs.region_vectors()
+        assert mine.dapil_vectors() == theirs.dapil_vectors()
+        assert list(mine.logged_tps()) == list(theirs.logged_tps())
+        assert workers.legislative(contest).dapil_vectors() == theirs.dapil_vectors()
     assert restored.contests_file is not None
     assert restored.contests_file.digest() == tiny_contests().digest()
     assert restored.region_vectors("ppwp") == alone.region_vectors("ppwp")
@@ -295,7 +309,7 @@ def test_reading_in_workers_and_a_pickled_fold_give_the_same(tmp_path: Path) -> 
     assert caught.value.details["cause"] == "auth.duplicate-entry"
 
 
-def test_the_contests_file_is_published_and_linked_and_the_summary_says_what_is_not_totalled(
+def test_the_contests_file_is_published_and_linked_and_the_summary_says_what_is_not_published(
     published: dict[str, Path],
 ) -> None:
     folder = published["mixed"]
@@ -317,14 +331,14 @@ def test_the_contests_file_is_published_and_linked_and_the_summary_says_what_is_
     summary = json.loads((folder / latest["summary"]).read_text())
     assert [c["contest"] for c in summary["contests"]] == ["ppwp"]
     names = {c.kind.value: c.name for c in fold(books()["mixed"]).manifest.contests}
-    assert summary["not_totalled"] == [
-        {"contest": c, "name": names[c], "form": f"c-hasil-{c}", "status": "not-totalled"}
+    assert summary["not_published"] == [
+        {"contest": c, "name": names[c], "form": f"c-hasil-{c}", "status": "not-published"}
         for c in LEGISLATIVE
     ]
     v1 = published["v1"]  # a v1 publication is as it was
     v1_latest = json.loads((v1 / LATEST).read_text())
     assert "contests_file" not in v1_latest and not (v1 / "contests").exists()
-    assert "not_totalled" not in json.loads((v1 / v1_latest["summary"]).read_text())
+    assert "not_published" not in json.loads((v1 / v1_latest["summary"]).read_text())
 
 
 def test_a_checkpoint_of_legislative_entries_only_writes_no_snapshot(tmp_path: Path) -> None:

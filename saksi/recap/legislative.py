@@ -1,0 +1,360 @@
+"""The fold of a legislative contest: totals per dapil and at every level, TPS status.
+
+A :class:`LegislativeTally` is one legislative contest (DPR, DPD, DPRD Provinsi, DPRD
+Kab/Kota) of a format v2 log, kept up to date entry by entry by
+:class:`~saksi.recap.fold.Recap`, which authorizes every entry first (so the form in
+force, the corrections' targets and the duplicates are exactly as at intake). It keeps:
+
+- per TPS, the same record as for PPWP (:class:`~saksi.recap.state.TpsSlot`): the form
+  in force as its values (:meth:`~saksi.election.legislative_forms.Ballot.fields`
+  order), the legislative rules it breaks, its corrections, its witness copies (a
+  party's, or a DPD candidate's witness's), and so its status (received,
+  inconsistent and held out, corrected; witness copies agree or dispute; flagged);
+- per dapil, the sum of its TPS' dapil vectors (every party's A.1, each candidate's
+  A.2 and B, or each DPD candidate's votes; the common numbers; the counters);
+- per region (desa up to the nation), the sum of its TPS' region vectors (each
+  party's A.1 and B, the common numbers, the counters): :mod:`saksi.recap.legislative_layout`.
+
+When an entry changes what a TPS contributes, the difference is added to its dapil and
+to the five regions above it, exactly as the PPWP fold does; :meth:`recomputed` sums
+every TPS afresh (the property tests check both agree after every entry).
+
+Progress counts the TPS *expected* to vote in the contest: those of the region file
+that get its ballot (:func:`~saksi.election.legislative.votes_in`) and lie in one of its
+dapil (the contests file), per region and per dapil.
+
+Extension points (docs/recap.md): :func:`screen` (the legislative screening flags),
+:attr:`LegislativeTally.recaps` (the legislative D.Hasil, kept for their
+reconciliation with :meth:`LegislativeTally.dapil_totals` over a region),
+:meth:`LegislativeTally.take_touched` (what a publisher must rewrite).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import add
+from typing import Any
+
+from saksi.election.codes import NASIONAL, Level, ancestors, level_of
+from saksi.election.contests import ContestKind
+from saksi.election.legislative import Contests, votes_in
+from saksi.election.regions import Hierarchy
+from saksi.election.rules import Violation
+from saksi.election.statements import (
+    CorrectionLegislatif,
+    CSalinanLegislatif,
+    DHasilLegislatif,
+    DPDRecapTotals,
+    LegislativeFormStatement,
+    PartyRecapTotals,
+)
+from saksi.recap.legislative_layout import (
+    ContestLayout,
+    DapilLayout,
+    DapilTotals,
+    LegislativeForm,
+    RegionTotals,
+    counters_of,
+    dapil_totals,
+    region_totals,
+)
+from saksi.recap.screening import Flag
+from saksi.recap.state import (
+    CopySlot,
+    CorrectionRecord,
+    Progress,
+    TpsSlot,
+    TpsState,
+    differences,
+    pack_values,
+    slot_counters,
+    tps_state,
+)
+from saksi.recap.totals import NO_COUNTERS, above, difference
+
+
+def screen(
+    layout: DapilLayout, form: LegislativeForm, values: Sequence[int], before: Sequence[int] | None
+) -> tuple[Flag, ...]:
+    """The screening flags of a legislative form in force (``before``: the values of the
+    form it replaces, for a correction): none yet. The legislative screening (a party
+    or candidate above its voters, one party at 100 % with high turnout, a party's
+    share jumping at a correction) returns its flags here; the fold keeps them in the
+    TPS's slot, and a counted TPS with one is ``flagged``, as for PPWP."""
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRecap:
+    """A legislative D.Hasil as logged: a recap body's totals for the part of one dapil
+    that lies in its region."""
+
+    index: int
+    region: str
+    level: str
+    contest: str
+    district: str
+    key: str
+    at: str
+    totals: PartyRecapTotals | DPDRecapTotals
+
+
+def _add(store: dict[str, array[int]], code: str, delta: Sequence[int]) -> None:
+    vector = store.get(code)
+    store[code] = array("q", delta if vector is None else map(add, vector, delta))
+
+
+class LegislativeTally:
+    """One legislative contest's totals, statuses and recaps, kept up to date entry by entry."""
+
+    def __init__(self, contest: str, hierarchy: Hierarchy, contests: Contests) -> None:
+        self.contest = contest
+        self.slots: dict[str, TpsSlot] = {}
+        self.regions: dict[str, array[int]] = {}
+        self.dapils: dict[str, array[int]] = {}
+        self.recaps: dict[tuple[str, str], DistrictRecap] = {}
+        """(region, dapil) -> its D.Hasil (one each, as the authorization allows)."""
+        self.touched: set[str] = set()
+        self.bind(hierarchy, contests)
+
+    def bind(self, hierarchy: Hierarchy, contests: Contests) -> None:
+        """Attach what the tally reads but does not own (after unpacking, too)."""
+        self.hierarchy = hierarchy
+        self.contests = contests
+        self.kind = ContestKind(self.contest)
+        self.definition = contests.contest(self.kind)
+        self.layout = ContestLayout(self.definition)
+        self._expected: tuple[dict[str, int], dict[str, int]] | None = None
+
+    OWN = ("contest", "slots", "regions", "dapils", "recaps", "touched")
+    """The attributes that are the fold's state (what packing keeps)."""
+
+    # -- folding ---------------------------------------------------------------
+
+    def on_form(
+        self,
+        stmt: LegislativeFormStatement,
+        tps: str,
+        key: str,
+        index: int,
+        found: tuple[Violation, ...] | None = None,
+    ) -> None:
+        """A c-hasil or correction (authorized) is the TPS's form in force from now on;
+        ``tps``: the statement's TPS code (the authority's string, shared);
+        ``found``: its rules, if already checked."""
+        dapil = self.layout.dapils[stmt.district]
+        slot = self.slots.get(tps)
+        old = None if slot is None else self._vector(dapil, slot)
+        if slot is None:
+            slot = self.slots[tps] = TpsSlot()
+        values, found = dapil.read(stmt.form, found)
+        before = slot.values
+        if isinstance(stmt, CorrectionLegislatif):
+            record = CorrectionRecord(
+                index, stmt.corrects.index, key, stmt.at, stmt.reason,
+                differences(dapil.form_fields, before if before is not None else values, values),
+            )  # fmt: skip
+            slot.corrections = (*slot.corrections, record)
+        else:
+            slot.original = index
+        slot.current = index
+        slot.values = pack_values(values)
+        slot.violations = found
+        slot.flags = screen(dapil, stmt.form, values, before)
+        self._refresh(tps, dapil, slot, old)
+
+    def on_copy(self, stmt: CSalinanLegislatif, key: str, index: int) -> None:
+        """A witness's copy (authorized): compared with the form in force, now and later."""
+        dapil = self.layout.dapils[stmt.district]
+        slot = self.slots.get(stmt.tps)
+        old = None if slot is None else self._vector(dapil, slot)
+        if slot is None:
+            slot = self.slots[stmt.tps] = TpsSlot()
+        copy = CopySlot(
+            index, key, stmt.party or "", stmt.at, pack_values(dapil.values(stmt.form)),
+            stmt.candidate or "",
+        )  # fmt: skip
+        slot.copies = (*slot.copies, copy)
+        self._refresh(stmt.tps, dapil, slot, old)
+
+    def on_recap(self, stmt: DHasilLegislatif, key: str, index: int) -> None:
+        """A D.Hasil (authorized), kept for its region and dapil."""
+        self.recaps[(stmt.region, stmt.district)] = DistrictRecap(
+            index, stmt.region, stmt.level, stmt.contest, stmt.district, key, stmt.at,
+            stmt.totals,
+        )  # fmt: skip
+        self.touched.add(stmt.region)
+
+    def _refresh(self, tps: str, dapil: DapilLayout, slot: TpsSlot, old: list[int] | None) -> None:
+        """Move the TPS's dapil and every region above it by the change in what it
+        contributes (``old``: before, None for a TPS new to the fold)."""
+        new = self._vector(dapil, slot)
+        delta = new if old is None else difference(new, old)
+        regions = above(tps)
+        self.touched.add(regions[-1])  # its desa: the smallest region a publisher writes
+        if delta is None:
+            return
+        _add(self.dapils, dapil.code, delta)
+        projected = dapil.region_vector(delta)
+        for code in regions:
+            _add(self.regions, code, projected)
+
+    @staticmethod
+    def _vector(dapil: DapilLayout, slot: TpsSlot) -> list[int]:
+        """A TPS's dapil vector (a function of its slot, recomputed rather than kept)."""
+        if slot.current is None:
+            return dapil.vector(None, NO_COUNTERS)
+        counted, counters = slot_counters(slot, dapil.form_fields)
+        return dapil.vector(slot.values if counted else None, counters)
+
+    # -- reading ---------------------------------------------------------------
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        """The contest's dapil codes, in the contests file's order."""
+        return tuple(self.layout.dapils)
+
+    def dapil(self, code: str) -> DapilLayout:
+        """A dapil's layout (ContestError ``contest.unknown-district`` if none)."""
+        found = self.layout.dapils.get(code)
+        if found is None:
+            self.definition.district(code)  # raises contest.unknown-district
+            raise AssertionError(code)  # pragma: no cover
+        return found
+
+    def dapil_of(self, tps: str) -> DapilLayout:
+        """The dapil a TPS votes in (ContestError ``contest.no-district`` if it does not
+        vote in this contest)."""
+        return self.layout.dapils[self.contests.district_of(self.kind, tps).code]
+
+    def vector(self, region: str) -> list[int]:
+        """A region's (or TPS's) region vector: party A.1 and B, common numbers, counters."""
+        self.hierarchy.require(region)
+        if level_of(region) is Level.TPS:
+            slot = self.slots.get(region)
+            if slot is None:
+                return self.layout.zero()
+            return self.dapil_of(region).region_vector(self._vector(self.dapil_of(region), slot))
+        found = self.regions.get(region)
+        return list(found) if found is not None else self.layout.zero()
+
+    def totals(self, region: str) -> RegionTotals:
+        """The contest's totals over the counted TPS within ``region`` (or of one TPS)."""
+        return region_totals(self.layout, self.vector(region))
+
+    def counters(self, region: str) -> dict[str, int]:
+        """How many TPS within ``region`` are received, counted, inconsistent, ..."""
+        return counters_of(self.vector(region))
+
+    def progress(self, region: str) -> Progress:
+        """TPS expected (voting in this contest), received and counted within ``region``."""
+        counters = self.counters(region)
+        return Progress(self.expected(region), counters["received"], counters["counted"])
+
+    def dapil_vector(self, code: str) -> list[int]:
+        layout = self.dapil(code)
+        found = self.dapils.get(code)
+        return list(found) if found is not None else [0] * layout.width
+
+    def dapil_totals(self, code: str) -> DapilTotals:
+        """The dapil's totals over its counted TPS: party and candidate votes, common numbers."""
+        return dapil_totals(self.dapil(code), self.dapil_vector(code))
+
+    def dapil_counters(self, code: str) -> dict[str, int]:
+        return counters_of(self.dapil_vector(code))
+
+    def dapil_progress(self, code: str) -> Progress:
+        counters = self.dapil_counters(code)
+        return Progress(self.dapil_expected(code), counters["received"], counters["counted"])
+
+    def expected(self, region: str) -> int:
+        """TPS within ``region`` that vote in this contest (a TPS: 1 or 0)."""
+        self.hierarchy.require(region)
+        if level_of(region) is Level.TPS:
+            placed = len(self.contests.districts_of(self.kind, region)) == 1
+            return int(placed and votes_in(self.kind, region))
+        return self._expected_counts()[0].get(region, 0)
+
+    def dapil_expected(self, code: str) -> int:
+        self.dapil(code)
+        return self._expected_counts()[1].get(code, 0)
+
+    def _expected_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per region and per dapil, the TPS that vote in this contest: every desa's TPS
+        share its dapil (a dapil's units are never finer than a desa), so one lookup a
+        desa; counted once, when first asked."""
+        if self._expected is None:
+            regions: dict[str, int] = {}
+            dapils: dict[str, int] = {}
+            for desa in self.hierarchy.codes(Level.DESA):
+                tps = f"{desa}000"
+                found = self.contests.districts_of(self.kind, tps)
+                count = self.hierarchy.tps_count(desa)
+                if len(found) != 1 or not votes_in(self.kind, tps) or not count:
+                    continue
+                dapils[found[0]] = dapils.get(found[0], 0) + count
+                for code in (*ancestors(desa), desa):
+                    regions[code] = regions.get(code, 0) + count
+            self._expected = (regions, dapils)
+        return self._expected
+
+    def tps(self, code: str) -> TpsState:
+        """Everything about one TPS (status ``missing`` if nothing is logged for it);
+        ContestError ``contest.no-district`` for a TPS that does not vote in the contest."""
+        self.hierarchy.require_tps(code)
+        dapil = self.dapil_of(code)
+        return tps_state(code, self.contest, self.slots.get(code), dapil.form_fields)
+
+    def logged_tps(self, within: str = NASIONAL) -> Iterator[TpsState]:
+        """Every TPS within ``within`` that has anything logged, in code order."""
+        slots = self.slots
+        for code in sorted(c for c in slots if within == NASIONAL or c.startswith(within)):
+            yield tps_state(code, self.contest, slots[code], self.dapil_of(code).form_fields)
+
+    def recap_records(self) -> tuple[DistrictRecap, ...]:
+        """Every logged D.Hasil of the contest, by region then dapil."""
+        return tuple(self.recaps[k] for k in sorted(self.recaps))
+
+    def take_touched(self) -> set[str]:
+        """The desa of every TPS changed, and every region with a new D.Hasil, since the
+        last call (what a publisher of this contest rewrites, with their ancestors)."""
+        touched, self.touched = self.touched, set()
+        return touched
+
+    # -- checking ---------------------------------------------------------------
+
+    def recomputed(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Every region's and every dapil's vector summed afresh from the TPS (the check
+        of the incremental sums)."""
+        regions: dict[str, list[int]] = {}
+        dapils: dict[str, list[int]] = {}
+        for tps, slot in self.slots.items():
+            dapil = self.dapil_of(tps)
+            vector = self._vector(dapil, slot)
+            _sum_into(dapils, dapil.code, vector)
+            projected = dapil.region_vector(vector)
+            for code in ancestors(tps):
+                _sum_into(regions, code, projected)
+        return _nonzero(regions), _nonzero(dapils)
+
+    def region_vectors(self) -> dict[str, list[int]]:
+        """A copy of the incremental sums per region (regions with nothing left out)."""
+        return _nonzero(self.regions)
+
+    def dapil_vectors(self) -> dict[str, list[int]]:
+        """A copy of the incremental sums per dapil (dapil with nothing left out)."""
+        return _nonzero(self.dapils)
+
+
+def _sum_into(store: dict[str, list[int]], code: str, vector: Sequence[int]) -> None:
+    found = store.get(code)
+    store[code] = list(vector) if found is None else list(map(add, found, vector))
+
+
+def _nonzero(store: dict[str, Any]) -> dict[str, list[int]]:
+    return {code: list(v) for code, v in store.items() if any(v)}
+
+
+__all__ = ["DistrictRecap", "LegislativeTally", "screen"]
