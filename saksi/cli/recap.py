@@ -2,9 +2,11 @@
 
 It reads only the publication (``checkpoint``, ``tile/...``), checks that the tiles
 hash to the checkpoint's root (and the checkpoint's signature with ``--log-key``),
-folds every entry with the fold driver (:mod:`saksi.recap.driver`), and prints one region's
-totals, progress and children, with the reconciliation findings. ``--json`` prints
-the same as one JSON document for scripts. A format v2 log needs the contests file its
+folds every entry with the fold driver (:mod:`saksi.recap.driver`), and prints one
+region's totals, progress and children, with the reconciliation findings; for a format
+v2 log, then each legislative contest's progress and seats (``--contest dpr``: that
+contest's party totals at the region, and its seats). ``--json`` prints the same as one
+JSON document for scripts. A format v2 log needs the contests file its
 manifest names: ``--contests FILE``, or else the one a data folder keeps beside its
 log (``DATA/contests.json.gz`` for ``SOURCE`` = ``DATA/log``).
 """
@@ -18,9 +20,11 @@ from typing import Any
 
 import click
 
+from saksi.cli.seats import print_table
 from saksi.election.codes import NASIONAL
 from saksi.recap.driver import DEFAULT_SCALE, DEFAULT_SEED, FoldOptions, open_and_fold
 from saksi.recap.fold import Recap
+from saksi.recap.legislative_seats import contest_seats
 from saksi.recap.reconcile import anomalies, recap_differences
 from saksi.tlog.remote import PublishedLog
 
@@ -30,11 +34,25 @@ def progress_line(done: int, total: int, rate: float) -> None:
     click.echo(f"  {done:,} / {total:,} entries ({rate:,.0f}/s)", err=True)
 
 
+def checkpoint_of(published: PublishedLog) -> dict[str, Any]:
+    """The checkpoint every number of a report comes from."""
+    checkpoint = published.checkpoint
+    return {
+        "origin": checkpoint.origin,
+        "tree_size": checkpoint.size,
+        "root_hash": checkpoint.root.hex(),
+        "signature_checked": published.signature_checked,
+    }
+
+
 def report(recap: Recap, published: PublishedLog, region: str, contest: str) -> dict[str, Any]:
-    """What ``saksi recap --json`` prints."""
+    """What ``saksi recap --json`` prints: PPWP's report of ``region`` and, for a format
+    v2 log, every legislative contest's seats (``legislative``); a legislative
+    ``contest``'s own report of ``region`` (:func:`legislative_report`)."""
+    if contest in recap.legislative_contests:
+        return legislative_report(recap, published, region, contest)
     hierarchy = recap.hierarchy
     hierarchy.require(region)
-    checkpoint = published.checkpoint
 
     def summary(code: str) -> dict[str, Any]:
         return {
@@ -49,19 +67,57 @@ def report(recap: Recap, published: PublishedLog, region: str, contest: str) -> 
     kinds: dict[str, int] = {}
     for item in found:
         kinds[item["type"]] = kinds.get(item["type"], 0) + 1
+    checkpoint = checkpoint_of(published)
+    legislative = {c: seats_report(recap, c, checkpoint) for c in recap.legislative_contests}
     return {
-        "checkpoint": {
-            "origin": checkpoint.origin,
-            "tree_size": checkpoint.size,
-            "root_hash": checkpoint.root.hex(),
-            "signature_checked": published.signature_checked,
-        },
+        "checkpoint": checkpoint,
         "contest": contest,
         **summary(region),
         "children": [summary(c) for c in hierarchy.children(region)],
         "recaps": [c.to_dict() for c in recap_differences(recap, contest, region)],
         "anomalies": kinds,
         **({"not_totalled": list(recap.not_totalled)} if recap.not_totalled else {}),
+        **({"legislative": legislative} if legislative else {}),
+    }
+
+
+def seats_report(recap: Recap, contest: str, checkpoint: dict[str, Any]) -> dict[str, Any]:
+    """One legislative contest's seats at the checkpoint: ``saksi seats --format json``'s
+    object with ``name``, ``checkpoint``, ``provisional``, ``progress`` and
+    ``dapil_status`` (docs/recap.md, "Seats from the log")."""
+    described = recap.manifest.contest(contest)
+    named = {k: v for k, v in checkpoint.items() if k != "signature_checked"}
+    return {
+        **contest_seats(recap, contest).to_json(named),
+        "name": described.name if described is not None else contest,
+    }
+
+
+def legislative_report(
+    recap: Recap, published: PublishedLog, region: str, contest: str
+) -> dict[str, Any]:
+    """``saksi recap --contest dpr --json``: the contest's party sums, progress and
+    counters at ``region`` and each child, and its seats."""
+    tally = recap.legislative(contest)
+    hierarchy = recap.hierarchy
+    hierarchy.require(region)
+
+    def summary(code: str) -> dict[str, Any]:
+        return {
+            "code": code,
+            "name": hierarchy.name(code),
+            "totals": tally.totals(code).to_dict(),
+            "progress": tally.progress(code).to_dict(),
+            "counters": tally.counters(code),
+        }
+
+    checkpoint = checkpoint_of(published)
+    return {
+        "checkpoint": checkpoint,
+        "contest": contest,
+        **summary(region),
+        "children": [summary(c) for c in hierarchy.children(region)],
+        "seats": seats_report(recap, contest, checkpoint),
     }
 
 
@@ -108,10 +164,64 @@ def print_report(data: dict[str, Any]) -> None:
         click.echo(f"  D.Hasil {check['level']} {check['region']} differs: {fields}")
     if data.get("not_totalled"):
         listed = ", ".join(data["not_totalled"])
+        click.echo(f"\nrecorded, not totalled / dicatat, belum dijumlahkan: {listed}")
+    for seats in data.get("legislative", {}).values():
+        print_seats(seats)
+
+
+def print_seats(seats: dict[str, Any]) -> None:
+    """One legislative contest's progress and seats, and why they are provisional."""
+    progress, size = seats["progress"], seats["checkpoint"]["tree_size"]
+    state = "PROVISIONAL / SEMENTARA" if seats["provisional"] else "final / tetap"
+    click.echo(
+        f"\n{seats['name']} ({seats['contest']}): {progress['received']:,} / "
+        f"{progress['expected']:,} TPS received ({progress['percent']}%), "
+        f"{progress['counted']:,} counted; seats at tree size {size:,}: {state}"
+    )
+    if seats["threshold"]["provisional"]:
         click.echo(
-            f"\nrecorded, not totalled until the legislative recap / dicatat, belum "
-            f"dijumlahkan sampai rekapitulasi legislatif: {listed}"
+            "  threshold provisional: the national count is not complete / ambang batas "
+            "sementara: penghitungan nasional belum lengkap"
         )
+    print_table(seats)
+    click.echo(
+        f"  {'dapil':<12} {'seats':>5} {'expected':>9} {'received':>9} {'counted':>8}  status"
+    )
+    for code, d in seats["dapil_status"].items():
+        why = f"provisional / sementara: {', '.join(d['reasons'])}" if d["reasons"] else "final"
+        click.echo(
+            f"  {code:<12} {d['seats']:>5} {d['expected']:>9,} {d['received']:>9,} "
+            f"{d['counted']:>8,}  {why}"
+        )
+
+
+def print_legislative_report(data: dict[str, Any]) -> None:
+    """``saksi recap --contest dpr``: the party sums at the region, its children, the seats."""
+    cp = data["checkpoint"]
+    checked = "signature checked" if cp["signature_checked"] else "signature NOT checked"
+    click.echo(f"log {cp['origin']}  size {cp['tree_size']:,}  root {cp['root_hash']}  ({checked})")
+    totals, progress = data["totals"], data["progress"]
+    click.echo(
+        f"\n{data['name']} ({data['code']}), {data['contest']}: "
+        f"{progress['received']:,} / {progress['expected']:,} TPS received "
+        f"({progress['percent']}%), {progress['counted']:,} counted"
+    )
+    valid = totals["suara_sah"]
+    if "partai" in totals:
+        click.echo(f"  {'party':<6} {'A.1 suara partai':>17} {'B suara sah partai':>19}")
+        for party, votes in totals["partai"].items():
+            b = votes["suara_sah_partai"]
+            click.echo(f"  {party:<6} {votes['suara_partai']:>17,} {b:>19,}  {_share(b, valid)}")
+    click.echo(
+        f"  suara sah {valid:,}  tidak sah {totals['suara_tidak_sah']:,}  "
+        f"pengguna hak pilih {totals['pengguna_total_j']:,}  DPT {totals['pemilih_dpt_j']:,}"
+    )
+    if data["children"]:
+        click.echo(f"\n  {'code':<13} {'received':>8}  {'suara sah':>10}  name")
+        for child in data["children"]:
+            percent, votes = child["progress"]["percent"], child["totals"]["suara_sah"]
+            click.echo(f"  {child['code']:<13} {percent:>7}%  {votes:>10,}  {child['name']}")
+    print_seats(data["seats"])
 
 
 def region_options(command: Any) -> Any:
@@ -163,7 +273,12 @@ def fold_options(
 @click.argument("source")
 @region_options
 @click.option("--region", default=NASIONAL, show_default=True, help="Region code to report.")
-@click.option("--contest", default="ppwp", show_default=True, help="Contest to report.")
+@click.option(
+    "--contest",
+    default="ppwp",
+    show_default=True,
+    help="Contest to report (a legislative one: its party totals, progress and seats).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def recap(source: str, region: str, contest: str, as_json: bool, **flags: Any) -> None:
     """Fold a published log (a folder or a URL) into totals.
@@ -176,8 +291,21 @@ def recap(source: str, region: str, contest: str, as_json: bool, **flags: Any) -
     if as_json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         click.echo()
+    elif contest in folded.legislative_contests:
+        print_legislative_report(data)
     else:
         print_report(data)
 
 
-__all__ = ["fold_options", "print_report", "progress_line", "recap", "region_options", "report"]
+__all__ = [
+    "fold_options",
+    "legislative_report",
+    "print_legislative_report",
+    "print_report",
+    "print_seats",
+    "progress_line",
+    "recap",
+    "region_options",
+    "report",
+    "seats_report",
+]

@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import click
 
@@ -25,7 +25,6 @@ from saksi.recap.seats import (
     DPR_THRESHOLD_PERCENT,
     CandidateVotes,
     DapilVotes,
-    SeatResult,
     allocate,
     allocate_dpd,
 )
@@ -191,35 +190,37 @@ def _percent(text: str) -> Fraction:
     return value
 
 
-def print_table(result: SeatResult) -> None:
-    """The seats for people: threshold, seats per party, per dapil, elected, ties."""
-    if result.contest != "dpd":
-        percent = result.threshold_percent
-        if percent is not None:
+def print_table(result: Mapping[str, Any]) -> None:
+    """The seats for people, from the JSON object (:meth:`SeatResult.to_json`, or the
+    same with more fields, as ``saksi recap`` gives): threshold, seats per party, per
+    dapil, elected, unfilled, ties."""
+    if result["contest"] != "dpd":
+        threshold = result["threshold"]
+        if threshold["percent"] is not None:
             click.echo(
-                f"threshold / ambang batas: {float(percent):g}% of {result.valid_votes:,} "
-                f"valid votes; passing / lolos: {', '.join(result.passing) or '-'}"
+                f"threshold / ambang batas: {float(threshold['percent']):g}% of "
+                f"{threshold['valid_votes']:,} valid votes; passing / lolos: "
+                f"{', '.join(threshold['passing']) or '-'}"
             )
         click.echo(f"{'party':<8}{'seats':>7}")
-        for party, n in result.parties.items():
+        for party, n in result["parties"].items():
             click.echo(f"{party:<8}{n:>7,}")
-        click.echo(f"{'total':<8}{sum(result.parties.values()):>7,}")
-    for dapil, seats in result.dapil.items():
-        won = ", ".join(f"{p}: {n}" for p, n in seats.items() if n) or "-"
-        click.echo(f"dapil {dapil}: {won}")
-    for e in result.elected:
-        who = f"party {e.party} no. {e.number}" if e.party else f"no. {e.number}"
-        click.echo(f"  elected / terpilih  {e.dapil:<10} {who:<22} {e.votes:>12,} votes")
-    for e in result.unfilled:
-        click.echo(f"  UNFILLED / KOSONG   {e.dapil:<10} party {e.party}: no candidate left")
-    for t in result.ties:
-        en, id_ = t.rule
+        click.echo(f"{'total':<8}{sum(result['parties'].values()):>7,}")
+    for dapil, won in result["dapil"].items():
+        listed = ", ".join(f"{p}: {n}" for p, n in won.items() if n) or "-"
+        click.echo(f"dapil {dapil}: {listed}")
+    for e in result["elected"]:
+        who = f"party {e['party']} no. {e['number']}" if e["party"] else f"no. {e['number']}"
+        click.echo(f"  elected / terpilih  {e['dapil']:<10} {who:<22} {e['votes']:>12,} votes")
+    for e in result["unfilled"]:
+        click.echo(f"  UNFILLED / KOSONG   {e['dapil']:<10} party {e['party']}: no candidate left")
+    for t in result["ties"]:
         click.echo(
-            f"TIE / SERI {t.kind} dapil {t.dapil}: {', '.join(t.contenders)} at {t.value}; "
-            f"{t.seats} seat(s) to {', '.join(t.winners)}"
+            f"TIE / SERI {t['kind']} dapil {t['dapil']}: {', '.join(t['contenders'])} at "
+            f"{t['value']}; {t['seats']} seat(s) to {', '.join(t['winners'])}"
         )
-        click.echo(f"  {id_}")
-        click.echo(f"  ({en})")
+        click.echo(f"  {t['rule_id']}")
+        click.echo(f"  ({t['rule_en']})")
 
 
 @click.command()
@@ -277,4 +278,4 @@ def seats(
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        print_table(result)
+        print_table(result.to_json())

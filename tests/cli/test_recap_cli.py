@@ -19,6 +19,7 @@ from saksi.cli import cli
 from saksi.election.codes import NASIONAL
 from saksi.election.synthetic_contests import synthetic_contests
 from saksi.recap.fold import Recap
+from saksi.recap.legislative_seats import contest_seats
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
@@ -201,8 +202,8 @@ def test_recap_and_publish_of_a_v2_log_take_the_data_folders_contests_file(
     tmp_path: Path,
 ) -> None:
     """A format v2 log: the contests file given, or found as DATA/contests.json.gz
-    beside DATA/log, checked against the manifest's digest; PPWP totalled, the
-    legislative contests said to be recorded, not totalled."""
+    beside DATA/log, checked against the manifest's digest; PPWP reported as for v1,
+    then every legislative contest's progress and seats."""
     book = night(contests=tiny_contests(), between=legislative_night)
     data = tmp_path / "data"
     log_dir = data / "log"
@@ -219,12 +220,33 @@ def test_recap_and_publish_of_a_v2_log_take_the_data_folders_contests_file(
     report = json.loads(out)
     expected = Recap.replay(book.hierarchy, book.entries, contests=tiny_contests())
     assert report["totals"] == expected.totals(NASIONAL, "ppwp").to_dict()
-    assert report["not_totalled"] == ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
+    assert "not_totalled" not in report
+    assert list(report["legislative"]) == ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
+    checkpoint = {k: v for k, v in report["checkpoint"].items() if k != "signature_checked"}
+    for contest, seats in report["legislative"].items():
+        assert seats == {
+            **contest_seats(expected, contest).to_json(checkpoint),
+            "name": expected.manifest.contest(contest).name,  # type: ignore[union-attr]
+        }
     code, out, err = run(*base)
     assert code == 0, err
-    assert "not totalled" in out and "dpr, dpd, dprd-prov, dprd-kabkota" in out
-    code, _, err = run(*base, "--contest", "dpr")
-    assert code == 2 and "recap.contest-not-totalled" in err
+    assert "(dpr): 5 / 8 TPS received (62.5%), 3 counted" in out
+    assert f"seats at tree size {len(book.entries)}: PROVISIONAL / SEMENTARA" in out
+    assert (
+        "3101            10         2         2        0  provisional / sementara: held, threshold"
+        in out
+    )
+    code, out, err = run(*base, "--contest", "dpr", "--json")
+    assert code == 0, err
+    dpr = json.loads(out)
+    tally = expected.legislative("dpr")
+    assert dpr["totals"] == tally.totals(NASIONAL).to_dict()
+    assert [c["code"] for c in dpr["children"]] == ["31", "32"]
+    assert dpr["seats"] == report["legislative"]["dpr"]
+    code, out, err = run(*base, "--contest", "dpr", "--region", "32")
+    assert code == 0, err
+    assert "B suara sah partai" in out and "JAWA BARAT (32), dpr: 2 / 2 TPS received" in out
+    assert "  3201            100.0%" in out
 
     other = tmp_path / "other.json.gz"
     synthetic_contests(book.hierarchy, seed=7).save(other)
@@ -385,3 +407,27 @@ def test_publish_follow_waits_quietly_for_the_first_checkpoint(tmp_path: Path) -
     assert said.count("waiting for the first checkpoint") == 1
     assert "menunggu checkpoint pertama" in said
     assert "log.source-no-checkpoint" not in said
+
+
+def test_the_ppwp_report_of_a_v2_log_is_the_v1_nights_then_the_seats_follow(
+    tmp_path: Path,
+) -> None:
+    """The night logged as v1 and as v2 with legislative entries between: the PPWP part
+    of the report is the same, line for line (the first names the log), and the
+    legislative contests come after it."""
+    outputs = []
+    for name, book in (("v1", night()), ("v2", night(contests=tiny_contests(),
+                                                        between=legislative_night))):  # fmt: skip
+        data = tmp_path / name
+        vkey = publish(book, data / "log")
+        book.hierarchy.save(data / "regions.json")
+        if book.contests is not None:
+            book.contests.save(data / "contests.json.gz")
+        code, out, err = run("recap", str(data / "log"), "--regions", str(data / "regions.json"),
+                             "--log-key", vkey)  # fmt: skip
+        assert code == 0, err
+        outputs.append(out.splitlines())
+    v1, v2 = outputs
+    assert v2[1 : len(v1)] == v1[1:]
+    assert v2[len(v1)] == "" and v2[len(v1) + 1].startswith("Pemilihan Umum Anggota DPR (dpr): ")
+    assert not any("dpr" in line for line in v1)
