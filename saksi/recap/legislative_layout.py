@@ -63,7 +63,11 @@ class DapilLayout:
     """One dapil: its ballot, its form's boxes, and its dapil vector."""
 
     __slots__ = (
+        "_calon",
+        "_head",
+        "_keys",
         "_region",
+        "_tail",
         "_take",
         "ballot",
         "code",
@@ -85,6 +89,10 @@ class DapilLayout:
         totals = [self.form_fields.index(f) for f in TOTAL_FIELDS]
         self._take = _getter([*range(_HEAD_WIDTH, _HEAD_WIDTH + len(self.vote_fields)), *totals])
         self.passes = values_pass(self.ballot)
+        self._keys = tuple((p, tuple(map(str, numbers))) for p, numbers in self.ballot.parties)
+        self._calon = tuple(map(str, self.ballot.candidates))
+        self._head = itemgetter(*self.form_fields[:_HEAD_WIDTH])
+        self._tail = itemgetter(*SECTION_V)
         # the region vector from the dapil vector padded with one 0 (a party not on
         # this ballot reads that 0)
         index = {name: i for i, name in enumerate(self.fields)}
@@ -105,17 +113,38 @@ class DapilLayout:
     ) -> tuple[tuple[int, ...], tuple[Violation, ...]]:
         """The form's values (:attr:`form_fields` order) and the rules it breaks
         (``violations`` if already known). The form carries exactly this dapil's ballot
-        (the authorization checked it), so its reading is in that order and the rules
-        are :func:`~saksi.election.legislative_forms.check_form`'s."""
-        reading: FormReading = form.reading()
-        values: tuple[int, ...] = tuple(reading.values())  # type: ignore[arg-type]
+        (the authorization checked it), so the rules are
+        :func:`~saksi.election.legislative_forms.check_form`'s: a form that breaks none
+        is answered by the compiled predicate, any other by the reference path."""
+        values = self.values(form)
         if violations is None:
-            violations = () if self.passes(values) else check_reading(reading, self.ballot)
+            violations = (
+                () if self.passes(values) else check_reading(self.reading(values), self.ballot)
+            )
         return values, violations
 
     def values(self, form: LegislativeForm) -> tuple[int, ...]:
-        """The form's values in :attr:`form_fields` order (a witness copy's)."""
-        return tuple(form.reading().values())  # type: ignore[arg-type]
+        """The form's values in :attr:`form_fields` order (that of its
+        :meth:`~CHasilPartai.reading`), read box by box in this dapil's ballot order
+        rather than sorted from the form: the form must carry this ballot."""
+        fields = form.__dict__  # a frozen model keeps its fields there
+        votes: list[int] = []
+        if isinstance(form, CHasilPartai):
+            partai = form.partai
+            for party, numbers in self._keys:
+                own = partai[party]
+                caleg = own.suara_caleg
+                votes.append(own.suara_partai)
+                votes += [caleg[n] for n in numbers]
+                votes.append(own.suara_sah_partai)
+        else:
+            calon = form.suara_calon
+            votes += [calon[n] for n in self._calon]
+        return (*self._head(fields), *votes, *self._tail(fields))
+
+    def reading(self, values: Sequence[int]) -> FormReading:
+        """``values`` as a flat reading (box name -> number), as the rules read it."""
+        return dict(zip(self.form_fields, values, strict=True))
 
     def vector(self, values: Sequence[int] | None, counters: Sequence[int]) -> list[int]:
         """A TPS's contribution to its dapil: its counted form's votes and totals (None:

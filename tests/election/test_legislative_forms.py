@@ -252,6 +252,37 @@ def test_a_dpd_form_with_a_missing_candidate_is_refused() -> None:
     assert info.value.code == "contest.candidates-mismatch"
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    drop=st.sets(st.sampled_from(["1", "3", "21"])),
+    extra=st.sets(st.tuples(st.sampled_from(["1", "3", "21", "5"]), st.integers(1, 4))),
+    dpd=st.booleans(),
+)
+def test_a_ballots_fast_check_says_what_comparing_the_ballots_says(
+    drop: set[str], extra: set[tuple[str, int]], dpd: bool
+) -> None:
+    """check_ballot answers the common case from the form's keys: the same answer as
+    ``Ballot.of(district) == form.ballot``, refusing exactly the same forms."""
+    data = party_form()
+    for party in drop:
+        data["partai"].pop(party)
+    for party, number in extra:
+        votes = data["partai"].setdefault(
+            party, {"suara_partai": 0, "suara_caleg": {}, "suara_sah_partai": 0}
+        )
+        votes["suara_caleg"][str(number)] = 0
+    if not data["partai"]:
+        return
+    district = dapil(candidates=people(1, 2, 3)) if dpd else SMALL_DAPIL
+    submitted = CHasilPartai.model_validate(data)
+    same = Ballot.of(district) == submitted.ballot
+    if same:
+        check_ballot(submitted, district, ContestKind.DPRD_KABKOTA)
+    else:
+        with pytest.raises(ContestError):
+            check_ballot(submitted, district, ContestKind.DPRD_KABKOTA)
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [
