@@ -198,7 +198,10 @@ class Recap:
         # the legislative contests, totalled per party, candidate and dapil
         found = self._authority.contests_file
         self._legislative = (
-            {k: LegislativeTally(k, hierarchy, found) for k in stmt.legislative_contests}
+            {
+                k: LegislativeTally(k, hierarchy, found, self._authority)
+                for k in stmt.legislative_contests
+            }
             if found is not None
             else {}
         )
@@ -308,7 +311,7 @@ class Recap:
         contests = self._authority.contests_file
         for tally in self._legislative.values():
             assert contests is not None  # a manifest with legislative contests names one
-            tally.bind(self.hierarchy, contests)
+            tally.bind(self.hierarchy, contests, self._authority)
 
     @classmethod
     def from_packed(cls, head: dict[str, Any], columns: dict[str, Any]) -> Recap:

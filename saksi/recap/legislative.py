@@ -5,10 +5,10 @@ Kab/Kota) of a format v2 log, kept up to date entry by entry by
 :class:`~saksi.recap.fold.Recap`, which authorizes every entry first (so the form in
 force, the corrections' targets and the duplicates are exactly as at intake). It keeps:
 
-- per TPS, the same record as for PPWP (:class:`~saksi.recap.state.TpsSlot`): the form
-  in force as its values (:meth:`~saksi.election.legislative_forms.Ballot.fields`
-  order), the legislative rules it breaks, its corrections, its witness copies (a
-  party's, or a DPD candidate's witness's), and so its status (received,
+- per TPS, what the PPWP fold keeps (:class:`~saksi.recap.state.TpsSlot`), compactly:
+  the form in force as its values (:meth:`~saksi.election.legislative_forms.Ballot.fields`
+  order, packed), the legislative rules it breaks, its corrections, its witness copies
+  (a party's, or a DPD candidate's witness's), and so its status (received,
   inconsistent and held out, corrected; witness copies agree or dispute; flagged);
 - per dapil, the sum of its TPS' dapil vectors (every party's A.1, each candidate's
   A.2 and B, or each DPD candidate's votes; the common numbers; the counters);
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from operator import add
 from typing import Any
 
+from saksi.election.authority import Authority
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.contests import ContestKind
 from saksi.election.legislative import Contests, votes_in
@@ -107,29 +108,71 @@ def _add(store: dict[str, array[int]], code: str, delta: Sequence[int]) -> None:
 
 
 class LegislativeTally:
-    """One legislative contest's totals, statuses and recaps, kept up to date entry by entry."""
+    """One legislative contest's totals, statuses and recaps, kept up to date entry by entry.
 
-    def __init__(self, contest: str, hierarchy: Hierarchy, contests: Contests) -> None:
+    A TPS is kept compact: the values of its form in force packed (:attr:`forms`,
+    :meth:`DapilLayout.pack`: about 1.2 bytes a box), and only when it has any its
+    broken rules, flags, corrections and witness copies (:attr:`extra`); its entry
+    indices are the authority's (the form in force, the c-hasil). :meth:`slot` rebuilds
+    the PPWP fold's record (:class:`~saksi.recap.state.TpsSlot`) from them, so the
+    status, witness and history are computed by the same code as PPWP's."""
+
+    def __init__(
+        self, contest: str, hierarchy: Hierarchy, contests: Contests, authority: Authority
+    ) -> None:
         self.contest = contest
-        self.slots: dict[str, TpsSlot] = {}
+        self.forms: dict[str, bytes] = {}
+        """TPS -> the values of its form in force, packed."""
+        self.extra: dict[str, TpsSlot] = {}
+        """TPS -> its violations, flags, corrections and copies (values and indices unset),
+        for the TPS that have any."""
         self.regions: dict[str, array[int]] = {}
         self.dapils: dict[str, array[int]] = {}
         self.recaps: dict[tuple[str, str], DistrictRecap] = {}
         """(region, dapil) -> its D.Hasil (one each, as the authorization allows)."""
         self.touched: set[str] = set()
-        self.bind(hierarchy, contests)
+        self.bind(hierarchy, contests, authority)
 
-    def bind(self, hierarchy: Hierarchy, contests: Contests) -> None:
+    def bind(self, hierarchy: Hierarchy, contests: Contests, authority: Authority) -> None:
         """Attach what the tally reads but does not own (after unpacking, too)."""
         self.hierarchy = hierarchy
         self.contests = contests
+        self.authority = authority
         self.kind = ContestKind(self.contest)
         self.definition = contests.contest(self.kind)
         self.layout = ContestLayout(self.definition)
         self._expected: tuple[dict[str, int], dict[str, int]] | None = None
 
-    OWN = ("contest", "slots", "regions", "dapils", "recaps", "touched")
+    OWN = ("contest", "forms", "extra", "regions", "dapils", "recaps", "touched")
     """The attributes that are the fold's state (what packing keeps)."""
+
+    def slot(self, tps: str, dapil: DapilLayout | None = None) -> TpsSlot | None:
+        """The TPS's record as the PPWP fold keeps one (None: nothing logged for it);
+        ``dapil``: its dapil, if known."""
+        data = self.forms.get(tps)
+        extra = self.extra.get(tps)
+        if data is None:
+            return None if extra is None else TpsSlot(copies=extra.copies)
+        head = self.authority.current_form(tps, self.contest)
+        first = self.authority.original_form(tps, self.contest)
+        assert head is not None and first is not None  # the fold follows the authority
+        values = (dapil or self.dapil_of(tps)).unpack(data)
+        if extra is None:
+            return TpsSlot(first.index, head.index, values)
+        return TpsSlot(
+            first.index, head.index, values, extra.violations, extra.flags, extra.corrections,
+            extra.copies,
+        )  # fmt: skip
+
+    def _keep(self, tps: str, slot: TpsSlot) -> None:
+        """Keep what ``slot`` has beyond its form's values and indices, if anything."""
+        if slot.violations or slot.flags or slot.corrections or slot.copies:
+            self.extra[tps] = TpsSlot(
+                violations=slot.violations, flags=slot.flags, corrections=slot.corrections,
+                copies=slot.copies,
+            )  # fmt: skip
+        else:
+            self.extra.pop(tps, None)
 
     # -- folding ---------------------------------------------------------------
 
@@ -141,43 +184,46 @@ class LegislativeTally:
         index: int,
         found: tuple[Violation, ...] | None = None,
     ) -> None:
-        """A c-hasil or correction (authorized) is the TPS's form in force from now on;
-        ``tps``: the statement's TPS code (the authority's string, shared);
-        ``found``: its rules, if already checked."""
+        """A c-hasil or correction (authorized: the authority's form in force is it
+        already) is the TPS's form in force from now on; ``tps``: the statement's TPS
+        code (the authority's string, shared); ``found``: its rules, if already checked."""
         dapil = self.layout.dapils[stmt.district]
-        slot = self.slots.get(tps)
+        slot = self.slot(tps, dapil)
         old = None if slot is None else self._vector(dapil, slot)
-        if slot is None:
-            slot = self.slots[tps] = TpsSlot()
+        before = None if slot is None else slot.values
         values, found = dapil.read(stmt.form, found)
-        before = slot.values
+        corrections = () if slot is None else slot.corrections
         if isinstance(stmt, CorrectionLegislatif):
             record = CorrectionRecord(
                 index, stmt.corrects.index, key, stmt.at, stmt.reason,
                 differences(dapil.form_fields, before if before is not None else values, values),
             )  # fmt: skip
-            slot.corrections = (*slot.corrections, record)
-        else:
-            slot.original = index
-        slot.current = index
-        slot.values = pack_values(values)
-        slot.violations = found
-        slot.flags = screen(dapil, stmt.form, values, before)
-        self._refresh(tps, dapil, slot, old)
+            corrections = (*corrections, record)
+        first = self.authority.original_form(tps, self.contest)
+        new = TpsSlot(
+            first.index if first is not None else index, index, values, found,
+            screen(dapil, stmt.form, values, before), corrections,
+            () if slot is None else slot.copies,
+        )  # fmt: skip
+        self.forms[tps] = dapil.pack(values)
+        self._keep(tps, new)
+        self._refresh(tps, dapil, new, old)
 
     def on_copy(self, stmt: CSalinanLegislatif, key: str, index: int) -> None:
         """A witness's copy (authorized): compared with the form in force, now and later."""
         dapil = self.layout.dapils[stmt.district]
-        slot = self.slots.get(stmt.tps)
+        tps = stmt.tps
+        slot = self.slot(tps, dapil)
         old = None if slot is None else self._vector(dapil, slot)
         if slot is None:
-            slot = self.slots[stmt.tps] = TpsSlot()
+            slot = TpsSlot()
         copy = CopySlot(
             index, key, stmt.party or "", stmt.at, pack_values(dapil.values(stmt.form)),
             stmt.candidate or "",
         )  # fmt: skip
         slot.copies = (*slot.copies, copy)
-        self._refresh(stmt.tps, dapil, slot, old)
+        self._keep(tps, slot)
+        self._refresh(tps, dapil, slot, old)
 
     def on_recap(self, stmt: DHasilLegislatif, key: str, index: int) -> None:
         """A D.Hasil (authorized), kept for its region and dapil."""
@@ -233,10 +279,12 @@ class LegislativeTally:
         """A region's (or TPS's) region vector: party A.1 and B, common numbers, counters."""
         self.hierarchy.require(region)
         if level_of(region) is Level.TPS:
-            slot = self.slots.get(region)
-            if slot is None:
+            if region not in self.forms and region not in self.extra:
                 return self.layout.zero()
-            return self.dapil_of(region).region_vector(self._vector(self.dapil_of(region), slot))
+            dapil = self.dapil_of(region)
+            slot = self.slot(region, dapil)
+            assert slot is not None
+            return dapil.region_vector(self._vector(dapil, slot))
         found = self.regions.get(region)
         return list(found) if found is not None else self.layout.zero()
 
@@ -305,13 +353,18 @@ class LegislativeTally:
         ContestError ``contest.no-district`` for a TPS that does not vote in the contest."""
         self.hierarchy.require_tps(code)
         dapil = self.dapil_of(code)
-        return tps_state(code, self.contest, self.slots.get(code), dapil.form_fields)
+        return tps_state(code, self.contest, self.slot(code, dapil), dapil.form_fields)
 
     def logged_tps(self, within: str = NASIONAL) -> Iterator[TpsState]:
         """Every TPS within ``within`` that has anything logged, in code order."""
-        slots = self.slots
-        for code in sorted(c for c in slots if within == NASIONAL or c.startswith(within)):
-            yield tps_state(code, self.contest, slots[code], self.dapil_of(code).form_fields)
+        for code in sorted(c for c in self.logged if within == NASIONAL or c.startswith(within)):
+            dapil = self.dapil_of(code)
+            yield tps_state(code, self.contest, self.slot(code, dapil), dapil.form_fields)
+
+    @property
+    def logged(self) -> set[str]:
+        """Every TPS with anything logged for this contest (a form, or a copy)."""
+        return self.forms.keys() | self.extra.keys()
 
     def recap_records(self) -> tuple[DistrictRecap, ...]:
         """Every logged D.Hasil of the contest, by region then dapil."""
@@ -330,8 +383,10 @@ class LegislativeTally:
         of the incremental sums)."""
         regions: dict[str, list[int]] = {}
         dapils: dict[str, list[int]] = {}
-        for tps, slot in self.slots.items():
+        for tps in self.logged:
             dapil = self.dapil_of(tps)
+            slot = self.slot(tps, dapil)
+            assert slot is not None
             vector = self._vector(dapil, slot)
             _sum_into(dapils, dapil.code, vector)
             projected = dapil.region_vector(vector)

@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from struct import Struct
+from struct import error as struct_error
 from typing import Any, Final
 
 from saksi.election.forms import SECTION_V, FormReading
@@ -66,9 +68,11 @@ class DapilLayout:
         "_calon",
         "_head",
         "_keys",
+        "_narrow",
         "_region",
         "_tail",
         "_take",
+        "_wide",
         "ballot",
         "code",
         "fields",
@@ -93,6 +97,10 @@ class DapilLayout:
         self._calon = tuple(map(str, self.ballot.candidates))
         self._head = itemgetter(*self.form_fields[:_HEAD_WIDTH])
         self._tail = itemgetter(*SECTION_V)
+        sections, votes = _HEAD_WIDTH + len(SECTION_V), len(self.vote_fields)
+        self._narrow = Struct(f"<{_HEAD_WIDTH}H{votes}B{len(SECTION_V)}H")
+        self._wide = Struct(f"<{sections + votes}H")
+        assert votes, "a dapil's ballot has a vote box"  # so the two sizes differ
         # the region vector from the dapil vector padded with one 0 (a party not on
         # this ballot reads that 0)
         index = {name: i for i, name in enumerate(self.fields)}
@@ -141,6 +149,22 @@ class DapilLayout:
             calon = form.suara_calon
             votes += [calon[n] for n in self._calon]
         return (*self._head(fields), *votes, *self._tail(fields))
+
+    def pack(self, values: Sequence[int]) -> bytes:
+        """``values`` as bytes: the boxes of sections I-III and V in two bytes each, the
+        vote boxes in one each when they all fit (at a TPS they nearly always do), else
+        every box in two; :meth:`unpack` tells them apart by their length."""
+        try:
+            return self._narrow.pack(*values)
+        except struct_error:
+            return self._wide.pack(*values)
+
+    def unpack(self, data: bytes) -> tuple[int, ...]:
+        """The values :meth:`pack` packed."""
+        found: tuple[int, ...] = (
+            self._narrow if len(data) == self._narrow.size else self._wide
+        ).unpack(data)
+        return found
 
     def reading(self, values: Sequence[int]) -> FormReading:
         """``values`` as a flat reading (box name -> number), as the rules read it."""

@@ -7,9 +7,9 @@ much memory again as the fold itself. Packed, a contest's slots are a few column
 (the TPS codes joined by ``"\\n"``, entry indices as arrays, every form's numbers in one
 array, and the few slots with anything else as they are) and the authorization state
 is packed the same way (:mod:`saksi.election.authority_state`). A legislative contest's
-slots (:class:`~saksi.recap.legislative.LegislativeTally`) are packed as PPWP's, under
-its contest's name; the rest of its state (region and dapil vectors, D.Hasil) is in the
-head.
+TPS (:class:`~saksi.recap.legislative.LegislativeTally`) are columns too (codes, the
+packed values of the forms in force as one blob, the few TPS with anything else); the
+rest of its state (region and dapil vectors, D.Hasil) is in the head.
 
 :func:`parts` yields the fold as a sequence of objects, the small rest first and then
 one column at a time, each built only when asked for: :func:`write` pickles them one
@@ -59,15 +59,15 @@ def parts(recap: Any) -> Iterator[Any]:
         "contests": list(recap._slots),
         "touched": _join(sorted(recap._touched)),
         "legislative": {
-            contest: {k: getattr(t, k) for k in t.OWN if k != "slots"}
+            contest: {k: getattr(t, k) for k in t.OWN if k not in ("forms", "extra")}
             for contest, t in tallies.items()
         },
     }
     yield from columns
     for contest, slots in recap._slots.items():
         yield from _slot_columns(contest, slots)
-    for contest, tally in tallies.items():  # their slots as PPWP's, by their contest's name
-        yield from _slot_columns(contest, tally.slots)
+    for contest, tally in tallies.items():
+        yield from _form_columns(contest, tally.forms, tally.extra)
     yield END
 
 
@@ -83,7 +83,8 @@ def restore(head: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
     tallies = {}
     for contest, own in head.get("legislative", {}).items():
         tally = LegislativeTally.__new__(LegislativeTally)  # bound by the fold
-        tally.__dict__.update(own, slots=_unpack_slots(contest, columns, authority))
+        forms, extra = _unpack_forms(contest, columns, authority)
+        tally.__dict__.update(own, forms=forms, extra=extra)
         tallies[contest] = tally
     return {
         **head["recap"],
@@ -177,6 +178,35 @@ def _unpack_slots(
             slot.violations, slot.flags, slot.corrections, slot.copies = rare[i]
         out[code] = slot
     return out
+
+
+def _form_columns(
+    contest: str, forms: dict[str, bytes], extra: dict[str, TpsSlot]
+) -> Iterator[tuple[str, Any]]:
+    """A legislative contest's TPS: their codes, the packed values of their forms in
+    force as one blob and their lengths, and the few with anything else as they are."""
+    name = f"forms/{contest}"
+    yield f"{name}/count", len(forms)
+    yield f"{name}/tps", _join(list(forms))
+    yield f"{name}/lengths", array("H", map(len, forms.values()))
+    yield f"{name}/values", b"".join(forms.values())
+    yield f"{name}/extra", extra
+
+
+def _unpack_forms(
+    contest: str, columns: dict[str, Any], authority: Authority
+) -> tuple[dict[str, bytes], dict[str, TpsSlot]]:
+    def column(c: str) -> Any:
+        return columns[f"forms/{contest}/{c}"]
+
+    codes = column("tps").split(_SEP) if column("count") else []
+    blob, forms, at = column("values"), {}, 0
+    for text, length in zip(codes, column("lengths"), strict=True):
+        head = authority.current_form(text, contest)
+        code = head.region if head is not None and head.region == text else text  # kept once
+        forms[code] = blob[at : at + length]
+        at += length
+    return forms, column("extra")
 
 
 def _shared(number: int, known: int | None) -> int | None:

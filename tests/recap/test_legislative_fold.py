@@ -8,6 +8,7 @@ every number can be checked by hand.
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections.abc import Mapping
 from typing import Any
@@ -451,6 +452,11 @@ def test_incremental_equals_recomputed_at_every_step_and_any_order(
             (s.tps, s.status, s.witness, s.values) for s in theirs.logged_tps()
         ]
         assert contest_seats(recap, contest).result == contest_seats(again, contest).result
+    restored: Recap = pickle.loads(pickle.dumps(recap))  # packed, then folding on the same
+    for contest in recap.legislative_contests:
+        mine, theirs = recap.legislative(contest), restored.legislative(contest)
+        assert theirs.forms == mine.forms and theirs.dapil_vectors() == mine.dapil_vectors()
+        assert list(theirs.logged_tps()) == list(mine.logged_tps())
 
 
 def test_a_forms_values_are_its_ballots_boxes_and_its_rules_the_forms() -> None:
@@ -468,3 +474,20 @@ def test_a_forms_values_are_its_ballots_boxes_and_its_rules_the_forms() -> None:
                 assert tuple(form.reading()) == layout.form_fields
                 assert values == tuple(form.reading().values())
                 assert violations == check_form(form)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_forms_values_are_kept_packed_and_read_back_exactly(data: st.DataObject) -> None:
+    """A dapil packs a form's values in one byte a vote box when they all fit, else two:
+    either way they read back exactly (every box of the schema: 0..999)."""
+    tally = fold(book_v2()).legislative(data.draw(st.sampled_from(CONTESTS)).value)
+    layout = tally.dapil(data.draw(st.sampled_from(tally.districts)))
+    values = tuple(
+        data.draw(st.integers(0, data.draw(st.sampled_from((255, 999)))))
+        for _ in layout.form_fields
+    )
+    packed = layout.pack(values)
+    assert layout.unpack(packed) == values
+    votes = values[22 : 22 + len(layout.vote_fields)]
+    assert len(packed) == 2 * len(values) - (len(votes) if max(votes) < 256 else 0)
