@@ -263,7 +263,7 @@ def passing_threshold(
     national: Mapping[str, int], percent: Fraction | None
 ) -> tuple[int, tuple[str, ...]]:
     """The national valid votes and the parties with at least ``percent`` of them
-    (every party with votes when ``percent`` is None), in ballot order."""
+    (every party when ``percent`` is None), in ballot order."""
     total = sum(national.values())
     parties = sorted(national, key=_party_order)
     if percent is None:
