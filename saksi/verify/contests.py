@@ -151,6 +151,8 @@ class Contests:
             self.parties[number] = item["local"]
         self.districts: dict[str, dict[str, District]] = {}
         self.units: dict[str, dict[str, District]] = {}
+        self.seats: dict[str, dict[str, int]] = {}  # contest -> dapil -> its seats
+        self.threshold: dict[str, int | None] = {}  # contest -> threshold_percent
         for i, contest in enumerate(_list(top["contests"], 1, 4, "contests")):
             self._contest(contest, f"contests[{i}]")
 
@@ -164,6 +166,8 @@ class Contests:
         _text(item["name"], f"{where}.name")
         if item["threshold_percent"] is not None:
             _int(item["threshold_percent"], 0, 100, f"{where}.threshold_percent")
+        self.threshold[kind] = item["threshold_percent"]
+        self.seats[kind] = {}
         codes: dict[str, District] = {}
         owner: dict[str, District] = {}
         for j, d in enumerate(_list(item["districts"], 1, 100_000, f"{where}.districts")):
@@ -171,6 +175,7 @@ class Contests:
             if district.code in codes:
                 raise _bad(f"{kind}: dapil {district.code} is listed twice")
             codes[district.code] = district
+            self.seats[kind][district.code] = d["seats"]  # checked by _district
             for unit in district.units:
                 if unit in owner:
                     raise _bad(

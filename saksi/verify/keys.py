@@ -618,7 +618,7 @@ class Fold:
                 return self._duplicate(
                     first, chains.original_leaf(slot), e[0], f"TPS {tps} {contest}"
                 )
-            chains.form(tps, index, e[0], False)
+            chains.form(tps, index, e[0], False, e[8], e[9], e[10])
             return None
         cited, cited_leaf = e[13], e[14]
         found = (
@@ -636,7 +636,7 @@ class Fold:
         assert slot is not None
         if chains.current[slot] != cited:
             return self._stale(cited, chains.current[slot])
-        chains.form(tps, index, e[0], True)
+        chains.form(tps, index, e[0], True, e[8], e[9], e[10])
         return None
 
     def _legislative_copy(
@@ -664,12 +664,12 @@ class Fold:
         chains = self.chains[contest]
         slot = chains.slot(tps)
         key = e[1]
-        for earlier, earlier_key, earlier_leaf in (
+        for earlier, earlier_key, earlier_leaf, _ in (
             chains.copies.get(slot, ()) if slot is not None else ()
         ):
             if earlier_key == key:
                 return self._duplicate(earlier, earlier_leaf, e[0], f"TPS {tps} {contest}")
-        chains.copy(tps, index, key, e[0])
+        chains.copy(tps, index, key, e[0], e[8])
         return None
 
     def _legislative_d_hasil(  # noqa: PLR0911

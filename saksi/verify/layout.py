@@ -1,4 +1,4 @@
-"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/2``).
+"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/3``).
 
 The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N,
 "version": V}`` (``V``: the log's format version), then each column of
@@ -6,8 +6,14 @@ The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N,
 every value plain data (strings joined into one, numbers in arrays), so that each is
 written and freed in turn and nothing of Saksi's classes is pickled: the PPWP columns
 of ``saksi-verify-fold/1``, then the DPD candidates' keys and each legislative
-contest's chains of forms. A file whose header or column names are not exactly these
+contest's chains of forms (with, since ``/3``, each form in force's values, whether it
+breaks an impossible or a suspicious rule, and each witness copy's values: what the
+legislative tally sums). A file whose header or column names are not exactly these
 is refused whole (:func:`read` raises ``ValueError``): it is never half-read.
+A ``saksi-verify-fold/2`` file is read too: a version 1 log's as it is (it has no
+chains); a version 2 log's lacks the legislative forms' values, so :func:`read` raises
+:class:`Refold` and the verifier folds the log again from entry 0 (its checkpoint and
+photos still kept).
 
 A ``saksi-verify-fold/1`` file (written before format v2) is read too: it can only be
 the fold of a version 1 log (no verifier of that layout saved a version 2 log's fold),
@@ -26,9 +32,16 @@ from saksi.verify.keys import Fold
 from saksi.verify.regions import Regions
 from saksi.verify.tally import ContestTally, Copy, DHasil
 
-FOLD_FORMAT: Final = "saksi-verify-fold/2"
+FOLD_FORMAT: Final = "saksi-verify-fold/3"
+FOLD_FORMAT_V2: Final = "saksi-verify-fold/2"
+"""The layout before the legislative tally: still read (see the module's doc)."""
 FOLD_FORMAT_V1: Final = "saksi-verify-fold/1"
 """The layout before format v2: still read (see the module's doc)."""
+
+
+class Refold(Exception):
+    """A saved fold of an older layout that lacks what this one keeps: fold the log
+    again from entry 0."""
 
 
 def _join(items: list[str]) -> str:
@@ -94,7 +107,7 @@ def write(fold: Fold, handle: Any) -> None:
         pickle.dump(item, handle, protocol=5)
 
 
-def read(
+def read(  # noqa: C901
     handle: BinaryIO,
     regions: Regions,
     contests: Callable[[dict[str, Any]], Contests | None] = lambda manifest: None,
@@ -104,7 +117,7 @@ def read(
     first = pickle.Unpickler(handle)
     head = first.load()
     layout = head.get("format") if isinstance(head, dict) else None
-    if layout not in (FOLD_FORMAT, FOLD_FORMAT_V1):
+    if layout not in (FOLD_FORMAT, FOLD_FORMAT_V2, FOLD_FORMAT_V1):
         raise ValueError(f"its header names layout {layout!r}")
     assert isinstance(head, dict)
     # each record of fold/2 stands alone; fold/1 pickled its header and the manifest with
@@ -116,7 +129,7 @@ def read(
     def load() -> Any:
         return next(loads, lambda: pickle.Unpickler(handle).load())()
 
-    version = head["version"] if layout == FOLD_FORMAT else 1
+    version = head["version"] if layout != FOLD_FORMAT_V1 else 1
     if version not in (1, 2):
         raise ValueError(f"format version {version!r}")
 
@@ -147,7 +160,9 @@ def read(
     fold.revoked = bytearray(take("revoked"))
     for name, t in sorted(fold.tallies.items()):
         _read_tally(t, lambda column: take(f"{name}.{column}"))  # noqa: B023
-    if layout == FOLD_FORMAT:
+    if layout == FOLD_FORMAT_V2 and fold.chains:
+        raise Refold(f"a {FOLD_FORMAT_V2} file of a version 2 log")
+    if layout != FOLD_FORMAT_V1:
         fold.candidate = take("candidate")
         for name, chains in sorted(fold.chains.items()):
             chains.restore({c: take(f"{name}.{c}") for c, _ in chains.columns()})

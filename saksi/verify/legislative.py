@@ -3,10 +3,10 @@ authorization algorithm, added"), kept compact, written from the docs.
 
 Per legislative contest, :class:`Chains` keeps what authorization reads: every TPS's
 chain of forms (its ``c-hasil`` and corrections: which is in force, each one's leaf
-hash), its witness copies by key, and the D.Hasil per region and dapil. The forms'
-numbers are not kept: the legislative totals are not compared yet, only each entry's
-verdict. :func:`ballot_refusal` compares a form's parties and candidates with its
-dapil's.
+hash, its values packed as 16-bit numbers, whether it breaks an impossible or only a
+suspicious rule), its witness copies by key (with their values), and the D.Hasil per
+region and dapil: what :mod:`saksi.verify.legislative_tally` sums.
+:func:`ballot_refusal` compares a form's parties and candidates with its dapil's.
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ class Chains:
         self.first_leaf: dict[int, bytes] = {}  # slot -> the c-hasil's leaf, once replaced
         self.replaced: dict[int, bytes] = {}  # entry -> leaf hash of a form no longer in force
         self.corrections: dict[int, list[int]] = {}
-        self.copies: dict[int, list[tuple[int, str, bytes]]] = {}  # slot -> (entry, key, leaf)
+        self.copies: dict[int, list[tuple[int, str, bytes, bytes]]] = {}
+        """slot -> (entry, key, leaf, values packed) of each witness copy"""
+        self.values: list[bytes] = []  # the form in force's values, packed (b"": none)
+        self.impossible = bytearray()  # the form in force breaks an impossible rule
+        self.suspicious = bytearray()  # ... only suspicious ones (flagged when counted)
         self.recaps: dict[tuple[str, str], tuple[int, bytes]] = {}  # (region, dapil) -> entry
 
     def slot(self, tps: str) -> int | None:
@@ -46,9 +50,21 @@ class Chains:
         self.original.append(NONE)
         self.current.append(NONE)
         self.head_leaf += bytes(32)
+        self.values.append(b"")
+        self.impossible.append(0)
+        self.suspicious.append(0)
         return slot
 
-    def form(self, tps: str, index: int, leaf: bytes, correction: bool) -> None:
+    def form(  # noqa: PLR0917
+        self,
+        tps: str,
+        index: int,
+        leaf: bytes,
+        correction: bool,
+        values: tuple[int, ...] = (),
+        rules: tuple[str, ...] = (),
+        impossible: bool = False,
+    ) -> None:
         """A c-hasil or a correction (authorized) becomes the form in force."""
         slot = self.slot_of.get(tps)
         if slot is None:
@@ -63,12 +79,17 @@ class Chains:
             self.original[slot] = index
         self.current[slot] = index
         self.head_leaf[32 * slot : 32 * slot + 32] = leaf
+        self.values[slot] = pack(values)
+        self.impossible[slot] = impossible
+        self.suspicious[slot] = bool(rules) and not impossible
 
-    def copy(self, tps: str, index: int, key: str, leaf: bytes) -> None:
+    def copy(
+        self, tps: str, index: int, key: str, leaf: bytes, values: tuple[int, ...] = ()
+    ) -> None:
         slot = self.slot_of.get(tps)
         if slot is None:
             slot = self._new_slot(tps)
-        self.copies.setdefault(slot, []).append((index, key, leaf))
+        self.copies.setdefault(slot, []).append((index, key, leaf, pack(values)))
 
     def original_leaf(self, slot: int) -> bytes:
         found = self.first_leaf.get(slot)
@@ -96,6 +117,9 @@ class Chains:
             ("corrections", self.corrections),
             ("copies", self.copies),
             ("recaps", self.recaps),
+            ("values", self.values),
+            ("impossible", bytes(self.impossible)),
+            ("suspicious", bytes(self.suspicious)),
         ]
 
     def restore(self, column: dict[str, Any]) -> None:
@@ -110,9 +134,24 @@ class Chains:
         self.corrections = column["corrections"]
         self.copies = column["copies"]
         self.recaps = column["recaps"]
+        self.values = column["values"]
+        self.impossible = bytearray(column["impossible"])
+        self.suspicious = bytearray(column["suspicious"])
         n = len(self.codes)
-        if len(self.original) != n or len(self.current) != n or len(self.head_leaf) != 32 * n:
+        sizes = {len(self.original), len(self.current), len(self.values), len(self.impossible)}
+        if sizes != {n} or len(self.suspicious) != n or len(self.head_leaf) != 32 * n:
             raise ValueError(f"the columns of {self.contest} do not agree")
+
+
+def pack(values: tuple[int, ...]) -> bytes:
+    """A form's values (each 0..999: the schema's bound) as 16-bit numbers."""
+    return array("H", values).tobytes()
+
+
+def unpack(data: bytes) -> array[int]:
+    out = array("H")
+    out.frombytes(data)
+    return out
 
 
 def ballot_refusal(want: Ballot, got: Ballot, contest: str, district: str) -> Refused | None:
@@ -148,4 +187,4 @@ def ballot_refusal(want: Ballot, got: Ballot, contest: str, district: str) -> Re
     )
 
 
-__all__ = ["NONE", "Chains", "ballot_refusal"]
+__all__ = ["NONE", "Chains", "ballot_refusal", "pack", "unpack"]

@@ -4,7 +4,7 @@ The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
     DIR/fold-<N>.bin             the verifier's fold after entry N-1 (named in state.json),
-                                 saksi-verify-fold/2 (:mod:`saksi.verify.layout`; /1 read too)
+                                 saksi-verify-fold/3 (:mod:`saksi.verify.layout`; /2, /1 read too)
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
 ``state.json`` (``saksi-verify-state/2``) holds the signed checkpoint note verified
@@ -173,6 +173,8 @@ class StateDir:
                     raise _bad_state(path, "its SHA-256 is not the one state.json names")
                 handle.seek(0)
                 fold = layout.read(handle, regions, contests)  # its own file, hash checked
+        except layout.Refold:
+            return None  # an older layout without the legislative values: from entry 0
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         except (ValueError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as exc:
