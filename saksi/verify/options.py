@@ -56,6 +56,9 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
     legislative: dict[str, dict[str, int]] = field(default_factory=dict)
     """Per legislative contest, what this run read of its entries (format v2)."""
+    seats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per legislative contest, the verifier's own progress and seats at the checkpoint
+    (the shape of ``saksi recap --json``'s ``legislative`` objects)."""
     evidence: list[str] = field(default_factory=list)
     results_checked: bool = False
     photos_checked: bool = False

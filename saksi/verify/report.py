@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from saksi.verify.findings import EXIT_CODES, HEADLINES, Kind
+from saksi.verify.legislative_tally import REASONS
 from saksi.verify.options import Report
 from saksi.verify.text import shown as display_text
 
@@ -43,6 +44,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "results": report.results_checked,
             "photos": report.photos_checked,
         },
+        **({"legislative_seats": report.seats} if report.seats else {}),
         "findings": [f.to_dict() for f in findings.kept],
         "finding_counts": dict(sorted(findings.counts.items())),
         "findings_omitted": findings.omitted(),
@@ -78,6 +80,8 @@ def _checked_lines(report: Report) -> list[str]:
             f"{seen['inconsistent']:,} inconsistent, {seen['flagged']:,} flagged; "
             f"{seen['refused']:,} refused)"
         )
+    for contest, seats in report.seats.items():
+        lines.extend(seat_lines(contest, seats))
     if "tiles" in counts:
         lines.append(
             f"  tiles / tile: {counts['tiles']:,} tiles, {counts.get('bundles', 0):,} bundles"
@@ -93,6 +97,34 @@ def _checked_lines(report: Report) -> list[str]:
             f"{counts.get('photos_absent', 0):,} not published"
         )
     return lines
+
+
+def seat_lines(contest: str, seats: dict[str, Any]) -> list[str]:
+    """A legislative contest's progress and seats, recomputed from the log."""
+    p = seats["progress"]
+    status = seats["dapil_status"]
+    total = sum(s["seats"] for s in status.values())
+    if seats["parties"]:
+        won = ", ".join(f"{party}: {n}" for party, n in seats["parties"].items())
+    else:
+        won = f"{len(seats['elected']):,} elected / terpilih"
+    open_ = [code for code, s in status.items() if s["provisional"]]
+    named = {r for code in open_ for r in status[code]["reasons"]}
+    reasons = [r for r in REASONS if r in named]
+    if seats["provisional"]:
+        state = (
+            f"PROVISIONAL / SEMENTARA ({len(open_):,} of {len(status):,} dapil: "
+            f"{', '.join(reasons)})"
+        )
+    else:
+        state = "final / tetap"
+    ties = f"; {len(seats['ties']):,} ties / seri" if seats["ties"] else ""
+    return [
+        f"  {contest} recomputed / dihitung ulang: {p['received']:,} of {p['expected']:,} TPS "
+        f"received ({p['percent']}%), {p['counted']:,} counted; valid votes / suara sah "
+        f"{seats['threshold']['valid_votes']:,}",
+        f"    seats / kursi ({total:,}): {won or '-'}{ties}; {state}",
+    ]
 
 
 def summary_text(report: Report) -> str:

@@ -42,6 +42,7 @@ from saksi.verify.contests import Contests
 from saksi.verify.entries import Checked
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
+from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
 from saksi.verify.regions import Regions
@@ -128,7 +129,20 @@ class Verifier:
         self._photos(pending)
         if self.recap is not None:
             self.report.legislative = {k: dict(v) for k, v in sorted(self.recap.seen.items())}
+            self._seats(signed.checkpoint)
         self._save(signed, compact)
+
+    def _seats(self, checkpoint: Checkpoint) -> None:
+        """Each legislative contest's tally and seats at the checkpoint, the verifier's
+        own (docs/recap.md, "Seats from the log")."""
+        fold = self.recap
+        assert fold is not None
+        if fold.contests_file is None or fold.size != checkpoint.size:
+            return
+        names = {c["kind"]: c["name"] for c in fold.manifest["contests"]}
+        for contest in fold.legislative:
+            count = ContestCount(contest, fold.chains[contest], fold.contests_file, fold.regions)
+            self.report.seats[contest] = count.seats_json(_cp(checkpoint), names[contest])
 
     def _state(self) -> SavedState | None:
         """The saved state; with ``full``, one of another layout is not read at all

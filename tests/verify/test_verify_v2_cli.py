@@ -213,3 +213,36 @@ def test_a_v2_publication_with_the_publishers_results_verifies(tmp_path: Path) -
     code, report, _ = _verify(root, vkey, tmp_path / "s2")
     assert code == 7, report
     assert {f["code"] for f in report["findings"]} == {"verify.totals-differ"}
+
+
+def test_the_report_gives_each_contests_own_tally_and_seats_the_references(
+    night: tuple[V2Log, Path, str], tmp_path: Path
+) -> None:
+    """The verifier's own legislative seats (docs/verify.md) equal ``saksi recap
+    --json``'s for the same log: progress, threshold, seats, provisional and why."""
+    from saksi.recap.fold import Recap
+    from saksi.recap.legislative_seats import contest_seats
+    from tests.verify.test_legislative_tally import wordless
+
+    log, root, vkey = night
+    code, report, err = _verify(root, vkey, tmp_path / "state")
+    assert code == 0, (report, err)
+    seats = report["legislative_seats"]
+    hierarchy, contests = small_world()
+    recap = Recap.replay(hierarchy, log.entries, contests=contests)
+    names = {c["kind"]: c["name"] for c in json.loads(log.entries[0])["stmt"]["contests"]}
+    assert set(seats) == set(recap.legislative_contests)
+    for contest in recap.legislative_contests:
+        theirs = contest_seats(recap, contest).to_json(report["checkpoint"])
+        assert wordless(seats[contest]) == wordless({**theirs, "name": names[contest]})
+    assert seats["dpr"]["progress"]["received"] == 4 and seats["dpr"]["provisional"] is True
+    assert (
+        "missing"
+        in seats["dpr"]["dapil_status"][next(iter(seats["dpr"]["dapil_status"]))]["reasons"]
+    )
+    args = ["verify", str(root), "--log-key", vkey, "--state", str(tmp_path / "s")]
+    result = CliRunner().invoke(cli, [*args, "--regions", str(root / "regions.json")])
+    assert result.exit_code == 0, result.output
+    expected = seats["dpr"]["progress"]["expected"]
+    assert f"  dpr recomputed / dihitung ulang: 4 of {expected:,} TPS received" in result.stdout
+    assert "PROVISIONAL / SEMENTARA" in result.stdout
