@@ -243,4 +243,4 @@ class Contests:
         return self.units.get(contest, {}).get(province)
 
 
-__all__ = ["FORMAT", "KINDS", "Ballot", "Contests", "District", "votes_in"]
+__all__ = ["FORMAT", "KINDS", "Ballot", "Contests", "District", "PartyBallot", "votes_in"]

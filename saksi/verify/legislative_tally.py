@@ -15,9 +15,9 @@ dapil with its reasons, the ties. :meth:`ContestCount.seats_json` has the shape 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from saksi.verify.contests import PARTY_CONTESTS, Contests, votes_in
+from saksi.verify.contests import PARTY_CONTESTS, Ballot, Contests, PartyBallot, votes_in
 from saksi.verify.legislative import NONE, Chains, unpack
 from saksi.verify.regions import NATION, Regions, ancestors
 from saksi.verify.schema import BEFORE_PAIRS
@@ -38,6 +38,11 @@ class Sums:
     votes: list[int]
     common: list[int] = field(default_factory=lambda: [0] * (len(TOTAL_FIELDS) + 1))
     counters: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
+
+
+def _lists(ballot: Ballot) -> PartyBallot:
+    """A party dapil's ballot (the caller knows it is one)."""
+    return cast("PartyBallot", ballot)
 
 
 def _sum(rows: list[Sums], start: Sums | None = None) -> Sums:
@@ -184,7 +189,7 @@ class ContestCount:
             ]
             if self.party:
                 at = 0
-                for p, numbers in ballot:
+                for p, numbers in _lists(ballot):
                     i = self._party_at[p]
                     party_votes[2 * i] = votes[at]
                     party_votes[2 * i + 1] = votes[at + len(numbers) + 1]
@@ -222,17 +227,14 @@ class ContestCount:
         if self.party:
             partai: dict[str, Any] = {}
             at = 0
-            for p, numbers in ballot:
+            for p, numbers in _lists(ballot):
                 v = sums.votes
                 partai[p] = {
                     "suara_partai": v[at],
-                    "suara_caleg": {
-                        str(n): v[at + 1 + k]
-                        for k, n in enumerate(numbers)  # type: ignore[arg-type]
-                    },
-                    "suara_sah_partai": v[at + 1 + len(numbers)],  # type: ignore[arg-type]
+                    "suara_caleg": {str(n): v[at + 1 + k] for k, n in enumerate(numbers)},
+                    "suara_sah_partai": v[at + 1 + len(numbers)],
                 }
-                at += len(numbers) + 2  # type: ignore[arg-type]
+                at += len(numbers) + 2
             out["partai"] = partai
         else:
             out["suara_calon"] = {str(n): sums.votes[k] for k, n in enumerate(ballot)}
