@@ -13,6 +13,8 @@ import pickle
 from itertools import combinations
 from typing import Any
 
+import pytest
+
 from saksi.verify import layout
 from saksi.verify.keys import Fold
 from saksi.verify.regions import Regions
@@ -71,3 +73,41 @@ def test_a_fold_of_the_layout_before_v2_is_read() -> None:
     buffer.seek(0)
     again = layout.read(buffer, fold.regions)
     assert _columns(again) == _columns(fold)
+
+
+_ADDED_IN_V3 = (".values", ".impossible", ".suspicious")
+
+
+def _write_fold_v2(fold: Fold, handle: Any) -> None:
+    """As ``saksi verify`` wrote its fold before the legislative tally (fold/2)."""
+    pickle.dump({"format": "saksi-verify-fold/2", "size": fold.size, "version": fold.version},
+                handle, protocol=5)  # fmt: skip
+    for name, value in layout.columns(fold):
+        if not (name.split(".")[0] in fold.chains and name.endswith(_ADDED_IN_V3)):
+            pickle.dump((name, value), handle, protocol=5)
+
+
+def test_a_fold2_of_a_v1_log_is_read_and_of_a_v2_log_is_refolded(tmp_path: Any) -> None:
+    fold = _fold()
+    buffer = io.BytesIO()
+    _write_fold_v2(fold, buffer)
+    buffer.seek(0)
+    again = layout.read(buffer, fold.regions)  # a v1 log: nothing of the legislative tally
+    assert _columns(again) == _columns(fold)
+
+    from tests.verify.test_v2_against_intake import CONTESTS, REGIONS, fold_log
+    from tests.verify.test_verify_v2_cli import _night
+    from tests.verify.v2_factory import V2Log
+
+    log = V2Log()
+    _night(log)
+    _, v2, _ = fold_log(log.entries)
+    buffer = io.BytesIO()
+    layout.write(v2, buffer)
+    buffer.seek(0)
+    assert _columns(layout.read(buffer, REGIONS, lambda m: CONTESTS)) == _columns(v2)
+    buffer = io.BytesIO()
+    _write_fold_v2(v2, buffer)
+    buffer.seek(0)
+    with pytest.raises(layout.Refold):  # its legislative forms' values are not in it
+        layout.read(buffer, REGIONS, lambda m: CONTESTS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +247,36 @@ def test_the_report_gives_each_contests_own_tally_and_seats_the_references(
     expected = seats["dpr"]["progress"]["expected"]
     assert f"  dpr recomputed / dihitung ulang: 4 of {expected:,} TPS received" in result.stdout
     assert "PROVISIONAL / SEMENTARA" in result.stdout
+
+
+def test_a_state_of_the_layout_before_the_legislative_tally_is_refolded(
+    night: tuple[V2Log, Path, str], tmp_path: Path
+) -> None:
+    """A saksi-verify-fold/2 state of a v2 log (no legislative values): the next run
+    folds the log again from entry 0 and gives the same seats, then saves fold/3."""
+    import hashlib
+    import io
+
+    from saksi.verify import layout
+    from tests.verify.test_fold_layout import _write_fold_v2
+    from tests.verify.test_v2_against_intake import CONTESTS, REGIONS
+
+    log, root, vkey = night
+    state = tmp_path / "state"
+    code, first, _ = _verify(root, vkey, state)
+    assert code == 0
+    saved = json.loads((state / "state.json").read_text())
+    fold_path = state / saved["fold"]
+    with open(fold_path, "rb") as handle:
+        fold = layout.read(handle, REGIONS, lambda m: CONTESTS)
+    buffer = io.BytesIO()
+    _write_fold_v2(fold, buffer)
+    fold_path.write_bytes(buffer.getvalue())
+    saved["fold_sha256"] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    (state / "state.json").write_text(json.dumps(saved))
+    code, again, err = _verify(root, vkey, state)
+    assert code == 0, (again, err)
+    assert again["checked"]["entries"] == len(log.entries)  # from entry 0
+    assert again["legislative_seats"] == first["legislative_seats"]
+    with open(state / json.loads((state / "state.json").read_text())["fold"], "rb") as handle:
+        assert pickle.load(handle)["format"] == "saksi-verify-fold/3"
