@@ -129,3 +129,54 @@ def test_open_list_unfilled_and_dpd_top_four() -> None:
 def test_the_threshold_is_whole_numbers_and_exactly_four_percent_passes() -> None:
     assert passes(4, 100, 4) and not passes(3, 100, 4) and not passes(0, 0, 4)
     assert passes(1, 10**9, None)
+
+
+def test_a_published_seat_or_total_that_differs_is_named_with_both_numbers() -> None:
+    from saksi.verify.legislative_results import seat_differences, totals_differences
+
+    book = book_v2()
+    kabkota_night(book)
+    regions = Regions(book.hierarchy.canonical_bytes())
+    read = Contests(book.contests.canonical_bytes())
+    fold = verifier_fold(book.entries, regions, read)
+    ours = ContestCount("dprd-kabkota", fold.chains["dprd-kabkota"], read, regions)
+    mine = ours.seats_json({"tree_size": len(book.entries)}, "x")
+    assert seat_differences("f.json", "dprd-kabkota", mine, mine) == []
+    # a published file that moved a seat from party 1 to party 5, and its candidate
+    theirs = {**mine, "dapil": {"320101": {"1": 6, "4": 3, "5": 3}}}
+    last = next(e for e in reversed(mine["elected"]) if e["party"] == "1")
+    theirs["elected"] = [e for e in mine["elected"] if e != last] + [
+        {"dapil": "320101", "party": "5", "number": 1, "votes": 7}
+    ]
+    found = seat_differences("f.json", "dprd-kabkota", theirs, mine)
+    by = {(f.details["field"], f.details["party"], f.details["candidate"]): f for f in found}
+    seat = by["dapil", "1", None]
+    assert seat.code == "verify.seats-differ" and seat.details["dapil"] == "320101"
+    assert (seat.details["published"], seat.details["recomputed"]) == (6, 7)
+    assert (
+        by["dapil", "5", None].details["published"],
+        by["dapil", "5", None].details["recomputed"],
+    ) == (3, 2)
+    gone = by["elected", "1", str(last["number"])]
+    assert (gone.details["published"], gone.details["recomputed"]) == (None, last["votes"])
+    assert by["elected", "5", "1"].details["published"] == 7
+    assert (
+        "dapil 320101, partai 1" in seat.message_id and "dapil 320101, party 1" in seat.message_en
+    )
+    # a region's total inflated by 5 for party 4
+    region = ours.totals("3201")
+    inflated = {
+        **region,
+        "partai": {
+            **region["partai"],
+            "4": {
+                "suara_partai": region["partai"]["4"]["suara_partai"],
+                "suara_sah_partai": region["partai"]["4"]["suara_sah_partai"] + 5,
+            },
+        },
+    }
+    (diff,) = totals_differences("r.json", "dprd-kabkota", "3201", None, inflated, region)
+    assert (
+        diff.code == "verify.totals-differ" and diff.details["field"] == "partai.4.suara_sah_partai"
+    )
+    assert diff.details["published"] - diff.details["recomputed"] == 5
