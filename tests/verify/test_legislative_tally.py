@@ -18,6 +18,7 @@ from saksi.recap.legislative_seats import contest_seats
 from saksi.verify.contests import Contests
 from saksi.verify.entries import check_chunk
 from saksi.verify.keys import Fold
+from saksi.verify.legislative_results import seat_differences, totals_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import NATION, Regions
 from saksi.verify.seats import passes, sainte_lague, top
@@ -132,10 +133,9 @@ def test_the_threshold_is_whole_numbers_and_exactly_four_percent_passes() -> Non
 
 
 def test_a_published_seat_or_total_that_differs_is_named_with_both_numbers() -> None:
-    from saksi.verify.legislative_results import seat_differences, totals_differences
-
     book = book_v2()
     kabkota_night(book)
+    assert book.contests is not None
     regions = Regions(book.hierarchy.canonical_bytes())
     read = Contests(book.contests.canonical_bytes())
     fold = verifier_fold(book.entries, regions, read)
