@@ -31,7 +31,7 @@ the same payload at the same places, with its *ballot* for ``pairs`` (a party fo
 ``((party, (candidate, ...)), ...)`` in ballot order; a DPD form's: ``(candidate,
 ...)``), no screening flags, and more at the end: ``district`` (a ``c-salinan``:
 ``party``, ``candidate``, then ``district``); a legislative ``d-hasil``'s ``totals``
-are not kept (they are not compared yet).
+are not kept (the legislative D.Hasil are not reconciled yet).
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ In order, reading only what is published:
    docs/format.md (:class:`~saksi.verify.keys.Fold`), and the tally of docs/recap.md
    (:mod:`saksi.verify.tally`); an entry that should have been refused is named, and
    then left out, as the service would have left it out. A version 2 log's legislative
-   entries are authorized with its contests file (:mod:`saksi.verify.contests`) and
-   counted per contest; their totals are not compared yet;
+   entries are authorized with its contests file (:mod:`saksi.verify.contests`),
+   counted per contest, and each contest tallied with its seats by the verifier's own
+   code (:mod:`saksi.verify.legislative_tally`), which the report gives;
 6. the published results at their generation (:mod:`saksi.verify.totals`);
 7. every published photo against the hash its statement logged.
 
@@ -414,9 +415,9 @@ class Verifier:
                 kinds = ", ".join(sorted(check.skipped))
                 self.report.notice(
                     f"the published results of the legislative contests ({kinds}) are not "
-                    "compared yet: their entries are checked, their totals not",
+                    "compared yet: the verifier's own totals and seats of them are reported",
                     f"hasil pemilihan legislatif yang dipublikasikan ({kinds}) belum "
-                    "dibandingkan: entrinya diperiksa, totalnya belum",
+                    "dibandingkan: total dan kursi hitungan pemverifikasi sendiri dilaporkan",
                 )
             self.report.counts["snapshots"] = check.snapshots
             self.report.counts["exports"] = check.exports
