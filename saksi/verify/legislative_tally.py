@@ -14,11 +14,12 @@ dapil with its reasons, the ties. :meth:`ContestCount.seats_json` has the shape 
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 from saksi.verify.contests import PARTY_CONTESTS, Ballot, Contests, PartyBallot, votes_in
-from saksi.verify.legislative import NONE, Chains, unpack
+from saksi.verify.legislative import NONE, Chains
 from saksi.verify.regions import NATION, Regions, ancestors
 from saksi.verify.schema import BEFORE_PAIRS
 from saksi.verify.seats import Tie, passes, sainte_lague, top
@@ -108,25 +109,44 @@ class ContestCount:
                 self.expected[code] = self.expected.get(code, 0) + n
 
     def _sum_all(self) -> None:
+        """Every TPS's status, then the sums a dapil at a time: the packed values of its
+        counted forms joined and summed column by column (a vector is a fixed choice of
+        a form's boxes, so the sum of the vectors is the vector of the sums), the same
+        per desa, then the desa rolled up the region tree."""
         chains = self.chains
-        # summed a dapil at a time, each dapil's desa at a time, by columns (zip): the
-        # rows of one dapil only are ever held
         groups: dict[str | None, list[str]] = {}
         for tps in chains.slot_of:
             groups.setdefault(self.dapil_of.get(tps[:10]), []).append(tps)
+        zero = [0] * len(COUNTERS)
         for dapil, codes in groups.items():
-            rows = [self._tps(tps) for tps in sorted(codes)]
+            states = [(tps, self._state(tps)) for tps in sorted(codes)]
             if dapil is None:  # never: the authorization places every form in a dapil
                 continue
-            kept = [r for r in rows if r is not None]
-            if kept:
-                self.dapil[dapil] = _sum([r[0] for r in kept], self.dapil[dapil])
-            desa: dict[str, list[Sums]] = {}
-            for tps, r in zip(sorted(codes), rows, strict=True):
-                if r is not None:
-                    desa.setdefault(tps[:10], []).append(r[1])
-            for code, found in desa.items():
-                self.region[code] = _sum(found, self.region.get(code))
+            packed: list[bytes] = []
+            counters = list(zero)
+            desa: dict[str, tuple[list[bytes], list[int]]] = {}
+            for tps, found in states:
+                if found is None:
+                    continue
+                mine = desa.setdefault(tps[:10], ([], list(zero)))
+                for i, x in enumerate(found):
+                    counters[i] += x
+                    mine[1][i] += x
+                if found[1]:  # counted
+                    values = chains.values[chains.slot_of[tps]]
+                    packed.append(values)
+                    mine[0].append(values)
+            if not desa:
+                continue
+            whole = self._sums(dapil, packed, counters)[0]
+            assert whole is not None
+            self.dapil[dapil] = whole
+            for code, (rows, counts) in desa.items():
+                self.region[code] = self._sums(dapil, rows, counts, full=False)[1]
+        self._roll_up()
+
+    def _roll_up(self) -> None:
+        """Each desa's region vector into the regions above it."""
         width = 2 * len(self.parties)
         for code, sums in sorted(self.region.items()):
             if len(code) == 10:
@@ -141,12 +161,11 @@ class ContestCount:
 
     # -- one TPS ---------------------------------------------------------------
 
-    def _tps(self, tps: str) -> tuple[Sums, Sums] | None:
-        """A TPS's status (kept) and its dapil and region vectors (None: nothing to sum,
-        a TPS with only witness copies)."""
+    def _state(self, tps: str) -> list[int] | None:
+        """A TPS's status (kept in :attr:`status`) and its seven counters (None: no form
+        in force, a TPS with only witness copies)."""
         c = self.chains
         slot = c.slot_of[tps]
-        dapil = self.dapil_of.get(tps[:10])
         if c.current[slot] == NONE:
             self.status[tps] = ("missing", "none", False)
             return None
@@ -159,7 +178,7 @@ class ContestCount:
             witness = "dispute" if any(v != c.values[slot] for *_, v in copies) else "agree"
         flagged = counted and bool(c.suspicious[slot])
         self.status[tps] = (status, witness, flagged)
-        counters = [
+        return [
             1,
             int(counted),
             int(not counted),
@@ -168,33 +187,53 @@ class ContestCount:
             int(witness == "dispute"),
             int(flagged),
         ]
-        if dapil is None:  # the authorization places every form in a dapil
-            return None
+
+    def _sums(
+        self, dapil: str, packed: list[bytes], counters: list[int], full: bool = True
+    ) -> tuple[Sums | None, Sums]:
+        """The dapil vector (``full``; else None) and the region vector of the counted
+        forms ``packed`` of ``dapil`` (summed), with ``counters``: only the columns they
+        take are summed."""
         ballot = self.districts[dapil].ballot
         width = self._width(ballot)
-        votes = [0] * width
-        common = [0] * (len(TOTAL_FIELDS) + 1)
+        row = FIRST + width + 3
+        values = array("H")
+        values.frombytes(b"".join(packed))
+
+        def col(i: int) -> int:
+            return sum(values[i::row])
+
+        end = FIRST + width
+        common = [
+            col(end),
+            col(end + 1),
+            col(end + 2),
+            col(_AT["pengguna_total_j"]),
+            col(_AT["pemilih_dpt_j"]),
+            len(packed),
+        ]
         party_votes = [0] * (2 * len(self.parties))
-        if counted:
-            v = unpack(c.values[slot])
-            votes = list(v[FIRST : FIRST + width])
-            sah, tidak_sah, total = v[FIRST + width : FIRST + width + 3]
-            common = [
-                sah,
-                tidak_sah,
-                total,
-                v[_AT["pengguna_total_j"]],
-                v[_AT["pemilih_dpt_j"]],
-                1,
-            ]
-            if self.party:
-                at = 0
-                for p, numbers in _lists(ballot):
-                    i = self._party_at[p]
-                    party_votes[2 * i] = votes[at]
-                    party_votes[2 * i + 1] = votes[at + len(numbers) + 1]
-                    at += len(numbers) + 2
-        return Sums(votes, common, counters), Sums(party_votes, list(common), list(counters))
+        if self.party:
+            at = FIRST
+            for p, numbers in _lists(ballot):
+                i = self._party_at[p]
+                party_votes[2 * i] = col(at)
+                party_votes[2 * i + 1] = col(at + len(numbers) + 1)
+                at += len(numbers) + 2
+        region = Sums(party_votes, list(common), list(counters))
+        if not full:
+            return None, region
+        votes = [col(i) for i in range(FIRST, end)]
+        return Sums(votes, common, list(counters)), region
+
+    def _tps(self, tps: str) -> tuple[Sums | None, Sums] | None:
+        """A TPS's own dapil and region vectors (None: no form in force)."""
+        counters = self._state(tps)
+        dapil = self.dapil_of.get(tps[:10])
+        if counters is None or dapil is None:
+            return None
+        values = self.chains.values[self.chains.slot_of[tps]]
+        return self._sums(dapil, [values] if counters[1] else [], counters)
 
     # -- reading ---------------------------------------------------------------
 
