@@ -97,6 +97,12 @@ class ResultsCheck:
     """Legislative contests the results publish, not compared yet."""
     snapshots: int = 0
     exports: int = 0
+    seats: int = 0
+    """Legislative seats files compared (:mod:`saksi.verify.legislative_results`)."""
+
+    def read_json(self, path: str) -> Any | None:
+        """A linked results file as JSON (None, and a finding, if absent or not JSON)."""
+        return self._json(path)
 
     def _json(self, path: str) -> Any | None:
         data = self.results.read(path)

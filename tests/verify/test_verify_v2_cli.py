@@ -280,3 +280,67 @@ def test_a_state_of_the_layout_before_the_legislative_tally_is_refolded(
     assert again["legislative_seats"] == first["legislative_seats"]
     with open(state / json.loads((state / "state.json").read_text())["fold"], "rb") as handle:
         assert pickle.load(handle)["format"] == "saksi-verify-fold/3"
+
+
+def test_published_legislative_seats_are_compared_and_a_moved_seat_is_named(
+    tmp_path: Path,
+) -> None:
+    """A seats file latest.json links under ``legislative`` (issue 17's publication:
+    ``saksi recap --json``'s object, names added) equal to the log's verifies; a seat
+    moved from one party to another is ``verify.seats-differ`` naming the dapil, both
+    parties and both numbers."""
+    from saksi.recap.fold import Recap
+    from saksi.recap.legislative_seats import contest_seats
+    from saksi.recap.publish import Publisher
+
+    log = V2Log()
+    _night(log)
+    root = tmp_path / "pub"
+    vkey = _publish(root, log.entries, contests=False)
+    hierarchy, file = small_world()
+    opened = Log.open(root / "log", open_store, durable=False)
+    try:
+        checkpoint, note = opened.signed_checkpoint(), opened.checkpoint()
+    finally:
+        opened.close()
+    assert checkpoint is not None and note is not None
+    recap = Recap.replay(hierarchy, log.entries, contests=file)
+    Publisher(root / "results", durable=False).publish(
+        recap, checkpoint, None, checkpoint_note=note
+    )
+    latest_path = root / "results" / "latest.json"
+    latest = json.loads(latest_path.read_bytes())
+    size = latest["tree_size"]
+    latest["legislative"] = {}
+    for contest in recap.legislative_contests:
+        seats = contest_seats(recap, contest).to_json({"tree_size": size})
+        for item in seats["elected"]:
+            item["name"] = "a name the verifier does not check"
+        path = f"{size}/{contest}/seats.json"
+        (root / "results" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "results" / path).write_text(json.dumps(seats))
+        latest["legislative"][contest] = {"seats": path}
+    latest_path.write_text(json.dumps(latest))
+    code, report, err = _verify(root, vkey, tmp_path / "s")
+    assert code == 0, (report, err)
+    assert report["checked"]["seats_files"] == len(recap.legislative_contests)
+
+    path = root / "results" / latest["legislative"]["dpr"]["seats"]
+    seats = json.loads(path.read_bytes())
+    dapil, won = next((d, w) for d, w in seats["dapil"].items() if w)
+    party = next(iter(won))
+    other = next(p for p in seats["threshold"]["passing"] if p != party)
+    won[party] -= 1
+    won[other] = won.get(other, 0) + 1
+    path.write_text(json.dumps(seats))
+    code, report, _ = _verify(root, vkey, tmp_path / "s2")
+    assert code == 7, report
+    found = {
+        (f["details"]["field"], f["details"]["dapil"], f["details"]["party"]): f["details"]
+        for f in report["findings"]
+        if f["code"] == "verify.seats-differ"
+    }
+    mine = found["dapil", dapil, party]
+    assert (mine["published"], mine["recomputed"]) == (won[party], won[party] + 1)
+    theirs = found["dapil", dapil, other]
+    assert (theirs["published"], theirs["recomputed"]) == (won[other], won[other] - 1 or None)
