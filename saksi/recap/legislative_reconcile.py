@@ -19,7 +19,7 @@ All of it is computed from the fold when asked (docs/recap.md, "Reconciliation")
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import add
 from typing import Any, Final
@@ -331,6 +331,19 @@ def correction_item(state: TpsState, record: Any) -> dict[str, Any]:
     return {"type": "correction", **item}
 
 
+def tps_items(state: TpsState) -> Iterator[dict[str, Any]]:
+    """The anomalies of one TPS of a legislative contest: its held form
+    (``inconsistent``), its flags (``flag``), each differing witness copy
+    (``witness-dispute``), each correction (``correction``, :func:`correction_item`);
+    :func:`anomalies` lists these (with the cross-form findings and the D.Hasil), so a
+    count made from them cannot disagree with the list."""
+    for item in tps_anomalies(state):
+        if item["type"] != "correction":
+            yield item
+    for record in state.corrections:
+        yield correction_item(state, record)
+
+
 def anomalies(recap: Recap, contest: str, within: str = NASIONAL) -> list[dict[str, Any]]:
     """Every anomaly of a legislative contest within ``within``, each a dict with
     ``type`` (:data:`ANOMALY_TYPES` order): held forms and flags TPS by TPS, witness
@@ -338,15 +351,10 @@ def anomalies(recap: Recap, contest: str, within: str = NASIONAL) -> list[dict[s
     their forms, corrections."""
     tally = recap.legislative(contest)
     forms: list[dict[str, Any]] = []
-    disputes: list[dict[str, Any]] = []
-    corrected: list[dict[str, Any]] = []
+    later: dict[str, list[dict[str, Any]]] = {"witness-dispute": [], "correction": []}
     for state in tally.logged_tps(within):
-        for item in tps_anomalies(state):
-            if item["type"] == "witness-dispute":
-                disputes.append(item)
-            elif item["type"] != "correction":
-                forms.append(item)
-        corrected += [correction_item(state, r) for r in state.corrections]
+        for item in tps_items(state):
+            later.get(item["type"], forms).append(item)
     crossing = [
         {"type": "cross-form", **f.to_dict()}
         for f in cross_form_findings(recap, within)
@@ -357,7 +365,7 @@ def anomalies(recap: Recap, contest: str, within: str = NASIONAL) -> list[dict[s
         for c in recap_differences(recap, contest, within)
         if not c.agrees
     ]
-    return [*forms, *disputes, *crossing, *differing, *corrected]
+    return [*forms, *later["witness-dispute"], *crossing, *differing, *later["correction"]]
 
 
 def anomaly_counts(found: Sequence[Mapping[str, Any]]) -> dict[str, int]:
@@ -390,5 +398,6 @@ __all__ = [
     "recap_differences",
     "stated_values",
     "tps_cross_form",
+    "tps_items",
     "witness_disputes",
 ]
