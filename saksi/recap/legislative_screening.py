@@ -35,7 +35,7 @@ LEGISLATIVE_FLAG_IDS: Final = (
 class _Positions:
     """Where a dapil's form keeps what the screens read (indices into its values)."""
 
-    __slots__ = ("candidates", "dpt", "units", "valid", "voters")
+    __slots__ = ("candidates", "dpt", "units", "valid", "voters", "votes")
 
     def __init__(self, layout: DapilLayout) -> None:
         at = {name: i for i, name in enumerate(layout.form_fields)}
@@ -43,6 +43,8 @@ class _Positions:
         self.voters = at["pengguna_total_j"]
         self.dpt = at["pemilih_dpt_j"]
         self.valid = at["suara_sah"]
+        boxes = [at[f] for f in layout.vote_fields]
+        self.votes = slice(min(boxes), max(boxes) + 1)  # the vote boxes, side by side
         # (label, index) of each vote unit: a party's B, or a DPD candidate's votes
         self.units: tuple[tuple[str, int], ...] = (
             tuple((p, at[f"suara_sah_partai_{p}"]) for p, _ in ballot.parties)
@@ -78,6 +80,9 @@ def screen(
     of the TPS's first form when this one is a correction (None otherwise)."""
     at = _positions(layout)
     voters, dpt, valid = values[at.voters], values[at.dpt], values[at.valid]
+    high = valid > 0 and dpt > 0 and voters / dpt > UNANIMOUS_TURNOUT
+    if first is None and not high and max(values[at.votes]) <= voters:
+        return ()  # no box above the voters, no 100 % to look for: most forms
     out: list[Flag] = []
     unit_id, unit_en = _unit_name(layout)
     above = [(label, values[i]) for label, i in at.units if values[i] > voters]
@@ -102,7 +107,7 @@ def screen(
                 f"{who_en} has {votes} votes, more than the {voters} voters",
             )
         )
-    if valid > 0 and dpt > 0 and voters / dpt > UNANIMOUS_TURNOUT:
+    if high:
         whole = [label for label, i in at.units if values[i] == valid]
         if whole:
             turnout = voters / dpt
