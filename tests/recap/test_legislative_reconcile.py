@@ -235,3 +235,23 @@ def test_the_forms_of_one_tps_that_disagree_are_a_finding_not_a_hold() -> None:
         assert item["region"] == A and item["severity"] == "impossible"
     assert [a["type"] for a in anomalies(recap, "dpd")] == []  # no DPD form at A
     assert cross_form_findings(recap, B) == []
+
+
+def test_dhasil_of_one_dapil_at_two_levels_count_the_same_tps() -> None:
+    """A DPR dapil (3201) recapped by its kab/kota and by its province: the same TPS
+    expected and counted (the province's part of the dapil is all of it)."""
+    book = book_v2()
+    book.legislative_c_hasil(A, DPR, form_of(book, A, DPR, {"1": {0: 100}}))
+    tally = fold(book).legislative("dpr")
+    code = tally.dapil_of(A).code
+    totals = tally.dapil_totals(code).to_dict()
+    book.legislative_d_hasil("32", DPR, code, totals)
+    book.legislative_d_hasil(code, DPR, code, totals)
+    recap = fold(book)
+    checks = recap_differences(recap, "dpr")
+    expected = recap.legislative("dpr").dapil_progress(code).expected
+    assert [(c.record.region, c.expected, c.counted, c.agrees) for c in checks] == [
+        ("32", expected, 1, True), (code, expected, 1, True),
+    ]  # fmt: skip
+    assert expected > 1 and not checks[0].complete
+    assert recap_differences(recap, "dpr", "31") == []
