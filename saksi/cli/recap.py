@@ -24,6 +24,9 @@ from saksi.cli.seats import print_table
 from saksi.election.codes import NASIONAL
 from saksi.recap.driver import DEFAULT_SCALE, DEFAULT_SEED, FoldOptions, open_and_fold
 from saksi.recap.fold import Recap
+from saksi.recap.legislative_reconcile import anomalies as legislative_anomalies
+from saksi.recap.legislative_reconcile import anomaly_counts
+from saksi.recap.legislative_reconcile import recap_differences as legislative_recaps
 from saksi.recap.legislative_seats import contest_seats
 from saksi.recap.reconcile import anomalies, recap_differences
 from saksi.tlog.remote import PublishedLog
@@ -63,10 +66,7 @@ def report(recap: Recap, published: PublishedLog, region: str, contest: str) -> 
             "counters": recap.counters(code, contest),
         }
 
-    found = anomalies(recap, contest, region)
-    kinds: dict[str, int] = {}
-    for item in found:
-        kinds[item["type"]] = kinds.get(item["type"], 0) + 1
+    kinds = anomaly_counts(anomalies(recap, contest, region))
     checkpoint = checkpoint_of(published)
     legislative = {c: seats_report(recap, c, checkpoint) for c in recap.legislative_contests}
     return {
@@ -112,11 +112,15 @@ def legislative_report(
         }
 
     checkpoint = checkpoint_of(published)
+    found = legislative_anomalies(recap, contest, region)
     return {
         "checkpoint": checkpoint,
         "contest": contest,
         **summary(region),
         "children": [summary(c) for c in hierarchy.children(region)],
+        "recaps": [c.to_dict() for c in legislative_recaps(recap, contest, region)],
+        "anomalies": anomaly_counts(found),
+        "findings": found,
         "seats": seats_report(recap, contest, checkpoint),
     }
 
@@ -221,7 +225,60 @@ def print_legislative_report(data: dict[str, Any]) -> None:
         for child in data["children"]:
             percent, votes = child["progress"]["percent"], child["totals"]["suara_sah"]
             click.echo(f"  {child['code']:<13} {percent:>7}%  {votes:>10,}  {child['name']}")
+    print_findings(data)
     print_seats(data["seats"])
+
+
+def _who(item: dict[str, Any]) -> str:
+    """The party or candidate a box or a copy names."""
+    if "candidate" in item and "party" in item:
+        return f" (party {item['party']} candidate {item['candidate']})"
+    if "party" in item:
+        return f" (party {item['party']})"
+    return f" (candidate {item['candidate']})" if "candidate" in item else ""
+
+
+def finding_line(item: dict[str, Any]) -> str:
+    """One legislative finding on one line (``saksi recap --contest dpr``)."""
+    kind = item["type"]
+    if kind == "recap-difference":
+        fields = ", ".join(
+            f"{d['field']}{_who(d)} recap {d['recap']:,} vs forms {d['forms']:,} "
+            f"({d['recap'] - d['forms']:+,})"
+            for d in item["differences"]
+        )
+        done = "" if item["complete"] else " [not every TPS counted yet]"
+        return f"D.Hasil {item['level']} {item['region']} dapil {item['dapil']}{done}: {fields}"
+    if kind == "witness-dispute":
+        who = f"candidate {item['candidate']}" if "candidate" in item else f"party {item['party']}"
+        fields = ", ".join(f"{d['field']} copy {d['copy']} vs form {d['form']}"
+                           for d in item["differences"])  # fmt: skip
+        return f"witness copy of {who} at TPS {item['tps']} differs: {fields}"
+    if kind == "cross-form":
+        rules = "; ".join(r["message"]["en"] for r in item["rules"])
+        return f"TPS {item['region']} forms disagree ({item['severity']}, not held): {rules}"
+    if kind == "correction":
+        changes = ", ".join(
+            f"{c['field']}{_who(c)} {c['before']} -> {c['after']}"
+            + "".join(
+                f", copy {k.get('party') or k.get('candidate')}: {k['copy']}" for k in c["copies"]
+            )
+            for c in item["changes"]
+        )
+        return f"correction at TPS {item['tps']} ({item['reason']}): {changes}"
+    if kind == "flag":
+        return f"TPS {item['region']} flagged: {', '.join([*item['flags'], *item['rules']])}"
+    return f"TPS {item['region']} held: {', '.join(item['rules'])}"
+
+
+def print_findings(data: dict[str, Any]) -> None:
+    """A legislative contest's anomalies: by kind, then one line each."""
+    if not data["findings"]:
+        return
+    listed = ", ".join(f"{k}: {v}" for k, v in sorted(data["anomalies"].items()))
+    click.echo(f"\nanomalies / anomali: {listed}")
+    for item in data["findings"]:
+        click.echo(f"  {finding_line(item)}")
 
 
 def region_options(command: Any) -> Any:
@@ -298,8 +355,10 @@ def recap(source: str, region: str, contest: str, as_json: bool, **flags: Any) -
 
 
 __all__ = [
+    "finding_line",
     "fold_options",
     "legislative_report",
+    "print_findings",
     "print_legislative_report",
     "print_report",
     "print_seats",

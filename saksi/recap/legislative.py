@@ -51,6 +51,7 @@ from saksi.election.statements import (
     LegislativeFormStatement,
     PartyRecapTotals,
 )
+from saksi.recap import legislative_screening
 from saksi.recap.legislative_layout import (
     ContestLayout,
     DapilLayout,
@@ -77,14 +78,28 @@ from saksi.recap.totals import NO_COUNTERS, above, difference
 
 
 def screen(
-    layout: DapilLayout, form: LegislativeForm, values: Sequence[int], before: Sequence[int] | None
+    layout: DapilLayout, form: LegislativeForm, values: Sequence[int], first: Sequence[int] | None
 ) -> tuple[Flag, ...]:
-    """The screening flags of a legislative form in force (``before``: the values of the
-    form it replaces, for a correction): none yet. The legislative screening (a party
-    or candidate above its voters, one party at 100 % with high turnout, a party's
-    share jumping at a correction) returns its flags here; the fold keeps them in the
-    TPS's slot, and a counted TPS with one is ``flagged``, as for PPWP."""
-    return ()
+    """The screening flags of a legislative form in force (``first``: for a correction,
+    the values of the TPS's first form, the KPPS c-hasil): a party or candidate above
+    its voters, one party (DPD: candidate) at 100 % with high turnout, a share jumping
+    at a correction (:mod:`saksi.recap.legislative_screening`). The fold keeps them in
+    the TPS's slot, and a counted TPS with one is ``flagged``, as for PPWP."""
+    return legislative_screening.screen(layout, values, first)
+
+
+def first_values(
+    fields: tuple[str, ...], now: Sequence[int], corrections: Sequence[CorrectionRecord]
+) -> list[int]:
+    """The values of a TPS's first form, from the form in force (``now``) and every
+    correction since (each records the boxes it changed, before and after): undone
+    from the last to the first."""
+    values = list(now)
+    at = {name: i for i, name in enumerate(fields)}
+    for record in reversed(corrections):
+        for change in record.changes:
+            values[at[change.field]] = change.theirs
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,16 +221,19 @@ class LegislativeTally:
         before = None if slot is None else slot.values
         values, found = dapil.read(stmt.form, found)
         corrections = () if slot is None else slot.corrections
+        first_form = None
         if isinstance(stmt, CorrectionLegislatif):
             record = CorrectionRecord(
                 index, stmt.corrects.index, key, stmt.at, stmt.reason,
                 differences(dapil.form_fields, before if before is not None else values, values),
             )  # fmt: skip
+            if before is not None:
+                first_form = first_values(dapil.form_fields, before, corrections)
             corrections = (*corrections, record)
         first = self.authority.original_form(tps, self.contest)
         new = TpsSlot(
             first.index if first is not None else index, index, values, found,
-            screen(dapil, stmt.form, values, before), corrections,
+            screen(dapil, stmt.form, values, first_form), corrections,
             () if slot is None else slot.copies,
         )  # fmt: skip
         self.forms[tps] = dapil.pack(values)
@@ -259,6 +277,10 @@ class LegislativeTally:
         projected = dapil.region_vector(delta)
         for code in regions:  # lists above the desa, arrays for the desa
             _add(self.regions, code, projected, len(code) >= _DESA_LENGTH)
+
+    def tps_vector(self, dapil: DapilLayout, slot: TpsSlot) -> list[int]:
+        """A TPS's dapil vector from its slot (``dapil``: its dapil's layout)."""
+        return self._vector(dapil, slot)
 
     @staticmethod
     def _vector(dapil: DapilLayout, slot: TpsSlot) -> list[int]:
@@ -425,4 +447,4 @@ def _nonzero(store: dict[str, Any]) -> dict[str, list[int]]:
     return {code: list(v) for code, v in store.items() if any(v)}
 
 
-__all__ = ["DistrictRecap", "LegislativeTally", "screen"]
+__all__ = ["DistrictRecap", "LegislativeTally", "first_values", "screen"]

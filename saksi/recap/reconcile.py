@@ -102,6 +102,7 @@ class WitnessDispute:
             "contest": self.contest,
             "copy_index": self.copy.index,
             "party": self.copy.party,
+            **({"candidate": self.copy.candidate} if self.copy.candidate else {}),
             "key": self.copy.key,
             "form_index": self.form_index,
             "differences": [d.to_dict("copy", "form") for d in self.copy.differences],
@@ -110,10 +111,11 @@ class WitnessDispute:
 
 def witness_disputes(recap: Recap, contest: str, within: str = NASIONAL) -> list[WitnessDispute]:
     """Every witness copy that differs from its TPS's form in force."""
-    return [d for state in recap.logged_tps(contest, within) for d in _disputes(state)]
+    return [d for state in recap.logged_tps(contest, within) for d in disputes_of(state)]
 
 
-def _disputes(state: TpsState) -> Iterator[WitnessDispute]:
+def disputes_of(state: TpsState) -> Iterator[WitnessDispute]:
+    """The witness copies of one TPS that differ from its form in force."""
     if state.witness is Witness.DISPUTE:
         for copy in state.copies:
             if copy.differences:
@@ -168,7 +170,7 @@ def tps_anomalies(state: TpsState) -> Iterator[dict[str, Any]]:
             "flags": [f.flag for f in state.flags],
             "rules": [v.rule for v in state.violations],
         }
-    for dispute in _disputes(state):
+    for dispute in disputes_of(state):
         yield {"type": "witness-dispute", **dispute.to_dict()}
     for record in state.corrections:
         yield {"type": "correction", **correction_dict(state.tps, record)}
@@ -199,6 +201,7 @@ __all__ = [
     "check_recap",
     "correction_dict",
     "corrections",
+    "disputes_of",
     "recap_differences",
     "tps_anomalies",
     "witness_disputes",

@@ -17,8 +17,10 @@ from click.testing import CliRunner
 
 from saksi.cli import cli
 from saksi.election.codes import NASIONAL
+from saksi.election.contests import ContestKind
 from saksi.election.synthetic_contests import synthetic_contests
 from saksi.recap.fold import Recap
+from saksi.recap.legislative_reconcile import anomalies as legislative_anomalies
 from saksi.recap.legislative_seats import contest_seats
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
@@ -33,6 +35,8 @@ from tests.recap.factory import (
     tiny_contests,
 )
 from tests.recap.generation import latest_generation, named_checkpoint
+from tests.recap.test_legislative_fold import A, kabkota_night
+from tests.recap.test_legislative_reconcile import inflated_totals
 from tests.static_site import serve_folder
 from tests.waiting import Output, wait_for
 
@@ -431,3 +435,43 @@ def test_the_ppwp_report_of_a_v2_log_is_the_v1_nights_then_the_seats_follow(
     assert v2[1 : len(v1)] == v1[1:]
     assert v2[len(v1)] == "" and v2[len(v1) + 1].startswith("Pemilihan Umum Anggota DPR (dpr): ")
     assert not any("dpr" in line for line in v1)
+
+
+def test_recap_of_a_legislative_contest_shows_its_findings(tmp_path: Path) -> None:
+    """``--contest dprd-kabkota``: a kab/kota D.Hasil raising party 4 by 25, a witness
+    copy that differs, as one list in --json and one line each in the text."""
+    book = tiny(contests=tiny_contests())
+    _, second = kabkota_night(book)
+    book.legislative_c_salinan(A, ContestKind.DPRD_KABKOTA, "3", second)  # B's numbers at A
+    folded = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    book.legislative_d_hasil(
+        "3201", ContestKind.DPRD_KABKOTA, "320101", inflated_totals(folded, "4", 25)
+    )
+    log_dir = tmp_path / "log"
+    vkey = publish(book, log_dir)
+    regions, contests = tmp_path / "regions.json", tmp_path / "contests.json.gz"
+    book.hierarchy.save(regions)
+    tiny_contests().save(contests)
+    base = ["recap", str(log_dir), "--regions", str(regions), "--contests", str(contests),
+            "--log-key", vkey, "--contest", "dprd-kabkota"]  # fmt: skip
+    code, out, err = run(*base, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    expected = Recap.replay(book.hierarchy, book.entries, contests=tiny_contests())
+    assert report["findings"] == legislative_anomalies(expected, "dprd-kabkota")
+    assert report["anomalies"] == {"witness-dispute": 1, "recap-difference": 1}
+    (differing,) = [r for r in report["recaps"] if r["differences"]]
+    assert (differing["region"], differing["dapil"], differing["complete"]) == (
+        "3201", "320101", True,
+    )  # fmt: skip
+    assert differing["differences"][0] == {
+        "field": "suara_partai_4", "recap": 30, "forms": 5, "party": "4",
+    }  # fmt: skip
+    code, out, err = run(*base)
+    assert code == 0, err
+    assert "anomalies / anomali: recap-difference: 1, witness-dispute: 1" in out
+    assert (
+        "D.Hasil kabkota 3201 dapil 320101: suara_partai_4 (party 4) recap 30 vs forms 5 (+25), "
+        "suara_sah_partai_4 (party 4) recap 85 vs forms 60 (+25)"
+    ) in out
+    assert f"witness copy of party 3 at TPS {A} differs: " in out
