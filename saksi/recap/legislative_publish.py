@@ -214,11 +214,17 @@ def dapil_document(
         "provisional": status.provisional,
         "reasons": list(status.reasons),
         "threshold": _threshold(seats, national=False),
-        "seats": dict(seats.result.dapil.get(code, {})),
+        "seats": _won(seats, code),
         "elected": _elected(seats, [code], tally),
         "unfilled": [u.to_json() for u in seats.result.unfilled if u.dapil == code],
         "ties": [t.to_json() for t in seats.result.ties if t.dapil == code],
     }
+
+
+def _won(seats: ContestSeats, code: str) -> dict[str, int]:
+    """The parties with a seat in the dapil (DPD: the elected candidates' numbers, each 1),
+    as ``saksi seats`` prints them."""
+    return {p: n for p, n in seats.result.dapil.get(code, {}).items() if n}
 
 
 def _threshold(seats: ContestSeats, *, national: bool = True) -> dict[str, Any]:
@@ -239,8 +245,11 @@ def seats_document(
     *,
     dapil_href: Href,
     name: str,
+    units_href: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The seats of the dapil within ``unit`` (the nation, a province or a kab/kota)."""
+    """The seats of the dapil within ``unit`` (the nation, a province or a kab/kota);
+    the nation's file also links (``units_href``) the seats file of each province or
+    kab/kota, where the contest has them."""
     codes = [c for c in tally.districts if _within(tally.definition.district(c), unit)]
     parties: dict[str, int] = {}
     for code in codes:
@@ -262,12 +271,13 @@ def seats_document(
         "threshold": _threshold(seats),
         "progress": tally.progress(unit).to_dict(),
         "parties": {} if not tally.layout.parties else ordered,
-        "dapil": {c: dict(seats.result.dapil.get(c, {})) for c in sorted(codes)},
+        "dapil": {c: _won(seats, c) for c in sorted(codes)},
         "elected": _elected(seats, codes, tally),
         "unfilled": [u.to_json() for u in seats.result.unfilled if u.dapil in wanted],
         "ties": [t.to_json() for t in seats.result.ties if t.dapil in wanted],
         "dapil_status": {c: s.to_json() for c, s in status.items()},
         "dapil_href": {c: dapil_href(c) for c in codes},
+        **({"units_href": units_href} if unit == NASIONAL and units_href else {}),
     }
 
 

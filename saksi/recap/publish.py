@@ -545,10 +545,14 @@ class Publisher:
                 document, gens=gens, size=size, full=full,
             )  # fmt: skip
         name = _contest_name(recap, contest)
-        for unit in seats_units(tally):
+        units = seats_units(tally)  # the nation first; written last, as it links the others
+        for unit in [*units[1:], units[0]]:
             document = seats_document(
                 tally, seats, checkpoint, unit, name=name,
                 dapil_href=lambda c: dapil_path(gens[f"dapil/{c}"], contest, c),
+                units_href=None if unit != NASIONAL else {
+                    u: seats_path(gens[_seats_key(u)], contest, u) for u in units[1:]
+                },
             )  # fmt: skip
             written += self._if_changed(
                 contest, _seats_key(unit), lambda g, u=unit: seats_path(g, contest, u),
