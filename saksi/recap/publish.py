@@ -14,8 +14,9 @@
     contests/<contests_digest>.json        the contests file it names, format v2 (once)
 
 ``N`` is the checkpoint's tree size; ``<contest>`` each contest the fold totals per pair
-(PPWP; the legislative contests of a format v2 log are totalled by the fold but not
-published yet: the summary lists them under ``not_published``). Generation ``N`` holds
+(PPWP), and each legislative contest of a format v2 log, whose files
+(:mod:`saksi.recap.legislative_publish`: snapshots, dapil and seats files, CSV, NIST)
+``latest.json`` and the summary link under ``legislative``. Generation ``N`` holds
 the snapshots of the regions that changed since the previous publication only (every
 ancestor of a touched TPS, every touched recap region and its ancestors, and any region
 that has never been published); a snapshot's children point (``href``) at their current
