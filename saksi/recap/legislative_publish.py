@@ -166,21 +166,59 @@ def _ref(tally: LegislativeTally, code: str) -> dict[str, Any]:
 # -- dapil and seats ----------------------------------------------------------------------
 
 
-def _elected(seats: ContestSeats, codes: Iterable[str], tally: LegislativeTally) -> list[Any]:
-    wanted = set(codes)
-    names = {c: _names(tally.definition.district(c)) for c in wanted}
-    return [
-        {**e.to_json(), "name": names[e.dapil].get((e.party, e.number), "")}
-        for e in seats.result.elected
-        if e.dapil in wanted
-    ]
+class SeatsView:
+    """A contest's seats arranged per dapil, once per publication: every dapil file and
+    seats file reads its part from here (no pass over the whole result per file)."""
+
+    def __init__(self, tally: LegislativeTally, seats: ContestSeats) -> None:
+        self.tally = tally
+        self.seats = seats
+        self.elected: dict[str, list[dict[str, Any]]] = {}
+        self.unfilled: dict[str, list[dict[str, Any]]] = {}
+        self.ties: dict[str, list[dict[str, Any]]] = {}
+        names: dict[str, dict[tuple[str, int], str]] = {}
+        for e in seats.result.elected:
+            if e.dapil not in names:
+                names[e.dapil] = _names(tally.definition.district(e.dapil))
+            named = {**e.to_json(), "name": names[e.dapil].get((e.party, e.number), "")}
+            self.elected.setdefault(e.dapil, []).append(named)
+        for u in seats.result.unfilled:
+            self.unfilled.setdefault(u.dapil, []).append(u.to_json())
+        for t in seats.result.ties:
+            self.ties.setdefault(t.dapil, []).append(t.to_json())
+        printed = seats.result.to_json()["threshold"]  # once: as saksi seats prints it
+        self.threshold: dict[str, Any] = {**printed, "provisional": seats.threshold_provisional}
+        level = SEATS_LEVEL.get(tally.contest)
+        width = {Level.PROVINSI: 2, Level.KABKOTA: 4}.get(level) if level is not None else None
+        self.units: dict[str, list[str]] = {NASIONAL: list(tally.districts)}
+        if width is not None:
+            for code in tally.districts:
+                unit = tally.definition.district(code).units[0][:width]
+                self.units.setdefault(unit, []).append(code)
+
+    def within(self, unit: str) -> list[str]:
+        """The dapil within ``unit`` (contests-file order), as :func:`seats_units` names it."""
+        found = self.units.get(unit)
+        if found is None:
+            found = [c for c in self.tally.districts
+                     if _within(self.tally.definition.district(c), unit)]  # fmt: skip
+        return found
+
+    def pick(self, store: dict[str, list[dict[str, Any]]], codes: Iterable[str]) -> list[Any]:
+        return [item for code in codes for item in store.get(code, ())]
 
 
 def dapil_document(
-    tally: LegislativeTally, seats: ContestSeats, checkpoint: Checkpoint, code: str
+    tally: LegislativeTally,
+    seats: ContestSeats,
+    checkpoint: Checkpoint,
+    code: str,
+    *,
+    view: SeatsView | None = None,
 ) -> dict[str, Any]:
     """One dapil of a legislative contest at ``checkpoint``: its votes, progress, status,
     seats and who is elected (provisionally or not)."""
+    view = view or SeatsView(tally, seats)
     district = tally.definition.district(code)
     status = seats.dapil[code]
     names = _names(district)
@@ -213,11 +251,13 @@ def dapil_document(
         "counters": tally.dapil_counters(code),
         "provisional": status.provisional,
         "reasons": list(status.reasons),
-        "threshold": _threshold(seats, national=False),
+        # who passes nationally, on which the dapil's seats depend (the nation's valid
+        # votes would change the file at every vote anywhere: in the seats file)
+        "threshold": {k: v for k, v in view.threshold.items() if k != "valid_votes"},
         "seats": _won(seats, code),
-        "elected": _elected(seats, [code], tally),
-        "unfilled": [u.to_json() for u in seats.result.unfilled if u.dapil == code],
-        "ties": [t.to_json() for t in seats.result.ties if t.dapil == code],
+        "elected": view.pick(view.elected, [code]),
+        "unfilled": view.pick(view.unfilled, [code]),
+        "ties": view.pick(view.ties, [code]),
     }
 
 
@@ -225,16 +265,6 @@ def _won(seats: ContestSeats, code: str) -> dict[str, int]:
     """The parties with a seat in the dapil (DPD: the elected candidates' numbers, each 1),
     as ``saksi seats`` prints them."""
     return {p: n for p, n in seats.result.dapil.get(code, {}).items() if n}
-
-
-def _threshold(seats: ContestSeats, *, national: bool = True) -> dict[str, Any]:
-    """The threshold as ``saksi seats`` prints it, with ``provisional``; a dapil's file
-    leaves out ``valid_votes`` (the nation's: it would change the file at every vote
-    anywhere), keeping who passes, which is all its seats depend on."""
-    found: dict[str, Any] = dict(seats.result.to_json()["threshold"])
-    if not national:
-        del found["valid_votes"]
-    return {**found, "provisional": seats.threshold_provisional}
 
 
 def seats_document(
@@ -246,18 +276,19 @@ def seats_document(
     dapil_href: Href,
     name: str,
     units_href: dict[str, str] | None = None,
+    view: SeatsView | None = None,
 ) -> dict[str, Any]:
     """The seats of the dapil within ``unit`` (the nation, a province or a kab/kota);
     the nation's file also links (``units_href``) the seats file of each province or
     kab/kota, where the contest has them."""
-    codes = [c for c in tally.districts if _within(tally.definition.district(c), unit)]
+    view = view or SeatsView(tally, seats)
+    codes = view.within(unit)
     parties: dict[str, int] = {}
     for code in codes:
         for party, won in seats.result.dapil.get(code, {}).items():
             if won:
                 parties[party] = parties.get(party, 0) + won
     ordered = dict(sorted(parties.items(), key=lambda kv: (int(kv[0]), kv[0])))
-    wanted = set(codes)
     status = {c: seats.dapil[c] for c in codes}
     return {
         "format": SEATS_FORMAT,
@@ -268,13 +299,13 @@ def seats_document(
         "seats": sum(tally.dapil(c).seats for c in codes),
         "provisional": any(s.provisional for s in status.values())
         or (bool(codes) and seats.threshold_provisional),
-        "threshold": _threshold(seats),
+        "threshold": dict(view.threshold),
         "progress": tally.progress(unit).to_dict(),
         "parties": {} if not tally.layout.parties else ordered,
         "dapil": {c: _won(seats, c) for c in sorted(codes)},
-        "elected": _elected(seats, codes, tally),
-        "unfilled": [u.to_json() for u in seats.result.unfilled if u.dapil in wanted],
-        "ties": [t.to_json() for t in seats.result.ties if t.dapil in wanted],
+        "elected": view.pick(view.elected, codes),
+        "unfilled": view.pick(view.unfilled, codes),
+        "ties": view.pick(view.ties, codes),
         "dapil_status": {c: s.to_json() for c, s in status.items()},
         "dapil_href": {c: dapil_href(c) for c in codes},
         **({"units_href": units_href} if unit == NASIONAL and units_href else {}),
@@ -417,6 +448,7 @@ __all__ = [
     "LEGISLATIVE_SNAPSHOT_FORMAT",
     "SEATS_FORMAT",
     "SEATS_LEVEL",
+    "SeatsView",
     "candidates_csv",
     "dapil_csv",
     "dapil_document",

@@ -45,6 +45,7 @@ from saksi.recap.fold import Recap
 from saksi.recap.legislative_nist import legislative_report
 from saksi.recap.legislative_publish import (
     REGION_CSV_LEVELS,
+    SeatsView,
     candidates_csv,
     dapil_csv,
     dapil_document,
@@ -539,8 +540,9 @@ class Publisher:
             if code in writing
         ]
         full = touched is None
+        view = SeatsView(tally, seats)
         for code in tally.districts:
-            document = dapil_document(tally, seats, checkpoint, code)
+            document = dapil_document(tally, seats, checkpoint, code, view=view)
             written += self._if_changed(
                 contest, f"dapil/{code}", lambda g, c=code: dapil_path(g, contest, c),
                 document, gens=gens, size=size, full=full,
@@ -549,7 +551,7 @@ class Publisher:
         units = seats_units(tally)  # the nation first; written last, as it links the others
         for unit in [*units[1:], units[0]]:
             document = seats_document(
-                tally, seats, checkpoint, unit, name=name,
+                tally, seats, checkpoint, unit, name=name, view=view,
                 dapil_href=lambda c: dapil_path(gens[f"dapil/{c}"], contest, c),
                 units_href=None if unit != NASIONAL else {
                     u: seats_path(gens[_seats_key(u)], contest, u) for u in units[1:]
