@@ -31,7 +31,7 @@ from saksi.election.legislative import District
 from saksi.recap.legislative import LegislativeTally
 from saksi.recap.legislative_seats import ContestSeats
 from saksi.recap.snapshot import LEVEL_NAMES, checkpoint_dict, region_path
-from saksi.recap.state import TpsState, tps_state
+from saksi.recap.state import TpsState
 from saksi.tlog.checkpoint import Checkpoint
 
 LEGISLATIVE_SNAPSHOT_FORMAT: Final = "saksi-legislative-snapshot/1"
@@ -129,11 +129,9 @@ def _tps_entry(tally: LegislativeTally, state: TpsState, name: str) -> dict[str,
 def _voting_tps(tally: LegislativeTally, desa: str) -> Iterator[TpsState]:
     """The desa's TPS that vote in the contest, in code order (``missing`` if nothing
     is logged)."""
-    hierarchy = tally.hierarchy
-    for code in hierarchy.children(desa):
+    for code in tally.hierarchy.children(desa):
         if tally.expected(code):
-            dapil = tally.dapil_of(code)
-            yield tps_state(code, tally.contest, tally.slots.get(code), dapil.form_fields)
+            yield tally.tps(code)
 
 
 def legislative_snapshot(
