@@ -207,7 +207,8 @@ class Publisher:
         data = self._dir.read(STATE)
         self._state = _State.parse(data, str(self.out / STATE)) if data is not None else None
         self._tallies: dict[str, Tally] = {}
-        self._digests: dict[str, dict[str, bytes]] = {}  # contest -> file key -> _digest
+        self._digests: dict[str, dict[str, tuple[int, bytes]]] = {}
+        """contest -> file key -> (the generation of a file, its _digest)"""
 
     @property
     def previous_size(self) -> int | None:
@@ -579,15 +580,16 @@ class Publisher:
         digest = _digest(document)
         known = self._digests.setdefault(contest, {})
         if not full and key in gens:
+            generation = gens[key]
             found = known.get(key)
-            if found is None:  # a publisher started anew: ask the file itself
-                data = self._dir.read(path(gens[key]))
-                found = _digest(json.loads(data)) if data is not None else None
-            if found == digest:
-                known[key] = digest
+            if found is None or found[0] != generation:  # started anew, or a retry
+                data = self._dir.read(path(generation))  # ask the file itself
+                found = (generation, _digest(json.loads(data)) if data is not None else b"")
+            if found[1] == digest:
+                known[key] = found
                 return []
         gens[key] = size
-        known[key] = digest
+        known[key] = (size, digest)
         return [self._write(path(size), document)]
 
     def _legislative_exports(

@@ -372,3 +372,48 @@ def test_the_nist_report_of_every_contest_is_valid(tmp_path: Path) -> None:
     assert national["@type"] == "ElectionResults.PartyContest"
     units = {v["GpUnitId"] for s in national["ContestSelection"] for v in s["VoteCounts"]}
     assert "ru-0" in units and "ru-32" in units
+
+
+def test_a_publication_interrupted_midway_is_redone_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """latest.json's write fails once (after the generation's snapshots, dapil and seats
+    files): publishing the checkpoint again, by the same Publisher or a new one, writes
+    the files of an uninterrupted publication, byte for byte."""
+    book = night()
+    more = {p: dict(c) for p, c in halves(KABKOTA_VOTES)[1].items()}
+    more["5"][3] += 14  # the seat-moving correction
+    book.legislative_correction(B, KABKOTA, form_of(book, B, KABKOTA, more))
+    n = len(book.entries)
+    real = Publisher._finish
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(Publisher, "_finish", real)
+        raise OSError("disk full")
+
+    runs: dict[str, Path] = {}
+    for name in ("same", "restarted", "clean"):
+        out = runs[name] = tmp_path / name
+        recap = fold(book, n - 1)
+        publisher = Publisher(out, durable=False)
+        publisher.publish(recap, checkpoint_of(book, n - 1), None)
+        recap.apply_entry(book.entries[-1])
+        touched, legislative = recap.take_touched(), recap.take_legislative_touched()
+        if name != "clean":
+            monkeypatch.setattr(Publisher, "_finish", failing)
+            with pytest.raises(OSError):
+                publisher.publish(recap, checkpoint_of(book), touched,
+                                  legislative_touched=legislative)  # fmt: skip
+            assert not (out / str(n) / "summary.json").exists() or name
+            if name == "restarted":
+                publisher = Publisher(out, durable=False)
+        publisher.publish(recap, checkpoint_of(book), touched, legislative_touched=legislative)
+    files = {
+        name: sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+        for name, out in runs.items()
+    }
+    assert files["same"] == files["restarted"] == files["clean"]
+    for relpath in files["clean"]:
+        assert len({(runs[name] / relpath).read_bytes() for name in runs}) == 1, relpath
+    seats = read(runs["same"], f"{n}/dprd-kabkota/seats.json")
+    assert seats["parties"] == {"1": 6, "4": 3, "5": 3}
