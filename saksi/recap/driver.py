@@ -191,6 +191,7 @@ def fold_since(
         return fold_published(published, hierarchy, verify=verify, contests=contests), None
     recap = fold_published(published, hierarchy, verify=verify, stop=previous, contests=contests)
     recap.take_touched()
+    recap.take_legislative_touched()  # the Publisher takes what the entries after touch
     for entry in published.entries(previous):
         recap.apply_entry(entry, verify=verify)
     return recap, recap.take_touched()

@@ -14,8 +14,9 @@
     contests/<contests_digest>.json        the contests file it names, format v2 (once)
 
 ``N`` is the checkpoint's tree size; ``<contest>`` each contest the fold totals per pair
-(PPWP; the legislative contests of a format v2 log are totalled by the fold but not
-published yet: the summary lists them under ``not_published``). Generation ``N`` holds
+(PPWP), and each legislative contest of a format v2 log, whose files
+(:mod:`saksi.recap.legislative_publish`: snapshots, dapil and seats files, CSV, NIST)
+``latest.json`` and the summary link under ``legislative``. Generation ``N`` holds
 the snapshots of the regions that changed since the previous publication only (every
 ancestor of a touched TPS, every touched recap region and its ancestors, and any region
 that has never been published); a snapshot's children point (``href``) at their current
@@ -28,7 +29,9 @@ generation with byte-identical files."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +42,24 @@ from saksi.election.wire import loads
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
+from saksi.recap.legislative_nist import legislative_report
+from saksi.recap.legislative_publish import (
+    REGION_CSV_LEVELS,
+    SeatsView,
+    candidates_csv,
+    dapil_csv,
+    dapil_document,
+    dapil_path,
+    legislative_csv_names,
+    legislative_snapshot,
+    region_csv,
+    seats_document,
+    seats_path,
+    seats_units,
+    tps_csv,
+    votes_csv,
+)
+from saksi.recap.legislative_seats import ContestSeats, contest_seats
 from saksi.recap.nist import election_report
 from saksi.recap.snapshot import (
     LEVEL_NAMES,
@@ -140,12 +161,29 @@ def export_paths(generation: int, contest: str) -> dict[str, Any]:
     }
 
 
-def _exports_link(generation: int | None, contest: str) -> dict[str, Any] | None:
+def legislative_export_paths(generation: int, contest: str) -> dict[str, Any]:
+    """The export files of legislative ``contest`` in generation ``generation``: its NIST
+    report and its CSV files (:func:`~saksi.recap.legislative_publish.legislative_csv_names`)."""
+    return {
+        "nist": f"{generation}/export/{contest}-nist.json",
+        "csv": {k: f"{generation}/export/{v}" for k, v in legislative_csv_names(contest).items()},
+    }
+
+
+def _exports_link(
+    generation: int | None, contest: str, legislative: bool = False
+) -> dict[str, Any] | None:
     """``latest.json``'s link to the newest exports, naming the checkpoint they describe
     (older than ``latest.json``'s own while the exports are throttled), or None."""
     if generation is None:
         return None
-    return {"tree_size": generation, **export_paths(generation, contest)}
+    paths = (legislative_export_paths if legislative else export_paths)(generation, contest)
+    return {"tree_size": generation, **paths}
+
+
+def _digest(document: dict[str, Any]) -> bytes:
+    """What a dapil or seats file says but its checkpoint: equal digests, same content."""
+    return hashlib.sha256(encode({k: v for k, v in document.items() if k != "checkpoint"})).digest()
 
 
 class Publisher:
@@ -169,6 +207,8 @@ class Publisher:
         data = self._dir.read(STATE)
         self._state = _State.parse(data, str(self.out / STATE)) if data is not None else None
         self._tallies: dict[str, Tally] = {}
+        self._digests: dict[str, dict[str, tuple[int, bytes]]] = {}
+        """contest -> file key -> (the generation of a file, its _digest)"""
 
     @property
     def previous_size(self) -> int | None:
@@ -189,16 +229,22 @@ class Publisher:
         checkpoint_note: bytes | None = None,
         exports: bool = True,
         generated: datetime | None = None,
+        legislative_touched: Mapping[str, set[str]] | None = None,
     ) -> Published:
         """Publish ``recap`` (which has folded exactly ``checkpoint.size`` entries).
 
         ``touched``: what ``recap.take_touched()`` returned for the entries folded since
-        :attr:`previous_size` (None: everything is written anew). The same checkpoint
+        :attr:`previous_size` (None: everything is written anew).
+        ``legislative_touched``: what ``recap.take_legislative_touched()`` returned for
+        those entries; by default the publisher takes it from ``recap`` itself (so a
+        caller that publishes every checkpoint it folds needs not). The same checkpoint
         again writes nothing and returns the earlier result, unless it was published
         without exports and ``exports`` asks for them: then its generation gets them
         (and ``latest.json`` links them). A smaller checkpoint is refused.
         """
         note = self._check(recap, checkpoint, touched, checkpoint_note)
+        if legislative_touched is None:
+            legislative_touched = recap.take_legislative_touched()
         if self._state is not None and self._state.size == checkpoint.size:
             if exports and self._state.exports != checkpoint.size:
                 return self._add_exports(recap, checkpoint, note, generated)
@@ -211,9 +257,20 @@ class Publisher:
             written += self._snapshots(recap, checkpoint, contest, touched, state)
             if exports:
                 written += self._exports(recap, checkpoint, contest, generated)
+        legislative: list[dict[str, Any]] = []
+        for contest in recap.legislative_contests:
+            seats = contest_seats(recap, contest)
+            changed = None if touched is None else legislative_touched.get(contest, set())
+            written += self._legislative(
+                recap, checkpoint, contest, changed, state=state, seats=seats
+            )
+            if exports:
+                written += self._legislative_exports(recap, checkpoint, seats, generated)
+            legislative.append(self._legislative_summary(recap, contest, seats, state))
         written.append(self._write(f"{size}/summary.json", summary(
             recap, checkpoint, tallies=self._tallies,
             href=lambda c: snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
+            legislative=legislative,
         )))  # fmt: skip
         self._regions(recap)  # once, beside the generations (not in ``files``)
         return self._finish(recap, checkpoint, state, note, written)
@@ -229,6 +286,9 @@ class Publisher:
             for contest in recap.contests
             for path in self._exports(recap, checkpoint, contest, generated)
         ]
+        for contest in recap.legislative_contests:
+            seats = contest_seats(recap, contest)
+            written += self._legislative_exports(recap, checkpoint, seats, generated)
         return self._finish(recap, checkpoint, state, note, written)
 
     def _finish(
@@ -373,12 +433,13 @@ class Publisher:
 
     def _next_state(self, recap: Recap, checkpoint: Checkpoint, exports: bool) -> _State:
         old = self._state
-        gens = {c: dict(old.generations.get(c, {})) for c in recap.contests} if old else {}
+        published = (*recap.contests, *recap.legislative_contests)
+        gens = {c: dict(old.generations.get(c, {})) for c in published} if old else {}
         previous_exports = old.exports if old else None
         return _State(
             recap.manifest.election, checkpoint.size, checkpoint.root.hex(),
             checkpoint.size if exports else previous_exports,
-            {c: gens.get(c, {}) for c in recap.contests},
+            {c: gens.get(c, {}) for c in published},
         )  # fmt: skip
 
     def _update_tallies(self, recap: Recap, touched: set[str] | None) -> None:
@@ -444,6 +505,140 @@ class Publisher:
             )  # fmt: skip
         return written
 
+    # -- the legislative contests ----------------------------------------------
+
+    def _legislative(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        contest: str,
+        touched: set[str] | None,
+        *,
+        state: _State,
+        seats: ContestSeats,
+    ) -> list[str]:
+        """A legislative contest's snapshots (the regions touched, as PPWP's), then its
+        dapil files and seats files whose content (all but the checkpoint) changed."""
+        tally = recap.legislative(contest)
+        gens = state.generations[contest]
+        regions = all_regions(recap)
+        if touched is None:
+            writing = set(regions)
+        else:
+            writing = changed_regions(touched)
+            writing.update(c for c in regions if c not in gens)
+        size = checkpoint.size
+        for code in writing:
+            gens[code] = size
+        written = [
+            self._write(
+                snapshot_path(size, contest, code),
+                legislative_snapshot(
+                    tally, checkpoint, code, href=lambda c: snapshot_path(gens[c], contest, c)
+                ),
+            )
+            for code in regions
+            if code in writing
+        ]
+        full = touched is None
+        view = SeatsView(tally, seats)
+        for code in tally.districts:
+            document = dapil_document(tally, seats, checkpoint, code, view=view)
+            written += self._if_changed(
+                contest, f"dapil/{code}", lambda g, c=code: dapil_path(g, contest, c),
+                document, gens=gens, size=size, full=full,
+            )  # fmt: skip
+        name = _contest_name(recap, contest)
+        units = seats_units(tally)  # the nation first; written last, as it links the others
+        for unit in [*units[1:], units[0]]:
+            document = seats_document(
+                tally, seats, checkpoint, unit, name=name, view=view,
+                dapil_href=lambda c: dapil_path(gens[f"dapil/{c}"], contest, c),
+                units_href=None if unit != NASIONAL else {
+                    u: seats_path(gens[_seats_key(u)], contest, u) for u in units[1:]
+                },
+            )  # fmt: skip
+            written += self._if_changed(
+                contest, _seats_key(unit), lambda g, u=unit: seats_path(g, contest, u),
+                document, gens=gens, size=size, full=full,
+            )  # fmt: skip
+        return written
+
+    def _if_changed(
+        self,
+        contest: str,
+        key: str,
+        path: Any,  # generation -> the file's path
+        document: dict[str, Any],
+        *,
+        gens: dict[str, int],
+        size: int,
+        full: bool,
+    ) -> list[str]:
+        """Write ``document`` unless its current file (generation ``gens[key]``) says the
+        same but its checkpoint; record where it now lives."""
+        digest = _digest(document)
+        known = self._digests.setdefault(contest, {})
+        if not full and key in gens:
+            generation = gens[key]
+            found = known.get(key)
+            if found is None or found[0] != generation:  # started anew, or a retry
+                data = self._dir.read(path(generation))  # ask the file itself
+                found = (generation, _digest(json.loads(data)) if data is not None else b"")
+            if found[1] == digest:
+                known[key] = found
+                return []
+        gens[key] = size
+        known[key] = (size, digest)
+        return [self._write(path(size), document)]
+
+    def _legislative_exports(
+        self,
+        recap: Recap,
+        checkpoint: Checkpoint,
+        seats: ContestSeats,
+        generated: datetime | None,
+    ) -> list[str]:
+        contest = seats.contest
+        tally = recap.legislative(contest)
+        paths = legislative_export_paths(checkpoint.size, contest)
+        report = legislative_report(
+            recap, seats, checkpoint, generated=generated or self.generated, depth=self.nist_depth
+        )
+        csvs = paths["csv"]
+        written = [self._write(paths["nist"], report)]
+        for level in REGION_CSV_LEVELS:
+            data = region_csv(tally, level, checkpoint)
+            written.append(self._write(csvs[LEVEL_NAMES[level]], data))
+        written.append(self._write(csvs["tps"], tps_csv(tally, checkpoint)))
+        written.append(self._write(csvs["dapil"], dapil_csv(tally, seats, checkpoint)))
+        written.append(self._write(csvs["votes"], votes_csv(tally)))
+        if "candidates" in csvs:
+            written.append(self._write(csvs["candidates"], candidates_csv(tally)))
+        return written
+
+    @staticmethod
+    def _legislative_summary(
+        recap: Recap, contest: str, seats: ContestSeats, state: _State
+    ) -> dict[str, Any]:
+        """One legislative contest of the summary."""
+        tally = recap.legislative(contest)
+        found = next(c for c in recap.manifest.contests if c.kind.value == contest)
+        gens = state.generations[contest]
+        return {
+            "contest": contest,
+            "name": found.name,
+            "form": found.form,
+            "totals": tally.totals(NASIONAL).to_dict(),
+            "progress": tally.progress(NASIONAL).to_dict(),
+            "counters": tally.counters(NASIONAL),
+            "seats": sum(tally.dapil(c).seats for c in tally.districts),
+            "parties": seats.result.parties,
+            "provisional": seats.provisional,
+            "href": snapshot_path(gens[NASIONAL], contest, NASIONAL),
+            "seats_href": seats_path(gens["seats"], contest, NASIONAL),
+        }
+
     def _regions(self, recap: Recap) -> None:
         """The region file the manifest names, once: a reader needs it to fold the log;
         and so the contests file of a format v2 manifest (its canonical bytes, whose
@@ -465,6 +660,14 @@ class Publisher:
             }
             for c in recap.contests
         }
+        legislative = {
+            c: {
+                "snapshot": snapshot_path(state.generations[c][NASIONAL], c, NASIONAL),
+                "seats": seats_path(state.generations[c]["seats"], c, NASIONAL),
+                "exports": _exports_link(state.exports, c, legislative=True),
+            }
+            for c in recap.legislative_contests
+        }
         return {
             "format": LATEST_FORMAT,
             "election": recap.manifest.election,
@@ -476,6 +679,7 @@ class Publisher:
             "regions": regions_path(recap),
             **({"contests_file": linked} if (linked := contests_path(recap)) else {}),
             "contests": contests,
+            **({"legislative": legislative} if legislative else {}),
         }
 
     def _earlier(self, checkpoint: Checkpoint) -> Published:
@@ -489,5 +693,13 @@ class Publisher:
         return Published(checkpoint.size, checkpoint.root.hex(), tuple(sorted([*files, LATEST])))
 
 
+def _seats_key(unit: str) -> str:
+    return "seats" if unit == NASIONAL else f"seats/{unit}"
+
+
+def _contest_name(recap: Recap, contest: str) -> str:
+    return next(c.name for c in recap.manifest.contests if c.kind.value == contest)
+
+
 __all__ = ["LATEST", "LATEST_FORMAT", "STATE", "STATE_FORMAT", "Published", "Publisher",
-           "contests_path", "export_paths", "regions_path"]  # fmt: skip
+           "contests_path", "export_paths", "legislative_export_paths", "regions_path"]  # fmt: skip

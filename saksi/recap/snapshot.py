@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
@@ -311,10 +311,13 @@ def summary(
     *,
     tallies: Mapping[str, Tally],
     href: Callable[[str], str],
+    legislative: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The national summary of every contest published (PPWP); ``href(contest)``: its
     national snapshot. A log whose legislative contests the fold totals but the results
-    do not publish yet (format v2) lists them in ``not_published`` (:func:`not_published`)."""
+    do not publish (format v2, but ``legislative``) lists them in ``not_published``
+    (:func:`not_published`); ``legislative``: the legislative contests published, each
+    as the Publisher summarises it (``saksi.recap.publish``)."""
     out: dict[str, Any] = {
         "format": SUMMARY_FORMAT,
         "checkpoint": checkpoint_dict(checkpoint),
@@ -323,20 +326,24 @@ def summary(
             {**contest_summary(recap, c, tallies[c]), "href": href(c)} for c in recap.contests
         ],
     }
-    if unpublished := not_published(recap):
+    if legislative:
+        out["legislative"] = [dict(c) for c in legislative]
+    published = {str(c["contest"]) for c in legislative}
+    if unpublished := not_published(recap, published):
         out["not_published"] = unpublished
     return out
 
 
-def not_published(recap: Recap) -> list[dict[str, Any]]:
-    """The contests the log records that the results do not publish (yet), in the
-    manifest's order: each ``{contest, name, form, status}``, ``status``
-    ``not-published`` (the legislative contests: the fold totals them, ``saksi recap``
-    shows their totals and seats; their published files are still to come)."""
+def not_published(recap: Recap, published: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The contests the log records that the results do not publish, in the manifest's
+    order: each ``{contest, name, form, status}``, ``status`` ``not-published`` (a
+    legislative contest the summary is built without, ``published`` naming those it
+    has)."""
+    done = {*recap.contests, *published}
     return [
         {"contest": c.kind.value, "name": c.name, "form": c.form, "status": "not-published"}
         for c in recap.manifest.contests
-        if c.kind.value not in recap.contests
+        if c.kind.value not in done
     ]
 
 

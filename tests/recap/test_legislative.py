@@ -172,7 +172,7 @@ def test_ppwp_totals_statuses_and_exports_are_those_of_the_log_without_them(
             else:
                 doc = normal(json.loads(data), book)
                 if relpath == "summary.json":
-                    doc.pop("not_published", None)  # said of v2 logs only: below
+                    doc.pop("legislative", None)  # said of v2 logs only: below
                 seen[name] = doc
         assert seen["mixed"] == seen["plain"] == seen["v1"], relpath
 
@@ -309,7 +309,7 @@ def test_reading_in_workers_and_a_pickled_fold_give_the_same(tmp_path: Path) -> 
     assert caught.value.details["cause"] == "auth.duplicate-entry"
 
 
-def test_the_contests_file_is_published_and_linked_and_the_summary_says_what_is_not_published(
+def test_the_contests_file_is_published_and_linked_and_the_legislative_contests_beside_ppwp(
     published: dict[str, Path],
 ) -> None:
     folder = published["mixed"]
@@ -323,25 +323,30 @@ def test_the_contests_file_is_published_and_linked_and_the_summary_says_what_is_
     assert Contests.load(folder / latest["contests_file"], digest=digest) == tiny_contests()
     assert list(latest) == [
         "format", "election", "tree_size", "root_hash", "checkpoint", "checkpoint_note",
-        "summary", "regions", "contests_file", "contests",
+        "summary", "regions", "contests_file", "contests", "legislative",
     ]  # fmt: skip
-    assert list(latest["contests"]) == ["ppwp"]
+    assert list(latest["contests"]) == ["ppwp"]  # PPWP's readers see PPWP alone
+    assert list(latest["legislative"]) == list(LEGISLATIVE)
     _, generation_folder = generation(folder)
-    assert sorted(p.name for p in generation_folder.iterdir()) == ["export", "ppwp", "summary.json"]
+    assert sorted(p.name for p in generation_folder.iterdir()) == sorted(
+        ["export", "ppwp", "summary.json", *LEGISLATIVE]
+    )
     summary = json.loads((folder / latest["summary"]).read_text())
     assert [c["contest"] for c in summary["contests"]] == ["ppwp"]
     names = {c.kind.value: c.name for c in fold(books()["mixed"]).manifest.contests}
-    assert summary["not_published"] == [
-        {"contest": c, "name": names[c], "form": f"c-hasil-{c}", "status": "not-published"}
-        for c in LEGISLATIVE
+    assert "not_published" not in summary  # every contest is published
+    assert [(c["contest"], c["name"], c["form"]) for c in summary["legislative"]] == [
+        (c, names[c], f"c-hasil-{c}") for c in LEGISLATIVE
     ]
     v1 = published["v1"]  # a v1 publication is as it was
     v1_latest = json.loads((v1 / LATEST).read_text())
     assert "contests_file" not in v1_latest and not (v1 / "contests").exists()
-    assert "not_published" not in json.loads((v1 / v1_latest["summary"]).read_text())
+    v1_summary = json.loads((v1 / v1_latest["summary"]).read_text())
+    assert "not_published" not in v1_summary and "legislative" not in v1_summary
+    assert "legislative" not in v1_latest
 
 
-def test_a_checkpoint_of_legislative_entries_only_writes_no_snapshot(tmp_path: Path) -> None:
+def test_a_checkpoint_of_legislative_entries_only_writes_no_ppwp_snapshot(tmp_path: Path) -> None:
     book = books()["mixed"]
     recap = fold(book)
     publisher = Publisher(tmp_path, durable=False)
@@ -353,4 +358,18 @@ def test_a_checkpoint_of_legislative_entries_only_writes_no_snapshot(tmp_path: P
     touched = recap.take_touched()
     assert touched == set()
     result = publisher.publish(recap, checkpoint_of(book, more), touched, exports=False)
-    assert result.files == (f"{len(more)}/summary.json", LATEST)
+    n = len(more)
+    desa = tps[5][:10]
+    dapils = recap.legislative("dpr").districts
+    path = "/".join((desa[:2], desa[:4], desa[:6], desa))
+    snapshots = [f"{n}/dpr/{p}.json" for p in ("0", path[:2], path[:7], path[:14], path)]
+    # the DPR regions above it, the seats (the nation's: its progress moved) and every
+    # DPR dapil, as the form makes party 13 pass the threshold: their seats' reckoning
+    # changed (a dapil file is rewritten when what it says changes, below)
+    assert result.files == tuple(sorted([
+        *snapshots, *(f"{n}/dpr/dapil/{d}.json" for d in dapils), f"{n}/dpr/seats.json",
+        f"{n}/summary.json", LATEST,
+    ]))  # fmt: skip
+    before = json.loads((tmp_path / f"{n - 1}/dpr/dapil/{dapils[0]}.json").read_text())
+    after = json.loads((tmp_path / f"{n}/dpr/dapil/{dapils[0]}.json").read_text())
+    assert set(after["threshold"]["passing"]) - set(before["threshold"]["passing"]) == {"13"}
