@@ -96,6 +96,16 @@ form.filter select,form.filter input{padding:.4rem;font-size:1rem}
 .stale{position:sticky;top:0;z-index:5;margin:0;padding:.6rem 1rem;font-weight:700;
 background:var(--bad-bg);color:var(--bad);border-bottom:3px solid var(--bad)}
 .findings li{margin:.25rem 0}
+nav.contests ul{gap:.25rem .4rem;margin:.25rem 0 .5rem}
+nav.contests a,nav.contests .off{padding:0 .75rem;border:1px solid var(--accent);
+border-radius:999px;text-decoration:none}
+nav.contests a[aria-current]{background:var(--accent);color:#fff;
+border-bottom:1px solid var(--accent)}
+nav.contests .off{display:inline-flex;align-items:center;min-height:44px;color:var(--muted);
+border-color:var(--line)}
+.elected{font-weight:700}
+details.party{border:1px solid var(--line);border-radius:6px;margin:.4rem 0;padding:0 .6rem}
+details.party summary{min-height:44px;display:flex;align-items:center;cursor:pointer}
 footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;
 border-top:1px solid var(--line)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

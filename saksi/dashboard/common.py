@@ -16,6 +16,9 @@ from saksi.election.rule_catalog import field_label
 
 FORMAT: Final = "saksi-dashboard/1"
 """The ``format`` of every JSON twin."""
+CONTEST_ORDER: Final = ("ppwp", "dpr", "dpd", "dprd-prov", "dprd-kabkota")
+"""The five ballots, in the order the pages offer them."""
+LEGISLATIVE: Final = CONTEST_ORDER[1:]
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,24 @@ class Context:
     region: str | None = None  # the region or TPS the page is about (its times' zone)
 
     @classmethod
-    def of(cls, published: Published, lang: Lang) -> Context:
+    def of(cls, published: Published, lang: Lang, contest: str | None = None) -> Context:
+        """The context of a page of ``contest`` (None: PPWP, the first of ``contests``);
+        its ``contest`` is None when the publication has no such contest."""
         latest = published.latest()
+        if contest is not None:
+            legislative = (latest.get("legislative") or {}) if latest else {}
+            return cls(lang, published, latest, contest if contest in legislative else None)
         contests = list(latest.get("contests", {})) if latest else []
         return cls(lang, published, latest, contests[0] if contests else None)
+
+    @property
+    def contests(self) -> list[str]:
+        """Every contest the publication has: PPWP, then the legislative ones, in the
+        order of the ballots (:data:`CONTEST_ORDER`)."""
+        if self.latest is None:
+            return []
+        have = {*self.latest.get("contests", {}), *(self.latest.get("legislative") or {})}
+        return [c for c in CONTEST_ORDER if c in have]
 
     def t(self, key: str, **fields: object) -> str:
         return t(key, self.lang, **fields)
@@ -163,12 +180,28 @@ def page_of(code: str) -> str:
     return ("/tps/" if len(code) == 13 else "/wilayah/") + code
 
 
+def contest_page(contest: str, code: str) -> str:
+    """The page of a region or TPS in ``contest``: PPWP's are :func:`page_of`'s, a
+    legislative contest's ``/<contest>`` (the nation), ``/<contest>/wilayah/<code>``;
+    a TPS's page holds every contest (``/tps/<code>#pemilihan-<contest>``)."""
+    if contest == "ppwp":
+        return page_of(code)
+    if len(code) == 13:
+        return f"/tps/{code}#pemilihan-{contest}"
+    return f"/{contest}" if code == NASIONAL else f"/{contest}/wilayah/{code}"
+
+
+def dapil_page(contest: str, code: str) -> str:
+    """The page of dapil ``code`` of a legislative contest."""
+    return f"/{contest}/dapil/{code}"
+
+
 def breadcrumbs(ctx: Context, path: list[Doc], last: str | None = None) -> Markup:
     """Nation > provinsi > ... as links, the last item marked as the current page."""
     items = []
     for i, step in enumerate(path):
         code, name = str(step["code"]), str(step["name"])
-        href = page_of(code)
+        href = page_of(code) if ctx.contest in (None, "ppwp") else contest_page(ctx.contest, code)
         current = i == len(path) - 1 and last is None
         items.append(f"<li>{link(href, name, aria_current='page' if current else None)}</li>")
     if last is not None:
@@ -211,7 +244,9 @@ def not_found(ctx: Context, key: str) -> Page:
 
 
 __all__ = [
+    "CONTEST_ORDER",
     "FORMAT",
+    "LEGISLATIVE",
     "STATUS_BADGE",
     "WITNESS_BADGE",
     "Context",
@@ -219,7 +254,9 @@ __all__ = [
     "anomali_href",
     "breadcrumbs",
     "checkpoint_line",
+    "contest_page",
     "counted_link",
+    "dapil_page",
     "field_words",
     "not_found",
     "page_of",

@@ -178,7 +178,7 @@ def short_hash(value: str, keep: int = 16) -> str:
 class Page:
     """One page: its HTML body, its JSON twin, and what the frame needs to know."""
 
-    kind: str  # nasional, wilayah, tps, anomali, verifikasi, cari, error
+    kind: str  # nasional, wilayah, dapil, tps, anomali, verifikasi, cari, error
     title: str
     body: Markup
     data: dict[str, Any]
@@ -186,6 +186,7 @@ class Page:
     size: int | None = None  # tree size of the results shown (for live updates)
     redirect: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    switch: str = ""  # the contest switch (markup), above the page's own content
 
 
 NAV = (("/", "nav.nasional", "nasional"), ("/anomali", "nav.anomali", "anomali"))
@@ -236,7 +237,7 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f"{switch}</div>{search}</header>"
         f'<p id="live-stopped" class="stale" role="alert" hidden '
         f'data-text="{esc(t("live.stopped", lang))}"></p>'
-        f'<main id="main" tabindex="-1">{page.body}</main>'
+        f'<main id="main" tabindex="-1">{page.switch}{page.body}</main>'
         f"<footer><p>{esc(t('footer', lang))}</p><p>{link(json_path(path), t('json', lang))}</p>"
         f'<p id="live-status" class="meta" role="status" aria-live="polite" '
         f'data-text="{esc(t("live.updated", lang))}"></p></footer></body></html>'

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
+from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
 from saksi.election.wire import loads
 from saksi.errors import SaksiError
@@ -48,6 +49,16 @@ class LogCheckpoint:
     signatures: tuple[NoteSignature, ...]
 
 
+def contest_files(latest: Doc, contest: str) -> Doc | None:
+    """What ``latest.json`` links for ``contest``: its member of ``contests`` (PPWP) or
+    of ``legislative`` (a format v2 log's legislative contests), or None."""
+    for member in ("contests", "legislative"):
+        found = (latest.get(member) or {}).get(contest)
+        if isinstance(found, dict):
+            return found
+    return None
+
+
 def _is_region_code(code: str) -> Level | None:
     try:
         return level_of(code)
@@ -65,6 +76,7 @@ class Published:
         self._files: OrderedDict[str, Doc] = OrderedDict()
         self._entries: OrderedDict[int, Envelope] = OrderedDict()
         self._hierarchies: dict[str, Hierarchy] = {}
+        self._contests: dict[str, Contests] = {}
 
     # -- results ----------------------------------------------------------------
 
@@ -110,7 +122,10 @@ class Published:
         level = _is_region_code(code)
         if level is None or level is Level.TPS:
             return None
-        href = str(latest["contests"][contest]["snapshot"])
+        files = contest_files(latest, contest)
+        if files is None:
+            return None
+        href = str(files["snapshot"])
         doc = self.file(href)
         for step in (*ancestors(code)[1:], code) if code != NASIONAL else ():
             if doc is None:
@@ -143,6 +158,55 @@ class Published:
         href = str(exports["anomalies"])
         doc = self.file(href)
         return (href, doc) if doc is not None else None
+
+    def seats(self, latest: Doc, contest: str, region: str = NASIONAL) -> tuple[str, Doc] | None:
+        """(path, seats file) of a legislative contest: the nation's, or the one of
+        province or kab/kota ``region`` (the nation's ``units_href``), or None."""
+        files = (latest.get("legislative") or {}).get(contest)
+        if not isinstance(files, dict) or not isinstance(files.get("seats"), str):
+            return None
+        href = str(files["seats"])
+        doc = self.file(href)
+        if doc is None or region == NASIONAL:
+            return (href, doc) if doc is not None else None
+        unit = (doc.get("units_href") or {}).get(region)
+        if not isinstance(unit, str):
+            return None
+        found = self.file(unit)
+        return (unit, found) if found is not None else None
+
+    def dapil(self, latest: Doc, contest: str, code: str) -> tuple[str, Doc] | None:
+        """(path, dapil file) of dapil ``code`` of a legislative contest (the national
+        seats file's ``dapil_href``), or None."""
+        nation = self.seats(latest, contest)
+        if nation is None:
+            return None
+        href = (nation[1].get("dapil_href") or {}).get(code)
+        if not isinstance(href, str):
+            return None
+        doc = self.file(href)
+        return (href, doc) if doc is not None else None
+
+    def contests(self, latest: Doc) -> Contests | None:
+        """The contests file ``latest.json`` links (``contests_file``: parties, dapil and
+        candidates of a format v2 log), or None."""
+        href = latest.get("contests_file")
+        if not isinstance(href, str):
+            return None
+        with self._lock:
+            found = self._contests.get(href)
+        if found is not None:
+            return found
+        raw = self._read_json(href)
+        if raw is None:
+            return None
+        try:
+            found = Contests.from_wire(raw, href)
+        except SaksiError:
+            return None
+        with self._lock:
+            self._contests = {href: found}  # one election: keep only the newest
+        return found
 
     def hierarchy(self, latest: Doc) -> Hierarchy | None:
         """The region file ``latest.json`` links (names, for search), or None."""
@@ -196,4 +260,4 @@ class Published:
         return envelope
 
 
-__all__ = ["CACHE_ENTRIES", "CACHE_FILES", "Doc", "LogCheckpoint", "Published"]
+__all__ = ["CACHE_ENTRIES", "CACHE_FILES", "Doc", "LogCheckpoint", "Published", "contest_files"]

@@ -358,6 +358,131 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Install Saksi (Python 3.11+): pip install saksi, or from its source.",
     ),
     "url": ("URL", "URL"),
+    # the five ballots
+    "contest": ("Pemilihan", "Contest"),
+    "contest.ppwp": ("PPWP", "PPWP"),
+    "contest.ppwp.name": ("Presiden dan Wakil Presiden", "President and Vice-President"),
+    "contest.dpr": ("DPR", "DPR"),
+    "contest.dpr.name": ("Dewan Perwakilan Rakyat (DPR)", "House of Representatives (DPR)"),
+    "contest.dpd": ("DPD", "DPD"),
+    "contest.dpd.name": ("Dewan Perwakilan Daerah (DPD)", "Regional Representatives (DPD)"),
+    "contest.dprd-prov": ("DPRD Provinsi", "DPRD Provinsi"),
+    "contest.dprd-prov.name": ("DPRD Provinsi", "Provincial councils (DPRD Provinsi)"),
+    "contest.dprd-kabkota": ("DPRD Kab/Kota", "DPRD Kab/Kota"),
+    "contest.dprd-kabkota.name": (
+        "DPRD Kabupaten/Kota",
+        "Regency and city councils (DPRD Kab/Kota)",
+    ),
+    "contest.absent": ("tidak ada di sini", "not held here"),
+    "leg.chart": ("Suara sah partai (B) dan persentasenya", "Each party's valid votes (B)"),
+    "leg.parties": ("Perolehan suara partai", "Party results"),
+    "col.party": ("Partai", "Party"),
+    "col.a1": ("A.1 suara partai saja", "A.1 party-only"),
+    "col.b": ("B jumlah suara sah partai", "B party total"),
+    "col.seats": ("Kursi", "Seats"),
+    "leg.leading": ("Partai teratas", "Leading party"),
+    "leg.finding.inconsistent": (
+        "{n} TPS ditahan: formulirnya melanggar aturan yang mustahil, tidak masuk total",
+        "{n} TPS held: the form breaks an impossibility rule, out of the totals",
+    ),
+    "leg.finding.witness": (
+        "di {n} TPS salinan saksi berbeda dengan formulir yang berlaku",
+        "at {n} TPS a witness copy differs from the form in force",
+    ),
+    "leg.finding.corrected": ("{n} TPS dikoreksi oleh KPU", "{n} TPS corrected by the KPU"),
+    "leg.finding.flagged": (
+        "{n} TPS ditandai skrining (tetap dihitung)",
+        "{n} TPS flagged by screening (still counted)",
+    ),
+    "leg.findings.note": (
+        "Dihitung dari status TPS dan hasil kursi; rinciannya ada di halaman TPS dan dapil.",
+        "Counted from the TPS statuses and the seat results; the details are on the TPS and "
+        "dapil pages.",
+    ),
+    "seats": ("Kursi", "Seats"),
+    "seats.n": ("{n} kursi", "{n} seats"),
+    "seats.total": ("{n} kursi", "{n} seats"),
+    "seats.parties": ("Kursi per partai", "Seats per party"),
+    "seats.dapil": ("Kursi per dapil", "Seats per dapil"),
+    "seats.won": ("Diraih", "Won"),
+    "seats.many": (
+        "{n} dapil: buka provinsi atau kabupaten/kota untuk melihat dapilnya.",
+        "{n} dapil: open a province or regency/city to see its dapil.",
+    ),
+    "seats.final": ("final menurut hitungan log", "final by the log's count"),
+    "seats.provisional": ("sementara", "provisional"),
+    "reason.no-tps": ("tidak ada TPS di dapil ini", "no TPS in this dapil"),
+    "reason.missing": ("{n} TPS belum masuk", "{n} TPS not reported yet"),
+    "reason.held": ("{n} TPS ditahan", "{n} TPS held"),
+    "reason.threshold": (
+        "ambang batas nasional belum pasti",
+        "the national threshold is not settled yet",
+    ),
+    "reason.tie": ("ada perolehan seri", "a tie"),
+    "threshold": (
+        "Ambang batas parlemen: {p}% suara sah nasional",
+        "Threshold: {p}% of the national valid votes",
+    ),
+    "threshold.provisional": ("belum pasti", "not settled yet"),
+    "threshold.below": ("di bawah ambang batas: tanpa kursi", "below the threshold: no seat"),
+    "dapil": ("Dapil", "Dapil"),
+    "dapil.units": ("Wilayah", "Regions"),
+    "dpd.candidates": (
+        "Calon DPD {name}: perolehan dan yang terpilih",
+        "DPD candidates of {name}: votes and the elected",
+    ),
+    "candidates": ("Calon", "Candidates"),
+    "candidate": ("Nama calon", "Candidate"),
+    "candidates.note": (
+        "Calon setiap partai diurutkan menurut suaranya (A.2, dijumlah di dapil); kursi partai "
+        "jatuh kepada yang suaranya terbanyak.",
+        "Each party's candidates in order of their votes (A.2, summed over the dapil); the "
+        "party's seats go to those with the most.",
+    ),
+    "rank": ("Urutan", "Rank"),
+    "ballot.number": ("Nomor urut", "Ballot number"),
+    "elected": ("terpilih", "elected"),
+    "tie.party": (
+        "Hasil bagi sama untuk {seats} kursi terakhir antara {contenders}; sementara kepada "
+        "{winners}. Aturan: {rule}",
+        "Equal quotients for the last {seats} seat(s) between {contenders}; provisionally "
+        "to {winners}. Rule: {rule}",
+    ),
+    "tie.candidate": (
+        "Suara sama untuk {seats} kursi terakhir partai antara {contenders}; sementara kepada "
+        "{winners}. Aturan: {rule}",
+        "Equal votes for a party's last {seats} seat(s) between {contenders}; provisionally "
+        "to {winners}. Rule: {rule}",
+    ),
+    "tie.dpd": (
+        "Suara sama untuk {seats} kursi terakhir antara {contenders}; sementara kepada "
+        "{winners}. Aturan: {rule}",
+        "Equal votes for the last {seats} seat(s) between {contenders}; provisionally to "
+        "{winners}. Rule: {rule}",
+    ),
+    "unfilled": (
+        "Satu kursi {party} tidak terisi: calonnya habis",
+        "A seat of {party} is unfilled: no candidate left",
+    ),
+    "form.leg": ("Formulir C.Hasil yang berlaku", "The C.Hasil form in force"),
+    "section.IV.party": (
+        "IV. Perolehan suara partai (A.1) dan calon (A.2); B jumlahnya",
+        "IV. Votes for each party (A.1) and its candidates (A.2); B their total",
+    ),
+    "section.IV.dpd": ("IV. Perolehan suara calon", "IV. Votes per candidate"),
+    "copy.candidate": ("Salinan saksi calon nomor", "Witness copy of candidate number"),
+    "legflag.party-above-voters": (
+        "suara sah satu partai melebihi jumlah pengguna hak pilih",
+        "a party's valid votes exceed the number of voters",
+    ),
+    "legflag.candidate-above-voters": (
+        "suara satu calon melebihi jumlah pengguna hak pilih",
+        "a candidate's votes exceed the number of voters",
+    ),
+    "legflag.share-jump": (
+        "koreksi menggeser persentase suara lebih dari 10 poin dari formulir pertama",
+        "a correction moves a share of the votes by more than 10 points from the first form",
+    ),
     # errors
     "error.title": ("Tidak ditemukan", "Not found"),
     "error.region": (
@@ -367,6 +492,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "error.tps": (
         "TPS ini tidak ada atau belum diterbitkan.",
         "No such TPS, or not published yet.",
+    ),
+    "error.contest": (
+        "Pemilihan ini tidak ada dalam publikasi ini.",
+        "No such contest in this publication.",
+    ),
+    "error.dapil": (
+        "Dapil ini tidak ada atau belum diterbitkan.",
+        "No such dapil, or not published yet.",
     ),
     "error.back": ("Kembali ke Nasional", "Back to the national page"),
     "yes": ("ya", "yes"),

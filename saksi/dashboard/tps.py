@@ -11,7 +11,7 @@ links to its bytes (``/v1/entries/<index>``) and its receipt with the inclusion 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from saksi.dashboard.common import (
@@ -28,18 +28,32 @@ from saksi.dashboard.common import (
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, mark, num, row, table
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import pick
+from saksi.dashboard.switch import contest_switch
 from saksi.election.envelope import Envelope
 from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V, vote_field
 from saksi.election.rule_catalog import RULES_BY_CODE, field_label
 from saksi.election.rules import check_reading
-from saksi.election.statements import Correction, CSalinan, FormStatement
+from saksi.election.statements import (
+    Correction,
+    CorrectionLegislatif,
+    CSalinan,
+    CSalinanLegislatif,
+    FormStatement,
+    LegislativeFormStatement,
+)
 from saksi.recap.screening import SCREENS
 
 Reading = Mapping[str, int | None]
 SCREEN_TEXT: Final = {s.flag: (s.description_id, s.description_en) for s in SCREENS}
 
 
-def tps_page(ctx: Context, code: str) -> Page:
+Sections = Callable[[Context, str], tuple[Markup, dict[str, Any], dict[str, str | None]]]
+"""The TPS's other contests: (their sections, their twin, each contest's anchor)."""
+
+
+def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
+    """The page of TPS ``code``: its PPWP form, then ``others`` (the legislative
+    contests' sections, :func:`saksi.dashboard.tps_legislative.legislative_sections`)."""
     if ctx.latest is None or ctx.contest is None:
         return not_found(ctx, "error.tps")
     found = ctx.published.tps(ctx.latest, ctx.contest, code)
@@ -66,7 +80,13 @@ def tps_page(ctx: Context, code: str) -> Page:
         "</div>",
     ]
     data = twin("tps", ctx, source=f"/results/{source}", tps=tps, history=history, copies=copies)
-    return Page("tps", title, Markup("".join(body)), data, size=ctx.size)
+    sections, legislative, targets = others(ctx, code) if others else (Markup(""), {}, {})
+    switch, contests = contest_switch(ctx, targets, None)
+    if contests:  # the election has more than PPWP: each contest's forms, PPWP's first
+        body.insert(2, f'<h2 id="pemilihan-ppwp">{esc(ctx.t("contest.ppwp.name"))}</h2>')
+        body.append(sections)
+        data |= {"legislative": legislative, "contests": contests}
+    return Page("tps", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
 
 
 # --- the entries behind the TPS ------------------------------------------------------
@@ -92,14 +112,16 @@ def _entry_doc(ctx: Context, index: int) -> dict[str, Any]:
     leaf = envelope.leaf_hash_hex
     doc |= {"leaf_hash": leaf, "receipt": f"/v1/receipts/{leaf}", "type": stmt.type}
     doc |= {"at": stmt.at, "key": envelope.key}
-    if isinstance(stmt, FormStatement):
+    if isinstance(stmt, FormStatement | LegislativeFormStatement):
         doc["values"] = stmt.form.reading()
         doc["photos"] = list(stmt.form.foto)
-    if isinstance(stmt, Correction):
+    if isinstance(stmt, Correction | CorrectionLegislatif):
         doc |= {"reason": stmt.reason, "evidence": list(stmt.evidence)}
         doc["corrects"] = {"index": stmt.corrects.index, "leaf_hash": stmt.corrects.leaf_hash}
-    if isinstance(stmt, CSalinan):
+    if isinstance(stmt, CSalinan | CSalinanLegislatif):
         doc["party"] = stmt.party
+    if isinstance(stmt, CSalinanLegislatif) and stmt.candidate is not None:
+        doc["candidate"] = stmt.candidate
     return doc
 
 
@@ -145,6 +167,8 @@ def _copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]
     for copy in tps.get("entries", {}).get("copies", []):
         doc = _entry_doc(ctx, int(copy["index"]))
         doc |= {"party": copy.get("party"), "agrees": bool(copy.get("agrees"))}
+        if copy.get("candidate") is not None:
+            doc["candidate"] = copy["candidate"]
         values = doc["values"]
         doc["differences"] = (
             [f for f in values if form.get(f) != values.get(f)] if values and form else []
@@ -323,6 +347,14 @@ def _outcome(ctx: Context, doc: dict[str, Any]) -> Markup:
 
 def _correction_details(ctx: Context, doc: dict[str, Any]) -> str:
     parts = [f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"]
+    parts.append(_changes_table(ctx, doc))
+    if doc.get("evidence"):
+        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}")
+    return "".join(parts)
+
+
+def _changes_table(ctx: Context, doc: dict[str, Any]) -> Markup:
+    """The boxes a correction changed: before and after."""
     changes = [
         row(
             [
@@ -334,10 +366,7 @@ def _correction_details(ctx: Context, doc: dict[str, Any]) -> str:
         for c in doc.get("changes", [])
     ]
     head = [(ctx.t("field"), False), (ctx.t("before"), True), (ctx.t("after"), True)]
-    parts.append(table(ctx.t("changes"), head, changes))
-    if doc.get("evidence"):
-        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}")
-    return "".join(parts)
+    return table(ctx.t("changes"), head, changes)
 
 
 def _history_block(

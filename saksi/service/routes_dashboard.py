@@ -4,7 +4,10 @@
 | --- | --- |
 | ``/`` (twin ``/index.json``) | Nasional |
 | ``/wilayah/{code}`` | a provinsi, kab/kota, kecamatan or desa |
-| ``/tps/{code}`` | one TPS |
+| ``/{contest}``, ``/{contest}/wilayah/{code}`` | the nation or a region in a legislative |
+|   | contest (``dpr``, ``dpd``, ``dprd-prov``, ``dprd-kabkota``) |
+| ``/{contest}/dapil/{code}`` | a dapil of a legislative contest |
+| ``/tps/{code}`` | one TPS, its forms of every contest |
 | ``/anomali?type=&region=`` | the anomalies, filtered |
 | ``/verifikasi`` | the latest checkpoint, witnesses, the commands to verify |
 | ``/cari?q=`` | search by region name or code (a code goes straight to its page) |
@@ -38,7 +41,9 @@ from starlette.responses import RedirectResponse, Response
 
 from saksi.dashboard import Dashboard, Lang, LogInfo, Page, lang_or_none
 from saksi.dashboard.assets import ASSETS, FAVICON
+from saksi.dashboard.common import LEGISLATIVE
 from saksi.dashboard.others import PLACEHOLDER_URL
+from saksi.election.codes import NASIONAL
 from saksi.service import errors
 from saksi.service.http_service import error_response, service_of
 from saksi.service.routing import IMMUTABLE
@@ -212,6 +217,31 @@ async def wilayah(code: str, request: Request) -> Response:
 async def tps(code: str, request: Request) -> Response:
     code = code.removesuffix(".json")
     return await _answer(request, lambda d, lang: d.tps(code, lang))
+
+
+def _legislative_routes(contest: str) -> None:
+    """``/<contest>`` (the nation), ``/<contest>/wilayah/{code}`` and
+    ``/<contest>/dapil/{code}``, each with its twin, for one legislative contest."""
+
+    async def nation(request: Request) -> Response:
+        return await _answer(request, lambda d, lang: d.legislative(contest, NASIONAL, lang))
+
+    async def region(code: str, request: Request) -> Response:
+        code = code.removesuffix(".json")
+        return await _answer(request, lambda d, lang: d.legislative(contest, code, lang))
+
+    async def dapil(code: str, request: Request) -> Response:
+        code = code.removesuffix(".json")
+        return await _answer(request, lambda d, lang: d.dapil(contest, code, lang))
+
+    for path in (f"/{contest}", f"/{contest}.json"):
+        router.add_api_route(path, nation, methods=["GET"])
+    router.add_api_route(f"/{contest}/wilayah/{{code}}", region, methods=["GET"])
+    router.add_api_route(f"/{contest}/dapil/{{code}}", dapil, methods=["GET"])
+
+
+for _contest in LEGISLATIVE:
+    _legislative_routes(_contest)
 
 
 @router.get("/anomali")

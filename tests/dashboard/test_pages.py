@@ -564,9 +564,10 @@ def _checkpoint_free(value: object, ranks: dict[int, int]) -> object:
 def test_a_v2_logs_pages_show_ppwp_as_the_log_without_its_legislative_entries(
     v2_site: Site, site: Site, lang: Lang
 ) -> None:
-    """The dashboard shows PPWP only: a format v2 publication with legislative entries
-    of every kind renders every page, with the PPWP numbers, statuses, histories and
-    findings of the same night logged as format v1."""
+    """A format v2 publication with legislative entries of every kind renders every
+    PPWP page with the PPWP numbers, statuses, histories and findings of the same night
+    logged as format v1; it adds only the contest switch (``contests``) and, on a TPS
+    page, the legislative contests' sections (``legislative``)."""
     v2, v1 = Dashboard(v2_site.results, v2_site.log), Dashboard(site.results, site.log)
     latest = json.loads((v2_site.results / "latest.json").read_text())
     assert list(latest["contests"]) == ["ppwp"] and latest["contests_file"]
@@ -580,7 +581,10 @@ def test_a_v2_logs_pages_show_ppwp_as_the_log_without_its_legislative_entries(
     assert [p.kind for p in pages] == [p.kind for p in expected]
     ranks, v1_ranks = ppwp_ranks(v2_site.book.entries), ppwp_ranks(site.book.entries)
     for page, same in zip(pages, expected, strict=True):
-        assert _checkpoint_free(page.data, ranks) == _checkpoint_free(same.data, v1_ranks)
+        assert "contests" in page.data and "contests" not in same.data
+        assert ("legislative" in page.data) == (page.kind == "tps")
+        ppwp = {k: v for k, v in page.data.items() if k not in ("contests", "legislative")}
+        assert _checkpoint_free(ppwp, ranks) == _checkpoint_free(same.data, v1_ranks)
         assert page.title == same.title
     tps = v2_site.cases.agreeing  # every ballot of it has a form, a copy, a correction
     history = v2.tps(tps, lang).data["history"]

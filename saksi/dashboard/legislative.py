@@ -1,0 +1,614 @@
+"""The legislative contests' pages: a region in one contest, and a dapil.
+
+A format v2 publication has, beside PPWP's, each legislative contest's region
+snapshots, dapil files and seats files (docs/recap.md, "The legislative contests
+published"); ``latest.json`` links them under ``legislative`` and names the contests
+file (parties, dapil, candidates) as ``contests_file``. These pages are made from those
+files only:
+
+- a region (``/<contest>``, ``/<contest>/wilayah/<code>``): progress, each party's A.1
+  and B (bars with the numbers), the seats of the dapil in or around the region (from
+  the seats files), its findings (from the TPS counters, and the seat ties), and its
+  children with their progress and leading party (a desa: its TPS with their status);
+- a dapil (``/<contest>/dapil/<code>``): its progress, whether its seats are final or
+  provisional and why, the parties' totals and seats, each party's candidates in order
+  of votes with the elected marked, the ties with the rule applied; DPD: the
+  province's candidates by votes, the four elected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from saksi.dashboard.common import (
+    Context,
+    breadcrumbs,
+    checkpoint_line,
+    contest_page,
+    dapil_page,
+    not_found,
+    progress_text,
+    status_badges,
+    twin,
+)
+from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
+from saksi.dashboard.source import Doc
+from saksi.dashboard.strings import number
+from saksi.dashboard.switch import contest_switch, nation_targets, region_targets
+from saksi.election.codes import NASIONAL
+from saksi.election.legislative import Contests
+
+CARDS: Final = ("suara_sah", "suara_tidak_sah", "suara_total", "pengguna_total_j", "pemilih_dpt_j")
+CHILD_LEVEL: Final = {
+    "nasional": "provinsi",
+    "provinsi": "kabkota",
+    "kabkota": "kecamatan",
+    "kecamatan": "desa",
+    "desa": "tps",
+}
+DAPIL_LISTED: Final = 100
+"""The most dapil a region page lists (DPR has 84 nationally; the DPRD's thousands are
+listed from their province or kab/kota down)."""
+FINDINGS: Final = (
+    ("inconsistent", "leg.finding.inconsistent", "bad"),
+    ("witness_dispute", "leg.finding.witness", "bad"),
+    ("corrected", "leg.finding.corrected", ""),
+    ("flagged", "leg.finding.flagged", ""),
+)
+
+
+# --- names from the contests file --------------------------------------------------
+
+
+class Names:
+    """Parties' and candidates' names from the published contests file (numbers alone
+    when it is not published)."""
+
+    def __init__(self, contests: Contests | None, contest: str) -> None:
+        self._parties = {p.number: p.name for p in contests.parties} if contests else {}
+        self._candidates: dict[tuple[str, str, int], str] = {}
+        self._dapil: dict[str, tuple[str, tuple[str, ...]]] = {}
+        found = (
+            next((c for c in contests.contests if c.kind == contest), None) if contests else None
+        )
+        for d in found.districts if found else ():
+            self._dapil[d.code] = (d.name, d.units)
+            for c in d.candidates:
+                self._candidates[(d.code, "", c.number)] = c.name
+            for plist in d.lists:
+                for c in plist.candidates:
+                    self._candidates[(d.code, plist.party, c.number)] = c.name
+
+    def party(self, number_: str) -> str:
+        name = self._parties.get(number_)
+        return f"{number_} · {name}" if name else number_
+
+    def candidate(self, dapil: str, party: str, number_: int) -> str:
+        return self._candidates.get((dapil, party, number_), str(number_))
+
+    def dapil_within(self, region: str) -> list[str]:
+        """The dapil one of whose units is within ``region`` or holds it, in file order."""
+        return [
+            code
+            for code, (_, units) in self._dapil.items()
+            if region == NASIONAL
+            or any(u.startswith(region) or region.startswith(u) for u in units)
+        ]
+
+    def dapil_name(self, code: str) -> str:
+        found = self._dapil.get(code)
+        return found[0] if found else code
+
+
+def _names(ctx: Context) -> Names:
+    assert ctx.latest is not None and ctx.contest is not None
+    return Names(ctx.published.contests(ctx.latest), ctx.contest)
+
+
+def _label(ctx: Context) -> str:
+    return ctx.t(f"contest.{ctx.contest}")
+
+
+# --- shared blocks ---------------------------------------------------------------------
+
+
+def _party_rows(totals: Doc) -> list[tuple[str, int, int]]:
+    """(party, A.1, B) per party, in ballot order."""
+    partai = totals.get("partai") or {}
+    return [
+        (p, int(v.get("suara_partai", 0)), int(v.get("suara_sah_partai", 0)))
+        for p, v in sorted(partai.items(), key=lambda kv: int(kv[0]))
+    ]
+
+
+def _share(votes: int, valid: int) -> float:
+    return 100.0 * votes / valid if valid else 0.0
+
+
+def _parties_block(
+    ctx: Context,
+    names: Names,
+    totals: Doc,
+    *,
+    seats: Mapping[str, int] | None = None,
+    passing: Iterable[str] | None = None,
+) -> Markup:
+    """Each party's B as a bar with its share and number, then a table of A.1 and B
+    (and the seats won, and the threshold where the contest has one)."""
+    rows = _party_rows(totals)
+    if not rows:
+        return Markup("")
+    valid = int(totals.get("suara_sah", 0))
+    items = [(names.party(p), b, _share(b, valid)) for p, _, b in rows]
+    head = [
+        (ctx.t("col.party"), False),
+        (ctx.t("col.a1"), True),
+        (ctx.t("col.b"), True),
+        (ctx.t("share"), True),
+    ]
+    if seats is not None:
+        head.append((ctx.t("col.seats"), True))
+    passed = set(passing) if passing is not None else None
+    body = []
+    for p, a1, b in rows:
+        name = esc(names.party(p))
+        if passed is not None and p not in passed:
+            name = Markup(f"{name}<br><span class='meta'>{esc(ctx.t('threshold.below'))}</span>")
+        cells = [
+            cell(name),
+            cell(num(a1, ctx.lang), numeric=True),
+            cell(num(b, ctx.lang), numeric=True),
+            cell(pct(_share(b, valid), ctx.lang), numeric=True),
+        ]
+        if seats is not None:
+            cells.append(cell(num(int(seats.get(p, 0)), ctx.lang), numeric=True))
+        body.append(row(cells))
+    caption = ctx.t("leg.parties")
+    return Markup(
+        f'<section id="parties" data-live aria-labelledby="h-parties">'
+        f'<h2 id="h-parties">{esc(ctx.t("leg.chart"))}</h2>'
+        f"{bars(items, ctx.lang, title=ctx.t('leg.chart'))}"
+        f"{table(caption, head, body, id_='party-table', stack=True)}</section>"
+    )
+
+
+def _progress_block(ctx: Context, doc: Doc) -> Markup:
+    progress, totals = doc["progress"], doc["totals"]
+    cards = [
+        (ctx.t("tps.received"), progress_text(progress, ctx.lang)),
+        (ctx.t("tps.counted"), num(int(progress.get("counted", 0)), ctx.lang)),
+    ]
+    cards += [(ctx.t(f"totals.{key}"), num(totals.get(key), ctx.lang)) for key in CARDS]
+    cards_html = "".join(
+        f'<div class="card"><span class="n">{value}</span>{esc(label)}</div>'
+        for label, value in cards
+    )
+    return Markup(
+        f'<section id="totals" data-live><h2>{esc(ctx.t("progress"))}</h2>'
+        f'<div class="cards">{cards_html}</div></section>'
+    )
+
+
+def _reasons(ctx: Context, status: Doc) -> str:
+    """``sementara: 3 TPS belum masuk, ...`` or ``final menurut log``."""
+    if not status.get("provisional"):
+        return ctx.t("seats.final")
+    progress = status.get("progress") or status
+    expected, received = int(progress.get("expected", 0)), int(progress.get("received", 0))
+    counts = {"missing": expected - received, "held": received - int(progress.get("counted", 0))}
+    why = [
+        ctx.t(f"reason.{r}", n=number(counts.get(r, 0), ctx.lang))
+        for r in status.get("reasons", ())
+    ]
+    return f"{ctx.t('seats.provisional')}: {', '.join(why)}" if why else ctx.t("seats.provisional")
+
+
+def _won(ctx: Context, names: Names, seats: Mapping[str, int]) -> str:
+    """``1 · PKB 2, 4 · Golkar 1``: the seats each party won, most first."""
+    won = sorted(
+        ((p, int(s)) for p, s in seats.items() if int(s)), key=lambda x: (-x[1], int(x[0]))
+    )
+    return ", ".join(f"{names.party(p)} {number(s, ctx.lang)}" for p, s in won) or "–"
+
+
+def _tie_text(ctx: Context, names: Names, tie: Doc) -> str:
+    """A tie in words: who tied for which seats, who has them for now, by which rule."""
+    dapil = str(tie.get("dapil", ""))
+
+    def who(key: str) -> str:
+        out = []
+        for item in tie.get(key, ()):
+            text = str(item)
+            if tie.get("kind") == "party":
+                out.append(names.party(text))
+            elif ":" in text:
+                party, _, n = text.partition(":")
+                out.append(f"{names.candidate(dapil, party, int(n))} ({names.party(party)} {n})")
+            else:
+                out.append(f"{names.candidate(dapil, '', int(text))} ({text})")
+        return ", ".join(out)
+
+    rule = tie.get("rule_en" if ctx.lang == "en" else "rule_id", "")
+    return ctx.t(
+        f"tie.{tie.get('kind', 'party')}"
+        if tie.get("kind") in ("party", "candidate")
+        else "tie.dpd",
+        seats=number(int(tie.get("seats", 1)), ctx.lang),
+        contenders=who("contenders"),
+        winners=who("winners"),
+        rule=rule,
+    )
+
+
+# --- the region page -------------------------------------------------------------------
+
+
+def legislative_region_page(ctx: Context, code: str) -> Page:
+    """Region ``code`` (``0``: the nation) in the legislative contest ``ctx.contest``."""
+    if ctx.latest is None or ctx.contest is None:
+        return not_found(ctx, "error.contest")
+    found = ctx.published.snapshot(ctx.latest, ctx.contest, code)
+    if found is None:
+        return not_found(ctx, "error.region")
+    source, snap = found
+    names = _names(ctx)
+    level, name = str(snap["region"]["level"]), str(snap["region"]["name"])
+    label = _label(ctx)
+    if code == NASIONAL:
+        title = f"{label} · {ctx.t('nav.nasional')}"
+        heading = f"{esc(ctx.t('contest.' + ctx.contest + '.name'))} · {esc(ctx.t('results'))}"
+    else:
+        title = f"{label} · {name}"
+        heading = f"{esc(label)} · {esc(ctx.t('level.' + level))} {esc(name)}"
+    seats_html, seats_data = _seats_block(ctx, names, code)
+    body = [
+        breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
+        f"<h1>{heading}</h1>",
+        checkpoint_line(ctx, source),
+        _parties_block(ctx, names, snap["totals"]),
+        _dpd_link(ctx, names, code),
+        _progress_block(ctx, snap),
+        seats_html,
+        _findings_block(ctx, names, snap, seats_data),
+        _children_block(ctx, names, snap),
+    ]
+    switch, targets = contest_switch(ctx, region_targets(ctx, code), ctx.contest)
+    data = twin(
+        "nasional" if code == NASIONAL else "wilayah",
+        ctx,
+        source=f"/results/{source}",
+        snapshot=snap,
+        seats=seats_data,
+        links=[
+            {"code": str(c["code"]), "page": contest_page(ctx.contest, str(c["code"]))}
+            for c in snap.get("children", ())
+        ],
+        **({"contests": targets} if targets else {}),
+    )
+    return Page("wilayah", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
+
+
+def _dpd_link(ctx: Context, names: Names, code: str) -> Markup:
+    """DPD: the province's dapil is the province itself; its page has the candidates."""
+    if ctx.contest != "dpd" or code == NASIONAL:
+        return Markup("")
+    province = code[:2]
+    text = ctx.t("dpd.candidates", name=names.dapil_name(province))
+    return Markup(f'<p class="notice">{link(dapil_page("dpd", province), text)}</p>')
+
+
+def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[str, Any]]:
+    """The seats of the dapil within (or around) the region, from the seats files."""
+    assert ctx.latest is not None and ctx.contest is not None
+    nation = ctx.published.seats(ctx.latest, ctx.contest)
+    if nation is None:
+        return Markup(""), {}
+    source, seats = nation
+    own = nation if code == NASIONAL else ctx.published.seats(ctx.latest, ctx.contest, code)
+    within = names.dapil_within(code) or (
+        list(seats.get("dapil_status", {})) if code == NASIONAL else []
+    )
+    status = seats.get("dapil_status", {})
+    ties = [t for t in seats.get("ties", ()) if t.get("dapil") in within]
+    data: dict[str, Any] = {"source": f"/results/{source}", "dapil": within, "ties": ties}
+    parts = [f'<section id="seats" data-live><h2>{esc(ctx.t("seats"))}</h2>']
+    if own is not None:
+        own_source, own_doc = own
+        data |= {"region_source": f"/results/{own_source}", "region_seats": own_doc.get("parties")}
+        total = int(own_doc.get("seats", 0))
+        parts.append(
+            f"<p>{esc(ctx.t('seats.total', n=number(total, ctx.lang)))} · "
+            f"{esc(_reasons(ctx, own_doc))} · "
+            f"{link('/results/' + own_source, ctx.t('source'))}</p>"
+        )
+        won = own_doc.get("parties") or {}
+        if won:
+            items = [
+                (names.party(p), int(s), _share(int(s), total))
+                for p, s in sorted(won.items(), key=lambda kv: (-int(kv[1]), int(kv[0])))
+            ]
+            parts.append(bars(items, ctx.lang, title=ctx.t("seats.parties")))
+    if len(within) > DAPIL_LISTED:
+        parts.append(f"<p>{esc(ctx.t('seats.many', n=number(len(within), ctx.lang)))}</p>")
+    elif within:
+        rows = []
+        for d in within:
+            state = status.get(d, {})
+            won_in = (seats.get("dapil") or {}).get(d, {})
+            if ctx.contest == "dpd":
+                elected = [e for e in seats.get("elected", ()) if e.get("dapil") == d]
+                what = ", ".join(str(e.get("name") or e.get("number")) for e in elected) or "–"
+            else:
+                what = _won(ctx, names, won_in)
+            rows.append(
+                row(
+                    [
+                        cell(link(dapil_page(ctx.contest, d), names.dapil_name(d))),
+                        cell(num(state.get("seats"), ctx.lang), numeric=True),
+                        cell(esc(what)),
+                        cell(esc(_reasons(ctx, state))),
+                    ],
+                    "bad" if state.get("provisional") else None,
+                )
+            )
+        head = [
+            (ctx.t("dapil"), False),
+            (ctx.t("col.seats"), True),
+            (ctx.t("seats.won"), False),
+            (ctx.t("status"), False),
+        ]
+        parts.append(table(ctx.t("seats.dapil"), head, rows, id_="dapil-table", stack=True))
+    parts.append("</section>")
+    return Markup("".join(parts)), data
+
+
+def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup:
+    """What the TPS counters say was found in the region, and the seat ties of its dapil."""
+    counters = snap.get("counters", {})
+    items = []
+    for key, text, tone in FINDINGS:
+        n = int(counters.get(key, 0))
+        if n:
+            cls = f' class="{tone}"' if tone else ""
+            items.append(f"<li{cls}>{esc(ctx.t(text, n=number(n, ctx.lang)))}</li>")
+    for tie in seats.get("ties", ()):
+        d = str(tie.get("dapil"))
+        where = link(dapil_page(str(ctx.contest), d), names.dapil_name(d))
+        items.append(f"<li>{where}: {esc(_tie_text(ctx, names, tie))}</li>")
+    parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
+    if items:
+        parts.append(f'<ul class="findings">{"".join(items)}</ul>')
+    else:
+        parts.append(f"<p>{esc(ctx.t('findings.none'))}</p>")
+    parts.append(f'<p class="meta">{esc(ctx.t("leg.findings.note"))}</p></section>')
+    return Markup("".join(parts))
+
+
+def _leading(ctx: Context, names: Names, totals: Doc) -> Markup:
+    """The party with the most B (its share), or ``–``."""
+    rows = _party_rows(totals)
+    if not rows:
+        return esc("–")
+    party, _, b = max(rows, key=lambda r: (r[2], -int(r[0])))
+    if not b:
+        return esc("–")
+    share = _share(b, int(totals.get("suara_sah", 0)))
+    return Markup(f"{esc(names.party(party))}<br><span class='meta'>{pct(share, ctx.lang)}</span>")
+
+
+def _children_block(ctx: Context, names: Names, snap: Doc) -> Markup:
+    level = CHILD_LEVEL.get(str(snap["region"]["level"]))
+    if level is None:
+        return Markup("")
+    assert ctx.contest is not None
+    party = ctx.contest != "dpd"
+    rows = []
+    for child in snap.get("children", ()):
+        code, name = str(child["code"]), str(child["name"])
+        href = contest_page(ctx.contest, code)
+        first = cell(Markup(f"{link(href, name)} <span class='meta'>{esc(code)}</span>"))
+        if level == "tps":
+            dapil = str(child.get("dapil", ""))
+            second = cell(
+                Markup(
+                    f"{status_badges(ctx, child)}<br>"
+                    f"{link(dapil_page(ctx.contest, dapil), names.dapil_name(dapil))}"
+                )
+            )
+        else:
+            second = cell(progress_text(child["progress"], ctx.lang), numeric=True)
+        cells = [first, second]
+        if party:
+            cells.append(cell(_leading(ctx, names, child["totals"])))
+        cells.append(cell(num(child["totals"].get("suara_sah"), ctx.lang), numeric=True))
+        bad = child.get("status") == "inconsistent" or child.get("witness") == "dispute"
+        rows.append(row(cells, "bad" if bad else None))
+    head = [
+        (ctx.t("level.tps") if level == "tps" else ctx.t("region"), False),
+        (ctx.t("status") if level == "tps" else ctx.t("tps.received"), level != "tps"),
+    ]
+    if party:
+        head.append((ctx.t("leg.leading"), False))
+    head.append((ctx.t("totals.suara_sah"), True))
+    caption = ctx.t(f"children.{level}")
+    return Markup(
+        f"<h2>{esc(caption)}</h2>"
+        + table(caption, head, rows, id_="children", live=True, stack=True)
+    )
+
+
+# --- the dapil page --------------------------------------------------------------------
+
+
+def dapil_page_of(ctx: Context, code: str) -> Page:
+    """Dapil ``code`` of the legislative contest ``ctx.contest``."""
+    if ctx.latest is None or ctx.contest is None:
+        return not_found(ctx, "error.contest")
+    found = ctx.published.dapil(ctx.latest, ctx.contest, code)
+    if found is None:
+        return not_found(ctx, "error.dapil")
+    source, doc = found
+    names = _names(ctx)
+    dapil = doc["dapil"]
+    label = _label(ctx)
+    title = f"{label} · {ctx.t('dapil')} {dapil['name']}"
+    units = ", ".join(
+        str(link(contest_page(ctx.contest, str(u)), str(u))) for u in dapil.get("units", ())
+    )
+    nation = [{"code": NASIONAL, "name": ctx.t("contest." + ctx.contest + ".name")}]
+    status = (
+        f'<p id="dapil-status" class="notice{" bad" if doc.get("provisional") else ""}" data-live>'
+        f"{esc(_reasons(ctx, doc))}</p>"
+    )
+    body = [
+        breadcrumbs(ctx, nation, last=f"{ctx.t('dapil')} {dapil['name']}"),
+        f"<h1>{esc(label)} · {esc(ctx.t('dapil'))} {esc(dapil['name'])} "
+        f"<span class='meta'>{esc(dapil['code'])}</span></h1>",
+        f"<p>{esc(ctx.t('seats.total', n=number(int(dapil['seats']), ctx.lang)))} · "
+        f"{esc(ctx.t('dapil.units'))}: {units}</p>",
+        checkpoint_line(ctx, source),
+        status,
+        _progress_block(ctx, doc),
+    ]
+    candidates = _ranked(doc)
+    elected = {(str(e.get("party", "")), int(e["number"])) for e in doc.get("elected", ())}
+    if ctx.contest == "dpd":
+        body.append(_dpd_block(ctx, doc, candidates, elected))
+    else:
+        threshold = doc.get("threshold") or {}
+        passing = threshold.get("passing") if threshold.get("percent") else None
+        body.append(
+            _parties_block(ctx, names, doc["totals"], seats=doc.get("seats", {}), passing=passing)
+        )
+        if threshold.get("percent"):
+            text = ctx.t("threshold", p=number(int(threshold["percent"]), ctx.lang))
+            if threshold.get("provisional"):
+                text += f" ({ctx.t('threshold.provisional')})"
+            body.append(f"<p class='meta'>{esc(text)}</p>")
+        body.append(_lists_block(ctx, names, doc, candidates, elected))
+    body.append(_dapil_findings(ctx, names, doc))
+    switch, targets = contest_switch(ctx, nation_targets(ctx), ctx.contest)
+    data = twin(
+        "dapil",
+        ctx,
+        source=f"/results/{source}",
+        dapil=doc,
+        ranked=candidates,
+        **({"contests": targets} if targets else {}),
+    )
+    return Page("dapil", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
+
+
+def _ranked(doc: Doc) -> dict[str, list[Doc]]:
+    """Each party's candidates (DPD: ``""``'s), most votes first, then the lower number
+    (the order the seats go in)."""
+    out: dict[str, list[Doc]] = {}
+    for c in doc.get("candidates", ()):
+        out.setdefault(str(c.get("party", "")), []).append(c)
+    for listed in out.values():
+        listed.sort(key=lambda c: (-int(c.get("votes", 0)), int(c["number"])))
+    return dict(sorted(out.items(), key=lambda kv: int(kv[0] or 0)))
+
+
+def _candidate_rows(
+    ctx: Context, party: str, listed: list[Doc], elected: set[tuple[str, int]]
+) -> list[Markup]:
+    rows = []
+    for rank, c in enumerate(listed, 1):
+        n = int(c["number"])
+        chosen = (party, n) in elected
+        mark = f' <span class="badge ok">{esc(ctx.t("elected"))}</span>' if chosen else ""
+        name = Markup(
+            f'<span class="{"elected" if chosen else ""}">{esc(c.get("name", n))}</span>{mark}'
+        )
+        rows.append(
+            Markup(
+                f'<tr data-candidate="{esc(party)}:{n}"{" data-elected" if chosen else ""}>'
+                f"{cell(num(rank, ctx.lang), numeric=True)}{cell(num(n, ctx.lang), numeric=True)}"
+                f"{cell(name)}{cell(num(int(c.get('votes', 0)), ctx.lang), numeric=True)}</tr>"
+            )
+        )
+    return rows
+
+
+def _candidate_head(ctx: Context) -> list[tuple[str, bool]]:
+    return [
+        (ctx.t("rank"), True),
+        (ctx.t("ballot.number"), True),
+        (ctx.t("candidate"), False),
+        (ctx.t("votes"), True),
+    ]
+
+
+def _lists_block(
+    ctx: Context,
+    names: Names,
+    doc: Doc,
+    ranked: dict[str, list[Doc]],
+    elected: set[tuple[str, int]],
+) -> Markup:
+    """Each party's candidates by votes (A.2 summed over the dapil), the elected marked;
+    the parties that won a seat open."""
+    seats = doc.get("seats") or {}
+    parts = [f'<section id="candidates" data-live><h2>{esc(ctx.t("candidates"))}</h2>']
+    parts.append(f'<p class="meta">{esc(ctx.t("candidates.note"))}</p>')
+    for party, listed in ranked.items():
+        won = int(seats.get(party, 0))
+        summary = f"{names.party(party)} · {ctx.t('seats.n', n=number(won, ctx.lang))}"
+        caption = f"{ctx.t('candidates')} {names.party(party)}"
+        rows = _candidate_rows(ctx, party, listed, elected)
+        parts.append(
+            f'<details class="party" id="partai-{esc(party)}"{" open" if won else ""}>'
+            f"<summary>{esc(summary)}</summary>"
+            f"{table(caption, _candidate_head(ctx), rows)}</details>"
+        )
+    parts.append("</section>")
+    return Markup("".join(parts))
+
+
+def _dpd_block(
+    ctx: Context, doc: Doc, ranked: dict[str, list[Doc]], elected: set[tuple[str, int]]
+) -> Markup:
+    """The province's DPD candidates by votes, the four elected marked, with bars."""
+    listed = ranked.get("", [])
+    valid = int(doc["totals"].get("suara_sah", 0))
+    items = [
+        (
+            f"{c['number']} · {c.get('name', '')}",
+            int(c.get("votes", 0)),
+            _share(int(c.get("votes", 0)), valid),
+        )
+        for c in listed
+    ]
+    rows = _candidate_rows(ctx, "", listed, elected)
+    return Markup(
+        f'<section id="candidates" data-live><h2>{esc(ctx.t("candidates"))}</h2>'
+        f"{bars(items, ctx.lang, title=ctx.t('candidates'))}"
+        f"{table(ctx.t('candidates'), _candidate_head(ctx), rows, id_='dpd-table')}</section>"
+    )
+
+
+def _dapil_findings(ctx: Context, names: Names, doc: Doc) -> Markup:
+    items = []
+    for key, text, tone in FINDINGS:
+        n = int(doc.get("counters", {}).get(key, 0))
+        if n:
+            cls = f' class="{tone}"' if tone else ""
+            items.append(f"<li{cls}>{esc(ctx.t(text, n=number(n, ctx.lang)))}</li>")
+    for tie in doc.get("ties", ()):
+        items.append(f'<li class="tie">{esc(_tie_text(ctx, names, tie))}</li>')
+    for seat in doc.get("unfilled", ()):
+        items.append(
+            f"<li>{esc(ctx.t('unfilled', party=names.party(str(seat.get('party', '')))))}</li>"
+        )
+    parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
+    if items:
+        parts.append(f'<ul class="findings">{"".join(items)}</ul>')
+    else:
+        parts.append(f"<p>{esc(ctx.t('findings.none'))}</p>")
+    parts.append("</section>")
+    return Markup("".join(parts))
+
+
+__all__ = ["Names", "dapil_page_of", "legislative_region_page"]
