@@ -196,6 +196,12 @@ def dapil_page(contest: str, code: str) -> str:
     return f"/{contest}/dapil/{code}"
 
 
+def candidate_anchor(party: str, number_: int) -> str:
+    """A candidate's row on its dapil page: ``calon-<party>-<number>`` (DPD:
+    ``calon-<number>``)."""
+    return f"calon-{party}-{number_}" if party else f"calon-{number_}"
+
+
 def breadcrumbs(ctx: Context, path: list[Doc], last: str | None = None) -> Markup:
     """Nation > provinsi > ... as links, the last item marked as the current page."""
     items = []
@@ -253,6 +259,7 @@ __all__ = [
     "Pair",
     "anomali_href",
     "breadcrumbs",
+    "candidate_anchor",
     "checkpoint_line",
     "contest_page",
     "counted_link",

@@ -215,10 +215,12 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
     switch = link(
         switch_href(path, query, lang), t("lang.switch", lang), lang=other_lang, hreflang=other_lang
     )
+    every = ".all" if page.switch else ""  # several contests: candidates are found too
     search = (
         f'<form class="search" role="search" action="/cari" method="get">'
-        f'<label class="sr" for="q">{esc(t("search.label", lang))}</label>'
-        f'<input id="q" name="q" type="search" placeholder="{esc(t("search.placeholder", lang))}"'
+        f'<label class="sr" for="q">{esc(t("search.label" + every, lang))}</label>'
+        f'<input id="q" name="q" type="search" '
+        f'placeholder="{esc(t("search.placeholder" + every, lang))}"'
         f' value="{esc(query.get("q", "") if page.kind == "cari" else "")}">'
         f"<button>{esc(t('search', lang))}</button></form>"
     )

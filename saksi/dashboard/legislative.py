@@ -24,6 +24,7 @@ from typing import Any, Final
 from saksi.dashboard.common import (
     Context,
     breadcrumbs,
+    candidate_anchor,
     checkpoint_line,
     contest_page,
     dapil_page,
@@ -524,7 +525,8 @@ def _candidate_rows(
         )
         rows.append(
             Markup(
-                f'<tr data-candidate="{esc(party)}:{n}"{" data-elected" if chosen else ""}>'
+                f'<tr id="{esc(candidate_anchor(party, n))}" data-candidate="{esc(party)}:{n}"'
+                f"{' data-elected' if chosen else ''}>"
                 f"{cell(num(rank, ctx.lang), numeric=True)}{cell(num(n, ctx.lang), numeric=True)}"
                 f"{cell(name)}{cell(num(int(c.get('votes', 0)), ctx.lang), numeric=True)}</tr>"
             )

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from saksi.dashboard.common import Context, checkpoint_line, field_words, page_of, signed, twin
+from saksi.dashboard.common import (
+    Context,
+    candidate_anchor,
+    checkpoint_line,
+    dapil_page,
+    field_words,
+    page_of,
+    signed,
+    twin,
+)
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import flag_text, number, pick
@@ -386,22 +395,67 @@ def search(ctx: Context, query: str) -> tuple[str | None, list[dict[str, str]]]:
     return None, out
 
 
+def candidate_search(ctx: Context, query: str) -> list[dict[str, Any]] | None:
+    """The candidates whose name matches ``query`` (each with its dapil's page), or None
+    when the publication has no contests file (format v1)."""
+    index = ctx.published.candidates(ctx.latest) if ctx.latest else None
+    if index is None:
+        return None
+    text = query.strip()
+    if not text or text.isdigit():
+        return []
+    contests = ctx.published.contests(ctx.latest) if ctx.latest else None
+    parties = {p.number: p.name for p in contests.parties} if contests else {}
+    return [
+        {
+            "name": c.name,
+            "contest": c.contest,
+            "dapil": c.dapil,
+            "dapil_name": c.dapil_name,
+            "party": c.party,
+            "party_name": parties.get(c.party, ""),
+            "number": c.number,
+            "page": f"{dapil_page(c.contest, c.dapil)}#{candidate_anchor(c.party, c.number)}",
+        }
+        for c in index.search(text, SEARCH_LIMIT)
+    ]
+
+
+def _candidate_item(ctx: Context, c: dict[str, Any]) -> str:
+    party = f" · {c['party']} {c['party_name']}" if c["party"] else ""
+    return (
+        f"<li>{link(c['page'], c['name'])} <span class='meta'>"
+        f"{esc(ctx.t('contest.' + c['contest']))} · {esc(ctx.t('dapil'))} {esc(c['dapil_name'])}"
+        f"{esc(party)} · {esc(ctx.t('ballot.number'))} {num(c['number'], ctx.lang)}</span></li>"
+    )
+
+
 def search_page(ctx: Context, query: str) -> Page:
     target, found = search(ctx, query)
+    candidates = candidate_search(ctx, query) if target is None else None
     body = [f"<h1>{esc(ctx.t('search.results'))}</h1>"]
     if not query.strip():
         body.append(f"<p>{esc(ctx.t('search.empty'))}</p>")
-    elif not found:
+    elif not found and not candidates:
         body.append(f"<p>{esc(ctx.t('search.none'))}</p>")
-    else:
+    if found:
         items = [
             f"<li>{link(r['page'], r['name'])} <span class='meta'>{esc(r['code'])} · "
             f"{esc(ctx.t('level.' + r['level']))}"
             f"{' · ' + esc(r['within']) if r['within'] else ''}</span></li>"
             for r in found
         ]
+        if candidates:
+            body.append(f"<h2>{esc(ctx.t('search.regions'))}</h2>")
         body.append(f"<ul>{''.join(items)}</ul>")
-    data = twin("cari", ctx, query=query, results=found, redirect=target)
+    if candidates:
+        items = [_candidate_item(ctx, c) for c in candidates]
+        body.append(
+            f"<h2>{esc(ctx.t('search.candidates'))}</h2>"
+            f'<ul id="candidates-found">{"".join(items)}</ul>'
+        )
+    more = {} if candidates is None else {"candidates": candidates}
+    data = twin("cari", ctx, query=query, results=found, redirect=target, **more)
     return Page("cari", ctx.t("search.results"), Markup("".join(body)), data, redirect=target)
 
 

@@ -26,6 +26,7 @@ from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
 from saksi.election.legislative import Contests
 from saksi.election.regions import Hierarchy
+from saksi.election.search import NameIndex
 from saksi.election.wire import loads
 from saksi.errors import SaksiError
 from saksi.recap.entries import read_entry
@@ -59,6 +60,43 @@ def contest_files(latest: Doc, contest: str) -> Doc | None:
     return None
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate as the contests file lists them (``party`` empty for DPD)."""
+
+    contest: str
+    dapil: str
+    dapil_name: str
+    party: str
+    number: int
+    name: str
+
+
+class CandidateIndex:
+    """The candidates of every legislative contest, found by name as regions are
+    (:class:`~saksi.election.search.NameIndex`: case, diacritics, doubled letters and
+    old spellings folded, one typo forgiven, the exact name first)."""
+
+    def __init__(self, contests: Contests) -> None:
+        found: list[Candidate] = []
+        for contest in contests.contests:
+            kind = contest.kind.value
+            for d in contest.districts:
+                found += [
+                    Candidate(kind, d.code, d.name, "", c.number, c.name) for c in d.candidates
+                ]
+                for plist in d.lists:
+                    found += [
+                        Candidate(kind, d.code, d.name, plist.party, c.number, c.name)
+                        for c in plist.candidates
+                    ]
+        self.candidates = tuple(found)
+        self._index = NameIndex((str(i), c.name) for i, c in enumerate(found))
+
+    def search(self, text: str, limit: int) -> list[Candidate]:
+        return [self.candidates[i] for i in self._index.find(text, limit)]
+
+
 def _is_region_code(code: str) -> Level | None:
     try:
         return level_of(code)
@@ -77,6 +115,7 @@ class Published:
         self._entries: OrderedDict[int, Envelope] = OrderedDict()
         self._hierarchies: dict[str, Hierarchy] = {}
         self._contests: dict[str, Contests] = {}
+        self._candidates: dict[str, CandidateIndex] = {}
 
     # -- results ----------------------------------------------------------------
 
@@ -208,6 +247,20 @@ class Published:
             self._contests = {href: found}  # one election: keep only the newest
         return found
 
+    def candidates(self, latest: Doc) -> CandidateIndex | None:
+        """Every candidate of the contests file, indexed by name (for search), or None."""
+        href = latest.get("contests_file")
+        contests = self.contests(latest)
+        if contests is None or not isinstance(href, str):
+            return None
+        with self._lock:
+            found = self._candidates.get(href)
+        if found is None:
+            found = CandidateIndex(contests)
+            with self._lock:
+                self._candidates = {href: found}
+        return found
+
     def hierarchy(self, latest: Doc) -> Hierarchy | None:
         """The region file ``latest.json`` links (names, for search), or None."""
         href = latest.get("regions")
@@ -260,4 +313,13 @@ class Published:
         return envelope
 
 
-__all__ = ["CACHE_ENTRIES", "CACHE_FILES", "Doc", "LogCheckpoint", "Published", "contest_files"]
+__all__ = [
+    "CACHE_ENTRIES",
+    "CACHE_FILES",
+    "Candidate",
+    "CandidateIndex",
+    "Doc",
+    "LogCheckpoint",
+    "Published",
+    "contest_files",
+]
