@@ -4,7 +4,11 @@ Pages are rendered on the server, as HTML, from the published files only: the
 results under ``DATA/results`` (docs/recap.md) and the public log under ``DATA/log``
 (for the entries behind a TPS). No database, no file from another origin. Every page
 has a JSON twin holding what the page was built from. Bahasa Indonesia by default,
-English on request, from one table of strings (:mod:`saksi.dashboard.strings`).
+English on request, from one table of strings (:mod:`saksi.dashboard.strings`). A
+publication with the legislative contests (format v2) has five ballots: a contest
+switch on every page (:mod:`saksi.dashboard.switch`), each contest's region and dapil
+pages (:mod:`saksi.dashboard.legislative`), every contest's form on a TPS's page
+(:mod:`saksi.dashboard.tps_legislative`) and candidates found by name.
 
     dashboard = Dashboard(Path("DATA/results"), Path("DATA/log"))
     page = dashboard.region("3173", "en")          # a Page: title, body, data (the twin)

@@ -216,6 +216,7 @@ def _won(ctx: Context, names: Names, seats: Mapping[str, int]) -> str:
 def _tie_text(ctx: Context, names: Names, tie: Doc) -> str:
     """A tie in words: who tied for which seats, who has them for now, by which rule."""
     dapil = str(tie.get("dapil", ""))
+    numbered = ctx.t("ballot.number").lower()
 
     def who(key: str) -> str:
         out = []
@@ -225,9 +226,10 @@ def _tie_text(ctx: Context, names: Names, tie: Doc) -> str:
                 out.append(names.party(text))
             elif ":" in text:
                 party, _, n = text.partition(":")
-                out.append(f"{names.candidate(dapil, party, int(n))} ({names.party(party)} {n})")
+                name = names.candidate(dapil, party, int(n))
+                out.append(f"{name} ({names.party(party)}, {numbered} {n})")
             else:
-                out.append(f"{names.candidate(dapil, '', int(text))} ({text})")
+                out.append(f"{names.candidate(dapil, '', int(text))} ({numbered} {text})")
         return ", ".join(out)
 
     rule = tie.get("rule_en" if ctx.lang == "en" else "rule_id", "")

@@ -9,7 +9,7 @@ inflated by 37 votes for pair 02 at kecamatan 317301. :func:`build` writes
 ``ROOT/log`` (C2SP tlog-tiles, signed) and ``ROOT/results`` (the Publisher's files
 with exports), as ``saksi serve`` does under its data folder; ``build(root,
 legislative=True)`` the same night as a format v2 log with legislative entries of every
-kind between its PPWP statements (the dashboard shows PPWP only).
+kind between its PPWP statements (its five ballots: tests/dashboard/test_pages_legislative.py).
 """
 
 from __future__ import annotations
