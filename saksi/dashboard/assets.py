@@ -105,7 +105,7 @@ nav.contests .off{display:inline-flex;align-items:center;min-height:44px;color:v
 border-color:var(--line)}
 .elected{font-weight:700}
 details.party{border:1px solid var(--line);border-radius:6px;margin:.4rem 0;padding:0 .6rem}
-details.party summary{min-height:44px;display:flex;align-items:center;cursor:pointer}
+details.party summary{min-height:44px;display:list-item;padding:.6rem 0;cursor:pointer}
 footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;
 border-top:1px solid var(--line)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

@@ -37,8 +37,9 @@ from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, 
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
 from saksi.dashboard.switch import contest_switch, nation_targets, region_targets
-from saksi.election.codes import NASIONAL
+from saksi.election.codes import NASIONAL, level_of
 from saksi.election.legislative import Contests
+from saksi.errors import SaksiError
 
 CARDS: Final = ("suara_sah", "suara_tidak_sah", "suara_total", "pengguna_total_j", "pemilih_dpt_j")
 CHILD_LEVEL: Final = {
@@ -205,12 +206,12 @@ def _reasons(ctx: Context, status: Doc) -> str:
     return f"{ctx.t('seats.provisional')}: {', '.join(why)}" if why else ctx.t("seats.provisional")
 
 
-def _won(ctx: Context, names: Names, seats: Mapping[str, int]) -> str:
-    """``1 · PKB 2, 4 · Golkar 1``: the seats each party won, most first."""
+def _won(ctx: Context, names: Names, seats: Mapping[str, int]) -> list[str]:
+    """``1 · PKB: 2``, ...: the seats each party won, most first."""
     won = sorted(
         ((p, int(s)) for p, s in seats.items() if int(s)), key=lambda x: (-x[1], int(x[0]))
     )
-    return ", ".join(f"{names.party(p)} {number(s, ctx.lang)}" for p, s in won) or "–"
+    return [f"{names.party(p)}: {number(s, ctx.lang)}" for p, s in won]
 
 
 def _tie_text(ctx: Context, names: Names, tie: Doc) -> str:
@@ -341,7 +342,7 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
             won_in = (seats.get("dapil") or {}).get(d, {})
             if ctx.contest == "dpd":
                 elected = [e for e in seats.get("elected", ()) if e.get("dapil") == d]
-                what = ", ".join(str(e.get("name") or e.get("number")) for e in elected) or "–"
+                what = [str(e.get("name") or e.get("number")) for e in elected]
             else:
                 what = _won(ctx, names, won_in)
             rows.append(
@@ -349,10 +350,9 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
                     [
                         cell(link(dapil_page(ctx.contest, d), names.dapil_name(d))),
                         cell(num(state.get("seats"), ctx.lang), numeric=True),
-                        cell(esc(what)),
-                        cell(esc(_reasons(ctx, state))),
-                    ],
-                    "bad" if state.get("provisional") else None,
+                        cell(Markup("<br>".join(esc(w) for w in what) or "–"), class_="wide"),
+                        cell(esc(_reasons(ctx, state)), class_="wide"),
+                    ]
                 )
             )
         head = [
@@ -454,22 +454,23 @@ def dapil_page_of(ctx: Context, code: str) -> Page:
     source, doc = found
     names = _names(ctx)
     dapil = doc["dapil"]
+    units = [str(u) for u in dapil.get("units", ())]
+    if units:  # its times in its province's zone
+        ctx = ctx.about(units[0])
     label = _label(ctx)
     title = f"{label} · {ctx.t('dapil')} {dapil['name']}"
-    units = ", ".join(
-        str(link(contest_page(ctx.contest, str(u)), str(u))) for u in dapil.get("units", ())
+    unit_links = ", ".join(
+        str(link(contest_page(str(ctx.contest), u), _unit_name(ctx, u))) for u in units
     )
-    nation = [{"code": NASIONAL, "name": ctx.t("contest." + ctx.contest + ".name")}]
-    status = (
-        f'<p id="dapil-status" class="notice{" bad" if doc.get("provisional") else ""}" data-live>'
-        f"{esc(_reasons(ctx, doc))}</p>"
-    )
+    nation = [{"code": NASIONAL, "name": ctx.t("contest." + str(ctx.contest) + ".name")}]
+    status = f'<p id="dapil-status" class="notice" data-live>{esc(_reasons(ctx, doc))}</p>'
+
     body = [
         breadcrumbs(ctx, nation, last=f"{ctx.t('dapil')} {dapil['name']}"),
         f"<h1>{esc(label)} · {esc(ctx.t('dapil'))} {esc(dapil['name'])} "
         f"<span class='meta'>{esc(dapil['code'])}</span></h1>",
         f"<p>{esc(ctx.t('seats.total', n=number(int(dapil['seats']), ctx.lang)))} · "
-        f"{esc(ctx.t('dapil.units'))}: {units}</p>",
+        f"{esc(ctx.t('dapil.units'))}: {unit_links}</p>",
         checkpoint_line(ctx, source),
         status,
         _progress_block(ctx, doc),
@@ -501,6 +502,18 @@ def dapil_page_of(ctx: Context, code: str) -> Page:
         **({"contests": targets} if targets else {}),
     )
     return Page("dapil", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
+
+
+def _unit_name(ctx: Context, code: str) -> str:
+    """``Kabupaten/kota BOGOR``: a dapil's unit as the region file names it (its code
+    when the file is not published or does not hold it)."""
+    hierarchy = ctx.published.hierarchy(ctx.latest) if ctx.latest else None
+    try:
+        if hierarchy is None or not hierarchy.exists(code):
+            return code
+        return f"{ctx.t('level.' + level_of(code).name.lower())} {hierarchy.name(code)}"
+    except SaksiError:
+        return code
 
 
 def _ranked(doc: Doc) -> dict[str, list[Doc]]:

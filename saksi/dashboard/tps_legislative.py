@@ -4,7 +4,7 @@ For each legislative contest the TPS votes in (its desa's snapshot of that conte
 lists it, docs/recap.md), a section ``#pemilihan-<contest>``: the dapil (a link to its
 page), the status and whether the form is counted, the rules it breaks, its flags, the
 form in force laid out as on paper (sections I to III; per party A.1, A.2 by candidate
-and B, or the DPD candidates; section V), and the history of the contest's entries
+and B, or the DPD candidates; section V) and its photos, and the history of the contest's entries
 (the KPPS c-hasil, each correction with its reason and the boxes it changed, each
 witness copy with the boxes where it differs), each with its entry and receipt links.
 """
@@ -96,9 +96,18 @@ def _section(
         f"<p>{status_badges(ctx, tps)} {counted}</p>"
         f"{_problems(ctx, tps)}"
         f"{_form(ctx, contest, names, dapil, tps.get('values'))}"
+        f"{_photos(ctx, history)}"
         f"{_history_block(ctx, names=names, dapil=dapil, history=history, copies=copies)}"
         "</section>"
     )
+
+
+def _photos(ctx: Context, history: list[dict[str, Any]]) -> str:
+    """The photos of the form in force (none before a form)."""
+    current = next((h for h in history if h.get("in_force")), None)
+    if current is None:
+        return ""
+    return f"<h3>{esc(ctx.t('photos'))}</h3>{_photo_list(ctx, current['photos'])}"
 
 
 def _problems(ctx: Context, tps: Doc) -> str:
