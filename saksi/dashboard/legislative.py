@@ -103,9 +103,28 @@ class Names:
         return found[0] if found else code
 
 
+_NAMES: dict[tuple[int, str], tuple[Contests | None, Names]] = {}
+NAMES_KEPT: Final = 16
+
+
+def names_of(ctx: Context, contest: str) -> Names:
+    """The names of ``contest`` from the publication's contests file, made once per file
+    (nationally DPRD Kab/Kota has some 200,000 candidates: not a walk per page)."""
+    contests = ctx.published.contests(ctx.latest) if ctx.latest else None
+    key = (id(contests), contest)
+    found = _NAMES.get(key)
+    if found is not None and found[0] is contests:
+        return found[1]
+    names = Names(contests, contest)
+    if len(_NAMES) >= NAMES_KEPT:
+        _NAMES.clear()
+    _NAMES[key] = (contests, names)  # the file kept with it: its id stays its own
+    return names
+
+
 def _names(ctx: Context) -> Names:
-    assert ctx.latest is not None and ctx.contest is not None
-    return Names(ctx.published.contests(ctx.latest), ctx.contest)
+    assert ctx.contest is not None
+    return names_of(ctx, ctx.contest)
 
 
 def _label(ctx: Context) -> str:
@@ -628,4 +647,4 @@ def _dapil_findings(ctx: Context, names: Names, doc: Doc) -> Markup:
     return Markup("".join(parts))
 
 
-__all__ = ["Names", "dapil_page_of", "legislative_region_page"]
+__all__ = ["Names", "dapil_page_of", "legislative_region_page", "names_of"]
