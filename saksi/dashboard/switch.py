@@ -16,17 +16,21 @@ from typing import Any
 from saksi.dashboard.common import Context, contest_page
 from saksi.dashboard.html import Markup, esc, link
 from saksi.election.codes import NASIONAL
+from saksi.election.contests import ContestKind
+from saksi.election.legislative import votes_in
 
 
 def region_targets(ctx: Context, code: str) -> dict[str, str | None]:
-    """Each contest's page of region ``code`` (None where the contest has none)."""
-    out: dict[str, str | None] = {}
-    for contest in ctx.contests:
-        found = ctx.latest is not None and (
-            code == NASIONAL or ctx.published.snapshot(ctx.latest, contest, code) is not None
-        )
-        out[contest] = contest_page(contest, code) if found else None
-    return out
+    """Each contest's page of region ``code``: None where the law gives the region's
+    province no such ballot (DPRD Kab/Kota in DKI Jakarta, DPD and DPRD abroad:
+    :func:`~saksi.election.legislative.votes_in`). Every contest's snapshots cover the
+    same regions, so no file is read to know it."""
+    return {
+        contest: contest_page(contest, code)
+        if code == NASIONAL or votes_in(ContestKind(contest), code)
+        else None
+        for contest in ctx.contests
+    }
 
 
 def nation_targets(ctx: Context) -> dict[str, str | None]:

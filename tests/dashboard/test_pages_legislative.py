@@ -154,6 +154,10 @@ def test_the_switch_links_the_same_region_in_each_contest(dash: Dashboard) -> No
         ("/wilayah/3201", True), ("/dpr/wilayah/3201", False), ("/dpd/wilayah/3201", False),
         ("/dprd-prov/wilayah/3201", False), ("/dprd-kabkota/wilayah/3201", False),
     ]  # fmt: skip
+    jakarta = switch_links(dash.region("3171", "id"))  # no DPRD Kab/Kota in DKI Jakarta
+    assert [href for href, _ in jakarta] == ["/wilayah/3171", "/dpr/wilayah/3171",
+        "/dpd/wilayah/3171", "/dprd-prov/wilayah/3171"]  # fmt: skip
+    assert "DPRD Kab/Kota (tidak ada di sini)" in dash.region("3171", "id").switch
     page = dash.legislative("dpd", "3201", "en")
     assert ("/dpd/wilayah/3201", True) in switch_links(page)
     assert ("/wilayah/3201", False) in switch_links(page)
