@@ -384,6 +384,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Regency and city councils (DPRD Kab/Kota)",
     ),
     "contest.absent": ("tidak ada di sini", "not held here"),
+    "ballots": ("Formulir setiap pemilihan di TPS ini", "This TPS's form of each contest"),
     "leg.chart": ("Suara sah partai (B) dan persentasenya", "Each party's valid votes (B)"),
     "leg.parties": ("Perolehan suara partai", "Party results"),
     "col.party": ("Partai", "Party"),

@@ -84,9 +84,28 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
     switch, contests = contest_switch(ctx, targets, None)
     if contests:  # the election has more than PPWP: each contest's forms, PPWP's first
         body.insert(2, f'<h2 id="pemilihan-ppwp">{esc(ctx.t("contest.ppwp.name"))}</h2>')
+        body.insert(2, _ballots(ctx, {"ppwp": tps, **legislative}, targets))
         body.append(sections)
         data |= {"legislative": legislative, "contests": contests}
     return Page("tps", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
+
+
+def _ballots(ctx: Context, found: Mapping[str, Doc], targets: Mapping[str, str | None]) -> str:
+    """Each contest's form at this TPS in one table: its status, a link to its numbers."""
+    rows = []
+    for contest, href in targets.items():
+        label = ctx.t(f"contest.{contest}.name")
+        doc = found.get(contest)
+        tps = doc.get("tps", doc) if doc is not None else None
+        if href is None or tps is None:
+            rows.append(row([cell(esc(label)), cell(esc(ctx.t("contest.absent")))]))
+            continue
+        counted = badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"))
+        rows.append(
+            row([cell(link(href, label)), cell(Markup(f"{status_badges(ctx, tps)}{counted}"))])
+        )
+    head = [(ctx.t("contest"), False), (ctx.t("status"), False)]
+    return str(table(ctx.t("ballots"), head, rows, id_="ballots", live=True, stack=True))
 
 
 # --- the entries behind the TPS ------------------------------------------------------

@@ -274,6 +274,10 @@ def test_the_tps_page_shows_the_form_of_every_contest(dash: Dashboard, site: Sit
         *((f"#pemilihan-{c}", False) for c in LEGISLATIVE),
     ]
     assert list(page.data["legislative"]) == list(LEGISLATIVE)
+    ballots = page.body[page.body.index('id="ballots"') : page.body.index('id="pemilihan-ppwp"')]
+    for contest in ("ppwp", *LEGISLATIVE):  # each contest's status, a link to its numbers
+        assert f'href="#pemilihan-{contest}"' in ballots
+    assert ballots.count("tidak konsisten") == 1  # DPRD Kab/Kota's form is held here
     for contest, part in page.data["legislative"].items():
         assert f'id="pemilihan-{contest}"' in page.body
         desa = read(site, part["source"].removeprefix("/results/"))
