@@ -178,7 +178,9 @@ def party(number: str, label: str) -> Category:
 
 
 def no_data(lang: Lang) -> Category:
-    return Category("nodata", text("nodata", lang), NO_DATA_COLOUR)
+    """A region with nothing to show yet: grey, striped (so it is never taken for
+    "no findings", pale and plain)."""
+    return Category("nodata", text("nodata", lang), NO_DATA_COLOUR, "lines")
 
 
 def integrity(level: IntegrityLevel, lang: Lang) -> Category:
