@@ -180,7 +180,7 @@ def region_card(
 
 # --- seats ----------------------------------------------------------------------------
 
-_INNER: Final = 0.4  # the inner radius, of the outer one
+_INNER: Final = 0.45  # the inner radius, of the outer one
 
 
 def _row_capacity(radius: float, pitch: float) -> int:
@@ -203,7 +203,7 @@ def seat_layout(total: int) -> tuple[tuple[float, float, float], ...]:
     so that consecutive seats form a wedge.
 
     The pitch (the distance between rows and between neighbours in a row) is the
-    largest that fits ``total`` seats in rows from radius 1 down to 0.4; each row gets
+    largest that fits ``total`` seats in rows from radius 1 down to 0.45; each row gets
     seats in proportion to its length (largest remainders)."""
     if total <= 0:
         return ()
@@ -224,7 +224,7 @@ def seat_layout(total: int) -> tuple[tuple[float, float, float], ...]:
             angle = math.pi / 2 if n == 1 else math.pi * (1 - j / (n - 1))
             seats.append((angle, r))
     seats.sort(key=lambda s: (-s[0], s[1]))
-    size = min(0.4 * pitch, 0.2)
+    size = min(0.4 * pitch, 0.12)
     return tuple((r * math.cos(a), r * math.sin(a), size) for a, r in seats)
 
 
@@ -262,8 +262,9 @@ def hemicycle(
     summary = f"{title}: {_seats(seats_total, lang)}, {state}"
     kind = "ch-seats prov" if provisional else "ch-seats"
     centre = (
-        f'<text x="0" y="-8" text-anchor="middle" class="ch-total">{esc(number(seats_total, lang))}'
-        f'</text><text x="0" y="6" text-anchor="middle" class="ch-state">{esc(state)}</text>'
+        f'<text x="0" y="-12" text-anchor="middle" class="ch-total">'
+        f"{esc(number(seats_total, lang))}</text>"
+        f'<text x="0" y="2" text-anchor="middle" class="ch-state">{esc(state)}</text>'
     )
     legend = "".join(
         f'<li data-key="{esc(p.category.key)}">{swatch(p.category, "")}'
@@ -282,7 +283,7 @@ def hemicycle(
     note = f'<p class="meta">{esc(text("provisional.note", lang))}</p>' if provisional else ""
     return Markup(
         f'<figure class="{kind}"><figcaption>{esc(title)}{badge}</figcaption>'
-        f'<svg viewBox="-122 -122 244 144" role="img" aria-label="{esc(summary)}">'
+        f'<svg viewBox="-114 -114 228 128" role="img" aria-label="{esc(summary)}">'
         f"{''.join(dots)}{centre}</svg><ul>{legend}</ul>{note}</figure>"
     )
 

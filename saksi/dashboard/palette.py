@@ -259,7 +259,7 @@ def pattern_def(id_: str, category: Category, size: float) -> Markup:
     category's colour with its marks, ``size`` user units a tile."""
     s = num_attr(size)
     mark = ink(category.colour)
-    stripe = num_attr(size * 0.3)
+    stripe = num_attr(size * 0.25)
     half = num_attr(size / 2)
     marks = {
         "hatch": f'<rect width="{stripe}" height="{s}"/>',
@@ -274,7 +274,7 @@ def pattern_def(id_: str, category: Category, size: float) -> Markup:
     return Markup(
         f'<pattern id="{esc(id_)}" patternUnits="userSpaceOnUse" width="{s}" height="{s}"'
         f'{transform}><rect width="{s}" height="{s}" fill="{esc(category.colour)}"/>'
-        f'<g fill="{mark}" fill-opacity="0.6">{marks}</g></pattern>'
+        f'<g fill="{mark}" fill-opacity="0.45">{marks}</g></pattern>'
     )
 
 
@@ -288,7 +288,7 @@ def swatch(category: Category, id_: str) -> Markup:
     (the label beside it says the same); ``id_`` names its pattern (none: the colour
     alone, for charts whose shapes are drawn without pattern)."""
     patterned = bool(category.pattern and id_)
-    defs = f"<defs>{pattern_def(id_, category, 5)}</defs>" if patterned else ""
+    defs = f"<defs>{pattern_def(id_, category, 8)}</defs>" if patterned else ""
     fill = fill_of(category, id_) if patterned else category.colour
     return Markup(
         f'<svg class="sw" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" '

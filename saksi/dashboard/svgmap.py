@@ -55,7 +55,7 @@ from saksi.dashboard.strings import Lang, number
 GEO: Final = "geo"
 LICENCE_FILE: Final = "LICENSE-wilayah_boundaries.txt"
 _MARGIN: Final = 0.02  # of the larger side, around the shapes
-_TILES: Final = 140
+_TILES: Final = 100
 _PATH_DATA: Final = re.compile(
     r"[MmLlZz0-9. ,-]+"
 )  # pattern tiles across the larger side of the map
@@ -145,16 +145,19 @@ def region_map(
     lang: Lang,
     title: str,
     id_prefix: str = "peta",
+    order: Sequence[str] = (),
 ) -> Markup:
     """The map of ``scope`` (``""``: the nation, else a province's code) coloured by
     ``regions``, with its legend, its table twin and its credit, in one ``<figure>``.
 
-    ``id_prefix`` names the patterns (two maps on one page need two prefixes)."""
+    ``id_prefix`` names the patterns (two maps on one page need two prefixes); the
+    legend lists the categories used in the order of their keys in ``order`` (the
+    integrity levels from the mildest, say), then the others as first used."""
     blank = no_data(lang)
     shapes = shapes_of(scope)
     given = {r.code: r for r in regions}
     drawn = [s for s in shapes if s.code in given]
-    categories = _categories(regions, blank)
+    categories = _categories(regions, blank, order)
     ids = {c.key: f"{id_prefix}-p{i}" for i, c in enumerate(categories)}
     svg = (
         _svg(shapes, given, categories=categories, ids=ids, blank=blank, title=title)
@@ -177,10 +180,15 @@ def region_map(
 
 
 def national_map(
-    regions: Sequence[MapRegion], *, lang: Lang, title: str, id_prefix: str = "peta"
+    regions: Sequence[MapRegion],
+    *,
+    lang: Lang,
+    title: str,
+    id_prefix: str = "peta",
+    order: Sequence[str] = (),
 ) -> Markup:
     """The nation's map: one region per province (and the overseas units, listed)."""
-    return region_map(regions, "", lang=lang, title=title, id_prefix=id_prefix)
+    return region_map(regions, "", lang=lang, title=title, id_prefix=id_prefix, order=order)
 
 
 def province_map(
@@ -190,18 +198,23 @@ def province_map(
     lang: Lang,
     title: str,
     id_prefix: str = "peta",
+    order: Sequence[str] = (),
 ) -> Markup:
     """A province's map: one region per kab/kota, the view fitted to them."""
-    return region_map(regions, province, lang=lang, title=title, id_prefix=id_prefix)
+    return region_map(regions, province, lang=lang, title=title, id_prefix=id_prefix, order=order)
 
 
-def _categories(regions: Sequence[MapRegion], blank: Category) -> list[Category]:
-    """The categories used, each once, in the order the regions first use them."""
+def _categories(
+    regions: Sequence[MapRegion], blank: Category, order: Sequence[str]
+) -> list[Category]:
+    """The categories used, each once: those in ``order`` first, in its order, then the
+    others in the order the regions first use them."""
     seen: dict[str, Category] = {}
     for r in regions:
         c = r.category or blank
         seen.setdefault(c.key, c)
-    return list(seen.values())
+    rank = {key: i for i, key in enumerate(order)}
+    return sorted(seen.values(), key=lambda c: rank.get(c.key, len(rank)))
 
 
 def _svg(

@@ -153,6 +153,16 @@ def test_the_legend_lists_every_category_used_with_its_count() -> None:
     }
 
 
+def test_the_legend_follows_the_order_given_then_first_use() -> None:
+    levels = [integrity(level, "en") for level in reversed(INTEGRITY_LEVELS)]
+    regions = [MapRegion(c, c, levels[i % 5], f"/wilayah/{c}") for i, c in enumerate(provinces())]
+    regions.append(MapRegion("99", "LUAR NEGERI", party("5", "NasDem"), "/wilayah/99"))
+    order = [f"integritas-{level}" for level in INTEGRITY_LEVELS]
+    root = parse(national_map(regions, lang="en", title="Integrity", order=order))
+    keys = [li.get("data-key") for li in root.iterfind(".//div[@class='legend']/ul/li")]
+    assert keys == [*order, "partai-5"]
+
+
 def test_shapes_the_caller_gave_nothing_for_are_grey_and_not_links() -> None:
     root = parse(national_map(national_regions()[:3], lang="id", title="Peta"))
     svg = root.find(".//svg[@class='map']")
