@@ -25,6 +25,7 @@ the Content-Security-Policy allows (it forbids ``style`` attributes, not these).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -188,6 +189,48 @@ def integrity(level: IntegrityLevel, lang: Lang) -> Category:
     return Category(f"integritas-{level}", text(f"integrity.{level}", lang), colour, pattern)
 
 
+INTEGRITY_OF_ANOMALY: Final[dict[str, IntegrityLevel]] = {
+    "recap-difference": "dhasil",
+    "inconsistent": "held",
+    "witness-dispute": "disputes",
+    "correction": "corrections",
+}
+"""The anomaly types of a snapshot's ``anomalies`` (docs/recap.md) each level stands
+for; flags (screening, still counted) are not an integrity level."""
+
+
+def integrity_level(anomalies: Mapping[str, object]) -> IntegrityLevel:
+    """The gravest level among a region's ``anomalies`` counts (a snapshot's or a
+    child's, as published): ``dhasil`` when a D.Hasil within it differs, then ``held``,
+    ``disputes``, ``corrections``; ``none`` when none of these is counted."""
+    for level in reversed(INTEGRITY_LEVELS[1:]):
+        kinds = [k for k, v in INTEGRITY_OF_ANOMALY.items() if v == level]
+        if any(int(str(anomalies.get(k, 0))) > 0 for k in kinds):
+            return level
+    return "none"
+
+
+SERIES: Final = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#000000",
+)
+"""Okabe and Ito's eight colours, for series that are neither pairs nor parties (a
+province's DPD candidates)."""
+
+
+def series(index: int) -> str:
+    """The colour of the ``index``-th series (from 0), Okabe and Ito's, then Green-
+    Armytage's alphabet as the parties use it, round again after 32."""
+    colours = (*SERIES, *PARTY_COLOURS.values())
+    return colours[index % len(colours)]
+
+
 def progress_class(done: int, expected: int) -> int:
     """0 when nothing is counted, else 1-4 by the quarter reached (100% is class 4)."""
     if done <= 0 or expected <= 0:
@@ -218,10 +261,12 @@ def ink(colour: str) -> str:
 
 __all__ = [
     "INTEGRITY_LEVELS",
+    "INTEGRITY_OF_ANOMALY",
     "NO_DATA_COLOUR",
     "PAIR_COLOURS",
     "PARTY_COLOURS",
     "PATTERNS",
+    "SERIES",
     "Category",
     "IntegrityLevel",
     "Pattern",
@@ -229,6 +274,7 @@ __all__ = [
     "fill_of",
     "ink",
     "integrity",
+    "integrity_level",
     "luminance",
     "no_data",
     "num_attr",
@@ -237,6 +283,7 @@ __all__ = [
     "pattern_def",
     "progress",
     "progress_class",
+    "series",
     "swatch",
     "text",
 ]

@@ -27,10 +27,12 @@ from saksi.dashboard.palette import (
     PARTY_COLOURS,
     Category,
     integrity,
+    integrity_level,
     no_data,
     pair,
     party,
     progress_class,
+    series,
 )
 
 PPWP = [
@@ -313,3 +315,18 @@ def test_the_style_covers_every_class_the_charts_and_the_map_use() -> None:
                  "ch-shares", "ch-stack", "ch-card", "ch-cards", "ch-seats", "prov", "open",
                  "ch-total", "ch-state", "ch-progress", "ch-num", "ch-name", "bg"):  # fmt: skip
         assert re.search(rf"\.{name}\b", CHARTS_CSS), name
+
+
+def test_a_regions_integrity_level_is_its_gravest_finding() -> None:
+    every = {"inconsistent": 1, "flag": 3, "witness-dispute": 2, "recap-difference": 1}
+    assert integrity_level(every | {"correction": 4}) == "dhasil"
+    assert integrity_level(every | {"recap-difference": 0}) == "held"
+    assert integrity_level({"witness-dispute": 2, "correction": 1}) == "disputes"
+    assert integrity_level({"correction": "1"}) == "corrections"  # as JSON may hold it
+    assert integrity_level({"flag": 9}) == "none"  # flags are screening, still counted
+    assert integrity_level({}) == "none"
+
+
+def test_series_colours_are_distinct_for_a_dpd_and_beyond() -> None:
+    assert len({series(i) for i in range(32)}) == 32
+    assert series(0) == series(32)
