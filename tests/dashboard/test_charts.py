@@ -330,3 +330,15 @@ def test_a_regions_integrity_level_is_its_gravest_finding() -> None:
 def test_series_colours_are_distinct_for_a_dpd_and_beyond() -> None:
     assert len({series(i) for i in range(32)}) == 32
     assert series(0) == series(32)
+
+
+def test_empty_charts_say_zero_rather_than_fail() -> None:
+    nothing = [Share(pair("01", "01"), 0), Share(pair("02", "02"), 0)]
+    stacked = parse(stacked_bar(nothing, "id", title="Belum ada"))
+    assert len(stacked.findall(".//svg[@class='ch-bar']/rect")) == 1  # the track alone
+    assert [words(li) for li in stacked.iter("li")] == ["01 0,00%", "02 0,00%"]
+    assert "0,00% (0 suara)" in words(parse(share_bars(nothing, "id", title="x")))
+    chamber = parse(hemicycle([], "id", title="DPRD", total=20))
+    assert len(circles(chamber)) == 20
+    assert all(c.get("class") == "open" for c in circles(chamber))
+    assert len(circles(parse(hemicycle([], "id", title="DPRD")))) == 0
