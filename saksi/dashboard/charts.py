@@ -224,7 +224,7 @@ def seat_layout(total: int) -> tuple[tuple[float, float, float], ...]:
             angle = math.pi / 2 if n == 1 else math.pi * (1 - j / (n - 1))
             seats.append((angle, r))
     seats.sort(key=lambda s: (-s[0], s[1]))
-    size = min(0.4 * pitch, 0.12)
+    size = min(0.4 * pitch, 0.12 if len(radii) > 1 else 0.2)  # clear of the centre's words
     return tuple((r * math.cos(a), r * math.sin(a), size) for a, r in seats)
 
 
@@ -283,9 +283,16 @@ def hemicycle(
     note = f'<p class="meta">{esc(text("provisional.note", lang))}</p>' if provisional else ""
     return Markup(
         f'<figure class="{kind}"><figcaption>{esc(title)}{badge}</figcaption>'
-        f'<svg viewBox="-114 -114 228 128" role="img" aria-label="{esc(summary)}">'
+        f'<svg viewBox="{_seat_view(layout)}" role="img" aria-label="{esc(summary)}">'
         f"{''.join(dots)}{centre}</svg><ul>{legend}</ul>{note}</figure>"
     )
+
+
+def _seat_view(layout: Sequence[tuple[float, float, float]]) -> str:
+    """The viewBox around the seats (in hundredths of the radius) and the centre's words."""
+    reach = 100 + 100 * max((size for _, _, size in layout), default=0.0) + 2
+    below = max(14.0, reach - 100)
+    return " ".join(num_attr(v) for v in (-reach, -reach, 2 * reach, reach + below))
 
 
 def _seat(where: tuple[float, float, float], category: Category, empty: bool) -> str:
