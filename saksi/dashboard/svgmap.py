@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from saksi.dashboard.html import Markup, cell, esc, link, row, table
 from saksi.dashboard.palette import (
@@ -51,6 +51,7 @@ from saksi.dashboard.palette import (
     text,
 )
 from saksi.dashboard.strings import Lang, number
+from saksi.election.codes import NASIONAL
 
 GEO: Final = "geo"
 LICENCE_FILE: Final = "LICENSE-wilayah_boundaries.txt"
@@ -113,16 +114,17 @@ def licence() -> str:
 
 
 def shapes_of(scope: str) -> list[Shape]:
-    """The shapes a map of ``scope`` draws: the provinces for the nation (``""``), a
-    province's kab/kota for its code; none for anything else (an overseas unit)."""
-    if not scope:
+    """The shapes a map of ``scope`` draws: the provinces for the nation (``""`` or its
+    code ``"0"``), a province's kab/kota for its code; none for anything else (the
+    overseas units, ``"99"``)."""
+    if scope in ("", NASIONAL):
         return list(provinces().values())
     return [s for s in kabkota().values() if s.province == scope]
 
 
 def wilayah_href(code: str, **query: str) -> str:
     """``/wilayah/<code>`` with ``query`` (the contest, the language: the caller's)."""
-    return f"/wilayah/{code}" + (f"?{urlencode(query)}" if query else "")
+    return f"/wilayah/{quote(code, safe='')}" + (f"?{urlencode(query)}" if query else "")
 
 
 def _view_box(shapes: Sequence[Shape]) -> tuple[float, float, float, float]:

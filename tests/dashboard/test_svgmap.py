@@ -240,6 +240,13 @@ def test_every_province_has_a_map_of_its_kabkota() -> None:
     for code in provinces():
         assert shapes_of(code), code
     assert shapes_of("99") == []
+    assert shapes_of("0") == shapes_of("") and len(shapes_of("0")) == 38  # the nation's code
+
+
+def test_wilayah_href_carries_the_query_and_quotes_the_code() -> None:
+    assert wilayah_href("3171", pemilihan="dpr", lang="en") == "/wilayah/3171?pemilihan=dpr&lang=en"
+    assert wilayah_href("31") == "/wilayah/31"
+    assert wilayah_href("../x?y") == "/wilayah/..%2Fx%3Fy"
 
 
 def test_a_map_of_a_scope_without_shapes_is_its_list_and_table() -> None:
