@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +24,7 @@ from tests.dashboard.test_pages import ENGLISH, reader_text, text_of
 from tests.service.conftest import AppClient
 
 LEGISLATIVE = ("dpr", "dpd", "dprd-prov", "dprd-kabkota")
+TPS_ALL = "3201012001001"  # in Jawa Barat: all five ballots
 SWITCH = re.compile(r'<nav class="contests"[^>]*>(.*?)</nav>', re.DOTALL)
 
 
@@ -267,7 +269,7 @@ def test_search_finds_a_candidate_by_name_and_links_its_dapil(dash: Dashboard) -
 
 
 def test_the_tps_page_shows_the_form_of_every_contest(dash: Dashboard, site: Site) -> None:
-    tps = "3201012001001"  # in Jawa Barat: all five ballots
+    tps = TPS_ALL
     page = dash.tps(tps, "id")
     assert switch_links(page) == [
         ("#pemilihan-ppwp", False),
@@ -319,7 +321,7 @@ def test_no_indonesian_legislative_page_has_english_words(dash: Dashboard, site:
     pages = [
         *(p for c in LEGISLATIVE for p in legislative_pages(dash, c)),
         *(dash.dapil(c, d, "id") for c, d in every_dapil(site)),
-        dash.tps("3201012001001", "id"),
+        dash.tps(TPS_ALL, "id"),
         dash.tps("3171011001001", "id"),
         dash.search("eko", "id"),
     ]
@@ -370,7 +372,25 @@ def test_every_legislative_page_escapes_what_it_shows(tmp_path: Path, site: Site
     }  # fmt: skip
     pages = [dash.dapil(c, d, "id") for c, d in every_dapil(site)]
     pages += [dash.legislative(c, "0", "id") for c in LEGISLATIVE]
-    pages.append(dash.tps("3201012001001", "id"))
+    pages.append(dash.tps(TPS_ALL, "id"))
     for page in pages:
         tags = set(re.findall(r"<([a-z0-9]+)[\s>]", page.body + page.switch))
         assert tags <= allowed, tags - allowed
+
+
+def test_without_the_contests_file_the_pages_show_numbers_for_names(
+    tmp_path: Path, site: Site
+) -> None:
+    """The contests file is only for names: without it (unreadable, not mirrored) every
+    page still renders from the results, parties and candidates by their numbers."""
+    shutil.copytree(site.results, tmp_path / "results")
+    (tmp_path / "results" / latest(site)["contests_file"]).unlink()
+    dash = Dashboard(tmp_path / "results", site.log)
+    region = dash.legislative("dpr", "32", "id")
+    assert region.status == 200 and "Partai Kebangkitan Bangsa" not in region.body
+    dapil = dash.dapil("dpr", "3201", "id")
+    assert dapil.status == 200
+    for elected in dapil.data["dapil"]["elected"]:  # the dapil file names them itself
+        assert html.escape(elected["name"]) in dapil.body
+    assert dash.tps(TPS_ALL, "id").status == 200
+    assert "candidates" not in dash.search("eko", "id").data
