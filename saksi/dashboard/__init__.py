@@ -7,7 +7,8 @@ has a JSON twin holding what the page was built from. Bahasa Indonesia by defaul
 English on request, from one table of strings (:mod:`saksi.dashboard.strings`). A
 publication with the legislative contests (format v2) has five ballots: a contest
 switch on every page (:mod:`saksi.dashboard.switch`), each contest's region and dapil
-pages (:mod:`saksi.dashboard.legislative`), every contest's form on a TPS's page
+pages (:mod:`saksi.dashboard.legislative`, :mod:`saksi.dashboard.dapil`), every contest's
+form on a TPS's page
 (:mod:`saksi.dashboard.tps_legislative`) and candidates found by name.
 
     dashboard = Dashboard(Path("DATA/results"), Path("DATA/log"))
@@ -25,8 +26,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from saksi.dashboard.common import FORMAT, Context
+from saksi.dashboard.dapil import dapil_page_of
 from saksi.dashboard.html import Page, json_path, render
-from saksi.dashboard.legislative import dapil_page_of, legislative_region_page
+from saksi.dashboard.legislative import legislative_region_page
 from saksi.dashboard.others import LogInfo, anomali_page, search_page, verifikasi_page
 from saksi.dashboard.regions import region_page
 from saksi.dashboard.source import Published

@@ -1,19 +1,15 @@
-"""The legislative contests' pages: a region in one contest, and a dapil.
+"""A region in one legislative contest, and the blocks its pages share with a dapil's.
 
 A format v2 publication has, beside PPWP's, each legislative contest's region
 snapshots, dapil files and seats files (docs/recap.md, "The legislative contests
 published"); ``latest.json`` links them under ``legislative`` and names the contests
-file (parties, dapil, candidates) as ``contests_file``. These pages are made from those
-files only:
-
-- a region (``/<contest>``, ``/<contest>/wilayah/<code>``): progress, each party's A.1
-  and B (bars with the numbers), the seats of the dapil in or around the region (from
-  the seats files), its findings (from the TPS counters, and the seat ties), and its
-  children with their progress and leading party (a desa: its TPS with their status);
-- a dapil (``/<contest>/dapil/<code>``): its progress, whether its seats are final or
-  provisional and why, the parties' totals and seats, each party's candidates in order
-  of votes with the elected marked, the ties with the rule applied; DPD: the
-  province's candidates by votes, the four elected.
+file (parties, dapil, candidates) as ``contests_file``. A region's page
+(``/<contest>``, ``/<contest>/wilayah/<code>``) is made from those files only: its
+progress, each party's A.1 and B (bars with the numbers), the seats of the dapil in or
+around the region (from the seats files), its findings (from the TPS counters, and the
+seat ties), and its children with their progress and leading party (a desa: its TPS
+with their status). A dapil's page is :mod:`saksi.dashboard.dapil`; the names come
+from :mod:`saksi.dashboard.names`.
 """
 
 from __future__ import annotations
@@ -24,7 +20,6 @@ from typing import Any, Final
 from saksi.dashboard.common import (
     Context,
     breadcrumbs,
-    candidate_anchor,
     checkpoint_line,
     contest_page,
     dapil_page,
@@ -34,12 +29,11 @@ from saksi.dashboard.common import (
     twin,
 )
 from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
+from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
-from saksi.dashboard.switch import contest_switch, nation_targets, region_targets
-from saksi.election.codes import NASIONAL, level_of
-from saksi.election.legislative import Contests
-from saksi.errors import SaksiError
+from saksi.dashboard.switch import contest_switch, region_targets
+from saksi.election.codes import NASIONAL
 
 CARDS: Final = ("suara_sah", "suara_tidak_sah", "suara_total", "pengguna_total_j", "pemilih_dpt_j")
 CHILD_LEVEL: Final = {
@@ -60,81 +54,31 @@ FINDINGS: Final = (
 )
 
 
-# --- names from the contests file --------------------------------------------------
+# --- shared blocks ---------------------------------------------------------------------
 
 
-class Names:
-    """Parties' and candidates' names from the published contests file (numbers alone
-    when it is not published)."""
-
-    def __init__(self, contests: Contests | None, contest: str) -> None:
-        self._parties = {p.number: p.name for p in contests.parties} if contests else {}
-        self._candidates: dict[tuple[str, str, int], str] = {}
-        self._dapil: dict[str, tuple[str, tuple[str, ...]]] = {}
-        found = (
-            next((c for c in contests.contests if c.kind == contest), None) if contests else None
-        )
-        for d in found.districts if found else ():
-            self._dapil[d.code] = (d.name, d.units)
-            for c in d.candidates:
-                self._candidates[(d.code, "", c.number)] = c.name
-            for plist in d.lists:
-                for c in plist.candidates:
-                    self._candidates[(d.code, plist.party, c.number)] = c.name
-
-    def party(self, number_: str) -> str:
-        name = self._parties.get(number_)
-        return f"{number_} · {name}" if name else number_
-
-    def candidate(self, dapil: str, party: str, number_: int) -> str:
-        return self._candidates.get((dapil, party, number_), str(number_))
-
-    def dapil_within(self, region: str) -> list[str]:
-        """The dapil one of whose units is within ``region`` or holds it, in file order."""
-        return [
-            code
-            for code, (_, units) in self._dapil.items()
-            if region == NASIONAL
-            or any(u.startswith(region) or region.startswith(u) for u in units)
-        ]
-
-    def dapil_name(self, code: str) -> str:
-        found = self._dapil.get(code)
-        return found[0] if found else code
-
-
-_NAMES: dict[tuple[int, str], tuple[Contests | None, Names]] = {}
-NAMES_KEPT: Final = 16
-
-
-def names_of(ctx: Context, contest: str) -> Names:
-    """The names of ``contest`` from the publication's contests file, made once per file
-    (nationally DPRD Kab/Kota has some 200,000 candidates: not a walk per page)."""
-    contests = ctx.published.contests(ctx.latest) if ctx.latest else None
-    key = (id(contests), contest)
-    found = _NAMES.get(key)
-    if found is not None and found[0] is contests:
-        return found[1]
-    names = Names(contests, contest)
-    if len(_NAMES) >= NAMES_KEPT:
-        _NAMES.clear()
-    _NAMES[key] = (contests, names)  # the file kept with it: its id stays its own
-    return names
-
-
-def _names(ctx: Context) -> Names:
+def contest_names(ctx: Context) -> Names:
+    """The names of the page's contest."""
     assert ctx.contest is not None
     return names_of(ctx, ctx.contest)
 
 
-def _label(ctx: Context) -> str:
+def contest_label(ctx: Context) -> str:
     return ctx.t(f"contest.{ctx.contest}")
 
 
-# --- shared blocks ---------------------------------------------------------------------
+def findings_items(ctx: Context, counters: Doc) -> list[str]:
+    """The TPS counters' findings in words, as list items (the gravest first)."""
+    items = []
+    for key, text, tone in FINDINGS:
+        n = int(counters.get(key, 0))
+        if n:
+            cls = f' class="{tone}"' if tone else ""
+            items.append(f"<li{cls}>{esc(ctx.t(text, n=number(n, ctx.lang)))}</li>")
+    return items
 
 
-def _party_rows(totals: Doc) -> list[tuple[str, int, int]]:
+def party_rows(totals: Doc) -> list[tuple[str, int, int]]:
     """(party, A.1, B) per party, in ballot order."""
     partai = totals.get("partai") or {}
     return [
@@ -143,11 +87,11 @@ def _party_rows(totals: Doc) -> list[tuple[str, int, int]]:
     ]
 
 
-def _share(votes: int, valid: int) -> float:
+def share_of(votes: int, valid: int) -> float:
     return 100.0 * votes / valid if valid else 0.0
 
 
-def _parties_block(
+def parties_block(
     ctx: Context,
     names: Names,
     totals: Doc,
@@ -157,11 +101,11 @@ def _parties_block(
 ) -> Markup:
     """Each party's B as a bar with its share and number, then a table of A.1 and B
     (and the seats won, and the threshold where the contest has one)."""
-    rows = _party_rows(totals)
+    rows = party_rows(totals)
     if not rows:
         return Markup("")
     valid = int(totals.get("suara_sah", 0))
-    items = [(names.party(p), b, _share(b, valid)) for p, _, b in rows]
+    items = [(names.party(p), b, share_of(b, valid)) for p, _, b in rows]
     head = [
         (ctx.t("col.party"), False),
         (ctx.t("col.a1"), True),
@@ -180,7 +124,7 @@ def _parties_block(
             cell(name),
             cell(num(a1, ctx.lang), numeric=True),
             cell(num(b, ctx.lang), numeric=True),
-            cell(pct(_share(b, valid), ctx.lang), numeric=True),
+            cell(pct(share_of(b, valid), ctx.lang), numeric=True),
         ]
         if seats is not None:
             cells.append(cell(num(int(seats.get(p, 0)), ctx.lang), numeric=True))
@@ -194,7 +138,7 @@ def _parties_block(
     )
 
 
-def _progress_block(ctx: Context, doc: Doc) -> Markup:
+def progress_block(ctx: Context, doc: Doc) -> Markup:
     progress, totals = doc["progress"], doc["totals"]
     cards = [
         (ctx.t("tps.received"), progress_text(progress, ctx.lang)),
@@ -211,7 +155,7 @@ def _progress_block(ctx: Context, doc: Doc) -> Markup:
     )
 
 
-def _reasons(ctx: Context, status: Doc) -> str:
+def seat_status(ctx: Context, status: Doc) -> str:
     """``sementara: 3 TPS belum masuk, ...`` or ``final menurut log``."""
     if not status.get("provisional"):
         return ctx.t("seats.final")
@@ -233,7 +177,7 @@ def _won(ctx: Context, names: Names, seats: Mapping[str, int]) -> list[str]:
     return [f"{names.party(p)}: {number(s, ctx.lang)}" for p, s in won]
 
 
-def _tie_text(ctx: Context, names: Names, tie: Doc) -> str:
+def tie_text(ctx: Context, names: Names, tie: Doc) -> str:
     """A tie in words: who tied for which seats, who has them for now, by which rule."""
     dapil = str(tie.get("dapil", ""))
     numbered = ctx.t("ballot.number").lower()
@@ -275,9 +219,9 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
     if found is None:
         return not_found(ctx, "error.region")
     source, snap = found
-    names = _names(ctx)
+    names = contest_names(ctx)
     level, name = str(snap["region"]["level"]), str(snap["region"]["name"])
-    label = _label(ctx)
+    label = contest_label(ctx)
     if code == NASIONAL:
         title = f"{label} · {ctx.t('nav.nasional')}"
         heading = f"{esc(ctx.t('contest.' + ctx.contest + '.name'))} · {esc(ctx.t('results'))}"
@@ -289,9 +233,9 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
         breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
         f"<h1>{heading}</h1>",
         checkpoint_line(ctx, source),
-        _parties_block(ctx, names, snap["totals"]),
+        parties_block(ctx, names, snap["totals"]),
         _dpd_link(ctx, names, code),
-        _progress_block(ctx, snap),
+        progress_block(ctx, snap),
         seats_html,
         _findings_block(ctx, names, snap, seats_data),
         _children_block(ctx, names, snap),
@@ -342,13 +286,13 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
         total = int(own_doc.get("seats", 0))
         parts.append(
             f"<p>{esc(ctx.t('seats.total', n=number(total, ctx.lang)))} · "
-            f"{esc(_reasons(ctx, own_doc))} · "
+            f"{esc(seat_status(ctx, own_doc))} · "
             f"{link('/results/' + own_source, ctx.t('source'))}</p>"
         )
         won = own_doc.get("parties") or {}
         if won:
             items = [
-                (names.party(p), int(s), _share(int(s), total))
+                (names.party(p), int(s), share_of(int(s), total))
                 for p, s in sorted(won.items(), key=lambda kv: (-int(kv[1]), int(kv[0])))
             ]
             parts.append(bars(items, ctx.lang, title=ctx.t("seats.parties")))
@@ -370,7 +314,7 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
                         cell(link(dapil_page(ctx.contest, d), names.dapil_name(d))),
                         cell(num(state.get("seats"), ctx.lang), numeric=True),
                         cell(Markup("<br>".join(esc(w) for w in what) or "–"), class_="wide"),
-                        cell(esc(_reasons(ctx, state)), class_="wide"),
+                        cell(esc(seat_status(ctx, state)), class_="wide"),
                     ]
                 )
             )
@@ -387,17 +331,11 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
 
 def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup:
     """What the TPS counters say was found in the region, and the seat ties of its dapil."""
-    counters = snap.get("counters", {})
-    items = []
-    for key, text, tone in FINDINGS:
-        n = int(counters.get(key, 0))
-        if n:
-            cls = f' class="{tone}"' if tone else ""
-            items.append(f"<li{cls}>{esc(ctx.t(text, n=number(n, ctx.lang)))}</li>")
+    items = findings_items(ctx, snap.get("counters", {}))
     for tie in seats.get("ties", ()):
         d = str(tie.get("dapil"))
         where = link(dapil_page(str(ctx.contest), d), names.dapil_name(d))
-        items.append(f"<li>{where}: {esc(_tie_text(ctx, names, tie))}</li>")
+        items.append(f"<li>{where}: {esc(tie_text(ctx, names, tie))}</li>")
     parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
     if items:
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
@@ -409,13 +347,13 @@ def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup
 
 def _leading(ctx: Context, names: Names, totals: Doc) -> Markup:
     """The party with the most B (its share), or ``–``."""
-    rows = _party_rows(totals)
+    rows = party_rows(totals)
     if not rows:
         return esc("–")
     party, _, b = max(rows, key=lambda r: (r[2], -int(r[0])))
     if not b:
         return esc("–")
-    share = _share(b, int(totals.get("suara_sah", 0)))
+    share = share_of(b, int(totals.get("suara_sah", 0)))
     return Markup(f"{esc(names.party(party))}<br><span class='meta'>{pct(share, ctx.lang)}</span>")
 
 
@@ -460,191 +398,15 @@ def _children_block(ctx: Context, names: Names, snap: Doc) -> Markup:
     )
 
 
-# --- the dapil page --------------------------------------------------------------------
-
-
-def dapil_page_of(ctx: Context, code: str) -> Page:
-    """Dapil ``code`` of the legislative contest ``ctx.contest``."""
-    if ctx.latest is None or ctx.contest is None:
-        return not_found(ctx, "error.contest")
-    found = ctx.published.dapil(ctx.latest, ctx.contest, code)
-    if found is None:
-        return not_found(ctx, "error.dapil")
-    source, doc = found
-    names = _names(ctx)
-    dapil = doc["dapil"]
-    units = [str(u) for u in dapil.get("units", ())]
-    if units:  # its times in its province's zone
-        ctx = ctx.about(units[0])
-    label = _label(ctx)
-    title = f"{label} · {ctx.t('dapil')} {dapil['name']}"
-    unit_links = ", ".join(
-        str(link(contest_page(str(ctx.contest), u), _unit_name(ctx, u))) for u in units
-    )
-    nation = [{"code": NASIONAL, "name": ctx.t("contest." + str(ctx.contest) + ".name")}]
-    status = f'<p id="dapil-status" class="notice" data-live>{esc(_reasons(ctx, doc))}</p>'
-
-    body = [
-        breadcrumbs(ctx, nation, last=f"{ctx.t('dapil')} {dapil['name']}"),
-        f"<h1>{esc(label)} · {esc(ctx.t('dapil'))} {esc(dapil['name'])} "
-        f"<span class='meta'>{esc(dapil['code'])}</span></h1>",
-        f"<p>{esc(ctx.t('seats.total', n=number(int(dapil['seats']), ctx.lang)))} · "
-        f"{esc(ctx.t('dapil.units'))}: {unit_links}</p>",
-        checkpoint_line(ctx, source),
-        status,
-        _progress_block(ctx, doc),
-    ]
-    candidates = _ranked(doc)
-    elected = {(str(e.get("party", "")), int(e["number"])) for e in doc.get("elected", ())}
-    if ctx.contest == "dpd":
-        body.append(_dpd_block(ctx, doc, candidates, elected))
-    else:
-        threshold = doc.get("threshold") or {}
-        passing = threshold.get("passing") if threshold.get("percent") else None
-        body.append(
-            _parties_block(ctx, names, doc["totals"], seats=doc.get("seats", {}), passing=passing)
-        )
-        if threshold.get("percent"):
-            text = ctx.t("threshold", p=number(int(threshold["percent"]), ctx.lang))
-            if threshold.get("provisional"):
-                text += f" ({ctx.t('threshold.provisional')})"
-            body.append(f"<p class='meta'>{esc(text)}</p>")
-        body.append(_lists_block(ctx, names, doc, candidates, elected))
-    body.append(_dapil_findings(ctx, names, doc))
-    switch, targets = contest_switch(ctx, nation_targets(ctx), ctx.contest)
-    data = twin(
-        "dapil",
-        ctx,
-        source=f"/results/{source}",
-        dapil=doc,
-        ranked=candidates,
-        **({"contests": targets} if targets else {}),
-    )
-    return Page("dapil", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
-
-
-def _unit_name(ctx: Context, code: str) -> str:
-    """``Kabupaten/kota BOGOR``: a dapil's unit as the region file names it (its code
-    when the file is not published or does not hold it)."""
-    hierarchy = ctx.published.hierarchy(ctx.latest) if ctx.latest else None
-    try:
-        if hierarchy is None or not hierarchy.exists(code):
-            return code
-        return f"{ctx.t('level.' + level_of(code).name.lower())} {hierarchy.name(code)}"
-    except SaksiError:
-        return code
-
-
-def _ranked(doc: Doc) -> dict[str, list[Doc]]:
-    """Each party's candidates (DPD: ``""``'s), most votes first, then the lower number
-    (the order the seats go in)."""
-    out: dict[str, list[Doc]] = {}
-    for c in doc.get("candidates", ()):
-        out.setdefault(str(c.get("party", "")), []).append(c)
-    for listed in out.values():
-        listed.sort(key=lambda c: (-int(c.get("votes", 0)), int(c["number"])))
-    return dict(sorted(out.items(), key=lambda kv: int(kv[0] or 0)))
-
-
-def _candidate_rows(
-    ctx: Context, party: str, listed: list[Doc], elected: set[tuple[str, int]]
-) -> list[Markup]:
-    rows = []
-    for rank, c in enumerate(listed, 1):
-        n = int(c["number"])
-        chosen = (party, n) in elected
-        mark = f' <span class="badge ok">{esc(ctx.t("elected"))}</span>' if chosen else ""
-        name = Markup(
-            f'<span class="{"elected" if chosen else ""}">{esc(c.get("name", n))}</span>{mark}'
-        )
-        rows.append(
-            Markup(
-                f'<tr id="{esc(candidate_anchor(party, n))}" data-candidate="{esc(party)}:{n}"'
-                f"{' data-elected' if chosen else ''}>"
-                f"{cell(num(rank, ctx.lang), numeric=True)}{cell(num(n, ctx.lang), numeric=True)}"
-                f"{cell(name)}{cell(num(int(c.get('votes', 0)), ctx.lang), numeric=True)}</tr>"
-            )
-        )
-    return rows
-
-
-def _candidate_head(ctx: Context) -> list[tuple[str, bool]]:
-    return [
-        (ctx.t("rank"), True),
-        (ctx.t("ballot.number"), True),
-        (ctx.t("candidate"), False),
-        (ctx.t("votes"), True),
-    ]
-
-
-def _lists_block(
-    ctx: Context,
-    names: Names,
-    doc: Doc,
-    ranked: dict[str, list[Doc]],
-    elected: set[tuple[str, int]],
-) -> Markup:
-    """Each party's candidates by votes (A.2 summed over the dapil), the elected marked;
-    the parties that won a seat open."""
-    seats = doc.get("seats") or {}
-    parts = [f'<section id="candidates" data-live><h2>{esc(ctx.t("candidates"))}</h2>']
-    parts.append(f'<p class="meta">{esc(ctx.t("candidates.note"))}</p>')
-    for party, listed in ranked.items():
-        won = int(seats.get(party, 0))
-        summary = f"{names.party(party)} · {ctx.t('seats.n', n=number(won, ctx.lang))}"
-        caption = f"{ctx.t('candidates')} {names.party(party)}"
-        rows = _candidate_rows(ctx, party, listed, elected)
-        parts.append(
-            f'<details class="party" id="partai-{esc(party)}"{" open" if won else ""}>'
-            f"<summary>{esc(summary)}</summary>"
-            f"{table(caption, _candidate_head(ctx), rows)}</details>"
-        )
-    parts.append("</section>")
-    return Markup("".join(parts))
-
-
-def _dpd_block(
-    ctx: Context, doc: Doc, ranked: dict[str, list[Doc]], elected: set[tuple[str, int]]
-) -> Markup:
-    """The province's DPD candidates by votes, the four elected marked, with bars."""
-    listed = ranked.get("", [])
-    valid = int(doc["totals"].get("suara_sah", 0))
-    items = [
-        (
-            f"{c['number']} · {c.get('name', '')}",
-            int(c.get("votes", 0)),
-            _share(int(c.get("votes", 0)), valid),
-        )
-        for c in listed
-    ]
-    rows = _candidate_rows(ctx, "", listed, elected)
-    return Markup(
-        f'<section id="candidates" data-live><h2>{esc(ctx.t("candidates"))}</h2>'
-        f"{bars(items, ctx.lang, title=ctx.t('candidates'))}"
-        f"{table(ctx.t('candidates'), _candidate_head(ctx), rows, id_='dpd-table')}</section>"
-    )
-
-
-def _dapil_findings(ctx: Context, names: Names, doc: Doc) -> Markup:
-    items = []
-    for key, text, tone in FINDINGS:
-        n = int(doc.get("counters", {}).get(key, 0))
-        if n:
-            cls = f' class="{tone}"' if tone else ""
-            items.append(f"<li{cls}>{esc(ctx.t(text, n=number(n, ctx.lang)))}</li>")
-    for tie in doc.get("ties", ()):
-        items.append(f'<li class="tie">{esc(_tie_text(ctx, names, tie))}</li>')
-    for seat in doc.get("unfilled", ()):
-        items.append(
-            f"<li>{esc(ctx.t('unfilled', party=names.party(str(seat.get('party', '')))))}</li>"
-        )
-    parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
-    if items:
-        parts.append(f'<ul class="findings">{"".join(items)}</ul>')
-    else:
-        parts.append(f"<p>{esc(ctx.t('findings.none'))}</p>")
-    parts.append("</section>")
-    return Markup("".join(parts))
-
-
-__all__ = ["Names", "dapil_page_of", "legislative_region_page", "names_of"]
+__all__ = [
+    "contest_label",
+    "contest_names",
+    "findings_items",
+    "legislative_region_page",
+    "parties_block",
+    "party_rows",
+    "progress_block",
+    "seat_status",
+    "share_of",
+    "tie_text",
+]

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from saksi.dashboard.common import Context, checkpoint_line, dapil_page, status_badges
 from saksi.dashboard.html import Markup, badge, cell, esc, link, num, row, table
-from saksi.dashboard.legislative import Names, names_of
+from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import STRINGS, flag_text, pick
 from saksi.dashboard.tps import (
