@@ -64,8 +64,8 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
     numbers = [p.number for p in pairs] or sorted(
         k.removeprefix("suara_paslon_") for k in (tps.get("values") or {}) if "paslon" in k
     )
-    history = _history(ctx, tps)
-    copies = _copies(ctx, tps, tps.get("values"))
+    history = tps_history(ctx, tps)
+    copies = tps_copies(ctx, tps, tps.get("values"))
     bad_fields = _bad_fields(tps, numbers)
     title = f"{tps['name']} · {desa['region']['name']}"
     body = [
@@ -161,7 +161,7 @@ def _form_outcome(tps: Doc, in_force: bool) -> str:
     return "counted" if tps.get("counted") else "held"
 
 
-def _history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
+def tps_history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
     """The KPPS c-hasil, then each correction, each with what the recap did with it."""
     entries = tps.get("entries", {})
     indices = [entries.get("original"), *entries.get("corrections", [])]
@@ -180,7 +180,7 @@ def _history(ctx: Context, tps: Doc) -> list[dict[str, Any]]:
     return out
 
 
-def _copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]]:
+def tps_copies(ctx: Context, tps: Doc, form: Reading | None) -> list[dict[str, Any]]:
     """Each witness copy, compared with the form in force (never counted itself)."""
     out = []
     for copy in tps.get("entries", {}).get("copies", []):
@@ -257,7 +257,7 @@ def _broken_rules(ctx: Context, codes: Sequence[str], values: Reading | None) ->
     return items
 
 
-def _label(name: str, ctx: Context) -> str:
+def box_label(name: str, ctx: Context) -> str:
     return pick(field_label(name), ctx.lang)
 
 
@@ -286,26 +286,30 @@ def _form_block(
     one_head = [("", False), ("", True)]
     names = {p.number: p.label for p in pairs}
     sections = [
-        ("section.I", split_head, [_split_row(ctx, base, value) for base in SECTION_I]),
-        ("section.II", one_head, [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_II]),
-        ("section.III", split_head, [_split_row(ctx, base, value) for base in SECTION_III]),
+        ("section.I", split_head, [split_row(ctx, base, value) for base in SECTION_I]),
+        (
+            "section.II",
+            one_head,
+            [row([cell(esc(box_label(f, ctx))), value(f)]) for f in SECTION_II],
+        ),
+        ("section.III", split_head, [split_row(ctx, base, value) for base in SECTION_III]),
         (
             "section.IV",
             one_head,
             [row([cell(esc(names.get(n, n))), value(vote_field(n))]) for n in numbers],
         ),
-        ("section.V", one_head, [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_V]),
+        ("section.V", one_head, [row([cell(esc(box_label(f, ctx))), value(f)]) for f in SECTION_V]),
     ]
     tables = "".join(table(ctx.t(key), head, rows) for key, head, rows in sections)
     return Markup(f'<h2>{esc(ctx.t("form"))}</h2><div id="form">{tables}</div>')
 
 
-def _split_row(ctx: Context, base: str, value: Any) -> Markup:
-    label = _label(f"{base}_j", ctx).removesuffix(" (J)")
+def split_row(ctx: Context, base: str, value: Any) -> Markup:
+    label = box_label(f"{base}_j", ctx).removesuffix(" (J)")
     return row([cell(esc(label)), *(value(f"{base}_{s}") for s in ("l", "p", "j"))])
 
 
-def _photo_list(ctx: Context, hashes: Sequence[str]) -> Markup:
+def photo_list(ctx: Context, hashes: Sequence[str]) -> Markup:
     if not hashes:
         return Markup(f"<p>{esc(ctx.t('photos.none'))}</p>")
     items = []
@@ -323,10 +327,10 @@ def _photos(ctx: Context, history: list[dict[str, Any]]) -> Markup:
     current = next((h for h in history if h.get("in_force")), None)
     hashes = current["photos"] if current else []
     heading = f"<h2>{esc(ctx.t('photos'))}</h2>"
-    return Markup(f'<section id="photos">{heading}{_photo_list(ctx, hashes)}</section>')
+    return Markup(f'<section id="photos">{heading}{photo_list(ctx, hashes)}</section>')
 
 
-def _entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
+def entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
     rows = [
         (ctx.t("logentry.index"), link(doc["entry"], f"{ctx.t('logentry.link')} {doc['index']}")),
         (ctx.t("logentry.at"), ctx.time(doc["at"])),
@@ -356,7 +360,7 @@ OUTCOME_TONE: Final = {
 }
 
 
-def _outcome(ctx: Context, doc: dict[str, Any]) -> Markup:
+def outcome_badge(ctx: Context, doc: dict[str, Any]) -> Markup:
     """What the recap did with this entry, as a badge (``data-outcome`` names it)."""
     outcome = str(doc["outcome"])
     text = ctx.t(f"outcome.{outcome}", k=doc.get("replaced_by", ""))
@@ -366,18 +370,18 @@ def _outcome(ctx: Context, doc: dict[str, Any]) -> Markup:
 
 def _correction_details(ctx: Context, doc: dict[str, Any]) -> str:
     parts = [f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"]
-    parts.append(_changes_table(ctx, doc))
+    parts.append(changes_table(ctx, doc))
     if doc.get("evidence"):
-        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{_photo_list(ctx, doc['evidence'])}")
+        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{photo_list(ctx, doc['evidence'])}")
     return "".join(parts)
 
 
-def _changes_table(ctx: Context, doc: dict[str, Any]) -> Markup:
+def changes_table(ctx: Context, doc: dict[str, Any]) -> Markup:
     """The boxes a correction changed: before and after."""
     changes = [
         row(
             [
-                cell(esc(_label(c["field"], ctx))),
+                cell(esc(box_label(c["field"], ctx))),
                 cell(num(c["before"], ctx.lang), numeric=True),
                 cell(num(c["after"], ctx.lang), numeric=True),
             ]
@@ -399,7 +403,9 @@ def _history_block(
     rows: list[tuple[int, str]] = []
     for i, doc in enumerate(history):
         title = ctx.t("history.original") if i == 0 else f"{ctx.t('history.correction')} {i}"
-        text = f'<h3 class="entry">{esc(title)} {_outcome(ctx, doc)}</h3>{_entry_meta(ctx, doc)}'
+        text = (
+            f'<h3 class="entry">{esc(title)} {outcome_badge(ctx, doc)}</h3>{entry_meta(ctx, doc)}'
+        )
         rows.append((int(doc["index"]), text + (_correction_details(ctx, doc) if i else "")))
     for doc in copies:
         title = f"{ctx.t('history.copy')} {doc.get('party') or ''}"
@@ -407,7 +413,7 @@ def _history_block(
         rows.append(
             (
                 int(doc["index"]),
-                f'<h3 class="entry">{esc(title)} {_outcome(ctx, doc)}</h3><p>{compare}</p>',
+                f'<h3 class="entry">{esc(title)} {outcome_badge(ctx, doc)}</h3><p>{compare}</p>',
             )
         )
     body = "".join(text for _, text in sorted(rows))
@@ -438,14 +444,14 @@ def _copies_block(
         )
         parts.append(
             f'<h3 id="copy-{esc(doc["index"])}">{esc(ctx.t("copy.party"))} '
-            f"{esc(doc.get('party') or '')} {verdict}</h3>{_entry_meta(ctx, doc)}"
+            f"{esc(doc.get('party') or '')} {verdict}</h3>{entry_meta(ctx, doc)}"
         )
         values = doc["values"]
         if values is not None and form is not None:
             rows = [
                 row(
                     [
-                        cell(esc(_label(f, ctx))),
+                        cell(esc(box_label(f, ctx))),
                         cell(num(form.get(f), ctx.lang), numeric=True),
                         _copy_cell(ctx, form.get(f), values.get(f)),
                     ],
@@ -455,9 +461,20 @@ def _copies_block(
             ]
             head = [(ctx.t("field"), False), (ctx.t("copy.form"), True), (ctx.t("copy"), True)]
             parts.append(table(f"{ctx.t('copy')} {doc.get('party') or ''}", head, rows))
-        parts.append(_photo_list(ctx, doc["photos"]) if doc["photos"] else "")
+        parts.append(photo_list(ctx, doc["photos"]) if doc["photos"] else "")
     parts.append("</section>")
     return Markup("".join(parts))
 
 
-__all__ = ["tps_page"]
+__all__ = [
+    "Sections",
+    "box_label",
+    "changes_table",
+    "entry_meta",
+    "outcome_badge",
+    "photo_list",
+    "split_row",
+    "tps_copies",
+    "tps_history",
+    "tps_page",
+]

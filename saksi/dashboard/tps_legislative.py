@@ -21,14 +21,14 @@ from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import STRINGS, flag_text, pick
 from saksi.dashboard.tps import (
-    _changes_table,
-    _copies,
-    _entry_meta,
-    _history,
-    _label,
-    _outcome,
-    _photo_list,
-    _split_row,
+    box_label,
+    changes_table,
+    entry_meta,
+    outcome_badge,
+    photo_list,
+    split_row,
+    tps_copies,
+    tps_history,
 )
 from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V
 from saksi.election.legislative_forms import DPD_RULES, PARTY_RULES
@@ -59,8 +59,8 @@ def legislative_sections(
         targets[contest] = f"#pemilihan-{contest}"
         source, _, tps = found
         names = names_of(ctx, contest)
-        history = _history(ctx, tps)
-        copies = _copies(ctx, tps, tps.get("values"))
+        history = tps_history(ctx, tps)
+        copies = tps_copies(ctx, tps, tps.get("values"))
         parts.append(
             _section(
                 ctx, contest, names=names, source=source, tps=tps, history=history, copies=copies
@@ -107,7 +107,7 @@ def _photos(ctx: Context, history: list[dict[str, Any]]) -> str:
     current = next((h for h in history if h.get("in_force")), None)
     if current is None:
         return ""
-    return f"<h3>{esc(ctx.t('photos'))}</h3>{_photo_list(ctx, current['photos'])}"
+    return f"<h3>{esc(ctx.t('photos'))}</h3>{photo_list(ctx, current['photos'])}"
 
 
 def _problems(ctx: Context, tps: Doc) -> str:
@@ -159,18 +159,18 @@ def _form(ctx: Context, contest: str, names: Names, dapil: str, values: Reading 
     ]
     one_head = [("", False), ("", True)]
     tables = [
-        table(ctx.t("section.I"), split_head, [_split_row(ctx, b, value) for b in SECTION_I]),
+        table(ctx.t("section.I"), split_head, [split_row(ctx, b, value) for b in SECTION_I]),
         table(
             ctx.t("section.II"),
             one_head,
-            [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_II],
+            [row([cell(esc(box_label(f, ctx))), value(f)]) for f in SECTION_II],
         ),
-        table(ctx.t("section.III"), split_head, [_split_row(ctx, b, value) for b in SECTION_III]),
+        table(ctx.t("section.III"), split_head, [split_row(ctx, b, value) for b in SECTION_III]),
         _votes(ctx, contest, names, dapil, values),
         table(
             ctx.t("section.V"),
             one_head,
-            [row([cell(esc(_label(f, ctx))), value(f)]) for f in SECTION_V],
+            [row([cell(esc(box_label(f, ctx))), value(f)]) for f in SECTION_V],
         ),
     ]
     return f"<h3>{esc(ctx.t('form.leg'))}</h3>{''.join(tables)}"
@@ -231,14 +231,16 @@ def _history_block(
     rows: list[tuple[int, str]] = []
     for i, doc in enumerate(history):
         title = ctx.t("history.original") if i == 0 else f"{ctx.t('history.correction')} {i}"
-        text = f'<h4 class="entry">{esc(title)} {_outcome(ctx, doc)}</h4>{_entry_meta(ctx, doc)}'
+        text = (
+            f'<h4 class="entry">{esc(title)} {outcome_badge(ctx, doc)}</h4>{entry_meta(ctx, doc)}'
+        )
         if i:
             text += (
                 f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"
-                f"{_changes_table(ctx, doc)}"
+                f"{changes_table(ctx, doc)}"
             )
             if doc.get("evidence"):
-                text += f"<h5>{esc(ctx.t('evidence'))}</h5>{_photo_list(ctx, doc['evidence'])}"
+                text += f"<h5>{esc(ctx.t('evidence'))}</h5>{photo_list(ctx, doc['evidence'])}"
         rows.append((int(doc["index"]), text))
     current = next((h for h in history if h.get("in_force")), None)
     form = current["values"] if current else None
@@ -248,9 +250,9 @@ def _history_block(
             if doc.get("candidate") is not None
             else f"{ctx.t('history.copy')} {names.party(str(doc.get('party') or ''))}"
         )
-        text = f'<h4 class="entry">{esc(who)} {_outcome(ctx, doc)}</h4>{_entry_meta(ctx, doc)}'
+        text = f'<h4 class="entry">{esc(who)} {outcome_badge(ctx, doc)}</h4>{entry_meta(ctx, doc)}'
         differing = [
-            f"<li>{esc(_label(f, ctx))}: {esc(ctx.t('anomali.copy'))} "
+            f"<li>{esc(box_label(f, ctx))}: {esc(ctx.t('anomali.copy'))} "
             f"{num((doc['values'] or {}).get(f), ctx.lang)} · {esc(ctx.t('anomali.form'))} "
             f"{num((form or {}).get(f), ctx.lang)}</li>"
             for f in doc.get("differences", ())
