@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from saksi.dashboard.common import Context, checkpoint_line, dapil_page, status_badges
-from saksi.dashboard.html import Markup, badge, cell, esc, link, num, row, table
+from saksi.dashboard.html import Markup, badge, cell, esc, link, mark, num, row, table
 from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import STRINGS, flag_text, pick
@@ -31,11 +32,12 @@ from saksi.dashboard.tps import (
     tps_history,
 )
 from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V
-from saksi.election.legislative_forms import DPD_RULES, PARTY_RULES
+from saksi.election.legislative_forms import DPD_RULES, PARTY_RULES, Ballot, check_reading
 
 Reading = Mapping[str, int | None]
 RULES: Final = {r.code: r for r in (*PARTY_RULES, *DPD_RULES)}
 _PARTY: Final = re.compile(r"^suara_partai_(\d+)$")
+_CALEG: Final = re.compile(r"^suara_caleg_(\d+)_(\d+)$")
 
 
 def legislative_sections(
@@ -86,6 +88,7 @@ def _section(
     copies: list[dict[str, Any]],
 ) -> str:
     dapil = str(tps.get("dapil", ""))
+    checked = _check(tps.get("values"))
     title = ctx.t(f"contest.{contest}.name")
     counted = badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"))
     dapil_link = link(dapil_page(contest, dapil), f"{ctx.t('dapil')} {names.dapil_name(dapil)}")
@@ -94,8 +97,8 @@ def _section(
         f"<h2>{esc(title)}</h2>"
         f"<p>{dapil_link}</p>{checkpoint_line(ctx, source)}"
         f"<p>{status_badges(ctx, tps)} {counted}</p>"
-        f"{_problems(ctx, tps)}"
-        f"{_form(ctx, contest, names, dapil, tps.get('values'))}"
+        f"{_problems(ctx, tps, checked)}"
+        f"{_form(ctx, contest, names, dapil, values=tps.get('values'), bad=checked.bad)}"
         f"{_photos(ctx, history)}"
         f"{_history_block(ctx, names=names, dapil=dapil, history=history, copies=copies)}"
         "</section>"
@@ -110,7 +113,45 @@ def _photos(ctx: Context, history: list[dict[str, Any]]) -> str:
     return f"<h3>{esc(ctx.t('photos'))}</h3>{photo_list(ctx, current['photos'])}"
 
 
-def _problems(ctx: Context, tps: Doc) -> str:
+@dataclass(frozen=True)
+class Checked:
+    """The rules the form's own boxes break: each rule's messages with the numbers (as a
+    receipt gives them), and the boxes of its impossible rules (marked on the form)."""
+
+    messages: dict[str, list[tuple[str, str]]]  # rule -> (id, en) of each time it breaks
+    bad: frozenset[str]
+
+
+def _ballot(values: Reading) -> Ballot:
+    """The ballot a form's boxes make: its parties and their candidates, or DPD's."""
+    parties: dict[str, list[int]] = {}
+    candidates: list[int] = []
+    for name in values:
+        if (found := _PARTY.match(name)) is not None:
+            parties[found.group(1)] = []
+        elif (caleg := _CALEG.match(name)) is not None:
+            parties.setdefault(caleg.group(1), []).append(int(caleg.group(2)))
+        elif name.startswith("suara_calon_"):
+            candidates.append(int(name.removeprefix("suara_calon_")))
+    return Ballot(
+        parties=tuple((p, tuple(numbers)) for p, numbers in parties.items()),
+        candidates=tuple(candidates),
+    )
+
+
+def _check(values: Reading | None) -> Checked:
+    if values is None:
+        return Checked({}, frozenset())
+    messages: dict[str, list[tuple[str, str]]] = {}
+    bad: set[str] = set()
+    for violation in check_reading(values, _ballot(values)):
+        messages.setdefault(violation.rule, []).append((violation.message_id, violation.message_en))
+        if violation.impossible:
+            bad.update(violation.fields)
+    return Checked(messages, frozenset(bad))
+
+
+def _problems(ctx: Context, tps: Doc, checked: Checked) -> str:
     parts = []
     violations = list(tps.get("violations", ()))
     if violations:
@@ -119,7 +160,11 @@ def _problems(ctx: Context, tps: Doc) -> str:
             rule = RULES.get(code)
             what = pick(rule.why, ctx.lang) if rule is not None else code
             severity = f" ({esc(ctx.t('severity.' + rule.severity.value))})" if rule else ""
-            items.append(f"<li>{esc(what)} <code>{esc(code)}</code>{severity}</li>")
+            numbers = "".join(
+                f"<br><span class='rule-numbers'>{esc(pick(m, ctx.lang))}</span>"
+                for m in checked.messages.get(code, ())
+            )
+            items.append(f"<li>{esc(what)} <code>{esc(code)}</code>{severity}{numbers}</li>")
         parts.append(
             f'<div class="notice bad"><h3>{esc(ctx.t("violations"))}</h3>'
             f"<ul>{''.join(items)}</ul></div>"
@@ -139,17 +184,28 @@ def _flag(ctx: Context, flag: str) -> str:
     return ctx.t(key) if key in STRINGS else flag_text(flag, ctx.lang)
 
 
-def _value(ctx: Context, values: Reading, name: str) -> Markup:
-    return cell(num(values.get(name), ctx.lang), numeric=True)
+def _value(ctx: Context, values: Reading, name: str, bad: frozenset[str] = frozenset()) -> Markup:
+    if name not in bad:
+        return cell(num(values.get(name), ctx.lang), numeric=True)
+    marked = mark("!", ctx.t("mark.broken")) + num(values.get(name), ctx.lang)
+    return cell(Markup(marked), numeric=True, class_="bad")
 
 
-def _form(ctx: Context, contest: str, names: Names, dapil: str, values: Reading | None) -> str:
+def _form(
+    ctx: Context,
+    contest: str,
+    names: Names,
+    dapil: str,
+    *,
+    values: Reading | None,
+    bad: frozenset[str] = frozenset(),
+) -> str:
     """The form in force as on paper: I-III, the votes, V."""
     if values is None:
         return f"<h3>{esc(ctx.t('form.leg'))}</h3><p>{esc(ctx.t('form.none'))}</p>"
 
     def value(name: str) -> Markup:
-        return _value(ctx, values, name)
+        return _value(ctx, values, name, bad)
 
     split_head = [
         ("", False),
@@ -166,7 +222,7 @@ def _form(ctx: Context, contest: str, names: Names, dapil: str, values: Reading 
             [row([cell(esc(box_label(f, ctx))), value(f)]) for f in SECTION_II],
         ),
         table(ctx.t("section.III"), split_head, [split_row(ctx, b, value) for b in SECTION_III]),
-        _votes(ctx, contest, names, dapil, values),
+        _votes(ctx, contest, names, dapil, values=values, bad=bad),
         table(
             ctx.t("section.V"),
             one_head,
@@ -176,13 +232,20 @@ def _form(ctx: Context, contest: str, names: Names, dapil: str, values: Reading 
     return f"<h3>{esc(ctx.t('form.leg'))}</h3>{''.join(tables)}"
 
 
-def _votes(ctx: Context, contest: str, names: Names, dapil: str, values: Reading) -> str:
+def _votes(
+    ctx: Context, contest: str, names: Names, dapil: str, *, values: Reading, bad: frozenset[str]
+) -> str:
     """Per party A.1, A.2 by candidate and B (each party folded, its B in the summary);
     DPD: each candidate's votes."""
     one_head = [("", False), ("", True)]
     if contest == "dpd":
         rows = [
-            row([cell(esc(f"{n}. {names.candidate(dapil, '', int(n))}")), _value(ctx, values, f)])
+            row(
+                [
+                    cell(esc(f"{n}. {names.candidate(dapil, '', int(n))}")),
+                    _value(ctx, values, f, bad),
+                ]
+            )
             for f in values
             if (n := f.removeprefix("suara_calon_")) != f
         ]
@@ -194,19 +257,19 @@ def _votes(ctx: Context, contest: str, names: Names, dapil: str, values: Reading
             continue
         party = found.group(1)
         prefix = f"suara_caleg_{party}_"
-        rows = [row([cell(esc(ctx.t("col.a1"))), _value(ctx, values, f)])]
+        rows = [row([cell(esc(ctx.t("col.a1"))), _value(ctx, values, f, bad)])]
         rows += [
             row(
                 [
                     cell(esc(f"{n}. {names.candidate(dapil, party, int(n))}")),
-                    _value(ctx, values, c),
+                    _value(ctx, values, c, bad),
                 ]
             )
             for c in values
             if (n := c.removeprefix(prefix)) != c
         ]
         rows.append(
-            row([cell(esc(ctx.t("col.b"))), _value(ctx, values, f"suara_sah_partai_{party}")])
+            row([cell(esc(ctx.t("col.b"))), _value(ctx, values, f"suara_sah_partai_{party}", bad)])
         )
         b = values.get(f"suara_sah_partai_{party}")
         summary = f"{names.party(party)} · B {num(b, ctx.lang)}"

@@ -309,6 +309,17 @@ def test_the_tps_page_history_of_a_legislative_correction_and_copies(dash: Dashb
     assert dpr["history"][1]["reason"] in text_of(page)
     copy = dpr["copies"][0]
     assert copy["outcome"] == "copy-differs" and copy["differences"]
+    section = page.body[
+        page.body.index('id="pemilihan-dpr"') : page.body.index('id="pemilihan-dpd"')
+    ]
+    held = dpr["tps"]
+    assert held["status"] == "inconsistent" and held["violations"]
+    for code in held["violations"]:  # each broken rule with the form's own numbers
+        assert f"<code>{code}</code>" in section
+    numbers = re.findall(r"class='rule-numbers'>([^<]*)<", section)
+    assert len(numbers) >= len(held["violations"])
+    assert "total votes 259 &gt; all who voted (J) 258" in numbers
+    assert section.count('class="num bad"') >= 2  # the boxes of the impossible rules
     dpd = page.data["legislative"]["dpd"]["copies"][0]
     assert str(dpd["candidate"]) == "1" and dpd["outcome"] == "copy-agrees"
     assert "Witness copy of candidate number 1" in text_of(page)
