@@ -193,12 +193,22 @@ NAV = (("/", "nav.nasional", "nasional"), ("/anomali", "nav.anomali", "anomali")
 NAV_END = (("/verifikasi", "nav.verifikasi", "verifikasi"),)
 
 
-def _nav(kind: str, lang: Lang) -> Markup:
+def _nav(kind: str, lang: Lang, home: str = "/") -> Markup:
+    """The main navigation; ``home``: the national page of the contest shown."""
     items = []
     for href, key, page in (*NAV, *NAV_END):
-        current = "page" if page == kind or (page == "nasional" and kind == "wilayah") else None
-        items.append(f"<li>{link(href, t(key, lang), aria_current=current)}</li>")
+        region = kind in ("wilayah", "dapil")
+        current = "page" if page == kind or (page == "nasional" and region) else None
+        target = home if page == "nasional" else href
+        items.append(f"<li>{link(target, t(key, lang), aria_current=current)}</li>")
     return Markup(f'<nav aria-label="{esc(t("nav", lang))}"><ul>{"".join(items)}</ul></nav>')
+
+
+def _home(page: Page) -> str:
+    """The national page of the contest a page shows (``/`` for PPWP and the others)."""
+    contest = page.data.get("contest")
+    legislative = isinstance(contest, str) and contest != "ppwp" and page.kind != "tps"
+    return f"/{contest}" if legislative else "/"
 
 
 def switch_href(path: str, query: dict[str, str], lang: Lang) -> str:
@@ -225,6 +235,7 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f"<button>{esc(t('search', lang))}</button></form>"
     )
     size_attr = "" if page.size is None else f' data-size="{page.size}"'
+    nav = _nav(page.kind, lang, _home(page))
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -235,7 +246,7 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f'<body data-page="{esc(page.kind)}" data-poll="{poll:g}"{size_attr} '
         f'data-scroll-hint="{esc(t("scroll.hint", lang))}">'
         f'<a class="skip" href="#main">{esc(t("skip", lang))}</a>'
-        f'<header><div class="bar"><a class="brand" href="/">Saksi</a>{_nav(page.kind, lang)}'
+        f'<header><div class="bar"><a class="brand" href="/">Saksi</a>{nav}'
         f"{switch}</div>{search}</header>"
         f'<p id="live-stopped" class="stale" role="alert" hidden '
         f'data-text="{esc(t("live.stopped", lang))}"></p>'

@@ -168,6 +168,18 @@ def test_the_switch_links_the_same_region_in_each_contest(dash: Dashboard) -> No
         assert [href for href, _ in switch_links(other)] == ["/", *(f"/{c}" for c in LEGISLATIVE)]
 
 
+def test_the_main_navigation_leads_to_the_shown_contests_nation(dash: Dashboard) -> None:
+    nav = re.compile(r'<nav aria-label="Navigasi utama"><ul><li><a href="([^"]+)"')
+    for page, home in (
+        (dash.legislative("dpr", "32", "id"), "/dpr"),
+        (dash.dapil("dpd", "31", "id"), "/dpd"),
+        (dash.region("32", "id"), "/"),
+        (dash.tps(TPS_ALL, "id"), "/"),
+    ):
+        found = nav.search(dash.html(page, "id", path="/", query={}))
+        assert found and found.group(1) == home, page.title
+
+
 def test_a_ppwp_only_publication_has_no_switch_and_no_legislative_pages(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
