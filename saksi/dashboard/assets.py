@@ -96,6 +96,7 @@ form.filter select,form.filter input{padding:.4rem;font-size:1rem}
 .stale{position:sticky;top:0;z-index:5;margin:0;padding:.6rem 1rem;font-weight:700;
 background:var(--bad-bg);color:var(--bad);border-bottom:3px solid var(--bad)}
 .findings li{margin:.25rem 0}
+.rule-numbers{overflow-wrap:anywhere}
 nav.contests ul{gap:.25rem .4rem;margin:.25rem 0 .5rem}
 nav.contests a,nav.contests .off{padding:0 .75rem;border:1px solid var(--accent);
 border-radius:999px;text-decoration:none}
