@@ -46,6 +46,8 @@ CHILD_LEVEL: Final = {
 DAPIL_LISTED: Final = 100
 """The most dapil a region page lists (DPR has 84 nationally; the DPRD's thousands are
 listed from their province or kab/kota down)."""
+TIES_LISTED: Final = 10
+"""The most seat ties a region page words (the twin has them all; each dapil page its own)."""
 FINDINGS: Final = (
     ("inconsistent", "leg.finding.inconsistent", "bad"),
     ("witness_dispute", "leg.finding.witness", "bad"),
@@ -277,7 +279,8 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
         list(seats.get("dapil_status", {})) if code == NASIONAL else []
     )
     status = seats.get("dapil_status", {})
-    ties = [t for t in seats.get("ties", ()) if t.get("dapil") in within]
+    inside = set(within)
+    ties = [t for t in seats.get("ties", ()) if t.get("dapil") in inside]
     data: dict[str, Any] = {"source": f"/results/{source}", "dapil": within, "ties": ties}
     parts = [f'<section id="seats" data-live><h2>{esc(ctx.t("seats"))}</h2>']
     if own is not None:
@@ -332,10 +335,14 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
 def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup:
     """What the TPS counters say was found in the region, and the seat ties of its dapil."""
     items = findings_items(ctx, snap.get("counters", {}))
-    for tie in seats.get("ties", ()):
+    ties = list(seats.get("ties", ()))
+    for tie in ties[:TIES_LISTED]:
         d = str(tie.get("dapil"))
         where = link(dapil_page(str(ctx.contest), d), names.dapil_name(d))
         items.append(f"<li>{where}: {esc(tie_text(ctx, names, tie))}</li>")
+    if len(ties) > TIES_LISTED:
+        more = number(len(ties) - TIES_LISTED, ctx.lang)
+        items.append(f"<li>{esc(ctx.t('ties.more', n=more))}</li>")
     parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
     if items:
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')

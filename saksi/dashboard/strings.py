@@ -471,6 +471,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Equal votes for the last {seats} seat(s) between {contenders}; provisionally to "
         "{winners}. Rule: {rule}",
     ),
+    "ties.more": (
+        "{n} perolehan seri lainnya ada di halaman dapilnya.",
+        "{n} more ties are on their dapil's pages.",
+    ),
     "unfilled": (
         "Satu kursi {party} tidak terisi: calonnya habis",
         "A seat of {party} is unfilled: no candidate left",
