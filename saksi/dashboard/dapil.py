@@ -55,7 +55,7 @@ def dapil_page_of(ctx: Context, code: str) -> Page:
     unit_links = ", ".join(
         str(link(contest_page(str(ctx.contest), u), _unit_name(ctx, u))) for u in units
     )
-    nation = [{"code": NASIONAL, "name": ctx.t("contest." + str(ctx.contest) + ".name")}]
+    nation = [{"code": NASIONAL, "name": ctx.t("ballot." + str(ctx.contest) + ".name")}]
     status = f'<p id="dapil-status" class="notice" data-live>{esc(seat_status(ctx, doc))}</p>'
 
     body = [

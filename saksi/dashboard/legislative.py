@@ -66,7 +66,7 @@ def contest_names(ctx: Context) -> Names:
 
 
 def contest_label(ctx: Context) -> str:
-    return ctx.t(f"contest.{ctx.contest}")
+    return ctx.t(f"ballot.{ctx.contest}")
 
 
 def findings_items(ctx: Context, counters: Doc) -> list[str]:
@@ -226,7 +226,7 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
     label = contest_label(ctx)
     if code == NASIONAL:
         title = f"{label} · {ctx.t('nav.nasional')}"
-        heading = f"{esc(ctx.t('contest.' + ctx.contest + '.name'))} · {esc(ctx.t('results'))}"
+        heading = f"{esc(ctx.t('ballot.' + ctx.contest + '.name'))} · {esc(ctx.t('results'))}"
     else:
         title = f"{label} · {name}"
         heading = f"{esc(label)} · {esc(ctx.t('level.' + level))} {esc(name)}"

@@ -425,7 +425,7 @@ def _candidate_item(ctx: Context, c: dict[str, Any]) -> str:
     party = f" · {c['party']} {c['party_name']}" if c["party"] else ""
     return (
         f"<li>{link(c['page'], c['name'])} <span class='meta'>"
-        f"{esc(ctx.t('contest.' + c['contest']))} · {esc(ctx.t('dapil'))} {esc(c['dapil_name'])}"
+        f"{esc(ctx.t('ballot.' + c['contest']))} · {esc(ctx.t('dapil'))} {esc(c['dapil_name'])}"
         f"{esc(party)} · {esc(ctx.t('ballot.number'))} {num(c['number'], ctx.lang)}</span></li>"
     )
 

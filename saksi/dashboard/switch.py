@@ -47,10 +47,10 @@ def contest_switch(
         return Markup(""), []
     items, data = [], []
     for contest, href in targets.items():
-        label = ctx.t(f"contest.{contest}")
-        title = ctx.t(f"contest.{contest}.name")
+        label = ctx.t(f"ballot.{contest}")
+        title = ctx.t(f"ballot.{contest}.name")
         if href is None:
-            absent = f"{label} ({ctx.t('contest.absent')})"
+            absent = f"{label} ({ctx.t('ballot.absent')})"
             items.append(f'<li><span class="off" title="{esc(title)}">{esc(absent)}</span></li>')
         else:
             mark = "page" if contest == current else None

@@ -83,7 +83,7 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
     sections, legislative, targets = others(ctx, code) if others else (Markup(""), {}, {})
     switch, contests = contest_switch(ctx, targets, None)
     if contests:  # the election has more than PPWP: each contest's forms, PPWP's first
-        body.insert(2, f'<h2 id="pemilihan-ppwp">{esc(ctx.t("contest.ppwp.name"))}</h2>')
+        body.insert(2, f'<h2 id="pemilihan-ppwp">{esc(ctx.t("ballot.ppwp.name"))}</h2>')
         body.insert(2, _ballots(ctx, {"ppwp": tps, **legislative}, targets))
         body.append(sections)
         data |= {"legislative": legislative, "contests": contests}
@@ -94,11 +94,11 @@ def _ballots(ctx: Context, found: Mapping[str, Doc], targets: Mapping[str, str |
     """Each contest's form at this TPS in one table: its status, a link to its numbers."""
     rows = []
     for contest, href in targets.items():
-        label = ctx.t(f"contest.{contest}.name")
+        label = ctx.t(f"ballot.{contest}.name")
         doc = found.get(contest)
         tps = doc.get("tps", doc) if doc is not None else None
         if href is None or tps is None:
-            rows.append(row([cell(esc(label)), cell(esc(ctx.t("contest.absent")))]))
+            rows.append(row([cell(esc(label)), cell(esc(ctx.t("ballot.absent")))]))
             continue
         counted = badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"))
         rows.append(

@@ -89,7 +89,7 @@ def _section(
 ) -> str:
     dapil = str(tps.get("dapil", ""))
     checked = _check(tps.get("values"))
-    title = ctx.t(f"contest.{contest}.name")
+    title = ctx.t(f"ballot.{contest}.name")
     counted = badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"))
     dapil_link = link(dapil_page(contest, dapil), f"{ctx.t('dapil')} {names.dapil_name(dapil)}")
     return (
