@@ -24,10 +24,16 @@ The HTTP side (routes, language cookie, content negotiation) is
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from saksi.dashboard.common import FORMAT, Context
+from saksi.dashboard.assets import STYLE
+from saksi.dashboard.changes import changes_page
+from saksi.dashboard.cite import at_notice, embed_page, journalist_block, region_path, render_embed
+from saksi.dashboard.common import FORMAT, Context, not_found
 from saksi.dashboard.dapil import dapil_page_of
-from saksi.dashboard.html import Page, json_path, render
+from saksi.dashboard.feeds import feed_of
+from saksi.dashboard.history import published_at
+from saksi.dashboard.html import Markup, Page, json_path, render
 from saksi.dashboard.legislative import legislative_region_page
 from saksi.dashboard.others import LogInfo, anomali_page, search_page, verifikasi_page
 from saksi.dashboard.regions import region_page
@@ -45,24 +51,77 @@ class Dashboard:
     def __init__(self, results: Path, log: Path, *, poll_seconds: float = 5.0) -> None:
         self.published = Published(results, log)
         self.poll_seconds = poll_seconds
+        self.public_url: str | None = None  # the site's own origin, for citations
+        self.at_checkpoint: int | None = None  # set on the view of an older generation
+
+    def at(self, size: int) -> Dashboard | None:
+        """This dashboard as it was at published generation ``size`` (the pages of
+        ``?checkpoint=N``), or None when there is no such generation."""
+        view = published_at(self.published, size)
+        if view is None:
+            return None
+        made = Dashboard.__new__(Dashboard)
+        made.__dict__.update(self.__dict__)
+        made.published, made.at_checkpoint = view, size
+        return made
 
     def _ctx(self, lang: Lang, contest: str | None = None) -> Context:
         return Context.of(self.published, lang, contest)
 
     def nasional(self, lang: Lang) -> Page:
         ctx = self._ctx(lang)
-        return _switched(ctx, region_page(ctx, NASIONAL), region_targets(ctx, NASIONAL))
+        page = _switched(ctx, region_page(ctx, NASIONAL), region_targets(ctx, NASIONAL))
+        return self._for_journalists(ctx, page, NASIONAL)
 
     def region(self, code: str, lang: Lang) -> Page:
         ctx = self._ctx(lang).about(code)
-        return _switched(ctx, region_page(ctx, code), region_targets(ctx, code))
+        page = _switched(ctx, region_page(ctx, code), region_targets(ctx, code))
+        return self._for_journalists(ctx, page, code)
 
     def tps(self, code: str, lang: Lang) -> Page:
         return tps_page(self._ctx(lang).about(code), code, legislative_sections)
 
     def legislative(self, contest: str, code: str, lang: Lang) -> Page:
         """Region ``code`` (``0``: the nation) in a legislative contest."""
-        return legislative_region_page(self._ctx(lang, contest).about(code), code)
+        ctx = self._ctx(lang, contest).about(code)
+        return self._for_journalists(ctx, legislative_region_page(ctx, code), code)
+
+    def changes(self, contest: str, code: str, lang: Lang, since: int | None) -> Page:
+        """Region ``code``'s published checkpoints, and what changed since ``since``."""
+        ctx = self._ctx(lang, None if contest == "ppwp" else contest).about(code)
+        return changes_page(ctx, code, since)
+
+    def feed(self, contest: str, code: str, lang: Lang) -> tuple[str, dict[str, Any]] | None:
+        """Region ``code``'s Atom feed and its twin (None: no such region)."""
+        ctx = self._ctx(lang, None if contest == "ppwp" else contest).about(code)
+        return feed_of(ctx, code)
+
+    def embed(self, contest: str, code: str, lang: Lang) -> Page:
+        """Region ``code``'s chart, to be framed by other sites."""
+        ctx = self._ctx(lang, None if contest == "ppwp" else contest).about(code)
+        return embed_page(ctx, code)
+
+    def missing(self, lang: Lang) -> Page:
+        """The 404 page of a checkpoint that was not published."""
+        return not_found(self._ctx(lang), "error.checkpoint")
+
+    def _for_journalists(self, ctx: Context, page: Page, code: str) -> Page:
+        """A region page with its downloads, citation and links (and, at an older
+        checkpoint, a notice and no live updates)."""
+        if page.status != 200 or page.redirect is not None or ctx.contest is None:
+            return page
+        snap = page.data.get("snapshot") or {}
+        level = str((snap.get("region") or {}).get("level", "nasional"))
+        block, data = journalist_block(
+            ctx, ctx.contest, code, level, page.title, base=self.public_url
+        )
+        page.data["journalists"] = data
+        body = page.body + block
+        if self.at_checkpoint is not None:
+            body = at_notice(ctx, region_path(ctx.contest, code)) + body
+            page.size = None
+        page.body = Markup(body)
+        return page
 
     def dapil(self, contest: str, code: str, lang: Lang) -> Page:
         """Dapil ``code`` of a legislative contest."""
@@ -81,6 +140,8 @@ class Dashboard:
         return _switched(ctx, search_page(ctx, query), nation_targets(ctx), current=None)
 
     def html(self, page: Page, lang: Lang, *, path: str, query: dict[str, str]) -> str:
+        if page.kind == "embed":
+            return render_embed(page, lang, STYLE.name)
         return render(page, lang, path=path, query=query, poll=self.poll_seconds)
 
 

@@ -97,6 +97,9 @@ form.filter select,form.filter input{padding:.4rem;font-size:1rem}
 background:var(--bad-bg);color:var(--bad);border-bottom:3px solid var(--bad)}
 .findings li{margin:.25rem 0}
 .rule-numbers{overflow-wrap:anywhere}
+.cite code,ol.changes li{overflow-wrap:anywhere}.at{padding:.6rem;border:2px solid var(--accent)}
+.timeline svg{height:6rem;background:none;color:var(--accent)}
+#jurnalis summary{min-height:44px;display:list-item;padding:.6rem 0;cursor:pointer}
 nav.contests ul{gap:.25rem .4rem;margin:.25rem 0 .5rem}
 nav.contests a,nav.contests .off{padding:0 .75rem;border:1px solid var(--accent);
 border-radius:999px;text-decoration:none}

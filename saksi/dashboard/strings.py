@@ -519,6 +519,113 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "error.back": ("Kembali ke Nasional", "Back to the national page"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
+    # what changed, feeds, for journalists (saksi/dashboard/changes.py, feeds.py, cite.py)
+    "journalists": ("Untuk jurnalis", "For journalists"),
+    "download.title": ("Unduh data", "Download the data"),
+    "download.csv": ("CSV tingkat {level}", "CSV, {level} level"),
+    "download.csv.dapil": ("CSV dapil (suara dan kursi)", "CSV of the dapil (votes and seats)"),
+    "download.csv.votes": ("CSV suara per partai", "CSV of the votes per party"),
+    "download.csv.candidates": ("CSV calon", "CSV of the candidates"),
+    "error.checkpoint": (
+        "Checkpoint ini tidak diterbitkan (atau tidak disimpan lagi).",
+        "No such checkpoint was published (or it is no longer kept).",
+    ),
+    "download.nist": ("Laporan NIST SP 1500-100 (JSON)", "NIST SP 1500-100 report (JSON)"),
+    "download.anomalies": ("Daftar anomali (JSON)", "List of anomalies (JSON)"),
+    "download.more": ("Tingkat lain", "Other levels"),
+    "download.none": ("Belum ada berkas ekspor.", "No export files yet."),
+    "download.older": (
+        "Berkas ekspor ini dari checkpoint {size} (diperbarui lebih jarang).",
+        "These export files are of checkpoint {size} (renewed less often).",
+    ),
+    "cite.title": ("Kutip halaman ini", "Cite this page"),
+    "cite.intro": (
+        "Angka di halaman ini berasal dari checkpoint di bawah; alamatnya menampilkan "
+        "angka yang sama selamanya. Salin teks ini:",
+        "The numbers on this page come from the checkpoint below; its address shows the "
+        "same numbers for good. Copy this text:",
+    ),
+    "cite.text": (
+        "{title}. {election}. Saksi, checkpoint {size} (root {root}). {url}",
+        "{title}. {election}. Saksi, checkpoint {size} (root {root}). {url}",
+    ),
+    "cite.election": ("Pemilu", "Election"),
+    "cite.link": ("Halaman ini pada checkpoint {size}", "This page at checkpoint {size}"),
+    "changes.link": (
+        "Apa yang berubah (linimasa checkpoint)",
+        "What changed (checkpoint timeline)",
+    ),
+    "feed.link": ("Umpan Atom perubahan", "Atom feed of changes"),
+    "embed.link": ("Grafik untuk disematkan", "Chart to embed"),
+    "at.notice": (
+        "Halaman ini menunjukkan checkpoint {size}, bukan yang terbaru.",
+        "This page shows checkpoint {size}, not the latest.",
+    ),
+    "at.latest": ("Lihat halaman terbaru", "See the latest page"),
+    "embed.shares": ("Perolehan suara", "Share of the votes"),
+    "embed.open": ("Buka di Saksi", "Open in Saksi"),
+    "embed.footer": (
+        "Dihitung dari log publik yang ditandatangani: Saksi.",
+        "Computed from the signed public log: Saksi.",
+    ),
+    "changes.title": ("Perubahan: {name}", "What changed: {name}"),
+    "changes.page": ("halaman wilayah", "the region's page"),
+    "timeline.title": ("Checkpoint yang diterbitkan", "Published checkpoints"),
+    "timeline.intro": (
+        "Setiap checkpoint yang memuat wilayah ini, yang terbaru dahulu, dengan angkanya "
+        "saat itu; nomor checkpoint membuka halaman wilayah pada checkpoint itu.",
+        "Every checkpoint that holds this region, newest first, with its numbers then; a "
+        "checkpoint's number opens the region's page at that checkpoint.",
+    ),
+    "timeline.chart": (
+        "TPS yang dihitung per checkpoint (angka di tabel)",
+        "TPS counted at each checkpoint (numbers in the table)",
+    ),
+    "timeline.root": ("Root", "Root"),
+    "timeline.pair": ("Paslon {pair}", "Pair {pair}"),
+    "timeline.changes": ("Perubahan", "Changes"),
+    "timeline.since": ("sejak ini", "since this one"),
+    "since.title": ("Yang berubah sejak checkpoint {size}", "What changed since checkpoint {size}"),
+    "since.totals": ("Angka dahulu dan sekarang", "The numbers then and now"),
+    "since.what": ("Angka", "Number"),
+    "since.then": ("Checkpoint {size}", "Checkpoint {size}"),
+    "since.now": ("Checkpoint {size}", "Checkpoint {size}"),
+    "since.diff": ("Selisih", "Difference"),
+    "since.list": (
+        "Formulir baru, koreksi, sengketa saksi, selisih D.Hasil",
+        "New forms, corrections, witness disputes, D.Hasil differences",
+    ),
+    "since.nothing": ("Tidak ada yang berubah.", "Nothing changed."),
+    "since.none": (
+        "Checkpoint {size} tidak diterbitkan.",
+        "Checkpoint {size} was not published.",
+    ),
+    "since.cut": (
+        "Daftar ini dipotong (terlalu banyak berkas); buka wilayah yang lebih kecil.",
+        "This list is cut short (too many files); open a smaller region.",
+    ),
+    "since.more": (
+        "{n} perubahan; halaman ini menampilkan 200 pertama, JSON memuat semuanya.",
+        "{n} changes; this page shows the first 200, the JSON has them all.",
+    ),
+    "change.form": ("formulir baru", "new form"),
+    "change.correction": ("koreksi", "correction"),
+    "change.correction.new": (
+        "formulir baru, sudah dikoreksi",
+        "new form, already corrected",
+    ),
+    "change.dispute": (
+        "salinan saksi partai {party} berbeda dengan formulir",
+        "party {party}'s witness copy differs from the form",
+    ),
+    "change.recap": ("D.Hasil berbeda dengan jumlah formulirnya", "D.Hasil differs from its forms"),
+    "change.forms": ("jumlah formulir", "forms' sum"),
+    "change.entry": ("entri {index}", "entry {index}"),
+    "feed.title": ("Saksi: perubahan {name} ({contest})", "Saksi: changes in {name} ({contest})"),
+    "feed.kind.correction": ("Koreksi", "Correction"),
+    "feed.kind.dispute": ("Salinan saksi berbeda", "Witness copy differs"),
+    "feed.kind.recap-difference": ("Selisih D.Hasil", "D.Hasil difference"),
+    "feed.kind.form": ("Formulir baru", "New form"),
 }
 
 

@@ -42,6 +42,7 @@ from starlette.responses import RedirectResponse, Response
 from saksi.dashboard import Dashboard, Lang, LogInfo, Page, lang_or_none
 from saksi.dashboard.assets import ASSETS, FAVICON
 from saksi.dashboard.common import LEGISLATIVE
+from saksi.dashboard.feeds import ATOM_TYPE
 from saksi.dashboard.others import PLACEHOLDER_URL
 from saksi.election.codes import NASIONAL
 from saksi.service import errors
@@ -58,6 +59,8 @@ CSP: Final = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 """Every resource from Saksi itself: no page can load anything from elsewhere."""
+EMBED_CSP: Final = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+"""The embed pages' (``/embed/...``): the same, but any site may frame them."""
 PAGE_CACHE: Final = "no-cache"
 PAGES_KEPT: Final = 4096
 """Rendered pages kept in memory (least recently asked for are dropped first)."""
@@ -70,6 +73,7 @@ def _dashboard(request: Request) -> Dashboard:
     config = service_of(request).config
     poll = max(1.0, min(5.0, 2 * config.results_interval))
     made = Dashboard(config.results_dir, config.log_dir, poll_seconds=poll)
+    made.public_url = config.public_url
     request.app.state.dashboard = made
     return made
 
@@ -168,7 +172,25 @@ async def _render(
     return _Rendered(page.status, "text/html; charset=utf-8", html.encode(), None, False)
 
 
+def _at_checkpoint(
+    request: Request, build: Callable[[Dashboard, Lang], Page]
+) -> Callable[[Dashboard, Lang], Page]:
+    """``build`` over the publication as it was at ``?checkpoint=N`` (a citation's URL),
+    when the request names one; a 404 page when ``N`` is not a published generation."""
+    asked = request.query_params.get("checkpoint")
+    if asked is None:
+        return build
+    size = int(asked) if asked.isdigit() and len(asked) < 19 else None
+
+    def run(dashboard: Dashboard, lang: Lang) -> Page:
+        view = dashboard.at(size) if size is not None else None
+        return build(view, lang) if view is not None else dashboard.missing(lang)
+
+    return run
+
+
 async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) -> Response:
+    build = _at_checkpoint(request, build)
     config = service_of(request).config
     lang, asked = _lang(request)
     path = request.url.path
@@ -192,7 +214,8 @@ async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) ->
         response = RedirectResponse(rendered.redirect, status_code=303)
     else:
         if rendered.media_type.startswith("text/html"):
-            headers["Content-Security-Policy"] = CSP
+            embed = path.startswith("/embed/")
+            headers["Content-Security-Policy"] = EMBED_CSP if embed else CSP
         response = Response(
             rendered.body, rendered.status, media_type=rendered.media_type, headers=headers
         )
@@ -306,3 +329,75 @@ async def static(name: str) -> Response:
     if asset is None:
         raise errors.not_found("no such file", "berkas tidak ada", path=name[:200])
     return Response(asset.data, media_type=asset.content_type, headers={"Cache-Control": IMMUTABLE})
+
+
+# --- what changed, feeds, embeds (saksi/dashboard/changes.py, feeds.py, cite.py) --------
+
+
+def _since(request: Request) -> int | None:
+    asked = request.query_params.get("sejak", "")
+    return int(asked) if asked.isdigit() and len(asked) < 19 else None
+
+
+async def _feed(request: Request, contest: str, code: str) -> Response:
+    """A region's Atom feed (``.atom``) or its JSON twin (``.json``), kept as pages are."""
+    config = service_of(request).config
+    lang, asked = _lang(request)
+    wants_json = code.endswith(".json")
+    code = code.removesuffix(".json").removesuffix(".atom")
+    key = (
+        request.url.path, lang, "feed",
+        _stamp(config.results_dir / "latest.json"), _stamp(config.log_dir / "checkpoint"),
+    )  # fmt: skip
+    cache = _cache(request)
+    rendered = cache.get(key)
+    if rendered is None:
+        dashboard = _dashboard(request)
+        found = await anyio.to_thread.run_sync(lambda: dashboard.feed(contest, code, lang))
+        if found is None:
+            rendered = _Rendered(404, "", b"", None, True)
+        elif wants_json:
+            body = json.dumps(found[1], ensure_ascii=False, separators=(",", ":")).encode()
+            rendered = _Rendered(200, "application/json", body, None, False)
+        else:
+            rendered = _Rendered(200, ATOM_TYPE, found[0].encode(), None, False)
+        cache.put(key, rendered)
+    if rendered.error:
+        path = request.url.path[:200]
+        return error_response(errors.not_found("no such feed", "umpan tidak ada", path=path))
+    response = Response(
+        rendered.body,
+        200,
+        media_type=rendered.media_type,
+        headers={"Cache-Control": PAGE_CACHE, "Vary": "Cookie"},
+    )
+    if asked:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def _journalist_routes(contest: str) -> None:
+    """``/perubahan/...``, ``/umpan/...`` and ``/embed/...`` of one contest's regions
+    (PPWP: ``/<prefix>/wilayah/{code}``; a legislative contest:
+    ``/<prefix>/<contest>/wilayah/{code}``; ``0`` the nation)."""
+    within = "" if contest == "ppwp" else f"/{contest}"
+
+    async def changes(code: str, request: Request) -> Response:
+        code = code.removesuffix(".json")
+        since = _since(request)
+        return await _answer(request, lambda d, lang: d.changes(contest, code, lang, since))
+
+    async def feed(code: str, request: Request) -> Response:
+        return await _feed(request, contest, code)
+
+    async def embed(code: str, request: Request) -> Response:
+        code = code.removesuffix(".json")
+        return await _answer(request, lambda d, lang: d.embed(contest, code, lang))
+
+    router.add_api_route(f"/perubahan{within}/wilayah/{{code}}", changes, methods=["GET"])
+    router.add_api_route(f"/umpan{within}/wilayah/{{code}}", feed, methods=["GET"])
+    router.add_api_route(f"/embed{within}/wilayah/{{code}}", embed, methods=["GET"])
+
+
+for _contest in ("ppwp", *LEGISLATIVE):
+    _journalist_routes(_contest)
