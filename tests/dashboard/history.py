@@ -39,9 +39,11 @@ def checkpoint_of(entries: list[bytes], origin: str) -> Checkpoint:
     return Checkpoint(origin, len(entries), root(leaf_hash(e) for e in entries))
 
 
-def build_history(root_: Path) -> History:
-    """The night's log under ``root_/log``, its results published at three checkpoints."""
-    book, cases = scenario()
+def build_history(root_: Path, *, legislative: bool = False) -> History:
+    """The night's log under ``root_/log``, its results published at three checkpoints
+    (with ``legislative``, the format v2 night, at a third and two thirds of its entries
+    and at its end)."""
+    book, cases = scenario(legislative=legislative)
     root_.mkdir(parents=True, exist_ok=True)
     log, vkey = Log.create(root_ / "log", book.origin, open_store, durable=False)
     try:
@@ -51,6 +53,8 @@ def build_history(root_: Path) -> History:
         log.close()
     base = len(book.entries) - NIGHT_STEPS
     first, middle, last = base + 3, base + 7, len(book.entries)
+    if legislative:
+        first, middle = len(book.entries) // 3, 2 * len(book.entries) // 3
     publisher = Publisher(root_ / "results", durable=False)
     recap = Recap.replay(book.hierarchy, book.entries[:first], contests=book.contests)
     publisher.publish(recap, checkpoint_of(book.entries[:first], book.origin), None)
