@@ -11,13 +11,19 @@
 | ``/anomali?type=&region=`` | the anomalies, filtered |
 | ``/verifikasi`` | the latest checkpoint, witnesses, the commands to verify |
 | ``/cari?q=`` | search by region name or code (a code goes straight to its page) |
+| ``/perubahan/wilayah/{code}`` | what changed: a region's checkpoints, ``?sejak=N`` |
+| ``/umpan/wilayah/{code}.atom`` | a region's Atom feed of changes (twin ``.json``) |
+| ``/embed/wilayah/{code}`` | a region's chart for other sites to frame |
+|   | (the last three also ``/<prefix>/{contest}/wilayah/{code}``) |
 | ``/static/{name}`` | the one style sheet and the one script |
 | ``/favicon.ico`` | the icon browsers ask for |
 
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
-or ``Accept: application/json``. The language is ``?lang=id|en`` (remembered in the
-``saksi_lang`` cookie), else the cookie, else Bahasa Indonesia. Pages are built in a
-worker thread from the published files (DATA/results, DATA/log), never the database.
+or ``Accept: application/json``. Any page takes ``?checkpoint=N``: it is rendered
+from published generation ``N`` (a citation's URL). The language is ``?lang=id|en``
+(remembered in the ``saksi_lang`` cookie), else the cookie, else Bahasa Indonesia.
+Pages are built in a worker thread from the published files (DATA/results, DATA/log),
+never the database.
 A page that does not exist is a 404 page in HTML, and the one error shape
 (``http.not-found``) for its JSON twin. None of these routes is in the OpenAPI
 document: they are pages for people, described in docs/dashboard.md.
