@@ -28,7 +28,15 @@ from typing import Any
 
 from saksi.dashboard.assets import STYLE
 from saksi.dashboard.changes import changes_page
-from saksi.dashboard.cite import at_notice, embed_page, journalist_block, region_path, render_embed
+from saksi.dashboard.cite import (
+    at_notice,
+    citation,
+    cite_block,
+    embed_page,
+    journalist_block,
+    region_path,
+    render_embed,
+)
 from saksi.dashboard.common import FORMAT, Context, not_found
 from saksi.dashboard.dapil import dapil_page_of
 from saksi.dashboard.feeds import feed_of
@@ -79,7 +87,8 @@ class Dashboard:
         return self._for_journalists(ctx, page, code)
 
     def tps(self, code: str, lang: Lang) -> Page:
-        return tps_page(self._ctx(lang).about(code), code, legislative_sections)
+        ctx = self._ctx(lang).about(code)
+        return self._cited(ctx, tps_page(ctx, code, legislative_sections), f"/tps/{code}")
 
     def legislative(self, contest: str, code: str, lang: Lang) -> Page:
         """Region ``code`` (``0``: the nation) in a legislative contest."""
@@ -105,6 +114,22 @@ class Dashboard:
         """The 404 page of a checkpoint that was not published."""
         return not_found(self._ctx(lang), "error.checkpoint")
 
+    def _cited(self, ctx: Context, page: Page, path: str) -> Page:
+        """A page with its citation (and, at an older checkpoint, a notice and no live
+        updates)."""
+        if page.status != 200 or page.redirect is not None:
+            return page
+        cite = citation(ctx, page.title, path, self.public_url)
+        if cite is None:
+            return page
+        page.data["cite"] = cite
+        body = page.body + cite_block(ctx, cite)
+        if self.at_checkpoint is not None:
+            body = at_notice(ctx, path) + body
+            page.size, page.extra["frozen"] = None, True  # no live updates
+        page.body = Markup(body)
+        return page
+
     def _for_journalists(self, ctx: Context, page: Page, code: str) -> Page:
         """A region page with its downloads, citation and links (and, at an older
         checkpoint, a notice and no live updates)."""
@@ -119,13 +144,14 @@ class Dashboard:
         body = page.body + block
         if self.at_checkpoint is not None:
             body = at_notice(ctx, region_path(ctx.contest, code)) + body
-            page.size = None
+            page.size, page.extra["frozen"] = None, True  # no live updates
         page.body = Markup(body)
         return page
 
     def dapil(self, contest: str, code: str, lang: Lang) -> Page:
         """Dapil ``code`` of a legislative contest."""
-        return dapil_page_of(self._ctx(lang, contest), code)
+        ctx = self._ctx(lang, contest)
+        return self._cited(ctx, dapil_page_of(ctx, code), f"/{contest}/dapil/{code}")
 
     def anomali(self, lang: Lang, kind: str = "", region: str = "") -> Page:
         ctx = self._ctx(lang)
@@ -142,7 +168,8 @@ class Dashboard:
     def html(self, page: Page, lang: Lang, *, path: str, query: dict[str, str]) -> str:
         if page.kind == "embed":
             return render_embed(page, lang, STYLE.name)
-        return render(page, lang, path=path, query=query, poll=self.poll_seconds)
+        poll = 0 if page.extra.get("frozen") else self.poll_seconds  # a page at a checkpoint
+        return render(page, lang, path=path, query=query, poll=poll)
 
 
 def _switched(

@@ -30,6 +30,8 @@ from saksi.dashboard.source import Doc, Published, contest_files
 
 EXPORT_CSV: Final = ("provinsi", "kabkota", "kecamatan", "desa", "tps")
 LEGISLATIVE_CSV: Final = ("dapil", "votes", "candidates")
+EVENT_STEPS: Final = 500
+"""At most this many generations of a region compared for its feed (the newest)."""
 WALK_FILES: Final = 400
 """At most this many snapshots read to compare two snapshots of one region (a larger
 difference is cut there, and says so: the counts stay exact, from the counters)."""
@@ -339,10 +341,11 @@ def since(published: Published, points: list[Point], n: int) -> tuple[Point, Wal
 def events(published: Published, points: list[Point], limit: int) -> tuple[list[Change], bool]:
     """The region's corrections, disputes and D.Hasil differences, each dated by the
     generation it first appeared in, newest first, at most ``limit`` (and whether more
-    were left out). Consecutive generations of the timeline are compared, newest first."""
+    were left out). Consecutive generations of the timeline are compared, newest first,
+    at most :data:`EVENT_STEPS` of them."""
     found: list[Change] = []
-    cut = False
-    for i in range(len(points) - 1, -1, -1):
+    cut = len(points) > EVENT_STEPS
+    for i in range(len(points) - 1, max(-1, len(points) - 1 - EVENT_STEPS), -1):
         walk = _step(published, points, i)
         cut = cut or walk.cut
         found += sorted((c for c in walk.found if c.kind != "form"), key=lambda c: -c.index)

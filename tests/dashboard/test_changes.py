@@ -205,9 +205,23 @@ def test_the_cited_url_shows_that_checkpoints_numbers(night: History) -> None:
     assert old_twin["checkpoint"]["tree_size"] == night.middle
     assert old_twin["journalists"]["cite"]["url"].endswith(f"?checkpoint={night.middle}")
     assert 'id="at-checkpoint"' in old.text and "data-size" not in old.text
+    assert 'data-poll="0"' in old.text  # a page at a checkpoint does not follow the results
     valid = then["totals"]["suara_sah"]
     assert f"<strong>{valid}</strong>" in old.text or f">{valid}<" in old.text
     assert missing.status_code == 404 and bad.status_code == 404
+
+
+def test_a_tps_page_at_a_checkpoint_shows_its_history_then(night: History) -> None:
+    corrected = night.site.cases.corrected
+    with client(night) as http:
+        now = http.get(f"/tps/{corrected}.json").json()
+        then = http.get(f"/tps/{corrected}.json?checkpoint={night.middle}").json()
+        page = http.get(f"/tps/{corrected}?checkpoint={night.middle}")
+    assert [h["type"] for h in now["history"]][-1] == "correction"
+    assert "correction" not in [h["type"] for h in then["history"]] and then["history"]
+    assert then["cite"]["url"] == f"{BASE}/tps/{corrected}?checkpoint={night.middle}"
+    assert now["cite"]["tree_size"] == night.last
+    assert 'id="kutip"' in page.text and 'id="at-checkpoint"' in page.text
 
 
 def test_every_contests_region_page_is_cited_at_its_checkpoint(night_v2: History) -> None:
@@ -226,6 +240,10 @@ def test_every_contests_region_page_is_cited_at_its_checkpoint(night_v2: History
                 twin = old.json()
                 assert twin["snapshot"] == snapshot_at(night_v2, size, contest, code), path
                 assert twin["journalists"]["cite"]["url"].endswith(f"{path}?checkpoint={size}")
+        dapil = http.get(f"/dpr/dapil/3201.json?checkpoint={night_v2.middle}").json()
+        assert dapil["checkpoint"]["tree_size"] == night_v2.middle
+        assert dapil["dapil"]["checkpoint"]["tree_size"] <= night_v2.middle
+        assert dapil["cite"]["url"] == f"{BASE}/dpr/dapil/3201?checkpoint={night_v2.middle}"
 
 
 # --- embed, headers, downloads --------------------------------------------------------------
