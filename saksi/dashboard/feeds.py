@@ -28,6 +28,7 @@ from saksi.dashboard.common import FORMAT, Context, page_of
 from saksi.dashboard.history import Change, events, timeline
 from saksi.dashboard.times import parse_utc
 from saksi.election.codes import NASIONAL
+from saksi.text import display_text
 
 FEED_LIMIT: Final = 100
 ATOM_TYPE: Final = "application/atom+xml"
@@ -74,7 +75,8 @@ def feed_of(ctx: Context, code: str) -> tuple[str, dict[str, Any]] | None:
     items = []
     for change in found:
         when = _entry_time(ctx, change.index)
-        title = f"{ctx.t('feed.kind.' + change.kind)}: {change.name} ({change.code})"
+        place = display_text(f"{change.name} ({change.code})")  # shown as it is
+        title = f"{ctx.t('feed.kind.' + change.kind)}: {place}"
         items.append(
             {
                 "id": entry_id(origin, contest, change),
@@ -91,7 +93,7 @@ def feed_of(ctx: Context, code: str) -> tuple[str, dict[str, Any]] | None:
     for item in items:
         item["updated"] = item["updated"] or updated
     path = prefixed("umpan", contest, code)
-    title = ctx.t("feed.title", name=name, contest=ctx.t(f"ballot.{contest}"))
+    title = ctx.t("feed.title", name=display_text(name), contest=ctx.t(f"ballot.{contest}"))
     data = {
         "format": FORMAT,
         "page": "umpan",
