@@ -330,3 +330,14 @@ def test_history_fixture_publishes_only_what_changed(night: History) -> None:
     }
     assert count[night.middle] < count[night.first]
     assert Path(night.site.results / str(night.middle) / "summary.json").is_file()
+
+
+def test_anomali_and_nasional_at_a_checkpoint_read_that_generation(night: History) -> None:
+    with client(night) as http:
+        then = http.get(f"/anomali.json?checkpoint={night.middle}").json()
+        nation = http.get(f"/index.json?checkpoint={night.first}").json()
+        assert http.get(f"/cari?q=gambir&checkpoint={night.first}").status_code == 200
+    export = read(night, f"{night.middle}/export/ppwp-anomalies.json")
+    assert then["anomalies_checkpoint"]["tree_size"] == night.middle
+    assert len(then["anomalies"]) == len(export["anomalies"])
+    assert nation["snapshot"] == snapshot_at(night, night.first, "ppwp", "0")
