@@ -160,8 +160,7 @@ def _since_block(
     found = since(ctx.published, points, n)
     if found is None:
         return Markup(f"<p>{esc(ctx.t('since.none', size=n))}</p>"), None
-    now, walk = found
-    then = next((p for p in reversed(points) if p.size <= n), None)
+    then, now, walk = found
     then_snap = then.snapshot if then else {}
     deltas = _delta(then_snap, now.snapshot)
     head = [

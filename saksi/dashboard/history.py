@@ -30,6 +30,8 @@ from saksi.dashboard.source import Doc, Published, contest_files
 
 EXPORT_CSV: Final = ("provinsi", "kabkota", "kecamatan", "desa", "tps")
 LEGISLATIVE_CSV: Final = ("dapil", "votes", "candidates")
+TIMELINE_POINTS: Final = 500
+"""The newest generations of a region read for its timeline (and its feed)."""
 EVENT_STEPS: Final = 500
 """At most this many generations of a region compared for its feed (the newest)."""
 WALK_FILES: Final = 400
@@ -176,9 +178,12 @@ class Point:
     snapshot: Doc
 
 
-def timeline(published: Published, contest: str, code: str) -> list[Point] | None:
-    """Every generation holding region ``code``'s snapshot in ``contest``, oldest first;
-    None when the region has no current snapshot."""
+def timeline(
+    published: Published, contest: str, code: str, limit: int | None = None
+) -> list[Point] | None:
+    """The generations holding region ``code``'s snapshot in ``contest``, oldest first,
+    the newest ``limit`` of them (default :data:`TIMELINE_POINTS`: each is a file to
+    read); None when the region has no current snapshot."""
     latest = published.latest()
     if latest is None or contest_files(latest, contest) is None:
         return None
@@ -186,15 +191,24 @@ def timeline(published: Published, contest: str, code: str) -> list[Point] | Non
     if found is None:
         return None
     rest = relative(found[0])
+    held = [s for s in generations(published) if (published.results / f"{s}/{rest}").is_file()]
     points = []
-    for size in generations(published):
-        href = f"{size}/{rest}"
-        if not (published.results / href).is_file():
-            continue
-        doc = published.file(href)
+    for size in held[-(limit or TIMELINE_POINTS) :]:
+        doc = published.file(f"{size}/{rest}")
         if doc is not None:
-            points.append(Point(size, href, doc))
+            points.append(Point(size, f"{size}/{rest}", doc))
     return points
+
+
+def _held_at(published: Published, rest: str, n: int) -> Point | None:
+    """The snapshot at ``<M>/<rest>`` in force at generation ``n`` (the newest ``M`` at or
+    below ``n`` holding it), for a checkpoint older than a timeline's window."""
+    for size in reversed([s for s in generations(published) if s <= n]):
+        href = f"{size}/{rest}"
+        if (published.results / href).is_file():
+            doc = published.file(href)
+            return Point(size, href, doc) if doc is not None else None
+    return None
 
 
 def snapshot_at(points: list[Point], n: int) -> Point | None:
@@ -324,18 +338,23 @@ def _tps_changes(was: Doc | None, tps: Doc, size: int, walk: Walk) -> None:
         walk.found.append(Change("dispute", code, name, int(copy["index"]), size, {}, {}, who))
 
 
-def since(published: Published, points: list[Point], n: int) -> tuple[Point, Walk] | None:
-    """What changed in the region since generation ``n`` (its snapshot then against its
-    newest), newest entry first; None when ``n`` is not a published generation."""
+def since(
+    published: Published, points: list[Point], n: int
+) -> tuple[Point | None, Point, Walk] | None:
+    """What changed in the region since generation ``n``: (its snapshot then, None when
+    it had none yet; its newest; the walk from one to the other, newest entry first);
+    None when ``n`` is not a published generation."""
     if n not in generations(published) or not points:
         return None
     then = snapshot_at(points, n)
+    if then is None and points[0].size > n:  # older than the timeline's window
+        then = _held_at(published, relative(points[0].href), n)
     now = points[-1]
     walk = Walk()
     if then is None or then.href != now.href:
         changes(published, then.snapshot if then else None, now.snapshot, now.size, walk)
     walk.found.sort(key=lambda c: -c.index)
-    return now, walk
+    return then, now, walk
 
 
 def events(published: Published, points: list[Point], limit: int) -> tuple[list[Change], bool]:
@@ -379,6 +398,8 @@ def _step(published: Published, points: list[Point], i: int) -> Walk:
 
 
 __all__ = [
+    "EVENT_STEPS",
+    "TIMELINE_POINTS",
     "WALK_FILES",
     "Change",
     "Point",

@@ -341,3 +341,15 @@ def test_anomali_and_nasional_at_a_checkpoint_read_that_generation(night: Histor
     assert then["anomalies_checkpoint"]["tree_size"] == night.middle
     assert len(then["anomalies"]) == len(export["anomalies"])
     assert nation["snapshot"] == snapshot_at(night, night.first, "ppwp", "0")
+
+
+def test_since_a_checkpoint_older_than_the_timelines_window(
+    night: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timeline reads only its newest generations; "since N" before them still
+    compares with the snapshot in force at N."""
+    full = dashboard(night).changes("ppwp", "3173", "id", night.first).data["since"]
+    monkeypatch.setattr("saksi.dashboard.history.TIMELINE_POINTS", 1)
+    page = dashboard(night).changes("ppwp", "3173", "id", night.first)
+    assert [p["checkpoint"] for p in page.data["timeline"]] == [night.last]
+    assert page.data["since"] == full
