@@ -34,6 +34,7 @@ from saksi.dashboard.cite import (
     cite_block,
     embed_page,
     journalist_block,
+    prefixed,
     region_path,
     render_embed,
 )
@@ -98,7 +99,11 @@ class Dashboard:
     def changes(self, contest: str, code: str, lang: Lang, since: int | None) -> Page:
         """Region ``code``'s published checkpoints, and what changed since ``since``."""
         ctx = self._ctx(lang, None if contest == "ppwp" else contest).about(code)
-        return changes_page(ctx, code, since)
+        targets = {
+            c: None if href is None else prefixed("perubahan", c, code)
+            for c, href in region_targets(ctx, code).items()
+        }
+        return _switched(ctx, changes_page(ctx, code, since), targets, contest)
 
     def feed(self, contest: str, code: str, lang: Lang) -> tuple[str, dict[str, Any]] | None:
         """Region ``code``'s Atom feed and its twin (None: no such region)."""

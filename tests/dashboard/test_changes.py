@@ -316,6 +316,11 @@ def test_a_legislative_contest_has_its_timeline_and_feed(night_v2: History) -> N
     assert sizes and sizes[-1] == night_v2.last and sizes == sorted(sizes)
     for point in page.data["timeline"]:
         assert point["totals"] == snapshot_at(night_v2, point["checkpoint"], "dpr", "32")["totals"]
+    switch = {c["contest"]: c["page"] for c in page.data["contests"]}
+    assert (
+        switch["ppwp"] == "/perubahan/wilayah/32" and switch["dpr"] == "/perubahan/dpr/wilayah/32"
+    )
+    assert 'aria-current="page">DPR<' in page.switch
     feed = dash.feed("dpr", "32", "id")
     assert feed is not None
     ET.fromstring(feed[0])
