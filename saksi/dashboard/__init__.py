@@ -42,7 +42,7 @@ from saksi.dashboard.common import FORMAT, Context, not_found
 from saksi.dashboard.dapil import dapil_page_of
 from saksi.dashboard.feeds import feed_of
 from saksi.dashboard.history import published_at
-from saksi.dashboard.html import Markup, Page, json_path, render
+from saksi.dashboard.html import Markup, Page, esc, json_path, render
 from saksi.dashboard.legislative import legislative_region_page
 from saksi.dashboard.others import LogInfo, anomali_page, search_page, verifikasi_page
 from saksi.dashboard.regions import region_page
@@ -131,7 +131,7 @@ class Dashboard:
         body = page.body + cite_block(ctx, cite)
         if self.at_checkpoint is not None:
             body = at_notice(ctx, path) + body
-            page.size, page.extra["frozen"] = None, True  # no live updates
+            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
         page.body = Markup(body)
         return page
 
@@ -149,7 +149,7 @@ class Dashboard:
         body = page.body + block
         if self.at_checkpoint is not None:
             body = at_notice(ctx, region_path(ctx.contest, code)) + body
-            page.size, page.extra["frozen"] = None, True  # no live updates
+            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
         page.body = Markup(body)
         return page
 
@@ -173,8 +173,12 @@ class Dashboard:
     def html(self, page: Page, lang: Lang, *, path: str, query: dict[str, str]) -> str:
         if page.kind == "embed":
             return render_embed(page, lang, STYLE.name)
-        poll = 0 if page.extra.get("frozen") else self.poll_seconds  # a page at a checkpoint
-        return render(page, lang, path=path, query=query, poll=poll)
+        at = page.extra.get("frozen")  # a page at a checkpoint: no polling, its own twin
+        html = render(page, lang, path=path, query=query, poll=0 if at else self.poll_seconds)
+        if at:
+            twin = f'href="{esc(json_path(path))}"'
+            html = html.replace(twin, f'href="{esc(json_path(path))}?checkpoint={int(at)}"')
+        return html
 
 
 def _switched(

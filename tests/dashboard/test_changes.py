@@ -206,6 +206,8 @@ def test_the_cited_url_shows_that_checkpoints_numbers(night: History) -> None:
     assert old_twin["journalists"]["cite"]["url"].endswith(f"?checkpoint={night.middle}")
     assert 'id="at-checkpoint"' in old.text and "data-size" not in old.text
     assert 'data-poll="0"' in old.text  # a page at a checkpoint does not follow the results
+    twin_link = f'href="/wilayah/3173.json?checkpoint={night.middle}"'
+    assert old.text.count(twin_link) == 2  # the alternate link and the footer's
     valid = then["totals"]["suara_sah"]
     assert f"<strong>{valid}</strong>" in old.text or f">{valid}<" in old.text
     assert missing.status_code == 404 and bad.status_code == 404
