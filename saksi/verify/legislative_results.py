@@ -25,7 +25,10 @@ Key = tuple[str, str, str, str]
 def _flat(seats: dict[str, Any]) -> dict[Key, Any]:
     out: dict[Key, Any] = {}
     threshold = seats.get("threshold") or {}
+    out["threshold.percent", "", "", ""] = threshold.get("percent")
     out["threshold.valid_votes", "", "", ""] = threshold.get("valid_votes")
+    if "seats" in seats:
+        out["seats", "", "", ""] = seats["seats"]
     out["threshold.provisional", "", "", ""] = threshold.get("provisional")
     for party in threshold.get("passing") or ():
         out["threshold.passing", "", str(party), ""] = True
@@ -37,8 +40,7 @@ def _flat(seats: dict[str, Any]) -> dict[Key, Any]:
     for dapil, won in (seats.get("dapil") or {}).items():
         for party, n in won.items():
             out["dapil", str(dapil), str(party), ""] = n
-    for e in seats.get("elected") or ():
-        out["elected", str(e["dapil"]), str(e["party"]), str(e["number"])] = e["votes"]
+    _elected(seats.get("elected") or (), out)
     for u in seats.get("unfilled") or ():
         key: Key = ("unfilled", str(u["dapil"]), str(u["party"]), "")
         out[key] = out.get(key, 0) + 1
@@ -52,6 +54,15 @@ def _flat(seats: dict[str, Any]) -> dict[Key, Any]:
             t["value"], t["seats"], tuple(t["winners"]),
         )  # fmt: skip
     return out
+
+
+def _elected(elected: Any, out: dict[Key, Any]) -> None:
+    """Each elected candidate's votes, and name where the object gives one."""
+    for e in elected:
+        key = (str(e["dapil"]), str(e["party"]), str(e["number"]))
+        out[("elected", *key)] = e["votes"]
+        if "name" in e:
+            out[("elected.name", *key)] = e["name"]
 
 
 def seat_differences(path: str, contest: str, theirs: Any, ours: dict[str, Any]) -> list[Finding]:

@@ -292,7 +292,7 @@ class ContestCount:
             "expected": expected,
             "received": received,
             "counted": counters["counted"],
-            "percent": round(100 * received / expected, 2) if expected else 0,
+            "percent": round(100 * received / expected, 2) if expected else 0.0,
         }
 
     def progress(self, code: str = NATION) -> dict[str, Any]:
