@@ -11,6 +11,7 @@ two, a party witness's copy) with a correction that moves a DPRD Kab/Kota seat.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,118 @@ def test_the_publishers_v2_night_verifies_with_no_finding(
     assert list(latest["legislative"]) == ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
     assert report["checked"]["seats_files"] >= len(latest["legislative"])
     assert report["legislative_seats"]["dprd-kabkota"]["parties"] == {"1": 6, "4": 3, "5": 3}
+
+
+def tampered(honest: Published, tmp_path: Path) -> Published:
+    """A copy of the honest publication to change."""
+    root = tmp_path / "pub"
+    shutil.copytree(honest.root, root)
+    return Published(root, honest.vkey, honest.book)
+
+
+def findings(report: dict[str, Any], code: str) -> list[dict[str, Any]]:
+    return [f["details"] for f in report["findings"] if f["code"] == code]
+
+
+def test_every_legislative_file_is_compared(honest: Published, tmp_path: Path) -> None:
+    """Every region snapshot, seats file (the nation's and each province's or
+    kab/kota's) and dapil file the links reach is read, each once."""
+    code, report = run(honest, tmp_path / "state")
+    assert code == 0
+    latest = honest.latest()
+    dapil = seats = 0
+    for links in latest["legislative"].values():
+        national = honest.read(links["seats"])
+        dapil += len(national["dapil_href"])
+        seats += 1 + len(national.get("units_href", {}))
+    assert report["checked"]["dapil_files"] == dapil
+    assert report["checked"]["seats_files"] == seats
+    assert seats > len(latest["legislative"])  # DPD and the DPRD have unit files
+    assert report["checked"]["legislative_snapshots"] > 4 * 5
+
+
+def test_a_party_number_changed_in_a_province_snapshot_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    nation = pub.read(pub.latest()["legislative"]["dpr"]["snapshot"])
+    province = next(c for c in nation["children"] if c["totals"]["suara_sah"])
+    path, region = province["href"], province["code"]
+    doc = pub.read(path)
+    party, sums = max(doc["totals"]["partai"].items(), key=lambda kv: kv[1]["suara_sah_partai"])
+    was = sums["suara_sah_partai"]
+    assert was > 0
+    sums["suara_sah_partai"] = was + 7
+    pub.write(path, doc)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    assert [f["code"] for f in report["findings"]] == ["verify.totals-differ"]
+    assert findings(report, "verify.totals-differ") == [
+        {"file": path, "region": region, "dapil": None, "contest": "dpr", "party": party,
+         "candidate": None, "field": f"totals.partai.{party}.suara_sah_partai",
+         "published": was + 7, "recomputed": was}
+    ]  # fmt: skip
+    (message,) = [f["message"] for f in report["findings"]]
+    assert f"region {region}, dpr, party {party}" in message["en"]
+    assert f"wilayah {region}, dpr, partai {party}" in message["id"]
+
+
+def test_a_candidates_votes_changed_in_a_dapil_file_are_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    national = pub.read(pub.latest()["legislative"]["dprd-kabkota"]["seats"])
+    path = national["dapil_href"]["320101"]
+    doc = pub.read(path)
+    (row,) = [c for c in doc["candidates"] if (c["party"], c["number"]) == ("4", 1)]
+    assert row["votes"] == 25
+    row["votes"] = 125
+    doc["totals"]["partai"]["4"]["suara_caleg"]["1"] = 125
+    pub.write(path, doc)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    found = sorted(findings(report, "verify.totals-differ"), key=lambda f: f["field"])
+    assert [f["code"] for f in report["findings"]] == ["verify.totals-differ"] * 2
+    common = {"file": path, "region": None, "dapil": "320101", "contest": "dprd-kabkota",
+              "party": "4", "candidate": "1", "published": 125, "recomputed": 25}  # fmt: skip
+    assert found == [
+        {**common, "field": "candidates.4:1.votes"},
+        {**common, "field": "totals.partai.4.suara_caleg.1"},
+    ]
+
+
+def test_a_seat_changed_in_a_province_seats_file_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    national = pub.read(pub.latest()["legislative"]["dprd-prov"]["seats"])
+    path = national["units_href"]["32"]
+    doc = pub.read(path)
+    dapil, won = next((d, w) for d, w in doc["dapil"].items() if w)
+    party = next(iter(won))
+    was = won[party]
+    won[party] = was + 1
+    pub.write(path, doc)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    assert [f["code"] for f in report["findings"]] == ["verify.seats-differ"]
+    assert findings(report, "verify.seats-differ") == [
+        {"file": path, "contest": "dprd-prov", "dapil": dapil, "party": party,
+         "candidate": None, "field": "dapil", "published": was + 1, "recomputed": was}
+    ]  # fmt: skip
+
+
+def test_a_linked_legislative_file_missing_is_results_missing(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    national = pub.read(pub.latest()["legislative"]["dpd"]["seats"])
+    gone = [national["units_href"]["32"], next(iter(national["dapil_href"].values()))]
+    snapshot = pub.read(pub.latest()["legislative"]["dpr"]["snapshot"])
+    gone.append(snapshot["children"][0]["href"])
+    for path in gone:
+        (pub.results / path).unlink()
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    assert {f["code"] for f in report["findings"]} == {"verify.results-missing"}
+    assert sorted(f["file"] for f in findings(report, "verify.results-missing")) == sorted(gone)
