@@ -34,6 +34,7 @@ from saksi.verify.contests import PARTY_CONTESTS, District, PartyBallot
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative import NONE, unpack
+from saksi.verify.legislative_exports import LEVELS, ContestCsv, compare_rows
 from saksi.verify.legislative_results import seat_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
@@ -276,7 +277,7 @@ class ContestFiles:
                 "entries": {"original": None, "current": None, "corrections": [], "copies": []},
             }  # fmt: skip
         values = chains.values[slot]
-        fields = self._fields(dapil)
+        fields = self.value_names(dapil)
         numbers_in_force = tuple(unpack(values)) if values else None
         violations: list[str] = []
         if numbers_in_force is not None:
@@ -312,7 +313,7 @@ class ContestFiles:
         party = self.fold.party[at] if at is not None and candidate is None else None
         return {"party": party or "", "candidate": candidate or ""}
 
-    def _fields(self, dapil: str) -> tuple[str, ...]:
+    def value_names(self, dapil: str) -> tuple[str, ...]:
         """The names of a form's values in the dapil (docs/recap.md, "A legislative
         form's boxes")."""
         ballot = self.districts[dapil].ballot
@@ -484,6 +485,56 @@ class ContestFiles:
         }
         self._add(seat_differences(path, self.contest, published, ours))
 
+    # -- the CSV exports ---------------------------------------------------------
+
+    def exports(self, links: Any, stamp: tuple[str, str]) -> None:
+        """Each CSV ``legislative.<contest>.exports.csv`` links, at the exports'
+        generation (``stamp``: its tree size and root)."""
+        where = f"latest.json legislative.{self.contest}.exports.csv"
+        paths = links.get("csv") if isinstance(links, dict) else None
+        if not isinstance(paths, dict):
+            self._lost(where, "links no CSV", "tidak menautkan CSV")
+            return
+        made = ContestCsv(self, stamp)
+        names = [*LEVELS, "tps", "dapil", "votes"]
+        names += ["candidates"] if self.contest in PARTY_CONTESTS else []
+        for name in names:
+            path = paths.get(name)
+            if not isinstance(path, str):
+                self._lost(where, f"links no {name} file", f"tidak menautkan berkas {name}")
+                continue
+            expected = made.expected(name)
+            data = self.check.results.read(path)
+            self.check.exports += 1
+            if data is None or expected is None:
+                self._lost(path, "the export is linked but not published",
+                           "ekspor ditautkan tetapi tidak dipublikasikan")  # fmt: skip
+                continue
+            party = self.contest in PARTY_CONTESTS
+            for key, column, published, recomputed in compare_rows(name, data, expected, party):
+                self._add([self._cell(path, name, key, column, (published, recomputed))])
+        for name in sorted(set(paths) - set(names)):
+            self._lost(where, f"links {name}, not an export of {self.contest}",
+                       f"menautkan {name}, bukan ekspor {self.contest}")  # fmt: skip
+
+    def _cell(
+        self, path: str, name: str, key: tuple[str, ...], column: str, both: tuple[Any, Any]
+    ) -> Finding:
+        """One differing cell (or row, or header) of export ``name``."""
+        region = key[0] if key and (name in LEVELS or name == "tps") else None
+        dapil = key[0] if key and region is None else None
+        party, candidate = _where(column)
+        if name == "votes" and len(key) == 2:
+            party, candidate = (key[1], None) if self.contest in PARTY_CONTESTS else (None, key[1])
+        elif name == "candidates" and len(key) == 3:
+            party, candidate = key[1], key[2]
+        found = next(_votes_differ(path, self.contest, region, dapil, {column: both[0]},
+                                   {column: both[1]}))  # fmt: skip
+        found.details.update(party=party, candidate=candidate)
+        if region is None and dapil is None:
+            found.details["dapil"] = None
+        return found
+
     # -- the summary -------------------------------------------------------------
 
     def summary(self, path: str, listed: Any) -> None:
@@ -536,10 +587,46 @@ def compare(check: ResultsCheck, fold: Fold) -> None:
         if contest not in fold.legislative or not isinstance(seats, str):
             check.found.append(_not_legislative(contest))
             continue
-        files = ContestFiles(check, fold, contest, links)
+        files = contest_files(check, fold, contest, links)
         files.run()
         if check.summary_doc is not None:
             files.summary(str(check.latest.get("summary")), in_summary.get(contest))
+
+
+def contest_files(check: ResultsCheck, fold: Fold, contest: str, links: Any) -> ContestFiles:
+    """One contest's :class:`ContestFiles` at the fold's size, made once (the snapshots
+    and the exports of one generation share its sums)."""
+    key = (contest, fold.size)
+    found = check.legislative_counts.get(key)
+    if not isinstance(found, ContestFiles):
+        found = check.legislative_counts[key] = ContestFiles(check, fold, contest, links)
+    return found
+
+
+def exports_due(latest: dict[str, Any]) -> dict[int, list[str]]:
+    """The legislative contests whose exports ``latest.json`` links, by the exports'
+    generation (``legislative.<contest>.exports.tree_size``)."""
+    listed = latest.get("legislative")
+    due: dict[int, list[str]] = {}
+    for contest, links in sorted(listed.items() if isinstance(listed, dict) else ()):
+        exports = links.get("exports") if isinstance(links, dict) else None
+        size = exports.get("tree_size") if isinstance(exports, dict) else None
+        if type(size) is int and size > 0:
+            due.setdefault(size, []).append(contest)
+    return due
+
+
+def compare_exports(
+    check: ResultsCheck, fold: Fold, contests: list[str], stamp: tuple[str, str]
+) -> None:
+    """The CSV exports of ``contests`` at their generation (the fold's size)."""
+    if fold.contests_file is None:
+        return
+    for contest in contests:
+        if contest not in fold.legislative:
+            continue  # compare() names it
+        links = check.latest["legislative"][contest]
+        contest_files(check, fold, contest, links).exports(links["exports"], stamp)
 
 
 def _not_legislative(contest: str) -> Finding:
@@ -554,4 +641,4 @@ def _not_legislative(contest: str) -> Finding:
     )
 
 
-__all__ = ["ContestFiles", "compare"]
+__all__ = ["ContestFiles", "compare", "compare_exports", "contest_files", "exports_due"]

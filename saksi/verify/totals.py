@@ -101,6 +101,8 @@ class ResultsCheck:
     """Legislative seats files compared (:mod:`saksi.verify.legislative_published`)."""
     legislative_snapshots: int = 0
     dapil_files: int = 0
+    legislative_counts: dict[tuple[str, int], Any] = field(default_factory=dict)
+    """(contest, tree size) -> the verifier's legislative numbers there, made once."""
     summary_doc: dict[str, Any] | None = None
     """The summary as read (the legislative contests' part is compared after)."""
 

@@ -44,6 +44,7 @@ from saksi.verify.entries import Checked
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative_published import compare as published_legislative
+from saksi.verify.legislative_published import compare_exports, exports_due
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
@@ -379,6 +380,8 @@ class Verifier:
         if exports is not None:
             at = self._checkpoint_at(checkpoint, exports)
             plan.append((exports, lambda fold: check.exports_at(fold, at.size, at.root)))
+        for point, contests in exports_due(latest).items():
+            plan.append((point, self._legislative_exports(check, checkpoint, point, contests)))
         for point, task in plan:
             if point > checkpoint.size:
                 self.report.notice(
@@ -433,6 +436,15 @@ class Verifier:
             self.report.results_checked = True
 
         return run
+
+    def _legislative_exports(
+        self, check: ResultsCheck, checkpoint: Checkpoint, point: int, contests: list[str]
+    ) -> Callable[[Fold], None]:
+        def task(fold: Fold) -> None:
+            at = self._checkpoint_at(checkpoint, point)
+            compare_exports(check, fold, contests, (str(at.size), at.root.hex()))
+
+        return task
 
     def _latest(self, checkpoint: Checkpoint) -> dict[str, Any] | None:
         pub = self.pub

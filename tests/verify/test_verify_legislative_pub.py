@@ -212,3 +212,35 @@ def test_a_linked_legislative_file_missing_is_results_missing(
     assert code == 7
     assert {f["code"] for f in report["findings"]} == {"verify.results-missing"}
     assert sorted(f["file"] for f in findings(report, "verify.results-missing")) == sorted(gone)
+
+
+def test_a_cell_changed_in_a_legislative_csv_is_named(honest: Published, tmp_path: Path) -> None:
+    """A party's B in the provinces' CSV and a candidate's votes in the candidates CSV
+    (``saksi seats``' input) are each named with the row, column and both cells."""
+    pub = tampered(honest, tmp_path)
+    csvs = pub.latest()["legislative"]["dprd-kabkota"]["exports"]["csv"]
+    provinces = (pub.results / csvs["provinsi"]).read_text(encoding="utf-8").splitlines()
+    header = provinces[0].split(",")
+    at = header.index("suara_sah_partai_4")
+    row = next(i for i, r in enumerate(provinces) if r.startswith("32,"))
+    cells = provinces[row].split(",")
+    was = cells[at]
+    cells[at] = str(int(was) + 3)
+    provinces[row] = ",".join(cells)
+    (pub.results / csvs["provinsi"]).write_text("\n".join(provinces) + "\n", encoding="utf-8")
+    candidates = (pub.results / csvs["candidates"]).read_text(encoding="utf-8")
+    assert "\n320101,4,1,25\n" in candidates
+    candidates = candidates.replace("\n320101,4,1,25\n", "\n320101,4,1,52\n")
+    (pub.results / csvs["candidates"]).write_text(candidates, encoding="utf-8")
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    found = findings(report, "verify.totals-differ")
+    assert [f["code"] for f in report["findings"]] == ["verify.totals-differ"] * 2
+    assert found == [
+        {"file": csvs["provinsi"], "region": "32", "dapil": None, "contest": "dprd-kabkota",
+         "party": "4", "candidate": None, "field": "suara_sah_partai_4",
+         "published": str(int(was) + 3), "recomputed": was},
+        {"file": csvs["candidates"], "region": None, "dapil": "320101",
+         "contest": "dprd-kabkota", "party": "4", "candidate": "1", "field": "votes",
+         "published": "52", "recomputed": "25"},
+    ]  # fmt: skip

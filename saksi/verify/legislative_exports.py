@@ -1,0 +1,202 @@
+"""A legislative contest's CSV exports against the verifier's own numbers (docs/recap.md,
+"The legislative contests published", CSV; docs/verify.md, "The legislative contests").
+
+Each file ``latest.json`` links under ``legislative.<contest>.exports.csv`` is compared
+at the exports' generation, row by row (a row named by its first column, or for
+``votes`` and ``candidates`` by the dapil, party and number) and column by column; a
+difference is ``verify.totals-differ`` naming the file, contest, region (the region
+levels and ``tps``) or dapil, the party and candidate the column or row names, the
+column and both cells (as text, as the file holds them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+from saksi.verify.contests import PARTY_CONTESTS
+from saksi.verify.legislative import unpack
+from saksi.verify.regions import ancestors
+from saksi.verify.tally import TOTAL_FIELDS
+
+if TYPE_CHECKING:
+    from saksi.verify.legislative_published import ContestFiles
+
+LEVELS: Final = {"provinsi": 2, "kabkota": 4, "kecamatan": 6, "desa": 10}
+COMMON: Final = TOTAL_FIELDS
+"""``suara_sah, suara_tidak_sah, suara_total, pengguna_total_j, pemilih_dpt_j``."""
+
+Row = tuple[tuple[str, ...], list[str]]
+"""A row's key (what names it) and its cells."""
+
+
+class ContestCsv:
+    """The rows the verifier makes of each of a contest's CSV files."""
+
+    def __init__(self, files: ContestFiles, stamp: tuple[str, str]) -> None:
+        self.f = files
+        self.count = files.count
+        self.stamp = list(stamp)
+        self.party = files.contest in PARTY_CONTESTS
+        self.parties = self.count.parties
+
+    def _party_fields(self) -> list[str]:
+        return [f"{box}_{p}" for p in self.parties for box in ("suara_partai", "suara_sah_partai")]
+
+    def expected(self, name: str) -> tuple[list[str], int, Iterator[Row]] | None:
+        """(header, how many columns name a row, the rows) of export ``name``."""
+        if name in LEVELS:
+            return self._regions(LEVELS[name])
+        found = {
+            "tps": self._tps,
+            "dapil": self._dapil,
+            "votes": self._votes,
+            "candidates": self._candidates,
+        }.get(name)
+        if found is None or (name == "candidates" and not self.party):
+            return None
+        return found()
+
+    def _regions(self, digits: int) -> tuple[list[str], int, Iterator[Row]]:
+        fields = [*self._party_fields(), *COMMON, "jumlah_tps"]
+        header = ["code", "name", "parent", "expected", "received", "counted", *fields,
+                  "tree_size", "root_hash"]  # fmt: skip
+
+        def rows() -> Iterator[Row]:
+            regions, count = self.f.regions, self.count
+            for code in regions.codes(digits):
+                progress = count.progress(code)
+                totals = count.totals(code)
+                flat = {f"{box}_{p}": v for p, sums in totals.get("partai", {}).items()
+                        for box, v in sums.items()}  # fmt: skip
+                flat.update({k: v for k, v in totals.items() if k != "partai"})
+                cells = [code, regions.name(code), ancestors(code)[-1], progress["expected"],
+                         progress["received"], progress["counted"], *(flat[f] for f in fields),
+                         *self.stamp]  # fmt: skip
+                yield (code,), [str(c) for c in cells]
+
+        return header, 1, rows()
+
+    def _tps(self) -> tuple[list[str], int, Iterator[Row]]:
+        fields = [*self._party_fields(), *COMMON]
+        header = ["code", "name", "parent", "dapil", "status", "witness", "counted", *fields,
+                  "tree_size", "root_hash"]  # fmt: skip
+
+        def rows() -> Iterator[Row]:
+            f, count = self.f, self.count
+            chains = count.chains
+            for desa in f.regions.codes(10):
+                dapil = count.dapil_of.get(desa)
+                if dapil is None:
+                    continue
+                names = f.value_names(dapil)
+                for tps in f.regions.children(desa):
+                    status, witness, _ = count.status.get(tps, ("missing", "none", False))
+                    slot = chains.slot_of.get(tps)
+                    packed = chains.values[slot] if slot is not None else b""
+                    values = dict(zip(names, unpack(packed), strict=True)) if packed else {}
+                    cells = [str(values.get(x, "")) for x in fields]
+                    counted = int(status in ("received", "corrected"))
+                    yield (tps,), [tps, f.regions.name(tps), desa, dapil, status, witness,
+                                   str(counted), *cells, *self.stamp]  # fmt: skip
+
+        return header, 1, rows()
+
+    def _dapil(self) -> tuple[list[str], int, Iterator[Row]]:
+        header = ["dapil", "name", "seats", "expected", "received", "counted", "provisional",
+                  "reasons", *COMMON, "jumlah_tps", "tree_size", "root_hash"]  # fmt: skip
+
+        def rows() -> Iterator[Row]:
+            f, count = self.f, self.count
+            for code, district in f.districts.items():
+                status = f.seats["dapil_status"][code]
+                totals = count.dapil_totals(code)
+                cells = [code, district.name, count.seat_count[code], status["expected"],
+                         status["received"], status["counted"], int(status["provisional"]),
+                         ";".join(status["reasons"]), *(totals[x] for x in COMMON),
+                         totals["jumlah_tps"], *self.stamp]  # fmt: skip
+                yield (code,), [str(c) for c in cells]
+
+        return header, 1, rows()
+
+    def _votes(self) -> tuple[list[str], int, Iterator[Row]]:
+        if not self.party:
+            return self._dpd()
+        header = ["dapil", "seats", "party", "votes"]
+
+        def rows() -> Iterator[Row]:
+            count = self.count
+            for code in self.f.districts:
+                for party, sums in count.dapil_totals(code)["partai"].items():
+                    cells = [code, str(count.seat_count[code]), party,
+                             str(sums["suara_sah_partai"])]  # fmt: skip
+                    yield (code, party), cells
+
+        return header, 0, rows()
+
+    def _dpd(self) -> tuple[list[str], int, Iterator[Row]]:
+        header = ["province", "number", "votes"]
+
+        def rows() -> Iterator[Row]:
+            for code in self.f.districts:
+                for number, votes in self.count.dapil_totals(code)["suara_calon"].items():
+                    yield (code, number), [code, number, str(votes)]
+
+        return header, 0, rows()
+
+    def _candidates(self) -> tuple[list[str], int, Iterator[Row]]:
+        header = ["dapil", "party", "number", "votes"]
+
+        def rows() -> Iterator[Row]:
+            for code in self.f.districts:
+                for party, sums in self.count.dapil_totals(code)["partai"].items():
+                    yield (code, party, "0"), [code, party, "0", str(sums["suara_partai"])]
+                    for number, votes in sums["suara_caleg"].items():
+                        yield (code, party, number), [code, party, number, str(votes)]
+
+        return header, 0, rows()
+
+
+def row_keys(name: str, row: list[str], party: bool) -> tuple[str, ...]:
+    """What names a published row of export ``name``: its first column, or the dapil and
+    party (``votes``; DPD: province and number) and number (``candidates``)."""
+    if name == "candidates":
+        return tuple(row[:3])
+    if name == "votes":
+        return (row[0], row[2]) if party else tuple(row[:2])
+    return tuple(row[:1])
+
+
+def compare_rows(
+    name: str, data: bytes, expected: tuple[list[str], int, Iterator[Row]], party: bool
+) -> Iterator[tuple[tuple[str, ...], str, Any, Any]]:
+    """``(row key, column, published, recomputed)`` for every difference (``row``: a row
+    on one side only; ``header``: the header)."""
+    header, _, rows = expected
+    try:
+        parsed = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield (), "csv", exc.__class__.__name__, "readable"
+        return
+    theirs_header = parsed[0] if parsed else []
+    if theirs_header != header:
+        yield (), "header", theirs_header, header
+    theirs = {row_keys(name, r, party): r for r in parsed[1:] if r}
+    seen: set[tuple[str, ...]] = set()
+    for key, cells in rows:
+        seen.add(key)
+        found = theirs.get(key)
+        if found is None:
+            yield key, "row", None, "present"
+            continue
+        mine = dict(zip(theirs_header, found, strict=False))
+        for column, cell in zip(header, cells, strict=True):
+            if mine.get(column) != cell:
+                yield key, column, mine.get(column), cell
+    for key in theirs.keys() - seen:
+        yield key, "row", "present", None
+
+
+__all__ = ["LEVELS", "ContestCsv", "compare_rows", "row_keys"]
