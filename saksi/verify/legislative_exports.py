@@ -199,4 +199,162 @@ def compare_rows(
         yield key, "row", "present", None
 
 
-__all__ = ["LEVELS", "ContestCsv", "compare_rows", "row_keys"]
+# -- NIST SP 1500-100 ------------------------------------------------------------------
+
+Number = tuple[str | None, str | None, str | None, str | None, str, Any, Any]
+"""(region, dapil, party, candidate, field, published, recomputed)."""
+
+_UNIT_FIELDS: Final = ("TotalSubUnits", "SubUnitsReported", "VotersRegistered",
+                       "VotersParticipated")  # fmt: skip
+
+
+class ContestNist:
+    """The numbers of a contest's NIST ElectionReport, as the verifier makes them
+    (docs/recap.md, "NIST SP 1500-100 v2" of the legislative contests)."""
+
+    def __init__(self, files: ContestFiles) -> None:
+        self.f = files
+        self.count = files.count
+        self.contest = files.contest
+        seats = files.seats
+        self.elected = {
+            (e["dapil"], e["party"] or "dpd", str(e["number"])) for e in seats["elected"]
+        }
+        self.provisional = {d: s["provisional"] for d, s in seats["dapil_status"].items()}
+
+    def _unit(self, unit: str) -> tuple[str | None, str | None]:
+        """A GpUnit id as (region, dapil); (None, None) for no unit of the contest."""
+        code = unit.removeprefix("ru-")
+        if code.startswith("dapil-"):
+            dapil = code.removeprefix("dapil-")
+            return None, dapil if dapil in self.f.districts else None
+        return (code if self.f.regions.exists(code) else None), None
+
+    def _facts(self, unit: str) -> dict[str, Any] | None:
+        """A unit's progress and totals (None: not a unit of this contest)."""
+        region, dapil = self._unit(unit)
+        if region is not None:
+            return {**self.count.totals(region), **self.count.progress(region)}
+        if dapil is not None:
+            return {**self.count.dapil_totals(dapil), **self.count.dapil_progress(dapil)}
+        return None
+
+    def _where(self, unit: str) -> tuple[str | None, str | None]:
+        region, dapil = self._unit(unit)
+        if region is None and dapil is None:
+            return unit, None  # named as published
+        return region, dapil
+
+    def numbers(self, doc: dict[str, Any]) -> Iterator[Number]:
+        """Every number of the report with the verifier's, and each candidate's status."""
+        for unit in doc.get("GpUnit", []):
+            uid = str(unit.get("@id", ""))
+            facts = self._facts(uid)
+            region, dapil = self._where(uid)
+            mine = (
+                dict(zip(_UNIT_FIELDS, (facts["expected"], facts["received"],
+                                        facts["pemilih_dpt_j"], facts["pengguna_total_j"]),
+                         strict=True))
+                if facts is not None else {}
+            )  # fmt: skip
+            for name in _UNIT_FIELDS:
+                yield region, dapil, None, None, name, unit.get(name), mine.get(name)
+        for election in doc.get("Election", []):
+            yield from self._contests(election)
+            yield from self._statuses(election)
+            for ballots in election.get("BallotCounts", []):
+                uid = str(ballots.get("GpUnitId", ""))
+                facts = self._facts(uid) or {}
+                region, dapil = self._where(uid)
+                for name, box in (("BallotsCast", "suara_total"),
+                                  ("BallotsRejected", "suara_tidak_sah")):  # fmt: skip
+                    yield region, dapil, None, None, name, ballots.get(name), facts.get(box)
+
+    def _contests(self, election: dict[str, Any]) -> Iterator[Number]:
+        for contest in election.get("Contest", []):
+            district = str(contest.get("ElectionDistrictId", ""))
+            facts = self._facts(district) or {}
+            region, dapil = self._where(district)
+            for name, key in (("TotalSubUnits", "expected"), ("SubUnitsReported", "received")):
+                yield region, dapil, None, None, name, contest.get(name), facts.get(key)
+            if "NumberElected" in contest:
+                seats = self.count.seat_count.get(dapil) if dapil is not None else None
+                yield region, dapil, None, None, "NumberElected", contest["NumberElected"], seats
+            for selection in contest.get("ContestSelection", []):
+                yield from self._selection(selection)
+
+    def _selection(self, selection: dict[str, Any]) -> Iterator[Number]:
+        parties = selection.get("PartyIds") or []
+        candidates = selection.get("CandidateIds") or []
+        for count in selection.get("VoteCounts", []):
+            uid = str(count.get("GpUnitId", ""))
+            region, dapil = self._where(uid)
+            published = count.get("Count")
+            if parties:
+                own = str(parties[0]).removeprefix("party-")
+                yield region, dapil, own, None, "VoteCounts", published, self._party(uid, own)
+            elif candidates:
+                who = self._candidate(str(candidates[0]))
+                party = who[1] if who is not None and who[1] != "dpd" else None
+                number = who[2] if who is not None else str(candidates[0])
+                votes = self._candidate_votes(uid, who)
+                yield region, dapil, party, number, "VoteCounts", published, votes
+
+    def _party(self, unit: str, party: str) -> int | None:
+        facts = self._facts(unit)
+        if facts is None or "partai" not in facts:
+            return None
+        sums = facts["partai"].get(party)
+        return sums["suara_sah_partai"] if sums is not None else None
+
+    def _candidate(self, cid: str) -> tuple[str, str, str] | None:
+        """``cand-<contest>-<dapil>-<party or dpd>-<number>`` as (dapil, party, number)."""
+        rest = cid.removeprefix(f"cand-{self.contest}-")
+        parts = rest.rsplit("-", 2)
+        if rest == cid or len(parts) != 3 or parts[0] not in self.f.districts:
+            return None
+        return parts[0], parts[1], parts[2]
+
+    def _candidate_votes(self, unit: str, who: tuple[str, str, str] | None) -> int | None:
+        dapil = self._unit(unit)[1]
+        if who is None or dapil != who[0]:
+            return None
+        totals = self.count.dapil_totals(dapil)
+        if "suara_calon" in totals:
+            found: int | None = totals["suara_calon"].get(who[2]) if who[1] == "dpd" else None
+            return found
+        sums = totals["partai"].get(who[1])
+        return sums["suara_caleg"].get(who[2]) if sums is not None else None
+
+    def _expected_ids(self) -> dict[str, str | None]:
+        """Every candidate's id -> the status the report must give it."""
+        out: dict[str, str | None] = {}
+        for code, district in self.f.districts.items():
+            final = not self.provisional[code]
+            for party, number, _ in district.names:
+                key = (code, party or "dpd", str(number))
+                elected = key in self.elected
+                status = ("winner" if elected else "defeated") if final else (
+                    "projected-winner" if elected else None)  # fmt: skip
+                out[f"cand-{self.contest}-{key[0]}-{key[1]}-{key[2]}"] = status
+        return out
+
+    def _statuses(self, election: dict[str, Any]) -> Iterator[Number]:
+        expected = self._expected_ids()
+        listed: set[str] = set()
+        for candidate in election.get("Candidate", []):
+            cid = str(candidate.get("@id", ""))
+            listed.add(cid)
+            who = self._candidate(cid)
+            dapil, party, number = who if who is not None else (None, None, cid)
+            mine = expected.get(cid, "absent")
+            yield (None, dapil, None if party == "dpd" else party, number, "PostElectionStatus",
+                   candidate.get("PostElectionStatus"), mine)  # fmt: skip
+        for cid in sorted(expected.keys() - listed):
+            who = self._candidate(cid)
+            assert who is not None
+            party = None if who[1] == "dpd" else who[1]
+            yield None, who[0], party, who[2], "Candidate", "absent", "present"
+
+
+__all__ = ["LEVELS", "ContestCsv", "ContestNist", "compare_rows", "row_keys"]

@@ -34,7 +34,7 @@ from saksi.verify.contests import PARTY_CONTESTS, District, PartyBallot
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative import NONE, unpack
-from saksi.verify.legislative_exports import LEVELS, ContestCsv, compare_rows
+from saksi.verify.legislative_exports import LEVELS, ContestCsv, ContestNist, compare_rows
 from saksi.verify.legislative_results import seat_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
@@ -516,6 +516,31 @@ class ContestFiles:
         for name in sorted(set(paths) - set(names)):
             self._lost(where, f"links {name}, not an export of {self.contest}",
                        f"menautkan {name}, bukan ekspor {self.contest}")  # fmt: skip
+        nist = links.get("nist")
+        if isinstance(nist, str):
+            self._nist(nist)
+        else:
+            self._lost(where.removesuffix(".csv"), "links no NIST report",
+                       "tidak menautkan laporan NIST")  # fmt: skip
+
+    def _nist(self, path: str) -> None:
+        doc = self._json(path)
+        self.check.exports += 1
+        if doc is None:
+            return
+        try:
+            numbers = list(ContestNist(self).numbers(doc))
+        except (AttributeError, TypeError, KeyError) as exc:
+            self._lost(path, f"is not an ElectionReport ({exc.__class__.__name__})",
+                       f"bukan ElectionReport ({exc.__class__.__name__})")  # fmt: skip
+            return
+        for region, dapil, party, candidate, name, published, recomputed in numbers:
+            if published == recomputed and type(published) is type(recomputed):
+                continue
+            found = next(_votes_differ(path, self.contest, region, dapil, {name: published},
+                                       {name: recomputed}))  # fmt: skip
+            found.details.update(party=party, candidate=candidate)
+            self._add([found])
 
     def _cell(
         self, path: str, name: str, key: tuple[str, ...], column: str, both: tuple[Any, Any]

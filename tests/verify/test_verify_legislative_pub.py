@@ -244,3 +244,38 @@ def test_a_cell_changed_in_a_legislative_csv_is_named(honest: Published, tmp_pat
          "contest": "dprd-kabkota", "party": "4", "candidate": "1", "field": "votes",
          "published": "52", "recomputed": "25"},
     ]  # fmt: skip
+
+
+def test_numbers_changed_in_a_legislative_nist_report_are_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    """A candidate's votes, a party's votes at a region unit and a candidate's status in
+    the NIST report are each named (dapil or region, party, candidate, both numbers)."""
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dprd-kabkota"]["exports"]["nist"]
+    doc = pub.read(path)
+    election = doc["Election"][0]
+    contests = {c["@id"]: c for c in election["Contest"]}
+    (row,) = [s for s in contests["contest-dprd-kabkota-320101"]["ContestSelection"]
+              if s["CandidateIds"] == ["cand-dprd-kabkota-320101-4-1"]]  # fmt: skip
+    row["VoteCounts"][0]["Count"] = 99
+    party = next(s for s in contests["contest-dprd-kabkota"]["ContestSelection"]
+                 if s["PartyIds"] == ["party-5"])  # fmt: skip
+    at_32 = next(v for v in party["VoteCounts"] if v["GpUnitId"] == "ru-32")
+    was = at_32["Count"]
+    at_32["Count"] = was + 1
+    loser = next(c for c in election["Candidate"] if c.get("PostElectionStatus") == "defeated")
+    loser["PostElectionStatus"] = "winner"
+    pub.write(path, doc)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    named = findings(report, "verify.totals-differ")
+    found = {(f["field"], f["region"], f["dapil"], f["party"], f["candidate"]):
+             (f["published"], f["recomputed"]) for f in named}  # fmt: skip
+    _, dapil, who, number = loser["@id"].rsplit("-", 3)
+    assert found == {
+        ("VoteCounts", None, "320101", "4", "1"): (99, 25),
+        ("VoteCounts", "32", None, "5", None): (was + 1, was),
+        ("PostElectionStatus", None, dapil, who, number): ("winner", "defeated"),
+    }
+    assert len(named) == 3 and all(f["file"] == path for f in named)
