@@ -38,7 +38,7 @@ from saksi.verify.legislative_exports import LEVELS, ContestCsv, ContestNist, co
 from saksi.verify.legislative_results import seat_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
-from saksi.verify.rules import legislative_violations
+from saksi.verify.rules import legislative_flags, legislative_violations
 from saksi.verify.schema import BEFORE_PAIRS
 from saksi.verify.totals import ResultsCheck, differences
 
@@ -248,7 +248,9 @@ class ContestFiles:
             mine = (
                 self._tps(code) if len(code) == 13 else {**self._ref(code), **self._numbers(code)}
             )
-            theirs = {k: v for k, v in child.items() if k not in ("href", "flags")}
+            theirs = {k: v for k, v in child.items() if k != "href"}
+            if isinstance(theirs.get("flags"), list):  # share-jump: not screened (docs)
+                theirs["flags"] = [x for x in theirs["flags"] if x != "share-jump"]
             self._add(_votes_differ(path, self.contest, code, None, theirs, mine))
         return links
 
@@ -273,17 +275,20 @@ class ContestFiles:
         if slot is None:
             return {
                 **out, "status": "missing", "counted": False, "witness": "none", "values": None,
-                "violations": [],
+                "violations": [], "flags": [],
                 "entries": {"original": None, "current": None, "corrections": [], "copies": []},
             }  # fmt: skip
         values = chains.values[slot]
         fields = self.value_names(dapil)
         numbers_in_force = tuple(unpack(values)) if values else None
         violations: list[str] = []
+        flags: list[str] = []
         if numbers_in_force is not None:
             ballot = self.districts[dapil].ballot
             party: PartyBallot | None = ballot if self.contest in PARTY_CONTESTS else None  # type: ignore[assignment]
             violations = list(legislative_violations(numbers_in_force, party, len(ballot))[0])
+            if status in ("received", "corrected"):  # a held form is not screened
+                flags = list(legislative_flags(numbers_in_force, party, len(ballot)))
         original, current = chains.original[slot], chains.current[slot]
         return {
             **out,
@@ -294,6 +299,7 @@ class ContestFiles:
             if numbers_in_force is not None
             else None,
             "violations": violations,
+            "flags": flags,
             "entries": {
                 "original": None if original == NONE else original,
                 "current": None if current == NONE else current,

@@ -225,6 +225,39 @@ def legislative_violations(  # noqa: C901, PLR0912
     return tuple(out), not LEGISLATIVE_IMPOSSIBLE.isdisjoint(out)
 
 
+def legislative_flags(
+    v: tuple[int, ...], parties: PartyBallot | None, candidates: int
+) -> tuple[str, ...]:
+    """The screening flags of docs/recap.md ("The legislative forms") that a legislative
+    form ``v`` raises from its own values, in their order: ``party-above-voters``,
+    ``candidate-above-voters``, ``unanimous-high-turnout`` (``share-jump``, which reads
+    the TPS's first form too, is not raised here)."""
+    first = len(BEFORE_PAIRS)
+    voters = v[_LPJ["pengguna_total"][2]]
+    registered = v[_LPJ["pemilih_dpt"][2]]
+    units: list[int] = []
+    named: list[int] = []
+    if parties is not None:
+        at = first
+        for _, numbers in parties:
+            n = len(numbers)
+            named.extend(v[at + 1 : at + 1 + n])
+            units.append(v[at + 1 + n])
+            at += n + 2
+    else:
+        at = first + candidates
+        units = named = list(v[first:at])
+    valid = v[at]
+    out: list[str] = []
+    if parties is not None and max(units) > voters:
+        out.append("party-above-voters")
+    if named and max(named) > voters:
+        out.append("candidate-above-voters")
+    if valid and registered and voters * 100 > 95 * registered and valid in units:
+        out.append("unanimous-high-turnout")
+    return tuple(out)
+
+
 def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total: int) -> None:  # noqa: C901, PLR0912
     """PPWP's rules that read no pair's votes, in their table's order."""
     add = out.append
@@ -279,6 +312,7 @@ __all__ = [
     "LEGISLATIVE_IMPOSSIBLE",
     "PartyBallot",
     "flags",
+    "legislative_flags",
     "legislative_violations",
     "violations",
 ]

@@ -5,7 +5,8 @@ docs/recap.md "The legislative contests published") against the verifier's own n
 
 The night is tests/recap/test_legislative_publish.py's (tiny()'s synthetic contests:
 DPRD Kab/Kota complete in one dapil, DPR at five TPS, DPD at three, DPRD Provinsi at
-two, a party witness's copy) with a correction that moves a DPRD Kab/Kota seat.
+two, a party witness's copy) with a correction that moves a DPRD Kab/Kota seat and a
+DPR form raising the screening flag ``unanimous-high-turnout``.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def publish(root: Path) -> Published:
     more["5"][3] += 14  # a seat moves from party 1 to party 5
     book.legislative_correction(B, ContestKind.DPRD_KABKOTA,
                                 form_of(book, B, ContestKind.DPRD_KABKOTA, more))  # fmt: skip
+    unanimous = list(book.iter_tps())[5]  # every DPR vote for one party, turnout 96.7 %
+    party = book.district(unanimous, ContestKind.DPR)[1].parties[0][0]
+    form = form_of(book, unanimous, ContestKind.DPR, {party: {0: 290}})
+    book.legislative_c_hasil(unanimous, ContestKind.DPR, form)
     root.mkdir(parents=True)
     book.hierarchy.save(root / "regions.json")
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
@@ -97,6 +102,9 @@ def test_the_publishers_v2_night_verifies_with_no_finding(
     assert list(latest["legislative"]) == ["dpr", "dpd", "dprd-prov", "dprd-kabkota"]
     assert report["checked"]["seats_files"] >= len(latest["legislative"])
     assert report["legislative_seats"]["dprd-kabkota"]["parties"] == {"1": 6, "4": 3, "5": 3}
+    nation = honest.read(latest["legislative"]["dpr"]["snapshot"])
+    assert nation["counters"]["flagged"] == 1  # the unanimous TPS, flagged on both sides
+    assert report["checked"]["legislative"]["dpr"]["flagged"] == 1
 
 
 def tampered(honest: Published, tmp_path: Path) -> Published:
