@@ -112,7 +112,7 @@ class ContestCsv:
             f, count = self.f, self.count
             for code, district in f.districts.items():
                 status = f.seats["dapil_status"][code]
-                totals = count.dapil_totals(code)
+                totals = self.f.dapil_totals(code)
                 cells = [code, district.name, count.seat_count[code], status["expected"],
                          status["received"], status["counted"], int(status["provisional"]),
                          ";".join(status["reasons"]), *(totals[x] for x in COMMON),
@@ -129,7 +129,7 @@ class ContestCsv:
         def rows() -> Iterator[Row]:
             count = self.count
             for code in self.f.districts:
-                for party, sums in count.dapil_totals(code)["partai"].items():
+                for party, sums in self.f.dapil_totals(code)["partai"].items():
                     cells = [code, str(count.seat_count[code]), party,
                              str(sums["suara_sah_partai"])]  # fmt: skip
                     yield (code, party), cells
@@ -141,7 +141,7 @@ class ContestCsv:
 
         def rows() -> Iterator[Row]:
             for code in self.f.districts:
-                for number, votes in self.count.dapil_totals(code)["suara_calon"].items():
+                for number, votes in self.f.dapil_totals(code)["suara_calon"].items():
                     yield (code, number), [code, number, str(votes)]
 
         return header, 0, rows()
@@ -151,7 +151,7 @@ class ContestCsv:
 
         def rows() -> Iterator[Row]:
             for code in self.f.districts:
-                for party, sums in self.count.dapil_totals(code)["partai"].items():
+                for party, sums in self.f.dapil_totals(code)["partai"].items():
                     yield (code, party, "0"), [code, party, "0", str(sums["suara_partai"])]
                     for number, votes in sums["suara_caleg"].items():
                         yield (code, party, number), [code, party, number, str(votes)]
@@ -221,6 +221,7 @@ class ContestNist:
             (e["dapil"], e["party"] or "dpd", str(e["number"])) for e in seats["elected"]
         }
         self.provisional = {d: s["provisional"] for d, s in seats["dapil_status"].items()}
+        self._made: dict[str, dict[str, Any] | None] = {}
 
     def _unit(self, unit: str) -> tuple[str | None, str | None]:
         """A GpUnit id as (region, dapil); (None, None) for no unit of the contest."""
@@ -231,12 +232,17 @@ class ContestNist:
         return (code if self.f.regions.exists(code) else None), None
 
     def _facts(self, unit: str) -> dict[str, Any] | None:
-        """A unit's progress and totals (None: not a unit of this contest)."""
+        """A unit's progress and totals (None: not a unit of this contest), made once."""
+        if unit not in self._made:
+            self._made[unit] = self._make(unit)
+        return self._made[unit]
+
+    def _make(self, unit: str) -> dict[str, Any] | None:
         region, dapil = self._unit(unit)
         if region is not None:
             return {**self.count.totals(region), **self.count.progress(region)}
         if dapil is not None:
-            return {**self.count.dapil_totals(dapil), **self.count.dapil_progress(dapil)}
+            return {**self.f.dapil_totals(dapil), **self.count.dapil_progress(dapil)}
         return None
 
     def _where(self, unit: str) -> tuple[str | None, str | None]:
@@ -319,7 +325,7 @@ class ContestNist:
         dapil = self._unit(unit)[1]
         if who is None or dapil != who[0]:
             return None
-        totals = self.count.dapil_totals(dapil)
+        totals = self.f.dapil_totals(dapil)
         if "suara_calon" in totals:
             found: int | None = totals["suara_calon"].get(who[2]) if who[1] == "dpd" else None
             return found

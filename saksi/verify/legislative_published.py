@@ -26,6 +26,7 @@ or a file the contest must have that no link reaches, is ``verify.results-missin
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
@@ -88,10 +89,22 @@ def _where(name: str) -> tuple[str | None, str | None]:
     return party or None, candidate or None
 
 
+def _same(theirs: Any, ours: Any) -> bool:
+    """Whether two documents are equal value for value and type for type (``0`` is not
+    ``0.0``, ``1`` not ``true``): their JSON texts with sorted keys are the same. Most
+    of an honest publication is, and this is far cheaper than flattening both."""
+    try:
+        return json.dumps(theirs, sort_keys=True) == json.dumps(ours, sort_keys=True)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
 def _votes_differ(  # noqa: PLR0917
     path: str, contest: str, region: str | None, dapil: str | None, theirs: Any, ours: Any
 ) -> Iterator[Finding]:
     """``verify.totals-differ`` for each differing number of a region, TPS or dapil."""
+    if _same(theirs, ours):
+        return
     for name, published, recomputed in differences(theirs, ours):
         party, candidate = _where(name)
         place = f"region {region}" if region is not None else f"dapil {dapil}"
@@ -152,6 +165,15 @@ class ContestFiles:
         for e in self.seats["elected"]:
             e["name"] = self._names(e["dapil"]).get((e["party"], e["number"]), "")
         self.read: set[str] = set()
+        self._dapil_totals: dict[str, dict[str, Any]] = {}
+        self._value_names: dict[str, tuple[str, ...]] = {}
+
+    def dapil_totals(self, code: str) -> dict[str, Any]:
+        """A dapil's totals (:meth:`ContestCount.dapil_totals`), made once."""
+        found = self._dapil_totals.get(code)
+        if found is None:
+            found = self._dapil_totals[code] = self.count.dapil_totals(code)
+        return found
 
     def _names(self, dapil: str) -> dict[tuple[str, int], str]:
         found = self.named.get(dapil)
@@ -322,6 +344,9 @@ class ContestFiles:
     def value_names(self, dapil: str) -> tuple[str, ...]:
         """The names of a form's values in the dapil (docs/recap.md, "A legislative
         form's boxes")."""
+        found = self._value_names.get(dapil)
+        if found is not None:
+            return found
         ballot = self.districts[dapil].ballot
         votes: list[str] = []
         if self.contest in PARTY_CONTESTS:
@@ -330,7 +355,9 @@ class ContestFiles:
                           f"suara_sah_partai_{p}"]  # fmt: skip
         else:
             votes = [f"suara_calon_{n}" for n in ballot]
-        return (*BEFORE_PAIRS, *votes, "suara_sah", "suara_tidak_sah", "suara_total")
+        found = (*BEFORE_PAIRS, *votes, "suara_sah", "suara_tidak_sah", "suara_total")
+        self._value_names[dapil] = found
+        return found
 
     # -- seats and dapil files ---------------------------------------------------
 
@@ -438,7 +465,7 @@ class ContestFiles:
     def _dapil(self, path: str, doc: dict[str, Any], code: str) -> None:
         count, seats = self.count, self.seats
         district = self.districts[code]
-        totals = count.dapil_totals(code)
+        totals = self.dapil_totals(code)
         if self.contest in PARTY_CONTESTS:
             candidates = [
                 {"party": p, "number": n, "name": name,

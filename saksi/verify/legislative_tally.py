@@ -87,6 +87,7 @@ class ContestCount:
         }
         self.region: dict[str, Sums] = {}
         self.status: dict[str, tuple[str, str, bool]] = {}  # TPS -> status, witness, flagged
+        self._last_tps: tuple[str, Sums] | None = None
         self._sum_all()
 
     def _expect(self, contests: Contests, regions: Regions) -> None:
@@ -233,7 +234,7 @@ class ContestCount:
         if counters is None or dapil is None:
             return None
         values = self.chains.values[self.chains.slot_of[tps]]
-        return self._sums(dapil, [values] if counters[1] else [], counters)
+        return self._sums(dapil, [values] if counters[1] else [], counters, full=False)
 
     # -- reading ---------------------------------------------------------------
 
@@ -243,8 +244,13 @@ class ContestCount:
     def _vector(self, code: str) -> Sums:
         found = self.region.get(code)
         if found is None and len(code) == 13 and code in self.chains.slot_of:
+            last = self._last_tps
+            if last is not None and last[0] == code:
+                return last[1]  # a TPS's totals, then its counters: summed once
             pair = self._tps(code)
             found = pair[1] if pair is not None else None
+            if found is not None:
+                self._last_tps = (code, found)
         return found or Sums([0] * (2 * len(self.parties)))
 
     def totals(self, code: str) -> dict[str, Any]:
