@@ -287,3 +287,13 @@ def test_numbers_changed_in_a_legislative_nist_report_are_named(
         ("PostElectionStatus", None, dapil, who, number): ("winner", "defeated"),
     }
     assert len(named) == 3 and all(f["file"] == path for f in named)
+
+
+def test_the_summary_says_what_of_the_legislative_results_was_compared(
+    honest: Published, tmp_path: Path
+) -> None:
+    args = ["verify", str(honest.root), "--log-key", honest.vkey, "--state", str(tmp_path)]
+    result = CliRunner().invoke(cli, [*args, "--regions", str(honest.root / "regions.json")])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if "legislative results" in x)
+    assert "snapshots," in line and "dapil files," in line and "seats files compared" in line
