@@ -88,6 +88,7 @@ class Verifier:
         self.seen_photos: set[bytes] = set()  # checked this run (SHA-256 digests)
         self.due: dict[int, list[Callable[[Fold], None]]] = {}
         self.skipped_noticed = False
+        self.unlinked_legislative = False  # latest.json links no legislative results
 
     # -- the run -------------------------------------------------------------
 
@@ -133,6 +134,14 @@ class Verifier:
         if self.recap is not None:
             self.report.legislative = {k: dict(v) for k, v in sorted(self.recap.seen.items())}
             self._seats(signed.checkpoint)
+            if self.unlinked_legislative and self.recap.legislative:
+                self.report.notice(
+                    "latest.json links no legislative results (no legislative member): the "
+                    "legislative contests' files are not compared, only recomputed",
+                    "latest.json tidak menautkan hasil legislatif (tidak ada anggota "
+                    "legislative): berkas pemilihan legislatif tidak dibandingkan, hanya "
+                    "dihitung ulang",
+                )
         self._save(signed, compact)
 
     def _seats(self, checkpoint: Checkpoint) -> None:
@@ -377,6 +386,8 @@ class Verifier:
         plan: list[tuple[int, Callable[[Fold], None]]] = [(size, check.snapshots_at)]
         if isinstance(latest.get("legislative"), dict):
             plan.append((size, lambda fold: published_legislative(check, fold)))
+        else:
+            self.unlinked_legislative = True
         if exports is not None:
             at = self._checkpoint_at(checkpoint, exports)
             plan.append((exports, lambda fold: check.exports_at(fold, at.size, at.root)))

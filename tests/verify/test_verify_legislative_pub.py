@@ -297,3 +297,16 @@ def test_the_summary_says_what_of_the_legislative_results_was_compared(
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stdout.splitlines() if "legislative results" in x)
     assert "snapshots," in line and "dapil files," in line and "seats files compared" in line
+
+
+def test_results_without_legislative_links_are_noticed(honest: Published, tmp_path: Path) -> None:
+    """A v2 publication whose latest.json has no ``legislative`` member (written before
+    Saksi published them): PPWP is compared, the legislative files not, and a notice
+    says so."""
+    pub = tampered(honest, tmp_path)
+    latest = pub.latest()
+    del latest["legislative"]
+    pub.write("latest.json", latest)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 0 and "legislative_snapshots" not in report["checked"]
+    assert any("links no legislative results" in n["en"] for n in report["notices"])
