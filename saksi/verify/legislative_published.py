@@ -327,7 +327,7 @@ class ContestFiles:
                 "current": None if current == NONE else current,
                 "corrections": list(chains.corrections.get(slot, ())),
                 "copies": [
-                    {**self._witness(key), "index": index, "agrees": copied == values}
+                    {**self._witness(key), "index": index, "agrees": not values or copied == values}
                     for index, key, _, copied in chains.copies.get(slot, ())
                 ],
             },

@@ -6,7 +6,8 @@ docs/recap.md "The legislative contests published") against the verifier's own n
 The night is tests/recap/test_legislative_publish.py's (tiny()'s synthetic contests:
 DPRD Kab/Kota complete in one dapil, DPR at five TPS, DPD at three, DPRD Provinsi at
 two, a party witness's copy) with a correction that moves a DPRD Kab/Kota seat and a
-DPR form raising the screening flag ``unanimous-high-turnout``.
+DPR form raising the screening flag ``unanimous-high-turnout`` and a DPR witness copy
+at a TPS with no form yet.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def publish(root: Path) -> Published:
     party = book.district(unanimous, ContestKind.DPR)[1].parties[0][0]
     form = form_of(book, unanimous, ContestKind.DPR, {party: {0: 290}})
     book.legislative_c_hasil(unanimous, ContestKind.DPR, form)
+    book.legislative_c_salinan(list(book.iter_tps())[6], ContestKind.DPR, party)  # no form yet
     root.mkdir(parents=True)
     book.hierarchy.save(root / "regions.json")
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
