@@ -271,8 +271,6 @@ class ContestFiles:
                 self._tps(code) if len(code) == 13 else {**self._ref(code), **self._numbers(code)}
             )
             theirs = {k: v for k, v in child.items() if k != "href"}
-            if isinstance(theirs.get("flags"), list):  # share-jump: not screened (docs)
-                theirs["flags"] = [x for x in theirs["flags"] if x != "share-jump"]
             self._add(_votes_differ(path, self.contest, code, None, theirs, mine))
         return links
 
@@ -311,6 +309,7 @@ class ContestFiles:
             violations = list(legislative_violations(numbers_in_force, party, len(ballot))[0])
             if status in ("received", "corrected"):  # a held form is not screened
                 flags = list(legislative_flags(numbers_in_force, party, len(ballot)))
+                flags += ["share-jump"] if count.jumped(code) else []
         original, current = chains.original[slot], chains.current[slot]
         return {
             **out,

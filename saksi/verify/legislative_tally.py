@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 from saksi.verify.contests import PARTY_CONTESTS, Ballot, Contests, PartyBallot, votes_in
-from saksi.verify.legislative import NONE, Chains
+from saksi.verify.legislative import NONE, Chains, unpack
 from saksi.verify.regions import NATION, Regions, ancestors
+from saksi.verify.rules import share_jump
 from saksi.verify.schema import BEFORE_PAIRS
 from saksi.verify.seats import Tie, passes, sainte_lague, top
 from saksi.verify.tally import COUNTERS, TOTAL_FIELDS
@@ -177,7 +178,7 @@ class ContestCount:
         witness = "none"
         if copies:
             witness = "dispute" if any(v != c.values[slot] for *_, v in copies) else "agree"
-        flagged = counted and bool(c.suspicious[slot])
+        flagged = counted and (bool(c.suspicious[slot]) or self.jumped(tps))
         self.status[tps] = (status, witness, flagged)
         return [
             1,
@@ -188,6 +189,19 @@ class ContestCount:
             int(witness == "dispute"),
             int(flagged),
         ]
+
+    def jumped(self, tps: str) -> bool:
+        """Whether the TPS's form in force, a correction, raises ``share-jump`` against
+        its first form (docs/recap.md, "Screening")."""
+        c = self.chains
+        slot = c.slot_of[tps]
+        first = c.first_values.get(slot)
+        dapil = self.dapil_of.get(tps[:10])
+        if first is None or dapil is None or c.current[slot] == c.original[slot]:
+            return False
+        ballot = self.districts[dapil].ballot
+        parties = _lists(ballot) if self.party else None
+        return share_jump(tuple(unpack(first)), tuple(unpack(c.values[slot])), parties, len(ballot))
 
     def _sums(
         self, dapil: str, packed: list[bytes], counters: list[int], full: bool = True

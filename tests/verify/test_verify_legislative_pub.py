@@ -6,8 +6,8 @@ docs/recap.md "The legislative contests published") against the verifier's own n
 The night is tests/recap/test_legislative_publish.py's (tiny()'s synthetic contests:
 DPRD Kab/Kota complete in one dapil, DPR at five TPS, DPD at three, DPRD Provinsi at
 two, a party witness's copy) with a correction that moves a DPRD Kab/Kota seat and a
-DPR form raising the screening flag ``unanimous-high-turnout`` and a DPR witness copy
-at a TPS with no form yet.
+DPR form raising the screening flag ``unanimous-high-turnout``, a DPR witness copy at a
+TPS with no form yet, and a DPR correction raising ``share-jump``.
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ def publish(root: Path) -> Published:
     form = form_of(book, unanimous, ContestKind.DPR, {party: {0: 290}})
     book.legislative_c_hasil(unanimous, ContestKind.DPR, form)
     book.legislative_c_salinan(list(book.iter_tps())[6], ContestKind.DPR, party)  # no form yet
+    first = next(iter(book.iter_tps()))  # a correction moving DPR shares: share-jump
+    moved = form_of(book, first, ContestKind.DPR, {party: {0: 200}})
+    book.legislative_correction(first, ContestKind.DPR, moved)
     root.mkdir(parents=True)
     book.hierarchy.save(root / "regions.json")
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
@@ -105,8 +108,13 @@ def test_the_publishers_v2_night_verifies_with_no_finding(
     assert report["checked"]["seats_files"] >= len(latest["legislative"])
     assert report["legislative_seats"]["dprd-kabkota"]["parties"] == {"1": 6, "4": 3, "5": 3}
     nation = honest.read(latest["legislative"]["dpr"]["snapshot"])
-    assert nation["counters"]["flagged"] == 1  # the unanimous TPS, flagged on both sides
-    assert report["checked"]["legislative"]["dpr"]["flagged"] == 1
+    assert nation["counters"]["flagged"] == 2  # unanimous, share-jump: on both sides
+    first = next(iter(honest.book.iter_tps()))
+    doc = nation
+    for digits in (2, 4, 6, 10):  # down the hrefs to the corrected TPS's desa
+        doc = honest.read(next(c["href"] for c in doc["children"] if c["code"] == first[:digits]))
+    (tps,) = [c for c in doc["children"] if c["code"] == first]
+    assert tps["status"] == "corrected" and tps["flags"] == ["share-jump"]
 
 
 def tampered(honest: Published, tmp_path: Path) -> Published:
