@@ -320,3 +320,31 @@ def test_results_without_legislative_links_are_noticed(honest: Published, tmp_pa
     code, report = run(pub, tmp_path / "state")
     assert code == 0 and "legislative_snapshots" not in report["checked"]
     assert any("links no legislative results" in n["en"] for n in report["notices"])
+
+
+def test_a_later_generation_verifies_from_the_saved_state(tmp_path: Path) -> None:
+    """Verified once (the state saved, a corrected TPS's first form in it), then one
+    more form logged and published: the next run folds only the new entry and compares
+    the new generation's legislative files clean (the share-jump TPS still flagged)."""
+    pub = publish(tmp_path / "pub")
+    state = tmp_path / "state"
+    code, first = run(pub, state)
+    assert code == 0 and first["state_saved"]
+    book = pub.book
+    size = len(book.entries)
+    book.legislative_c_hasil(list(book.iter_tps())[7], ContestKind.DPR)
+    log = Log.open(pub.root / "log", open_store, durable=False)
+    try:
+        log.append(book.entries[size:])
+        log.integrate()
+        checkpoint, note = log.signed_checkpoint(), log.checkpoint()
+    finally:
+        log.close()
+    assert checkpoint is not None and note is not None
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    Publisher(pub.results, durable=False).publish(recap, checkpoint, None, checkpoint_note=note)
+    code, again = run(pub, state)
+    assert code == 0, again["findings"]
+    assert again["checked"]["entries"] == 1 and again["checked"]["legislative_snapshots"] > 0
+    nation = pub.read(pub.latest()["legislative"]["dpr"]["snapshot"])
+    assert nation["counters"]["flagged"] == 2 and nation["progress"]["received"] == 7
