@@ -26,7 +26,6 @@ or a file the contest must have that no link reaches, is ``verify.results-missin
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, Final
@@ -36,12 +35,12 @@ from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative import NONE, unpack
 from saksi.verify.legislative_exports import LEVELS, ContestCsv, ContestNist, compare_rows
-from saksi.verify.legislative_results import seat_differences
+from saksi.verify.legislative_results import seat_differences, totals_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
 from saksi.verify.rules import legislative_flags, legislative_violations
 from saksi.verify.schema import BEFORE_PAIRS
-from saksi.verify.totals import ResultsCheck, differences
+from saksi.verify.totals import ResultsCheck
 
 SNAPSHOT_FORMAT: Final = "saksi-legislative-snapshot/1"
 DAPIL_FORMAT: Final = "saksi-dapil/1"
@@ -56,81 +55,6 @@ def _missing(path: str, en: str, id_: str) -> Finding:
     return finding(
         Kind.TOTALS, "verify.results-missing", f"{path}: {en}", f"{path}: {id_}", file=path
     )
-
-
-def _where(name: str) -> tuple[str | None, str | None]:
-    """The party and candidate a flattened field names (``totals.partai.4.suara_caleg.2``,
-    ``totals.suara_calon.3``, ``candidates.4:2.votes``, ``values.suara_caleg_4_2``), else
-    None."""
-    parts = name.split(".")
-    party: str | None = None
-    candidate: str | None = None
-    if "partai" in parts:
-        at = parts.index("partai")
-        party = parts[at + 1] if at + 1 < len(parts) else None
-        caleg = parts[at + 2 : at + 4]
-        candidate = caleg[1] if len(caleg) == 2 and caleg[0] == "suara_caleg" else None
-    elif "suara_calon" in parts[:-1]:
-        candidate = parts[parts.index("suara_calon") + 1]
-    elif parts[0] == "candidates" and len(parts) > 1:
-        party, _, candidate = parts[1].partition(":")
-    else:
-        last = parts[-1]
-        for box in ("suara_sah_partai_", "suara_partai_", "suara_caleg_", "suara_calon_"):
-            if last.startswith(box):
-                rest = last.removeprefix(box)
-                if box == "suara_calon_":
-                    candidate = rest
-                elif box == "suara_caleg_":
-                    party, _, candidate = rest.partition("_")
-                else:
-                    party = rest
-                break
-    return party or None, candidate or None
-
-
-def _same(theirs: Any, ours: Any) -> bool:
-    """Whether two documents are equal value for value and type for type (``0`` is not
-    ``0.0``, ``1`` not ``true``): their JSON texts with sorted keys are the same. Most
-    of an honest publication is, and this is far cheaper than flattening both."""
-    try:
-        return json.dumps(theirs, sort_keys=True) == json.dumps(ours, sort_keys=True)
-    except (TypeError, ValueError, RecursionError):
-        return False
-
-
-def _votes_differ(  # noqa: PLR0917
-    path: str, contest: str, region: str | None, dapil: str | None, theirs: Any, ours: Any
-) -> Iterator[Finding]:
-    """``verify.totals-differ`` for each differing number of a region, TPS or dapil."""
-    if _same(theirs, ours):
-        return
-    for name, published, recomputed in differences(theirs, ours):
-        party, candidate = _where(name)
-        place = f"region {region}" if region is not None else f"dapil {dapil}"
-        tempat = f"wilayah {region}" if region is not None else f"dapil {dapil}"
-        who = ", ".join(
-            x for x in (f"party {party}" if party else "",
-                        f"candidate {candidate}" if candidate else "") if x
-        )  # fmt: skip
-        siapa = who.replace("party", "partai").replace("candidate", "calon")
-        yield finding(
-            Kind.TOTALS,
-            "verify.totals-differ",
-            f"{path}: {place}, {contest}{', ' + who if who else ''}, {name}: published "
-            f"{published!r}, recomputed from the log {recomputed!r}",
-            f"{path}: {tempat}, {contest}{', ' + siapa if siapa else ''}, {name}: "
-            f"dipublikasikan {published!r}, dihitung ulang dari log {recomputed!r}",
-            file=path,
-            region=region,
-            dapil=dapil,
-            contest=contest,
-            party=party,
-            candidate=candidate,
-            field=name,
-            published=published,
-            recomputed=recomputed,
-        )
 
 
 def _links(doc: dict[str, Any], name: str) -> dict[str, Any]:
@@ -252,14 +176,14 @@ class ContestFiles:
             **self._numbers(region),
         }
         theirs = {k: v for k, v in doc.items() if k not in ("checkpoint", "children")}
-        self._add(_votes_differ(path, self.contest, region, None, theirs, ours))
+        self._add(totals_differences(path, self.contest, region, None, theirs, ours))
         children = doc.get("children")
         listed = children if isinstance(children, list) else []
         expected = self._children(region)
         codes = [c.get("code") if isinstance(c, dict) else None for c in listed]
         if codes != expected:
             listing = ({"children": codes}, {"children": expected})
-            self._add(_votes_differ(path, self.contest, region, None, *listing))
+            self._add(totals_differences(path, self.contest, region, None, *listing))
         links: list[str] = []
         for child in listed:
             code = child.get("code") if isinstance(child, dict) else None
@@ -271,7 +195,7 @@ class ContestFiles:
                 self._tps(code) if len(code) == 13 else {**self._ref(code), **self._numbers(code)}
             )
             theirs = {k: v for k, v in child.items() if k != "href"}
-            self._add(_votes_differ(path, self.contest, code, None, theirs, mine))
+            self._add(totals_differences(path, self.contest, code, None, theirs, mine))
         return links
 
     def _children(self, region: str) -> list[str]:
@@ -439,7 +363,7 @@ class ContestFiles:
         plain = ("format", "contest", "name", "region")
         theirs = {k: doc.get(k) for k in plain}
         self._add(
-            _votes_differ(path, self.contest, unit, None, theirs, {k: ours[k] for k in plain})
+            totals_differences(path, self.contest, unit, None, theirs, {k: ours[k] for k in plain})
         )
         hrefs = _links(doc, "dapil_href")
         codes = self._within(unit)
@@ -493,7 +417,7 @@ class ContestFiles:
         }
         theirs = {k: doc.get(k) for k in votes}
         theirs["candidates"] = _candidates(theirs["candidates"])
-        self._add(_votes_differ(path, self.contest, None, code, theirs, votes))
+        self._add(totals_differences(path, self.contest, None, code, theirs, votes))
         threshold = {k: v for k, v in seats["threshold"].items() if k != "valid_votes"}
         ours = {
             "threshold": threshold,
@@ -569,7 +493,7 @@ class ContestFiles:
         for region, dapil, party, candidate, name, published, recomputed in numbers:
             if published == recomputed and type(published) is type(recomputed):
                 continue
-            found = next(_votes_differ(path, self.contest, region, dapil, {name: published},
+            found = next(totals_differences(path, self.contest, region, dapil, {name: published},
                                        {name: recomputed}))  # fmt: skip
             found.details.update(party=party, candidate=candidate)
             self._add([found])
@@ -580,14 +504,14 @@ class ContestFiles:
         """One differing cell (or row, or header) of export ``name``."""
         region = key[0] if key and (name in LEVELS or name == "tps") else None
         dapil = key[0] if key and region is None else None
-        party, candidate = _where(column)
-        if name == "votes" and len(key) == 2:
-            party, candidate = (key[1], None) if self.contest in PARTY_CONTESTS else (None, key[1])
+        found = next(totals_differences(path, self.contest, region, dapil, {column: both[0]},
+                                        {column: both[1]}))  # fmt: skip
+        if name == "votes" and len(key) == 2:  # the row names them, not the column
+            party = key[1] if self.contest in PARTY_CONTESTS else None
+            candidate = None if self.contest in PARTY_CONTESTS else key[1]
+            found.details.update(party=party, candidate=candidate)
         elif name == "candidates" and len(key) == 3:
-            party, candidate = key[1], key[2]
-        found = next(_votes_differ(path, self.contest, region, dapil, {column: both[0]},
-                                   {column: both[1]}))  # fmt: skip
-        found.details.update(party=party, candidate=candidate)
+            found.details.update(party=key[1], candidate=key[2])
         if region is None and dapil is None:
             found.details["dapil"] = None
         return found
@@ -611,7 +535,7 @@ class ContestFiles:
             **self._numbers(NATION),
         }
         theirs = {k: listed.get(k) for k in ours}
-        self._add(_votes_differ(path, self.contest, NATION, None, theirs, ours))
+        self._add(totals_differences(path, self.contest, NATION, None, theirs, ours))
         mine = {
             "seats": sum(self.count.seat_count.values()),
             "parties": seats["parties"],
