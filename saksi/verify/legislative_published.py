@@ -14,7 +14,9 @@ once, answers for all of its files), each file read once:
 - the national seats file (``seats``, ``saksi-seats/1``), then each province's or
   kab/kota's seats file its ``units_href`` links, and every dapil file
   (``saksi-dapil/1``) a seats file's ``dapil_href`` links;
-- the summary's ``legislative`` object of the contest.
+- the summary's ``legislative`` object of the contest;
+- at the exports' generation, each CSV and the NIST report ``exports`` links
+  (:mod:`saksi.verify.legislative_exports` makes their rows and numbers).
 
 A vote count (totals, a candidate's votes, progress, counters) that differs is
 ``verify.totals-differ`` naming the file, contest, region or dapil, party and candidate
