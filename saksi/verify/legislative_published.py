@@ -536,6 +536,8 @@ class ContestFiles:
             "form": self.form,
             **self._numbers(NATION),
         }
+        # its links must be latest.json's (whose files are compared)
+        ours["href"], ours["seats_href"] = self.links.get("snapshot"), self.links.get("seats")
         theirs = {k: listed.get(k) for k in ours}
         self._add(totals_differences(path, self.contest, NATION, None, theirs, ours))
         mine = {

@@ -348,3 +348,24 @@ def test_a_later_generation_verifies_from_the_saved_state(tmp_path: Path) -> Non
     assert again["checked"]["entries"] == 1 and again["checked"]["legislative_snapshots"] > 0
     nation = pub.read(pub.latest()["legislative"]["dpr"]["snapshot"])
     assert nation["counters"]["flagged"] == 2 and nation["progress"]["received"] == 7
+
+
+def test_a_summary_linking_another_seats_file_is_named(honest: Published, tmp_path: Path) -> None:
+    pub = tampered(honest, tmp_path)
+    latest = pub.latest()
+    summary = pub.read(latest["summary"])
+    (dpd,) = [c for c in summary["legislative"] if c["contest"] == "dpd"]
+    dpd["seats_href"] = "1/dpd/seats.json"
+    pub.write(latest["summary"], summary)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = findings(report, "verify.totals-differ")
+    assert (found["file"], found["contest"], found["field"]) == (
+        latest["summary"],
+        "dpd",
+        "seats_href",
+    )
+    assert (found["published"], found["recomputed"]) == (
+        "1/dpd/seats.json",
+        latest["legislative"]["dpd"]["seats"],
+    )
