@@ -567,6 +567,7 @@ def compare(check: ResultsCheck, fold: Fold) -> None:
                     f"latest.json legislative.{contest}", "not published", "tidak dipublikasikan"
                 )
             )
+    later = exports_due(check.latest).get(fold.size, [])  # compared next, with these sums
     for contest, links in sorted(listed.items()):
         seats = links.get("seats") if isinstance(links, dict) else None
         if contest not in fold.legislative or not isinstance(seats, str):
@@ -576,6 +577,8 @@ def compare(check: ResultsCheck, fold: Fold) -> None:
         files.run()
         if check.summary_doc is not None:
             files.summary(str(check.latest.get("summary")), in_summary.get(contest))
+        if contest not in later:
+            check.legislative_counts.pop((contest, fold.size), None)
 
 
 def contest_files(check: ResultsCheck, fold: Fold, contest: str, links: Any) -> ContestFiles:
@@ -612,6 +615,7 @@ def compare_exports(
             continue  # compare() names it
         links = check.latest["legislative"][contest]
         contest_files(check, fold, contest, links).exports(links["exports"], stamp)
+        check.legislative_counts.pop((contest, fold.size), None)  # its sums: freed
 
 
 def _not_legislative(contest: str) -> Finding:

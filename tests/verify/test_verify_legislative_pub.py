@@ -369,3 +369,30 @@ def test_a_summary_linking_another_seats_file_is_named(honest: Published, tmp_pa
         "1/dpd/seats.json",
         latest["legislative"]["dpd"]["seats"],
     )
+
+
+def test_exports_of_an_earlier_checkpoint_are_compared_at_theirs(tmp_path: Path) -> None:
+    """A generation published without exports: latest.json links the exports of the
+    checkpoint before, which are compared with the verifier's fold at that size."""
+    pub = publish(tmp_path / "pub")
+    book = pub.book
+    size = len(book.entries)
+    book.legislative_c_hasil(list(book.iter_tps())[7], ContestKind.DPD)
+    log = Log.open(pub.root / "log", open_store, durable=False)
+    try:
+        log.append(book.entries[size:])
+        log.integrate()
+        checkpoint, note = log.signed_checkpoint(), log.checkpoint()
+    finally:
+        log.close()
+    assert checkpoint is not None and note is not None
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    Publisher(pub.results, durable=False).publish(
+        recap, checkpoint, None, checkpoint_note=note, exports=False
+    )
+    latest = pub.latest()
+    assert latest["tree_size"] == size + 1
+    assert latest["legislative"]["dpd"]["exports"]["tree_size"] == size
+    code, report = run(pub, tmp_path / "state")
+    assert code == 0, report["findings"]
+    assert report["checked"]["exports"] == 6 + 35  # PPWP's, then 31 CSV and 4 NIST
