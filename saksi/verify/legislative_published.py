@@ -141,13 +141,28 @@ class ContestFiles:
     # -- snapshots ---------------------------------------------------------------
 
     def snapshots(self, start: str) -> None:
-        queue: deque[str] = deque([start])
+        """Every snapshot from the nation's down the children's links, each the
+        snapshot of the child that links it."""
+        queue: deque[tuple[str, str]] = deque([(start, NATION)])
+        linked: dict[str, str] = {}  # path -> the region it was first linked for
         while queue:
-            path = queue.popleft()
+            path, region = queue.popleft()
+            if path in linked:
+                was = linked[path]
+                if was != region:
+                    en = f"is linked as the snapshot of {was} and of {region}"
+                    self._lost(path, en, f"ditautkan sebagai snapshot {was} dan {region}")
+                continue
+            linked[path] = region
             doc = self._json(path)
             if doc is None:
                 continue
             self.check.legislative_snapshots += 1
+            named = doc.get("region")
+            if not isinstance(named, dict) or named.get("code") != region:
+                self._lost(path, f"is not the snapshot of region {region}",
+                           f"bukan snapshot wilayah {region}")  # fmt: skip
+                continue
             queue.extend(self._snapshot(path, doc))
 
     def _ref(self, code: str) -> dict[str, Any]:
@@ -161,15 +176,9 @@ class ContestFiles:
             "counters": count.counters(code),
         }
 
-    def _snapshot(self, path: str, doc: dict[str, Any]) -> list[str]:
-        region = doc.get("region", {}).get("code") if isinstance(doc.get("region"), dict) else None
-        if not isinstance(region, str) or len(region) == 13 or not self.regions.exists(region):
-            self._lost(
-                path,
-                f"names no region of this election ({region!r})",
-                f"tidak menyebut wilayah pemilu ini ({region!r})",
-            )
-            return []
+    def _snapshot(self, path: str, doc: dict[str, Any]) -> list[tuple[str, str]]:
+        """Compare one snapshot; the links to its children's, with their codes."""
+        region = doc["region"]["code"]
         ours = {
             "format": SNAPSHOT_FORMAT,
             "contest": self.contest,
@@ -186,13 +195,17 @@ class ContestFiles:
         if codes != expected:
             listing = ({"children": codes}, {"children": expected})
             self._add(totals_differences(path, self.contest, region, None, *listing))
-        links: list[str] = []
+        links: list[tuple[str, str]] = []
+        known = set(expected)
         for child in listed:
             code = child.get("code") if isinstance(child, dict) else None
-            if not isinstance(code, str) or code not in expected:
+            if not isinstance(code, str) or code not in known:
                 continue
             if isinstance(child.get("href"), str):
-                links.append(child["href"])
+                links.append((child["href"], code))
+            elif len(code) != 13:
+                self._lost(path, f"links no snapshot of {code}",
+                           f"tidak menautkan snapshot {code}")  # fmt: skip
             mine = (
                 self._tps(code) if len(code) == 13 else {**self._ref(code), **self._numbers(code)}
             )

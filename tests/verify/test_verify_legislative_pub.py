@@ -396,3 +396,24 @@ def test_exports_of_an_earlier_checkpoint_are_compared_at_theirs(tmp_path: Path)
     code, report = run(pub, tmp_path / "state")
     assert code == 0, report["findings"]
     assert report["checked"]["exports"] == 6 + 35  # PPWP's, then 31 CSV and 4 NIST
+
+
+def test_a_child_linking_another_regions_snapshot_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    """A province's link pointed at its sibling's snapshot: that file is not the
+    province's, and it is linked for two regions (each ``verify.results-missing``): no
+    province is silently skipped."""
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dpr"]["snapshot"]
+    nation = pub.read(path)
+    first, second = nation["children"][:2]
+    first["href"] = second["href"]
+    pub.write(path, nation)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    wrong, twice = report["findings"]
+    assert {wrong["code"], twice["code"]} == {"verify.results-missing"}
+    assert wrong["details"]["file"] == twice["details"]["file"] == second["href"]
+    assert f"is not the snapshot of region {first['code']}" in wrong["message"]["en"]
+    assert f"of {first['code']} and of {second['code']}" in twice["message"]["en"]
