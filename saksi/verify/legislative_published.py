@@ -93,6 +93,7 @@ class ContestFiles:
         self.read: set[str] = set()
         self._dapil_totals: dict[str, dict[str, Any]] = {}
         self._value_names: dict[str, tuple[str, ...]] = {}
+        self.dapil_linked: dict[str, str] = {}  # a dapil file's path -> its dapil
 
     def dapil_totals(self, code: str) -> dict[str, Any]:
         """A dapil's totals (:meth:`ContestCount.dapil_totals`), made once."""
@@ -389,7 +390,12 @@ class ContestFiles:
                     path, f"links no file of dapil {code}", f"tidak menautkan berkas dapil {code}"
                 )
                 continue
-            dapil = self._json(link)
+            was = self.dapil_linked.setdefault(link, code)
+            if was != code:
+                en = f"is linked as the file of dapil {was} and of {code}"
+                self._lost(link, en, f"ditautkan sebagai berkas dapil {was} dan {code}")
+                continue
+            dapil = self._json(link)  # None: absent, or compared already
             if dapil is not None:
                 self.check.dapil_files += 1
                 self._dapil(link, dapil, code)

@@ -417,3 +417,18 @@ def test_a_child_linking_another_regions_snapshot_is_named(
     assert wrong["details"]["file"] == twice["details"]["file"] == second["href"]
     assert f"is not the snapshot of region {first['code']}" in wrong["message"]["en"]
     assert f"of {first['code']} and of {second['code']}" in twice["message"]["en"]
+
+
+def test_a_dapil_linked_to_another_dapils_file_is_named(honest: Published, tmp_path: Path) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dpr"]["seats"]
+    seats = pub.read(path)
+    first, second = list(seats["dapil_href"])[:2]
+    seats["dapil_href"][second] = seats["dapil_href"][first]
+    pub.write(path, seats)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = report["findings"]
+    assert found["code"] == "verify.results-missing"
+    assert found["details"]["file"] == seats["dapil_href"][first]
+    assert f"dapil {first} and of {second}" in found["message"]["en"]
