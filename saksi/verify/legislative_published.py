@@ -360,6 +360,10 @@ class ContestFiles:
                     f"tidak menautkan berkas kursi {unit}",
                 )
                 continue
+            if path in self.read:  # the nation's file, or another unit's
+                self._lost(path, f"is linked as the seats file of {unit} and of another region",
+                           f"ditautkan sebagai berkas kursi {unit} dan wilayah lain")  # fmt: skip
+                continue
             unit_doc = self._json(path)
             if unit_doc is not None:
                 self._seats_file(path, unit_doc, unit)

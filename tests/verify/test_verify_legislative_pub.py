@@ -432,3 +432,20 @@ def test_a_dapil_linked_to_another_dapils_file_is_named(honest: Published, tmp_p
     assert found["code"] == "verify.results-missing"
     assert found["details"]["file"] == seats["dapil_href"][first]
     assert f"dapil {first} and of {second}" in found["message"]["en"]
+
+
+def test_a_unit_linked_to_another_units_seats_file_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dprd-prov"]["seats"]
+    seats = pub.read(path)
+    first, second = list(seats["units_href"])[:2]
+    seats["units_href"][second] = seats["units_href"][first]
+    pub.write(path, seats)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = report["findings"]
+    assert found["code"] == "verify.results-missing"
+    assert found["details"]["file"] == seats["units_href"][first]
+    assert f"seats file of {second} and of another region" in found["message"]["en"]
