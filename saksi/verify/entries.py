@@ -230,11 +230,12 @@ def _legislative_form(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: in
         photos = _photos(form["foto"])
         return (*head, *where, photos, s.get("party"), s.get("candidate"), s["district"], v)
     broken, impossible = rules.legislative_violations(values, parties, len(ballot))
+    raised = rules.legislative_flags(values, parties, len(ballot))
     if kind == "c-hasil":
-        return (*head, *where, broken, impossible, (), _photos(form["foto"]), s["district"], v)
+        return (*head, *where, broken, impossible, raised, _photos(form["foto"]), s["district"], v)
     ref = s["corrects"]
     return (
-        *head, *where, broken, impossible, (), _photos(form["foto"], s["evidence"]),
+        *head, *where, broken, impossible, raised, _photos(form["foto"], s["evidence"]),
         ref["index"], ref["leaf_hash"], s["reason"], s["district"], v,
     )  # fmt: skip
 

@@ -91,6 +91,13 @@ def _checked_lines(report: Report) -> list[str]:
             f"  results / hasil: {counts.get('snapshots', 0):,} snapshots, "
             f"{counts.get('exports', 0):,} exports compared"
         )
+        if "legislative_snapshots" in counts or "seats_files" in counts:
+            lines.append(
+                f"  legislative results / hasil legislatif: "
+                f"{counts.get('legislative_snapshots', 0):,} snapshots, "
+                f"{counts.get('dapil_files', 0):,} dapil files, "
+                f"{counts.get('seats_files', 0):,} seats files compared"
+            )
     if report.photos_checked:
         lines.append(
             f"  photos / foto: {counts.get('photos_checked', 0):,} checked, "

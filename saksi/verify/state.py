@@ -4,7 +4,7 @@ The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
     DIR/fold-<N>.bin             the verifier's fold after entry N-1 (named in state.json),
-                                 saksi-verify-fold/3 (:mod:`saksi.verify.layout`; /2, /1 read too)
+                                 saksi-verify-fold/4 (:mod:`saksi.verify.layout`; /3-/1 read too)
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
 ``state.json`` (``saksi-verify-state/2``) holds the signed checkpoint note verified
