@@ -508,12 +508,31 @@ def child_verify(sizes: FiveSizes, cache: str | None, repeats: int) -> dict[str,
     return {"rounds": {"five.verify": times}, "verify_rounds": rounds}
 
 
-def profile_replay(sizes: FiveSizes, cache: str | None, top: int, out: TextIO) -> None:
-    """The replay with seats once under cProfile; its top functions by own time."""
+def profile_replay(
+    sizes: FiveSizes, cache: str | None, top: int, out: TextIO, *, verifier: bool = False
+) -> None:
+    """The replay with seats (or, with ``verifier``, ``saksi verify`` with no signature
+    workers) once under cProfile; its top functions by own and by cumulative time."""
     files = ensure_log(sizes, cache, out)
     world(sizes.scale, sizes.seed)
     profiler = cProfile.Profile()
-    profiler.runcall(replay_and_seats, replace(sizes, replay_workers=0), files.log)
+    if verifier:
+        from saksi.verify import Policy, VerifyOptions, verify
+
+        published = ensure_published(sizes, cache, out)
+        hierarchy, contests = world(sizes.scale, sizes.seed)
+        with tempfile.TemporaryDirectory(prefix="saksi-bench-five-") as tmp:
+            options = VerifyOptions(
+                policy=Policy.from_options(published.meta["vkey"], [], None),
+                state_dir=Path(tmp) / "state",
+                regions=hierarchy.canonical_bytes(),
+                contests=contests.canonical_bytes(),
+                workers=0,
+            )
+            report = profiler.runcall(verify, published.folder, options)
+        print(f"verify: status {report.exit_code}, {report.counts}", file=out)
+    else:
+        profiler.runcall(replay_and_seats, replace(sizes, replay_workers=0), files.log)
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
@@ -700,6 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     g = sub.add_parser("generate", help="generate (or find) the log and its publication")
     f = sub.add_parser("profile", help="the replay and seats once under cProfile (stdout)")
     f.add_argument("--top", type=int, default=25)
+    f.add_argument("--verify", action="store_true", help="saksi verify, in one process")
     for each in (c, v):
         each.add_argument("--repeats", type=int, default=1)
     for each in (c, v, g, f):
@@ -715,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"folder": str(published.folder), **published.meta}, indent=2))
         return 0
     if args.command == "profile":
-        profile_replay(sizes, args.cache, args.top, sys.stdout)
+        profile_replay(sizes, args.cache, args.top, sys.stdout, verifier=args.verify)
         return 0
     if args.command == "verify":
         result = child_verify(sizes, args.cache, args.repeats)
