@@ -207,7 +207,7 @@ def test_the_verifiers_reconciliation_is_the_references(
 
 def _published_night(root: Path) -> tuple[Path, str, int]:
     """The 2024 case published by Saksi's Publisher: the log, its region file and the
-    results (which publish no reconciliation); the raised D.Hasil's entry."""
+    results (each region snapshot with its D.Hasil checked); the raised D.Hasil's entry."""
     book = book_v2()
     witnessed_night(book)
     recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
@@ -269,3 +269,53 @@ def test_saksi_verify_reports_the_raised_dhasil_and_the_honest_publication_verif
         f"suara_sah {216 + K} vs / lawan 216; suara_total {219 + K} vs / lawan 219"
     ) in result.stdout
     assert "1 TPS break a cross-form rule" in result.stdout
+
+
+def _snapshot_path(results: Path, contest: str, code: str) -> str:
+    """The path of a region's legislative snapshot, down the links from the nation's."""
+    latest = json.loads((results / "latest.json").read_bytes())
+    path = latest["legislative"][contest]["snapshot"]
+    for digits in (2, 4, 6, 10)[: [2, 4, 6, 10].index(len(code)) + 1]:
+        doc = json.loads((results / path).read_bytes())
+        path = next(c["href"] for c in doc["children"] if c["code"] == code[:digits])
+    return str(path)
+
+
+def test_a_published_dhasil_check_changed_or_dropped_is_named(tmp_path: Path) -> None:
+    """Kab/kota 3201's snapshot publishes its D.Hasil's check (recap.md): its raised
+    party's number changed, then the check dropped, is each a verify.totals-differ
+    naming the file, region, dapil, party, field and both numbers."""
+    root, vkey, _ = _published_night(tmp_path / "pub")
+    results = root / "results"
+    path = _snapshot_path(results, "dprd-kabkota", "3201")
+    doc = json.loads((results / path).read_bytes())
+    (check,) = doc["recap_checks"]
+    assert check["dapil"] == "320101" and check["differences"][0]["recap"] == 5 + K
+    honest = json.dumps(doc)
+    check["differences"][0]["recap"] = 5  # the D.Hasil's raise hidden
+    (results / path).write_text(json.dumps(doc), encoding="utf-8")
+    args = ["verify", str(root), "--log-key", vkey, "--regions", str(root / "regions.json")]
+    result = CliRunner().invoke(cli, [*args, "--state", str(tmp_path / "s1"), "--json"])
+    assert result.exit_code == 7, result.output
+    found = [f["details"] for f in json.loads(result.stdout)["findings"]]
+    assert found == [{
+        "file": path, "region": "3201", "dapil": "320101", "contest": "dprd-kabkota",
+        "party": "4", "candidate": None,
+        "field": "recap_checks.320101.differences.suara_partai_4.recap",
+        "published": 5, "recomputed": 5 + K,
+    }]  # fmt: skip
+
+    doc = json.loads(honest)
+    doc["recap_checks"] = []
+    (results / path).write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args, "--state", str(tmp_path / "s2"), "--json"])
+    assert result.exit_code == 7, result.output
+    found = [f["details"] for f in json.loads(result.stdout)["findings"]]
+    assert found and {(f["region"], f["dapil"]) for f in found} == {("3201", "320101")}
+    raised = [f for f in found if f["field"].endswith("suara_partai_4.recap")]
+    assert raised == [{
+        "file": path, "region": "3201", "dapil": "320101", "contest": "dprd-kabkota",
+        "party": "4", "candidate": None,
+        "field": "recap_checks.320101.differences.suara_partai_4.recap",
+        "published": None, "recomputed": 5 + K,
+    }]  # fmt: skip
