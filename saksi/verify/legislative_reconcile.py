@@ -20,10 +20,11 @@ report lists them (``legislative_reconciliation``) without changing its exit sta
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING, Any, Final
 
 from saksi.verify.findings import KEEP
-from saksi.verify.legislative import NONE, unpack
+from saksi.verify.legislative import NONE
 from saksi.verify.legislative_tally import FIRST, ContestCount
 from saksi.verify.regions import NATION, Regions
 from saksi.verify.rules import CROSS_FORM_RULES
@@ -70,39 +71,49 @@ def _regions_of(tps: str) -> tuple[str, ...]:
     return (tps[:6], tps[:4], tps[:2], NATION)
 
 
+def _column_sums(packed: list[bytes]) -> list[int]:
+    """The vote boxes, the common numbers and ``jumlah_tps`` of counted forms of one
+    dapil (``packed``, each its values), summed column by column."""
+    values = array("H")
+    values.frombytes(b"".join(packed))
+    row = len(packed[0]) // 2
+    end = row - 3  # V.A, V.B, V.C close the values
+
+    def col(i: int) -> int:
+        return sum(values[i::row])
+
+    votes = [col(i) for i in range(FIRST, end)]
+    common = [col(end), col(end + 1), col(end + 2)]
+    return [*votes, *common, col(_AT["pengguna_total_j"]), col(_AT["pemilih_dpt_j"]), len(packed)]
+
+
 def _forms_sums(
     count: ContestCount, parts: set[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[list[int], int]]:
     """Per (region, dapil) of a D.Hasil: the sum of its counted forms (vote boxes, then
-    the common numbers and ``jumlah_tps``) and how many forms that is."""
+    the common numbers and ``jumlah_tps``) and how many forms that is. The forms are
+    summed by columns per kecamatan and dapil, then those sums added up to each part."""
     chains = count.chains
     dapils = {d for _, d in parts}
-    out: dict[tuple[str, str], tuple[list[int], int]] = {}
+    groups: dict[tuple[str, str], list[bytes]] = {}
     for tps, slot in chains.slot_of.items():
         dapil = count.dapil_of.get(tps[:10])
         if dapil not in dapils or chains.current[slot] == NONE or chains.impossible[slot]:
             continue
-        values = unpack(chains.values[slot])
-        end = len(values) - 3
-        row = [
-            *values[FIRST:end],
-            *values[end:],
-            values[_AT["pengguna_total_j"]],
-            values[_AT["pemilih_dpt_j"]],
-            1,
-        ]
-        for region in _regions_of(tps):
+        groups.setdefault((tps[:6], dapil), []).append(chains.values[slot])
+    out: dict[tuple[str, str], tuple[list[int], int]] = {}
+    for (kecamatan, dapil), packed in groups.items():
+        summed = _column_sums(packed)
+        for region in _regions_of(kecamatan):
             part = (region, dapil)
             if part not in parts:
                 continue
             found = out.get(part)
             if found is None:
-                out[part] = (row[:], 1)
+                out[part] = (summed[:], len(packed))
             else:
                 total, n = found
-                for i, x in enumerate(row):
-                    total[i] += x
-                out[part] = (total, n + 1)
+                out[part] = ([a + b for a, b in zip(total, summed, strict=True)], n + len(packed))
     return out
 
 
@@ -149,26 +160,41 @@ def recap_checks(count: ContestCount, regions: Regions) -> list[dict[str, Any]]:
 # ---- the forms of one TPS -------------------------------------------------------------
 
 
-def _readings(fold: Fold) -> dict[str, dict[str, tuple[int, dict[str, int]]]]:
-    """Per TPS, each contest's form in force (counted or held): its entry and the boxes
-    the cross-form rules read."""
-    boxes = tuple(dict.fromkeys(rule[3] for rule in CROSS_FORM_RULES))
-    out: dict[str, dict[str, tuple[int, dict[str, int]]]] = {}
-    ppwp = fold.tallies.get("ppwp")
-    if ppwp is not None:
-        w = ppwp.width
-        for tps, slot in ppwp.slot_of.items():
-            if ppwp.current[slot] != NONE:
-                at = w * slot
-                read = {b: ppwp.values[at + _AT[b]] for b in boxes}
-                out.setdefault(tps, {})["ppwp"] = (ppwp.current[slot], read)
-    for contest, chains in fold.chains.items():
-        for tps, slot in chains.slot_of.items():
-            if chains.current[slot] != NONE:
-                values = unpack(chains.values[slot][: 2 * FIRST])
-                read = {b: values[_AT[b]] for b in boxes}
-                out.setdefault(tps, {})[contest] = (chains.current[slot], read)
-    return out
+_BOXES: Final = tuple(dict.fromkeys(rule[3] for rule in CROSS_FORM_RULES))
+"""The boxes the cross-form rules read."""
+
+
+class _Forms:
+    """Each contest's form in force at a TPS, read one TPS at a time (nothing is kept
+    per TPS: a national log has millions of forms)."""
+
+    def __init__(self, fold: Fold) -> None:
+        self.ppwp = fold.tallies.get("ppwp")
+        self.chains = [(c, fold.chains[c]) for c in CONTEST_ORDER if c in fold.chains]
+        codes: set[str] = set()
+        if self.ppwp is not None:
+            codes.update(self.ppwp.slot_of)
+        for _, chains in self.chains:
+            codes.update(chains.slot_of)
+        self.codes = codes
+        self.at_box = [_AT[b] for b in _BOXES]
+
+    def at(self, tps: str) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """Per contest with a form in force at ``tps`` (counted or held): its entry and
+        the boxes the cross-form rules read (:data:`_BOXES`' order)."""
+        out: dict[str, tuple[int, tuple[int, ...]]] = {}
+        ppwp = self.ppwp
+        slot = ppwp.slot_of.get(tps) if ppwp is not None else None
+        if ppwp is not None and slot is not None and ppwp.current[slot] != NONE:
+            at = ppwp.width * slot
+            read = tuple(ppwp.values[at + i] for i in self.at_box)
+            out["ppwp"] = (ppwp.current[slot], read)
+        for contest, chains in self.chains:
+            slot = chains.slot_of.get(tps)
+            if slot is not None and chains.current[slot] != NONE:
+                values = memoryview(chains.values[slot]).cast("H")
+                out[contest] = (chains.current[slot], tuple(values[i] for i in self.at_box))
+        return out
 
 
 def _broken(forms: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
@@ -196,10 +222,12 @@ def cross_form(fold: Fold) -> list[dict[str, Any]]:
     """Every TPS whose forms in force break a cross-form rule, by TPS code: ``{"region",
     "severity", "held": false, "forms": {contest: entry}, "rules": [...]}``."""
     out = []
-    for tps, forms in sorted(_readings(fold).items()):
-        if len(forms) < 2:
-            continue
-        rules = _broken({c: read for c, (_, read) in forms.items()})
+    reader = _Forms(fold)
+    for tps in sorted(reader.codes):
+        forms = reader.at(tps)
+        if len(forms) < 2 or len({read for _, read in forms.values()}) == 1:
+            continue  # one form, or every form reads the same: no rule can break
+        rules = _broken({c: dict(zip(_BOXES, read, strict=True)) for c, (_, read) in forms.items()})
         if rules:
             impossible = any(r["severity"] == "impossible" for r in rules)
             out.append({
