@@ -153,7 +153,7 @@ DHASIL = st.lists(
     st.tuples(
         st.integers(0, 7),  # which TPS
         st.integers(0, 3),  # which contest
-        st.sampled_from((6, 4, 2)),  # the region: its kecamatan, kab/kota or province
+        st.sampled_from((6, 4, 2, 0)),  # the region: its kecamatan, kab/kota, province, nation
         st.integers(0, 30),  # votes added to the first party's A.1 (DPD: first candidate)
     ),
     max_size=6,
@@ -170,14 +170,15 @@ def _d_hasil(book: Logbook, which: int, contest: int, digits: int, k: int) -> No
     recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
     tally = recap.legislative(kind.value)
     dapil = tally.dapil_of(code).code
-    if (code[:digits], dapil) in {(r.region, r.district) for r in tally.recap_records()}:
+    region = code[:digits] or "0"
+    if (region, dapil) in {(r.region, r.district) for r in tally.recap_records()}:
         return
     totals = tally.dapil_totals(dapil).to_dict()
     if "partai" in totals:
         totals["partai"][min(totals["partai"], key=int)]["suara_partai"] += k
     else:
         totals["suara_calon"][min(totals["suara_calon"], key=int)] += k
-    book.legislative_d_hasil(code[:digits], kind, dapil, totals)
+    book.legislative_d_hasil(region, kind, dapil, totals)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
