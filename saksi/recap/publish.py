@@ -704,6 +704,13 @@ def _seats_key(unit: str) -> str:
     return "seats" if unit == NASIONAL else f"seats/{unit}"
 
 
+def _holds_dapil(tally: LegislativeTally, region: str, dapil: str) -> bool:
+    """Whether every unit of ``dapil`` lies within ``region`` (its D.Hasil's forms are
+    then the whole dapil's)."""
+    units = tally.definition.district(dapil).units
+    return region == NASIONAL or all(u.startswith(region) for u in units)
+
+
 def recap_checks_of(tally: LegislativeTally, regions: set[str]) -> dict[str, list[dict[str, Any]]]:
     """Per region of ``regions`` with a legislative D.Hasil, each of its D.Hasil's check
     (docs/recap.md, "Reconciliation"), by dapil: one pass over the TPS for them all."""
@@ -711,7 +718,15 @@ def recap_checks_of(tally: LegislativeTally, regions: set[str]) -> dict[str, lis
     if not records:
         return {}
     parts = {(r.region, r.district) for r in records}
-    expected, sums = expected_parts(tally, parts), forms_sums(tally, parts)
+    whole = {p for p in parts if _holds_dapil(tally, *p)}  # the dapil's own numbers
+    partial = parts - whole
+    prefixes = tuple(sorted({r for r, _ in partial}))
+    codes = [c for c in tally.forms if c.startswith(prefixes)] if partial else []
+    expected = expected_parts(tally, partial)
+    sums = forms_sums(tally, partial, codes)
+    for region, dapil in whole:
+        expected[(region, dapil)] = tally.dapil_progress(dapil).expected
+        sums[(region, dapil)] = tally.dapil_vector(dapil)
     out: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         part = (r.region, r.district)

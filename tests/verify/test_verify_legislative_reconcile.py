@@ -206,9 +206,10 @@ def test_the_verifiers_reconciliation_is_the_references(
 # -- in saksi verify's report ------------------------------------------------------------
 
 
-def _published_night(root: Path) -> tuple[Path, str, int]:
+def _published_night(root: Path) -> tuple[Path, str, int, Logbook]:
     """The 2024 case published by Saksi's Publisher: the log, its region file and the
-    results (each region snapshot with its D.Hasil checked); the raised D.Hasil's entry."""
+    results (each region snapshot with its D.Hasil checked); the raised D.Hasil's entry;
+    the book."""
     book = book_v2()
     witnessed_night(book)
     recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
@@ -216,6 +217,9 @@ def _published_night(root: Path) -> tuple[Path, str, int]:
     book.legislative_d_hasil("320101", KABKOTA, "320101", honest)
     index = book.legislative_d_hasil("3201", KABKOTA, "320101", inflated_totals(recap, "4", K))
     book.legislative_c_hasil(B, DPR, form_of(book, B, DPR, {"1": {0: 100}}))
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    dpr = recap.legislative("dpr").dapil_totals("3201").to_dict()
+    book.legislative_d_hasil("320101", DPR, "3201", dpr)  # a kecamatan's part of dapil 3201
     book.c_hasil(B)  # PPWP's DPT against the legislative forms': a cross-form finding
     root.mkdir(parents=True)
     book.hierarchy.save(root / "regions.json")
@@ -231,13 +235,13 @@ def _published_night(root: Path) -> tuple[Path, str, int]:
     Publisher(root / "results", durable=False).publish(
         recap, checkpoint, None, checkpoint_note=note
     )
-    return root, vkey, index
+    return root, vkey, index, book
 
 
 def test_saksi_verify_reports_the_raised_dhasil_and_the_honest_publication_verifies(
     tmp_path: Path,
 ) -> None:
-    root, vkey, index = _published_night(tmp_path / "pub")
+    root, vkey, index, _ = _published_night(tmp_path / "pub")
     args = ["verify", str(root), "--log-key", vkey, "--regions", str(root / "regions.json")]
     result = CliRunner().invoke(cli, [*args, "--state", str(tmp_path / "s1"), "--json"])
     assert result.exit_code == 0, result.output
@@ -252,8 +256,8 @@ def test_saksi_verify_reports_the_raised_dhasil_and_the_honest_publication_verif
         {"field": "suara_partai_4", "recap": 5 + K, "forms": 5, "party": "4"},
         {"field": "suara_sah_partai_4", "recap": 60 + K, "forms": 60, "party": "4"},
     ]
-    assert found["recaps"]["dpr"] == {
-        "checked": 0, "complete": 0, "differing": 0, "differences": [], "cross_form": 1,
+    assert found["recaps"]["dpr"] == {  # A's DPR form not in: agrees, incomplete
+        "checked": 1, "complete": 0, "differing": 0, "differences": [], "cross_form": 1,
     }  # fmt: skip
     assert found["cross_form"]["tps"] == 1 and found["cross_form"]["impossible"] == 1
     assert found["cross_form"]["findings"][0]["region"] == B
@@ -282,11 +286,28 @@ def _snapshot_path(results: Path, contest: str, code: str) -> str:
     return str(path)
 
 
+def test_the_published_checks_are_the_references(tmp_path: Path) -> None:
+    """The Publisher's checks (a D.Hasil of a whole dapil from the dapil's own numbers,
+    of a part of one from its TPS) are saksi.recap's recap_differences, region by region."""
+    root, _, _, book = _published_night(tmp_path / "pub")
+    results = root / "results"
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    for contest, region in (("dprd-kabkota", "3201"), ("dprd-kabkota", "320101"),
+                            ("dpr", "320101"), ("dpr", "3201")):  # fmt: skip
+        doc = json.loads((results / _snapshot_path(results, contest, region)).read_bytes())
+        reference = [c.to_dict() for c in recap_differences(recap, contest, region)]
+        assert doc["recap_checks"] == [c for c in reference if c["region"] == region]
+    doc = json.loads((results / _snapshot_path(results, "dpr", "320101")).read_bytes())
+    (partial,) = doc["recap_checks"]
+    assert partial["dapil"] == "3201" and not partial["complete"]
+    assert partial["differences"] == []
+
+
 def test_a_published_dhasil_check_changed_or_dropped_is_named(tmp_path: Path) -> None:
     """Kab/kota 3201's snapshot publishes its D.Hasil's check (recap.md): its raised
     party's number changed, then the check dropped, is each a verify.totals-differ
     naming the file, region, dapil, party, field and both numbers."""
-    root, vkey, _ = _published_night(tmp_path / "pub")
+    root, vkey, _, _ = _published_night(tmp_path / "pub")
     results = root / "results"
     path = _snapshot_path(results, "dprd-kabkota", "3201")
     doc = json.loads((results / path).read_bytes())
