@@ -709,6 +709,7 @@ class Fold:
                 earlier[0], earlier[1], e[0], f"region {region} {contest} dapil {district}"
             )
         chains.recaps[(region, district)] = (index, e[0])
+        chains.recap_values[(region, district)] = (level, e[1], e[3], e[9])
         return None
 
 

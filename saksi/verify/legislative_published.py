@@ -37,6 +37,7 @@ from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative import NONE, unpack
 from saksi.verify.legislative_exports import LEVELS, ContestCsv, ContestNist, compare_rows
+from saksi.verify.legislative_reconcile import recap_checks
 from saksi.verify.legislative_results import seat_differences, totals_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
@@ -71,6 +72,27 @@ def _candidates(items: Any) -> Any:
     return items
 
 
+def _by_dapil(checks: Any) -> dict[str, Any] | None:
+    """D.Hasil checks keyed by dapil, each one's differences by field (None: not a list
+    of checks naming distinct dapil, compared as it is)."""
+    if not isinstance(checks, list):
+        return None
+    out: dict[str, Any] = {}
+    for check in checks:
+        if not isinstance(check, dict) or not isinstance(check.get("dapil"), str):
+            return None
+        listed = check.get("differences")
+        if not isinstance(listed, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("field"), str) for d in listed
+        ):
+            return None
+        fields = {d["field"]: {k: v for k, v in d.items() if k != "field"} for d in listed}
+        if check["dapil"] in out or len(fields) != len(listed):
+            return None
+        out[check["dapil"]] = {**check, "differences": fields}
+    return out
+
+
 class ContestFiles:
     """One legislative contest's published files against its :class:`ContestCount`."""
 
@@ -94,6 +116,9 @@ class ContestFiles:
         self._dapil_totals: dict[str, dict[str, Any]] = {}
         self._value_names: dict[str, tuple[str, ...]] = {}
         self.dapil_linked: dict[str, str] = {}  # a dapil file's path -> its dapil
+        self.recaps: dict[str, list[dict[str, Any]]] = {}  # region -> its D.Hasil's checks
+        for found in recap_checks(self.count, fold.regions):
+            self.recaps.setdefault(found["region"], []).append(found)
 
     def dapil_totals(self, code: str) -> dict[str, Any]:
         """A dapil's totals (:meth:`ContestCount.dapil_totals`), made once."""
@@ -187,8 +212,11 @@ class ContestFiles:
             "path": [{"code": c, "name": self.regions.name(c)} for c in self.regions.path(region)],
             **self._numbers(region),
         }
-        theirs = {k: v for k, v in doc.items() if k not in ("checkpoint", "children")}
+        theirs = {
+            k: v for k, v in doc.items() if k not in ("checkpoint", "children", "recap_checks")
+        }
         self._add(totals_differences(path, self.contest, region, None, theirs, ours))
+        self._recap_checks(path, region, doc.get("recap_checks"))
         children = doc.get("children")
         listed = children if isinstance(children, list) else []
         expected = self._children(region)
@@ -213,6 +241,27 @@ class ContestFiles:
             theirs = {k: v for k, v in child.items() if k != "href"}
             self._add(totals_differences(path, self.contest, code, None, theirs, mine))
         return links
+
+    def _recap_checks(self, path: str, region: str, published: Any) -> None:
+        """The region's D.Hasil checks a snapshot publishes against the verifier's own,
+        dapil by dapil: each differing number names the dapil, and the field its box
+        (``recap_checks.<dapil>.differences.suara_partai_4.recap``, party 4)."""
+        mine = self.recaps.get(region, [])
+        if published is None and not mine:
+            return  # a snapshot written before Saksi published them: none to compare
+        theirs = _by_dapil(published)
+        if theirs is None:
+            listing = ({"recap_checks": published}, {"recap_checks": mine})
+            self._add(totals_differences(path, self.contest, region, None, *listing))
+            return
+        ours = _by_dapil(mine)
+        assert ours is not None
+        for dapil in sorted(theirs.keys() | ours.keys()):
+            pair = (
+                {"recap_checks": {dapil: theirs.get(dapil)}},
+                {"recap_checks": {dapil: ours.get(dapil)}},
+            )
+            self._add(totals_differences(path, self.contest, region, dapil, *pair))
 
     def _children(self, region: str) -> list[str]:
         """A region's children; a desa's: its TPS that vote in the contest."""

@@ -113,8 +113,8 @@ def _seats(path: str, contest: str, key: Key, published: Any, recomputed: Any) -
 
 def _where(name: str) -> tuple[str | None, str | None]:
     """The party and candidate a flattened field names (``totals.partai.4.suara_caleg.2``,
-    ``totals.suara_calon.3``, ``candidates.4:2.votes``, ``values.suara_caleg_4_2``), else
-    None."""
+    ``totals.suara_calon.3``, ``candidates.4:2.votes``, ``values.suara_caleg_4_2``,
+    ``recap_checks.3201.differences.suara_caleg_4_2.recap``), else None."""
     parts = name.split(".")
     party: str | None = None
     candidate: str | None = None
@@ -128,7 +128,8 @@ def _where(name: str) -> tuple[str | None, str | None]:
     elif parts[0] == "candidates" and len(parts) > 1:
         party, _, candidate = parts[1].partition(":")
     else:
-        last = parts[-1]
+        named = "differences" in parts[:-1]  # a D.Hasil check's: differences.<box>.recap
+        last = parts[parts.index("differences") + 1] if named else parts[-1]
         for box in ("suara_sah_partai_", "suara_partai_", "suara_caleg_", "suara_calon_"):
             if last.startswith(box):
                 rest = last.removeprefix(box)

@@ -287,6 +287,31 @@ def share_jump(
     return False
 
 
+CROSS_FORM_RULES: Final = (
+    *(
+        (
+            f"dpt-sama-{s}", "impossible", "eq", f"pemilih_dpt_{s}",
+            "the DPT (I.A) is one list for every ballot of a TPS",
+            "DPT (I.A) satu daftar untuk semua surat suara di TPS yang sama",
+        )
+        for s in ("l", "p", "j")
+    ),
+    (
+        "pengguna-dpt-sama", "suspicious", "eq", "pengguna_dpt_j",
+        "a DPT voter who comes gets every ballot: worth a look",
+        "pemilih DPT yang datang menerima semua surat suara: perlu diperiksa",
+    ),
+    (
+        "pengguna-dptb-maks-ppwp", "suspicious", "le", "pengguna_dptb_j",
+        "a DPTb voter gets no more legislative ballots than the PPWP ballot",
+        "pemilih DPTb tidak menerima surat suara legislatif lebih dari surat suara PPWP",
+    ),
+)  # fmt: skip
+"""docs/rules.md "Across the forms of one TPS", in its order: (code, severity, relation,
+box, why in English, why in Bahasa Indonesia). ``eq``: the box is the same on both
+forms; ``le``: a legislative form's box is at most the PPWP form's."""
+
+
 def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total: int) -> None:  # noqa: C901, PLR0912
     """PPWP's rules that read no pair's votes, in their table's order."""
     add = out.append
@@ -336,6 +361,7 @@ def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total:
 
 
 __all__ = [
+    "CROSS_FORM_RULES",
     "FLAGS",
     "IMPOSSIBLE",
     "LEGISLATIVE_IMPOSSIBLE",

@@ -45,6 +45,8 @@ from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative_published import compare as published_legislative
 from saksi.verify.legislative_published import compare_exports, exports_due
+from saksi.verify.legislative_reconcile import cross_form, recap_checks
+from saksi.verify.legislative_reconcile import summary as reconciliation
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
@@ -152,9 +154,13 @@ class Verifier:
         if fold.contests_file is None or fold.size != checkpoint.size:
             return
         names = {c["kind"]: c["name"] for c in fold.manifest["contests"]}
+        checks: dict[str, list[dict[str, Any]]] = {}
         for contest in fold.legislative:
             count = ContestCount(contest, fold.chains[contest], fold.contests_file, fold.regions)
             self.report.seats[contest] = count.seats_json(_cp(checkpoint), names[contest])
+            checks[contest] = recap_checks(count, fold.regions)
+        if checks:
+            self.report.reconciliation = reconciliation(checks, cross_form(fold))
 
     def _state(self) -> SavedState | None:
         """The saved state; with ``full``, one of another layout is not read at all

@@ -254,7 +254,7 @@ def test_a_state_of_the_layout_before_the_legislative_tally_is_refolded(
     night: tuple[V2Log, Path, str], tmp_path: Path
 ) -> None:
     """A saksi-verify-fold/2 state of a v2 log (no legislative values): the next run
-    folds the log again from entry 0 and gives the same seats, then saves fold/4."""
+    folds the log again from entry 0 and gives the same seats, then saves fold/5."""
     import hashlib
     import io
 
@@ -280,7 +280,7 @@ def test_a_state_of_the_layout_before_the_legislative_tally_is_refolded(
     assert again["checked"]["entries"] == len(log.entries)  # from entry 0
     assert again["legislative_seats"] == first["legislative_seats"]
     with open(state / json.loads((state / "state.json").read_text())["fold"], "rb") as handle:
-        assert pickle.load(handle)["format"] == "saksi-verify-fold/4"
+        assert pickle.load(handle)["format"] == "saksi-verify-fold/5"
 
 
 def test_published_legislative_seats_are_compared_and_a_moved_seat_is_named(
