@@ -9,7 +9,10 @@ publication with the legislative contests (format v2) has five ballots: a contes
 switch on every page (:mod:`saksi.dashboard.switch`), each contest's region and dapil
 pages (:mod:`saksi.dashboard.legislative`, :mod:`saksi.dashboard.dapil`), every contest's
 form on a TPS's page
-(:mod:`saksi.dashboard.tps_legislative`) and candidates found by name.
+(:mod:`saksi.dashboard.tps_legislative`) and candidates found by name. The nation's and
+a province's pages draw a map, the seats a parliament chart
+(:mod:`saksi.dashboard.pictures` over :mod:`~saksi.dashboard.svgmap` and
+:mod:`~saksi.dashboard.charts`).
 
     dashboard = Dashboard(Path("DATA/results"), Path("DATA/log"))
     page = dashboard.region("3173", "en")          # a Page: title, body, data (the twin)

@@ -1,14 +1,15 @@
 """A region in one legislative contest, and the blocks its pages share with a dapil's.
 
-A format v2 publication has, beside PPWP's, each legislative contest's region
-snapshots, dapil files and seats files (docs/recap.md, "The legislative contests
-published"); ``latest.json`` links them under ``legislative`` and names the contests
-file (parties, dapil, candidates) as ``contests_file``. A region's page
-(``/<contest>``, ``/<contest>/wilayah/<code>``) is made from those files only: its
-progress, each party's A.1 and B (bars with the numbers), the seats of the dapil in or
-around the region (from the seats files), its findings (from the TPS counters, and the
-seat ties), and its children with their progress and leading party (a desa: its TPS
-with their status). A dapil's page is :mod:`saksi.dashboard.dapil`; the names come
+A format v2 publication has, beside PPWP's, each legislative contest's region snapshots,
+dapil files and seats files (docs/recap.md, "The legislative contests published");
+``latest.json`` links them under ``legislative`` and names the contests file (parties,
+dapil, candidates) as ``contests_file``. A region's page (``/<contest>``,
+``/<contest>/wilayah/<code>``) is made from those files only: its progress, each party's
+A.1 and B (bars with the numbers), the nation's and a province's map
+(:mod:`saksi.dashboard.pictures`), the seats of the dapil in or around the region (from
+the seats files; a chamber as a parliament chart), its findings (from the TPS counters,
+and the seat ties), and its children with their progress and leading party (a desa: its
+TPS with their status). A dapil's page is :mod:`saksi.dashboard.dapil`; the names come
 from :mod:`saksi.dashboard.names`.
 """
 

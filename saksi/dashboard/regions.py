@@ -1,11 +1,14 @@
 """The Nasional page and the region pages (provinsi down to desa), from the snapshots.
 
-Each page shows the region's totals and each pair's share (a bar chart and the
-numbers), its progress (TPS reported out of expected, counted), what the checks found
-in it and below it (:mod:`saksi.dashboard.findings`), the TPS counters, the screening
-flags, its D.Hasil set against the forms, and its children: regions with their
-progress, votes and findings, or for a desa its TPS with their status. The JSON twin
-is the published snapshot itself with the shares and the file it came from.
+Each page shows the region's totals and each pair's share (bars and the numbers), its
+progress (a bar; TPS reported out of expected, counted), the nation's and a province's
+map of its children (:mod:`saksi.dashboard.pictures`: the leading pair, or the gravest
+finding with ``?lapisan=integritas``), what the checks found in it and below it
+(:mod:`saksi.dashboard.findings`), the TPS counters, the screening flags, its D.Hasil
+set against the forms, and its children: regions with their progress, votes and
+findings, or for a desa its TPS with their status (on a phone the regions are cards with
+a stacked bar). The JSON twin is the published snapshot itself with the shares, the file
+it came from and what the map was drawn from.
 """
 
 from __future__ import annotations

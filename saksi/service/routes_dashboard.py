@@ -17,8 +17,9 @@
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
 or ``Accept: application/json``. The language is ``?lang=id|en`` (remembered in the
 ``saksi_lang`` cookie), else the cookie, else Bahasa Indonesia. The nation's and the
-regions' pages of every contest take ``?lapisan=integritas``: their map's integrity layer. Pages are built in a
-worker thread from the published files (DATA/results, DATA/log), never the database.
+regions' pages of every contest take ``?lapisan=integritas`` (their map's integrity
+layer). Pages are built in a worker thread from the published files (DATA/results,
+DATA/log), never the database.
 A page that does not exist is a 404 page in HTML, and the one error shape
 (``http.not-found``) for its JSON twin. None of these routes is in the OpenAPI
 document: they are pages for people, described in docs/dashboard.md.
