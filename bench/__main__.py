@@ -13,9 +13,10 @@ and ``--cache DIR`` (the recapitulation's log: see bench/recap.py), ``--verify-w
 (the verifier's signature workers: see bench/verify.py, which publishes the same log),
 ``--dashboard-requests N`` and ``--dashboard-clients N`` (the dashboard's pages served
 from that publication's results: see bench/dashboard.py), ``--simulate-tps N`` (one
-``saksi simulate --tps N`` night over HTTP, off by default: see bench/simulate.py). The
-import of KPU's real legislative contests runs when ../shared/data is there
-(bench/contests.py).
+``saksi simulate --tps N`` night over HTTP, off by default: see bench/simulate.py),
+``--five-scale S`` (issue 17's five-contest log, replayed to totals and seats and verified:
+see bench/legislative_night.py; default 1.0, national). The import of KPU's real
+legislative contests runs when ../shared/data is there (bench/contests.py).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import contests, dashboard, recap, seats, service, simulate, tlog, verify
+from . import legislative_night as five
 from .foundation import QUICK, Scratch, Sizes, build_workload, cases
 from .harness import Case, Measurement, measure_all, print_table, report, write_json
 
 IN_OTHER_PROCESSES = (
-    service.NAMES | verify.NAMES | dashboard.NAMES | simulate.NAMES | contests.NAMES
+    service.NAMES | verify.NAMES | dashboard.NAMES | simulate.NAMES | contests.NAMES | five.NAMES
 )
 """Cases timed in a child process (``--profile`` cannot reach them with cProfile)."""
 
@@ -79,6 +81,7 @@ def run(
     dashboard_sizes: dashboard.DashboardSizes | None = None,
     cache: str | None = None,
     simulate_sizes: simulate.SimulateSizes | None = None,
+    five_sizes: five.FiveSizes | None = None,
 ) -> dict[str, Any]:
     """Build the workload, time the chosen cases and return the JSON results.
 
@@ -90,13 +93,16 @@ def run(
     generated once into ``cache`` (default: the system's temporary directory); then the
     verifier's, ``recap_repeats`` rounds in a child process over that log published once
     as tiles into the same cache; then the dashboard's, ``recap_repeats`` rounds against a
-    ``saksi serve`` child whose results and log are that publication's."""
+    ``saksi serve`` child whose results and log are that publication's; then the five-contest
+    log's replay and verification (bench/legislative_night.py), ``recap_repeats`` rounds,
+    in child processes over a log generated once into ``cache``."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     tlog_sizes = tlog_sizes or tlog.TlogSizes()
     service_sizes = service_sizes or service.ServiceSizes()
     recap_sizes = recap_sizes or recap.RecapSizes()
     verify_sizes = verify_sizes or verify.VerifySizes()
     dashboard_sizes = dashboard_sizes or dashboard.DashboardSizes()
+    five_sizes = five_sizes or five.FiveSizes()
     workload = build_workload(sizes)
     with ExitStack() as stack:
         scratch = Scratch(stack, tmp)
@@ -112,10 +118,11 @@ def run(
             *simulate.cases(simulate_sizes or simulate.SimulateSizes()),
             *contests.cases(),
             *seats.cases(1.0 if sizes != QUICK else 0.01),
+            *five.cases(five_sizes),
         ]
         chosen = select(all_cases, only)
         parts = (tlog.NAMES | service.NAMES | recap.NAMES | verify.NAMES | dashboard.NAMES) | (
-            simulate.NAMES | contests.NAMES
+            simulate.NAMES | contests.NAMES | five.NAMES
         )
         foundation = [c for c in chosen if c.name not in parts]
 
@@ -156,6 +163,10 @@ def run(
             chosen, dashboard_sizes, repeats=recap_repeats or repeats, cache=cache, tmp=tmp, log=log
         )
         measurements += dashboard_measurements
+        five_measurements, five_extras = five.measure(
+            chosen, five_sizes, repeats=recap_repeats or repeats, cache=cache, log=log
+        )
+        measurements += five_measurements
         last, last_extras = _last_parts(chosen, repeats, log)
         measurements += last
         if profile:  # the service runs in another process: profile it with py-spy
@@ -175,6 +186,7 @@ def run(
         "recap": asdict(recap_sizes),
         "verify": asdict(verify_sizes),
         "dashboard": asdict(dashboard_sizes),
+        "five": asdict(five_sizes),
     }
     results = report(measurements, config=config, when=when)
     extras = {
@@ -183,6 +195,7 @@ def run(
         "recap": recap_extras,
         "verify": verify_extras,
         "dashboard": dashboard_extras,
+        "five": five_extras,
     }
     results |= {name: part for name, part in extras.items() if part}
     results |= last_extras
@@ -321,6 +334,13 @@ def parser() -> argparse.ArgumentParser:
         help="also run `saksi simulate --tps N` (bench/simulate.py; off by default)",
     )
     p.add_argument(
+        "--five-scale",
+        type=float,
+        default=None,
+        metavar="S",
+        help="the five-contest log's hierarchy scale (default 1.0: national; quick 0.0005)",
+    )
+    p.add_argument(
         "--profile",
         action="store_true",
         help="run each in-process case once more under cProfile (top 15 to stderr)",
@@ -354,6 +374,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     dashboard_sizes = dashboard.sizes_for(
         quick=args.quick, requests=args.dashboard_requests, clients=args.dashboard_clients
     )
+    five_sizes = five.sizes_for(quick=args.quick, scale=args.five_scale)
     print(f"building the workload (scale {sizes.scale}) ...", file=sys.stderr, flush=True)
     results = run(
         sizes,
@@ -372,6 +393,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         dashboard_sizes=dashboard_sizes,
         cache=args.cache,
         simulate_sizes=simulate.SimulateSizes(tps=max(0, args.simulate_tps)),
+        five_sizes=five_sizes,
     )
     print_table(results, out)
     if "tlog" in results:
@@ -384,6 +406,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         verify.print_extras(results, out)
     if "dashboard" in results:
         dashboard.print_extras(results, out)
+    if "five" in results:
+        five.print_extras(results, out)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", encoding="utf-8") as f:

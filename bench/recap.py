@@ -46,6 +46,8 @@ from typing import Any, BinaryIO, TextIO
 
 from saksi.election.codes import Level
 from saksi.election.envelope import sign_statement
+from saksi.election.legislative import Contests
+from saksi.election.regions import Hierarchy
 from saksi.election.statements import CHasil, Correction, EntryRef
 from saksi.election.synthetic import synthetic_hierarchy
 from saksi.sim.election import Authorities
@@ -171,7 +173,8 @@ def cache_dir(cache: str | Path | None) -> Path:
     return Path(cache) if cache is not None else Path(tempfile.gettempdir()) / "saksi-bench-recap"
 
 
-def _key_chunk(seed: int, tps_codes: Sequence[str]) -> list[bytes]:
+def key_chunk(seed: int, tps_codes: Sequence[str]) -> list[bytes]:
+    """The KPPS key registrations of ``tps_codes`` (a task of a generating worker)."""
     keys = Authorities(seed)
     return [
         keys.register(
@@ -216,18 +219,24 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _head(sizes: RecapSizes) -> list[bytes]:
-    """The manifest and the key tree above the KPPS (provinces, kab/kota, PPK)."""
-    hierarchy = synthetic_hierarchy(scale=sizes.scale, seed=sizes.seed)
-    keys = Authorities(sizes.seed)
-    out = [keys.manifest(hierarchy).to_bytes()]
-    above = {Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN}
+def head_entries(
+    keys: Authorities, hierarchy: Hierarchy, contests: Contests | None = None
+) -> list[bytes]:
+    """The manifest (format v2 with ``contests``) and the key tree above the KPPS
+    (provinces, kab/kota, PPK)."""
+    out = [keys.manifest(hierarchy, contests).to_bytes()]
     for env in keys.key_tree(hierarchy, set()):
         if env.stmt.type == "key" and getattr(env.stmt, "role", "") == "kpps":
             break
         out.append(env.to_bytes())
+    above = {Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN}
     assert len(out) == 1 + sum(len(list(hierarchy.codes(level))) for level in above)
     return out
+
+
+def _head(sizes: RecapSizes) -> list[bytes]:
+    hierarchy = synthetic_hierarchy(scale=sizes.scale, seed=sizes.seed)
+    return head_entries(Authorities(sizes.seed), hierarchy)
 
 
 def generate(sizes: RecapSizes, log: Path, tail: Path, progress: TextIO | None) -> dict[str, Any]:
@@ -259,7 +268,7 @@ def generate(sizes: RecapSizes, log: Path, tail: Path, progress: TextIO | None) 
         entries = write_frames(out, head)
         with ProcessPoolExecutor(max_workers=max(1, sizes.workers)) as pool:
             seeds = [sizes.seed] * len(tps_codes)
-            for chunk in pool.map(_key_chunk, seeds, _chunks(tps_codes)):
+            for chunk in pool.map(key_chunk, seeds, _chunks(tps_codes)):
                 entries += write_frames(out, chunk)
                 note(len(chunk), "key registrations")
             done = 0

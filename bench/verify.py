@@ -134,10 +134,18 @@ def signed_parts(entry: bytes) -> tuple[bytes, bytes, bytes]:
 def _publish(sizes: VerifySizes, log_file: Path, part: Path, progress: TextIO | None) -> str:
     """Append every entry to a new :class:`Log` in ``part``, integrate; its vkey."""
     from saksi.sim.election import Authorities
+
+    origin = Authorities(sizes.log.seed).origin + ORIGIN_SUFFIX
+    return publish_tiles(origin, log_file, part, progress)
+
+
+def publish_tiles(origin: str, log_file: Path, part: Path, progress: TextIO | None) -> str:
+    """Every entry of the frame file ``log_file`` appended to a new :class:`Log` of
+    ``origin`` in ``part`` and integrated (``checkpoint``, ``tile/...``); the store and
+    the key removed; the log's vkey."""
     from saksi.store import open_store
     from saksi.tlog.log import Log
 
-    origin = Authorities(sizes.log.seed).origin + ORIGIN_SUFFIX
     log, vkey = Log.create(part, origin, open_store, durable=False)
     started = time.perf_counter()
     try:

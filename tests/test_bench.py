@@ -31,6 +31,9 @@ LIMITS = {
     "dashboard.nasional": "dashboard.static",
     "dashboard.kecamatan": "dashboard.static",
     "dashboard.tps": "dashboard.static",
+    "five.replay": "json.sha256.five",
+    "five.apply": "json.sha256.five",
+    "five.verify": "json.sha256.five",
 }
 
 
@@ -44,7 +47,7 @@ def test_quick_run_reports_every_case_with_its_ratio(tmp_path: Path) -> None:
     results = json.loads(out_file.read_text(encoding="utf-8"))
     assert set(results) == {
         "when", "machine", "config", "results", "tlog", "service", "recap", "verify",
-        "dashboard", "contests",
+        "dashboard", "contests", "five",
     }  # fmt: skip
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
     rows = {r["name"]: r for r in results["results"]}
@@ -404,3 +407,72 @@ def test_the_seats_part_gives_every_seat_of_every_dapil() -> None:
     assert seats._raw(work)() == sum(d.seats for ds in work.party.values() for d in ds) + 4 * len(
         work.dpd
     )
+
+
+def test_five_contest_part_reports_replay_and_seats_the_update_cost_and_verify(
+    tmp_path: Path,
+) -> None:
+    from bench.legislative_night import FIVE_QUICK, NAMES, ensure_log, ensure_published
+    from saksi.election.envelope import parse_entry
+    from saksi.election.statements import CHasilLegislatif, CorrectionLegislatif
+
+    cache = tmp_path / "cache"
+    out = io.StringIO()
+    json_file = tmp_path / "r.json"
+    argv = ["--quick", "--only", "five", "--cache", str(cache), "--out", str(json_file)]
+    main([*argv, "--tmp", str(tmp_path)], out)
+    results = json.loads(json_file.read_text(encoding="utf-8"))
+    rows = {r["name"]: r for r in results["results"]}
+    assert list(rows) == ["json.sha256.five", "five.replay", "five.apply", "five.verify"]
+    assert set(rows) == NAMES
+    extra = results["five"]
+    log = extra["log"]
+    # every TPS but a few sends one C.Hasil per contest it votes in: PPWP and its ballots
+    assert 0 < log["tps"] - log["tps_with_forms"] <= log["tps"] // 100 + 1
+    assert log["forms_by_contest"]["ppwp"] == log["tps_with_forms"]
+    assert set(log["forms_by_contest"]) == {"ppwp", "dpr", "dpd", "dprd-prov", "dprd-kabkota"}
+    assert log["forms"] == sum(log["forms_by_contest"].values()) > 4 * log["tps_with_forms"]
+    assert log["entries"] == 1 + log["key_entries"] + log["forms"]
+    assert log["corrections"] == FIVE_QUICK.corrections
+    for name in ("json.sha256.five", "five.replay", "five.verify"):
+        assert rows[name]["items"] == log["entries"]
+    assert rows["five.apply"]["items"] == log["corrections"]
+    for name in ("five.replay", "five.apply", "five.verify"):
+        assert rows[name]["limit"] == "json.sha256.five"
+        assert rows[name]["ratio"] == pytest.approx(
+            rows[name]["rate_per_second"] / rows["json.sha256.five"]["rate_per_second"],
+            abs=1e-4,  # the report rounds ratios to 4 places
+        )
+    # the seats of every legislative contest, every seat of every dapil given
+    seats = extra["seats"]
+    assert set(seats) == {"dpr", "dpd", "dprd-prov", "dprd-kabkota"}
+    for contest, facts in seats.items():
+        assert facts["dapil"] == log["dapil"][contest]
+        assert facts["elected"] == facts["seats"] > 0
+    assert seats["dpd"]["seats"] == 4 * log["dapil"]["dpd"]
+    (split,) = extra["split"]
+    assert split["replay_seconds"] + split["seats_seconds"] == pytest.approx(
+        rows["five.replay"]["best_seconds"], abs=2e-3
+    )
+    assert extra["apply"]["count"] == log["corrections"]
+    assert 0 < extra["memory"]["baseline_mib"] <= extra["memory"]["peak_mib"]
+    (verified,) = extra["verify_rounds"]
+    assert verified["seats_contests"] == ["dpd", "dpr", "dprd-kabkota", "dprd-prov"]
+    assert 0 < verified["main_peak_mib"] <= verified["peak_mib"]
+    text = out.getvalue()
+    for line in ("five.replay: ", "five.apply (one more entry): ", "five.verify: "):
+        assert line in text
+    assert "national log only" in text and "extrapolation" not in text  # too small for one
+    # the tail corrects legislative forms in force; the log and its tiles are cached
+    files = ensure_log(FIVE_QUICK, cache, None)
+    assert files.meta == log
+    from bench.recap import read_frames
+
+    for entry in read_frames(files.tail):
+        stmt = parse_entry(entry).stmt
+        assert isinstance(stmt, CorrectionLegislatif)  # of a legislative contest
+    kinds = {type(parse_entry(e).stmt) for e in list(read_frames(files.log))[-50:]}
+    assert CHasilLegislatif in kinds
+    before = sorted(p.name for p in cache.iterdir())
+    assert ensure_published(FIVE_QUICK, cache, None).meta["entries"] == log["entries"]
+    assert sorted(p.name for p in cache.iterdir()) == before

@@ -9,7 +9,10 @@ publication with the legislative contests (format v2) has five ballots: a contes
 switch on every page (:mod:`saksi.dashboard.switch`), each contest's region and dapil
 pages (:mod:`saksi.dashboard.legislative`, :mod:`saksi.dashboard.dapil`), every contest's
 form on a TPS's page
-(:mod:`saksi.dashboard.tps_legislative`) and candidates found by name.
+(:mod:`saksi.dashboard.tps_legislative`) and candidates found by name. The nation's and
+a province's pages draw a map, the seats a parliament chart
+(:mod:`saksi.dashboard.pictures` over :mod:`~saksi.dashboard.svgmap` and
+:mod:`~saksi.dashboard.charts`).
 
     dashboard = Dashboard(Path("DATA/results"), Path("DATA/log"))
     page = dashboard.region("3173", "en")          # a Page: title, body, data (the twin)
@@ -77,13 +80,14 @@ class Dashboard:
     def _ctx(self, lang: Lang, contest: str | None = None) -> Context:
         return Context.of(self.published, lang, contest)
 
-    def nasional(self, lang: Lang) -> Page:
-        ctx = self._ctx(lang)
+    def nasional(self, lang: Lang, layer: str | None = None) -> Page:
+        """The nation (PPWP); ``layer``: the map's (``integritas``, else the results)."""
+        ctx = self._ctx(lang).on_layer(layer)
         page = _switched(ctx, region_page(ctx, NASIONAL), region_targets(ctx, NASIONAL))
         return self._for_journalists(ctx, page, NASIONAL)
 
-    def region(self, code: str, lang: Lang) -> Page:
-        ctx = self._ctx(lang).about(code)
+    def region(self, code: str, lang: Lang, layer: str | None = None) -> Page:
+        ctx = self._ctx(lang).about(code).on_layer(layer)
         page = _switched(ctx, region_page(ctx, code), region_targets(ctx, code))
         return self._for_journalists(ctx, page, code)
 
@@ -91,9 +95,9 @@ class Dashboard:
         ctx = self._ctx(lang).about(code)
         return self._cited(ctx, tps_page(ctx, code, legislative_sections), f"/tps/{code}")
 
-    def legislative(self, contest: str, code: str, lang: Lang) -> Page:
+    def legislative(self, contest: str, code: str, lang: Lang, layer: str | None = None) -> Page:
         """Region ``code`` (``0``: the nation) in a legislative contest."""
-        ctx = self._ctx(lang, contest).about(code)
+        ctx = self._ctx(lang, contest).about(code).on_layer(layer)
         return self._for_journalists(ctx, legislative_region_page(ctx, code), code)
 
     def changes(self, contest: str, code: str, lang: Lang, since: int | None) -> Page:

@@ -268,7 +268,14 @@ FAVICON: Final = Asset(
 )
 """The icon browsers ask for at ``/favicon.ico`` (the entry app's, at 16/32/48 px;
 tools/favicon.py draws it)."""
-STYLE: Final = _asset("dashboard", "css", "text/css; charset=utf-8", CSS)
+STYLE: Final = _asset(
+    "dashboard",
+    "css",
+    "text/css; charset=utf-8",
+    CSS + Path(__file__).with_name("charts.css").read_text(encoding="utf-8"),
+)
+"""The one style sheet: the pages' (:data:`CSS`) and the map's and charts' (``charts.css``,
+read here rather than imported from ``charts``, which imports ``html``, which imports this)."""
 SCRIPT: Final = _asset("dashboard", "js", "text/javascript; charset=utf-8", JS)
 ASSETS: Final = {a.name: a for a in (STYLE, SCRIPT)}
 """Served name -> asset."""

@@ -41,6 +41,7 @@ class Context:
     latest: Doc | None
     contest: str | None  # the contest shown (the first of latest.json), None before any
     region: str | None = None  # the region or TPS the page is about (its times' zone)
+    layer: str = "hasil"  # the map's layer: hasil (results) or integritas (?lapisan=)
 
     @classmethod
     def of(cls, published: Published, lang: Lang, contest: str | None = None) -> Context:
@@ -68,6 +69,10 @@ class Context:
     def about(self, region: str) -> Context:
         """This context for a page about ``region`` (a region or TPS code)."""
         return replace(self, region=region)
+
+    def on_layer(self, layer: str | None) -> Context:
+        """This context with the map's layer asked for (``integritas``, else the results)."""
+        return replace(self, layer="integritas" if layer == "integritas" else "hasil")
 
     def time(self, moment: datetime | str | None) -> Markup:
         """An instant in the local time of the page's region (:func:`time_tag`)."""

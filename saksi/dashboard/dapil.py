@@ -9,6 +9,7 @@ with the rule applied; DPD: the province's candidates by votes, the four elected
 
 from __future__ import annotations
 
+from saksi.dashboard.charts import Share, share_bars
 from saksi.dashboard.common import (
     Context,
     breadcrumbs,
@@ -18,7 +19,7 @@ from saksi.dashboard.common import (
     not_found,
     twin,
 )
-from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, table
+from saksi.dashboard.html import Markup, Page, cell, esc, link, num, table
 from saksi.dashboard.legislative import (
     contest_label,
     contest_names,
@@ -26,10 +27,10 @@ from saksi.dashboard.legislative import (
     parties_block,
     progress_block,
     seat_status,
-    share_of,
     tie_text,
 )
 from saksi.dashboard.names import Names
+from saksi.dashboard.palette import Category, series
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
 from saksi.dashboard.switch import contest_switch, nation_targets
@@ -184,17 +185,14 @@ def _dpd_block(
     listed = ranked.get("", [])
     valid = int(doc["totals"].get("suara_sah", 0))
     items = [
-        (
-            f"{c['number']} · {c.get('name', '')}",
-            int(c.get("votes", 0)),
-            share_of(int(c.get("votes", 0)), valid),
-        )
-        for c in listed
-    ]
+        Share(Category(f"calon-{c['number']}", f"{c['number']} · {c.get('name', '')}", series(i)),
+              int(c.get("votes", 0)))
+        for i, c in enumerate(listed)
+    ]  # fmt: skip
     rows = _candidate_rows(ctx, "", listed, elected)
     return Markup(
         f'<section id="candidates" data-live><h2>{esc(ctx.t("candidates"))}</h2>'
-        f"{bars(items, ctx.lang, title=ctx.t('candidates'))}"
+        f"{share_bars(items, ctx.lang, title=ctx.t('candidates'), total=valid or None)}"
         f"{table(ctx.t('candidates'), _candidate_head(ctx), rows, id_='dpd-table')}</section>"
     )
 

@@ -1,22 +1,24 @@
 """A region in one legislative contest, and the blocks its pages share with a dapil's.
 
-A format v2 publication has, beside PPWP's, each legislative contest's region
-snapshots, dapil files and seats files (docs/recap.md, "The legislative contests
-published"); ``latest.json`` links them under ``legislative`` and names the contests
-file (parties, dapil, candidates) as ``contests_file``. A region's page
-(``/<contest>``, ``/<contest>/wilayah/<code>``) is made from those files only: its
-progress, each party's A.1 and B (bars with the numbers), the seats of the dapil in or
-around the region (from the seats files), its findings (from the TPS counters, and the
-seat ties), and its children with their progress and leading party (a desa: its TPS
-with their status). A dapil's page is :mod:`saksi.dashboard.dapil`; the names come
+A format v2 publication has, beside PPWP's, each legislative contest's region snapshots,
+dapil files and seats files (docs/recap.md, "The legislative contests published");
+``latest.json`` links them under ``legislative`` and names the contests file (parties,
+dapil, candidates) as ``contests_file``. A region's page (``/<contest>``,
+``/<contest>/wilayah/<code>``) is made from those files only: its progress, each party's
+A.1 and B (bars with the numbers), the nation's and a province's map
+(:mod:`saksi.dashboard.pictures`), the seats of the dapil in or around the region (from
+the seats files; a chamber as a parliament chart), its findings (from the TPS counters,
+and the seat ties), and its children with their progress and leading party (a desa: its
+TPS with their status). A dapil's page is :mod:`saksi.dashboard.dapil`; the names come
 from :mod:`saksi.dashboard.names`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
+from saksi.dashboard.charts import Seats, Share, hemicycle, progress_bar, share_bars
 from saksi.dashboard.common import (
     Context,
     breadcrumbs,
@@ -30,6 +32,8 @@ from saksi.dashboard.common import (
 )
 from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
 from saksi.dashboard.names import Names, names_of
+from saksi.dashboard.palette import Category, series
+from saksi.dashboard.pictures import cards, map_section, party_category, party_shares, words
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
 from saksi.dashboard.switch import contest_switch, region_targets
@@ -107,7 +111,9 @@ def parties_block(
     if not rows:
         return Markup("")
     valid = int(totals.get("suara_sah", 0))
-    items = [(names.party(p), b, share_of(b, valid)) for p, _, b in rows]
+    chart = share_bars(
+        party_shares(totals, names.party), ctx.lang, title=ctx.t("leg.chart"), total=valid
+    )
     head = [
         (ctx.t("col.party"), False),
         (ctx.t("col.a1"), True),
@@ -134,8 +140,7 @@ def parties_block(
     caption = ctx.t("leg.parties")
     return Markup(
         f'<section id="parties" data-live aria-labelledby="h-parties">'
-        f'<h2 id="h-parties">{esc(ctx.t("leg.chart"))}</h2>'
-        f"{bars(items, ctx.lang, title=ctx.t('leg.chart'))}"
+        f'<h2 id="h-parties">{esc(ctx.t("leg.chart"))}</h2>{chart}'
         f"{table(caption, head, body, id_='party-table', stack=True)}</section>"
     )
 
@@ -151,8 +156,9 @@ def progress_block(ctx: Context, doc: Doc) -> Markup:
         f'<div class="card"><span class="n">{value}</span>{esc(label)}</div>'
         for label, value in cards
     )
+    bar = progress_bar(int(progress.get("counted", 0)), int(progress.get("expected", 0)), ctx.lang)
     return Markup(
-        f'<section id="totals" data-live><h2>{esc(ctx.t("progress"))}</h2>'
+        f'<section id="totals" data-live><h2>{esc(ctx.t("progress"))}</h2>{bar}'
         f'<div class="cards">{cards_html}</div></section>'
     )
 
@@ -230,7 +236,9 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
     else:
         title = f"{label} · {name}"
         heading = f"{esc(label)} · {esc(ctx.t('level.' + level))} {esc(name)}"
-    seats_html, seats_data = _seats_block(ctx, names, code)
+    seats_html, seats_data = _seats_block(ctx, names, code, level)
+    shares_of = _shares_of(ctx, names)
+    drawn, map_data = map_section(ctx, snap, layer=ctx.layer, shares_of=shares_of, kind="party")
     body = [
         breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
         f"<h1>{heading}</h1>",
@@ -238,9 +246,10 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
         parties_block(ctx, names, snap["totals"]),
         _dpd_link(ctx, names, code),
         progress_block(ctx, snap),
+        drawn,
         seats_html,
         _findings_block(ctx, names, snap, seats_data),
-        _children_block(ctx, names, snap),
+        _children_block(ctx, names, snap, shares_of),
     ]
     switch, targets = contest_switch(ctx, region_targets(ctx, code), ctx.contest)
     data = twin(
@@ -254,8 +263,20 @@ def legislative_region_page(ctx: Context, code: str) -> Page:
             for c in snap.get("children", ())
         ],
         **({"contests": targets} if targets else {}),
+        **({"map": map_data} if map_data else {}),
     )
     return Page("wilayah", title, Markup("".join(body)), data, size=ctx.size, switch=switch)
+
+
+def _shares_of(ctx: Context, names: Names) -> Callable[[Doc], list[Share]] | None:
+    """A child's parties' shares (DPD has none in the region snapshots)."""
+    if ctx.contest == "dpd":
+        return None
+
+    def shares_of(region: Doc) -> list[Share]:
+        return party_shares(region["totals"], names.party)
+
+    return shares_of
 
 
 def _dpd_link(ctx: Context, names: Names, code: str) -> Markup:
@@ -267,7 +288,45 @@ def _dpd_link(ctx: Context, names: Names, code: str) -> Markup:
     return Markup(f'<p class="notice">{link(dapil_page("dpd", province), text)}</p>')
 
 
-def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[str, Any]]:
+HEMICYCLES: Final = {
+    ("dpr", "nasional"),
+    ("dpd", "provinsi"),
+    ("dprd-prov", "provinsi"),
+    ("dprd-kabkota", "kabkota"),
+}
+"""Where a region page draws its chamber as a parliament chart: DPR's nationally, a
+province's DPD members and DPRD, a kab/kota's DPRD (each from its seats file); elsewhere
+the seats per party are bars (a DPRD summed over the nation is no chamber)."""
+
+
+def _chamber(ctx: Context, names: Names, doc: Doc) -> Markup:
+    """The seats of one chamber (a seats file) as a parliament chart, provisional until
+    final: each party's seats (DPD: each elected member, in the order of votes)."""
+    if ctx.contest == "dpd":
+        members = [
+            Seats(Category(f"calon-{e.get('number')}", str(e.get("name") or e.get("number")),
+                           series(i)), 1)
+            for i, e in enumerate(doc.get("elected", ()))
+        ]  # fmt: skip
+    else:
+        members = [
+            Seats(party_category(p, names.party), int(s))
+            for p, s in sorted((doc.get("parties") or {}).items(), key=lambda kv: int(kv[0]))
+            if int(s)
+        ]
+    title = words("chamber", ctx.lang, chamber=contest_label(ctx), name=str(doc["region"]["name"]))
+    return hemicycle(
+        members,
+        ctx.lang,
+        title=title,
+        total=int(doc.get("seats", 0)),
+        provisional=bool(doc.get("provisional", True)),
+    )
+
+
+def _seats_block(
+    ctx: Context, names: Names, code: str, level: str
+) -> tuple[Markup, dict[str, Any]]:
     """The seats of the dapil within (or around) the region, from the seats files."""
     assert ctx.latest is not None and ctx.contest is not None
     nation = ctx.published.seats(ctx.latest, ctx.contest)
@@ -293,7 +352,14 @@ def _seats_block(ctx: Context, names: Names, code: str) -> tuple[Markup, dict[st
             f"{link('/results/' + own_source, ctx.t('source'))}</p>"
         )
         won = own_doc.get("parties") or {}
-        if won:
+        data |= {
+            "region_total": total,
+            "region_provisional": bool(own_doc.get("provisional", True)),
+            "region_elected": own_doc.get("elected", []),
+        }
+        if (ctx.contest, level) in HEMICYCLES:
+            parts.append(_chamber(ctx, names, own_doc))
+        elif won:
             items = [
                 (names.party(p), int(s), share_of(int(s), total))
                 for p, s in sorted(won.items(), key=lambda kv: (-int(kv[1]), int(kv[0])))
@@ -364,7 +430,11 @@ def _leading(ctx: Context, names: Names, totals: Doc) -> Markup:
     return Markup(f"{esc(names.party(party))}<br><span class='meta'>{pct(share, ctx.lang)}</span>")
 
 
-def _children_block(ctx: Context, names: Names, snap: Doc) -> Markup:
+def _children_block(
+    ctx: Context, names: Names, snap: Doc, shares_of: Callable[[Doc], list[Share]] | None
+) -> Markup:
+    """The children: a desa's TPS in a table (cards on a phone); regions in a wide table
+    and, on a phone instead, a card each with its stacked bar (the style sheet decides)."""
     level = CHILD_LEVEL.get(str(snap["region"]["level"]))
     if level is None:
         return Markup("")
@@ -399,9 +469,15 @@ def _children_block(ctx: Context, names: Names, snap: Doc) -> Markup:
         head.append((ctx.t("leg.leading"), False))
     head.append((ctx.t("totals.suara_sah"), True))
     caption = ctx.t(f"children.{level}")
+    if level == "tps":
+        return Markup(
+            f"<h2>{esc(caption)}</h2>"
+            + table(caption, head, rows, id_="children", live=True, stack=True)
+        )
     return Markup(
-        f"<h2>{esc(caption)}</h2>"
-        + table(caption, head, rows, id_="children", live=True, stack=True)
+        f'<h2>{esc(caption)}</h2><div id="children" data-live>'
+        f'<div class="children-table">{table(caption, head, rows, stack=True)}</div>'
+        f"{cards(ctx, snap.get('children', ()), shares_of)}</div>"
     )
 
 

@@ -1,17 +1,22 @@
 """The Nasional page and the region pages (provinsi down to desa), from the snapshots.
 
-Each page shows the region's totals and each pair's share (a bar chart and the
-numbers), its progress (TPS reported out of expected, counted), what the checks found
-in it and below it (:mod:`saksi.dashboard.findings`), the TPS counters, the screening
-flags, its D.Hasil set against the forms, and its children: regions with their
-progress, votes and findings, or for a desa its TPS with their status. The JSON twin
-is the published snapshot itself with the shares and the file it came from.
+Each page shows the region's totals and each pair's share (bars and the numbers), its
+progress (a bar; TPS reported out of expected, counted), the nation's and a province's
+map of its children (:mod:`saksi.dashboard.pictures`: the leading pair, or the gravest
+finding with ``?lapisan=integritas``), what the checks found in it and below it
+(:mod:`saksi.dashboard.findings`), the TPS counters, the screening flags, its D.Hasil
+set against the forms, and its children: regions with their progress, votes and
+findings, or for a desa its TPS with their status (on a phone the regions are cards with
+a stacked bar). The JSON twin is the published snapshot itself with the shares, the file
+it came from and what the map was drawn from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
+from saksi.dashboard.charts import Share, progress_bar, share_bars
 from saksi.dashboard.common import (
     Context,
     Pair,
@@ -29,7 +34,8 @@ from saksi.dashboard.common import (
     twin,
 )
 from saksi.dashboard.findings import child_findings, differences_in_words, findings_block
-from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
+from saksi.dashboard.html import Markup, Page, cell, esc, link, num, pct, row, table
+from saksi.dashboard.pictures import cards, map_section, pair_shares
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import flag_text, number
 from saksi.election.codes import NASIONAL
@@ -80,15 +86,20 @@ def region_page(ctx: Context, code: str) -> Page:
     if election is not None:  # the home page names the election (its manifest's name)
         heading += f' <span class="election">{esc(election)}</span>'
 
+    def shares_of(region: Doc) -> list[Share]:
+        return pair_shares(region["totals"], pairs)
+
+    drawn, map_data = map_section(ctx, snap, layer=ctx.layer, shares_of=shares_of, kind="pair")
     body = [
         breadcrumbs(ctx, list(snap.get("path", ()))) if code != NASIONAL else "",
         f"<h1>{heading}</h1>",
         checkpoint_line(ctx, source),
         _totals_block(ctx, snap, pairs),
+        drawn,
         findings_block(ctx, snap),
         _status_block(ctx, snap),
         _recap_block(ctx, snap),
-        _children_block(ctx, snap, pairs),
+        _children_block(ctx, snap, pairs, shares_of),
     ]
     if code == NASIONAL:
         body.insert(3, _log_block(ctx))
@@ -99,6 +110,7 @@ def region_page(ctx: Context, code: str) -> Page:
         shares=shares(snap["totals"]),
         snapshot=snap,
         links=region_links(snap),
+        **({"map": map_data} if map_data else {}),
     )
     kind = "nasional" if code == NASIONAL else "wilayah"
     return Page(kind, title, Markup("".join(body)), data, size=ctx.size)
@@ -127,10 +139,9 @@ def _log_block(ctx: Context) -> Markup:
 
 def _totals_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
     totals, lang = snap["totals"], ctx.lang
-    share = shares(totals)
-    labels = {p.number: p.label for p in pairs}
-    items = [(labels.get(n, n), int(totals["suara_paslon"][n]), share[n]) for n in sorted(share)]
+    valid = int(totals.get("suara_sah", 0))
     progress = snap["progress"]
+    counted = int(progress.get("counted", 0))
     cards = [
         (ctx.t("tps.received"), progress_text(progress, lang)),
         (ctx.t("tps.counted"), num(int(progress.get("counted", 0)), lang)),
@@ -143,8 +154,10 @@ def _totals_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
     return Markup(
         f'<section id="totals" data-live aria-labelledby="h-totals">'
         f'<h2 id="h-totals">{esc(ctx.t("chart"))}</h2>'
-        f"{bars(items, lang, title=ctx.t('chart'))}"
-        f'<h2>{esc(ctx.t("progress"))}</h2><div class="cards">{card_html}</div></section>'
+        f"{share_bars(pair_shares(totals, pairs), lang, title=ctx.t('chart'), total=valid)}"
+        f"<h2>{esc(ctx.t('progress'))}</h2>"
+        f"{progress_bar(counted, int(progress.get('expected', 0)), lang)}"
+        f'<div class="cards">{card_html}</div></section>'
     )
 
 
@@ -223,7 +236,11 @@ def _recap_block(ctx: Context, snap: Doc) -> Markup:
     return Markup("".join(parts))
 
 
-def _children_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
+def _children_block(
+    ctx: Context, snap: Doc, pairs: list[Pair], shares_of: Callable[[Doc], list[Share]]
+) -> Markup:
+    """The children: a desa's TPS in a table (cards on a phone); regions in a wide table
+    and, on a phone instead, a card each with its stacked bar (the style sheet decides)."""
     level = CHILD_LEVEL.get(str(snap["region"]["level"]))
     if level is None:
         return Markup("")
@@ -238,9 +255,15 @@ def _children_block(ctx: Context, snap: Doc, pairs: list[Pair]) -> Markup:
         rows = [_region_row(ctx, child, numbers) for child in children]
     head += [(n, True) for n in numbers]
     head.append((ctx.t("totals.suara_sah"), True))
+    if level == "tps":
+        return Markup(
+            f"<h2>{esc(caption)}</h2>"
+            + table(caption, head, rows, id_="children", live=True, stack=True)
+        )
     return Markup(
-        f"<h2>{esc(caption)}</h2>"
-        + table(caption, head, rows, id_="children", live=True, stack=True)
+        f'<h2>{esc(caption)}</h2><div id="children" data-live>'
+        f'<div class="children-table">{table(caption, head, rows, stack=True)}</div>'
+        f"{cards(ctx, children, shares_of)}</div>"
     )
 
 

@@ -135,9 +135,16 @@ def _voting_tps(tally: LegislativeTally, desa: str) -> Iterator[TpsState]:
 
 
 def legislative_snapshot(
-    tally: LegislativeTally, checkpoint: Checkpoint, code: str, *, href: Href
+    tally: LegislativeTally,
+    checkpoint: Checkpoint,
+    code: str,
+    *,
+    href: Href,
+    recap_checks: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The snapshot of region ``code`` for a legislative contest at ``checkpoint``."""
+    """The snapshot of region ``code`` for a legislative contest at ``checkpoint``;
+    ``recap_checks``: the region's own D.Hasil checked against their forms, by dapil
+    (:func:`saksi.recap.legislative_reconcile.check_recap`'s ``to_dict``)."""
     hierarchy = tally.hierarchy
     if level_of(code) is Level.DESA:
         children = [_tps_entry(tally, s, hierarchy.name(s.tps)) for s in _voting_tps(tally, code)]
@@ -153,6 +160,7 @@ def legislative_snapshot(
         "region": _ref(tally, code),
         "path": [{"code": c, "name": hierarchy.name(c)} for c in hierarchy.path(code)],
         **_numbers(tally, code),
+        "recap_checks": list(recap_checks),
         "children": children,
     }
 

@@ -19,7 +19,7 @@ All of it is computed from the fold when asked (docs/recap.md, "Reconciliation")
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import add
 from typing import Any, Final
@@ -108,13 +108,14 @@ class DistrictRecapCheck:
 
 
 def forms_sums(
-    tally: LegislativeTally, parts: set[tuple[str, str]]
+    tally: LegislativeTally, parts: set[tuple[str, str]], codes: Iterable[str] | None = None
 ) -> dict[tuple[str, str], list[int]]:
     """Per (region, dapil) asked, the sum of the dapil vectors of the dapil's TPS within
-    the region (named by the dapil's ``fields``): one pass over the TPS."""
+    the region (named by the dapil's ``fields``): one pass over the TPS (``codes``: only
+    those, which must hold every TPS with a form in force within the regions asked)."""
     out = {part: [0] * tally.dapil(part[1]).width for part in parts}
     regions = {r for r, _ in parts}
-    for code in tally.logged:
+    for code in tally.logged if codes is None else codes:
         above = [r for r in ancestors(code) if r in regions]
         if not above:
             continue

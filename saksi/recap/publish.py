@@ -42,6 +42,7 @@ from saksi.election.wire import loads
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
+from saksi.recap.legislative import LegislativeTally
 from saksi.recap.legislative_nist import legislative_report
 from saksi.recap.legislative_publish import (
     REGION_CSV_LEVELS,
@@ -59,6 +60,7 @@ from saksi.recap.legislative_publish import (
     tps_csv,
     votes_csv,
 )
+from saksi.recap.legislative_reconcile import check_recap, expected_parts, forms_sums
 from saksi.recap.legislative_seats import ContestSeats, contest_seats
 from saksi.recap.nist import election_report
 from saksi.recap.snapshot import (
@@ -530,11 +532,16 @@ class Publisher:
         size = checkpoint.size
         for code in writing:
             gens[code] = size
+        checks = recap_checks_of(tally, writing)
         written = [
             self._write(
                 snapshot_path(size, contest, code),
                 legislative_snapshot(
-                    tally, checkpoint, code, href=lambda c: snapshot_path(gens[c], contest, c)
+                    tally,
+                    checkpoint,
+                    code,
+                    href=lambda c: snapshot_path(gens[c], contest, c),
+                    recap_checks=checks.get(code, ()),
                 ),
             )
             for code in regions
@@ -695,6 +702,38 @@ class Publisher:
 
 def _seats_key(unit: str) -> str:
     return "seats" if unit == NASIONAL else f"seats/{unit}"
+
+
+def _holds_dapil(tally: LegislativeTally, region: str, dapil: str) -> bool:
+    """Whether every unit of ``dapil`` lies within ``region`` (its D.Hasil's forms are
+    then the whole dapil's)."""
+    units = tally.definition.district(dapil).units
+    return region == NASIONAL or all(u.startswith(region) for u in units)
+
+
+def recap_checks_of(tally: LegislativeTally, regions: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per region of ``regions`` with a legislative D.Hasil, each of its D.Hasil's check
+    (docs/recap.md, "Reconciliation"), by dapil: one pass over the TPS for them all."""
+    records = [r for r in tally.recap_records() if r.region in regions]
+    if not records:
+        return {}
+    parts = {(r.region, r.district) for r in records}
+    whole = {p for p in parts if _holds_dapil(tally, *p)}  # the dapil's own numbers
+    partial = parts - whole
+    prefixes = tuple(sorted({r for r, _ in partial}))
+    codes = [c for c in tally.forms if c.startswith(prefixes)] if partial else []
+    expected = expected_parts(tally, partial)
+    sums = forms_sums(tally, partial, codes)
+    for region, dapil in whole:
+        expected[(region, dapil)] = tally.dapil_progress(dapil).expected
+        sums[(region, dapil)] = tally.dapil_vector(dapil)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        part = (r.region, r.district)
+        out.setdefault(r.region, []).append(
+            check_recap(tally, r, expected[part], sums[part]).to_dict()
+        )
+    return out
 
 
 def _contest_name(recap: Recap, contest: str) -> str:

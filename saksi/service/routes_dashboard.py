@@ -21,9 +21,10 @@
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
 or ``Accept: application/json``. Any page takes ``?checkpoint=N``: it is rendered
 from published generation ``N`` (a citation's URL). The language is ``?lang=id|en``
-(remembered in the ``saksi_lang`` cookie), else the cookie, else Bahasa Indonesia.
-Pages are built in a worker thread from the published files (DATA/results, DATA/log),
-never the database.
+(remembered in the ``saksi_lang`` cookie), else the cookie, else Bahasa Indonesia. The
+nation's and the regions' pages of every contest take ``?lapisan=integritas`` (their
+map's integrity layer). Pages are built in a worker thread from the published files
+(DATA/results, DATA/log), never the database.
 A page that does not exist is a 404 page in HTML, and the one error shape
 (``http.not-found``) for its JSON twin. None of these routes is in the OpenAPI
 document: they are pages for people, described in docs/dashboard.md.
@@ -90,6 +91,11 @@ def _lang(request: Request) -> tuple[Lang, bool]:
     if asked is not None:
         return asked, True
     return lang_or_none(request.cookies.get(LANG_COOKIE)) or "id", False
+
+
+def _layer(request: Request) -> str | None:
+    """The map's layer asked for (``?lapisan=integritas``; anything else: the results)."""
+    return request.query_params.get("lapisan")
 
 
 def _wants_json(request: Request, path: str) -> bool:
@@ -233,13 +239,13 @@ async def _answer(request: Request, build: Callable[[Dashboard, Lang], Page]) ->
 @router.get("/")
 @router.get("/index.json")
 async def nasional(request: Request) -> Response:
-    return await _answer(request, lambda d, lang: d.nasional(lang))
+    return await _answer(request, lambda d, lang: d.nasional(lang, _layer(request)))
 
 
 @router.get("/wilayah/{code}")
 async def wilayah(code: str, request: Request) -> Response:
     code = code.removesuffix(".json")
-    return await _answer(request, lambda d, lang: d.region(code, lang))
+    return await _answer(request, lambda d, lang: d.region(code, lang, _layer(request)))
 
 
 @router.get("/tps/{code}")
@@ -253,11 +259,13 @@ def _legislative_routes(contest: str) -> None:
     ``/<contest>/dapil/{code}``, each with its twin, for one legislative contest."""
 
     async def nation(request: Request) -> Response:
-        return await _answer(request, lambda d, lang: d.legislative(contest, NASIONAL, lang))
+        layer = _layer(request)
+        return await _answer(request, lambda d, lang: d.legislative(contest, NASIONAL, lang, layer))
 
     async def region(code: str, request: Request) -> Response:
         code = code.removesuffix(".json")
-        return await _answer(request, lambda d, lang: d.legislative(contest, code, lang))
+        layer = _layer(request)
+        return await _answer(request, lambda d, lang: d.legislative(contest, code, lang, layer))
 
     async def dapil(code: str, request: Request) -> Response:
         code = code.removesuffix(".json")

@@ -57,6 +57,10 @@ class District:
     code: str
     units: tuple[str, ...]
     ballot: Ballot
+    name: str = ""
+    names: tuple[tuple[str, int, str], ...] = ()
+    """Each candidate's (party, number, name) in ballot order (DPD: party ``""``), what
+    the published dapil and seats files name them by."""
 
 
 def _bad(why: str) -> VerifyError:
@@ -93,12 +97,20 @@ def _list(value: Any, low: int, high: int, where: str) -> list[Any]:
     return value
 
 
-def _candidates(value: Any, low: int, where: str) -> tuple[int, ...]:
+def _candidates(
+    value: Any,
+    low: int,
+    where: str,
+    party: str = "",
+    names: list[tuple[str, int, str]] | None = None,
+) -> tuple[int, ...]:
     numbers: list[int] = []
     for i, cand in enumerate(_list(value, low, 999, where)):
         item = _fields(cand, ("number", "name"), f"{where}[{i}]")
         numbers.append(_int(item["number"], 1, 999, f"{where}[{i}].number"))
-        _text(item["name"], f"{where}[{i}].name")
+        name = _text(item["name"], f"{where}[{i}].name")
+        if names is not None:
+            names.append((party, numbers[-1], name))
     if any(a >= b for a, b in pairwise(numbers)):
         raise _bad(f"{where}: candidate numbers must rise, each once")
     return tuple(numbers)
@@ -191,7 +203,7 @@ class Contests:
         code = item["code"]
         if type(code) is not str or _CODE.match(code) is None:
             raise _bad(f"{where}.code: 1..20 of 0-9 A-Z a-z . -")
-        _text(item["name"], f"{where}.name")
+        name = _text(item["name"], f"{where}.name")
         units = _list(item["units"], 1, 100_000, f"{where}.units")
         if any(type(u) is not str or _UNIT.match(u) is None for u in units):
             raise _bad(f"{where}.units: region codes of 2, 4, 6 or 10 digits")
@@ -204,10 +216,12 @@ class Contests:
         seats = _int(item["seats"], low, high, f"{kind} dapil {code}: seats")
         if kind not in PARTY_CONTESTS:
             _list(item["lists"], 0, 0, f"{where}.lists (a DPD dapil has no party lists)")
-            ballot: Ballot = _candidates(item["candidates"], 1, f"{where}.candidates")
-            return District(code, tuple(units), ballot)
+            named: list[tuple[str, int, str]] = []
+            ballot: Ballot = _candidates(item["candidates"], 1, f"{where}.candidates", "", named)
+            return District(code, tuple(units), ballot, name, tuple(named))
         _list(item["candidates"], 0, 0, f"{where}.candidates (a party dapil has party lists)")
         lists: list[tuple[str, tuple[int, ...]]] = []
+        names: dict[str, list[tuple[str, int, str]]] = {}
         for k, plist in enumerate(_list(item["lists"], 1, 99, f"{where}.lists")):
             at = f"{where}.lists[{k}]"
             entry = _fields(plist, ("party", "candidates"), at)
@@ -216,13 +230,17 @@ class Contests:
                 raise _bad(f"{at}.party: a party of parties")
             if self.parties[party] and (kind == "dpr" or not in_aceh):
                 raise _bad(f"{at}: party {party} is a local party of Aceh, on its DPRD only")
-            numbers = _candidates(entry["candidates"], 1, f"{at}.candidates")
+            numbers = _candidates(
+                entry["candidates"], 1, f"{at}.candidates", party, names.setdefault(party, [])
+            )
             if len(numbers) > seats:
                 raise _bad(f"{at}: {len(numbers)} candidates for {seats} seats")
             lists.append((party, numbers))
         if len({p for p, _ in lists}) != len(lists):
             raise _bad(f"dapil {code}: a party is listed twice")
-        return District(code, tuple(units), tuple(sorted(lists, key=lambda p: int(p[0]))))
+        ordered = tuple(sorted(lists, key=lambda p: int(p[0])))
+        every = tuple(c for p, _ in ordered for c in names[p])
+        return District(code, tuple(units), ordered, name, every)
 
     # -- what authorization asks -------------------------------------------------
 

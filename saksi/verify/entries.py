@@ -31,7 +31,8 @@ the same payload at the same places, with its *ballot* for ``pairs`` (a party fo
 ``((party, (candidate, ...)), ...)`` in ballot order; a DPD form's: ``(candidate,
 ...)``), no screening flags, and more at the end: ``district`` (a ``c-salinan``:
 ``party``, ``candidate``, then ``district``); a legislative ``d-hasil``'s ``totals``
-are not kept (the legislative D.Hasil are not reconciled yet).
+are its numbers in the order of its dapil's values (the vote boxes, then the six
+totals), which the reconciliation compares with its forms.
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ def _payload(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Che
         if is_legislative(s):
             ballot = _ballot(totals)
             return (
-                *head, s["region"], s["level"], s["contest"], ballot, (), _photos(s["foto"]),
-                s["district"], v,
+                *head, s["region"], s["level"], s["contest"], ballot, _recap_votes(totals, ballot),
+                _photos(s["foto"]), s["district"], v,
             )  # fmt: skip
         pairs = tuple(sorted(totals["suara_paslon"]))
         numbers = (*[totals["suara_paslon"][p] for p in pairs], *[totals[n] for n in RECAP_TOTALS])
@@ -206,6 +207,23 @@ def _ballot(votes: dict[str, Any]) -> Any:
     return tuple(
         (p, tuple(sorted(map(int, partai[p]["suara_caleg"])))) for p in sorted(partai, key=int)
     )
+
+
+def _recap_votes(totals: dict[str, Any], ballot: Any) -> tuple[int, ...]:
+    """A legislative D.Hasil's numbers in the order of its dapil's values: the vote boxes
+    (each party's A.1, its candidates' A.2, its B; or each DPD candidate's votes), then
+    :data:`RECAP_TOTALS` (docs/recap.md, "The legislative contests" of "Reconciliation")."""
+    votes: list[int] = []
+    if "suara_calon" in totals:
+        calon = totals["suara_calon"]
+        votes = [calon[str(n)] for n in ballot]
+    else:
+        for p, numbers in ballot:
+            mine = totals["partai"][p]
+            caleg = mine["suara_caleg"]
+            votes += [mine["suara_partai"], *(caleg[str(n)] for n in numbers)]
+            votes.append(mine["suara_sah_partai"])
+    return (*votes, *(totals[n] for n in RECAP_TOTALS))
 
 
 def _legislative_form(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Checked:
@@ -230,11 +248,12 @@ def _legislative_form(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: in
         photos = _photos(form["foto"])
         return (*head, *where, photos, s.get("party"), s.get("candidate"), s["district"], v)
     broken, impossible = rules.legislative_violations(values, parties, len(ballot))
+    raised = rules.legislative_flags(values, parties, len(ballot))
     if kind == "c-hasil":
-        return (*head, *where, broken, impossible, (), _photos(form["foto"]), s["district"], v)
+        return (*head, *where, broken, impossible, raised, _photos(form["foto"]), s["district"], v)
     ref = s["corrects"]
     return (
-        *head, *where, broken, impossible, (), _photos(form["foto"], s["evidence"]),
+        *head, *where, broken, impossible, raised, _photos(form["foto"], s["evidence"]),
         ref["index"], ref["leaf_hash"], s["reason"], s["district"], v,
     )  # fmt: skip
 

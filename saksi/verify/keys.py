@@ -159,7 +159,7 @@ class Fold:
             counts["forms"] += 1
             if e[10]:
                 counts["inconsistent"] += 1
-            elif e[9]:
+            elif e[9] or e[11]:  # a suspicious rule or a screening flag
                 counts["flagged"] += 1
         return refused
 
@@ -618,7 +618,7 @@ class Fold:
                 return self._duplicate(
                     first, chains.original_leaf(slot), e[0], f"TPS {tps} {contest}"
                 )
-            chains.form(tps, index, e[0], False, e[8], e[9], e[10])
+            chains.form(tps, index, e[0], False, e[8], (*e[9], *e[11]), e[10])
             return None
         cited, cited_leaf = e[13], e[14]
         found = (
@@ -636,7 +636,7 @@ class Fold:
         assert slot is not None
         if chains.current[slot] != cited:
             return self._stale(cited, chains.current[slot])
-        chains.form(tps, index, e[0], True, e[8], e[9], e[10])
+        chains.form(tps, index, e[0], True, e[8], (*e[9], *e[11]), e[10])
         return None
 
     def _legislative_copy(
@@ -709,6 +709,7 @@ class Fold:
                 earlier[0], earlier[1], e[0], f"region {region} {contest} dapil {district}"
             )
         chains.recaps[(region, district)] = (index, e[0])
+        chains.recap_values[(region, district)] = (level, e[1], e[3], e[9])
         return None
 
 

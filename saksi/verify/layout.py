@@ -1,4 +1,4 @@
-"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/3``).
+"""The verifier's saved fold: a versioned layout of its own (``saksi-verify-fold/5``).
 
 The file is a sequence of pickles: a header ``{"format": FOLD_FORMAT, "size": N,
 "version": V}`` (``V``: the log's format version), then each column of
@@ -8,12 +8,14 @@ written and freed in turn and nothing of Saksi's classes is pickled: the PPWP co
 of ``saksi-verify-fold/1``, then the DPD candidates' keys and each legislative
 contest's chains of forms (with, since ``/3``, each form in force's values, whether it
 breaks an impossible or a suspicious rule, and each witness copy's values: what the
-legislative tally sums). A file whose header or column names are not exactly these
-is refused whole (:func:`read` raises ``ValueError``): it is never half-read.
-A ``saksi-verify-fold/2`` file is read too: a version 1 log's as it is (it has no
-chains); a version 2 log's lacks the legislative forms' values, so :func:`read` raises
-:class:`Refold` and the verifier folds the log again from entry 0 (its checkpoint and
-photos still kept).
+legislative tally sums; since ``/4``, a corrected TPS's first form's values, from which
+the ``share-jump`` flag is measured; since ``/5``, each legislative D.Hasil's level, key,
+time and numbers, which the reconciliation compares with its forms). A file whose header
+or column names are not exactly these is refused whole (:func:`read` raises
+``ValueError``): it is never half-read. A ``saksi-verify-fold/4``, ``/3`` or ``/2`` file
+is read too: a version 1 log's as it is (it has no chains); a version 2 log's lacks what
+``/5`` keeps of the legislative forms and D.Hasil, so :func:`read` raises :class:`Refold`
+and the verifier folds the log again from entry 0 (its checkpoint and photos still kept).
 
 A ``saksi-verify-fold/1`` file (written before format v2) is read too: it can only be
 the fold of a version 1 log (no verifier of that layout saved a version 2 log's fold),
@@ -32,7 +34,11 @@ from saksi.verify.keys import Fold
 from saksi.verify.regions import Regions
 from saksi.verify.tally import ContestTally, Copy, DHasil
 
-FOLD_FORMAT: Final = "saksi-verify-fold/3"
+FOLD_FORMAT: Final = "saksi-verify-fold/5"
+FOLD_FORMAT_V4: Final = "saksi-verify-fold/4"
+"""The layout before the legislative D.Hasil's numbers were kept: still read (the module's doc)."""
+FOLD_FORMAT_V3: Final = "saksi-verify-fold/3"
+"""The layout before a corrected TPS's first form was kept: still read (the module's doc)."""
 FOLD_FORMAT_V2: Final = "saksi-verify-fold/2"
 """The layout before the legislative tally: still read (see the module's doc)."""
 FOLD_FORMAT_V1: Final = "saksi-verify-fold/1"
@@ -117,7 +123,7 @@ def read(  # noqa: C901
     first = pickle.Unpickler(handle)
     head = first.load()
     layout = head.get("format") if isinstance(head, dict) else None
-    if layout not in (FOLD_FORMAT, FOLD_FORMAT_V2, FOLD_FORMAT_V1):
+    if layout not in (FOLD_FORMAT, FOLD_FORMAT_V4, FOLD_FORMAT_V3, FOLD_FORMAT_V2, FOLD_FORMAT_V1):
         raise ValueError(f"its header names layout {layout!r}")
     assert isinstance(head, dict)
     # each record of fold/2 stands alone; fold/1 pickled its header and the manifest with
@@ -160,8 +166,8 @@ def read(  # noqa: C901
     fold.revoked = bytearray(take("revoked"))
     for name, t in sorted(fold.tallies.items()):
         _read_tally(t, lambda column: take(f"{name}.{column}"))  # noqa: B023
-    if layout == FOLD_FORMAT_V2 and fold.chains:
-        raise Refold(f"a {FOLD_FORMAT_V2} file of a version 2 log")
+    if layout in (FOLD_FORMAT_V4, FOLD_FORMAT_V3, FOLD_FORMAT_V2) and fold.chains:
+        raise Refold(f"a {layout} file of a version 2 log")
     if layout != FOLD_FORMAT_V1:
         fold.candidate = take("candidate")
         for name, chains in sorted(fold.chains.items()):
@@ -206,4 +212,13 @@ def _read_tally(t: ContestTally, take: Callable[[str], Any]) -> None:
         raise ValueError(f"the columns of {t.contest} do not agree")
 
 
-__all__ = ["FOLD_FORMAT", "FOLD_FORMAT_V1", "columns", "read", "write"]
+__all__ = [
+    "FOLD_FORMAT",
+    "FOLD_FORMAT_V1",
+    "FOLD_FORMAT_V2",
+    "FOLD_FORMAT_V3",
+    "FOLD_FORMAT_V4",
+    "columns",
+    "read",
+    "write",
+]

@@ -4,8 +4,10 @@ authorization algorithm, added"), kept compact, written from the docs.
 Per legislative contest, :class:`Chains` keeps what authorization reads: every TPS's
 chain of forms (its ``c-hasil`` and corrections: which is in force, each one's leaf
 hash, its values packed as 16-bit numbers, whether it breaks an impossible or only a
-suspicious rule), its witness copies by key (with their values), and the D.Hasil per
-region and dapil: what :mod:`saksi.verify.legislative_tally` sums.
+suspicious rule; once corrected, its c-hasil's values, from which a correction's
+``share-jump`` is measured), its witness copies by key (with their values), and the D.Hasil per
+region and dapil (with their numbers): what :mod:`saksi.verify.legislative_tally` sums and
+:mod:`saksi.verify.legislative_reconcile` compares.
 :func:`ballot_refusal` compares a form's parties and candidates with its dapil's.
 """
 
@@ -38,7 +40,11 @@ class Chains:
         self.values: list[bytes] = []  # the form in force's values, packed (b"": none)
         self.impossible = bytearray()  # the form in force breaks an impossible rule
         self.suspicious = bytearray()  # ... only suspicious ones (flagged when counted)
+        self.first_values: dict[int, bytes] = {}  # slot -> its c-hasil's values, once corrected
         self.recaps: dict[tuple[str, str], tuple[int, bytes]] = {}  # (region, dapil) -> entry
+        self.recap_values: dict[tuple[str, str], tuple[str, str, str, tuple[int, ...]]] = {}
+        """(region, dapil) -> the D.Hasil's level, key, time and numbers (its dapil's
+        vote boxes, then the six totals): what the reconciliation compares"""
 
     def slot(self, tps: str) -> int | None:
         return self.slot_of.get(tps)
@@ -71,6 +77,7 @@ class Chains:
             slot = self._new_slot(tps)
         if correction:
             old = self.current[slot]
+            self.first_values.setdefault(slot, self.values[slot])  # the c-hasil's
             self.replaced[old] = bytes(self.head_leaf[32 * slot : 32 * slot + 32])
             if old == self.original[slot]:
                 self.first_leaf[slot] = self.replaced[old]
@@ -120,6 +127,8 @@ class Chains:
             ("values", self.values),
             ("impossible", bytes(self.impossible)),
             ("suspicious", bytes(self.suspicious)),
+            ("first_values", self.first_values),
+            ("recap_values", self.recap_values),
         ]
 
     def restore(self, column: dict[str, Any]) -> None:
@@ -137,9 +146,13 @@ class Chains:
         self.values = column["values"]
         self.impossible = bytearray(column["impossible"])
         self.suspicious = bytearray(column["suspicious"])
+        self.first_values = column["first_values"]
+        self.recap_values = column["recap_values"]
         n = len(self.codes)
         sizes = {len(self.original), len(self.current), len(self.values), len(self.impossible)}
         if sizes != {n} or len(self.suspicious) != n or len(self.head_leaf) != 32 * n:
+            raise ValueError(f"the columns of {self.contest} do not agree")
+        if self.recap_values.keys() != self.recaps.keys():
             raise ValueError(f"the columns of {self.contest} do not agree")
 
 

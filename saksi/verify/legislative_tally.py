@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
 from saksi.verify.contests import PARTY_CONTESTS, Ballot, Contests, PartyBallot, votes_in
-from saksi.verify.legislative import NONE, Chains
+from saksi.verify.legislative import NONE, Chains, unpack
 from saksi.verify.regions import NATION, Regions, ancestors
+from saksi.verify.rules import share_jump
 from saksi.verify.schema import BEFORE_PAIRS
 from saksi.verify.seats import Tie, passes, sainte_lague, top
 from saksi.verify.tally import COUNTERS, TOTAL_FIELDS
@@ -87,6 +88,7 @@ class ContestCount:
         }
         self.region: dict[str, Sums] = {}
         self.status: dict[str, tuple[str, str, bool]] = {}  # TPS -> status, witness, flagged
+        self._last_tps: tuple[str, Sums] | None = None
         self._sum_all()
 
     def _expect(self, contests: Contests, regions: Regions) -> None:
@@ -176,7 +178,7 @@ class ContestCount:
         witness = "none"
         if copies:
             witness = "dispute" if any(v != c.values[slot] for *_, v in copies) else "agree"
-        flagged = counted and bool(c.suspicious[slot])
+        flagged = counted and (bool(c.suspicious[slot]) or self.jumped(tps))
         self.status[tps] = (status, witness, flagged)
         return [
             1,
@@ -187,6 +189,19 @@ class ContestCount:
             int(witness == "dispute"),
             int(flagged),
         ]
+
+    def jumped(self, tps: str) -> bool:
+        """Whether the TPS's form in force, a correction, raises ``share-jump`` against
+        its first form (docs/recap.md, "Screening")."""
+        c = self.chains
+        slot = c.slot_of[tps]
+        first = c.first_values.get(slot)
+        dapil = self.dapil_of.get(tps[:10])
+        if first is None or dapil is None or c.current[slot] == c.original[slot]:
+            return False
+        ballot = self.districts[dapil].ballot
+        parties = _lists(ballot) if self.party else None
+        return share_jump(tuple(unpack(first)), tuple(unpack(c.values[slot])), parties, len(ballot))
 
     def _sums(
         self, dapil: str, packed: list[bytes], counters: list[int], full: bool = True
@@ -233,7 +248,7 @@ class ContestCount:
         if counters is None or dapil is None:
             return None
         values = self.chains.values[self.chains.slot_of[tps]]
-        return self._sums(dapil, [values] if counters[1] else [], counters)
+        return self._sums(dapil, [values] if counters[1] else [], counters, full=False)
 
     # -- reading ---------------------------------------------------------------
 
@@ -243,8 +258,13 @@ class ContestCount:
     def _vector(self, code: str) -> Sums:
         found = self.region.get(code)
         if found is None and len(code) == 13 and code in self.chains.slot_of:
+            last = self._last_tps
+            if last is not None and last[0] == code:
+                return last[1]  # a TPS's totals, then its counters: summed once
             pair = self._tps(code)
             found = pair[1] if pair is not None else None
+            if found is not None:
+                self._last_tps = (code, found)
         return found or Sums([0] * (2 * len(self.parties)))
 
     def totals(self, code: str) -> dict[str, Any]:
@@ -292,7 +312,7 @@ class ContestCount:
             "expected": expected,
             "received": received,
             "counted": counters["counted"],
-            "percent": round(100 * received / expected, 2) if expected else 0,
+            "percent": round(100 * received / expected, 2) if expected else 0.0,
         }
 
     def progress(self, code: str = NATION) -> dict[str, Any]:

@@ -59,6 +59,10 @@ class Report:
     seats: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per legislative contest, the verifier's own progress and seats at the checkpoint
     (the shape of ``saksi recap --json``'s ``legislative`` objects)."""
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    """A version 2 log's legislative reconciliation, the verifier's own (each D.Hasil
+    against its forms, the cross-form rules of a TPS): what it found about the election,
+    which changes no exit status."""
     evidence: list[str] = field(default_factory=list)
     results_checked: bool = False
     photos_checked: bool = False

@@ -45,6 +45,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "photos": report.photos_checked,
         },
         **({"legislative_seats": report.seats} if report.seats else {}),
+        **({"legislative_reconciliation": report.reconciliation} if report.reconciliation else {}),
         "findings": [f.to_dict() for f in findings.kept],
         "finding_counts": dict(sorted(findings.counts.items())),
         "findings_omitted": findings.omitted(),
@@ -82,6 +83,8 @@ def _checked_lines(report: Report) -> list[str]:
         )
     for contest, seats in report.seats.items():
         lines.extend(seat_lines(contest, seats))
+    if report.reconciliation:
+        lines.extend(reconciliation_lines(report.reconciliation))
     if "tiles" in counts:
         lines.append(
             f"  tiles / tile: {counts['tiles']:,} tiles, {counts.get('bundles', 0):,} bundles"
@@ -91,6 +94,13 @@ def _checked_lines(report: Report) -> list[str]:
             f"  results / hasil: {counts.get('snapshots', 0):,} snapshots, "
             f"{counts.get('exports', 0):,} exports compared"
         )
+        if "legislative_snapshots" in counts or "seats_files" in counts:
+            lines.append(
+                f"  legislative results / hasil legislatif: "
+                f"{counts.get('legislative_snapshots', 0):,} snapshots, "
+                f"{counts.get('dapil_files', 0):,} dapil files, "
+                f"{counts.get('seats_files', 0):,} seats files compared"
+            )
     if report.photos_checked:
         lines.append(
             f"  photos / foto: {counts.get('photos_checked', 0):,} checked, "
@@ -125,6 +135,47 @@ def seat_lines(contest: str, seats: dict[str, Any]) -> list[str]:
         f"{seats['threshold']['valid_votes']:,}",
         f"    seats / kursi ({total:,}): {won or '-'}{ties}; {state}",
     ]
+
+
+LISTED: Final = 10
+"""D.Hasil that differ from their forms named line by line in the summary, per contest."""
+
+
+def _difference(d: dict[str, Any]) -> str:
+    return f"{d['field']} {d['recap']:,} vs / lawan {d['forms']:,}"
+
+
+def reconciliation_lines(found: dict[str, Any]) -> list[str]:
+    """Each contest's D.Hasil against their forms, each differing one named (region,
+    dapil, every field: the D.Hasil's number, then the forms'), and the cross-form
+    findings of the TPS: the verifier's findings about the election, not the
+    publication's."""
+    lines = []
+    for contest, recaps in found["recaps"].items():
+        if not recaps["checked"]:
+            continue
+        lines.append(
+            f"  {contest} D.Hasil: {recaps['checked']:,} checked against their forms / "
+            f"dicocokkan dengan formulirnya, {recaps['differing']:,} differ / berbeda"
+        )
+        for check in recaps["differences"][:LISTED]:
+            fields = "; ".join(_difference(d) for d in check["differences"])
+            whole = "" if check["complete"] else " (incomplete / belum lengkap)"
+            lines.append(
+                f"    {check['level']} {check['region']} dapil {check['dapil']} "
+                f"(entry / entri {check['index']:,}){whole}: {fields}"
+            )
+        if recaps["differing"] > LISTED:
+            more = recaps["differing"] - LISTED
+            lines.append(f"    ... and {more:,} more / dan {more:,} lagi")
+    crossing = found["cross_form"]
+    if crossing["tps"]:
+        lines.append(
+            f"  forms of one TPS / formulir satu TPS: {crossing['tps']:,} TPS break a "
+            f"cross-form rule / melanggar aturan antarformulir ({crossing['impossible']:,} "
+            "impossible / mustahil)"
+        )
+    return lines
 
 
 def summary_text(report: Report) -> str:

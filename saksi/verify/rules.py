@@ -225,6 +225,93 @@ def legislative_violations(  # noqa: C901, PLR0912
     return tuple(out), not LEGISLATIVE_IMPOSSIBLE.isdisjoint(out)
 
 
+def legislative_flags(
+    v: tuple[int, ...], parties: PartyBallot | None, candidates: int
+) -> tuple[str, ...]:
+    """The screening flags of docs/recap.md ("The legislative forms") that a legislative
+    form ``v`` raises from its own values, in their order: ``party-above-voters``,
+    ``candidate-above-voters``, ``unanimous-high-turnout`` (``share-jump``, which reads
+    the TPS's first form too, is not raised here)."""
+    first = len(BEFORE_PAIRS)
+    voters = v[_LPJ["pengguna_total"][2]]
+    registered = v[_LPJ["pemilih_dpt"][2]]
+    units: list[int] = []
+    named: list[int] = []
+    if parties is not None:
+        at = first
+        for _, numbers in parties:
+            n = len(numbers)
+            named.extend(v[at + 1 : at + 1 + n])
+            units.append(v[at + 1 + n])
+            at += n + 2
+    else:
+        at = first + candidates
+        units = named = list(v[first:at])
+    valid = v[at]
+    out: list[str] = []
+    if parties is not None and max(units) > voters:
+        out.append("party-above-voters")
+    if named and max(named) > voters:
+        out.append("candidate-above-voters")
+    if valid and registered and voters * 100 > 95 * registered and valid in units:
+        out.append("unanimous-high-turnout")
+    return tuple(out)
+
+
+SHARE_JUMP_POINTS: Final = 10
+"""docs/recap.md: a correction moving a vote unit's share of the valid votes by more than
+this many percentage points from the TPS's first form raises ``share-jump``."""
+
+
+def share_jump(
+    first: tuple[int, ...], now: tuple[int, ...], parties: PartyBallot | None, candidates: int
+) -> bool:
+    """Whether a correction ``now`` moves some vote unit's (a party's B, a DPD
+    candidate's votes) share of ``suara_sah`` by more than :data:`SHARE_JUMP_POINTS`
+    from the first form ``first`` (a form with no valid votes: every share 0). Whole
+    numbers: ``100 * |u1 * v0 - u0 * v1| > points * v0 * v1``."""
+    start = len(BEFORE_PAIRS)
+    if parties is not None:
+        units, at = [], start
+        for _, numbers in parties:
+            units.append(at + 1 + len(numbers))
+            at += len(numbers) + 2
+    else:
+        units, at = list(range(start, start + candidates)), start + candidates
+    v0, v1 = first[at], now[at]
+    before, after = v0 or 1, v1 or 1
+    for i in units:
+        was, is_ = (first[i] if v0 else 0), (now[i] if v1 else 0)
+        if 100 * abs(is_ * before - was * after) > SHARE_JUMP_POINTS * before * after:
+            return True
+    return False
+
+
+CROSS_FORM_RULES: Final = (
+    *(
+        (
+            f"dpt-sama-{s}", "impossible", "eq", f"pemilih_dpt_{s}",
+            "the DPT (I.A) is one list for every ballot of a TPS",
+            "DPT (I.A) satu daftar untuk semua surat suara di TPS yang sama",
+        )
+        for s in ("l", "p", "j")
+    ),
+    (
+        "pengguna-dpt-sama", "suspicious", "eq", "pengguna_dpt_j",
+        "a DPT voter who comes gets every ballot: worth a look",
+        "pemilih DPT yang datang menerima semua surat suara: perlu diperiksa",
+    ),
+    (
+        "pengguna-dptb-maks-ppwp", "suspicious", "le", "pengguna_dptb_j",
+        "a DPTb voter gets no more legislative ballots than the PPWP ballot",
+        "pemilih DPTb tidak menerima surat suara legislatif lebih dari surat suara PPWP",
+    ),
+)  # fmt: skip
+"""docs/rules.md "Across the forms of one TPS", in its order: (code, severity, relation,
+box, why in English, why in Bahasa Indonesia). ``eq``: the box is the same on both
+forms; ``le``: a legislative form's box is at most the PPWP form's."""
+
+
 def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total: int) -> None:  # noqa: C901, PLR0912
     """PPWP's rules that read no pair's votes, in their table's order."""
     add = out.append
@@ -274,11 +361,15 @@ def _shared(v: tuple[int, ...], out: list[str], sah: int, tidak_sah: int, total:
 
 
 __all__ = [
+    "CROSS_FORM_RULES",
     "FLAGS",
     "IMPOSSIBLE",
     "LEGISLATIVE_IMPOSSIBLE",
+    "SHARE_JUMP_POINTS",
     "PartyBallot",
     "flags",
+    "legislative_flags",
     "legislative_violations",
+    "share_jump",
     "violations",
 ]

@@ -4,7 +4,7 @@ The state folder (``--state DIR``, default ``./saksi-verify-state``) holds::
 
     DIR/state.json               what was verified last (written last, atomically)
     DIR/fold-<N>.bin             the verifier's fold after entry N-1 (named in state.json),
-                                 saksi-verify-fold/3 (:mod:`saksi.verify.layout`; /2, /1 read too)
+                                 saksi-verify-fold/5 (:mod:`saksi.verify.layout`; /4-/1 read too)
     DIR/evidence/<when>-<what>/  both signed checkpoints of a rollback or a fork
 
 ``state.json`` (``saksi-verify-state/2``) holds the signed checkpoint note verified
@@ -174,7 +174,7 @@ class StateDir:
                 handle.seek(0)
                 fold = layout.read(handle, regions, contests)  # its own file, hash checked
         except layout.Refold:
-            return None  # an older layout without the legislative values: from entry 0
+            return None  # an older layout without what /5 keeps of the legislative: from entry 0
         except OSError as exc:
             raise _bad_state(path, exc.strerror or str(exc)) from None
         except (ValueError, EOFError, pickle.UnpicklingError, KeyError, TypeError) as exc:

@@ -98,7 +98,13 @@ class ResultsCheck:
     snapshots: int = 0
     exports: int = 0
     seats: int = 0
-    """Legislative seats files compared (:mod:`saksi.verify.legislative_results`)."""
+    """Legislative seats files compared (:mod:`saksi.verify.legislative_published`)."""
+    legislative_snapshots: int = 0
+    dapil_files: int = 0
+    legislative_counts: dict[tuple[str, int], Any] = field(default_factory=dict)
+    """(contest, tree size) -> the verifier's legislative numbers there, made once."""
+    summary_doc: dict[str, Any] | None = None
+    """The summary as read (the legislative contests' part is compared after)."""
 
     def read_json(self, path: str) -> Any | None:
         """A linked results file as JSON (None, and a finding, if absent or not JSON)."""
@@ -220,6 +226,7 @@ class ResultsCheck:
         doc = self._json(path)
         if not isinstance(doc, dict):
             return
+        self.summary_doc = doc
         contests = doc.get("contests", [])
         listed = (
             {c.get("contest"): c for c in contests if isinstance(c, dict)}

@@ -43,7 +43,10 @@ from saksi.verify.contests import Contests
 from saksi.verify.entries import Checked
 from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
-from saksi.verify.legislative_results import seat_differences
+from saksi.verify.legislative_published import compare as published_legislative
+from saksi.verify.legislative_published import compare_exports, exports_due
+from saksi.verify.legislative_reconcile import cross_form, recap_checks
+from saksi.verify.legislative_reconcile import summary as reconciliation
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.options import Progress, Report, VerifyOptions
 from saksi.verify.photos import check_photos
@@ -87,6 +90,7 @@ class Verifier:
         self.seen_photos: set[bytes] = set()  # checked this run (SHA-256 digests)
         self.due: dict[int, list[Callable[[Fold], None]]] = {}
         self.skipped_noticed = False
+        self.unlinked_legislative = False  # latest.json links no legislative results
 
     # -- the run -------------------------------------------------------------
 
@@ -132,6 +136,14 @@ class Verifier:
         if self.recap is not None:
             self.report.legislative = {k: dict(v) for k, v in sorted(self.recap.seen.items())}
             self._seats(signed.checkpoint)
+            if self.unlinked_legislative and self.recap.legislative:
+                self.report.notice(
+                    "latest.json links no legislative results (no legislative member): the "
+                    "legislative contests' files are not compared, only recomputed",
+                    "latest.json tidak menautkan hasil legislatif (tidak ada anggota "
+                    "legislative): berkas pemilihan legislatif tidak dibandingkan, hanya "
+                    "dihitung ulang",
+                )
         self._save(signed, compact)
 
     def _seats(self, checkpoint: Checkpoint) -> None:
@@ -142,9 +154,13 @@ class Verifier:
         if fold.contests_file is None or fold.size != checkpoint.size:
             return
         names = {c["kind"]: c["name"] for c in fold.manifest["contests"]}
+        checks: dict[str, list[dict[str, Any]]] = {}
         for contest in fold.legislative:
             count = ContestCount(contest, fold.chains[contest], fold.contests_file, fold.regions)
             self.report.seats[contest] = count.seats_json(_cp(checkpoint), names[contest])
+            checks[contest] = recap_checks(count, fold.regions)
+        if checks:
+            self.report.reconciliation = reconciliation(checks, cross_form(fold))
 
     def _state(self) -> SavedState | None:
         """The saved state; with ``full``, one of another layout is not read at all
@@ -375,10 +391,14 @@ class Verifier:
         exports = _exports_generation(latest)
         plan: list[tuple[int, Callable[[Fold], None]]] = [(size, check.snapshots_at)]
         if isinstance(latest.get("legislative"), dict):
-            plan.append((size, lambda fold: self._published_seats(check, fold)))
+            plan.append((size, lambda fold: published_legislative(check, fold)))
+        else:
+            self.unlinked_legislative = True
         if exports is not None:
             at = self._checkpoint_at(checkpoint, exports)
             plan.append((exports, lambda fold: check.exports_at(fold, at.size, at.root)))
+        for point, contests in exports_due(latest).items():
+            plan.append((point, self._legislative_exports(check, checkpoint, point, contests)))
         for point, task in plan:
             if point > checkpoint.size:
                 self.report.notice(
@@ -417,38 +437,31 @@ class Verifier:
                 self.skipped_noticed = True
                 kinds = ", ".join(sorted(check.skipped))
                 self.report.notice(
-                    f"the published results of the legislative contests ({kinds}) are not "
-                    "compared yet: the verifier's own totals and seats of them are reported",
-                    f"hasil pemilihan legislatif yang dipublikasikan ({kinds}) belum "
-                    "dibandingkan: total dan kursi hitungan pemverifikasi sendiri dilaporkan",
+                    f"latest.json lists the legislative contests {kinds} under contests: "
+                    "their files are compared where latest.json links them, under legislative",
+                    f"latest.json mencantumkan pemilihan legislatif {kinds} di bawah contests: "
+                    "berkasnya dibandingkan di tempat latest.json menautkannya, di bawah "
+                    "legislative",
                 )
             self.report.counts["snapshots"] = check.snapshots
             if check.seats:
                 self.report.counts["seats_files"] = check.seats
+            if check.legislative_snapshots or check.dapil_files:
+                self.report.counts["legislative_snapshots"] = check.legislative_snapshots
+                self.report.counts["dapil_files"] = check.dapil_files
             self.report.counts["exports"] = check.exports
             self.report.results_checked = True
 
         return run
 
-    def _published_seats(self, check: ResultsCheck, fold: Fold) -> None:
-        """Each legislative contest's published national seats file (latest.json's
-        ``legislative.<contest>.seats``) against the verifier's own seats at the
-        results' generation (docs/verify.md, "The legislative contests")."""
-        if fold.contests_file is None:
-            return
-        names = {c["kind"]: c["name"] for c in fold.manifest["contests"]}
-        for contest, links in sorted(check.latest["legislative"].items()):
-            path = links.get("seats") if isinstance(links, dict) else None
-            if contest not in fold.legislative or not isinstance(path, str):
-                check.found.append(_seats_missing(contest))
-                continue
-            theirs = check.read_json(path)
-            if theirs is None:
-                continue
-            count = ContestCount(contest, fold.chains[contest], fold.contests_file, fold.regions)
-            ours = count.seats_json({"tree_size": fold.size}, names[contest])
-            check.found.extend(seat_differences(path, contest, theirs, ours))
-            check.seats += 1
+    def _legislative_exports(
+        self, check: ResultsCheck, checkpoint: Checkpoint, point: int, contests: list[str]
+    ) -> Callable[[Fold], None]:
+        def task(fold: Fold) -> None:
+            at = self._checkpoint_at(checkpoint, point)
+            compare_exports(check, fold, contests, (str(at.size), at.root.hex()))
+
+        return task
 
     def _latest(self, checkpoint: Checkpoint) -> dict[str, Any] | None:
         pub = self.pub
@@ -756,18 +769,6 @@ _PHOTOS = {"c-hasil": 12, "c-salinan": 9, "correction": 12, "d-hasil": 10}
 def _photos(item: Checked) -> tuple[str, ...]:
     at = _PHOTOS.get(item[2])
     return item[at] if at is not None else ()
-
-
-def _seats_missing(contest: str) -> Finding:
-    return finding(
-        Kind.TOTALS,
-        "verify.results-missing",
-        f"latest.json legislative.{contest}: not a legislative contest of this election with "
-        "a seats file",
-        f"latest.json legislative.{contest}: bukan pemilihan legislatif pemilu ini dengan "
-        "berkas kursi",
-        file=LATEST,
-    )
 
 
 def _exports_generation(latest: dict[str, Any]) -> int | None:

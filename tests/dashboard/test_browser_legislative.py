@@ -36,9 +36,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(skip_reason()), reason=s
 PHONE = (390, 844)
 TPS = "3201012001001"  # in Jawa Barat: all five ballots
 MAIN_NUMBERS = {
-    "/dpr/wilayah/32": "#party-table td.num, #children td, #dapil-table td",
+    "/dpr/wilayah/32": "#party-table td.num, #children .ch-card, #dapil-table td",
     "/dprd-prov/dapil/320001": "#party-table td.num, details[open] td.num",
-    "/dpd/dapil/31": "#dpd-table td.num, #candidates .chart .num",
+    "/dpd/dapil/31": "#dpd-table td.num, #candidates .ch-num",
     f"/tps/{TPS}": "section.contest td.num",
 }
 

@@ -76,15 +76,32 @@ def test_a_fold_of_the_layout_before_v2_is_read() -> None:
 
 
 _ADDED_IN_V3 = (".values", ".impossible", ".suspicious")
+_ADDED_IN_V4 = (".first_values",)
+_ADDED_IN_V5 = (".recap_values",)
 
 
 def _write_fold_v2(fold: Fold, handle: Any) -> None:
     """As ``saksi verify`` wrote its fold before the legislative tally (fold/2)."""
-    pickle.dump({"format": "saksi-verify-fold/2", "size": fold.size, "version": fold.version},
-                handle, protocol=5)  # fmt: skip
-    for name, value in layout.columns(fold):
-        if not (name.split(".")[0] in fold.chains and name.endswith(_ADDED_IN_V3)):
-            pickle.dump((name, value), handle, protocol=5)
+    _write_older(fold, handle, "saksi-verify-fold/2", (*_ADDED_IN_V3, *_ADDED_IN_V4, *_ADDED_IN_V5))
+
+
+def _write_fold_v3(fold: Fold, handle: Any) -> None:
+    """As ``saksi verify`` wrote its fold before it kept a corrected TPS's first form's
+    values (fold/3)."""
+    _write_older(fold, handle, "saksi-verify-fold/3", (*_ADDED_IN_V4, *_ADDED_IN_V5))
+
+
+def _write_fold_v4(fold: Fold, handle: Any) -> None:
+    """As ``saksi verify`` wrote its fold before it kept the legislative D.Hasil's
+    numbers (fold/4)."""
+    _write_older(fold, handle, "saksi-verify-fold/4", _ADDED_IN_V5)
+
+
+def _write_older(fold: Fold, handle: Any, name: str, added: tuple[str, ...]) -> None:
+    pickle.dump({"format": name, "size": fold.size, "version": fold.version}, handle, protocol=5)
+    for column, value in layout.columns(fold):
+        if not (column.split(".")[0] in fold.chains and column.endswith(added)):
+            pickle.dump((column, value), handle, protocol=5)
 
 
 def test_a_fold2_of_a_v1_log_is_read_and_of_a_v2_log_is_refolded(tmp_path: Any) -> None:
@@ -110,4 +127,56 @@ def test_a_fold2_of_a_v1_log_is_read_and_of_a_v2_log_is_refolded(tmp_path: Any) 
     _write_fold_v2(v2, buffer)
     buffer.seek(0)
     with pytest.raises(layout.Refold):  # its legislative forms' values are not in it
+        layout.read(buffer, REGIONS, lambda m: CONTESTS)
+
+
+def test_a_fold3_of_a_v1_log_is_read_and_of_a_v2_log_is_refolded() -> None:
+    """fold/4 added each corrected TPS's first form's values (its share-jump): a fold/3
+    file is read for a v1 log (no chains), refolded for a v2 log."""
+    fold = _fold()
+    buffer = io.BytesIO()
+    _write_fold_v3(fold, buffer)
+    buffer.seek(0)
+    assert _columns(layout.read(buffer, fold.regions)) == _columns(fold)
+
+    from tests.verify.test_v2_against_intake import CONTESTS, REGIONS, fold_log
+    from tests.verify.test_verify_v2_cli import _night
+    from tests.verify.v2_factory import V2Log
+
+    log = V2Log()
+    _night(log)
+    _, v2, _ = fold_log(log.entries)
+    assert any(c.first_values for c in v2.chains.values())  # the night's correction
+    buffer = io.BytesIO()
+    _write_fold_v3(v2, buffer)
+    buffer.seek(0)
+    with pytest.raises(layout.Refold):
+        layout.read(buffer, REGIONS, lambda m: CONTESTS)
+
+
+def test_a_fold4_of_a_v1_log_is_read_and_of_a_v2_log_is_refolded() -> None:
+    """fold/5 added each legislative D.Hasil's level, key, time and numbers (its
+    reconciliation): a fold/4 file is read for a v1 log, refolded for a v2 log."""
+    fold = _fold()
+    buffer = io.BytesIO()
+    _write_fold_v4(fold, buffer)
+    buffer.seek(0)
+    assert _columns(layout.read(buffer, fold.regions)) == _columns(fold)
+
+    from tests.verify.test_v2_against_intake import CONTESTS, REGIONS, fold_log
+    from tests.verify.test_verify_v2_cli import _night
+    from tests.verify.v2_factory import V2Log
+
+    log = V2Log()
+    _night(log)
+    _, v2, _ = fold_log(log.entries)
+    assert any(c.recap_values for c in v2.chains.values())  # the night's D.Hasil
+    buffer = io.BytesIO()
+    layout.write(v2, buffer)
+    buffer.seek(0)
+    assert _columns(layout.read(buffer, REGIONS, lambda m: CONTESTS)) == _columns(v2)
+    buffer = io.BytesIO()
+    _write_fold_v4(v2, buffer)
+    buffer.seek(0)
+    with pytest.raises(layout.Refold):
         layout.read(buffer, REGIONS, lambda m: CONTESTS)

@@ -65,7 +65,7 @@ def fold_log(
     entries: list[bytes], *, split: int | None = None
 ) -> tuple[list[str | None], Fold, list[Any]]:
     """The verifier's verdict of every entry, its fold, its checked entries; with
-    ``split``, the fold is saved (saksi-verify-fold/3) after that many entries and read
+    ``split``, the fold is saved (saksi-verify-fold/5) after that many entries and read
     back before the rest, as a later run would."""
     checked = check_chunk(entries)
     assert checked[0][0] is not None and Fold.first(checked[0], REGIONS) is None

@@ -484,7 +484,7 @@ def test_a_state_of_another_layout_is_refused_or_rebuilt_never_half_read(
     saved["fold_sha256"] = hashlib.sha256(fold_file.read_bytes()).hexdigest()
     (state / "state.json").write_text(json.dumps(saved))
     code, _, err = run(pub, state)
-    assert code == 2 and "verify.bad-state" in err and "saksi-verify-fold/3" in err
+    assert code == 2 and "verify.bad-state" in err and "saksi-verify-fold/5" in err
     assert "saksi-verify-fold/0" in err
 
 
