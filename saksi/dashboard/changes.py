@@ -18,6 +18,8 @@ from saksi.dashboard.cite import prefixed, region_path
 from saksi.dashboard.common import Context, field_words, page_of, signed, twin
 from saksi.dashboard.history import Change, Point, since, timeline
 from saksi.dashboard.html import Markup, Page, cell, esc, link, num, row, short_hash, table
+from saksi.dashboard.names import names_of
+from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
 from saksi.election.codes import NASIONAL
 
@@ -26,6 +28,8 @@ LISTED: Final = 200
 TIMELINE_SHOWN: Final = 200
 """Checkpoints in the table (the newest; the line and the twin have them all)."""
 COMMON: Final = ("suara_sah", "suara_tidak_sah", "suara_total")
+LEADING: Final = 3
+"""A legislative timeline's table: the parties leading now, with their B."""
 
 
 def _place_link(contest: str, change: Change) -> Markup:
@@ -90,10 +94,18 @@ def _sparkline(ctx: Context, points: list[Point]) -> Markup:
     )
 
 
+def _votes(totals: Doc) -> dict[str, int]:
+    """Each pair's votes (PPWP) or each party's B, *suara sah partai* (legislative)."""
+    if "suara_paslon" in totals:
+        return {str(k): int(v) for k, v in (totals.get("suara_paslon") or {}).items()}
+    partai = totals.get("partai") or {}
+    return {str(k): int(v.get("suara_sah_partai", 0)) for k, v in partai.items()}
+
+
 def _point_row(ctx: Context, contest: str, code: str, p: Point, keys: list[str]) -> Markup:
     progress = p.snapshot.get("progress") or {}
     totals = p.snapshot.get("totals") or {}
-    votes = totals.get("suara_paslon") or {}
+    votes = _votes(totals)
     root = str((p.snapshot.get("checkpoint") or {}).get("root_hash", ""))
     page = region_path(contest, code) + f"?checkpoint={p.size}"
     here = prefixed("perubahan", contest, code) + f"?sejak={p.size}"
@@ -110,13 +122,21 @@ def _point_row(ctx: Context, contest: str, code: str, p: Point, keys: list[str])
 
 
 def _timeline_block(ctx: Context, contest: str, code: str, points: list[Point]) -> Markup:
-    keys = sorted((points[-1].snapshot.get("totals") or {}).get("suara_paslon") or {})
+    newest = _votes(points[-1].snapshot.get("totals") or {})
+    if contest == "ppwp":
+        keys = sorted(newest)
+        heads = [ctx.t("timeline.pair", pair=k) for k in keys]
+    else:  # the parties leading now (the twin has every party)
+        keys = sorted(newest, key=lambda k: (-newest[k], int(k) if k.isdigit() else 0))
+        keys = keys[:LEADING]
+        names = names_of(ctx, contest)
+        heads = [names.party(k) for k in keys]
     head = [
         (ctx.t("checkpoint"), False),
         (ctx.t("timeline.root"), False),
         (ctx.t("counters.counted"), True),
         (ctx.t("counters.received"), True),
-        *[(ctx.t("timeline.pair", pair=k), True) for k in keys],
+        *[(h, True) for h in heads],
         *[(field_words(k, ctx.lang), True) for k in COMMON],
         (ctx.t("timeline.changes"), False),
     ]

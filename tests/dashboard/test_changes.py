@@ -318,6 +318,10 @@ def test_a_legislative_contest_has_its_timeline_and_feed(night_v2: History) -> N
     assert sizes and sizes[-1] == night_v2.last and sizes == sorted(sizes)
     for point in page.data["timeline"]:
         assert point["totals"] == snapshot_at(night_v2, point["checkpoint"], "dpr", "32")["totals"]
+    newest = page.data["timeline"][-1]["totals"]["partai"]
+    leader = max(newest, key=lambda p: newest[p]["suara_sah_partai"])
+    valid = newest[leader]["suara_sah_partai"]
+    assert valid > 0 and f">{valid}</td>" in page.body.replace(".", "")  # its B, per point
     switch = {c["contest"]: c["page"] for c in page.data["contests"]}
     assert (
         switch["ppwp"] == "/perubahan/wilayah/32" and switch["dpr"] == "/perubahan/dpr/wilayah/32"
