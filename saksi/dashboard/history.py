@@ -328,7 +328,7 @@ def _tps_changes(was: Doc | None, tps: Doc, size: int, walk: Walk) -> None:
     if new:
         # before: the form in force at the earlier checkpoint (none when it came after)
         base = (was or {}).get("values") if then.get("original") is not None else None
-        before, after = _differing(base, tps.get("values"))
+        before, after = _differing(base, tps.get("values")) if base else ({}, {})
         walk.found.append(Change("correction", code, name, max(new), size, before, after))
     old_copies = {int(c["index"]) for c in then.get("copies") or () if not c.get("agrees")}
     for copy in entries.get("copies") or ():

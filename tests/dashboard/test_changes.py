@@ -129,6 +129,9 @@ def test_since_a_checkpoint_lists_a_correction_with_before_and_after_and_a_dispu
     assert {(c["index"], c["party"]) for c in disputes} == {
         (c["index"], c["party"]) for c in copies["entries"]["copies"] if not c["agrees"]
     }
+    # the corrected TPS had no form yet at the first checkpoint: new, already corrected
+    late = next(c for c in since_first["changes"] if c["type"] == "correction")
+    assert late["code"] == cases.corrected and late["before"] == late["after"] == {}
     indices = [c["index"] for c in since_first["changes"]]
     assert indices == sorted(indices, reverse=True)  # newest first
     nothing = dashboard(night).changes("ppwp", "3171", "id", night.first).data["since"]
