@@ -150,6 +150,7 @@ class Dashboard:
             ctx, ctx.contest, code, level, page.title, base=self.public_url
         )
         page.data["journalists"] = data
+        page.extra["feed"] = data["feed"]
         body = page.body + block
         if self.at_checkpoint is not None:
             body = at_notice(ctx, region_path(ctx.contest, code)) + body

@@ -277,7 +277,7 @@ def changes_page(ctx: Context, code: str, sejak: int | None) -> Page:
         ],
         since=since_data,
     )
-    return Page("perubahan", title, body, data, size=ctx.size)
+    return Page("perubahan", title, body, data, size=ctx.size, extra={"feed": feed + ".atom"})
 
 
 __all__ = ["LISTED", "change_text", "changes_page"]

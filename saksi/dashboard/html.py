@@ -242,6 +242,7 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f"<title>{esc(page.title)} · Saksi</title>"
         f'<link rel="stylesheet" href="/static/{STYLE.name}">'
         f'<link rel="alternate" type="application/json" href="{esc(json_path(path))}">'
+        f"{_feed_link(page)}"
         f'<script src="/static/{SCRIPT.name}" defer></script></head>'
         f'<body data-page="{esc(page.kind)}" data-poll="{poll:g}"{size_attr} '
         f'data-scroll-hint="{esc(t("scroll.hint", lang))}">'
@@ -255,6 +256,14 @@ def render(page: Page, lang: Lang, *, path: str, query: dict[str, str], poll: fl
         f'<p id="live-status" class="meta" role="status" aria-live="polite" '
         f'data-text="{esc(t("live.updated", lang))}"></p></footer></body></html>'
     )
+
+
+def _feed_link(page: Page) -> str:
+    """The region's Atom feed, for feed readers to find (``extra["feed"]``)."""
+    feed = page.extra.get("feed")
+    if not isinstance(feed, str):
+        return ""
+    return f'<link rel="alternate" type="application/atom+xml" href="{esc(feed)}">'
 
 
 def json_path(path: str) -> str:

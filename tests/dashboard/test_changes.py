@@ -197,6 +197,8 @@ def test_the_cited_url_shows_that_checkpoints_numbers(night: History) -> None:
         assert cite["url"] == f"{BASE}/wilayah/3173?checkpoint={night.last}"
         assert cite["root_hash"] in cite["text"] and cite["url"] in cite["text"]
         page = http.get("/wilayah/3173")
+        feed = '<link rel="alternate" type="application/atom+xml" href="/umpan/wilayah/3173.atom">'
+        assert feed in page.text  # for feed readers to find
         assert cite["url"].replace("&", "&amp;") in page.text and 'id="kutip"' in page.text
         old = http.get(f"/wilayah/3173?checkpoint={night.middle}")
         old_twin = http.get(f"/wilayah/3173.json?checkpoint={night.middle}").json()
