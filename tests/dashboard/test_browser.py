@@ -193,7 +193,7 @@ def test_walk_from_nasional_to_a_tps_and_back(page: Any, world: World) -> None:
     page.locator(f'a[href="/tps/{tps}"]').click()
     page.wait_for_url(f"**/tps/{tps}")
     assert "salinan saksi cocok" in page.locator("main").inner_text()
-    images = page.locator("#photos img")
+    images = page.locator("#photos a.thumb img")
     assert images.count() == 2
     assert images.first.get_attribute("src") == f"/v1/photos/{world.photos[0]}"
     assert page.evaluate("document.querySelector('#photos img').naturalWidth") == 8

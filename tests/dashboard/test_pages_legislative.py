@@ -334,7 +334,8 @@ def test_the_tps_page_history_of_a_legislative_correction_and_copies(dash: Dashb
     assert section.count('class="num bad"') >= 2  # the boxes of the impossible rules
     dpd = page.data["legislative"]["dpd"]["copies"][0]
     assert str(dpd["candidate"]) == "1" and dpd["outcome"] == "copy-agrees"
-    assert "Witness copy of candidate number 1" in text_of(page)
+    assert "Witness of candidate 1 · " in text_of(page)  # its name from the contests file
+    assert "1 witness copy agrees with the form: Witness of candidate 1 · " in text_of(page)
 
 
 # --- language, routes -----------------------------------------------------------------
@@ -394,6 +395,8 @@ def test_every_legislative_page_escapes_what_it_shows(tmp_path: Path, site: Site
         "dt", "dd", "img",
         # the map and the charts (saksi.dashboard.svgmap, charts): SVG shapes, cards
         "article", "circle", "defs", "g", "path", "pattern", "text", "title",
+        # the TPS page: its script (from /static only) and its "Periksa bukti" buttons
+        "button", "script",
     }  # fmt: skip
     pages = [dash.dapil(c, d, "id") for c, d in every_dapil(site)]
     pages += [dash.legislative(c, "0", "id") for c in LEGISLATIVE]
@@ -401,6 +404,9 @@ def test_every_legislative_page_escapes_what_it_shows(tmp_path: Path, site: Site
     for page in pages:
         tags = set(re.findall(r"<([a-z0-9]+)[\s>]", page.body + page.switch))
         assert tags <= allowed, tags - allowed
+        scripts = re.findall(r"<script[^>]*>", page.body)
+        assert all(re.fullmatch(r'<script src="/static/tps-[0-9a-f]{12}\.js" defer>', s)
+                   for s in scripts), scripts  # fmt: skip
 
 
 def test_without_the_contests_file_the_pages_show_numbers_for_names(
