@@ -17,7 +17,8 @@ import pytest
 from fastapi import FastAPI
 
 from saksi.dashboard import Dashboard, Page
-from saksi.dashboard.strings import Lang, number
+from saksi.dashboard.strings import Lang, number, pick
+from saksi.election.rule_catalog import field_label
 from saksi.service.routes_dashboard import CSP, router
 from tests.dashboard.factory import Site, build
 from tests.dashboard.test_pages import ENGLISH, reader_text, text_of
@@ -332,6 +333,12 @@ def test_the_tps_page_history_of_a_legislative_correction_and_copies(dash: Dashb
     assert len(numbers) >= len(held["violations"])
     assert "total votes 259 &gt; all who voted (J) 258" in numbers
     assert section.count('class="num bad"') >= 2  # the boxes of the impossible rules
+    said = [html.unescape(m) for m in re.findall(r"<li>([^<]*)</li>", section)]
+    assert said == [  # the copy's differing boxes, the party named from the contests file
+        f"Witness 1 · Partai Kebangkitan Bangsa: {pick(field_label(f), 'en')} = "
+        f"{copy['values'][f]} (form: {held['values'][f]})"
+        for f in copy["differences"]
+    ]
     dpd = page.data["legislative"]["dpd"]["copies"][0]
     assert str(dpd["candidate"]) == "1" and dpd["outcome"] == "copy-agrees"
     assert "Witness of candidate 1 · " in text_of(page)  # its name from the contests file
