@@ -8,7 +8,8 @@ checkpoint cosigned by two of the three witnesses the service names, quorum 2, a
 Verifikasi page's twin says). "Periksa bukti" must say verified, with the numbers,
 for an honest entry, and refuse (never "verified") a page whose leaf hash was altered,
 a receipt whose proof has one hash altered, and a checkpoint short of the quorum.
-A thumbnail opens the enlarged photo without JavaScript's help (``:target``), a click
+A browser without Ed25519 is told it cannot check; an entry no checkpoint covers yet
+says so. A thumbnail opens the enlarged photo without JavaScript's help (``:target``), a click
 zooms it. No request may leave the origin.
 
 Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it).
@@ -231,6 +232,30 @@ def test_a_checkpoint_short_of_the_quorum_is_refused(page: Any, served: Served) 
     result = _check(page, page.locator("#history button[data-leaf]").first)
     assert result.get_attribute("data-result") == "failed"
     assert "terlalu sedikit saksi independen" in result.inner_text()
+
+
+def test_a_browser_without_ed25519_is_told_it_cannot_check(page: Any, served: Served) -> None:
+    page.add_init_script(  # WebCrypto as a browser without Ed25519 has it
+        "crypto.subtle.importKey = () => "
+        "Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'));"
+    )
+    page.goto(f"/tps/{served.site.cases.agreeing}?lang=en")
+    result = _check(page, page.locator("#history button[data-leaf]").first)
+    assert result.get_attribute("data-result") == "unsupported"
+    assert "cannot check Ed25519 signatures: not verified" in result.inner_text()
+    assert "Verified" not in result.inner_text()
+
+
+def test_an_entry_no_checkpoint_covers_yet_says_so(page: Any, served: Served) -> None:
+    def pending(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "proof": None})
+
+    page.route("**/v1/receipts/*", pending)
+    page.goto(f"/tps/{served.site.cases.agreeing}?lang=en")
+    result = _check(page, page.locator("#history button[data-leaf]").first)
+    assert result.get_attribute("data-result") == "pending"
+    assert "no published checkpoint covers this entry yet" in result.inner_text()
 
 
 def test_a_photo_opens_enlarged_and_zooms(page: Any, served: Served) -> None:
