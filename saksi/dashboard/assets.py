@@ -113,7 +113,7 @@ details.party summary{min-height:44px;display:list-item;padding:.6rem 0;cursor:p
 .evidence{display:flex;flex-direction:column}
 .ev-photos .photos img{max-width:100%}
 .zoom{display:none}
-.zoom:target{display:block;position:fixed;inset:0;z-index:20;background:rgba(0,0,0,.88);
+.zoom:target{display:block;position:fixed;inset:0;z-index:20;background:rgba(0,0,0,.95);
 overflow:auto;padding:.5rem;touch-action:pinch-zoom pan-x pan-y}
 .zoom-bar{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:0 0 .5rem}
 .zoom-bar a,.zoom-bar .meta{color:#fff}

@@ -69,6 +69,7 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
     )
     history = tps_history(ctx, tps)
     copies = tps_copies(ctx, tps, tps.get("values"))
+    names = names_of(ctx, "ppwp")  # the parties' names, when the contests file is published
     bad_fields = _bad_fields(tps, numbers)
     title = f"{tps['name']} · {desa['region']['name']}"
     body = [
@@ -80,8 +81,8 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
         evidence(
             _photos(ctx, history), _form_block(ctx, tps.get("values"), numbers, pairs, bad_fields)
         ),
-        _history_block(ctx, history, copies),
-        _copies_block(ctx, copies, tps.get("values"), names_of(ctx, "ppwp")),
+        _history_block(ctx, history, copies, names),
+        _copies_block(ctx, copies, tps.get("values"), names),
         "</div>",
     ]
     data = twin("tps", ctx, source=f"/results/{source}", tps=tps, history=history, copies=copies)
@@ -457,7 +458,7 @@ def changes_table(ctx: Context, doc: dict[str, Any]) -> Markup:
 
 
 def _history_block(
-    ctx: Context, history: list[dict[str, Any]], copies: list[dict[str, Any]]
+    ctx: Context, history: list[dict[str, Any]], copies: list[dict[str, Any]], names: Names
 ) -> Markup:
     """Every entry logged for this TPS, in log order, each saying what the recap did
     with it: the form counted or held, a form replaced by a correction, a witness copy
@@ -472,7 +473,7 @@ def _history_block(
         )
         rows.append((int(doc["index"]), text + (_correction_details(ctx, doc) if i else "")))
     for doc in copies:
-        title = f"{ctx.t('history.copy')} {doc.get('party') or ''}"
+        title = copy_who(ctx, doc, names)
         compare = link(f"#copy-{doc['index']}", ctx.t("history.compare"))
         rows.append(
             (
