@@ -180,6 +180,37 @@ def test_the_proof_of_an_honest_entry_is_verified_in_the_page(page: Any, served:
     page.screenshot(path=str(_output("proof-verified.png")), full_page=True)
 
 
+ADD_BUTTONS_JS = """(entries) => {
+  const main = document.getElementById("main");
+  for (const [leaf, index] of entries) {
+    const div = document.createElement("div");
+    div.className = "proof-check every";
+    div.innerHTML = `<button type="button" data-leaf="${leaf}" data-index="${index}"
+      data-entry="/v1/entries/${index}" data-receipt="/v1/receipts/${leaf}"
+      data-keys="/verifikasi.json">check</button><p class="proof-result"></p>`;
+    main.appendChild(div);
+  }
+}"""
+
+
+def test_every_entry_of_the_log_is_verified_whatever_its_place_in_the_tree(
+    page: Any, served: Served
+) -> None:
+    """The port of RFC 9162's inclusion check, at every index of the log (left and right
+    children, the last leaf, the odd subtrees of the night's log)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/tps/{served.site.cases.agreeing}")
+    page.evaluate(ADD_BUTTONS_JS, sorted(served.leaves.items(), key=lambda item: item[1]))
+    buttons = page.locator(".every button")
+    assert buttons.count() == len(served.site.book.entries)
+    for i in range(buttons.count()):
+        buttons.nth(i).click()
+    results = page.locator(".every .proof-result")
+    for i in range(results.count()):
+        expect(results.nth(i)).to_have_attribute("data-result", "verified")
+
+
 def test_a_tampered_leaf_hash_on_the_page_is_refused(page: Any, served: Served) -> None:
     page.goto(f"/tps/{served.site.cases.agreeing}?lang=en")
     button = page.locator("#history button[data-leaf]").first
