@@ -1,4 +1,4 @@
-"""The dashboard's only style sheet and only script, served by Saksi itself.
+"""The dashboard's only style sheet and its scripts, served by Saksi itself.
 
 No page loads anything from another origin (the pages are sent with a
 Content-Security-Policy of ``'self'``). Each asset is served at
@@ -16,6 +16,9 @@ the page stopped updating and since when; it goes when the server answers again.
 It also puts a line ("swipe the table sideways", from the body's ``data-scroll-hint``)
 above every table frame wider than the screen, on load, on resizing and after an update.
 Without JavaScript the pages are complete; they just do not refresh by themselves.
+The TPS page also loads ``tps.js`` (:data:`PROOF`): its "Periksa bukti" buttons check
+an entry's inclusion proof, the log's signature and the witnesses' cosignatures in the
+browser, and a click on an enlarged photo zooms it further.
 
 On a narrow screen the tables marked ``stack`` become one card per row, each cell with
 its column's label (``data-label``); every link, button and field is at least 44x44
@@ -110,6 +113,26 @@ border-color:var(--line)}
 .elected{font-weight:700}
 details.party{border:1px solid var(--line);border-radius:6px;margin:.4rem 0;padding:0 .6rem}
 details.party summary{min-height:44px;display:list-item;padding:.6rem 0;cursor:pointer}
+.evidence{display:flex;flex-direction:column}
+.ev-photos .photos img{max-width:100%}
+.zoom{display:none}
+.zoom:target{display:block;position:fixed;inset:0;z-index:20;background:rgba(0,0,0,.95);
+overflow:auto;padding:.5rem;touch-action:pinch-zoom pan-x pan-y}
+.zoom-bar{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:0 0 .5rem}
+.zoom-bar a,.zoom-bar .meta{color:#fff}
+.zoom img{display:block;max-width:100%;height:auto;margin:0 auto;background:#fff;cursor:zoom-in;
+image-rendering:auto}
+.zoom img.big{max-width:none;width:300%;cursor:zoom-out}
+.proof-check{display:none;margin:.25rem 0 .75rem}
+.js .proof-check{display:block}
+.proof-result:empty{display:none}
+.proof-result{margin:.4rem 0;padding:.4rem .6rem;border-left:4px solid var(--line)}
+.proof-result.ok{border-color:var(--ok);background:var(--ok-bg);color:var(--ok)}
+.proof-result.bad{border-color:var(--bad);background:var(--bad-bg);color:var(--bad)}
+.copy-diffs li{margin:.2rem 0}
+@media (min-width:60rem){.evidence{display:grid;grid-template-columns:minmax(0,3fr)
+minmax(0,2fr);gap:0 1.5rem;align-items:start}.ev-form{grid-column:1;grid-row:1}
+.ev-photos{grid-column:2;grid-row:1;position:sticky;top:0}}
 footer{max-width:72rem;margin:0 auto;padding:1rem;color:var(--muted);font-size:.9rem;
 border-top:1px solid var(--line)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
@@ -277,7 +300,15 @@ STYLE: Final = _asset(
 """The one style sheet: the pages' (:data:`CSS`) and the map's and charts' (``charts.css``,
 read here rather than imported from ``charts``, which imports ``html``, which imports this)."""
 SCRIPT: Final = _asset("dashboard", "js", "text/javascript; charset=utf-8", JS)
-ASSETS: Final = {a.name: a for a in (STYLE, SCRIPT)}
+PROOF: Final = _asset(
+    "tps",
+    "js",
+    "text/javascript; charset=utf-8",
+    Path(__file__).with_name("tps.js").read_text(encoding="utf-8"),
+)
+"""The TPS page's in-browser check of an entry's inclusion proof (``tps.js``: the
+entry app's tlog.js ported, loaded by the TPS page only)."""
+ASSETS: Final = {a.name: a for a in (STYLE, SCRIPT, PROOF)}
 """Served name -> asset."""
 
-__all__ = ["ASSETS", "CSS", "FAVICON", "JS", "SCRIPT", "STYLE", "Asset"]
+__all__ = ["ASSETS", "CSS", "FAVICON", "JS", "PROOF", "SCRIPT", "STYLE", "Asset"]

@@ -626,6 +626,91 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "feed.kind.dispute": ("Salinan saksi berbeda", "Witness copy differs"),
     "feed.kind.recap-difference": ("Selisih D.Hasil", "D.Hasil difference"),
     "feed.kind.form": ("Formulir baru", "New form"),
+    # the evidence of a TPS: photos, witness copies in words, the proof checked here
+    "zoom.open": ("Perbesar foto halaman {page}", "Enlarge the photo of page {page}"),
+    "zoom.close": ("Tutup", "Close"),
+    "zoom.full": ("Buka gambar asli", "Open the full image"),
+    "zoom.hint": (
+        "Klik foto untuk memperbesar atau memperkecil.",
+        "Click the photo to zoom in or out.",
+    ),
+    "copy.who": ("Saksi {who}", "Witness {who}"),
+    "copy.who.candidate": ("Saksi calon {who}", "Witness of candidate {who}"),
+    "copy.line": (
+        "{who}: {box} = {copy} (formulir: {form})",
+        "{who}: {box} = {copy} (form: {form})",
+    ),
+    "copy.same": (
+        "{n} salinan saksi sama dengan formulir",
+        "{n} witness copies agree with the form",
+    ),
+    "copy.same.one": (
+        "{n} salinan saksi sama dengan formulir",
+        "{n} witness copy agrees with the form",
+    ),
+    "proof.check": ("Periksa bukti", "Check the proof"),
+    "proof.checking": ("Memeriksa bukti di browser ini…", "Checking the proof in this browser…"),
+    "proof.verified": (
+        "Terverifikasi: entri {index} ada di log ukuran {size}, ditandatangani log dan "
+        "{cosigners} dari {witnesses} saksi independen (kuorum {quorum}).",
+        "Verified: entry {index} is in the log of size {size}, signed by the log and "
+        "{cosigners} of {witnesses} independent witnesses (quorum {quorum}).",
+    ),
+    "proof.verified_alone": (
+        "Terverifikasi: entri {index} ada di log ukuran {size}, ditandatangani log "
+        "(tidak ada saksi independen yang dikonfigurasi).",
+        "Verified: entry {index} is in the log of size {size}, signed by the log "
+        "(no independent witness is configured).",
+    ),
+    "proof.failed": ("GAGAL, bukti tidak valid: {why}", "FAILED, the proof is not valid: {why}"),
+    "proof.pending": (
+        "Belum dapat diperiksa: entri ini belum dicakup checkpoint yang diterbitkan.",
+        "Cannot be checked yet: no published checkpoint covers this entry yet.",
+    ),
+    "proof.unsupported": (
+        "Browser ini tidak dapat memeriksa tanda tangan Ed25519: tidak terverifikasi. "
+        "Periksa tanda terima dengan saksi log check-proof.",
+        "This browser cannot check Ed25519 signatures: not verified. "
+        "Check the receipt with saksi log check-proof.",
+    ),
+    "proof.why.entry-mismatch": (
+        "byte entri di log tidak cocok dengan hash daun di halaman ini",
+        "the entry's bytes in the log do not match this page's leaf hash",
+    ),
+    "proof.why.not-included": (
+        "bukti inklusi tidak mengarah dari hash daun ini ke akar checkpoint",
+        "the inclusion proof does not lead from this leaf hash to the checkpoint's root",
+    ),
+    "proof.why.wrong-index": (
+        "bukti untuk indeks lain",
+        "the proof is for another index",
+    ),
+    "proof.why.bad-proof": ("bukti tidak berbentuk tlog-proof", "not a well-formed tlog-proof"),
+    "proof.why.bad-checkpoint": ("checkpoint rusak", "the checkpoint is malformed"),
+    "proof.why.wrong-origin": ("checkpoint dari log lain", "the checkpoint is of another log"),
+    "proof.why.bad-log-key": ("kunci log tidak valid", "the log's key is malformed"),
+    "proof.why.bad-witness-key": ("kunci saksi tidak valid", "a witness's key is malformed"),
+    "proof.why.no-log-signature": (
+        "checkpoint tidak ditandatangani kunci log",
+        "the log's key did not sign the checkpoint",
+    ),
+    "proof.why.bad-log-signature": (
+        "tanda tangan log pada checkpoint salah",
+        "the log's signature on the checkpoint fails",
+    ),
+    "proof.why.bad-cosignature": (
+        "tanda tangan bersama seorang saksi salah",
+        "a witness's cosignature fails",
+    ),
+    "proof.why.quorum-not-met": (
+        "terlalu sedikit saksi independen yang menandatangani",
+        "too few independent witnesses cosigned",
+    ),
+    "proof.why.fetch": (
+        "tanda terima, entri atau kunci tidak dapat diambil",
+        "the receipt, the entry or the keys could not be fetched",
+    ),
+    "proof.why.error": ("kesalahan tak terduga", "an unexpected error"),
 }
 
 

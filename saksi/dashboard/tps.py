@@ -11,9 +11,11 @@ links to its bytes (``/v1/entries/<index>``) and its receipt with the inclusion 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from saksi.dashboard.assets import PROOF
 from saksi.dashboard.common import (
     STATUS_BADGE,
     Context,
@@ -26,8 +28,9 @@ from saksi.dashboard.common import (
     twin,
 )
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, mark, num, row, table
+from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.source import Doc
-from saksi.dashboard.strings import pick
+from saksi.dashboard.strings import STRINGS, counted, pick
 from saksi.dashboard.switch import contest_switch
 from saksi.election.envelope import Envelope
 from saksi.election.forms import SECTION_I, SECTION_II, SECTION_III, SECTION_V, vote_field
@@ -66,17 +69,20 @@ def tps_page(ctx: Context, code: str, others: Sections | None = None) -> Page:
     )
     history = tps_history(ctx, tps)
     copies = tps_copies(ctx, tps, tps.get("values"))
+    names = names_of(ctx, "ppwp")  # the parties' names, when the contests file is published
     bad_fields = _bad_fields(tps, numbers)
     title = f"{tps['name']} · {desa['region']['name']}"
     body = [
         breadcrumbs(ctx, list(desa.get("path", ())), last=str(tps["name"])),
         f"<h1>{esc(tps['name'])} <span class='meta'>{esc(code)}</span></h1>",
         checkpoint_line(ctx, source),
+        proof_script(ctx),
         f'<div id="tps-live" data-live>{_status(ctx, tps)}',
-        _form_block(ctx, tps.get("values"), numbers, pairs, bad_fields),
-        _photos(ctx, history),
-        _history_block(ctx, history, copies),
-        _copies_block(ctx, copies, tps.get("values"), numbers),
+        evidence(
+            _photos(ctx, history), _form_block(ctx, tps.get("values"), numbers, pairs, bad_fields)
+        ),
+        _history_block(ctx, history, copies, names),
+        _copies_block(ctx, copies, tps.get("values"), names),
         "</div>",
     ]
     data = twin("tps", ctx, source=f"/results/{source}", tps=tps, history=history, copies=copies)
@@ -309,25 +315,83 @@ def split_row(ctx: Context, base: str, value: Any) -> Markup:
     return row([cell(esc(label)), *(value(f"{base}_{s}") for s in ("l", "p", "j"))])
 
 
-def photo_list(ctx: Context, hashes: Sequence[str]) -> Markup:
+def photo_list(ctx: Context, hashes: Sequence[str], where: str = "foto") -> Markup:
+    """The photos as thumbnails, each a link to its enlarged view on this page (``:target``,
+    no JavaScript needed: a close link and a link to the full image); with JavaScript a
+    click on the enlarged photo zooms it further. Every image is Saksi's own
+    (``/v1/photos/<sha256>``); ``where`` keeps the ids unique on the page."""
     if not hashes:
         return Markup(f"<p>{esc(ctx.t('photos.none'))}</p>")
-    items = []
+    thumbs, zooms = [], []
     for page, digest in enumerate(hashes, 1):
-        src = f"/v1/photos/{digest}"
-        alt = f"{ctx.t('photos.alt')} {page}"
-        items.append(
-            f'<a href="{esc(src)}"><img src="{esc(src)}" alt="{esc(alt)}" loading="lazy" '
-            f'width="192"></a>'
+        src = esc(f"/v1/photos/{digest}")
+        alt = esc(f"{ctx.t('photos.alt')} {page}")
+        anchor = esc(f"zoom-{where}-{page}")
+        thumbs.append(
+            f'<a class="thumb" href="#{anchor}" aria-label="{esc(ctx.t("zoom.open", page=page))}">'
+            f'<img src="{src}" alt="{alt}" loading="lazy" width="192"></a>'
         )
-    return Markup(f'<div class="photos">{"".join(items)}</div>')
+        zooms.append(
+            f'<div class="zoom" id="{anchor}" role="group" aria-label="{alt}">'
+            f'<p class="zoom-bar"><a href="#{esc(where)}">{esc(ctx.t("zoom.close"))}</a> '
+            f'<a href="{src}">{esc(ctx.t("zoom.full"))}</a> '
+            f'<span class="meta">{esc(ctx.t("zoom.hint"))}</span></p>'
+            f'<img src="{src}" alt="{alt}" loading="lazy" data-zoom></div>'
+        )
+    return Markup(f'<div class="photos" id="{esc(where)}">{"".join(thumbs)}</div>{"".join(zooms)}')
 
 
 def _photos(ctx: Context, history: list[dict[str, Any]]) -> Markup:
     current = next((h for h in history if h.get("in_force")), None)
     hashes = current["photos"] if current else []
     heading = f"<h2>{esc(ctx.t('photos'))}</h2>"
-    return Markup(f'<section id="photos">{heading}{photo_list(ctx, hashes)}</section>')
+    return Markup(f'<section id="photos">{heading}{photo_list(ctx, hashes, "foto-ppwp")}</section>')
+
+
+def evidence(photos: Markup | str, form: Markup | str) -> Markup:
+    """The photos beside the typed numbers on a wide screen, above them on a phone."""
+    return Markup(
+        f'<div class="evidence"><div class="ev-photos">{photos}</div>'
+        f'<div class="ev-form">{form}</div></div>'
+    )
+
+
+PROOF_KEYS: Final = "/verifikasi.json"
+"""Where the in-browser check reads the log's key, the witnesses' keys and the quorum:
+the Verifikasi page's twin (the service's configuration)."""
+
+
+def proof_script(ctx: Context) -> Markup:
+    """The TPS page's script (the proof check, the photo zoom) and its words."""
+    words: dict[str, Any] = {
+        key.removeprefix("proof."): ctx.t(key)
+        for key in STRINGS
+        if key.startswith("proof.") and not key.startswith("proof.why.")
+    }
+    words["why"] = {
+        key.removeprefix("proof.why."): ctx.t(key)
+        for key in STRINGS
+        if key.startswith("proof.why.")
+    }
+    text = json.dumps(words, ensure_ascii=False, separators=(",", ":"))
+    return Markup(
+        f'<p id="proof-text" hidden data-text="{esc(text)}"></p>'
+        f'<script src="/static/{PROOF.name}" defer></script>'
+    )
+
+
+def proof_button(ctx: Context, doc: dict[str, Any]) -> Markup:
+    """ "Periksa bukti": checks entry ``doc``'s inclusion in this browser (shown with
+    JavaScript only; without it the receipt link and ``saksi log check-proof`` remain)."""
+    if not doc.get("leaf_hash"):
+        return Markup("")
+    return Markup(
+        f'<div class="proof-check"><button type="button" data-leaf="{esc(doc["leaf_hash"])}" '
+        f'data-index="{esc(doc["index"])}" data-entry="{esc(doc["entry"])}" '
+        f'data-receipt="{esc(doc["receipt"])}" data-keys="{PROOF_KEYS}">'
+        f"{esc(ctx.t('proof.check'))}</button>"
+        '<p class="proof-result" role="status" aria-live="polite"></p></div>'
+    )
 
 
 def entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
@@ -347,7 +411,7 @@ def entry_meta(ctx: Context, doc: dict[str, Any]) -> Markup:
     else:
         rows.append((ctx.t("logentry.leaf"), esc(ctx.t("logentry.unavailable"))))
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    return Markup(f"<dl>{items}</dl>")
+    return Markup(f"<dl>{items}</dl>{proof_button(ctx, doc)}")
 
 
 OUTCOME_TONE: Final = {
@@ -372,7 +436,8 @@ def _correction_details(ctx: Context, doc: dict[str, Any]) -> str:
     parts = [f"<p><strong>{esc(ctx.t('reason'))}:</strong> {esc(doc.get('reason', ''))}</p>"]
     parts.append(changes_table(ctx, doc))
     if doc.get("evidence"):
-        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{photo_list(ctx, doc['evidence'])}")
+        where = f"bukti-{doc['index']}"
+        parts.append(f"<h4>{esc(ctx.t('evidence'))}</h4>{photo_list(ctx, doc['evidence'], where)}")
     return "".join(parts)
 
 
@@ -393,7 +458,7 @@ def changes_table(ctx: Context, doc: dict[str, Any]) -> Markup:
 
 
 def _history_block(
-    ctx: Context, history: list[dict[str, Any]], copies: list[dict[str, Any]]
+    ctx: Context, history: list[dict[str, Any]], copies: list[dict[str, Any]], names: Names
 ) -> Markup:
     """Every entry logged for this TPS, in log order, each saying what the recap did
     with it: the form counted or held, a form replaced by a correction, a witness copy
@@ -408,7 +473,7 @@ def _history_block(
         )
         rows.append((int(doc["index"]), text + (_correction_details(ctx, doc) if i else "")))
     for doc in copies:
-        title = f"{ctx.t('history.copy')} {doc.get('party') or ''}"
+        title = copy_who(ctx, doc, names)
         compare = link(f"#copy-{doc['index']}", ctx.t("history.compare"))
         rows.append(
             (
@@ -431,23 +496,70 @@ def _copy_cell(ctx: Context, on_form: int | None, on_copy: int | None) -> Markup
     return cell(Markup(marked), numeric=True)
 
 
-def _copies_block(
-    ctx: Context, copies: list[dict[str, Any]], form: Reading | None, numbers: Sequence[str]
+def copy_who(ctx: Context, doc: Mapping[str, Any], names: Names, dapil: str = "") -> str:
+    """Whose witness copy: "Saksi 2 · Gerindra", or a DPD candidate's "Saksi calon 5 · …"."""
+    candidate = str(doc.get("candidate") or "")
+    if candidate:
+        name = names.candidate(dapil, "", int(candidate)) if candidate.isdigit() else candidate
+        who = candidate if name == candidate else f"{candidate} · {name}"
+        return ctx.t("copy.who.candidate", who=who)
+    return ctx.t("copy.who", who=names.party(str(doc.get("party") or "")))
+
+
+def copy_words(
+    ctx: Context,
+    copies: Sequence[Mapping[str, Any]],
+    form: Reading | None,
+    names: Names,
+    dapil: str = "",
 ) -> Markup:
+    """The witness copies in words: each differing box of each copy ("Saksi 2 · Gerindra:
+    suara paslon 01 = 28 (formulir: 21)"), then how many copies agree, and whose."""
+    if not copies or form is None:
+        return Markup("")
+    lines = [
+        ctx.t(
+            "copy.line",
+            who=copy_who(ctx, doc, names, dapil),
+            box=box_label(f, ctx),
+            copy=num((doc.get("values") or {}).get(f), ctx.lang),
+            form=num(form.get(f), ctx.lang),
+        )
+        for doc in copies
+        for f in doc.get("differences", ())
+    ]
+    same = [copy_who(ctx, doc, names, dapil) for doc in copies if doc.get("agrees")]
+    parts = ['<div class="copy-words">']
+    if lines:
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        parts.append(f'<ul class="copy-diffs">{items}</ul>')
+    if same:
+        summary = counted("copy.same", len(same), ctx.lang)
+        parts.append(f'<p class="copy-same">{esc(summary)}: {esc(", ".join(same))}</p>')
+    parts.append("</div>")
+    return Markup("".join(parts))
+
+
+def _copies_block(
+    ctx: Context, copies: list[dict[str, Any]], form: Reading | None, names: Names
+) -> Markup:
+    """The witness copies: in words first, then each copy's entry with a table of the
+    boxes where it differs from the form (only those), and its photos."""
     if not copies:
         return Markup("")
     parts = [f'<section id="copies"><h2>{esc(ctx.t("witness"))}</h2>']
+    parts.append(copy_words(ctx, copies, form, names))
     for doc in copies:
         agrees = doc["agrees"]
         verdict = badge(
             ctx.t("copy.agrees" if agrees else "copy.differs"), "ok" if agrees else "bad"
         )
+        who = copy_who(ctx, doc, names)
         parts.append(
-            f'<h3 id="copy-{esc(doc["index"])}">{esc(ctx.t("copy.party"))} '
-            f"{esc(doc.get('party') or '')} {verdict}</h3>{entry_meta(ctx, doc)}"
+            f'<h3 id="copy-{esc(doc["index"])}">{esc(who)} {verdict}</h3>{entry_meta(ctx, doc)}'
         )
         values = doc["values"]
-        if values is not None and form is not None:
+        if values is not None and form is not None and doc["differences"]:
             rows = [
                 row(
                     [
@@ -455,13 +567,14 @@ def _copies_block(
                         cell(num(form.get(f), ctx.lang), numeric=True),
                         _copy_cell(ctx, form.get(f), values.get(f)),
                     ],
-                    "bad" if f in doc["differences"] else None,
+                    "bad",
                 )
-                for f in values
+                for f in doc["differences"]
             ]
             head = [(ctx.t("field"), False), (ctx.t("copy.form"), True), (ctx.t("copy"), True)]
-            parts.append(table(f"{ctx.t('copy')} {doc.get('party') or ''}", head, rows))
-        parts.append(photo_list(ctx, doc["photos"]) if doc["photos"] else "")
+            parts.append(table(f"{ctx.t('copy')}: {who}", head, rows))
+        if doc["photos"]:
+            parts.append(photo_list(ctx, doc["photos"], f"salinan-{doc['index']}"))
     parts.append("</section>")
     return Markup("".join(parts))
 
@@ -470,9 +583,13 @@ __all__ = [
     "Sections",
     "box_label",
     "changes_table",
+    "copy_who",
+    "copy_words",
     "entry_meta",
+    "evidence",
     "outcome_badge",
     "photo_list",
+    "proof_script",
     "split_row",
     "tps_copies",
     "tps_history",

@@ -24,7 +24,10 @@ from saksi.dashboard.strings import STRINGS, flag_text, pick
 from saksi.dashboard.tps import (
     box_label,
     changes_table,
+    copy_who,
+    copy_words,
     entry_meta,
+    evidence,
     outcome_badge,
     photo_list,
     split_row,
@@ -89,6 +92,7 @@ def _section(
 ) -> str:
     dapil = str(tps.get("dapil", ""))
     checked = _check(tps.get("values"))
+    form = _form(ctx, contest, names, dapil, values=tps.get("values"), bad=checked.bad)
     title = ctx.t(f"ballot.{contest}.name")
     counted = badge(ctx.t("counted.yes" if tps.get("counted") else "counted.no"))
     dapil_link = link(dapil_page(contest, dapil), f"{ctx.t('dapil')} {names.dapil_name(dapil)}")
@@ -98,19 +102,20 @@ def _section(
         f"<p>{dapil_link}</p>{checkpoint_line(ctx, source)}"
         f"<p>{status_badges(ctx, tps)} {counted}</p>"
         f"{_problems(ctx, tps, checked)}"
-        f"{_form(ctx, contest, names, dapil, values=tps.get('values'), bad=checked.bad)}"
-        f"{_photos(ctx, history)}"
+        f"{evidence(_photos(ctx, contest, history), form)}"
+        f"{copy_words(ctx, copies, tps.get('values'), names, dapil)}"
         f"{_history_block(ctx, names=names, dapil=dapil, history=history, copies=copies)}"
         "</section>"
     )
 
 
-def _photos(ctx: Context, history: list[dict[str, Any]]) -> str:
+def _photos(ctx: Context, contest: str, history: list[dict[str, Any]]) -> str:
     """The photos of the form in force (none before a form)."""
     current = next((h for h in history if h.get("in_force")), None)
     if current is None:
         return ""
-    return f"<h3>{esc(ctx.t('photos'))}</h3>{photo_list(ctx, current['photos'])}"
+    photos = photo_list(ctx, current["photos"], f"foto-{contest}")
+    return f"<h3>{esc(ctx.t('photos'))}</h3>{photos}"
 
 
 @dataclass(frozen=True)
@@ -303,25 +308,12 @@ def _history_block(
                 f"{changes_table(ctx, doc)}"
             )
             if doc.get("evidence"):
-                text += f"<h5>{esc(ctx.t('evidence'))}</h5>{photo_list(ctx, doc['evidence'])}"
+                photos = photo_list(ctx, doc["evidence"], f"bukti-{doc['index']}")
+                text += f"<h5>{esc(ctx.t('evidence'))}</h5>{photos}"
         rows.append((int(doc["index"]), text))
-    current = next((h for h in history if h.get("in_force")), None)
-    form = current["values"] if current else None
     for doc in copies:
-        who = (
-            f"{ctx.t('copy.candidate')} {doc['candidate']}"
-            if doc.get("candidate") is not None
-            else f"{ctx.t('history.copy')} {names.party(str(doc.get('party') or ''))}"
-        )
+        who = copy_who(ctx, doc, names, dapil)
         text = f'<h4 class="entry">{esc(who)} {outcome_badge(ctx, doc)}</h4>{entry_meta(ctx, doc)}'
-        differing = [
-            f"<li>{esc(box_label(f, ctx))}: {esc(ctx.t('anomali.copy'))} "
-            f"{num((doc['values'] or {}).get(f), ctx.lang)} · {esc(ctx.t('anomali.form'))} "
-            f"{num((form or {}).get(f), ctx.lang)}</li>"
-            for f in doc.get("differences", ())
-        ]
-        if differing:
-            text += f"<ul>{''.join(differing)}</ul>"
         rows.append((int(doc["index"]), text))
     body = "".join(text for _, text in sorted(rows))
     return f"<h3>{esc(ctx.t('history'))}</h3>{body}"

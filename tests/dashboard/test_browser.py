@@ -193,7 +193,7 @@ def test_walk_from_nasional_to_a_tps_and_back(page: Any, world: World) -> None:
     page.locator(f'a[href="/tps/{tps}"]').click()
     page.wait_for_url(f"**/tps/{tps}")
     assert "salinan saksi cocok" in page.locator("main").inner_text()
-    images = page.locator("#photos img")
+    images = page.locator("#photos a.thumb img")
     assert images.count() == 2
     assert images.first.get_attribute("src") == f"/v1/photos/{world.photos[0]}"
     assert page.evaluate("document.querySelector('#photos img').naturalWidth") == 8
@@ -270,6 +270,26 @@ def test_disputed_tps_shows_both_copies(page: Any, world: World) -> None:
     assert differing.first.locator(".mark").get_attribute("aria-hidden") == "true"
     assert copies.locator("tr:not(.bad) .mark").count() == 0  # only the differing boxes
     shoot(page, "tps-disputed")
+
+
+def test_the_proof_check_against_a_real_service(page: Any, world: World) -> None:
+    """Periksa bukti on a real ``saksi serve`` (no witness configured): its entry, receipt
+    and Verifikasi twin; the log's signature and the inclusion checked in the page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/tps/{world.disputed}?lang=en")
+    button = page.locator("#copies button[data-leaf]").first
+    button.click()
+    result = page.locator("#copies .proof-result").first
+    expect(result).to_have_attribute("data-result", "verified")
+    with world.http() as http:
+        receipt = http.get(button.get_attribute("data-receipt")).json()
+    size = int(receipt["proof"].split("\n\n", 1)[1].split("\n")[1])  # its checkpoint's
+    assert receipt["index"] == int(button.get_attribute("data-index"))
+    assert result.inner_text() == (
+        f"Verified: entry {receipt['index']} is in the log of size {size}, signed by the log "
+        "(no independent witness is configured)."
+    )
 
 
 def test_anomali_and_verifikasi_pages(page: Any, world: World) -> None:

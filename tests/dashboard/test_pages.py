@@ -143,6 +143,59 @@ def test_disputed_tps_shows_both_copies(dash: Dashboard, site: Site) -> None:
     assert page.body.count('<tr class="bad">') >= 4
 
 
+def test_witness_copies_are_said_in_words_box_by_box(dash: Dashboard, site: Site) -> None:
+    """Each differing box of each copy: whose copy, the box, its number, the form's; the
+    copies' tables hold those boxes only; agreeing copies are counted and named."""
+    page = dash.tps(site.cases.disputed, "id")
+    form = page.data["tps"]["values"]
+    lines = re.findall(r"<li>([^<]*)</li>", section(page.body, "copies"))
+    want = [
+        f"Saksi {copy['party']}: suara paslon {f.removeprefix('suara_paslon_')} = "
+        f"{number(copy['values'][f], 'id')} (formulir: {number(form[f], 'id')})"
+        for copy in page.data["copies"]
+        for f in copy["differences"]
+    ]
+    assert len(want) == 4 and lines == want
+    rows = sum(len(c["differences"]) for c in page.data["copies"])
+    assert section(page.body, "copies").count("<tr") == rows + 2  # + each table's head
+    english = text_of(dash.tps(site.cases.disputed, "en"))
+    assert re.search(r"Witness 3: votes for pair 01 = \d+ \(form: \d+\)", english)
+    agreeing = dash.tps(site.cases.agreeing, "id")
+    party = agreeing.data["copies"][0]["party"]
+    assert f"1 salinan saksi sama dengan formulir: Saksi {party}" in text_of(agreeing)
+    assert "<tr" not in section(agreeing.body, "copies")  # no table of an agreeing copy
+
+
+def test_broken_rules_show_the_forms_own_numbers(dash: Dashboard, site: Site) -> None:
+    from saksi.election.rules import check_reading
+
+    page = dash.tps(site.cases.inconsistent, "en")
+    values = page.data["tps"]["values"]
+    pairs = tuple(sorted(f.removeprefix("suara_paslon_") for f in values if "paslon" in f))
+    shown = [html.unescape(m) for m in re.findall(r"class='rule-numbers'>([^<]*)<", page.body)]
+    want = [v.message_en for v in check_reading(values, pairs)]
+    assert want and shown == want
+    assert any(str(values["suara_sah"]) in m for m in shown)  # the form's own numbers
+
+
+def test_every_entry_has_a_proof_button_with_its_own_hashes(dash: Dashboard, site: Site) -> None:
+    page = dash.tps(site.cases.corrected, "id")
+    buttons = re.findall(r"<button [^>]*data-leaf[^>]*>", page.body)
+    docs = [*page.data["history"], *page.data["copies"]]
+    by_leaf = {m.group(1): b for b in buttons if (m := re.search(r'data-leaf="(\w+)"', b))}
+    assert len(buttons) == len(docs) == len(by_leaf)
+    for doc in docs:
+        button = by_leaf[doc["leaf_hash"]]
+        assert f'data-index="{doc["index"]}"' in button
+        assert f'data-receipt="/v1/receipts/{doc["leaf_hash"]}"' in button
+        assert 'data-keys="/verifikasi.json"' in button
+    found = re.search(r'data-text="([^"]*)"', page.body)
+    assert found is not None
+    words = json.loads(html.unescape(found.group(1)))
+    assert words["verified"].startswith("Terverifikasi: entri {index} ada di log ukuran {size}")
+    assert set(words["why"]) >= {"not-included", "entry-mismatch", "quorum-not-met"}
+
+
 def test_agreeing_tps_shows_its_photos(dash: Dashboard, site: Site) -> None:
     import hashlib
 

@@ -17,7 +17,8 @@ import pytest
 from fastapi import FastAPI
 
 from saksi.dashboard import Dashboard, Page
-from saksi.dashboard.strings import Lang, number
+from saksi.dashboard.strings import Lang, number, pick
+from saksi.election.rule_catalog import field_label
 from saksi.service.routes_dashboard import CSP, router
 from tests.dashboard.factory import Site, build
 from tests.dashboard.test_pages import ENGLISH, reader_text, text_of
@@ -332,9 +333,16 @@ def test_the_tps_page_history_of_a_legislative_correction_and_copies(dash: Dashb
     assert len(numbers) >= len(held["violations"])
     assert "total votes 259 &gt; all who voted (J) 258" in numbers
     assert section.count('class="num bad"') >= 2  # the boxes of the impossible rules
+    said = [html.unescape(m) for m in re.findall(r"<li>([^<]*)</li>", section)]
+    assert said == [  # the copy's differing boxes, the party named from the contests file
+        f"Witness 1 · Partai Kebangkitan Bangsa: {pick(field_label(f), 'en')} = "
+        f"{copy['values'][f]} (form: {held['values'][f]})"
+        for f in copy["differences"]
+    ]
     dpd = page.data["legislative"]["dpd"]["copies"][0]
     assert str(dpd["candidate"]) == "1" and dpd["outcome"] == "copy-agrees"
-    assert "Witness copy of candidate number 1" in text_of(page)
+    assert "Witness of candidate 1 · " in text_of(page)  # its name from the contests file
+    assert "1 witness copy agrees with the form: Witness of candidate 1 · " in text_of(page)
 
 
 # --- language, routes -----------------------------------------------------------------
@@ -394,6 +402,8 @@ def test_every_legislative_page_escapes_what_it_shows(tmp_path: Path, site: Site
         "dt", "dd", "img",
         # the map and the charts (saksi.dashboard.svgmap, charts): SVG shapes, cards
         "article", "circle", "defs", "g", "path", "pattern", "text", "title",
+        # the TPS page: its script (from /static only) and its "Periksa bukti" buttons
+        "button", "script",
     }  # fmt: skip
     pages = [dash.dapil(c, d, "id") for c, d in every_dapil(site)]
     pages += [dash.legislative(c, "0", "id") for c in LEGISLATIVE]
@@ -401,6 +411,9 @@ def test_every_legislative_page_escapes_what_it_shows(tmp_path: Path, site: Site
     for page in pages:
         tags = set(re.findall(r"<([a-z0-9]+)[\s>]", page.body + page.switch))
         assert tags <= allowed, tags - allowed
+        scripts = re.findall(r"<script[^>]*>", page.body)
+        assert all(re.fullmatch(r'<script src="/static/tps-[0-9a-f]{12}\.js" defer>', s)
+                   for s in scripts), scripts  # fmt: skip
 
 
 def test_without_the_contests_file_the_pages_show_numbers_for_names(
