@@ -26,6 +26,7 @@ from typing import Any, Final, Literal, Self
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from saksi.election.canonical import canonical_json, parse_canonical
+from saksi.election.keyed_schema import validate_envelope_json
 from saksi.election.keys import SIGNATURE_PATTERN, PublicKey, SigningKey, b64, decode_signature
 from saksi.election.statements import LOGGED, AnyStatement, FieldInvalid, KeyText, Statement
 from saksi.election.text_rule import check_text
@@ -108,8 +109,10 @@ class Envelope(WireModel):
         and without a newly registered key's point check (``statements.LOGGED``), its
         bytes cached as :func:`parse_entry` caches them, and ``leaf_hash`` when the
         caller knows it. Raises pydantic's ValidationError or ValueError if the bytes
-        are not such an entry: run :func:`parse_entry` to learn why."""
-        envelope = cls.model_validate_json(data, context=_LOGGED)
+        are not such an entry: run :func:`parse_entry` to learn why. The schema is
+        read with the unions picked by key (:mod:`saksi.election.keyed_schema`: the
+        same models, the same errors)."""
+        envelope = validate_envelope_json(cls, data, _LOGGED)
         if not envelope._seed(data):
             raise ValueError("not the canonical layout of a log entry")
         if leaf_hash is not None:
@@ -264,7 +267,7 @@ def _valid_and_canonical(data: bytes) -> Envelope | None:
     :func:`_diagnose` says precisely what is wrong.
     """
     try:
-        envelope = Envelope.model_validate_json(data)
+        envelope = validate_envelope_json(Envelope, data)
         wire = {
             "key": envelope.key,
             "sig": envelope.sig,

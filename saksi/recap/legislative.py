@@ -16,8 +16,13 @@ force, the corrections' targets and the duplicates are exactly as at intake). It
   party's A.1 and B, the common numbers, the counters): :mod:`saksi.recap.legislative_layout`.
 
 When an entry changes what a TPS contributes, the difference is added to its dapil and
-to the five regions above it, exactly as the PPWP fold does; :meth:`recomputed` sums
-every TPS afresh (the property tests check both agree after every entry).
+to its desa; the regions above the desa (kecamatan, kab/kota, province, nation) are
+*rolled up* from the desa when next read: the entry marks its kecamatan stale, and a
+read sums each stale kecamatan's desa afresh, then each kab/kota of those from its
+kecamatan, and so on up (:meth:`LegislativeTally.settle`). An entry thus adds two
+vectors instead of six, and a replay sums each region once at the end rather than once
+per TPS below it. :meth:`recomputed` sums every TPS afresh (the property tests check
+both agree after every entry, read at every step or only now and then).
 
 Progress counts the TPS *expected* to vote in the contest: those of the region file
 that get its ballot (:func:`~saksi.election.legislative.votes_in`) and lie in one of its
@@ -74,7 +79,7 @@ from saksi.recap.state import (
     slot_counters,
     tps_state,
 )
-from saksi.recap.totals import NO_COUNTERS, above, difference
+from saksi.recap.totals import NO_COUNTERS, difference
 
 
 def screen(
@@ -118,21 +123,18 @@ class DistrictRecap:
 
 
 _DESA_LENGTH: Final = 10
+_UP: Final = (4, 2, 0)
+"""The code length of a kecamatan's parent, a kab/kota's, a province's (0: the nation,
+:data:`~saksi.election.codes.NASIONAL`)."""
 
 
-def _add(
-    store: dict[str, list[int] | array[int]], code: str, delta: Sequence[int], compact: bool
-) -> None:
-    """``store[code] += delta``: a list updated in place (the faster), or with
-    ``compact`` an array of 64-bit numbers (a third of a list's memory: the 84,000 desa
-    and the TPS)."""
-    vector = store.get(code)
-    if isinstance(vector, list):
-        vector[:] = map(add, vector, delta)
-    elif compact:
-        store[code] = array("q", delta if vector is None else map(add, vector, delta))
-    else:
-        store[code] = list(delta)
+def _parent(code: str, length: int) -> str:
+    return code[:length] if length else NASIONAL
+
+
+def _sum(vectors: Iterator[Sequence[int]]) -> list[int]:
+    """The element-wise sum of vectors of one width (at least one)."""
+    return list(map(sum, zip(*vectors, strict=True)))
 
 
 class LegislativeTally:
@@ -155,7 +157,10 @@ class LegislativeTally:
         """TPS -> its violations, flags, corrections and copies (values and indices unset),
         for the TPS that have any."""
         self.regions: dict[str, list[int] | array[int]] = {}
-        self.dapils: dict[str, list[int] | array[int]] = {}
+        """Region -> its vector: the desa's (64-bit arrays, a third of a list's memory:
+        the 84,000 desa) kept up to date entry by entry, the levels above (lists) as of
+        the last :meth:`settle`."""
+        self.dapils: dict[str, list[int]] = {}
         self.recaps: dict[tuple[str, str], DistrictRecap] = {}
         """(region, dapil) -> its D.Hasil (one each, as the authorization allows)."""
         self.touched: set[str] = set()
@@ -170,6 +175,11 @@ class LegislativeTally:
         self.definition = contests.contest(self.kind)
         self.layout = ContestLayout(self.definition)
         self._expected: tuple[dict[str, int], dict[str, int]] | None = None
+        self._within: dict[str, list[str]] = {}
+        """Region above the desa -> its regions one level down that have a vector."""
+        self._stale: set[str] = set()
+        """The kecamatan whose vector (and so their ancestors') is out of date."""
+        self._index_regions()
 
     OWN = ("contest", "forms", "extra", "regions", "dapils", "recaps", "touched")
     """The attributes that are the fold's state (what packing keeps)."""
@@ -265,18 +275,64 @@ class LegislativeTally:
         self.touched.add(stmt.region)
 
     def _refresh(self, tps: str, dapil: DapilLayout, slot: TpsSlot, old: list[int] | None) -> None:
-        """Move the TPS's dapil and every region above it by the change in what it
-        contributes (``old``: before, None for a TPS new to the fold)."""
+        """Move the TPS's dapil and its desa by the change in what it contributes
+        (``old``: before, None for a TPS new to the fold); its kecamatan is stale."""
         new = self._vector(dapil, slot)
         delta = new if old is None else difference(new, old)
-        regions = above(tps)
-        self.touched.add(regions[-1])  # its desa: the smallest region a publisher writes
+        desa = tps[:_DESA_LENGTH]
+        self.touched.add(desa)  # the smallest region a publisher writes
         if delta is None:
             return
-        _add(self.dapils, dapil.code, delta, False)
+        found = self.dapils.get(dapil.code)
+        if found is None:
+            self.dapils[dapil.code] = list(delta)
+        else:
+            found[:] = map(add, found, delta)
         projected = dapil.region_vector(delta)
-        for code in regions:  # lists above the desa, arrays for the desa
-            _add(self.regions, code, projected, len(code) >= _DESA_LENGTH)
+        vector = self.regions.get(desa)
+        if vector is None:
+            self.regions[desa] = array("q", projected)
+            self._index(desa)
+        else:
+            self.regions[desa] = array("q", map(add, vector, projected))
+        self._stale.add(desa[:6])
+
+    def _index(self, desa: str) -> None:
+        """Record a desa new to :attr:`regions` under its kecamatan, and each region
+        above it that is new too under its own parent."""
+        child = desa
+        for length in (6, *_UP):
+            parent = _parent(child, length)
+            kids = self._within.get(parent)
+            if kids is not None:
+                kids.append(child)
+                return
+            self._within[parent] = [child]
+            child = parent
+
+    def _index_regions(self) -> None:
+        """:attr:`_within` from the desa in :attr:`regions` (on binding, after
+        unpacking too), every kecamatan stale: the levels above are summed afresh."""
+        for code in sorted(c for c in self.regions if len(c) == _DESA_LENGTH):
+            self._index(code)
+            self._stale.add(code[:6])
+
+    def settle(self) -> None:
+        """Bring every region above the desa up to date: each stale kecamatan summed
+        afresh from its desa, then each kab/kota above one from its kecamatan, each
+        province from its kab/kota and the nation from the provinces."""
+        if not self._stale:
+            return
+        regions, within = self.regions, self._within
+        stale: set[str] = self._stale
+        for up in _UP:
+            parents = set()
+            for code in stale:
+                regions[code] = _sum(regions[c] for c in within[code])
+                parents.add(_parent(code, up))
+            stale = parents
+        regions[NASIONAL] = _sum(regions[c] for c in within[NASIONAL])
+        self._stale = set()
 
     def tps_vector(self, dapil: DapilLayout, slot: TpsSlot) -> list[int]:
         """A TPS's dapil vector from its slot (``dapil``: its dapil's layout)."""
@@ -320,6 +376,8 @@ class LegislativeTally:
             slot = self.slot(region, dapil)
             assert slot is not None
             return dapil.region_vector(self._vector(dapil, slot))
+        if len(region) < _DESA_LENGTH:
+            self.settle()
         found = self.regions.get(region)
         return list(found) if found is not None else self.layout.zero()
 
@@ -431,6 +489,7 @@ class LegislativeTally:
 
     def region_vectors(self) -> dict[str, list[int]]:
         """A copy of the incremental sums per region (regions with nothing left out)."""
+        self.settle()
         return _nonzero(self.regions)
 
     def dapil_vectors(self) -> dict[str, list[int]]:

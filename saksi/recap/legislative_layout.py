@@ -52,12 +52,14 @@ _HEAD_WIDTH: Final = len(Ballot().fields()) - len(SECTION_V)
 LegislativeForm = CHasilPartai | CHasilDPD
 
 
-def _getter(positions: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
-    """``itemgetter`` that always returns a tuple (even of one position)."""
+def _getter(positions: Sequence[Any]) -> Callable[[Any], tuple[int, ...]]:
+    """``itemgetter`` that always returns a tuple (even of one position; none: empty)."""
+    if not positions:
+        return lambda values: ()
     if len(positions) == 1:
         only = positions[0]
         return lambda values: (values[only],)
-    take: Callable[[Sequence[int]], tuple[int, ...]] = itemgetter(*positions)
+    take: Callable[[Any], tuple[int, ...]] = itemgetter(*positions)
     return take
 
 
@@ -93,7 +95,9 @@ class DapilLayout:
         totals = [self.form_fields.index(f) for f in TOTAL_FIELDS]
         self._take = _getter([*range(_HEAD_WIDTH, _HEAD_WIDTH + len(self.vote_fields)), *totals])
         self.passes = values_pass(self.ballot)
-        self._keys = tuple((p, tuple(map(str, numbers))) for p, numbers in self.ballot.parties)
+        self._keys = tuple(
+            (p, _getter(tuple(map(str, numbers)))) for p, numbers in self.ballot.parties
+        )  # a party's candidates' votes read by one call each
         self._calon = tuple(map(str, self.ballot.candidates))
         self._head = itemgetter(*self.form_fields[:_HEAD_WIDTH])
         self._tail = itemgetter(*SECTION_V)
@@ -139,11 +143,10 @@ class DapilLayout:
         votes: list[int] = []
         if isinstance(form, CHasilPartai):
             partai = form.partai
-            for party, numbers in self._keys:
+            for party, candidates in self._keys:
                 own = partai[party]
-                caleg = own.suara_caleg
                 votes.append(own.suara_partai)
-                votes += [caleg[n] for n in numbers]
+                votes += candidates(own.suara_caleg)
                 votes.append(own.suara_sah_partai)
         else:
             calon = form.suara_calon

@@ -52,6 +52,8 @@ def parts(recap: Any) -> Iterator[Any]:
     authority, columns = authority_state.pack_lazily(recap.authority.__dict__)
     state = {k: v for k, v in recap.__dict__.items() if k not in _OMITTED}
     tallies = recap._legislative
+    for tally in tallies.values():
+        tally.settle()  # its regions above the desa summed (bound again, they are anyway)
     yield {
         "format": FORMAT,
         "recap": state,

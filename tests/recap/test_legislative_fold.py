@@ -393,6 +393,38 @@ def assert_levels_add_up(tally: LegislativeTally) -> None:
             assert tally.vector(code) == [sum(col) for col in zip(*children, strict=True)], code
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=OPS, reads=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 99)), max_size=12))
+def test_regions_rolled_up_when_read_now_and_then_are_the_regions_summed_afresh(
+    ops: list[tuple[str, int, int, str]], reads: list[tuple[int, int]]
+) -> None:
+    """The levels above the desa are rolled up only when read (LegislativeTally.settle):
+    read one region at a time at random steps (so that some regions are settled and
+    others stale when the next entries come), each read equals the reference sum of
+    every TPS afresh, and so does every region at the end."""
+    book = book_v2()
+    keys_end = len(book.entries)
+    play(book, ops)
+    recap = Recap.replay(book.hierarchy, book.entries[:keys_end], contests=book.contests)
+    hierarchy = book.hierarchy
+    codes = [NASIONAL, *(c for lv in (Level.PROVINSI, Level.KABKOTA, Level.KECAMATAN)
+                         for c in hierarchy.codes(lv))]  # fmt: skip
+    when: dict[int, list[int]] = {}
+    for step, which in reads:
+        when.setdefault(step, []).append(which)
+    for step, entry in enumerate(book.entries[keys_end:]):
+        recap.apply_entry(entry)
+        for which in when.get(step, ()):
+            tally = recap.legislative(recap.legislative_contests[which % 4])
+            code = codes[which % len(codes)]
+            reference = tally.recomputed()[0].get(code, tally.layout.zero())
+            assert tally.vector(code) == reference, code
+    for contest in recap.legislative_contests:
+        tally = recap.legislative(contest)
+        assert (tally.region_vectors(), tally.dapil_vectors()) == tally.recomputed()
+        assert_levels_add_up(tally)
+
+
 def expected_b(book: Logbook, kind: ContestKind) -> dict[str, int]:
     """Independent of the fold: each party's B over every form in force that breaks no
     impossibility rule, summed nationally."""
