@@ -463,6 +463,26 @@ def child_replay(
     return out
 
 
+class _Every:
+    """A verification's progress to stderr, at most once every ``seconds`` (a long
+    national run that is stopped still says how far it got and how fast)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def __call__(self, progress: Any) -> None:
+        now = time.perf_counter()
+        if now - self.last >= self.seconds:
+            self.last = now
+            print(
+                f"  verify: {progress.done:,} of {progress.total:,} entries "
+                f"({progress.rate:,.0f}/s); load {_loadavg()}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
 def child_verify(sizes: FiveSizes, cache: str | None, repeats: int) -> dict[str, Any]:
     """``saksi verify`` of the published log, ``repeats`` times, each from a fresh state;
     the peak memory of this process and of every process under it."""
@@ -482,6 +502,7 @@ def child_verify(sizes: FiveSizes, cache: str | None, repeats: int) -> dict[str,
                 regions=hierarchy.canonical_bytes(),
                 contests=contests.canonical_bytes(),
                 workers=sizes.verify_workers,
+                progress=_Every(60.0),
             )
             load = _loadavg()
             gc.collect()
