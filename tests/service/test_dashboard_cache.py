@@ -18,9 +18,9 @@ def test_a_page_is_rendered_once_per_publication(
     calls: list[str] = []
     real = Dashboard.nasional
 
-    def counted(self: Dashboard, lang: str) -> object:
+    def counted(self: Dashboard, lang: str, *args: object, **kwargs: object) -> object:
         calls.append(lang)
-        return real(self, lang)  # type: ignore[arg-type]
+        return real(self, lang, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Dashboard, "nasional", counted)
     ledger = harness.ledger  # no checkpoint on the way: DATA/log/checkpoint stays as it is
