@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.election.envelope import Envelope
@@ -34,6 +35,8 @@ from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.note import NoteSignature, split_note
 from saksi.tlog.tiledir import TileDir
 from saksi.tlog.tiles import TileReader
+
+_Parsed = TypeVar("_Parsed")
 
 CACHE_FILES: Final = 4096
 CACHE_ENTRIES: Final = 4096
@@ -229,23 +232,7 @@ class Published:
     def contests(self, latest: Doc) -> Contests | None:
         """The contests file ``latest.json`` links (``contests_file``: parties, dapil and
         candidates of a format v2 log), or None."""
-        href = latest.get("contests_file")
-        if not isinstance(href, str):
-            return None
-        with self._lock:
-            found = self._contests.get(href)
-        if found is not None:
-            return found
-        raw = self._read_json(href)
-        if raw is None:
-            return None
-        try:
-            found = Contests.from_wire(raw, href)
-        except SaksiError:
-            return None
-        with self._lock:
-            self._contests = {href: found}  # one election: keep only the newest
-        return found
+        return self._linked(latest, "contests_file", "_contests", Contests.from_wire)
 
     def candidates(self, latest: Doc) -> CandidateIndex | None:
         """Every candidate of the contests file, indexed by name (for search), or None."""
@@ -263,22 +250,30 @@ class Published:
 
     def hierarchy(self, latest: Doc) -> Hierarchy | None:
         """The region file ``latest.json`` links (names, for search), or None."""
-        href = latest.get("regions")
+        return self._linked(latest, "regions", "_hierarchies", Hierarchy.from_wire)
+
+    def _linked(
+        self, latest: Doc, key: str, cache: str, parse: Callable[[Any, str], _Parsed]
+    ) -> _Parsed | None:
+        """The file ``latest.json`` links under ``key``, parsed once and kept in the
+        attribute ``cache`` (one election: only the newest), or None if it is absent,
+        not JSON or refused by ``parse``."""
+        href = latest.get(key)
         if not isinstance(href, str):
             return None
         with self._lock:
-            found = self._hierarchies.get(href)
+            found: _Parsed | None = getattr(self, cache).get(href)
         if found is not None:
             return found
         raw = self._read_json(href)
         if raw is None:
             return None
         try:
-            found = Hierarchy.from_wire(raw, href)
+            found = parse(raw, href)
         except SaksiError:
             return None
         with self._lock:
-            self._hierarchies = {href: found}  # one election: keep only the newest
+            setattr(self, cache, {href: found})
         return found
 
     # -- the log ----------------------------------------------------------------
