@@ -236,8 +236,16 @@ class Authority:
 
     # -- authorization -----------------------------------------------------
 
-    def authorize(self, envelope: Envelope, index: int | None = None) -> Grant:
-        """Whether this (signature-checked) entry may be appended; raises if not."""
+    def authorize(
+        self, envelope: Envelope, index: int | None = None, *, ballot_checked: bool = False
+    ) -> Grant:
+        """Whether this (signature-checked) entry may be appended; raises if not.
+
+        ``ballot_checked``: a legislative c-hasil or correction whose ballot
+        :func:`check_legislative_ballot` already passed (a replay's reading worker
+        checks it with the same contests file): that check is not made again, every
+        other one is (a statement without its form, as such a worker sends back, needs
+        nothing more)."""
         stmt = envelope.stmt
         if stmt.election != self.election:
             raise ElectionMismatch(
@@ -279,7 +287,7 @@ class Authority:
         if isinstance(stmt, KeyRevocation):
             return self._authorize_revoke(stmt, signer, index)
         if isinstance(stmt, LegislativeFormStatement | DHasilLegislatif):
-            return self._authorize_legislative(stmt, signer, envelope, index)
+            return self._authorize_legislative(stmt, signer, envelope, index, ballot_checked)
         return self._authorize_ppwp(stmt, signer, envelope, index)
 
     def _authorize_ppwp(
@@ -326,10 +334,12 @@ class Authority:
         elif isinstance(stmt, FormStatement | DHasil | LegislativeFormStatement | DHasilLegislatif):
             self._record_form(stmt, envelope, index)
 
-    def accept(self, envelope: Envelope, index: int | None = None) -> Grant:
+    def accept(
+        self, envelope: Envelope, index: int | None = None, *, ballot_checked: bool = False
+    ) -> Grant:
         """Authorize, then apply at ``index`` (default: the next index)."""
         at = self._size if index is None else index
-        grant = self.authorize(envelope, at)
+        grant = self.authorize(envelope, at, ballot_checked=ballot_checked)
         self.apply(envelope, at)
         return grant
 
@@ -728,35 +738,13 @@ class Authority:
             district=code,
         )
 
-    def _check_legislative_form(self, stmt: LegislativeFormStatement) -> None:
+    def _check_legislative_form(
+        self, stmt: LegislativeFormStatement, ballot_checked: bool = False
+    ) -> None:
         self._require_region(stmt.tps)
         contests, kind = self._contests_file(stmt.contest)
-        if not votes_in(kind, stmt.tps):
-            raise ContestError(
-                code="contest.not-on-ballot",
-                en=f"TPS {stmt.tps} does not vote in contest {stmt.contest}",
-                id=f"TPS {stmt.tps} tidak memberikan suara dalam pemilihan {stmt.contest}",
-                contest=stmt.contest,
-                tps=stmt.tps,
-            )
-        district = contests.district_of(kind, stmt.tps)
-        if district.code != stmt.district:
-            raise ContestError(
-                code="contest.district-mismatch",
-                en=(
-                    f"TPS {stmt.tps} votes for {stmt.contest} in dapil {district.code}, "
-                    f"not {stmt.district}"
-                ),
-                id=(
-                    f"TPS {stmt.tps} memilih {stmt.contest} di dapil {district.code}, "
-                    f"bukan {stmt.district}"
-                ),
-                contest=stmt.contest,
-                tps=stmt.tps,
-                expected=district.code,
-                got=stmt.district,
-            )
-        check_ballot(stmt.form, district, kind)
+        if not ballot_checked:
+            check_legislative_ballot(contests, kind, stmt)
 
     def _authorize_legislative(
         self,
@@ -764,20 +752,21 @@ class Authority:
         signer: KeyRecord,
         envelope: Envelope,
         index: int | None,
+        ballot_checked: bool = False,
     ) -> Grant:
         if isinstance(stmt, DHasilLegislatif):
             return self._authorize_d_hasil_legislatif(stmt, signer, envelope, index)
         if isinstance(stmt, CHasilLegislatif):
             self._require_role(signer, frozenset({"kpps"}), "C.Hasil")
             self._require_scope(signer, stmt.tps, exact=True)
-            self._check_legislative_form(stmt)
+            self._check_legislative_form(stmt, ballot_checked)
             return self._first_form(stmt, signer, envelope, index)
         if isinstance(stmt, CSalinanLegislatif):
             return self._authorize_c_salinan_legislatif(stmt, signer, envelope, index)
         assert isinstance(stmt, CorrectionLegislatif)
         self._require_role(signer, CORRECTION_ROLES, "correction")
         self._require_scope(signer, stmt.tps)
-        self._check_legislative_form(stmt)
+        self._check_legislative_form(stmt, ballot_checked)
         return self._correction_target(stmt, signer, index)
 
     def _authorize_c_salinan_legislatif(
@@ -847,6 +836,41 @@ class Authority:
             index=first.index,
             key=first.key,
         )
+
+
+def check_legislative_ballot(
+    contests: Contests, kind: ContestKind, stmt: LegislativeFormStatement
+) -> None:
+    """The checks of a legislative form that need only the contests file: the TPS
+    votes in ``kind``, in the statement's dapil, and the form carries exactly that
+    dapil's ballot (ContestError ``contest.not-on-ballot``, ``contest.district-mismatch``,
+    ``contest.parties-mismatch``, ``contest.candidates-mismatch``)."""
+    if not votes_in(kind, stmt.tps):
+        raise ContestError(
+            code="contest.not-on-ballot",
+            en=f"TPS {stmt.tps} does not vote in contest {stmt.contest}",
+            id=f"TPS {stmt.tps} tidak memberikan suara dalam pemilihan {stmt.contest}",
+            contest=stmt.contest,
+            tps=stmt.tps,
+        )
+    district = contests.district_of(kind, stmt.tps)
+    if district.code != stmt.district:
+        raise ContestError(
+            code="contest.district-mismatch",
+            en=(
+                f"TPS {stmt.tps} votes for {stmt.contest} in dapil {district.code}, "
+                f"not {stmt.district}"
+            ),
+            id=(
+                f"TPS {stmt.tps} memilih {stmt.contest} di dapil {district.code}, "
+                f"bukan {stmt.district}"
+            ),
+            contest=stmt.contest,
+            tps=stmt.tps,
+            expected=district.code,
+            got=stmt.district,
+        )
+    check_ballot(stmt.form, district, kind)
 
 
 def _recap_slot(stmt: DHasil | DHasilLegislatif) -> tuple[str, str]:
@@ -920,4 +944,5 @@ __all__ = [
     "Grant",
     "KeyRecord",
     "Revocation",
+    "check_legislative_ballot",
 ]

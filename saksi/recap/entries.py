@@ -14,17 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final
+from typing import Any, ClassVar, Final, Literal
 
 from pydantic import ValidationError
 
+from saksi.election.authority import check_legislative_ballot
+from saksi.election.contests import ContestKind
 from saksi.election.envelope import Envelope, parse_entry
+from saksi.election.legislative import Contests
 from saksi.election.rules import Violation, check_values
-from saksi.election.statements import CHasil, Correction
+from saksi.election.statements import (
+    CHasil,
+    CHasilLegislatif,
+    Correction,
+    CorrectionLegislatif,
+)
 from saksi.errors import RecapError, SaksiError
+from saksi.recap.legislative_layout import ContestLayout
 from saksi.recap.totals import Layout
 
 _NEW_KEY: Final = b'"type":"key'  # a key registration or revocation (where it is, no matter)
+_LEGISLATIVE_FORM: Final = (b'"partai":{', b'"suara_calon":{')  # a legislative form's boxes
 
 
 def bad_entry(index: int, cause: SaksiError | None = None) -> RecapError:
@@ -55,9 +65,35 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
             raise bad_entry(index, exc) from None
 
 
-Prepared = tuple[Envelope | None, tuple[Violation, ...] | None]
-"""An entry read in a worker: its envelope (None: to be read where it is folded) and its
-form's violations (None: not a form)."""
+Light = tuple[
+    Literal[1, 2], str, str, bytes, type[CHasilLegislatif | CorrectionLegislatif], dict[str, Any]
+]
+"""A legislative c-hasil or correction read in a worker, as it travels back: the
+envelope's ``v``, ``key``, ``sig``, its leaf hash, the statement's class and its fields
+but the form (:func:`envelope_of` builds the envelope again, unchecked: it was read
+in full there). A tuple unpickles in a third of the time of the models it stands for."""
+
+Prepared = tuple[Envelope | Light | None, tuple[Violation, ...] | None, tuple[int, ...] | None]
+"""An entry read in a worker: its envelope (None: to be read where it is folded), its
+form's violations (None: not a form) and, for a legislative c-hasil or correction, its
+form's values in its dapil's order (:meth:`~saksi.recap.legislative_layout.DapilLayout.read`)
+with the envelope as a :data:`Light` tuple, its statement without its form (None:
+anything else)."""
+
+
+class _Reader:
+    """What a reading worker keeps between chunks: the contests file the log's manifest
+    names (None: a log of format v1, or no worker set up) and each contest's layout."""
+
+    contests: ClassVar[Contests | None] = None
+    layouts: ClassVar[dict[ContestKind, ContestLayout]] = {}
+
+
+def set_up_reader(contests: Contests | None) -> None:
+    """A reading worker's initializer: the contests file its legislative forms are read
+    with (the same the folding process authorizes them with)."""
+    _Reader.contests = contests
+    _Reader.layouts = {}
 
 
 def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list[Prepared]:
@@ -66,30 +102,68 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
     (:func:`check_form`). The envelope goes back without the entry's bytes (the folding
     process has them) but with its leaf hash.
 
-    Worth the trip: with ``verify``, every entry (its signature is checked); otherwise a
-    key registration or revocation, whose new key's point check (≈ 30 µs) dwarfs sending
-    the envelope back. A form is read faster where it is folded than pickled, sent and
-    unpickled. Any other entry, or one that cannot be read, comes back as None: the
-    folding process reads it itself (and raises the same error if it is unreadable).
+    Worth the trip: with ``verify``, every entry (its signature is checked); a key
+    registration or revocation, whose new key's point check (≈ 30 µs) dwarfs sending the
+    envelope back; and, once :func:`set_up_reader` gave the contests file, a
+    legislative c-hasil or correction: its ≈ 200 boxes read, its ballot checked against
+    its dapil's (:func:`~saksi.election.authority.check_legislative_ballot`), its values
+    read in the dapil's order and its rules checked here, and only the statement
+    without its form, the values and the violations sent back. A PPWP form is read
+    faster where it is folded than pickled, sent and unpickled. Any other entry, or one
+    that cannot be read or whose ballot is not its dapil's, comes back as None: the
+    folding process reads it itself (and raises the same error).
     """
     out: list[Prepared] = []
+    contests = _Reader.contests
     for offset, data in enumerate(chunk):
-        if not verify and _NEW_KEY not in data:
-            out.append((None, None))
+        legislative = contests is not None and any(m in data for m in _LEGISLATIVE_FORM)
+        if not verify and not legislative and _NEW_KEY not in data:
+            out.append((None, None, None))
             continue
         try:
             envelope = read_entry(first + offset, data, verify=verify)
         except RecapError:
-            out.append((None, None))
+            out.append((None, None, None))
             continue
         stmt = envelope.shed_bytes().stmt  # the folding process has the bytes
         if isinstance(stmt, CHasil | Correction):
             form = stmt.form
             pairs = form.pairs
-            out.append((envelope, check_values(form, _layout(pairs).values(form), pairs)))
+            out.append((envelope, check_values(form, _layout(pairs).values(form), pairs), None))
+        elif contests is not None and isinstance(stmt, CHasilLegislatif | CorrectionLegislatif):
+            out.append(_legislative(envelope, stmt, contests, verify))
         else:
-            out.append((envelope, None))
+            out.append((envelope, None, None))
     return out
+
+
+def _legislative(
+    envelope: Envelope,
+    stmt: CHasilLegislatif | CorrectionLegislatif,
+    contests: Contests,
+    verify: bool,
+) -> Prepared:
+    """A legislative c-hasil or correction read in a worker (see :func:`read_chunk`)."""
+    try:
+        kind = ContestKind(stmt.contest)
+        check_legislative_ballot(contests, kind, stmt)
+        layout = _Reader.layouts.get(kind)
+        if layout is None:
+            layout = _Reader.layouts[kind] = ContestLayout(contests.contest(kind))
+    except SaksiError:  # the folding process says it, in the authorization's order
+        return (envelope, None, None) if verify else (None, None, None)
+    values, violations = layout.dapils[stmt.district].read(stmt.form)
+    fields = dict(stmt.__dict__, form=None)
+    light = (envelope.v, envelope.key, envelope.sig, envelope.leaf_hash, type(stmt), fields)
+    return light, violations, values
+
+
+def envelope_of(light: Light, data: bytes) -> Envelope:
+    """The envelope of entry ``data`` from its :data:`Light` tuple, without its form."""
+    v, key, sig, leaf_hash, kind, fields = light
+    envelope = Envelope.model_construct(v=v, stmt=kind.model_construct(**fields), key=key, sig=sig)
+    envelope.__dict__["leaf_hash"] = leaf_hash
+    return envelope.restore_bytes(data)
 
 
 @lru_cache(maxsize=16)
@@ -97,4 +171,12 @@ def _layout(pairs: tuple[str, ...]) -> Layout:
     return Layout(pairs)
 
 
-__all__ = ["Prepared", "bad_entry", "read_chunk", "read_entry"]
+__all__ = [
+    "Light",
+    "Prepared",
+    "bad_entry",
+    "envelope_of",
+    "read_chunk",
+    "read_entry",
+    "set_up_reader",
+]

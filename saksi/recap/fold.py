@@ -57,7 +57,7 @@ from saksi.election.statements import (
 )
 from saksi.errors import ContestError, RecapError, SaksiError
 from saksi.recap import packing
-from saksi.recap.entries import Prepared, read_chunk, read_entry
+from saksi.recap.entries import Prepared, envelope_of, read_chunk, read_entry, set_up_reader
 from saksi.recap.legislative import LegislativeTally
 from saksi.recap.screening import COUNTED_FIELDS, counts, raises_any, screen
 from saksi.recap.state import (
@@ -254,17 +254,28 @@ class Recap:
     def _fold_in_workers(self, entries: Iterator[bytes], verify: bool, workers: int) -> None:
         """Entries read in ``workers`` processes, folded here in order (a few chunks ahead).
 
-        Every ``workers + 1``-th chunk stays here to be read as it is folded: this process
-        has the authorization and the fold to do as well, and with two cores that share
-        keeps both busy (a third of the key registrations here, two thirds there)."""
+        In a log of format v1, every ``workers + 1``-th chunk stays here to be read as it
+        is folded: this process has the authorization and the fold to do as well, and
+        with two cores that share keeps both busy (a third of the key registrations
+        here, two thirds there). In a log with legislative contests the workers also
+        read the legislative forms (:func:`~saksi.recap.entries.read_chunk`), which
+        leaves this process as much to do as one worker: every chunk goes there."""
         pending: deque[tuple[list[bytes], Future[list[Prepared]] | None]] = deque()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=set_up_reader,
+            initargs=(self._authority.contests_file,),
+        )
+        # a log with legislative contests: the workers read its legislative forms too,
+        # and this process keeps none of the reading (it has the fold)
+        own = 0 if self._authority.contests_file is not None else workers + 1
         try:
             index = self.size
             number = 0
             while chunk := list(islice(entries, _CHUNK)):
                 number += 1
-                mine = number % (workers + 1) == 0
+                mine = own > 0 and number % own == 0
                 task = None if mine else pool.submit(read_chunk, index, chunk, verify)
                 pending.append((chunk, task))
                 index += len(chunk)
@@ -282,11 +293,13 @@ class Recap:
             for data in chunk:
                 self.apply_entry(data, verify=verify)
             return
-        for data, (envelope, violations) in zip(chunk, prepared.result(), strict=True):
+        for data, (envelope, violations, values) in zip(chunk, prepared.result(), strict=True):
             if envelope is None:  # not read there (or unreadable: the same error here)
                 self.apply_entry(data, verify=verify)
+            elif isinstance(envelope, tuple):  # a legislative form's, without the form
+                self.apply(envelope_of(envelope, data), violations, values)
             else:
-                self.apply(envelope.restore_bytes(data), violations)
+                self.apply(envelope.restore_bytes(data), violations, values)
 
     @property
     def size(self) -> int:
@@ -341,11 +354,19 @@ class Recap:
         """Fold the log's next entry (its index is :attr:`size`)."""
         self.apply(read_entry(self.size, data, verify=verify))
 
-    def apply(self, envelope: Envelope, violations: tuple[Violation, ...] | None = None) -> None:
-        """Fold the next entry, already read; ``violations``: its form's rules, if known."""
+    def apply(
+        self,
+        envelope: Envelope,
+        violations: tuple[Violation, ...] | None = None,
+        values: tuple[int, ...] | None = None,
+    ) -> None:
+        """Fold the next entry, already read; ``violations``: its form's rules, if known;
+        ``values``: a legislative c-hasil's or correction's values as a reading worker
+        read them (:data:`~saksi.recap.entries.Prepared`: its ballot checked there, the
+        statement without its form)."""
         index = self.size
         try:
-            self._authority.accept(envelope, index)
+            self._authority.accept(envelope, index, ballot_checked=values is not None)
         except SaksiError as exc:
             raise _unauthorized(index, exc) from None
         stmt = envelope.stmt
@@ -360,7 +381,7 @@ class Recap:
             self._recaps[stmt.contest][stmt.region] = record
             self._touched.add(stmt.region)
         elif isinstance(stmt, LegislativeFormStatement | DHasilLegislatif):
-            self._on_legislative(stmt, envelope.key, index, violations)
+            self._on_legislative(stmt, envelope.key, index, violations, values)
 
     def _on_legislative(
         self,
@@ -368,6 +389,7 @@ class Recap:
         key: str,
         index: int,
         violations: tuple[Violation, ...] | None,
+        values: tuple[int, ...] | None,
     ) -> None:
         tally = self._legislative[stmt.contest]
         if isinstance(stmt, CSalinanLegislatif):
@@ -377,7 +399,7 @@ class Recap:
         else:  # a c-hasil or correction: the form in force, under the authority's TPS code
             head = self._authority.current_form(stmt.tps, stmt.contest)
             tps = stmt.tps if head is None else head.region
-            tally.on_form(stmt, tps, key, index, violations)
+            tally.on_form(stmt, tps, key, index, violations, values=values)
 
     def _on_form(
         self,

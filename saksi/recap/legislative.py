@@ -61,7 +61,6 @@ from saksi.recap.legislative_layout import (
     ContestLayout,
     DapilLayout,
     DapilTotals,
-    LegislativeForm,
     RegionTotals,
     counters_of,
     dapil_totals,
@@ -83,7 +82,7 @@ from saksi.recap.totals import NO_COUNTERS, difference
 
 
 def screen(
-    layout: DapilLayout, form: LegislativeForm, values: Sequence[int], first: Sequence[int] | None
+    layout: DapilLayout, values: Sequence[int], first: Sequence[int] | None
 ) -> tuple[Flag, ...]:
     """The screening flags of a legislative form in force (``first``: for a correction,
     the values of the TPS's first form, the KPPS c-hasil): a party or candidate above
@@ -221,15 +220,20 @@ class LegislativeTally:
         key: str,
         index: int,
         found: tuple[Violation, ...] | None = None,
+        *,
+        values: tuple[int, ...] | None = None,
     ) -> None:
         """A c-hasil or correction (authorized: the authority's form in force is it
         already) is the TPS's form in force from now on; ``tps``: the statement's TPS
-        code (the authority's string, shared); ``found``: its rules, if already checked."""
+        code (the authority's string, shared); ``found``: its rules, if already checked;
+        ``values``: its values in the dapil's order, if already read (with ``found``:
+        a reading worker's, the statement then comes without its form)."""
         dapil = self.layout.dapils[stmt.district]
         slot = self.slot(tps, dapil)
         old = None if slot is None else self._vector(dapil, slot)
         before = None if slot is None else slot.values
-        values, found = dapil.read(stmt.form, found)
+        if values is None or found is None:
+            values, found = dapil.read(stmt.form, found)
         corrections = () if slot is None else slot.corrections
         first_form = None
         if isinstance(stmt, CorrectionLegislatif):
@@ -243,7 +247,7 @@ class LegislativeTally:
         first = self.authority.original_form(tps, self.contest)
         new = TpsSlot(
             first.index if first is not None else index, index, values, found,
-            screen(dapil, stmt.form, values, first_form), corrections,
+            screen(dapil, values, first_form), corrections,
             () if slot is None else slot.copies,
         )  # fmt: skip
         self.forms[tps] = dapil.pack(values)

@@ -27,6 +27,7 @@ import pytest
 
 from saksi.election.contests import ContestKind
 from saksi.election.legislative import Contests
+from saksi.election.legislative_forms import CHasilPartai
 from saksi.election.synthetic_contests import synthetic_contests
 from saksi.errors import RecapError
 from saksi.recap.fold import Recap
@@ -307,6 +308,50 @@ def test_reading_in_workers_and_a_pickled_fold_give_the_same(tmp_path: Path) -> 
     with pytest.raises(RecapError) as caught:  # TPS 0's DPR c-hasil, logged again
         restored.apply_entry(again)
     assert caught.value.details["cause"] == "auth.duplicate-entry"
+
+
+def _everything(recap: Recap) -> list[object]:
+    """Every number and record of a fold: PPWP's regions, and each legislative
+    contest's regions, dapil and TPS states (rules, flags, copies, corrections)."""
+    out: list[object] = [recap.size, sorted(recap.region_vectors("ppwp").items())]
+    for contest in LEGISLATIVE:
+        tally = recap.legislative(contest)
+        out += [tally.region_vectors(), tally.dapil_vectors(), list(tally.logged_tps())]
+    return out
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_legislative_forms_read_in_workers_fold_to_the_same_recap(workers: int) -> None:
+    """The workers read the legislative c-hasil and corrections (their ballot checked,
+    their values and rules read there, the statement sent back without its form): the
+    same fold, number for number and record for record, as reading them here."""
+    book = books()["mixed"]
+    alone = fold(book)
+    assert any(s.violations for s in alone.legislative("dpr").logged_tps())
+    assert any(s.corrections for s in alone.legislative("dprd-kabkota").logged_tps())
+    assert _everything(fold(book, workers=workers)) == _everything(alone)
+
+
+def test_a_legislative_form_not_of_its_dapils_ballot_is_refused_alike_with_workers() -> None:
+    """A worker that finds a form's ballot wrong leaves the entry to the folding
+    process, which refuses it in the authorization's own order and words."""
+    book = books()["mixed"]
+    tps = list(book.iter_tps())[4]  # no DPR form of its own in the night
+
+    def one_party_short(b: Logbook) -> None:
+        form = b.true_legislative_form(tps, DPR)
+        assert isinstance(form, CHasilPartai)
+        short = dict(list(form.partai.items())[:-1])
+        b.legislative_c_hasil(tps, DPR, form.model_copy(update={"partai": short}))
+
+    entries = _log_more(book, one_party_short)
+    refusals = []
+    for workers in (0, 1):
+        with pytest.raises(RecapError) as caught:
+            Recap.replay(book.hierarchy, entries, contests=book.contests, workers=workers)
+        refusals.append((caught.value.code, caught.value.details, caught.value.message_en))
+    assert refusals[0] == refusals[1]
+    assert refusals[0][1] == {"index": len(entries) - 1, "cause": "contest.parties-mismatch"}
 
 
 def test_the_contests_file_is_published_and_linked_and_the_legislative_contests_beside_ppwp(
