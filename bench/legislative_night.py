@@ -115,7 +115,7 @@ class FiveSizes:
     corrections: int = 2000  # the tail applied one entry at a time (five.apply)
     seed: int = 2024
     workers: int = 2  # processes signing the log (untimed)
-    replay_workers: int = 0  # Recap.replay(workers=...): one process reads as fast
+    replay_workers: int = 1  # Recap.replay(workers=...): one reads the legislative forms
     verify_workers: int | None = None  # VerifyOptions.workers (None: every core)
 
     def cache_key(self) -> str:
@@ -414,6 +414,7 @@ def child_replay(
     the last replay's recap; this process's peak memory after the replay and seats."""
     from .recap import _apply_each
     from .tlog import peak_rss_kib, percentiles
+    from .verify import Peaks
 
     files = ensure_log(sizes, cache, None)
     world(sizes.scale, sizes.seed)
@@ -421,7 +422,7 @@ def child_replay(
     replaying = {"five.replay", "five.apply"} & set(names)
     kept = ("json.sha256.five", "five.replay") if replaying else ("json.sha256.five",)
     rounds: dict[str, list[float]] = {n: [] for n in kept}
-    split: list[dict[str, float]] = []
+    split: list[dict[str, Any]] = []
     recap: Any = None
     seats: dict[str, Any] = {}
     for _ in range(repeats):
@@ -433,15 +434,23 @@ def child_replay(
             continue  # the limit alone (for five.verify)
         recap, seats = None, {}  # the previous round's recap goes before the next is built
         gc.collect()
-        cpu, started = time.process_time(), time.perf_counter()
-        recap, seats, replayed = replay_and_seats(sizes, files.log)
-        seconds = time.perf_counter() - started
+        with Peaks() as workers:
+            cpu, started = time.process_time(), time.perf_counter()
+            recap, seats, replayed = replay_and_seats(sizes, files.log)
+            seconds = time.perf_counter() - started
         rounds["five.replay"].append(seconds)
         split.append(
             {
                 "replay_seconds": round(replayed, 3),
                 "seats_seconds": round(seconds - replayed, 3),
                 "cpu_seconds": round(time.process_time() - cpu, 2),
+                "workers_cpu_seconds": sorted(
+                    (round(c, 1) for c in workers.cpu.values()), reverse=True
+                ),
+                "workers_peak_mib": sorted(
+                    (round(k / 1024, 1) for k in workers.peaks.values()), reverse=True
+                ),
+                "loadavg_after": _loadavg(),
             }
         )
     out: dict[str, Any] = {"rounds": rounds}
@@ -454,9 +463,12 @@ def child_replay(
         each = [_apply_each(recap, tail[k * per : (k + 1) * per]) for k in range(repeats)]
         rounds["five.apply"] = [sum(part) for part in each]
         out["apply"] = percentiles([s for part in each for s in part])
+    workers_peak = max((sum(r["workers_peak_mib"]) for r in split), default=0.0)
     out["memory"] = {
         "baseline_mib": round(baseline / 1024, 1),
-        "peak_mib": round(replay_peak / 1024, 1),
+        "process_peak_mib": round(replay_peak / 1024, 1),
+        "workers_peak_mib": workers_peak,
+        "peak_mib": round(replay_peak / 1024 + workers_peak, 1),
     }
     out["log"] = files.meta
     out["loadavg"] = _loadavg()
@@ -702,14 +714,17 @@ def print_extras(results: dict[str, Any], out: TextIO) -> None:
         best = min(extra["split"], key=lambda s: s["replay_seconds"] + s["seats_seconds"])
         memory = extra["memory"]
         peak = memory["peak_mib"]
+        workers_cpu = " + ".join(f"{c:,.1f}" for c in best.get("workers_cpu_seconds", []))
         print(
             f"five.replay: replay {best['replay_seconds']:,.1f} s + seats of every contest "
             f"{best['seats_seconds']:,.2f} s = {replay['best_seconds']:,.1f} s (ratio "
             f"{replay['ratio']}; target < {TARGET_REPLAY_SECONDS} s: "
             f"{_verdict(replay['best_seconds'] < TARGET_REPLAY_SECONDS, national)})"
-            f"{beyond(replay['best_seconds'])}; peak memory {peak:,.0f} MiB (target < "
-            f"{TARGET_REPLAY_MIB:,} MiB: {_verdict(peak < TARGET_REPLAY_MIB, national)}; "
-            f"before the replay {memory['baseline_mib']:,.0f} MiB)",
+            f"{beyond(replay['best_seconds'])}; CPU {best['cpu_seconds']:,.1f} s folding"
+            f"{f' + {workers_cpu} s reading' if workers_cpu else ''}; peak memory "
+            f"{peak:,.0f} MiB, process and workers (target < {TARGET_REPLAY_MIB:,} MiB: "
+            f"{_verdict(peak < TARGET_REPLAY_MIB, national)}; before the replay "
+            f"{memory['baseline_mib']:,.0f} MiB)",
             file=out,
         )
     apply = extra.get("apply")

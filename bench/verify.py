@@ -380,13 +380,26 @@ def _children_of(root: int) -> set[int]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The user and system CPU seconds of process ``pid`` so far (0.0 if gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class Peaks:
-    """Samples the ``VmHWM`` of every process under this one until stopped."""
+    """Samples the ``VmHWM`` and the CPU seconds of every process under this one until
+    stopped (the CPU of each as last seen: a process's last fraction of a second before
+    it ends may be missed)."""
 
     def __init__(self, every: float = 0.2, exclude: frozenset[int] = frozenset()) -> None:
         self.every = every
         self.exclude = exclude
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -406,6 +419,9 @@ class Peaks:
                 kib = _status_kib(pid)
                 if kib:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), kib)
+                cpu = _cpu_seconds(pid)
+                if cpu:
+                    self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu)
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
