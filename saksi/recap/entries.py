@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from saksi.election.authority import check_legislative_ballot
 from saksi.election.contests import ContestKind
@@ -66,12 +66,19 @@ def read_entry(index: int, data: bytes, *, verify: bool = False) -> Envelope:
 
 
 Light = tuple[
-    Literal[1, 2], str, str, bytes, type[CHasilLegislatif | CorrectionLegislatif], dict[str, Any]
+    Literal[1, 2],
+    str,
+    str,
+    bytes,
+    type[CHasilLegislatif | CorrectionLegislatif],
+    dict[str, Any],
+    set[str],
 ]
 """A legislative c-hasil or correction read in a worker, as it travels back: the
-envelope's ``v``, ``key``, ``sig``, its leaf hash, the statement's class and its fields
-but the form (:func:`envelope_of` builds the envelope again, unchecked: it was read
-in full there). A tuple unpickles in a third of the time of the models it stands for."""
+envelope's ``v``, ``key``, ``sig``, its leaf hash, the statement's class, its fields
+but the form and the names of those it was given (:func:`envelope_of` builds the
+envelope again, unchecked: it was read in full there). A tuple unpickles in a third
+of the time of the models it stands for."""
 
 Prepared = tuple[Envelope | Light | None, tuple[Violation, ...] | None, tuple[int, ...] | None]
 """An entry read in a worker: its envelope (None: to be read where it is folded), its
@@ -154,16 +161,40 @@ def _legislative(
         return (envelope, None, None) if verify else (None, None, None)
     values, violations = layout.dapils[stmt.district].read(stmt.form)
     fields = dict(stmt.__dict__, form=None)
-    light = (envelope.v, envelope.key, envelope.sig, envelope.leaf_hash, type(stmt), fields)
+    given = stmt.model_fields_set
+    light = (envelope.v, envelope.key, envelope.sig, envelope.leaf_hash, type(stmt), fields, given)
     return light, violations, values
 
 
+_ENVELOPE_FIELDS: Final = frozenset({"v", "stmt", "key", "sig"})
+_M = TypeVar("_M", bound=BaseModel)
+
+
 def envelope_of(light: Light, data: bytes) -> Envelope:
-    """The envelope of entry ``data`` from its :data:`Light` tuple, without its form."""
-    v, key, sig, leaf_hash, kind, fields = light
-    envelope = Envelope.model_construct(v=v, stmt=kind.model_construct(**fields), key=key, sig=sig)
-    envelope.__dict__["leaf_hash"] = leaf_hash
+    """The envelope of entry ``data`` from its :data:`Light` tuple, without its form:
+    the two models restored as unpickling restores them (their fields as read, no
+    validation), which costs a tenth of building them anew."""
+    v, key, sig, leaf_hash, kind, fields, given = light
+    stmt = _restored(kind, fields, given)
+    envelope = _restored(
+        Envelope,
+        {"v": v, "stmt": stmt, "key": key, "sig": sig, "leaf_hash": leaf_hash},
+        set(_ENVELOPE_FIELDS),
+    )
     return envelope.restore_bytes(data)
+
+
+def _restored(kind: type[_M], fields: dict[str, Any], given: set[str]) -> _M:
+    model = kind.__new__(kind)
+    model.__setstate__(
+        {
+            "__dict__": fields,
+            "__pydantic_fields_set__": given,
+            "__pydantic_extra__": None,
+            "__pydantic_private__": None,
+        }
+    )
+    return model
 
 
 @lru_cache(maxsize=16)

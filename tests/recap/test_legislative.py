@@ -21,7 +21,7 @@ import pickle
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -30,6 +30,7 @@ from saksi.election.legislative import Contests
 from saksi.election.legislative_forms import CHasilPartai
 from saksi.election.synthetic_contests import synthetic_contests
 from saksi.errors import RecapError
+from saksi.recap.entries import Light, envelope_of, read_chunk, read_entry, set_up_reader
 from saksi.recap.fold import Recap
 from saksi.recap.publish import LATEST, Publisher
 from saksi.recap.snapshot import all_regions
@@ -330,6 +331,27 @@ def test_legislative_forms_read_in_workers_fold_to_the_same_recap(workers: int) 
     assert any(s.violations for s in alone.legislative("dpr").logged_tps())
     assert any(s.corrections for s in alone.legislative("dprd-kabkota").logged_tps())
     assert _everything(fold(book, workers=workers)) == _everything(alone)
+
+
+def test_a_legislative_form_comes_back_from_a_worker_as_read_but_without_its_form() -> None:
+    book = books()["mixed"]
+    set_up_reader(book.contests)
+    try:
+        prepared = read_chunk(0, book.entries)
+    finally:
+        set_up_reader(None)
+    light = [(i, p) for i, p in enumerate(prepared) if isinstance(p[0], tuple)]
+    assert {book.entries[i].count(b'"type":"correction"') for i, _ in light} == {0, 1}
+    for index, (sent, violations, values) in light:
+        data = book.entries[index]
+        full = read_entry(index, data)
+        envelope = envelope_of(cast(Light, sent), data)
+        assert envelope.stmt.__dict__ == dict(full.stmt.__dict__, form=None)
+        assert type(envelope.stmt) is type(full.stmt)
+        assert (envelope.v, envelope.key, envelope.sig) == (full.v, full.key, full.sig)
+        assert envelope.leaf_hash == full.leaf_hash == leaf_hash(data)
+        assert envelope.entry_bytes == data and envelope.stmt_bytes == full.stmt_bytes
+        assert values is not None and violations is not None
 
 
 def test_a_legislative_form_not_of_its_dapils_ballot_is_refused_alike_with_workers() -> None:
