@@ -842,9 +842,17 @@ def check_legislative_ballot(
     contests: Contests, kind: ContestKind, stmt: LegislativeFormStatement
 ) -> None:
     """The checks of a legislative form that need only the contests file: the TPS
-    votes in ``kind``, in the statement's dapil, and the form carries exactly that
-    dapil's ballot (ContestError ``contest.not-on-ballot``, ``contest.district-mismatch``,
-    ``contest.parties-mismatch``, ``contest.candidates-mismatch``)."""
+    votes in ``kind``, in the statement's dapil (:func:`legislative_district`), and the
+    form carries exactly that dapil's ballot (ContestError ``contest.parties-mismatch``,
+    ``contest.candidates-mismatch``)."""
+    check_ballot(stmt.form, legislative_district(contests, kind, stmt), kind)
+
+
+def legislative_district(
+    contests: Contests, kind: ContestKind, stmt: LegislativeFormStatement
+) -> District:
+    """The dapil of a legislative statement's TPS, which must be the one it names
+    (ContestError ``contest.not-on-ballot``, ``contest.district-mismatch``)."""
     if not votes_in(kind, stmt.tps):
         raise ContestError(
             code="contest.not-on-ballot",
@@ -870,7 +878,7 @@ def check_legislative_ballot(
             expected=district.code,
             got=stmt.district,
         )
-    check_ballot(stmt.form, district, kind)
+    return district
 
 
 def _recap_slot(stmt: DHasil | DHasilLegislatif) -> tuple[str, str]:
@@ -945,4 +953,5 @@ __all__ = [
     "KeyRecord",
     "Revocation",
     "check_legislative_ballot",
+    "legislative_district",
 ]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from saksi.election.authority import check_legislative_ballot
+from saksi.election.authority import legislative_district
 from saksi.election.contests import ContestKind
 from saksi.election.envelope import Envelope, parse_entry
 from saksi.election.legislative import Contests
@@ -150,16 +150,23 @@ def _legislative(
     contests: Contests,
     verify: bool,
 ) -> Prepared:
-    """A legislative c-hasil or correction read in a worker (see :func:`read_chunk`)."""
+    """A legislative c-hasil or correction read in a worker (see :func:`read_chunk`):
+    its dapil's, its ballot exactly the dapil's (what
+    :func:`~saksi.election.authority.check_legislative_ballot` asks, checked in the walk
+    that reads its values), or left to the folding process to refuse."""
     try:
         kind = ContestKind(stmt.contest)
-        check_legislative_ballot(contests, kind, stmt)
+        legislative_district(contests, kind, stmt)
         layout = _Reader.layouts.get(kind)
         if layout is None:
             layout = _Reader.layouts[kind] = ContestLayout(contests.contest(kind))
     except SaksiError:  # the folding process says it, in the authorization's order
         return (envelope, None, None) if verify else (None, None, None)
-    values, violations = layout.dapils[stmt.district].read(stmt.form)
+    dapil = layout.dapils[stmt.district]
+    values = dapil.carried_values(stmt.form)
+    if values is None:  # not the dapil's ballot: refused there, in the same words
+        return (envelope, None, None) if verify else (None, None, None)
+    violations = dapil.violations_of(values)
     fields = dict(stmt.__dict__, form=None)
     given = stmt.model_fields_set
     light = (envelope.v, envelope.key, envelope.sig, envelope.leaf_hash, type(stmt), fields, given)

@@ -72,6 +72,7 @@ class DapilLayout:
         "_keys",
         "_narrow",
         "_region",
+        "_sizes",
         "_tail",
         "_take",
         "_wide",
@@ -98,6 +99,7 @@ class DapilLayout:
         self._keys = tuple(
             (p, _getter(tuple(map(str, numbers)))) for p, numbers in self.ballot.parties
         )  # a party's candidates' votes read by one call each
+        self._sizes = tuple(len(numbers) for _, numbers in self.ballot.parties)
         self._calon = tuple(map(str, self.ballot.candidates))
         self._head = itemgetter(*self.form_fields[:_HEAD_WIDTH])
         self._tail = itemgetter(*SECTION_V)
@@ -129,11 +131,11 @@ class DapilLayout:
         :func:`~saksi.election.legislative_forms.check_form`'s: a form that breaks none
         is answered by the compiled predicate, any other by the reference path."""
         values = self.values(form)
-        if violations is None:
-            violations = (
-                () if self.passes(values) else check_reading(self.reading(values), self.ballot)
-            )
-        return values, violations
+        return values, self.violations_of(values) if violations is None else violations
+
+    def violations_of(self, values: tuple[int, ...]) -> tuple[Violation, ...]:
+        """The rules a form of these values breaks (see :meth:`read`)."""
+        return () if self.passes(values) else check_reading(self.reading(values), self.ballot)
 
     def values(self, form: LegislativeForm) -> tuple[int, ...]:
         """The form's values in :attr:`form_fields` order (that of its
@@ -152,6 +154,25 @@ class DapilLayout:
             calon = form.suara_calon
             votes += [calon[n] for n in self._calon]
         return (*self._head(fields), *votes, *self._tail(fields))
+
+    def carried_values(self, form: LegislativeForm) -> tuple[int, ...] | None:
+        """:meth:`values` if the form carries exactly this dapil's ballot (its parties,
+        each with its candidates, or its DPD candidates: none missing, none more), else
+        None: what :func:`~saksi.election.legislative_forms.check_ballot` accepts, read
+        in the same walk (every key of the ballot found, and as many keys as it has)."""
+        try:
+            if isinstance(form, CHasilPartai):
+                partai = form.partai
+                if len(partai) != len(self._keys):
+                    return None
+                for (party, _), size in zip(self._keys, self._sizes, strict=True):
+                    if len(partai[party].suara_caleg) != size:
+                        return None
+            elif self._keys or len(form.suara_calon) != len(self._calon):
+                return None
+            return self.values(form)
+        except KeyError:
+            return None
 
     def pack(self, values: Sequence[int]) -> bytes:
         """``values`` as bytes: the boxes of sections I-III and V in two bytes each, the

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from saksi.election.codes import NASIONAL, Level
 from saksi.election.contests import ContestKind
-from saksi.election.legislative_forms import CHasilDPD, CHasilPartai, check_form
+from saksi.election.legislative_forms import CHasilDPD, CHasilPartai, check_ballot, check_form
+from saksi.errors import ContestError
 from saksi.recap.fold import Recap
 from saksi.recap.legislative import LegislativeTally
 from saksi.recap.legislative_seats import contest_seats
@@ -506,6 +507,55 @@ def test_a_forms_values_are_its_ballots_boxes_and_its_rules_the_forms() -> None:
                 assert tuple(form.reading()) == layout.form_fields
                 assert values == tuple(form.reading().values())
                 assert violations == check_form(form)
+
+
+def _ballot_mutations(form: CHasilPartai | CHasilDPD) -> list[CHasilPartai | CHasilDPD]:
+    """The form, and forms one party or candidate short or over its ballot."""
+    out: list[CHasilPartai | CHasilDPD] = [form]
+    if isinstance(form, CHasilDPD):
+        calon = dict(form.suara_calon)
+        first = next(iter(calon))
+        out.append(
+            form.model_copy(update={"suara_calon": {k: v for k, v in calon.items() if k != first}})
+        )
+        out.append(form.model_copy(update={"suara_calon": {**calon, "99": 0}}))
+        return out
+    partai = dict(form.partai)
+    first, own = next(iter(partai.items()))
+    out.append(form.model_copy(update={"partai": {k: v for k, v in partai.items() if k != first}}))
+    out.append(form.model_copy(update={"partai": {**partai, "99": own}}))
+    caleg = dict(own.suara_caleg)
+    one = next(iter(caleg))
+    for changed in ({k: v for k, v in caleg.items() if k != one}, {**caleg, "77": 0}):
+        party = own.model_copy(update={"suara_caleg": changed})
+        out.append(form.model_copy(update={"partai": {**partai, first: party}}))
+    return out
+
+
+def test_a_form_carries_its_dapils_ballot_when_read_as_the_authorization_says() -> None:
+    """The reading worker's check of a form's ballot (in the walk that reads its
+    values) accepts exactly the forms :func:`check_ballot` accepts."""
+    book = book_v2()
+    contests = tiny_contests()
+    recap = fold(book)
+    checked = {True: 0, False: 0}
+    for kind in CONTESTS:
+        tally = recap.legislative(kind.value)
+        for tps in book.iter_tps():
+            if kind not in contests.ballots(tps):
+                continue
+            layout, district = tally.dapil_of(tps), contests.district_of(kind, tps)
+            for form in _ballot_mutations(book.true_legislative_form(tps, kind)):
+                try:
+                    check_ballot(form, district, kind)
+                    accepted = True
+                except ContestError:
+                    accepted = False
+                carried = layout.carried_values(form)
+                assert (carried is not None) == accepted
+                assert carried is None or carried == layout.values(form)
+                checked[accepted] += 1
+    assert checked[True] and checked[False] > checked[True]
 
 
 @settings(max_examples=60, deadline=None)
