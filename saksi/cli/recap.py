@@ -22,7 +22,13 @@ import click
 
 from saksi.cli.seats import print_table
 from saksi.election.codes import NASIONAL
-from saksi.recap.driver import DEFAULT_SCALE, DEFAULT_SEED, FoldOptions, open_and_fold
+from saksi.recap.driver import (
+    DEFAULT_SCALE,
+    DEFAULT_SEED,
+    WORKERS_FROM,
+    FoldOptions,
+    open_and_fold,
+)
 from saksi.recap.fold import Recap
 from saksi.recap.legislative_reconcile import anomalies as legislative_anomalies
 from saksi.recap.legislative_reconcile import anomaly_counts
@@ -283,7 +289,7 @@ def print_findings(data: dict[str, Any]) -> None:
 
 def region_options(command: Any) -> Any:
     """``--regions``, ``--scale``, ``--seed``, ``--contests``, ``--log-key``,
-    ``--verify-signatures``: shared by recap and publish."""
+    ``--verify-signatures``, ``--workers``: shared by recap and publish."""
     for option in reversed((
         click.option(
             "--regions",
@@ -305,6 +311,12 @@ def region_options(command: Any) -> Any:
             is_flag=True,
             help="Also check every entry's Ed25519 signature (slower; saksi verify checks all).",
         ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=0),
+            help=f"Processes reading entries beside the fold (default: 1 with two cores or "
+            f"more and at least {WORKERS_FROM:,} entries, else 0).",
+        ),
     )):  # fmt: skip
         command = option(command)
     return command
@@ -319,10 +331,11 @@ def fold_options(
     log_key: str | None,
     verify_signatures: bool,
     contests: Path | None,
+    workers: int | None = None,
 ) -> FoldOptions:
     """The options of :func:`region_options`, as the fold driver takes them (the
     contests file, when not given, the one ``source``'s data folder keeps)."""
-    options = FoldOptions(regions, scale, seed, log_key, verify_signatures, contests)
+    options = FoldOptions(regions, scale, seed, log_key, verify_signatures, contests, workers)
     return options.with_recorded_contests(source)
 
 

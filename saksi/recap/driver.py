@@ -10,8 +10,9 @@ its flags into it.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_SCALE",
     "DEFAULT_SEED",
     "RECORDED_CONTESTS",
+    "WORKERS_FROM",
     "FoldOptions",
     "Progress",
     "fold_published",
@@ -38,12 +40,15 @@ __all__ = [
     "load_regions",
     "log_verifier",
     "open_and_fold",
+    "reading_workers",
     "recorded_contests",
 ]
 
 DEFAULT_SCALE: Final = 0.005
 DEFAULT_SEED: Final = 2024
 PROGRESS_EVERY: Final = 1.0
+WORKERS_FROM: Final = 50_000
+"""Fewer entries are folded faster in one process than a reading worker starts."""
 RECORDED_CONTESTS: Final = "contests.json.gz"
 """The contests file a data folder keeps beside its log (``DATA/contests.json.gz``,
 beside ``DATA/regions.json.gz``), found when the source is ``DATA/log``."""
@@ -121,6 +126,10 @@ class FoldOptions:
     """Check every entry's Ed25519 signature too (slower; ``saksi verify`` checks all)."""
     contests: Path | None = None
     """The contests file a format v2 manifest names (read only for such a log)."""
+    workers: int | None = None
+    """Processes reading entries beside the fold (:meth:`Recap.extend`); None: one on
+    a machine of two cores or more when at least :data:`WORKERS_FROM` entries are to be
+    folded, else none."""
 
     def hierarchy(self) -> Hierarchy:
         return load_regions(self.regions, self.scale, self.seed)
@@ -145,10 +154,12 @@ def fold_published(
     progress: Progress | None = None,
     stop: int | None = None,
     contests: Path | None = None,
+    workers: int | None = None,
 ) -> Recap:
     """The publication's entries (up to ``stop``, default all) folded; ``progress`` is
-    told how far it is, at most once a second; ``contests``: the contests file, read if
-    the manifest names one (:func:`load_contests`)."""
+    told how far it is (entries read), at most once a second; ``contests``: the contests
+    file, read if the manifest names one (:func:`load_contests`); ``workers``: see
+    :attr:`FoldOptions.workers`."""
     entries = published.entries(0, stop)
     first = next(entries, None)
     if first is None:
@@ -158,14 +169,29 @@ def fold_published(
     recap = Recap(
         hierarchy, manifest, load_contests(contests, stmt) if isinstance(stmt, Manifest) else None
     )
+    total = published.size if stop is None else min(stop, published.size)
+    recap.extend(
+        entries if progress is None else _told(entries, 1, total, progress),
+        verify=verify,
+        workers=reading_workers(total) if workers is None else workers,
+    )
+    return recap
+
+
+def reading_workers(entries: int) -> int:
+    """:attr:`FoldOptions.workers`' default for a fold of ``entries``."""
+    return 1 if entries >= WORKERS_FROM and (os.cpu_count() or 1) >= 2 else 0
+
+
+def _told(entries: Iterator[bytes], read: int, total: int, progress: Progress) -> Iterator[bytes]:
     started = last = time.monotonic()
     for entry in entries:
-        recap.apply_entry(entry, verify=verify)
+        yield entry
+        read += 1
         now = time.monotonic()
-        if progress is not None and now - last >= PROGRESS_EVERY:
+        if now - last >= PROGRESS_EVERY:
             last = now
-            progress(recap.size, published.size, recap.size / (now - started))
-    return recap
+            progress(read, total, read / (now - started))
 
 
 def open_and_fold(
@@ -175,7 +201,7 @@ def open_and_fold(
     published = open_published(source, verifier=options.verifier())
     recap = fold_published(
         published, options.hierarchy(), verify=options.verify_signatures, progress=progress,
-        contests=options.contests,
+        contests=options.contests, workers=options.workers,
     )  # fmt: skip
     return published, recap
 
@@ -187,9 +213,15 @@ def fold_since(
     hierarchy = options.hierarchy()
     verify = options.verify_signatures
     contests = options.contests
+    workers = options.workers
     if previous is None or previous > published.size:
-        return fold_published(published, hierarchy, verify=verify, contests=contests), None
-    recap = fold_published(published, hierarchy, verify=verify, stop=previous, contests=contests)
+        folded = fold_published(
+            published, hierarchy, verify=verify, contests=contests, workers=workers
+        )
+        return folded, None
+    recap = fold_published(
+        published, hierarchy, verify=verify, stop=previous, contests=contests, workers=workers
+    )
     recap.take_touched()
     recap.take_legislative_touched()  # the Publisher takes what the entries after touch
     for entry in published.entries(previous):

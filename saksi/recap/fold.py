@@ -238,18 +238,23 @@ class Recap:
                 id="log kosong: tidak ada manifest",
             )
         recap = cls(hierarchy, read_entry(0, first, verify=verify), contests)
+        recap.extend(it, verify=verify, workers=workers)
+        return recap
+
+    def extend(self, entries: Iterable[bytes], *, verify: bool = False, workers: int = 0) -> None:
+        """Fold the log's next entries, in order (:meth:`replay`'s ``verify`` and
+        ``workers``), the cyclic garbage collector paused meanwhile."""
         collecting = gc.isenabled()
         gc.disable()
         try:
             if workers > 0:
-                recap._fold_in_workers(it, verify, workers)
+                self._fold_in_workers(iter(entries), verify, workers)
             else:
-                for data in it:
-                    recap.apply_entry(data, verify=verify)
+                for data in entries:
+                    self.apply_entry(data, verify=verify)
         finally:
             if collecting:
                 gc.enable()
-        return recap
 
     def _fold_in_workers(self, entries: Iterator[bytes], verify: bool, workers: int) -> None:
         """Entries read in ``workers`` processes, folded here in order (a few chunks ahead).

@@ -457,6 +457,9 @@ def test_recap_of_a_legislative_contest_shows_its_findings(tmp_path: Path) -> No
     code, out, err = run(*base, "--json")
     assert code == 0, err
     report = json.loads(out)
+    code, pooled, err = run(*base, "--json", "--workers", "1")  # a reading worker: the same
+    assert code == 0, err
+    assert json.loads(pooled) == report
     expected = Recap.replay(book.hierarchy, book.entries, contests=tiny_contests())
     assert report["findings"] == legislative_anomalies(expected, "dprd-kabkota")
     assert report["anomalies"] == {"witness-dispute": 1, "recap-difference": 1}
