@@ -75,6 +75,7 @@ from saksi.recap.state import (
 from saksi.recap.totals import NO_COUNTERS, Layout, Totals, above, add_into, difference
 
 _CHUNK: Final = 1000  # entries per task of a reading worker
+_AHEAD: Final = 6  # chunks a worker may be ahead of the fold (a shared machine stalls both in turn)
 
 
 def _screen_filter(layout: Layout) -> Callable[[CHasilPPWP, tuple[int, ...]], bool]:
@@ -284,7 +285,7 @@ class Recap:
                 task = None if mine else pool.submit(read_chunk, index, chunk, verify)
                 pending.append((chunk, task))
                 index += len(chunk)
-                if len(pending) > 2 * workers + 1:
+                if len(pending) > _AHEAD * workers:
                     self._fold_chunk(*pending.popleft(), verify)
             while pending:
                 self._fold_chunk(*pending.popleft(), verify)
