@@ -288,11 +288,8 @@ class LegislativeTally:
         if delta is None:
             return
         found = self.dapils.get(dapil.code)
-        if found is None:
-            self.dapils[dapil.code] = list(delta)
-        else:
-            found[:] = map(add, found, delta)
-        projected = dapil.region_vector(delta)
+        self.dapils[dapil.code] = list(delta) if found is None else list(map(add, found, delta))
+        projected = dapil.project(delta)
         vector = self.regions.get(desa)
         if vector is None:
             self.regions[desa] = array("q", projected)

@@ -203,7 +203,12 @@ class DapilLayout:
 
     def region_vector(self, dapil_vector: Sequence[int]) -> list[int]:
         """The projection of a dapil vector (or a difference of two) on the region vector."""
-        return list(self._region((*dapil_vector, 0)))
+        return list(self.project(dapil_vector))
+
+    def project(self, dapil_vector: Sequence[int]) -> tuple[int, ...]:
+        """:meth:`region_vector` as a tuple (the fold adds it and keeps no list)."""
+        projected: tuple[int, ...] = self._region((*dapil_vector, 0))
+        return projected
 
 
 class ContestLayout:
