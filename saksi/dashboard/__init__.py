@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from saksi.dashboard.assets import STYLE
 from saksi.dashboard.changes import changes_page
@@ -41,7 +42,7 @@ from saksi.dashboard.cite import (
     region_path,
     render_embed,
 )
-from saksi.dashboard.common import FORMAT, Context, not_found
+from saksi.dashboard.common import FORMAT, Context, anomali_path, not_found
 from saksi.dashboard.dapil import dapil_page_of
 from saksi.dashboard.feeds import feed_of
 from saksi.dashboard.history import published_at
@@ -163,9 +164,19 @@ class Dashboard:
         ctx = self._ctx(lang, contest)
         return self._cited(ctx, dapil_page_of(ctx, code), f"/{contest}/dapil/{code}")
 
-    def anomali(self, lang: Lang, kind: str = "", region: str = "") -> Page:
-        ctx = self._ctx(lang)
-        return _switched(ctx, anomali_page(ctx, kind, region), nation_targets(ctx))
+    def anomali(
+        self, lang: Lang, kind: str = "", region: str = "", contest: str | None = None
+    ) -> Page:
+        """The Anomali page of ``contest`` (None: PPWP's), filtered; the contest switch
+        goes to each contest's, the region filter kept."""
+        ctx = self._ctx(lang, contest)
+        if contest is not None and ctx.contest is None:
+            return not_found(ctx, "error.contest")
+        scope = {"region": region} if region.strip() else {}
+        targets: dict[str, str | None] = {
+            c: anomali_path(c) + (f"?{urlencode(scope)}" if scope else "") for c in ctx.contests
+        }
+        return _switched(ctx, anomali_page(ctx, kind, region), targets, ctx.contest)
 
     def verifikasi(self, lang: Lang, info: LogInfo) -> Page:
         ctx = self._ctx(lang)
