@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from saksi.election.contests import ContestKind
 from saksi.election.forms import CHasilPPWP
 from saksi.recap.fold import Recap
 from saksi.recap.publish import Publisher
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from saksi.election.contests import ContestKind
 from tests.recap.factory import differing, legislative_night, night, tiny_contests
 
 DPR = ContestKind.DPR
