@@ -184,6 +184,14 @@ def test_the_main_navigation_leads_to_the_shown_contests_nation(dash: Dashboard)
     ):
         found = nav.search(dash.html(page, "id", path="/", query={}))
         assert found and found.group(1) == home, page.title
+    # its Anomali link is the contest's own list
+    for page, listed in (
+        (dash.legislative("dpr", "32", "id"), "/dpr/anomali"),
+        (dash.anomali("id", contest="dpd"), "/dpd/anomali"),
+        (dash.region("32", "id"), "/anomali"),
+    ):
+        rendered = dash.html(page, "id", path="/", query={})
+        assert f'<li><a href="{listed}"' in rendered.split("</nav>")[0], page.title
 
 
 def test_a_ppwp_only_publication_has_no_switch_and_no_legislative_pages(
