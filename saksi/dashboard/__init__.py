@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 from saksi.dashboard.assets import STYLE
 from saksi.dashboard.changes import changes_page
 from saksi.dashboard.cite import (
+    at_links,
     at_notice,
     citation,
     cite_block,
@@ -133,11 +134,17 @@ class Dashboard:
         if cite is None:
             return page
         page.data["cite"] = cite
-        body = page.body + cite_block(ctx, cite)
-        if self.at_checkpoint is not None:
-            body = at_notice(ctx, path) + body
-            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
-        page.body = Markup(body)
+        page.body = Markup(page.body + cite_block(ctx, cite))
+        return self._frozen(ctx, page, path)
+
+    def _frozen(self, ctx: Context, page: Page, path: str) -> Page:
+        """At an older checkpoint: ``page`` with a notice (linking the newest page),
+        links to the pages as they were then, and no live updates."""
+        if self.at_checkpoint is None:
+            return page
+        page.body = Markup(at_notice(ctx, path) + at_links(page.body, self.at_checkpoint))
+        page.switch = at_links(page.switch, self.at_checkpoint)
+        page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
         return page
 
     def _for_journalists(self, ctx: Context, page: Page, code: str) -> Page:
@@ -152,12 +159,8 @@ class Dashboard:
         )
         page.data["journalists"] = data
         page.extra["feed"] = data["feed"]
-        body = page.body + block
-        if self.at_checkpoint is not None:
-            body = at_notice(ctx, region_path(ctx.contest, code)) + body
-            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
-        page.body = Markup(body)
-        return page
+        page.body = Markup(page.body + block)
+        return self._frozen(ctx, page, region_path(ctx.contest, code))
 
     def dapil(self, contest: str, code: str, lang: Lang) -> Page:
         """Dapil ``code`` of a legislative contest."""

@@ -5,6 +5,7 @@ page of a region at an older checkpoint, the embed view and the downloads."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -369,3 +370,24 @@ def test_since_a_checkpoint_older_than_the_timelines_window(
     page = dashboard(night).changes("ppwp", "3173", "id", night.first)
     assert [p["checkpoint"] for p in page.data["timeline"]] == [night.last]
     assert page.data["since"] == full
+
+
+def test_a_page_at_a_checkpoint_links_its_children_at_that_checkpoint(
+    night_v2: History,
+) -> None:
+    at = night_v2.middle
+    with client(night_v2) as http:
+        nation = http.get(f"/dpr?checkpoint={at}").text
+        kab = http.get(f"/wilayah/3201?checkpoint={at}").text
+        tps = http.get("/tps/3201012001001", params={"checkpoint": at}).text
+    body = nation.split('id="at-checkpoint"')[1]
+    assert f'href="/dpr/wilayah/32?checkpoint={at}"' in body  # a child, as it was then
+    assert 'href="/dpr/wilayah/32"' not in body
+    assert f'href="/wilayah/320101?checkpoint={at}"' in kab  # a kecamatan of the kab/kota
+    assert f'href="/dpr/wilayah/3201?checkpoint={at}"' in kab  # the contest switch too
+    assert f'href="/wilayah/32?checkpoint={at}"' in kab  # the breadcrumbs
+    notice = re.search(r'<p class="at" id="at-checkpoint">.*?</p>', kab, re.DOTALL)
+    assert notice and 'href="/wilayah/3201"' in notice.group(0)  # the newest, as it says
+    files = re.findall(r'href="/(?:results|v1)/[^"]*"', kab + tps)
+    assert files and not [f for f in files if "checkpoint=" in f]  # files as they are
+    assert f'href="/wilayah/3201012001?checkpoint={at}"' in tps
