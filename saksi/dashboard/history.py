@@ -236,7 +236,8 @@ class Change:
     size: int
     before: dict[str, Any]
     after: dict[str, Any]
-    party: str = ""
+    party: str = ""  # a dispute: the witness's party
+    candidate: str = ""  # or the DPD candidate whose witness made the copy
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -248,6 +249,7 @@ class Change:
             "before": self.before,
             "after": self.after,
             **({"party": self.party} if self.party else {}),
+            **({"candidate": self.candidate} if self.candidate else {}),
         }
 
 
@@ -334,8 +336,10 @@ def _tps_changes(was: Doc | None, tps: Doc, size: int, walk: Walk) -> None:
     for copy in entries.get("copies") or ():
         if copy.get("agrees") or int(copy["index"]) in old_copies:
             continue
-        who = str(copy.get("party") or copy.get("candidate") or "")
-        walk.found.append(Change("dispute", code, name, int(copy["index"]), size, {}, {}, who))
+        party, candidate = str(copy.get("party") or ""), str(copy.get("candidate") or "")
+        walk.found.append(
+            Change("dispute", code, name, int(copy["index"]), size, {}, {}, party, candidate)
+        )
 
 
 def since(

@@ -625,8 +625,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "new form, already corrected",
     ),
     "change.dispute": (
-        "salinan saksi partai {party} berbeda dengan formulir",
-        "party {party}'s witness copy differs from the form",
+        "{who}: salinan berbeda dengan formulir",
+        "{who}: the copy differs from the form",
     ),
     "change.recap": ("D.Hasil berbeda dengan jumlah formulirnya", "D.Hasil differs from its forms"),
     "change.forms": ("jumlah formulir", "forms' sum"),

@@ -4,6 +4,7 @@ page of a region at an older checkpoint, the embed view and the downloads."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -391,3 +392,29 @@ def test_a_page_at_a_checkpoint_links_its_children_at_that_checkpoint(
     files = re.findall(r'href="/(?:results|v1)/[^"]*"', kab + tps)
     assert files and not [f for f in files if "checkpoint=" in f]  # files as they are
     assert f'href="/wilayah/3201012001?checkpoint={at}"' in tps
+
+
+def test_a_dispute_in_the_feeds_names_the_witness_party(night_v2: History) -> None:
+    """As the TPS page does ("Saksi 3 · <party>"): the party's name from the contests
+    file, in the Atom feed's content and its twin, PPWP's and a legislative contest's."""
+    contests = night_v2.site.book.contests
+    assert contests is not None
+    parties = {p.number: p.name for p in contests.parties}
+    with client(night_v2) as http:
+        for path in ("/umpan/wilayah/0", "/umpan/dpr/wilayah/0"):
+            twin = http.get(f"{path}.json").json()
+            atom = http.get(f"{path}.atom").text
+            disputes = [e for e in twin["entries"] if e["change"]["type"] == "dispute"]
+            assert disputes, path
+            for entry in disputes:
+                party = entry["change"]["party"]
+                said = f"Saksi {party} · {parties[party]}: salinan berbeda dengan formulir"
+                assert entry["content"] == said, path
+                assert html.escape(said, quote=False) in atom, path
+        english = http.get("/umpan/dpr/wilayah/0.json", params={"lang": "en"}).json()
+        entry = next(e for e in english["entries"] if e["change"]["type"] == "dispute")
+        party = entry["change"]["party"]
+        assert (
+            entry["content"]
+            == f"Witness {party} · {parties[party]}: the copy differs from the form"
+        )
