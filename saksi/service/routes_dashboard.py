@@ -16,7 +16,8 @@
 | ``/umpan/wilayah/{code}.atom`` | a region's Atom feed of changes (twin ``.json``) |
 | ``/embed/wilayah/{code}`` | a region's chart for other sites to frame |
 |   | (the last three also ``/<prefix>/{contest}/wilayah/{code}``) |
-| ``/static/{name}`` | the one style sheet and the one script |
+| ``/static/{name}`` | the style sheet, every page's script and the TPS page's ``tps.js`` |
+|   | (each name carries its content's hash: cached for a year) |
 | ``/favicon.ico`` | the icon browsers ask for |
 
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
