@@ -81,13 +81,16 @@ class Findings:
         found = cls(contest)
         found._crossing = set(crossing)
         tally = recap.legislative(contest)
-        for state in tally.logged_tps():  # a cross-form finding needs the contest's form
-            found._set(state.tps, found._keys(state))
+        for code in sorted(tally.extra.keys() | found._crossing):
+            found._set(code, found._keys(tally, code))
         return found
 
-    def _keys(self, state: TpsState) -> Counter[_Key]:
-        keys = tps_keys(state)
-        if state.tps in self._crossing:
+    def _keys(self, tally: LegislativeTally, code: str) -> Counter[_Key]:
+        """A TPS's keys: its own items only if it has anything beside its form's values
+        (broken rules, flags, corrections, copies: the tally's ``extra``; the others
+        have none, and are not made into a state), and its cross-form finding."""
+        keys = tps_keys(tally.tps(code)) if code in tally.extra else Counter()
+        if code in self._crossing:
             keys[_CROSS] += 1
         return keys
 
@@ -100,11 +103,9 @@ class Findings:
         self._crossing.difference_update(checked)
         self._crossing.update(crossing)
         tally = recap.legislative(self._contest)
-        logged = tally.logged
         moved = set()
         for code in {*tps, *checked}:
-            keys = self._keys(tally.tps(code)) if code in logged else Counter()
-            if self._set(code, keys):
+            if self._set(code, self._keys(tally, code)):
                 moved.add(code)
         return moved
 

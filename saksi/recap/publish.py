@@ -687,11 +687,12 @@ class Publisher:
             written.append(self._write(csvs["candidates"], candidates_csv(tally)))
         return written
 
-    @staticmethod
     def _legislative_summary(
-        recap: Recap, contest: str, seats: ContestSeats, state: _State
+        self, recap: Recap, contest: str, seats: ContestSeats, state: _State
     ) -> dict[str, Any]:
-        """One legislative contest of the summary."""
+        """One legislative contest of the summary (its national counts of findings as
+        its national snapshot has them, as PPWP's)."""
+        findings = self._findings[contest]
         tally = recap.legislative(contest)
         found = next(c for c in recap.manifest.contests if c.kind.value == contest)
         gens = state.generations[contest]
@@ -702,6 +703,8 @@ class Publisher:
             "totals": tally.totals(NASIONAL).to_dict(),
             "progress": tally.progress(NASIONAL).to_dict(),
             "counters": tally.counters(NASIONAL),
+            "flags": findings.flags(NASIONAL),
+            "anomalies": findings.anomalies(NASIONAL),
             "seats": sum(tally.dapil(c).seats for c in tally.districts),
             "parties": seats.result.parties,
             "provisional": seats.provisional,

@@ -776,6 +776,9 @@ class ContestFiles:
             "form": self.form,
             **self._numbers(NATION),
         }
+        if "anomalies" in listed or "flags" in listed:  # none in a summary written before
+            nation = self.findings.region(NATION)
+            ours["flags"], ours["anomalies"] = nation["flags"], nation["anomalies"]
         # its links must be latest.json's (whose files are compared)
         ours["href"], ours["seats_href"] = self.links.get("snapshot"), self.links.get("seats")
         theirs = {k: listed.get(k) for k in ours}

@@ -486,6 +486,10 @@ def test_the_legislative_snapshots_count_the_anomalies_export_region_by_region(
     assert raised["recap"] == 60 + 25 and raised["party"] == "4"  # the correction moved forms
     province = next(c for c in kabkota["children"] if c["code"] == "32")
     assert province["anomalies"]["recap-difference"] == 1
+    summary = read(tmp_path, latest["summary"])  # the nation's counts, as PPWP's summary
+    for listed in summary["legislative"]:
+        nation = read(tmp_path, listed["href"])
+        assert (listed["flags"], listed["anomalies"]) == (nation["flags"], nation["anomalies"])
 
 
 def test_the_findings_published_entry_by_entry_are_those_of_one_fresh_publication(

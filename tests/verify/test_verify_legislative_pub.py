@@ -504,3 +504,24 @@ def test_an_item_dropped_from_a_legislative_anomalies_export_is_named(
     (found,) = findings(report, "verify.totals-differ")
     assert found["file"] == path and found["field"].startswith("correction")
     assert f"{dropped['tps']}#{dropped['index']}" in json.dumps(found["recomputed"])
+
+
+def test_a_findings_count_changed_in_the_summary_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["summary"]
+    summary = pub.read(path)
+    dpr = next(c for c in summary["legislative"] if c["contest"] == "dpr")
+    was = dpr["anomalies"]["cross-form"]
+    dpr["anomalies"]["cross-form"] = was + 1
+    pub.write(path, summary)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = findings(report, "verify.totals-differ")
+    assert (found["file"], found["contest"], found["field"]) == (
+        path,
+        "dpr",
+        "anomalies.cross-form",
+    )
+    assert (found["published"], found["recomputed"]) == (was + 1, was)
