@@ -67,7 +67,12 @@ def change_text(ctx: Context, change: Change) -> Markup:
             f" ({signed(int(d.get('recap', 0)) - int(d.get('forms', 0)), ctx.lang)})"
             for d in diffs
         ]
-        return Markup(esc(ctx.t("change.recap")) + ": " + "; ".join(parts))
+        part = change.after.get("dapil")
+        where = ""
+        if part and ctx.contest:  # a legislative D.Hasil: its part of one dapil
+            name = names_of(ctx, ctx.contest).dapil_name(str(part))
+            where = f" ({esc(ctx.t('finding.dapil', name=name))})"
+        return Markup(esc(ctx.t("change.recap")) + where + ": " + "; ".join(parts))
     return esc(ctx.t("change.form"))
 
 

@@ -102,3 +102,16 @@ def test_the_contests_anomali_page_and_its_twin(dash: Dashboard, site: Site) -> 
         assert twin["contest"] == "dpr" and len(twin["anomalies"]) == 1
         assert twin["anomalies"][0]["region"] == "3201"
         assert http.get("/dpr/anomali", params={"region": "32"}).status_code == 200
+
+
+def test_the_contests_feed_lists_the_dhasil_difference_with_its_dapil(dash: Dashboard) -> None:
+    found = dash.feed("dpr", "32", "id")
+    assert found is not None
+    atom, twin = found
+    (entry,) = [e for e in twin["entries"] if e["change"]["type"] == "recap-difference"]
+    assert entry["change"]["code"] == "3201" and entry["change"]["after"]["dapil"] == "3201"
+    assert entry["content"].startswith(
+        "D.Hasil berbeda dengan jumlah formulirnya (dapil JAWA BARAT I): "
+        "suara partai 1 (A.1): D.Hasil"
+    )
+    assert f"(+{RAISED})" in entry["content"] and "dapil JAWA BARAT I" in atom
