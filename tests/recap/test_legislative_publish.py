@@ -507,3 +507,31 @@ def test_the_findings_published_entry_by_entry_are_those_of_one_fresh_publicatio
         publisher.publish(recap, checkpoint_of(book, size), recap.take_touched(), exports=False)
     publish_fresh(book, tmp_path / "fresh")
     assert current(out) == current(tmp_path / "fresh")
+
+
+def test_cross_form_counts_moved_by_ppwp_forms_are_published_entry_by_entry(
+    tmp_path: Path,
+) -> None:
+    """PPWP forms logged after the legislative ones at the same TPS (a PPWP form makes
+    a cross-form finding of every legislative contest whose form there disagrees with
+    it, and only PPWP touched the TPS): published entry by entry, the legislative files
+    are those of one fresh publication, and the count moved."""
+    book = night()
+    start = len(book.entries)
+    tps = list(book.iter_tps())
+    for code in tps[3:5]:  # DPR's form alone there: no cross-form finding yet
+        form = book.true_form(code)
+        book.c_hasil(code, form.model_copy(update={"pemilih_dpt_l": form.pemilih_dpt_l + 7}))
+    out = tmp_path / "incremental"
+    publisher = Publisher(out, durable=False)
+    recap = fold(book, start)
+    publisher.publish(recap, checkpoint_of(book, start), None, exports=False)
+    before = read(out, read(out, LATEST)["legislative"]["dpr"]["snapshot"])["anomalies"]
+    recap.take_touched()
+    for size in range(start + 1, len(book.entries) + 1):
+        recap.apply_entry(book.entries[size - 1])
+        publisher.publish(recap, checkpoint_of(book, size), recap.take_touched(), exports=False)
+    publish_fresh(book, tmp_path / "fresh")
+    assert current(out) == current(tmp_path / "fresh")
+    after = read(out, read(out, LATEST)["legislative"]["dpr"]["snapshot"])["anomalies"]
+    assert after["cross-form"] > before["cross-form"]
