@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from saksi.dashboard.assets import STYLE
 from saksi.dashboard.changes import changes_page
 from saksi.dashboard.cite import (
+    at_links,
     at_notice,
     citation,
     cite_block,
@@ -41,7 +43,7 @@ from saksi.dashboard.cite import (
     region_path,
     render_embed,
 )
-from saksi.dashboard.common import FORMAT, Context, not_found
+from saksi.dashboard.common import FORMAT, Context, anomali_path, not_found
 from saksi.dashboard.dapil import dapil_page_of
 from saksi.dashboard.feeds import feed_of
 from saksi.dashboard.history import published_at
@@ -132,11 +134,17 @@ class Dashboard:
         if cite is None:
             return page
         page.data["cite"] = cite
-        body = page.body + cite_block(ctx, cite)
-        if self.at_checkpoint is not None:
-            body = at_notice(ctx, path) + body
-            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
-        page.body = Markup(body)
+        page.body = Markup(page.body + cite_block(ctx, cite))
+        return self._frozen(ctx, page, path)
+
+    def _frozen(self, ctx: Context, page: Page, path: str) -> Page:
+        """At an older checkpoint: ``page`` with a notice (linking the newest page),
+        links to the pages as they were then, and no live updates."""
+        if self.at_checkpoint is None:
+            return page
+        page.body = Markup(at_notice(ctx, path) + at_links(page.body, self.at_checkpoint))
+        page.switch = at_links(page.switch, self.at_checkpoint)
+        page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
         return page
 
     def _for_journalists(self, ctx: Context, page: Page, code: str) -> Page:
@@ -151,21 +159,27 @@ class Dashboard:
         )
         page.data["journalists"] = data
         page.extra["feed"] = data["feed"]
-        body = page.body + block
-        if self.at_checkpoint is not None:
-            body = at_notice(ctx, region_path(ctx.contest, code)) + body
-            page.size, page.extra["frozen"] = None, self.at_checkpoint  # no live updates
-        page.body = Markup(body)
-        return page
+        page.body = Markup(page.body + block)
+        return self._frozen(ctx, page, region_path(ctx.contest, code))
 
     def dapil(self, contest: str, code: str, lang: Lang) -> Page:
         """Dapil ``code`` of a legislative contest."""
         ctx = self._ctx(lang, contest)
         return self._cited(ctx, dapil_page_of(ctx, code), f"/{contest}/dapil/{code}")
 
-    def anomali(self, lang: Lang, kind: str = "", region: str = "") -> Page:
-        ctx = self._ctx(lang)
-        return _switched(ctx, anomali_page(ctx, kind, region), nation_targets(ctx))
+    def anomali(
+        self, lang: Lang, kind: str = "", region: str = "", contest: str | None = None
+    ) -> Page:
+        """The Anomali page of ``contest`` (None: PPWP's), filtered; the contest switch
+        goes to each contest's, the region filter kept."""
+        ctx = self._ctx(lang, contest)
+        if contest is not None and ctx.contest is None:
+            return not_found(ctx, "error.contest")
+        scope = {"region": region} if region.strip() else {}
+        targets: dict[str, str | None] = {
+            c: anomali_path(c) + (f"?{urlencode(scope)}" if scope else "") for c in ctx.contests
+        }
+        return _switched(ctx, anomali_page(ctx, kind, region), targets, ctx.contest)
 
     def verifikasi(self, lang: Lang, info: LogInfo) -> Page:
         ctx = self._ctx(lang)

@@ -21,6 +21,7 @@ from saksi.dashboard.html import Markup, Page, cell, esc, link, num, row, short_
 from saksi.dashboard.names import names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import number
+from saksi.dashboard.tps import copy_who
 from saksi.election.codes import NASIONAL
 
 LISTED: Final = 200
@@ -52,8 +53,12 @@ def change_text(ctx: Context, change: Change) -> Markup:
         return Markup(esc(ctx.t("change.correction")) + ": " + "; ".join(parts))
     if change.kind == "correction":
         return esc(ctx.t("change.correction.new"))
-    if change.kind == "dispute":
-        return esc(ctx.t("change.dispute", party=change.party))
+    if change.kind == "dispute":  # whose copy by name, as the TPS page says it
+        contest = ctx.contest or "ppwp"
+        copy = {"party": change.party, "candidate": change.candidate}
+        dapil = change.code[:2] if contest == "dpd" else ""  # DPD's dapil: the province
+        who = copy_who(ctx, copy, names_of(ctx, contest), dapil)
+        return esc(ctx.t("change.dispute", who=who))
     if change.kind == "recap-difference":
         diffs = change.after.get("differences") or []
         parts = [
@@ -62,7 +67,12 @@ def change_text(ctx: Context, change: Change) -> Markup:
             f" ({signed(int(d.get('recap', 0)) - int(d.get('forms', 0)), ctx.lang)})"
             for d in diffs
         ]
-        return Markup(esc(ctx.t("change.recap")) + ": " + "; ".join(parts))
+        part = change.after.get("dapil")
+        where = ""
+        if part and ctx.contest:  # a legislative D.Hasil: its part of one dapil
+            name = names_of(ctx, ctx.contest).dapil_name(str(part))
+            where = f" ({esc(ctx.t('finding.dapil', name=name))})"
+        return Markup(esc(ctx.t("change.recap")) + where + ": " + "; ".join(parts))
     return esc(ctx.t("change.form"))
 
 

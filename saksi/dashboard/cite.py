@@ -16,6 +16,7 @@ Every part is a function of the published files.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from saksi.dashboard.common import Context, contest_page, progress_text, shares
@@ -162,6 +163,28 @@ def journalist_block(
         f"{cite_block(ctx, cite) if cite else ''}</section>"
     )
     return body, {"downloads": files, "cite": cite, **links}
+
+
+AT_NEWEST: Final = ("/results/", "/v1/", "/static/", "/log/", "/umpan/", "/cari", "/verifikasi")
+"""Links a page at a checkpoint leaves as they are: files named by their generation or
+by their content, the feeds (which follow the newest), search and Verifikasi."""
+_PAGE_HREF: Final = re.compile(r'href="(/[^"#]*)(#[^"]*)?"')
+
+
+def at_links(html: str, size: int) -> Markup:
+    """``html`` with every link to a dashboard page at checkpoint ``size`` too
+    (``/wilayah/32?checkpoint=N``, ``/tps/X?checkpoint=N#pemilihan-dpr``): a page at a
+    checkpoint leads to its children, its parents and the other contests as they were
+    then."""
+
+    def at(found: re.Match[str]) -> str:
+        path, fragment = found.group(1), found.group(2) or ""
+        if path.startswith(AT_NEWEST) or "checkpoint=" in path:
+            return found.group(0)
+        joint = "&amp;" if "?" in path else "?"
+        return f'href="{path}{joint}checkpoint={size}{fragment}"'
+
+    return Markup(_PAGE_HREF.sub(at, html))
 
 
 def at_notice(ctx: Context, path: str) -> Markup:

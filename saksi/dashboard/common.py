@@ -153,10 +153,17 @@ def signed(value: int, lang: Lang) -> str:
     return sign + number(abs(value), lang)
 
 
-def anomali_href(region: str, kind: str = "") -> str:
-    """The Anomali list of ``kind`` (every kind if empty) within ``region``."""
+def anomali_path(contest: str | None) -> str:
+    """The Anomali page of ``contest``: PPWP's ``/anomali``, a legislative contest's
+    ``/<contest>/anomali``."""
+    return "/anomali" if contest in (None, "ppwp") else f"/{contest}/anomali"
+
+
+def anomali_href(region: str, kind: str = "", contest: str | None = None) -> str:
+    """The Anomali list of ``contest`` (None: PPWP) of ``kind`` (every kind if empty)
+    within ``region``."""
     query = {"type": kind, "region": region} if kind else {"region": region}
-    return "/anomali?" + urlencode(query)
+    return f"{anomali_path(contest)}?" + urlencode(query)
 
 
 def counted_link(href: str, text: str, count: int) -> Markup:
@@ -263,6 +270,7 @@ __all__ = [
     "Context",
     "Pair",
     "anomali_href",
+    "anomali_path",
     "breadcrumbs",
     "candidate_anchor",
     "checkpoint_line",

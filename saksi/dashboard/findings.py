@@ -6,7 +6,10 @@ corrections) and names the first D.Hasil within it that differ from their forms
 (``recap_differences``), docs/recap.md. A page says them in words, from the nation
 down ("1 kecamatan: D.Hasil berbeda dengan jumlah formulirnya"), each count a link to
 the Anomali list it counts (which has exactly that many items) and each differing
-D.Hasil a link down to its region's page.
+D.Hasil a link down to its region's page. A legislative contest's snapshots say the
+same of its findings (docs/recap.md), a differing D.Hasil naming its dapil, and add
+``cross-form`` (a TPS whose forms of two contests disagree); the links go to that
+contest's Anomali list and pages.
 """
 
 from __future__ import annotations
@@ -14,13 +17,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from saksi.dashboard.common import Context, anomali_href, counted_link, field_words, signed
+from saksi.dashboard.common import (
+    Context,
+    anomali_href,
+    contest_page,
+    counted_link,
+    field_words,
+    signed,
+)
 from saksi.dashboard.html import Markup, esc, link
+from saksi.dashboard.names import names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import Lang, counted, number
 
-FINDING_ORDER: Final = ("recap-difference", "inconsistent", "witness-dispute", "correction", "flag")
-"""The kinds of finding, the gravest first (the anomaly types of docs/recap.md)."""
+FINDING_ORDER: Final = (
+    "recap-difference",
+    "inconsistent",
+    "witness-dispute",
+    "cross-form",
+    "correction",
+    "flag",
+)
+"""The kinds of finding, the gravest first (the anomaly types of docs/recap.md;
+``cross-form`` a legislative contest's only)."""
 
 TPS_COUNTER: Final = {"witness-dispute": "witness_dispute", "correction": "corrected"}
 """The TPS counter beside a kind counted per item (a TPS may have several)."""
@@ -42,8 +61,9 @@ def _recap_sentence(ctx: Context, snap: Doc, n: int) -> Markup:
         f"{number(int(k), ctx.lang)} {ctx.t('count.' + level)}"
         for level, k in found.get("by_level", {}).items()
     )
+    contest = ctx.contest or "ppwp"
     head = counted_link(
-        anomali_href(str(snap["region"]["code"]), "recap-difference"),
+        anomali_href(str(snap["region"]["code"]), "recap-difference", contest),
         ctx.t("finding.recap-difference", where=where),
         n,
     )
@@ -55,9 +75,11 @@ def _recap_sentence(ctx: Context, snap: Doc, n: int) -> Markup:
             name=region["name"],
             what=differences_in_words(region.get("differences", ()), ctx.lang),
         )
+        if region.get("dapil"):  # a legislative D.Hasil: the part of one dapil
+            text += f" ({ctx.t('finding.dapil', name=_dapil_name(ctx, str(region['dapil'])))})"
         if not region.get("complete", False):
             text += f" ({ctx.t('finding.incomplete')})"
-        page = "/" if region["code"] == "0" else f"/wilayah/{region['code']}"
+        page = contest_page(contest, str(region["code"]))
         items.append(f"<li>{link(page, text)}</li>")
     listed = len(found.get("first", ()))
     if listed < n:
@@ -65,9 +87,15 @@ def _recap_sentence(ctx: Context, snap: Doc, n: int) -> Markup:
     return Markup(f"{head}<ul>{''.join(items)}</ul>")
 
 
-def findings_block(ctx: Context, snap: Doc) -> Markup:
-    """The region's findings, in words, each count a link to its list."""
+def _dapil_name(ctx: Context, code: str) -> str:
+    return names_of(ctx, ctx.contest).dapil_name(code) if ctx.contest else code
+
+
+def findings_block(ctx: Context, snap: Doc, extra: list[str] | None = None) -> Markup:
+    """The region's findings, in words, each count a link to its list (``extra``: more
+    list items, after them)."""
     code = str(snap["region"]["code"])
+    contest = ctx.contest or "ppwp"
     counts = {k: int(v) for k, v in (snap.get("anomalies") or {}).items()}
     counters = snap.get("counters", {})
     items = []
@@ -81,17 +109,20 @@ def findings_block(ctx: Context, snap: Doc) -> Markup:
         tps = int(counters.get(TPS_COUNTER.get(kind, ""), n))
         text = counted(f"finding.{kind}", n, ctx.lang, m=number(tps, ctx.lang))
         tone = ' class="bad"' if kind in ("inconsistent", "witness-dispute") else ""
-        items.append(f"<li{tone}>{counted_link(anomali_href(code, kind), text, n)}</li>")
+        items.append(f"<li{tone}>{counted_link(anomali_href(code, kind, contest), text, n)}</li>")
     parts = [
         f'<section id="findings" data-live aria-labelledby="h-findings">'
         f'<h2 id="h-findings">{esc(ctx.t("findings"))}</h2>'
     ]
+    total = sum(counts.values())
+    items += extra or []
     if items:
-        total = sum(counts.values())
         every = f"{ctx.t('findings.all')} ({number(total, ctx.lang)})"
         parts.append(f'<p class="meta">{esc(ctx.t("findings.intro"))}</p>')
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
-        parts.append(f"<p>{counted_link(anomali_href(code), every, total)}</p>")
+        if total:
+            all_link = counted_link(anomali_href(code, contest=contest), every, total)
+            parts.append(f"<p>{all_link}</p>")
     else:
         parts.append(f"<p>{esc(ctx.t('findings.none'))}</p>")
     parts.append("</section>")
@@ -104,7 +135,11 @@ def child_findings(ctx: Context, child: Doc) -> Markup:
     code = str(child["code"])
     counts = child.get("anomalies") or {}
     links = [
-        counted_link(anomali_href(code, kind), f"{ctx.t('short.' + kind)} {number(n, ctx.lang)}", n)
+        counted_link(
+            anomali_href(code, kind, ctx.contest),
+            f"{ctx.t('short.' + kind)} {number(n, ctx.lang)}",
+            n,
+        )
         for kind in FINDING_ORDER
         if (n := int(counts.get(kind, 0)))
     ]

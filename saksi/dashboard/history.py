@@ -236,7 +236,8 @@ class Change:
     size: int
     before: dict[str, Any]
     after: dict[str, Any]
-    party: str = ""
+    party: str = ""  # a dispute: the witness's party
+    candidate: str = ""  # or the DPD candidate whose witness made the copy
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -248,6 +249,7 @@ class Change:
             "before": self.before,
             "after": self.after,
             **({"party": self.party} if self.party else {}),
+            **({"candidate": self.candidate} if self.candidate else {}),
         }
 
 
@@ -283,27 +285,40 @@ def changes(published: Published, before: Doc | None, after: Doc, size: int, wal
             changes(published, then, now, size, walk)
 
 
+def _checks(snapshot: Doc | None) -> dict[str, Doc]:
+    """A snapshot's D.Hasil checks by dapil: PPWP's one ``recap_check`` (dapil ``""``),
+    a legislative contest's ``recap_checks`` (one per dapil)."""
+    if snapshot is None:
+        return {}
+    found = snapshot.get("recap_checks")
+    if isinstance(found, list):
+        return {str(c.get("dapil")): c for c in found if isinstance(c, dict)}
+    check = snapshot.get("recap_check")
+    return {"": check} if isinstance(check, dict) else {}
+
+
 def _recap_change(before: Doc | None, after: Doc, size: int, walk: Walk) -> None:
-    check = after.get("recap_check")
-    if not isinstance(check, dict) or not check.get("differences"):
-        return
-    earlier = (before or {}).get("recap_check") or {}
-    if earlier.get("index") == check.get("index") and earlier.get("differences") == check.get(
-        "differences"
-    ):
-        return
+    """Each D.Hasil of the region that differs from its forms, new or changed."""
+    was = _checks(before)
     region = after.get("region") or {}
-    walk.found.append(
-        Change(
-            "recap-difference",
-            str(region.get("code")),
-            str(region.get("name")),
-            int(check.get("index", -1)),
-            size,
-            {"differences": earlier.get("differences") or []},
-            {"differences": check["differences"]},
+    for dapil, check in _checks(after).items():
+        if not check.get("differences"):
+            continue
+        earlier = was.get(dapil) or {}
+        same = earlier.get("index") == check.get("index")
+        if same and earlier.get("differences") == check.get("differences"):
+            continue
+        walk.found.append(
+            Change(
+                "recap-difference",
+                str(region.get("code")),
+                str(region.get("name")),
+                int(check.get("index", -1)),
+                size,
+                {"differences": earlier.get("differences") or []},
+                {"differences": check["differences"], **({"dapil": dapil} if dapil else {})},
+            )
         )
-    )
 
 
 def _differing(before: Doc | None, after: Doc | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -334,8 +349,10 @@ def _tps_changes(was: Doc | None, tps: Doc, size: int, walk: Walk) -> None:
     for copy in entries.get("copies") or ():
         if copy.get("agrees") or int(copy["index"]) in old_copies:
             continue
-        who = str(copy.get("party") or copy.get("candidate") or "")
-        walk.found.append(Change("dispute", code, name, int(copy["index"]), size, {}, {}, who))
+        party, candidate = str(copy.get("party") or ""), str(copy.get("candidate") or "")
+        walk.found.append(
+            Change("dispute", code, name, int(copy["index"]), size, {}, {}, party, candidate)
+        )
 
 
 def since(

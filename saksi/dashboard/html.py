@@ -194,12 +194,15 @@ NAV_END = (("/verifikasi", "nav.verifikasi", "verifikasi"),)
 
 
 def _nav(kind: str, lang: Lang, home: str = "/") -> Markup:
-    """The main navigation; ``home``: the national page of the contest shown."""
+    """The main navigation; ``home``: the national page of the contest shown (its
+    Anomali link that contest's list)."""
     items = []
     for href, key, page in (*NAV, *NAV_END):
         region = kind in ("wilayah", "dapil")
         current = "page" if page == kind or (page == "nasional" and region) else None
         target = home if page == "nasional" else href
+        if page == "anomali" and home != "/":  # the contest shown's own list
+            target = f"{home}/anomali"
         items.append(f"<li>{link(target, t(key, lang), aria_current=current)}</li>")
     return Markup(f'<nav aria-label="{esc(t("nav", lang))}"><ul>{"".join(items)}</ul></nav>')
 

@@ -30,6 +30,7 @@ from saksi.dashboard.common import (
     status_badges,
     twin,
 )
+from saksi.dashboard.findings import child_findings, findings_block
 from saksi.dashboard.html import Markup, Page, bars, cell, esc, link, num, pct, row, table
 from saksi.dashboard.names import Names, names_of
 from saksi.dashboard.palette import Category, series
@@ -399,16 +400,15 @@ def _seats_block(
 
 
 def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup:
-    """What the TPS counters say was found in the region, and the seat ties of its dapil."""
-    items = findings_items(ctx, snap.get("counters", {}))
+    """The region's findings in words as PPWP's (each count a link to the contest's
+    Anomali list: :func:`~saksi.dashboard.findings.findings_block`), and the seat ties of
+    its dapil; a snapshot written before its counts were published: what its TPS
+    counters say."""
     ties = list(seats.get("ties", ()))
-    for tie in ties[:TIES_LISTED]:
-        d = str(tie.get("dapil"))
-        where = link(dapil_page(str(ctx.contest), d), names.dapil_name(d))
-        items.append(f"<li>{where}: {esc(tie_text(ctx, names, tie))}</li>")
-    if len(ties) > TIES_LISTED:
-        more = number(len(ties) - TIES_LISTED, ctx.lang)
-        items.append(f"<li>{esc(ctx.t('ties.more', n=more))}</li>")
+    tied = _tie_items(ctx, names, ties)
+    if isinstance(snap.get("anomalies"), dict):
+        return findings_block(ctx, snap, tied)
+    items = findings_items(ctx, snap.get("counters", {})) + tied
     parts = [f'<section id="findings" data-live><h2>{esc(ctx.t("findings"))}</h2>']
     if items:
         parts.append(f'<ul class="findings">{"".join(items)}</ul>')
@@ -416,6 +416,19 @@ def _findings_block(ctx: Context, names: Names, snap: Doc, seats: Doc) -> Markup
         parts.append(f"<p>{esc(ctx.t('findings.none'))}</p>")
     parts.append(f'<p class="meta">{esc(ctx.t("leg.findings.note"))}</p></section>')
     return Markup("".join(parts))
+
+
+def _tie_items(ctx: Context, names: Names, ties: list[Doc]) -> list[str]:
+    """The seat ties in words, as list items (the first :data:`TIES_LISTED`)."""
+    items = []
+    for tie in ties[:TIES_LISTED]:
+        d = str(tie.get("dapil"))
+        where = link(dapil_page(str(ctx.contest), d), names.dapil_name(d))
+        items.append(f"<li>{where}: {esc(tie_text(ctx, names, tie))}</li>")
+    if len(ties) > TIES_LISTED:
+        more = number(len(ties) - TIES_LISTED, ctx.lang)
+        items.append(f"<li>{esc(ctx.t('ties.more', n=more))}</li>")
+    return items
 
 
 def _leading(ctx: Context, names: Names, totals: Doc) -> Markup:
@@ -444,7 +457,8 @@ def _children_block(
     for child in snap.get("children", ()):
         code, name = str(child["code"]), str(child["name"])
         href = contest_page(ctx.contest, code)
-        first = cell(Markup(f"{link(href, name)} <span class='meta'>{esc(code)}</span>"))
+        found = child_findings(ctx, child) if level != "tps" else ""
+        first = cell(Markup(f"{link(href, name)} <span class='meta'>{esc(code)}</span>{found}"))
         if level == "tps":
             dapil = str(child.get("dapil", ""))
             second = cell(

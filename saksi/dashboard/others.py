@@ -1,4 +1,10 @@
-"""The Anomali, Verifikasi and search pages."""
+"""The Anomali, Verifikasi and search pages.
+
+The Anomali page lists a contest's anomalies export: PPWP's at ``/anomali``, each
+legislative contest's at ``/<contest>/anomali`` (its kinds add ``cross-form``; its
+places link to the contest's pages, a witness copy names its party, a D.Hasil its
+dapil), filtered by kind and region, with its JSON twin.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ from typing import Any, Final
 
 from saksi.dashboard.common import (
     Context,
+    anomali_path,
     candidate_anchor,
     checkpoint_line,
+    contest_page,
     dapil_page,
     field_words,
     page_of,
@@ -18,12 +26,14 @@ from saksi.dashboard.common import (
     twin,
 )
 from saksi.dashboard.html import Markup, Page, badge, cell, esc, link, num, row, table
+from saksi.dashboard.names import names_of
 from saksi.dashboard.source import Doc
 from saksi.dashboard.strings import flag_text, number, pick
 from saksi.election.codes import NASIONAL, Level, is_within, level_of
 from saksi.election.regions import Hierarchy
 from saksi.election.rule_catalog import RULES_BY_CODE
 from saksi.errors import SaksiError
+from saksi.recap.legislative_reconcile import ANOMALY_TYPES as LEGISLATIVE_TYPES
 from saksi.recap.reconcile import ANOMALY_TYPES
 from saksi.tlog.note import NoteSignature
 
@@ -51,19 +61,28 @@ def _region_filter(region: str) -> str | None:
     return region
 
 
+def kinds_of(contest: str | None) -> tuple[str, ...]:
+    """The anomaly types of ``contest`` (None: PPWP), in the order its list gives them."""
+    return ANOMALY_TYPES if contest in (None, "ppwp") else LEGISLATIVE_TYPES
+
+
 def anomali_page(ctx: Context, kind: str, region: str) -> Page:
-    kind = kind if kind in ANOMALY_TYPES else ""
+    kinds = kinds_of(ctx.contest)
+    kind = kind if kind in kinds else ""
     within = _region_filter(region)
     found = ctx.published.anomalies(ctx.latest, ctx.contest) if ctx.latest and ctx.contest else None
-    body = [f"<h1>{esc(ctx.t('anomali.title'))}</h1><p>{esc(ctx.t('anomali.intro'))}</p>"]
-    body.append(_filter_form(ctx, kind, within or ""))
+    title = ctx.t("anomali.title")
+    if ctx.contest not in (None, "ppwp"):
+        title = f"{title} · {ctx.t('ballot.' + str(ctx.contest))}"
+    body = [f"<h1>{esc(title)}</h1><p>{esc(ctx.t('anomali.intro'))}</p>"]
+    body.append(_filter_form(ctx, kind, within or "", kinds))
     if found is None:
         notice = esc(ctx.t("anomali.unexported"))
         body.append(f'<div id="anomalies" data-live><p class="notice">{notice}</p></div>')
         data = twin(
             "anomali", ctx, source=None, filter={"type": kind, "region": within}, anomalies=[]
         )
-        return Page("anomali", ctx.t("anomali.title"), Markup("".join(body)), data, size=ctx.size)
+        return Page("anomali", title, Markup("".join(body)), data, size=ctx.size)
     source, doc = found
     items = [
         a
@@ -92,7 +111,7 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
         (ctx.t("anomali.details"), False),
     ]
     listing = (
-        table(ctx.t("anomali.title"), head, rows, stack=True)
+        table(title, head, rows, stack=True)
         if rows
         else Markup(f"<p>{esc(ctx.t('anomali.none'))}</p>")
     )
@@ -105,7 +124,7 @@ def anomali_page(ctx: Context, kind: str, region: str) -> Page:
         filter={"type": kind, "region": within},
         anomalies=items,
     )
-    return Page("anomali", ctx.t("anomali.title"), Markup("".join(body)), data, size=ctx.size)
+    return Page("anomali", title, Markup("".join(body)), data, size=ctx.size)
 
 
 def _within(code: str, scope: str) -> bool:
@@ -115,16 +134,16 @@ def _within(code: str, scope: str) -> bool:
         return False
 
 
-def _filter_form(ctx: Context, kind: str, region: str) -> Markup:
+def _filter_form(ctx: Context, kind: str, region: str, kinds: tuple[str, ...]) -> Markup:
     options = [f'<option value="">{esc(ctx.t("anomali.all"))}</option>']
-    for value in ANOMALY_TYPES:
+    for value in kinds:
         selected = " selected" if value == kind else ""
         options.append(
             f'<option value="{esc(value)}"{selected}>{esc(ctx.t("type." + value))}</option>'
         )
     select = f'<select name="type">{"".join(options)}</select>'
     return Markup(
-        f'<form class="filter" method="get" action="/anomali">'
+        f'<form class="filter" method="get" action="{esc(anomali_path(ctx.contest))}">'
         f"<label>{esc(ctx.t('anomali.type'))}{select}</label>"
         f'<label>{esc(ctx.t("anomali.region"))}<input name="region" inputmode="numeric" '
         f'value="{esc(region)}" size="14"></label>'
@@ -149,7 +168,7 @@ def _place_name(ctx: Context, hierarchy: Hierarchy | None, code: str) -> str:
 
 
 def _place_link(ctx: Context, hierarchy: Hierarchy | None, code: str) -> Markup:
-    href = page_of(code)
+    href = page_of(code) if ctx.contest in (None, "ppwp") else contest_page(ctx.contest, code)
     name = _place_name(ctx, hierarchy, code)
     if name == code:
         return link(href, code)
@@ -182,11 +201,39 @@ def _named(name: str, code: str) -> Markup:
     return Markup(f"{esc(name)} <code>{esc(code)}</code>")
 
 
+def _rule(ctx: Context, found: Any) -> Markup:
+    """A broken rule: its code, or (a cross-form finding's) an object with its message."""
+    if isinstance(found, dict):
+        message = found.get("message") or {}
+        said = (
+            message.get("en" if ctx.lang == "en" else "id") if isinstance(message, dict) else None
+        )
+        return _named(str(said or found.get("rule")), str(found.get("rule")))
+    rule = RULES_BY_CODE.get(str(found))
+    return _named(pick(rule.why, ctx.lang) if rule else str(found), str(found))
+
+
+def _whose(ctx: Context, item: Doc) -> list[Markup]:
+    """A legislative witness copy's party (or DPD candidate), a D.Hasil's dapil."""
+    if ctx.contest in (None, "ppwp"):
+        return []
+    names = names_of(ctx, ctx.contest)
+    out: list[Markup] = []
+    if item.get("type") == "witness-dispute":
+        if item.get("candidate"):
+            who = f"{ctx.t('ballot.number')} {item['candidate']}"
+        else:
+            who = names.party(str(item.get("party", "")))
+        out.append(esc(ctx.t("anomali.witness", party=who)))
+    if item.get("dapil"):
+        out.append(esc(ctx.t("finding.dapil", name=names.dapil_name(str(item["dapil"])))))
+    return out
+
+
 def _details(ctx: Context, item: Doc) -> Markup:
-    parts: list[Markup] = []
-    for code in item.get("rules") or ():
-        rule = RULES_BY_CODE.get(str(code))
-        parts.append(_named(pick(rule.why, ctx.lang) if rule else str(code), str(code)))
+    parts: list[Markup] = _whose(ctx, item)
+    for found in item.get("rules") or ():
+        parts.append(_rule(ctx, found))
     parts += [_named(flag_text(str(f), ctx.lang), str(f)) for f in item.get("flags") or ()]
     if item.get("type") == "correction":
         parts.append(esc(f"{ctx.t('reason')}: {item.get('reason', '')}"))
@@ -199,10 +246,11 @@ def _details(ctx: Context, item: Doc) -> Markup:
 
 def _anomaly_row(ctx: Context, hierarchy: Hierarchy | None, item: Doc) -> Markup:
     kind = str(item.get("type"))
-    tone = "warn" if kind in ("flag", "correction") else "bad"
+    tone = "warn" if kind in ("flag", "correction", "cross-form") else "bad"
+    known = kind in kinds_of(ctx.contest)
     return row(
         [
-            cell(badge(ctx.t("type." + kind) if kind in ANOMALY_TYPES else kind, tone)),
+            cell(badge(ctx.t("type." + kind) if known else kind, tone)),
             cell(_place_link(ctx, hierarchy, _where(item))),
             cell(_details(ctx, item), class_="wide"),
         ]
@@ -466,6 +514,7 @@ __all__ = [
     "LogInfo",
     "anomali_page",
     "commands",
+    "kinds_of",
     "search",
     "search_page",
     "verifikasi_page",

@@ -246,7 +246,10 @@ def map_section(
     here = contest_page(contest, code)
     note = ""
     if layer == INTEGRITY:
-        key = "map.note.integrity" if contest == "ppwp" else "map.note.integrity.legislative"
+        counted = contest == "ppwp" or any(
+            isinstance(c.get("anomalies"), Mapping) for c in snap.get("children", ())
+        )  # a legislative snapshot written before its counts were published: none
+        key = "map.note.integrity" if counted else "map.note.integrity.legislative"
         note = f'<p class="meta">{esc(words(key, lang))}</p>'
     data = {
         "layer": layer,

@@ -194,8 +194,10 @@ class Published:
         return self.file(str(latest["summary"]))
 
     def anomalies(self, latest: Doc, contest: str) -> tuple[str, Doc] | None:
-        exports = latest["contests"][contest].get("exports")
-        if not exports:
+        """(path, anomalies export) of ``contest`` (PPWP's or a legislative contest's),
+        or None before its first exports (or in a publication without one)."""
+        exports = (contest_files(latest, contest) or {}).get("exports")
+        if not isinstance(exports, dict) or not isinstance(exports.get("anomalies"), str):
             return None
         href = str(exports["anomalies"])
         doc = self.file(href)

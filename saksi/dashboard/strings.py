@@ -180,6 +180,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "short.witness-dispute": ("salinan saksi berbeda", "witness copies differ"),
     "short.recap-difference": ("D.Hasil berbeda", "D.Hasil differs"),
     "short.correction": ("koreksi", "corrections"),
+    "short.cross-form": ("antarformulir", "across forms"),
+    "finding.cross-form": (
+        "{n} TPS: formulir pemilihan ini tidak cocok dengan formulir pemilihan lain di TPS "
+        "yang sama (tidak ditahan)",
+        "{n} TPS: this contest's form disagrees with another contest's form at the same "
+        "TPS (not held)",
+    ),
+    "finding.dapil": ("dapil {name}", "dapil {name}"),
     # TPS
     "status": ("Status", "Status"),
     "status.missing": ("belum masuk", "not reported"),
@@ -301,6 +309,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "type.witness-dispute": ("salinan saksi berbeda", "witness copy differs"),
     "type.recap-difference": ("selisih D.Hasil", "D.Hasil difference"),
     "type.correction": ("koreksi", "correction"),
+    "type.cross-form": ("antarformulir TPS", "across a TPS's forms"),
+    "anomali.witness": ("Saksi {party}", "{party}'s witness"),
     # verification
     "verifikasi.title": ("Verifikasi", "Verify"),
     "verifikasi.intro": (
@@ -615,8 +625,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "new form, already corrected",
     ),
     "change.dispute": (
-        "salinan saksi partai {party} berbeda dengan formulir",
-        "party {party}'s witness copy differs from the form",
+        "{who}: salinan berbeda dengan formulir",
+        "{who}: the copy differs from the form",
     ),
     "change.recap": ("D.Hasil berbeda dengan jumlah formulirnya", "D.Hasil differs from its forms"),
     "change.forms": ("jumlah formulir", "forms' sum"),
@@ -727,7 +737,22 @@ def counted(key: str, n: int, lang: Lang, **fields: object) -> str:
     return t(one if n == 1 and one in STRINGS else key, lang, n=number(n, lang), **fields)
 
 
-_FLAGS: Final = {s.flag: (s.description_id, s.description_en) for s in SCREENS}
+_FLAGS: Final = {
+    **{s.flag: (s.description_id, s.description_en) for s in SCREENS},
+    # the legislative forms' (saksi/recap/legislative_screening.py, docs/recap.md)
+    "party-above-voters": (
+        "suara sah partai lebih dari jumlah pemilih",
+        "a party's valid votes above the number of voters",
+    ),
+    "candidate-above-voters": (
+        "suara calon lebih dari jumlah pemilih",
+        "a candidate's votes above the number of voters",
+    ),
+    "share-jump": (
+        "koreksi mengubah pangsa suara lebih dari 10 poin dari formulir pertama",
+        "a correction moved a share of the votes by more than 10 points from the first form",
+    ),
+}
 
 
 def flag_text(flag: str, lang: Lang) -> str:

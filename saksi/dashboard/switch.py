@@ -15,18 +15,21 @@ from typing import Any
 
 from saksi.dashboard.common import Context, contest_page
 from saksi.dashboard.html import Markup, esc, link
+from saksi.dashboard.pictures import INTEGRITY, LAYER_PARAM
 from saksi.election.codes import NASIONAL
 from saksi.election.contests import ContestKind
 from saksi.election.legislative import votes_in
 
 
 def region_targets(ctx: Context, code: str) -> dict[str, str | None]:
-    """Each contest's page of region ``code``: None where the law gives the region's
-    province no such ballot (DPRD Kab/Kota in DKI Jakarta, DPD and DPRD abroad:
+    """Each contest's page of region ``code``, on the map's layer the page is on
+    (``?lapisan=integritas`` kept): None where the law gives the region's province no
+    such ballot (DPRD Kab/Kota in DKI Jakarta, DPD and DPRD abroad:
     :func:`~saksi.election.legislative.votes_in`). Every contest's snapshots cover the
     same regions, so no file is read to know it."""
+    layer = f"?{LAYER_PARAM}={INTEGRITY}" if ctx.layer == INTEGRITY else ""
     return {
-        contest: contest_page(contest, code)
+        contest: contest_page(contest, code) + layer
         if code == NASIONAL or votes_in(ContestKind(contest), code)
         else None
         for contest in ctx.contests

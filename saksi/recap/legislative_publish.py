@@ -29,6 +29,7 @@ from typing import Any, Final
 from saksi.election.codes import NASIONAL, Level, level_of, parent_of
 from saksi.election.legislative import District
 from saksi.recap.legislative import LegislativeTally
+from saksi.recap.legislative_findings import Findings
 from saksi.recap.legislative_seats import ContestSeats
 from saksi.recap.snapshot import LEVEL_NAMES, checkpoint_dict, region_path
 from saksi.recap.state import TpsState
@@ -141,16 +142,25 @@ def legislative_snapshot(
     *,
     href: Href,
     recap_checks: Iterable[dict[str, Any]] = (),
+    findings: Findings | None = None,
 ) -> dict[str, Any]:
     """The snapshot of region ``code`` for a legislative contest at ``checkpoint``;
     ``recap_checks``: the region's own D.Hasil checked against their forms, by dapil
-    (:func:`saksi.recap.legislative_reconcile.check_recap`'s ``to_dict``)."""
+    (:func:`saksi.recap.legislative_reconcile.check_recap`'s ``to_dict``); ``findings``:
+    the contest's counts of findings (:mod:`saksi.recap.legislative_findings`), which
+    add the region's ``flags``, ``anomalies`` and ``recap_differences`` and each child
+    region's ``anomalies``, as PPWP's snapshots have them (None: without them)."""
     hierarchy = tally.hierarchy
     if level_of(code) is Level.DESA:
         children = [_tps_entry(tally, s, hierarchy.name(s.tps)) for s in _voting_tps(tally, code)]
     else:
         children = [
-            {**_ref(tally, child), **_numbers(tally, child), "href": href(child)}
+            {
+                **_ref(tally, child),
+                **_numbers(tally, child),
+                **({"anomalies": findings.anomalies(child)} if findings is not None else {}),
+                "href": href(child),
+            }
             for child in hierarchy.children(code)
         ]
     return {
@@ -160,6 +170,7 @@ def legislative_snapshot(
         "region": _ref(tally, code),
         "path": [{"code": c, "name": hierarchy.name(c)} for c in hierarchy.path(code)],
         **_numbers(tally, code),
+        **(findings.region(code) if findings is not None else {}),
         "recap_checks": list(recap_checks),
         "children": children,
     }

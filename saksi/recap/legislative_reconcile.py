@@ -19,7 +19,7 @@ All of it is computed from the fold when asked (docs/recap.md, "Reconciliation")
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import add
 from typing import Any, Final
@@ -245,13 +245,18 @@ class CrossFormFinding:
 
 
 def _readings(
-    recap: Recap, within: str
+    recap: Recap, within: str, codes: Collection[str] | None = None
 ) -> dict[str, dict[ContestKind, tuple[int, dict[str, int]]]]:
-    """Per TPS within ``within``, each contest's form in force: (entry, the boxes the
-    cross-form rules read)."""
+    """Per TPS within ``within`` (or, given ``codes``, per TPS of those), each contest's
+    form in force: (entry, the boxes the cross-form rules read)."""
     out: dict[str, dict[ContestKind, tuple[int, dict[str, int]]]] = {}
     if "ppwp" in recap.contests:
-        for state in recap.logged_tps("ppwp", within):
+        states = (
+            recap.logged_tps("ppwp", within)
+            if codes is None
+            else (recap.tps(c, "ppwp") for c in sorted(codes))
+        )
+        for state in states:
             if state.values is not None and state.current is not None:
                 boxes = {b: state.values[b] for b in CROSS_BOXES if b in state.values}
                 out.setdefault(state.tps, {})[ContestKind.PPWP] = (state.current, boxes)
@@ -259,7 +264,8 @@ def _readings(
         tally = recap.legislative(contest)
         kind = ContestKind(contest)
         positions: dict[int, list[tuple[str, int]]] = {}
-        for code in tally.forms:  # the TPS with a form in force
+        with_form = tally.forms if codes is None else [c for c in codes if c in tally.forms]
+        for code in with_form:  # the TPS with a form in force
             if within != NASIONAL and not code.startswith(within):
                 continue
             layout = tally.dapil_of(code)
@@ -279,12 +285,15 @@ def _cross_positions(layout: DapilLayout) -> list[tuple[str, int]]:
     return [(b, fields.index(b)) for b in CROSS_BOXES if b in fields]
 
 
-def cross_form_findings(recap: Recap, within: str = NASIONAL) -> list[CrossFormFinding]:
-    """Every TPS within ``within`` whose forms in force (PPWP and every legislative
-    contest) break a cross-form rule, by TPS code. No form is held for it: the rules
-    say two forms disagree, not which one is wrong (docs/recap.md)."""
+def cross_form_findings(
+    recap: Recap, within: str = NASIONAL, codes: Collection[str] | None = None
+) -> list[CrossFormFinding]:
+    """Every TPS within ``within`` (given ``codes``: of those TPS codes only, read one by
+    one, not from a pass over every form) whose forms in force (PPWP and every
+    legislative contest) break a cross-form rule, by TPS code. No form is held for it:
+    the rules say two forms disagree, not which one is wrong (docs/recap.md)."""
     out: list[CrossFormFinding] = []
-    for tps, forms in sorted(_readings(recap, within).items()):
+    for tps, forms in sorted(_readings(recap, within, codes).items()):
         if len(forms) < 2:
             continue
         found = cross_form_violations({k: boxes for k, (_, boxes) in forms.items()})

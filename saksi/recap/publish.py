@@ -37,12 +37,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from saksi.election.codes import NASIONAL, Level
+from saksi.election.codes import NASIONAL, Level, level_of
 from saksi.election.wire import loads
 from saksi.errors import RecapError, SaksiError
 from saksi.recap.csvout import CSV_LEVELS, csv_name, level_csv
 from saksi.recap.fold import Recap
 from saksi.recap.legislative import LegislativeTally
+from saksi.recap.legislative_findings import Findings, tps_of
 from saksi.recap.legislative_nist import legislative_report
 from saksi.recap.legislative_publish import (
     REGION_CSV_LEVELS,
@@ -60,10 +61,20 @@ from saksi.recap.legislative_publish import (
     tps_csv,
     votes_csv,
 )
-from saksi.recap.legislative_reconcile import check_recap, expected_parts, forms_sums
+from saksi.recap.legislative_reconcile import (
+    CrossFormFinding,
+    check_recap,
+    cross_form_findings,
+    expected_parts,
+    forms_sums,
+)
+from saksi.recap.legislative_reconcile import (
+    anomalies as legislative_anomalies,
+)
 from saksi.recap.legislative_seats import ContestSeats, contest_seats
 from saksi.recap.nist import election_report
 from saksi.recap.snapshot import (
+    ANOMALIES_FORMAT,
     LEVEL_NAMES,
     Tally,
     all_regions,
@@ -165,9 +176,11 @@ def export_paths(generation: int, contest: str) -> dict[str, Any]:
 
 def legislative_export_paths(generation: int, contest: str) -> dict[str, Any]:
     """The export files of legislative ``contest`` in generation ``generation``: its NIST
-    report and its CSV files (:func:`~saksi.recap.legislative_publish.legislative_csv_names`)."""
+    report, its anomalies and its CSV files
+    (:func:`~saksi.recap.legislative_publish.legislative_csv_names`)."""
     return {
         "nist": f"{generation}/export/{contest}-nist.json",
+        "anomalies": f"{generation}/export/{contest}-anomalies.json",
         "csv": {k: f"{generation}/export/{v}" for k, v in legislative_csv_names(contest).items()},
     }
 
@@ -211,6 +224,8 @@ class Publisher:
         self._tallies: dict[str, Tally] = {}
         self._digests: dict[str, dict[str, tuple[int, bytes]]] = {}
         """contest -> file key -> (the generation of a file, its _digest)"""
+        self._findings: dict[str, Findings] = {}
+        """legislative contest -> its findings per region (kept up to date)"""
 
     @property
     def previous_size(self) -> int | None:
@@ -260,11 +275,12 @@ class Publisher:
             if exports:
                 written += self._exports(recap, checkpoint, contest, generated)
         legislative: list[dict[str, Any]] = []
+        crossing = _Crossing(recap, touched, legislative_touched)
         for contest in recap.legislative_contests:
             seats = contest_seats(recap, contest)
             changed = None if touched is None else legislative_touched.get(contest, set())
             written += self._legislative(
-                recap, checkpoint, contest, changed, state=state, seats=seats
+                recap, checkpoint, contest, changed, state=state, seats=seats, crossing=crossing
             )
             if exports:
                 written += self._legislative_exports(recap, checkpoint, seats, generated)
@@ -518,21 +534,40 @@ class Publisher:
         *,
         state: _State,
         seats: ContestSeats,
+        crossing: _Crossing,
     ) -> list[str]:
-        """A legislative contest's snapshots (the regions touched, as PPWP's), then its
-        dapil files and seats files whose content (all but the checkpoint) changed."""
+        """A legislative contest's snapshots (the regions touched, as PPWP's, and those
+        above a TPS whose cross-form finding changed), then its dapil files and seats
+        files whose content (all but the checkpoint) changed."""
         tally = recap.legislative(contest)
         gens = state.generations[contest]
         regions = all_regions(recap)
+        findings = self._findings.get(contest)
+        fresh = findings is None or touched is None or crossing.checked is None
         if touched is None:
             writing = set(regions)
         else:
             writing = changed_regions(touched)
             writing.update(c for c in regions if c not in gens)
+        if findings is None or fresh:
+            findings = self._findings[contest] = Findings.full(
+                recap, contest, crossing.involving(contest, everywhere=True)
+            )
+            if touched is not None and crossing.checked:  # started anew: ask the files
+                writing |= self._desa_moved(contest, crossing.checked, findings, gens, writing)
+        else:
+            assert crossing.checked is not None
+            moved = findings.update(
+                recap, tps_of(tally, touched or ()), crossing.checked,
+                crossing.involving(contest),
+            )  # fmt: skip
+            writing |= changed_regions(moved)
         size = checkpoint.size
         for code in writing:
             gens[code] = size
-        checks = recap_checks_of(tally, writing)
+        rechecked = set(regions) if fresh else writing
+        checks = recap_checks_of(tally, rechecked)
+        findings.recheck(tally, rechecked, checks)
         written = [
             self._write(
                 snapshot_path(size, contest, code),
@@ -542,6 +577,7 @@ class Publisher:
                     code,
                     href=lambda c: snapshot_path(gens[c], contest, c),
                     recap_checks=checks.get(code, ()),
+                    findings=findings,
                 ),
             )
             for code in regions
@@ -570,6 +606,27 @@ class Publisher:
                 document, gens=gens, size=size, full=full,
             )  # fmt: skip
         return written
+
+    def _desa_moved(
+        self,
+        contest: str,
+        checked: set[str],
+        findings: Findings,
+        gens: dict[str, int],
+        writing: set[str],
+    ) -> set[str]:
+        """The regions above each desa of ``checked`` (TPS whose cross-form finding was
+        made again) whose current snapshot counts other anomalies than ``findings``
+        (counted afresh, so what moved since the last publication is not known)."""
+        out: set[str] = set()
+        for desa in {c[:10] for c in checked} - writing:
+            data = (
+                self._dir.read(snapshot_path(gens[desa], contest, desa)) if desa in gens else None
+            )
+            said = json.loads(data).get("anomalies") if data is not None else None
+            if said != findings.anomalies(desa):
+                out |= changed_regions([desa])
+        return out
 
     def _if_changed(
         self,
@@ -613,7 +670,13 @@ class Publisher:
             recap, seats, checkpoint, generated=generated or self.generated, depth=self.nist_depth
         )
         csvs = paths["csv"]
-        written = [self._write(paths["nist"], report)]
+        anomalies = {
+            "format": ANOMALIES_FORMAT,
+            "checkpoint": checkpoint_dict(checkpoint),
+            "contest": contest,
+            "anomalies": legislative_anomalies(recap, contest),
+        }
+        written = [self._write(paths["nist"], report), self._write(paths["anomalies"], anomalies)]
         for level in REGION_CSV_LEVELS:
             data = region_csv(tally, level, checkpoint)
             written.append(self._write(csvs[LEVEL_NAMES[level]], data))
@@ -624,11 +687,12 @@ class Publisher:
             written.append(self._write(csvs["candidates"], candidates_csv(tally)))
         return written
 
-    @staticmethod
     def _legislative_summary(
-        recap: Recap, contest: str, seats: ContestSeats, state: _State
+        self, recap: Recap, contest: str, seats: ContestSeats, state: _State
     ) -> dict[str, Any]:
-        """One legislative contest of the summary."""
+        """One legislative contest of the summary (its national counts of findings as
+        its national snapshot has them, as PPWP's)."""
+        findings = self._findings[contest]
         tally = recap.legislative(contest)
         found = next(c for c in recap.manifest.contests if c.kind.value == contest)
         gens = state.generations[contest]
@@ -639,6 +703,8 @@ class Publisher:
             "totals": tally.totals(NASIONAL).to_dict(),
             "progress": tally.progress(NASIONAL).to_dict(),
             "counters": tally.counters(NASIONAL),
+            "flags": findings.flags(NASIONAL),
+            "anomalies": findings.anomalies(NASIONAL),
             "seats": sum(tally.dapil(c).seats for c in tally.districts),
             "parties": seats.result.parties,
             "provisional": seats.provisional,
@@ -698,6 +764,37 @@ class Publisher:
             if p.is_file() and not p.name.startswith(".")
         ]
         return Published(checkpoint.size, checkpoint.root.hex(), tuple(sorted([*files, LATEST])))
+
+
+class _Crossing:
+    """The cross-form findings one publication needs, made once for every legislative
+    contest: those of the TPS any contest touched (``checked``; None when everything is
+    published anew), and the nation's when a contest's findings are counted afresh."""
+
+    def __init__(
+        self, recap: Recap, touched: set[str] | None, legislative: Mapping[str, set[str]]
+    ) -> None:
+        self._recap = recap
+        self._all: list[CrossFormFinding] | None = None
+        self.checked: set[str] | None = None
+        self._found: list[CrossFormFinding] = []
+        if touched is not None:
+            codes = {c for c in touched if level_of(c) is Level.TPS}
+            for contest, changed in legislative.items():
+                codes |= tps_of(recap.legislative(contest), changed)
+            self.checked = codes
+            self._found = cross_form_findings(recap, codes=codes) if codes else []
+
+    def involving(self, contest: str, *, everywhere: bool = False) -> set[str]:
+        """The TPS whose cross-form finding involves ``contest``: of those checked, or
+        (``everywhere``) of the nation."""
+        if everywhere:
+            if self._all is None:
+                self._all = cross_form_findings(self._recap)
+            found = self._all
+        else:
+            found = self._found
+        return {f.tps for f in found if contest in f.contests()}
 
 
 def _seats_key(unit: str) -> str:

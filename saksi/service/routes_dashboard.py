@@ -8,14 +8,16 @@
 |   | contest (``dpr``, ``dpd``, ``dprd-prov``, ``dprd-kabkota``) |
 | ``/{contest}/dapil/{code}`` | a dapil of a legislative contest |
 | ``/tps/{code}`` | one TPS, its forms of every contest |
-| ``/anomali?type=&region=`` | the anomalies, filtered |
+| ``/anomali?type=&region=`` | PPWP's anomalies, filtered |
+| ``/{contest}/anomali?...`` | a legislative contest's anomalies, filtered |
 | ``/verifikasi`` | the latest checkpoint, witnesses, the commands to verify |
 | ``/cari?q=`` | search by region name or code (a code goes straight to its page) |
 | ``/perubahan/wilayah/{code}`` | what changed: a region's checkpoints, ``?sejak=N`` |
 | ``/umpan/wilayah/{code}.atom`` | a region's Atom feed of changes (twin ``.json``) |
 | ``/embed/wilayah/{code}`` | a region's chart for other sites to frame |
 |   | (the last three also ``/<prefix>/{contest}/wilayah/{code}``) |
-| ``/static/{name}`` | the one style sheet and the one script |
+| ``/static/{name}`` | the style sheet, every page's script and the TPS page's ``tps.js`` |
+|   | (each name carries its content's hash: cached for a year) |
 | ``/favicon.ico`` | the icon browsers ask for |
 
 Every page has a JSON twin: the same path with ``.json`` (``/`` -> ``/index.json``)
@@ -271,8 +273,14 @@ def _legislative_routes(contest: str) -> None:
         code = code.removesuffix(".json")
         return await _answer(request, lambda d, lang: d.dapil(contest, code, lang))
 
+    async def anomalies(request: Request) -> Response:
+        kind, region = _anomali_filter(request)
+        return await _answer(request, lambda d, lang: d.anomali(lang, kind, region, contest))
+
     for path in (f"/{contest}", f"/{contest}.json"):
         router.add_api_route(path, nation, methods=["GET"])
+    for path in (f"/{contest}/anomali", f"/{contest}/anomali.json"):
+        router.add_api_route(path, anomalies, methods=["GET"])
     router.add_api_route(f"/{contest}/wilayah/{{code}}", region, methods=["GET"])
     router.add_api_route(f"/{contest}/dapil/{{code}}", dapil, methods=["GET"])
 
@@ -284,9 +292,13 @@ for _contest in LEGISLATIVE:
 @router.get("/anomali")
 @router.get("/anomali.json")
 async def anomali(request: Request) -> Response:
-    kind = request.query_params.get("type", "")[:40]
-    region = request.query_params.get("region", "")[:20]
+    kind, region = _anomali_filter(request)
     return await _answer(request, lambda d, lang: d.anomali(lang, kind, region))
+
+
+def _anomali_filter(request: Request) -> tuple[str, str]:
+    """The Anomali page's filter: ``?type=`` and ``?region=``."""
+    return request.query_params.get("type", "")[:40], request.query_params.get("region", "")[:20]
 
 
 WILDCARD_HOSTS: Final = frozenset({"", "0.0.0.0", "::", "[::]", "*"})

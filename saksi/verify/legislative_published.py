@@ -37,7 +37,7 @@ from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative import NONE, unpack
 from saksi.verify.legislative_exports import LEVELS, ContestCsv, ContestNist, compare_rows
-from saksi.verify.legislative_reconcile import recap_checks
+from saksi.verify.legislative_reconcile import cross_form, involves, recap_checks
 from saksi.verify.legislative_results import seat_differences, totals_differences
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import LEVEL_NAMES, NATION
@@ -52,6 +52,121 @@ SEATS_DIGITS: Final = {"dpr": None, "dpd": 2, "dprd-prov": 2, "dprd-kabkota": 4}
 """The code length of a contest's seats files beside the nation's (None: the nation's only)."""
 VOTE_FIELDS: Final = frozenset({"totals", "progress", "counters", "candidates"})
 """The fields of a dapil file whose differences are vote counts (``verify.totals-differ``)."""
+ANOMALIES_FORMAT: Final = "saksi-anomalies/1"
+ANOMALY_TYPES: Final = (
+    "inconsistent", "flag", "witness-dispute", "cross-form", "recap-difference", "correction",
+)  # fmt: skip
+"""A legislative contest's kinds of anomaly (docs/recap.md, "Reconciliation")."""
+FLAG_IDS: Final = ("party-above-voters", "candidate-above-voters", "unanimous-high-turnout",
+                   "share-jump")  # fmt: skip
+"""The legislative screening flags, in the order a snapshot lists them."""
+LISTED: Final = 10
+"""The differing D.Hasil a snapshot's ``recap_differences.first`` lists."""
+FINDING_FIELDS: Final = ("flags", "anomalies", "recap_differences")
+"""What a legislative snapshot counts of its findings (absent from one written before)."""
+
+
+def _above(tps: str) -> tuple[str, ...]:
+    """The regions a TPS lies in: the nation, its province, kab/kota, kecamatan, desa."""
+    return (NATION, tps[:2], tps[:4], tps[:6], tps[:10])
+
+
+def _identity(item: Any) -> tuple[str, str]:
+    """(type, what the item is of) of one item of an anomalies export: the TPS (and its
+    flags, a copy's or a correction's entry), or the D.Hasil's region and dapil."""
+    if not isinstance(item, dict):
+        return ("?", repr(item)[:80])
+    kind = str(item.get("type"))
+    place = str(item.get("tps") or item.get("region"))
+    if kind == "flag":
+        place += ":" + ",".join(map(str, item.get("flags") or ()))
+    elif kind == "witness-dispute":
+        place += f"#{item.get('copy_index')}"
+    elif kind == "correction":
+        place += f"#{item.get('index')}"
+    elif kind == "recap-difference":
+        place += f":{item.get('dapil')}"
+    return (kind, place)
+
+
+class ContestFindings:
+    """One legislative contest's findings as the verifier counts them, per region: each
+    TPS's held form, flags, differing witness copies, corrections and cross-form finding,
+    and each differing D.Hasil (docs/recap.md, "The legislative contests published")."""
+
+    def __init__(self, files: ContestFiles, crossing: list[dict[str, Any]]) -> None:
+        chains = files.count.chains
+        self.items: list[tuple[str, str]] = []
+        self.counts: dict[str, dict[tuple[str, str], int]] = {}
+        for tps, slot in sorted(chains.slot_of.items()):
+            self._tps(files, tps, slot)
+        for found in crossing:
+            if involves(found, files.contest):
+                self._add(found["region"], "cross-form", str(found["region"]))
+        self.differing: dict[tuple[str, str], dict[str, Any]] = {}
+        for check in files.recaps_list:
+            if check["differences"]:
+                region, dapil = check["region"], check["dapil"]
+                self.items.append(("recap-difference", f"{region}:{dapil}"))
+                self.differing[(region, dapil)] = {
+                    **files.ref(region), "dapil": dapil, "index": check["index"],
+                    "complete": check["complete"], "differences": check["differences"],
+                }  # fmt: skip
+        self.codes = sorted(self.differing)
+
+    def _tps(self, files: ContestFiles, tps: str, slot: int) -> None:
+        """One TPS's items: held, flagged (its flags), differing copies, corrections."""
+        count, chains = files.count, files.count.chains
+        status, witness, flagged = count.status.get(tps, ("missing", "none", False))
+        if status == "inconsistent":
+            self._add(tps, "inconsistent", tps)
+        if flagged:
+            flags = files.tps_facts(tps)["flags"]
+            self._add(tps, "flag", f"{tps}:{','.join(flags)}")
+            for flag in flags:
+                self._bump(tps, ("flags", flag))
+        if witness == "dispute":
+            values = chains.values[slot]
+            for index, _, _, copied in chains.copies.get(slot, ()):
+                if copied != values:
+                    self._add(tps, "witness-dispute", f"{tps}#{index}")
+        for index in chains.corrections.get(slot, ()):
+            self._add(tps, "correction", f"{tps}#{index}")
+
+    def _bump(self, tps: str, key: tuple[str, str]) -> None:
+        for region in _above(tps):
+            counts = self.counts.setdefault(region, {})
+            counts[key] = counts.get(key, 0) + 1
+
+    def _add(self, tps: str, kind: str, identity: str) -> None:
+        self.items.append((kind, identity))
+        self._bump(tps, ("anomalies", kind))
+
+    def _within(self, region: str) -> list[tuple[str, str]]:
+        return [k for k in self.codes if region == NATION or k[0].startswith(region)]
+
+    def anomalies(self, region: str) -> dict[str, int]:
+        counts = self.counts.get(region, {})
+        out = {kind: counts.get(("anomalies", kind), 0) for kind in ANOMALY_TYPES}
+        out["recap-difference"] = len(self._within(region))
+        return out
+
+    def region(self, code: str) -> dict[str, Any]:
+        """A region's ``flags``, ``anomalies`` and ``recap_differences``."""
+        counts = self.counts.get(code, {})
+        within = self._within(code)
+        levels: dict[str, int] = {}
+        for key in within:
+            level = self.differing[key]["level"]
+            levels[level] = levels.get(level, 0) + 1
+        return {
+            "flags": {flag: counts.get(("flags", flag), 0) for flag in FLAG_IDS},
+            "anomalies": self.anomalies(code),
+            "recap_differences": {
+                "by_level": {n: levels[n] for n in LEVEL_NAMES.values() if levels.get(n)},
+                "first": [self.differing[k] for k in within[:LISTED]],
+            },
+        }
 
 
 def _missing(path: str, en: str, id_: str) -> Finding:
@@ -117,8 +232,22 @@ class ContestFiles:
         self._value_names: dict[str, tuple[str, ...]] = {}
         self.dapil_linked: dict[str, str] = {}  # a dapil file's path -> its dapil
         self.recaps: dict[str, list[dict[str, Any]]] = {}  # region -> its D.Hasil's checks
-        for found in recap_checks(self.count, fold.regions):
+        self.recaps_list = recap_checks(self.count, fold.regions)
+        for found in self.recaps_list:
             self.recaps.setdefault(found["region"], []).append(found)
+        self._findings: ContestFindings | None = None
+
+    @property
+    def findings(self) -> ContestFindings:
+        """The contest's findings per region, made once (with the log's cross-form
+        findings, made once for every contest at this size)."""
+        if self._findings is None:
+            key = ("cross-form", self.fold.size)
+            crossing = self.check.legislative_counts.get(key)
+            if not isinstance(crossing, list):
+                crossing = self.check.legislative_counts[key] = cross_form(self.fold)
+            self._findings = ContestFindings(self, crossing)
+        return self._findings
 
     def dapil_totals(self, code: str) -> dict[str, Any]:
         """A dapil's totals (:meth:`ContestCount.dapil_totals`), made once."""
@@ -191,8 +320,12 @@ class ContestFiles:
                 continue
             queue.extend(self._snapshot(path, doc))
 
-    def _ref(self, code: str) -> dict[str, Any]:
+    def ref(self, code: str) -> dict[str, Any]:
         return {"code": code, "name": self.regions.name(code), "level": LEVEL_NAMES[len(code)]}
+
+    def tps_facts(self, code: str) -> dict[str, Any]:
+        """A TPS as its desa's snapshot lists it, as the verifier makes it."""
+        return self._tps(code)
 
     def _numbers(self, code: str) -> dict[str, Any]:
         count = self.count
@@ -208,10 +341,13 @@ class ContestFiles:
         ours = {
             "format": SNAPSHOT_FORMAT,
             "contest": self.contest,
-            "region": self._ref(region),
+            "region": self.ref(region),
             "path": [{"code": c, "name": self.regions.name(c)} for c in self.regions.path(region)],
             **self._numbers(region),
         }
+        counted = any(k in doc for k in FINDING_FIELDS)  # none in a snapshot written before
+        if counted:
+            ours |= self.findings.region(region)
         theirs = {
             k: v for k, v in doc.items() if k not in ("checkpoint", "children", "recap_checks")
         }
@@ -235,9 +371,9 @@ class ContestFiles:
             elif len(code) != 13:
                 self._lost(path, f"links no snapshot of {code}",
                            f"tidak menautkan snapshot {code}")  # fmt: skip
-            mine = (
-                self._tps(code) if len(code) == 13 else {**self._ref(code), **self._numbers(code)}
-            )
+            mine = self._tps(code) if len(code) == 13 else {**self.ref(code), **self._numbers(code)}
+            if counted and len(code) != 13:
+                mine["anomalies"] = self.findings.anomalies(code)
             theirs = {k: v for k, v in child.items() if k != "href"}
             self._add(totals_differences(path, self.contest, code, None, theirs, mine))
         return links
@@ -278,7 +414,7 @@ class ContestFiles:
         progress = {"expected": 1, "received": received, "counted": counters["counted"],
                     "percent": round(100.0 * received, 2)}  # fmt: skip
         numbers = {"totals": count.totals(code), "progress": progress, "counters": counters}
-        out = {**self._ref(code), "dapil": dapil, **numbers}
+        out = {**self.ref(code), "dapil": dapil, **numbers}
         slot = chains.slot_of.get(code)
         status, witness, _ = count.status.get(code, ("missing", "none", False))
         if slot is None:
@@ -379,7 +515,7 @@ class ContestFiles:
             "format": SEATS_FORMAT,
             "contest": self.contest,
             "name": self.name,
-            "region": self._ref(unit),
+            "region": self.ref(unit),
             "seats": sum(self.count.seat_count[c] for c in codes),
             "provisional": any(s["provisional"] for s in status.values())
             or (bool(codes) and seats["threshold"]["provisional"]),
@@ -546,12 +682,44 @@ class ContestFiles:
         for name in sorted(set(paths) - set(names)):
             self._lost(where, f"links {name}, not an export of {self.contest}",
                        f"menautkan {name}, bukan ekspor {self.contest}")  # fmt: skip
+        anomalies = links.get("anomalies")
+        if isinstance(anomalies, str):  # none in a publication written before
+            self._anomalies(anomalies, stamp)
         nist = links.get("nist")
         if isinstance(nist, str):
             self._nist(nist)
         else:
             self._lost(where.removesuffix(".csv"), "links no NIST report",
                        "tidak menautkan laporan NIST")  # fmt: skip
+
+    def _anomalies(self, path: str, stamp: tuple[str, str]) -> None:
+        """The contest's anomalies export: its items by kind and what each is of (a TPS,
+        its flags, a copy's or correction's entry, a D.Hasil's region and dapil), and
+        each differing D.Hasil's differences, against the verifier's findings."""
+        doc = self._json(path)
+        self.check.exports += 1
+        if doc is None:
+            return
+        items = doc.get("anomalies")
+        listed = items if isinstance(items, list) else []
+        found = self.findings
+        head = {"format": doc.get("format"), "contest": doc.get("contest"),
+                "tree_size": (doc.get("checkpoint") or {}).get("tree_size")}  # fmt: skip
+        mine = {"format": ANOMALIES_FORMAT, "contest": self.contest, "tree_size": int(stamp[0])}
+        self._add(totals_differences(path, self.contest, NATION, None, head, mine))
+        theirs = {k: sorted(i for t, i in map(_identity, listed) if t == k) for k in ANOMALY_TYPES}
+        ours = {k: sorted(i for t, i in found.items if t == k) for k in ANOMALY_TYPES}
+        if not isinstance(items, list):
+            theirs = {"anomalies": items}  # type: ignore[dict-item]
+            ours = {"anomalies": "a list"}  # type: ignore[dict-item]
+        self._add(totals_differences(path, self.contest, NATION, None, theirs, ours))
+        recaps = [i for i in listed if isinstance(i, dict) and i.get("type") == "recap-difference"]
+        published = {f"{i.get('region')}:{i.get('dapil')}": i.get("differences") for i in recaps}
+        expected = {f"{r}:{d}": c["differences"] for (r, d), c in found.differing.items()}
+        both = sorted(published.keys() & expected.keys())
+        self._add(totals_differences(path, self.contest, NATION, None,
+                                     {k: published[k] for k in both},
+                                     {k: expected[k] for k in both}))  # fmt: skip
 
     def _nist(self, path: str) -> None:
         doc = self._json(path)
@@ -608,6 +776,9 @@ class ContestFiles:
             "form": self.form,
             **self._numbers(NATION),
         }
+        if "anomalies" in listed or "flags" in listed:  # none in a summary written before
+            nation = self.findings.region(NATION)
+            ours["flags"], ours["anomalies"] = nation["flags"], nation["anomalies"]
         # its links must be latest.json's (whose files are compared)
         ours["href"], ours["seats_href"] = self.links.get("snapshot"), self.links.get("seats")
         theirs = {k: listed.get(k) for k in ours}

@@ -19,13 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from saksi.election.contests import ContestKind
 from saksi.election.forms import CHasilPPWP
 from saksi.recap.fold import Recap
 from saksi.recap.publish import Publisher
 from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
-from tests.recap.factory import legislative_night, night, tiny_contests
+from tests.recap.factory import differing, legislative_night, night, tiny_contests
+
+DPR = ContestKind.DPR
 
 CONTEST = "ppwp"
 REASON = "hitung ulang pleno <PPK>"
@@ -79,9 +82,39 @@ class Site:
         return self.root / "log"
 
 
-def build(root: Path, *, legislative: bool = False) -> Site:
-    """The scenario's log and results under ``root``."""
+RAISED = 40
+"""The votes :func:`dhasil_raised`'s D.Hasil adds to one party."""
+
+
+def dhasil_raised(book: Logbook, cases: Cases) -> None:
+    """After the legislative night: KPU Kab/Kota 3201's DPR D.Hasil for its dapil (all
+    of it within the kab/kota), the dapil's true totals with its first party raised by
+    :data:`RAISED` (so it differs from its forms by exactly that), and a DPR witness copy
+    at the last TPS but one that differs from its form."""
+    tps = list(book.iter_tps())[6]
+    code, _ = book.district(tps, DPR)
+    recap = Recap.replay(book.hierarchy, book.entries, contests=book.contests)
+    totals = recap.legislative("dpr").dapil_totals(code).to_dict()
+    party = sorted(totals["partai"], key=int)[0]
+    totals["partai"][party]["suara_partai"] += RAISED
+    totals["partai"][party]["suara_sah_partai"] += RAISED
+    totals["suara_sah"] += RAISED
+    totals["suara_total"] += RAISED
+    book.legislative_d_hasil("3201", DPR, code, totals)
+    book.legislative_c_salinan(tps, DPR, "2", differing(book.true_legislative_form(tps, DPR)))
+
+
+def build(
+    root: Path,
+    *,
+    legislative: bool = False,
+    more: Callable[[Logbook, Cases], None] | None = None,
+) -> Site:
+    """The scenario's log and results under ``root`` (``more``: entries logged after
+    the night's, e.g. :func:`dhasil_raised`)."""
     book, cases = scenario(legislative=legislative)
+    if more is not None:
+        more(book, cases)
     root.mkdir(parents=True, exist_ok=True)
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
     try:
@@ -98,4 +131,5 @@ def build(root: Path, *, legislative: bool = False) -> Site:
     return Site(root, book, cases, vkey)
 
 
-__all__ = ["CONTEST", "REASON", "Cases", "Site", "build", "photo_bytes", "scenario", "with_photos"]
+__all__ = ["CONTEST", "RAISED", "REASON", "Cases", "Site", "build", "dhasil_raised", "photo_bytes",
+           "scenario", "with_photos"]  # fmt: skip

@@ -4,7 +4,9 @@ page of a region at an older checkpoint, the embed view and the downloads."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -369,3 +371,50 @@ def test_since_a_checkpoint_older_than_the_timelines_window(
     page = dashboard(night).changes("ppwp", "3173", "id", night.first)
     assert [p["checkpoint"] for p in page.data["timeline"]] == [night.last]
     assert page.data["since"] == full
+
+
+def test_a_page_at_a_checkpoint_links_its_children_at_that_checkpoint(
+    night_v2: History,
+) -> None:
+    at = night_v2.middle
+    with client(night_v2) as http:
+        nation = http.get(f"/dpr?checkpoint={at}").text
+        kab = http.get(f"/wilayah/3201?checkpoint={at}").text
+        tps = http.get("/tps/3201012001001", params={"checkpoint": at}).text
+    body = nation.split('id="at-checkpoint"')[1]
+    assert f'href="/dpr/wilayah/32?checkpoint={at}"' in body  # a child, as it was then
+    assert 'href="/dpr/wilayah/32"' not in body
+    assert f'href="/wilayah/320101?checkpoint={at}"' in kab  # a kecamatan of the kab/kota
+    assert f'href="/dpr/wilayah/3201?checkpoint={at}"' in kab  # the contest switch too
+    assert f'href="/wilayah/32?checkpoint={at}"' in kab  # the breadcrumbs
+    notice = re.search(r'<p class="at" id="at-checkpoint">.*?</p>', kab, re.DOTALL)
+    assert notice and 'href="/wilayah/3201"' in notice.group(0)  # the newest, as it says
+    files = re.findall(r'href="/(?:results|v1)/[^"]*"', kab + tps)
+    assert files and not [f for f in files if "checkpoint=" in f]  # files as they are
+    assert f'href="/wilayah/3201012001?checkpoint={at}"' in tps
+
+
+def test_a_dispute_in_the_feeds_names_the_witness_party(night_v2: History) -> None:
+    """As the TPS page does ("Saksi 3 · <party>"): the party's name from the contests
+    file, in the Atom feed's content and its twin, PPWP's and a legislative contest's."""
+    contests = night_v2.site.book.contests
+    assert contests is not None
+    parties = {p.number: p.name for p in contests.parties}
+    with client(night_v2) as http:
+        for path in ("/umpan/wilayah/0", "/umpan/dpr/wilayah/0"):
+            twin = http.get(f"{path}.json").json()
+            atom = http.get(f"{path}.atom").text
+            disputes = [e for e in twin["entries"] if e["change"]["type"] == "dispute"]
+            assert disputes, path
+            for entry in disputes:
+                party = entry["change"]["party"]
+                said = f"Saksi {party} · {parties[party]}: salinan berbeda dengan formulir"
+                assert entry["content"] == said, path
+                assert html.escape(said, quote=False) in atom, path
+        english = http.get("/umpan/dpr/wilayah/0.json", params={"lang": "en"}).json()
+        entry = next(e for e in english["entries"] if e["change"]["type"] == "dispute")
+        party = entry["change"]["party"]
+        assert (
+            entry["content"]
+            == f"Witness {party} · {parties[party]}: the copy differs from the form"
+        )

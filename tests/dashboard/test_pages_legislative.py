@@ -165,8 +165,13 @@ def test_the_switch_links_the_same_region_in_each_contest(dash: Dashboard) -> No
     assert ("/dpd/wilayah/3201", True) in switch_links(page)
     assert ("/wilayah/3201", False) in switch_links(page)
     assert [c["contest"] for c in page.data["contests"]] == ["ppwp", *LEGISLATIVE]
-    for other in (dash.anomali("id"), dash.search("gambir", "id"), dash.dapil("dpr", "3102", "id")):
+    for other in (dash.search("gambir", "id"), dash.dapil("dpr", "3102", "id")):
         assert [href for href, _ in switch_links(other)] == ["/", *(f"/{c}" for c in LEGISLATIVE)]
+    # the Anomali page's switch goes to each contest's Anomali page, its region kept
+    assert switch_links(dash.anomali("id", region="32", contest="dpr")) == [
+        ("/anomali?region=32", False),
+        *((f"/{c}/anomali?region=32", c == "dpr") for c in LEGISLATIVE),
+    ]
 
 
 def test_the_main_navigation_leads_to_the_shown_contests_nation(dash: Dashboard) -> None:
@@ -179,6 +184,14 @@ def test_the_main_navigation_leads_to_the_shown_contests_nation(dash: Dashboard)
     ):
         found = nav.search(dash.html(page, "id", path="/", query={}))
         assert found and found.group(1) == home, page.title
+    # its Anomali link is the contest's own list
+    for page, listed in (
+        (dash.legislative("dpr", "32", "id"), "/dpr/anomali"),
+        (dash.anomali("id", contest="dpd"), "/dpd/anomali"),
+        (dash.region("32", "id"), "/anomali"),
+    ):
+        rendered = dash.html(page, "id", path="/", query={})
+        assert f'<li><a href="{listed}"' in rendered.split("</nav>")[0], page.title
 
 
 def test_a_ppwp_only_publication_has_no_switch_and_no_legislative_pages(

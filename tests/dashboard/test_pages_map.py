@@ -280,3 +280,23 @@ def test_the_twins_over_http_carry_the_layer(site: Site) -> None:
         assert 'href="/wilayah/31?lapisan=integritas"' in page
         other = http.get("/?lapisan=%3Cx%3E").text  # anything else: the results' layer
         assert 'href="/wilayah/31"' in other and 'href="/wilayah/31?lapisan' not in other
+
+
+def test_switching_contest_keeps_the_integrity_layer(dash: Dashboard) -> None:
+    switch = re.compile(r'<nav class="contests"[^>]*>(.*?)</nav>', re.DOTALL)
+
+    def targets(page: Page) -> list[str]:
+        found = switch.search(page.switch)
+        assert found, page.title
+        return [html.unescape(h) for h in re.findall(r'<a href="([^"]+)"', found.group(1))]
+
+    layered = "?lapisan=integritas"
+    assert targets(dash.nasional("id", "integritas")) == [
+        f"/{layered}",
+        *(f"/{c}{layered}" for c in ("dpr", "dpd", "dprd-prov", "dprd-kabkota")),
+    ]
+    assert f"/wilayah/32{layered}" in targets(dash.legislative("dpr", "32", "id", "integritas"))
+    assert f"/dpr/wilayah/32{layered}" in targets(dash.region("32", "id", "integritas"))
+    assert "/dpr/wilayah/32" in targets(dash.region("32", "id"))  # the results: no parameter
+    twin = dash.region("32", "id", "integritas").data["contests"]
+    assert {c["contest"]: c["page"] for c in twin}["dpd"] == f"/dpd/wilayah/32{layered}"

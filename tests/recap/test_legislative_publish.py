@@ -124,6 +124,7 @@ def test_a_v2_night_publishes_every_legislative_contest(tmp_path: Path) -> None:
         "exports": {
             "tree_size": n,
             "nist": f"{n}/export/dpr-nist.json",
+            "anomalies": f"{n}/export/dpr-anomalies.json",
             "csv": {k: f"{n}/export/dpr-{k}.csv" for k in (
                 "provinsi", "kabkota", "kecamatan", "desa", "tps", "dapil", "votes", "candidates",
             )},
@@ -132,7 +133,7 @@ def test_a_v2_night_publishes_every_legislative_contest(tmp_path: Path) -> None:
     assert "candidates" not in latest["legislative"]["dpd"]["exports"]["csv"]
     for files in latest["legislative"].values():
         for path in [files["snapshot"], files["seats"], files["exports"]["nist"],
-                     *files["exports"]["csv"].values()]:  # fmt: skip
+                     files["exports"]["anomalies"], *files["exports"]["csv"].values()]:  # fmt: skip
             assert path in result.files, path
 
     # the dapil of DPRD Kab/Kota: complete, its seats final, who is elected by name
@@ -247,9 +248,16 @@ def test_a_new_checkpoint_rewrites_only_what_changed(tmp_path: Path) -> None:
     publisher = Publisher(out, durable=False)  # started anew: it reads what it needs back
     result = publisher.publish(recap, checkpoint_of(book), recap.take_touched(), exports=False)
     written = [f for f in result.files if f.startswith(f"{n}/")]
-    assert all(f.startswith(f"{n}/dpd/") for f in written if f != f"{n}/summary.json")
     path = desa_path(tps[3])
-    snapshots = {f"{n}/dpd/{p}.json" for p in ("0", path[:2], path[:7], path[:14], path)}
+    # beside DPD's, only DPR's snapshots above the TPS: the synthetic DPD form's DPT
+    # disagrees with the DPR form's there, a new cross-form finding counted for DPR
+    ancestry = ("0", path[:2], path[:7], path[:14], path)
+    assert {f for f in written if not f.startswith(f"{n}/dpd/")} == {
+        f"{n}/summary.json",
+        *(f"{n}/dpr/{p}.json" for p in ancestry),
+    }
+    assert read(out, f"{n}/dpr/{path}.json")["anomalies"]["cross-form"] == 2
+    snapshots = {f"{n}/dpd/{p}.json" for p in ancestry}
     assert snapshots <= set(written)
     dapil = recap.legislative("dpd").dapil_of(tps[3]).code
     others = [d for d in recap.legislative("dpd").districts if d != dapil]
@@ -417,3 +425,113 @@ def test_a_publication_interrupted_midway_is_redone_byte_for_byte(
         assert len({(runs[name] / relpath).read_bytes() for name in runs}) == 1, relpath
     seats = read(runs["same"], f"{n}/dprd-kabkota/seats.json")
     assert seats["parties"] == {"1": 6, "4": 3, "5": 3}
+
+
+def findings_night() -> Logbook:
+    """The night, then a kab/kota D.Hasil raising party 4 by 25 over its forms, a
+    party witness's copy that differs from A's form, and a correction at A."""
+    from tests.recap.test_legislative_reconcile import inflated_totals, raised_by_correction
+
+    book = night()
+    book.legislative_d_hasil("3201", KABKOTA, "320101", inflated_totals(fold(book), "4", 25))
+    first, _ = halves(KABKOTA_VOTES)
+    moved = {p: dict(c) for p, c in first.items()}
+    moved["1"][1] += 1  # one vote more for party 1's first candidate
+    book.legislative_c_salinan(A, KABKOTA, "3", form_of(book, A, KABKOTA, moved, invalid=3))
+    book.legislative_correction(A, KABKOTA, raised_by_correction(book, 15), reason="hitung ulang")
+    return book
+
+
+def _within(item: dict[str, Any], code: str) -> bool:
+    place = str(item.get("tps") or item.get("region"))
+    return code == NASIONAL or place.startswith(code)
+
+
+def test_the_legislative_snapshots_count_the_anomalies_export_region_by_region(
+    tmp_path: Path,
+) -> None:
+    """As PPWP's: every count a legislative snapshot publishes equals the number of items
+    of the contest's anomalies export within that region (issue 18: the integrity layer)."""
+    book = findings_night()
+    publish_fresh(book, tmp_path)
+    latest = read(tmp_path, LATEST)
+    for contest, files in latest["legislative"].items():
+        listed = read(tmp_path, files["exports"]["anomalies"])
+        assert listed["format"] == "saksi-anomalies/1" and listed["contest"] == contest
+        assert listed["checkpoint"]["tree_size"] == latest["tree_size"]
+        items = listed["anomalies"]
+        todo = [files["snapshot"]]
+        while todo:
+            snap = read(tmp_path, todo.pop())
+            code = snap["region"]["code"]
+            mine = [a for a in items if _within(a, code)]
+            counts = {k: sum(a["type"] == k for a in mine) for k in snap["anomalies"]}
+            assert snap["anomalies"] == counts, (contest, code)
+            differing = [a for a in mine if a["type"] == "recap-difference"]
+            assert len(snap["recap_differences"]["first"]) == len(differing)
+            flagged = [a for a in mine if a["type"] == "flag"]
+            assert sum(snap["flags"].values()) >= len(flagged)
+            for child in snap["children"]:
+                if "href" in child:
+                    assert child["anomalies"] == read(tmp_path, child["href"])["anomalies"]
+                    todo.append(child["href"])
+    kabkota = read(tmp_path, latest["legislative"]["dprd-kabkota"]["snapshot"])
+    assert kabkota["anomalies"]["recap-difference"] == 1
+    assert kabkota["anomalies"]["witness-dispute"] >= 1
+    assert kabkota["anomalies"]["correction"] == 1 and kabkota["flags"]["share-jump"] == 1
+    (first,) = kabkota["recap_differences"]["first"]
+    assert (first["code"], first["level"], first["dapil"]) == ("3201", "kabkota", "320101")
+    assert kabkota["recap_differences"]["by_level"] == {"kabkota": 1}
+    raised = next(d for d in first["differences"] if d["field"] == "suara_sah_partai_4")
+    assert raised["recap"] == 60 + 25 and raised["party"] == "4"  # the correction moved forms
+    province = next(c for c in kabkota["children"] if c["code"] == "32")
+    assert province["anomalies"]["recap-difference"] == 1
+    summary = read(tmp_path, latest["summary"])  # the nation's counts, as PPWP's summary
+    for listed in summary["legislative"]:
+        nation = read(tmp_path, listed["href"])
+        assert (listed["flags"], listed["anomalies"]) == (nation["flags"], nation["anomalies"])
+
+
+def test_the_findings_published_entry_by_entry_are_those_of_one_fresh_publication(
+    tmp_path: Path,
+) -> None:
+    book = findings_night()
+    start = len(night().entries)
+    out = tmp_path / "incremental"
+    publisher = Publisher(out, durable=False)
+    recap = fold(book, start)
+    publisher.publish(recap, checkpoint_of(book, start), None, exports=False)
+    recap.take_touched()
+    for size in range(start + 1, len(book.entries) + 1):
+        recap.apply_entry(book.entries[size - 1])
+        publisher.publish(recap, checkpoint_of(book, size), recap.take_touched(), exports=False)
+    publish_fresh(book, tmp_path / "fresh")
+    assert current(out) == current(tmp_path / "fresh")
+
+
+def test_cross_form_counts_moved_by_ppwp_forms_are_published_entry_by_entry(
+    tmp_path: Path,
+) -> None:
+    """PPWP forms logged after the legislative ones at the same TPS (a PPWP form makes
+    a cross-form finding of every legislative contest whose form there disagrees with
+    it, and only PPWP touched the TPS): published entry by entry, the legislative files
+    are those of one fresh publication, and the count moved."""
+    book = night()
+    start = len(book.entries)
+    tps = list(book.iter_tps())
+    for code in tps[3:5]:  # DPR's form alone there: no cross-form finding yet
+        form = book.true_form(code)
+        book.c_hasil(code, form.model_copy(update={"pemilih_dpt_l": form.pemilih_dpt_l + 7}))
+    out = tmp_path / "incremental"
+    publisher = Publisher(out, durable=False)
+    recap = fold(book, start)
+    publisher.publish(recap, checkpoint_of(book, start), None, exports=False)
+    before = read(out, read(out, LATEST)["legislative"]["dpr"]["snapshot"])["anomalies"]
+    recap.take_touched()
+    for size in range(start + 1, len(book.entries) + 1):
+        recap.apply_entry(book.entries[size - 1])
+        publisher.publish(recap, checkpoint_of(book, size), recap.take_touched(), exports=False)
+    publish_fresh(book, tmp_path / "fresh")
+    assert current(out) == current(tmp_path / "fresh")
+    after = read(out, read(out, LATEST)["legislative"]["dpr"]["snapshot"])["anomalies"]
+    assert after["cross-form"] > before["cross-form"]

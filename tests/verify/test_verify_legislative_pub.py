@@ -29,7 +29,7 @@ from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
 from tests.recap.test_legislative_fold import KABKOTA_VOTES, B, form_of, halves
-from tests.recap.test_legislative_publish import night
+from tests.recap.test_legislative_publish import findings_night, night
 
 
 @dataclass
@@ -52,9 +52,16 @@ class Published:
         (self.results / path).write_text(json.dumps(doc), encoding="utf-8")
 
 
-def publish(root: Path) -> Published:
-    """The night's log (C2SP tiles), its region file, and the Publisher's results."""
-    book = night()
+def publish(root: Path, given: Logbook | None = None) -> Published:
+    """The night's log (C2SP tiles), its region file, and the Publisher's results
+    (``given``: that night's, as it is)."""
+    book = night() if given is None else given
+    if given is None:
+        _more(book)
+    return _published(root, book)
+
+
+def _more(book: Logbook) -> None:
     more = {p: dict(c) for p, c in halves(KABKOTA_VOTES)[1].items()}
     more["5"][3] += 14  # a seat moves from party 1 to party 5
     book.legislative_correction(B, ContestKind.DPRD_KABKOTA,
@@ -67,6 +74,9 @@ def publish(root: Path) -> Published:
     first = next(iter(book.iter_tps()))  # a correction moving DPR shares: share-jump
     moved = form_of(book, first, ContestKind.DPR, {party: {0: 200}})
     book.legislative_correction(first, ContestKind.DPR, moved)
+
+
+def _published(root: Path, book: Logbook) -> Published:
     root.mkdir(parents=True)
     book.hierarchy.save(root / "regions.json")
     log, vkey = Log.create(root / "log", book.origin, open_store, durable=False)
@@ -395,7 +405,7 @@ def test_exports_of_an_earlier_checkpoint_are_compared_at_theirs(tmp_path: Path)
     assert latest["legislative"]["dpd"]["exports"]["tree_size"] == size
     code, report = run(pub, tmp_path / "state")
     assert code == 0, report["findings"]
-    assert report["checked"]["exports"] == 6 + 35  # PPWP's, then 31 CSV and 4 NIST
+    assert report["checked"]["exports"] == 6 + 39  # PPWP's, then 31 CSV, 4 NIST, 4 anomalies
 
 
 def test_a_child_linking_another_regions_snapshot_is_named(
@@ -449,3 +459,69 @@ def test_a_unit_linked_to_another_units_seats_file_is_named(
     assert found["code"] == "verify.results-missing"
     assert found["details"]["file"] == seats["units_href"][first]
     assert f"seats file of {second} and of another region" in found["message"]["en"]
+
+
+def test_the_findings_of_a_night_with_a_dhasil_difference_verify(tmp_path: Path) -> None:
+    """A kab/kota D.Hasil above its forms, a differing witness copy, a correction: the
+    snapshots' counts of findings and the anomalies export agree with the verifier's."""
+    pub = publish(tmp_path / "pub", findings_night())
+    code, report = run(pub, tmp_path / "state")
+    assert code == 0, report["findings"]
+    kabkota = pub.latest()["legislative"]["dprd-kabkota"]
+    assert pub.read(kabkota["snapshot"])["anomalies"]["recap-difference"] == 1
+    listed = pub.read(kabkota["exports"]["anomalies"])["anomalies"]
+    assert {a["type"] for a in listed} >= {"recap-difference", "witness-dispute", "correction"}
+
+
+def test_a_findings_count_changed_in_a_snapshot_is_named(honest: Published, tmp_path: Path) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dpr"]["snapshot"]
+    nation = pub.read(path)
+    child = next(c for c in nation["children"] if c["anomalies"]["correction"])
+    was = child["anomalies"]["correction"]
+    child["anomalies"]["correction"] = was - 1
+    pub.write(path, nation)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    assert findings(report, "verify.totals-differ") == [
+        {"file": path, "region": child["code"], "dapil": None, "contest": "dpr", "party": None,
+         "candidate": None, "field": "anomalies.correction", "published": was - 1,
+         "recomputed": was}
+    ]  # fmt: skip
+
+
+def test_an_item_dropped_from_a_legislative_anomalies_export_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["legislative"]["dpr"]["exports"]["anomalies"]
+    doc = pub.read(path)
+    dropped = next(a for a in doc["anomalies"] if a["type"] == "correction")
+    doc["anomalies"].remove(dropped)
+    pub.write(path, doc)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = findings(report, "verify.totals-differ")
+    assert found["file"] == path and found["field"].startswith("correction")
+    assert f"{dropped['tps']}#{dropped['index']}" in json.dumps(found["recomputed"])
+
+
+def test_a_findings_count_changed_in_the_summary_is_named(
+    honest: Published, tmp_path: Path
+) -> None:
+    pub = tampered(honest, tmp_path)
+    path = pub.latest()["summary"]
+    summary = pub.read(path)
+    dpr = next(c for c in summary["legislative"] if c["contest"] == "dpr")
+    was = dpr["anomalies"]["cross-form"]
+    dpr["anomalies"]["cross-form"] = was + 1
+    pub.write(path, summary)
+    code, report = run(pub, tmp_path / "state")
+    assert code == 7
+    (found,) = findings(report, "verify.totals-differ")
+    assert (found["file"], found["contest"], found["field"]) == (
+        path,
+        "dpr",
+        "anomalies.cross-form",
+    )
+    assert (found["published"], found["recomputed"]) == (was + 1, was)
