@@ -23,12 +23,12 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -263,6 +263,16 @@ def _check_party(
         )
 
 
+_T = TypeVar("_T")
+
+
+def owners_of(owner: Mapping[str, _T], tps: str) -> list[_T]:
+    """What ``owner`` (unit -> dapil) holds for the units that contain ``tps``: its
+    province, kab/kota, kecamatan and desa (one, if the contests file is sound)."""
+    found = (owner.get(tps[:n]) for n in UNIT_LENGTHS)
+    return [d for d in found if d is not None]
+
+
 def _owners(contest: LegislativeContest) -> dict[str, District]:
     """unit -> the dapil it belongs to; a unit in two dapil of one contest is refused."""
     owner: dict[str, District] = {}
@@ -371,9 +381,12 @@ class Contests:
         return [d.code for d in self._found(kind, tps)]
 
     def _found(self, kind: ContestKind, tps: str) -> list[District]:
-        owner = self._units.get(kind, {})
-        found = (owner.get(tps[:n]) for n in UNIT_LENGTHS)
-        return [d for d in found if d is not None]
+        return owners_of(self._units.get(kind, {}), tps)
+
+    def unit_owners(self, kind: ContestKind) -> dict[str, str]:
+        """Each unit (a region code) of ``kind``'s dapil -> that dapil's code: with
+        :func:`owners_of`, :meth:`districts_of` without the contests file."""
+        return {unit: d.code for unit, d in self._units.get(kind, {}).items()}
 
     def district_of(self, kind: ContestKind, tps: str) -> District:
         """The dapil of ``kind`` a TPS votes in; ContestError if none or several."""

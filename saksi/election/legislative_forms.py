@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from sys import intern
 from types import MappingProxyType
 from typing import Annotated, Final, Protocol
 
@@ -192,14 +193,16 @@ class Ballot:
         return cls(parties=tuple((p.party, tuple(c.number for c in p.candidates)) for p in lists))
 
     def fields(self) -> tuple[str, ...]:
-        """Every box of the form in paper order, as flat reading names."""
+        """Every box of the form in paper order, as flat reading names (each name one
+        string object however many ballots have it: a national fold keeps the names of
+        thousands of dapil)."""
         votes: list[str] = []
         for p, numbers in self.parties:
             votes.append(f"suara_partai_{p}")
             votes += [f"suara_caleg_{p}_{n}" for n in numbers]
             votes.append(f"suara_sah_partai_{p}")
         votes += [f"suara_calon_{n}" for n in self.candidates]
-        return (*_HEAD, *votes, *SECTION_V)
+        return (*_HEAD, *map(intern, votes), *SECTION_V)
 
     def expand(self, names: tuple[str, ...], party: str | None = None) -> tuple[str, ...]:
         """A rule's fields for this ballot: ``*`` every box, ``suara_sah_partai_*`` every

@@ -13,15 +13,16 @@ form and Ed25519 signature too). Either way an entry that cannot be read is a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from saksi.election.authority import legislative_district
 from saksi.election.contests import ContestKind
 from saksi.election.envelope import Envelope, parse_entry
-from saksi.election.legislative import Contests
+from saksi.election.legislative import Contests, owners_of, votes_in
+from saksi.election.legislative_forms import Ballot
 from saksi.election.rules import Violation, check_values
 from saksi.election.statements import (
     CHasil,
@@ -30,7 +31,7 @@ from saksi.election.statements import (
     CorrectionLegislatif,
 )
 from saksi.errors import RecapError, SaksiError
-from saksi.recap.legislative_layout import ContestLayout
+from saksi.recap.legislative_layout import DapilLayout
 from saksi.recap.totals import Layout
 
 _NEW_KEY: Final = b'"type":"key'  # a key registration or revocation (where it is, no matter)
@@ -88,19 +89,44 @@ with the envelope as a :data:`Light` tuple, its statement without its form (None
 anything else)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ReaderSetup:
+    """What a reading worker needs of the contests file to read legislative forms: per
+    legislative contest, each unit's dapil and each dapil's ballot (numbers only: a
+    national contests file's names and models would cost a worker hundreds of MiB)."""
+
+    owners: dict[ContestKind, dict[str, str]]
+    ballots: dict[ContestKind, dict[str, Ballot]]
+
+    @classmethod
+    def of(cls, contests: Contests) -> ReaderSetup:
+        kinds = [c.kind for c in contests.contests]
+        return cls(
+            {k: contests.unit_owners(k) for k in kinds},
+            {k: {d.code: Ballot.of(d) for d in contests.contest(k).districts} for k in kinds},
+        )
+
+
 class _Reader:
-    """What a reading worker keeps between chunks: the contests file the log's manifest
-    names (None: a log of format v1, or no worker set up) and each contest's layout."""
+    """What a reading worker keeps between chunks (:func:`set_up_reader`): each
+    legislative contest's units and dapil (an empty map: a log of format v1)."""
 
-    contests: ClassVar[Contests | None] = None
-    layouts: ClassVar[dict[ContestKind, ContestLayout]] = {}
+    owners: ClassVar[dict[ContestKind, dict[str, str]]] = {}
+    dapils: ClassVar[dict[ContestKind, dict[str, DapilLayout]]] = {}
 
 
-def set_up_reader(contests: Contests | None) -> None:
+def set_up_reader(setup: ReaderSetup | None) -> None:
     """A reading worker's initializer: the contests file its legislative forms are read
-    with (the same the folding process authorizes them with)."""
-    _Reader.contests = contests
-    _Reader.layouts = {}
+    with (:meth:`ReaderSetup.of` the one the folding process authorizes them with)."""
+    _Reader.owners = {} if setup is None else setup.owners
+    _Reader.dapils = (
+        {}
+        if setup is None
+        else {
+            kind: {code: DapilLayout(code, 0, ballot) for code, ballot in ballots.items()}
+            for kind, ballots in setup.ballots.items()
+        }
+    )
 
 
 def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list[Prepared]:
@@ -121,9 +147,9 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
     folding process reads it itself (and raises the same error).
     """
     out: list[Prepared] = []
-    contests = _Reader.contests
+    legislative_log = bool(_Reader.dapils)
     for offset, data in enumerate(chunk):
-        legislative = contests is not None and any(m in data for m in _LEGISLATIVE_FORM)
+        legislative = legislative_log and any(m in data for m in _LEGISLATIVE_FORM)
         if not verify and not legislative and _NEW_KEY not in data:
             out.append((None, None, None))
             continue
@@ -137,34 +163,29 @@ def read_chunk(first: int, chunk: Sequence[bytes], verify: bool = False) -> list
             form = stmt.form
             pairs = form.pairs
             out.append((envelope, check_values(form, _layout(pairs).values(form), pairs), None))
-        elif contests is not None and isinstance(stmt, CHasilLegislatif | CorrectionLegislatif):
-            out.append(_legislative(envelope, stmt, contests, verify))
+        elif legislative_log and isinstance(stmt, CHasilLegislatif | CorrectionLegislatif):
+            out.append(_legislative(envelope, stmt, verify))
         else:
             out.append((envelope, None, None))
     return out
 
 
 def _legislative(
-    envelope: Envelope,
-    stmt: CHasilLegislatif | CorrectionLegislatif,
-    contests: Contests,
-    verify: bool,
+    envelope: Envelope, stmt: CHasilLegislatif | CorrectionLegislatif, verify: bool
 ) -> Prepared:
     """A legislative c-hasil or correction read in a worker (see :func:`read_chunk`):
-    its dapil's, its ballot exactly the dapil's (what
+    the one dapil of its TPS is the one it names (what
+    :func:`~saksi.election.authority.legislative_district` asks, from the units' owners),
+    its ballot exactly the dapil's (what
     :func:`~saksi.election.authority.check_legislative_ballot` asks, checked in the walk
-    that reads its values), or left to the folding process to refuse."""
-    try:
-        kind = ContestKind(stmt.contest)
-        legislative_district(contests, kind, stmt)
-        layout = _Reader.layouts.get(kind)
-        if layout is None:
-            layout = _Reader.layouts[kind] = ContestLayout(contests.contest(kind))
-    except SaksiError:  # the folding process says it, in the authorization's order
-        return (envelope, None, None) if verify else (None, None, None)
-    dapil = layout.dapils[stmt.district]
-    values = dapil.carried_values(stmt.form)
-    if values is None:  # not the dapil's ballot: refused there, in the same words
+    that reads its values), or it is left to the folding process to refuse."""
+    kind = ContestKind(stmt.contest)
+    found = owners_of(_Reader.owners.get(kind, {}), stmt.tps)
+    dapil = _Reader.dapils.get(kind, {}).get(stmt.district)
+    values = None
+    if dapil is not None and found == [stmt.district] and votes_in(kind, stmt.tps):
+        values = dapil.carried_values(stmt.form)
+    if dapil is None or values is None:  # refused there, in the authorization's words
         return (envelope, None, None) if verify else (None, None, None)
     violations = dapil.violations_of(values)
     fields = dict(stmt.__dict__, form=None)
@@ -212,6 +233,7 @@ def _layout(pairs: tuple[str, ...]) -> Layout:
 __all__ = [
     "Light",
     "Prepared",
+    "ReaderSetup",
     "bad_entry",
     "envelope_of",
     "read_chunk",

@@ -57,7 +57,14 @@ from saksi.election.statements import (
 )
 from saksi.errors import ContestError, RecapError, SaksiError
 from saksi.recap import packing
-from saksi.recap.entries import Prepared, envelope_of, read_chunk, read_entry, set_up_reader
+from saksi.recap.entries import (
+    Prepared,
+    ReaderSetup,
+    envelope_of,
+    read_chunk,
+    read_entry,
+    set_up_reader,
+)
 from saksi.recap.legislative import LegislativeTally
 from saksi.recap.screening import COUNTED_FIELDS, counts, raises_any, screen
 from saksi.recap.state import (
@@ -267,15 +274,16 @@ class Recap:
         read the legislative forms (:func:`~saksi.recap.entries.read_chunk`), which
         leaves this process as much to do as one worker: every chunk goes there."""
         pending: deque[tuple[list[bytes], Future[list[Prepared]] | None]] = deque()
+        # a log with legislative contests: the workers read its legislative forms too,
+        # and this process keeps none of the reading (it has the fold)
+        contests = self._authority.contests_file
+        own = 0 if contests is not None else workers + 1
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=set_up_reader,
-            initargs=(self._authority.contests_file,),
+            initargs=(None if contests is None else ReaderSetup.of(contests),),
         )
-        # a log with legislative contests: the workers read its legislative forms too,
-        # and this process keeps none of the reading (it has the fold)
-        own = 0 if self._authority.contests_file is not None else workers + 1
         try:
             index = self.size
             number = 0

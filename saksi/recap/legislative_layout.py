@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from operator import itemgetter
 from struct import Struct
 from struct import error as struct_error
+from sys import intern
 from typing import Any, Final
 
 from saksi.election.forms import SECTION_V, FormReading
-from saksi.election.legislative import District, LegislativeContest
+from saksi.election.legislative import LegislativeContest
 from saksi.election.legislative_forms import (
     Ballot,
     CHasilDPD,
@@ -85,10 +86,12 @@ class DapilLayout:
         "vote_fields",
     )
 
-    def __init__(self, district: District, region_parties: tuple[str, ...]) -> None:
-        self.code = district.code
-        self.seats = district.seats
-        self.ballot = Ballot.of(district)
+    def __init__(
+        self, code: str, seats: int, ballot: Ballot, region_parties: tuple[str, ...] = ()
+    ) -> None:
+        self.code = code
+        self.seats = seats
+        self.ballot = ballot
         self.form_fields: tuple[str, ...] = self.ballot.fields()
         self.vote_fields: tuple[str, ...] = self.form_fields[_HEAD_WIDTH : -len(SECTION_V)]
         self.fields: tuple[str, ...] = (*self.vote_fields, *TAIL)
@@ -97,7 +100,8 @@ class DapilLayout:
         self._take = _getter([*range(_HEAD_WIDTH, _HEAD_WIDTH + len(self.vote_fields)), *totals])
         self.passes = values_pass(self.ballot)
         self._keys = tuple(
-            (p, _getter(tuple(map(str, numbers)))) for p, numbers in self.ballot.parties
+            (p, _getter(tuple(intern(str(n)) for n in numbers)))
+            for p, numbers in self.ballot.parties
         )  # a party's candidates' votes read by one call each
         self._sizes = tuple(len(numbers) for _, numbers in self.ballot.parties)
         self._calon = tuple(map(str, self.ballot.candidates))
@@ -226,7 +230,10 @@ class ContestLayout:
             *TAIL,
         )
         """The name of every position of the region vector."""
-        self.dapils = {d.code: DapilLayout(d, self.parties) for d in contest.districts}
+        self.dapils = {
+            d.code: DapilLayout(d.code, d.seats, Ballot.of(d), self.parties)
+            for d in contest.districts
+        }
 
     @property
     def width(self) -> int:

@@ -26,15 +26,25 @@ from typing import Any, cast
 import pytest
 
 from saksi.election.contests import ContestKind
+from saksi.election.envelope import sign_statement
 from saksi.election.legislative import Contests
 from saksi.election.legislative_forms import CHasilPartai
+from saksi.election.statements import CHasilLegislatif
 from saksi.election.synthetic_contests import synthetic_contests
+from saksi.election.wire import parse_model
 from saksi.errors import RecapError
-from saksi.recap.entries import Light, envelope_of, read_chunk, read_entry, set_up_reader
+from saksi.recap.entries import (
+    Light,
+    ReaderSetup,
+    envelope_of,
+    read_chunk,
+    read_entry,
+    set_up_reader,
+)
 from saksi.recap.fold import Recap
 from saksi.recap.publish import LATEST, Publisher
 from saksi.recap.snapshot import all_regions
-from saksi.sim.logbook import Logbook
+from saksi.sim.logbook import TALLY_AT, Logbook
 from saksi.tlog.checkpoint import Checkpoint
 from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.merkle import root
@@ -335,7 +345,8 @@ def test_legislative_forms_read_in_workers_fold_to_the_same_recap(workers: int) 
 
 def test_a_legislative_form_comes_back_from_a_worker_as_read_but_without_its_form() -> None:
     book = books()["mixed"]
-    set_up_reader(book.contests)
+    assert book.contests is not None
+    set_up_reader(ReaderSetup.of(book.contests))
     try:
         prepared = read_chunk(0, book.entries)
     finally:
@@ -354,26 +365,41 @@ def test_a_legislative_form_comes_back_from_a_worker_as_read_but_without_its_for
         assert values is not None and violations is not None
 
 
-def test_a_legislative_form_not_of_its_dapils_ballot_is_refused_alike_with_workers() -> None:
-    """A worker that finds a form's ballot wrong leaves the entry to the folding
-    process, which refuses it in the authorization's own order and words."""
+def _one_party_short(b: Logbook, tps: str) -> None:
+    form = b.true_legislative_form(tps, DPR)
+    assert isinstance(form, CHasilPartai)
+    short = dict(list(form.partai.items())[:-1])
+    b.legislative_c_hasil(tps, DPR, form.model_copy(update={"partai": short}))
+
+
+def _another_dapil_named(b: Logbook, tps: str) -> None:
+    mine, _ = b.district(tps, DPR)
+    other = next(c for t in b.iter_tps() if (c := b.district(t, DPR)[0]) != mine)
+    fields = {"type": "c-hasil", "at": TALLY_AT, **b._legislative(tps, DPR, None)}
+    stmt = parse_model(CHasilLegislatif, {**fields, "district": other}, "c-hasil")
+    b.log(sign_statement(stmt, b.keys.kpps(tps)))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "cause"),
+    [(_one_party_short, "contest.parties-mismatch"),
+     (_another_dapil_named, "contest.district-mismatch")],
+)  # fmt: skip
+def test_a_legislative_form_not_of_its_dapil_is_refused_alike_with_workers(
+    wrong: Callable[[Logbook, str], None], cause: str
+) -> None:
+    """A worker that finds a form's dapil or ballot wrong leaves the entry to the
+    folding process, which refuses it in the authorization's own order and words."""
     book = books()["mixed"]
     tps = list(book.iter_tps())[4]  # no DPR form of its own in the night
-
-    def one_party_short(b: Logbook) -> None:
-        form = b.true_legislative_form(tps, DPR)
-        assert isinstance(form, CHasilPartai)
-        short = dict(list(form.partai.items())[:-1])
-        b.legislative_c_hasil(tps, DPR, form.model_copy(update={"partai": short}))
-
-    entries = _log_more(book, one_party_short)
+    entries = _log_more(book, lambda b: wrong(b, tps))
     refusals = []
     for workers in (0, 1):
         with pytest.raises(RecapError) as caught:
             Recap.replay(book.hierarchy, entries, contests=book.contests, workers=workers)
         refusals.append((caught.value.code, caught.value.details, caught.value.message_en))
     assert refusals[0] == refusals[1]
-    assert refusals[0][1] == {"index": len(entries) - 1, "cause": "contest.parties-mismatch"}
+    assert refusals[0][1] == {"index": len(entries) - 1, "cause": cause}
 
 
 def test_the_contests_file_is_published_and_linked_and_the_legislative_contests_beside_ppwp(
