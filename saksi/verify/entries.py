@@ -49,8 +49,8 @@ from saksi.tlog.tiles import perfect_root
 from saksi.verify import rules
 from saksi.verify.envelope import check_envelope, is_legislative
 from saksi.verify.form_read import Read, ballot_of, ballot_values, ballot_votes
-from saksi.verify.jcs import Refusal, parse_canonical
-from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS
+from saksi.verify.jcs import Refusal, members_in_order, parse_canonical, read_plain
+from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS, Check
 from saksi.verify.text import may_hold_problem, statement_problem
 
 MAX_ENTRY: Final = 65_535
@@ -113,6 +113,28 @@ def _text(stmt: dict[str, Any], stmt_bytes: bytes) -> None:
         )
 
 
+def _read(data: bytes) -> tuple[Any, Check]:
+    """The entry's value, proven canonical (or refused as :func:`parse_canonical`
+    refuses it), and its schema's findings. A plain entry (:func:`read_plain`, most of
+    them) is proven canonical by the order and number of its members, a legislative
+    form's counted in the schema's walk of it, without writing the entry again."""
+    plain = read_plain(data)
+    if plain is None:
+        entry = parse_canonical(data)
+        return entry, check_envelope(entry)
+    entry, members = plain
+    found = check_envelope(entry)
+    read: Read | None = found.read
+    if read is None:
+        counted = members_in_order(entry)
+    else:
+        counted = members_in_order(entry, entry["stmt"]["form"])
+        counted = None if counted is None else counted + read.members
+    if counted != members:
+        parse_canonical(data)  # not canonical: its refusal (or, if it is, the same value)
+    return entry, found
+
+
 def _check(data: bytes) -> Checked:
     if len(data) > MAX_ENTRY:
         raise Refusal(
@@ -120,8 +142,7 @@ def _check(data: bytes) -> Checked:
             f"the entry is {len(data)} bytes, more than {MAX_ENTRY}",
             f"entri berukuran {len(data)} byte, lebih dari {MAX_ENTRY}",
         )
-    entry = parse_canonical(data)
-    found = check_envelope(entry)
+    entry, found = _read(data)
     if found.problems:
         raise _schema(found.problems)
     if found.one_form:
@@ -214,7 +235,7 @@ def _legislative_form(
     """A legislative c-hasil, c-salinan or correction (see the module's doc); ``read``:
     its ballot and values as the schema's walk read them, if it did."""
     form = s["form"]
-    ballot, values = read if read is not None else ballot_values(form)
+    ballot, values = (read.ballot, read.values) if read is not None else ballot_values(form)
     parties = None if "suara_calon" in form else ballot
     where = (s["tps"], s["contest"], ballot, values)
     if kind == "c-salinan":

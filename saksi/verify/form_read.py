@@ -6,7 +6,11 @@
 :mod:`saksi.verify.schema_v2` accepts, else None: the schema's own walk then reads it
 and names each problem as before. So a form the fast walk accepts is one the schema
 accepts, read as :func:`ballot_values` (the plain reading, kept as the reference and
-for the D.Hasil) reads it; everything else takes the plain way, word for word.
+for the D.Hasil) reads it; everything else takes the plain way, word for word. The
+fast walk also asks each object's names to be in ascending order, as in a canonical
+entry, and counts them, so that the entry's canonical form can be proven without
+writing it again (:func:`saksi.verify.jcs.read_plain`); a form out of order is one the
+plain walk reads (and the canonical check refuses).
 
 What makes it cheaper than the plain walk: a number (party ``1``..``99``, candidate
 ``1``..``999``, without leading zeros) is checked by membership of the set of every
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import itemgetter
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from saksi.verify.schema import _SHA, AFTER_PAIRS, BEFORE_PAIRS
 
@@ -28,15 +32,27 @@ PARTY_NUMBERS: Final = frozenset(str(n) for n in range(1, 100))
 """Every text the schema's party pattern ``[1-9][0-9]?`` matches whole."""
 CANDIDATE_NUMBERS: Final = frozenset(str(n) for n in range(1, 1000))
 """Every text the schema's candidate pattern ``[1-9][0-9]{0,2}`` matches whole."""
-PARTY_FORM: Final = frozenset((*BEFORE_PAIRS, "partai", *AFTER_PAIRS, "foto"))
-DPD_FORM: Final = frozenset((*BEFORE_PAIRS, "suara_calon", *AFTER_PAIRS, "foto"))
-PARTY_VOTES: Final = frozenset(("suara_partai", "suara_caleg", "suara_sah_partai"))
+PARTY_FORM: Final = tuple(sorted((*BEFORE_PAIRS, "partai", *AFTER_PAIRS, "foto")))
+DPD_FORM: Final = tuple(sorted((*BEFORE_PAIRS, "suara_calon", *AFTER_PAIRS, "foto")))
+"""A form's members, in ascending order."""
+PARTY_VOTES: Final = ("suara_caleg", "suara_partai", "suara_sah_partai")
+"""A party's members, in ascending order."""
 MAX_BOX: Final = 999
 KEPT: Final = 4096
 """At most this many key tuples remembered (then forgotten at once and learnt again)."""
 
 Ballot = Any  # ((party, (candidate, ...)), ...) or (candidate, ...)
-Read = tuple[Ballot, tuple[int, ...]]
+
+
+class Read(NamedTuple):
+    """A form read in one walk: its ballot, its values, and how many object members it
+    holds (itself, ``partai``, each party's, each ``suara_caleg`` or ``suara_calon``),
+    every object's names in ascending order (:func:`saksi.verify.jcs.read_plain`)."""
+
+    ballot: Ballot
+    values: tuple[int, ...]
+    members: int
+
 
 _BOXES: Final = itemgetter(*BEFORE_PAIRS, *AFTER_PAIRS)
 _FIRST: Final = len(BEFORE_PAIRS)
@@ -59,15 +75,15 @@ def _getter(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]
 def candidates(votes: dict[str, Any]) -> Shape | None:
     """The candidate numbers of ``votes`` (a ``suara_caleg`` or ``suara_calon``): their
     ballot order and the getter of their votes in that order, or None if the schema
-    refuses them (more than 100, or one not a candidate number); remembered per key
-    tuple."""
+    refuses them (more than 100, or one not a candidate number) or they are not in
+    ascending order of their text; remembered per key tuple."""
     keys = tuple(votes)
     try:
         return _CANDIDATES[keys]
     except KeyError:
         pass
     found = None
-    if len(keys) <= 100 and CANDIDATE_NUMBERS.issuperset(keys):
+    if len(keys) <= 100 and CANDIDATE_NUMBERS.issuperset(keys) and list(keys) == sorted(keys):
         numbers = tuple(sorted(map(int, keys)))
         found = numbers, _getter(tuple(map(str, numbers)))
     if len(_CANDIDATES) >= KEPT:
@@ -78,14 +94,15 @@ def candidates(votes: dict[str, Any]) -> Shape | None:
 
 def parties(partai: dict[str, Any]) -> tuple[str, ...] | None:
     """``partai``'s party numbers in ballot order, or None if the schema refuses them
-    (1..99 parties, each a party number), remembered."""
+    (1..99 parties, each a party number) or they are not in ascending order of their
+    text; remembered per key tuple."""
     keys = tuple(partai)
     try:
         return _PARTIES[keys]
     except KeyError:
         pass
     found = None
-    if 1 <= len(keys) <= 99 and PARTY_NUMBERS.issuperset(keys):
+    if 1 <= len(keys) <= 99 and PARTY_NUMBERS.issuperset(keys) and list(keys) == sorted(keys):
         found = tuple(sorted(keys, key=int))
     if len(_PARTIES) >= KEPT:
         _PARTIES.clear()
@@ -118,9 +135,10 @@ def _party_form(form: dict[str, Any]) -> Read | None:
     ballot: list[tuple[str, tuple[int, ...]]] = []
     votes: list[Any] = []
     add, extend = votes.append, votes.extend
+    members = len(PARTY_FORM) + len(order) + 3 * len(order)
     for p in order:
         mine = partai[p]
-        if type(mine) is not dict or mine.keys() != PARTY_VOTES:
+        if type(mine) is not dict or tuple(mine) != PARTY_VOTES:
             return None
         caleg = mine["suara_caleg"]
         shape = candidates(caleg) if type(caleg) is dict else None
@@ -131,8 +149,9 @@ def _party_form(form: dict[str, Any]) -> Read | None:
         add(mine["suara_partai"])
         extend(get(caleg))
         add(mine["suara_sah_partai"])
+        members += len(numbers)
     values = _vector(form, votes)
-    return None if values is None else (tuple(ballot), values)
+    return None if values is None else Read(tuple(ballot), values, members)
 
 
 def _dpd_form(form: dict[str, Any]) -> Read | None:
@@ -142,17 +161,18 @@ def _dpd_form(form: dict[str, Any]) -> Read | None:
         return None
     numbers, get = shape
     values = _vector(form, list(get(calon)))
-    return None if values is None else (numbers, values)
+    return None if values is None else Read(numbers, values, len(DPD_FORM) + len(numbers))
 
 
 def read_form(form: Any, contest: Any) -> Read | None:
-    """The ballot and values of a legislative ``form`` of ``contest`` that the schema
-    accepts whole (its kind the contest's, every member known and present, every
-    number and box in range, its photos' digests); None for any other."""
+    """The ballot, values and members of a legislative ``form`` of ``contest`` that the
+    schema accepts whole (its kind the contest's, every member known and present, every
+    number and box in range, its photos' digests) and whose objects' names are each in
+    ascending order (as a canonical entry's are); None for any other."""
     if type(form) is not dict:
         return None
     dpd = contest == "dpd"
-    if form.keys() != (DPD_FORM if dpd else PARTY_FORM) or not _photos_fine(form["foto"]):
+    if tuple(form) != (DPD_FORM if dpd else PARTY_FORM) or not _photos_fine(form["foto"]):
         return None
     return _dpd_form(form) if dpd else _party_form(form)
 
@@ -185,7 +205,7 @@ def ballot_votes(votes: dict[str, Any], ballot: Ballot) -> list[int]:
     return out
 
 
-def ballot_values(form: dict[str, Any]) -> Read:
+def ballot_values(form: dict[str, Any]) -> tuple[Ballot, tuple[int, ...]]:
     """The plain reading of a form the schema accepted: its ballot and its values (the
     boxes before the votes, the votes in ballot order, the three after)."""
     ballot = ballot_of(form)

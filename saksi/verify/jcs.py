@@ -122,6 +122,72 @@ def parse_canonical(data: bytes) -> Any:
     return value
 
 
+_GAPS: Final = (b" ", b"\t", b"\n", b"\r", b"\\", b":-0", b",-0", b"[-0")
+"""What a plain entry holds none of: JSON's whitespace, a backslash, a ``-0``."""
+
+
+def read_plain(data: bytes) -> tuple[Any, int] | None:
+    """The value of a *plain* ``data`` and the number of object members its text
+    holds; None if ``data`` is not plain (then :func:`parse_canonical` decides).
+
+    ``data`` is plain when it is an object, ASCII, without JSON's whitespace, without a
+    backslash, without ``-0`` where a number may start (after ``:``, ``,`` or ``[``),
+    without a run of 16 digits, and read by Python's decoder with the hooks of
+    :func:`parse_canonical`. Then ``data`` is canonical exactly when every object of the
+    value has its names in ascending order and their number is the one returned here
+    (:func:`members_in_order`): without whitespace, the text is the value's tokens one
+    after the other; without a backslash each string is written as it is, which is how
+    the canonical form writes a string holding no quote, backslash or control character
+    (a string without a backslash holds none: the decoder refuses a raw control
+    character); an integer the decoder reads is written canonically unless it is
+    ``-0``; ``":`` is in the text at the end of each name and at the start of each
+    string beginning with a colon, so the count returned is at least the text's names,
+    which are at least the value's members (a repeated name is kept once): the two are
+    equal only if no name is repeated (nor a string begins with a colon, which only
+    sends such an entry the longer way); and with no name repeated and each object's
+    names in ascending (code point, here UTF-16) order, the canonical form writes the
+    members in the text's order."""
+    if (
+        data[:1] != b"{"
+        or not data.isascii()
+        or any(gap in data for gap in _GAPS)
+        or _LONG in data.translate(_DIGITS)
+    ):
+        return None
+    try:
+        value = _FAST.decode(data.decode("ascii"))
+    except (json.JSONDecodeError, RecursionError, Refusal):
+        return None
+    return value, data.count(b'":')
+
+
+def members_in_order(value: Any, skip: Any = None) -> int | None:
+    """The number of object members within ``value`` (not counting those within the
+    object ``skip``, which is counted elsewhere) if each object's names are in
+    ascending order, else None."""
+    if type(value) is list:
+        total = 0
+        for item in value:
+            found = members_in_order(item, skip)
+            if found is None:
+                return None
+            total += found
+        return total
+    if type(value) is not dict or value is skip:
+        return 0
+    names = list(value)
+    if names != sorted(names):
+        return None
+    total = len(names)
+    for item in value.values():
+        if type(item) is dict or type(item) is list:
+            found = members_in_order(item, skip)
+            if found is None:
+                return None
+            total += found
+    return total
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -168,4 +234,13 @@ def require_canonical(data: bytes, value: Any) -> None:
         )
 
 
-__all__ = ["MAX_SAFE", "Refusal", "canonical", "parse", "parse_canonical", "require_canonical"]
+__all__ = [
+    "MAX_SAFE",
+    "Refusal",
+    "canonical",
+    "members_in_order",
+    "parse",
+    "parse_canonical",
+    "read_plain",
+    "require_canonical",
+]

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saksi.election.contests import ContestKind
-from saksi.verify import form_read, schema_v2
+from saksi.verify import entries, form_read, schema_v2
 from saksi.verify.entries import DOMAINS, check_entry
 from saksi.verify.form_read import ballot_values, read_form
-from saksi.verify.jcs import canonical
+from saksi.verify.jcs import Refusal, canonical, members_in_order, parse_canonical, read_plain
 from saksi.verify.schema import Check
 from saksi.verify.text import _MAYBE, may_hold_problem
 from tests.election.legislative_factory import LegislativeElection
@@ -127,10 +127,11 @@ def _mutate(stmt: dict[str, Any], data: st.DataObject) -> None:
 
 
 def _plain(monkeypatch: pytest.MonkeyPatch, data: bytes) -> Any:
-    """check_entry with the one walk turned off: the schema's walk, then the plain
-    reading of the values."""
+    """check_entry with the fast paths turned off: the canonical form written again and
+    compared, the schema's walk, then the plain reading of the values."""
     with monkeypatch.context() as m:
         m.setattr(schema_v2, "read_form", lambda form, contest: None)
+        m.setattr(entries, "read_plain", lambda data: None)
         return check_entry(data)
 
 
@@ -140,7 +141,8 @@ def test_the_forms_are_read_in_one_walk_as_the_plain_reading_reads_them(
     for stmt in _bases():
         read = read_form(stmt["form"], stmt["contest"])
         assert read is not None
-        assert read == ballot_values(stmt["form"])
+        assert (read.ballot, read.values) == ballot_values(stmt["form"])
+        assert read.members == members_in_order(stmt["form"])
         data = _signed(stmt)
         fast = check_entry(data)
         assert fast[0] is not None and fast == _plain(monkeypatch, data)
@@ -159,14 +161,17 @@ def test_a_changed_form_is_refused_or_read_alike_by_both_walks(
     form: Any = stmt["form"]
     contest = stmt.get("contest")
     read = read_form(form, contest)
+    in_order = read_form(json.loads(canonical(form)), contest)  # each object's names sorted
     walked = Check()
     with monkeypatch.context() as m:
         m.setattr(schema_v2, "read_form", lambda form, contest: None)
         schema_v2._form(walked, form, "stmt.form", contest)
     fine = not walked.problems and not walked.one_form
-    assert (read is not None) == fine
+    assert (in_order is not None) == fine
     if read is not None:
-        assert read == ballot_values(form)
+        assert fine and read == in_order
+        assert (read.ballot, read.values) == ballot_values(form)
+        assert read.members == members_in_order(form)
 
 
 @pytest.mark.parametrize(
@@ -216,10 +221,107 @@ def test_the_shapes_kept_are_bounded_and_still_read_right(monkeypatch: pytest.Mo
         numbers, get = form_read.candidates(votes) or ((), None)
         assert numbers == tuple(range(1, n)) and get is not None
         assert get(votes) == numbers
-        assert form_read.parties(dict.fromkeys(map(str, range(1, n)))) == tuple(
-            map(str, range(1, n))
-        )
+        partai = dict.fromkeys(sorted(map(str, range(1, n))))
+        assert form_read.parties(partai) == tuple(map(str, range(1, n)))
         assert len(form_read._CANDIDATES) <= 8 and len(form_read._PARTIES) <= 8
     assert form_read.candidates({"1": 0, "1000": 0}) is None
     assert form_read.parties({"1": 0, "100": 0}) is None
     assert form_read.parties({}) is None
+    assert form_read.parties({"2": 0, "1": 0}) is None  # out of order: the plain walk's
+    assert form_read.candidates({"2": 0, "10": 0}) is None
+
+
+# -- the canonical form proven without writing it again (saksi/verify/jcs.py) -----------
+
+PLAIN_TEXT = st.text(alphabet="ab0-:", max_size=3)
+TEXT = st.one_of(
+    PLAIN_TEXT,
+    PLAIN_TEXT,
+    PLAIN_TEXT,
+    st.text(alphabet=' "\\\x01\x7f\u00e9,[{', min_size=1, max_size=3),
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-1, 1) | st.integers(-(2**60), 2**60) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=12,
+)
+SPELLINGS = (
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True),
+    lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False),
+    lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace(":0", ":-0"),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace("[0", "[-0"),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace('{"', '{"":0,"', 1),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace("}", ',"":1}', 1),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace(",", ",,", 1),
+    lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True).replace("1", "1.0", 1),
+)
+
+
+@settings(max_examples=600)
+@given(st.dictionaries(TEXT, JSON, max_size=4), st.sampled_from(SPELLINGS))
+def test_a_plain_entry_is_proven_canonical_exactly_when_it_is(value: Any, spell: Any) -> None:
+    data = spell(value).encode("utf-8", "surrogatepass")
+    try:
+        strict: Any = parse_canonical(data)
+    except Refusal:
+        strict = None
+    plain = read_plain(data)
+    if plain is None:
+        return
+    found, members = plain
+    proven = members_in_order(found) == members
+    if proven:
+        assert strict is not None and found == strict and canonical(found) == data
+    elif strict is not None:  # canonical, not proven: only with a string led by a colon
+        assert any(text.startswith(":") for text in _strings(strict))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a":-0}',
+        b'{"a":[-0]}',
+        b'{"a":[1,-0]}',
+        b'{"a":1,"a":1}',
+        b'{"a":{"b":1,"b":2}}',
+        b'{"b":1,"a":1}',
+        b'{"a":{"c":1,"b":1}}',
+        b'{"a":[{"c":1,"b":1}]}',
+        b'{"a":"\\u0041"}',
+        b'{"a":"\\/"}',
+        b'{"a": 1}',
+        b'{"a":1}\n',
+        b'{"a":"\\u00e9"}',
+        b'{"a":1.0}',
+        b'{"a":12345678901234567}',
+    ],
+)
+def test_a_plain_looking_text_that_is_not_canonical_is_not_proven(data: bytes) -> None:
+    with pytest.raises(Refusal):
+        parse_canonical(data)
+    plain = read_plain(data)
+    assert plain is None or members_in_order(plain[0]) != plain[1]
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string of a JSON value, names included."""
+    if type(value) is str:
+        return [value]
+    if type(value) is list:
+        return [s for item in value for s in _strings(item)]
+    if type(value) is dict:
+        return [*value, *(s for item in value.values() for s in _strings(item))]
+    return []
+
+
+def test_plain_entries_are_the_common_case() -> None:
+    for stmt in _bases():
+        data = _signed(stmt)
+        plain = read_plain(data)
+        if stmt["type"] == "correction":  # its reason has spaces: written again, compared
+            assert plain is None
+        else:
+            assert plain is not None and members_in_order(plain[0]) == plain[1]
+        assert check_entry(data)[0] is not None
