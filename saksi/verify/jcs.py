@@ -122,8 +122,22 @@ def parse_canonical(data: bytes) -> Any:
     return value
 
 
-_GAPS: Final = (b" ", b"\t", b"\n", b"\r", b"\\", b":-0", b",-0", b"[-0")
-"""What a plain entry holds none of: JSON's whitespace, a backslash, a ``-0``."""
+_PLAIN = bytes(
+    b"0"[0]
+    if b"0"[0] <= i <= b"9"[0]
+    else b":"[0]
+    if i in b",["
+    else i
+    if i in b" \t\n\r\\:-"
+    else b"."[0]
+    for i in range(256)
+)
+"""Each digit to ``0``; ``,`` and ``[`` to ``:``; JSON's whitespace, the backslash, ``:``
+and ``-`` kept; anything else to ``.``: what :func:`read_plain` looks for, found in
+one translation."""
+_GAPS: Final = (b" ", b"\t", b"\n", b"\r", b"\\", b":-0", _LONG)
+"""What a plain entry's translation holds none of: JSON's whitespace, a backslash, a
+negative number (``-`` and a digit after ``:``, ``,`` or ``[``), a run of 16 digits."""
 
 
 def read_plain(data: bytes) -> tuple[Any, int] | None:
@@ -131,28 +145,29 @@ def read_plain(data: bytes) -> tuple[Any, int] | None:
     holds; None if ``data`` is not plain (then :func:`parse_canonical` decides).
 
     ``data`` is plain when it is an object, ASCII, without JSON's whitespace, without a
-    backslash, without ``-0`` where a number may start (after ``:``, ``,`` or ``[``),
-    without a run of 16 digits, and read by Python's decoder with the hooks of
-    :func:`parse_canonical`. Then ``data`` is canonical exactly when every object of the
-    value has its names in ascending order and their number is the one returned here
-    (:func:`members_in_order`): without whitespace, the text is the value's tokens one
-    after the other; without a backslash each string is written as it is, which is how
-    the canonical form writes a string holding no quote, backslash or control character
-    (a string without a backslash holds none: the decoder refuses a raw control
-    character); an integer the decoder reads is written canonically unless it is
-    ``-0``; ``":`` is in the text at the end of each name and at the start of each
-    string beginning with a colon, so the count returned is at least the text's names,
-    which are at least the value's members (a repeated name is kept once): the two are
-    equal only if no name is repeated (nor a string begins with a colon, which only
-    sends such an entry the longer way); and with no name repeated and each object's
-    names in ascending (code point, here UTF-16) order, the canonical form writes the
-    members in the text's order."""
-    if (
-        data[:1] != b"{"
-        or not data.isascii()
-        or any(gap in data for gap in _GAPS)
-        or _LONG in data.translate(_DIGITS)
-    ):
+    backslash, without a negative number (``-`` and a digit after ``:``, ``,`` or
+    ``[``, where a number may start: the entries hold none), without a run of 16
+    digits, and read by Python's decoder with the hooks of :func:`parse_canonical`.
+    Such ``data`` is canonical when each object of the value has its names in
+    ascending order and their number is the one returned here
+    (:func:`members_in_order`), and, unless a string begins with a colon, only then:
+
+    - without whitespace, the text is the value's tokens one after the other;
+    - without a backslash, each string is written as it is, which is how the canonical
+      form writes a string holding no quote, backslash or control character (one
+      without a backslash holds none: the decoder refuses a raw control character);
+    - an integer the decoder reads is written canonically unless it is ``-0``;
+    - ``":`` is in the text at the end of each name and at the start of each string
+      beginning with a colon, so the count returned is at least the text's names,
+      which are at least the value's members (a repeated name is kept once): the two
+      equal, no name is repeated (and no string begins with a colon: such an entry
+      only goes the longer way);
+    - with no name repeated and each object's names in ascending (code point, here
+      UTF-16) order, the canonical form writes the members in the text's order."""
+    if data[:1] != b"{" or not data.isascii():
+        return None
+    shown = data.translate(_PLAIN)
+    if any(gap in shown for gap in _GAPS):
         return None
     try:
         value = _FAST.decode(data.decode("ascii"))
