@@ -118,12 +118,13 @@ def _mutate(stmt: dict[str, Any], data: st.DataObject) -> None:
         else:
             holder.append(data.draw(st.sampled_from(("0" * 64, "A" * 64, 1))))
     elif action == "set":
-        holder[name] = data.draw(st.sampled_from((*VALUES, "dpd", "dpr")))
+        holder[name] = copy.deepcopy(data.draw(st.sampled_from((*VALUES, "dpd", "dpr"))))
     elif action == "delete":
         del holder[name]
     else:
         new = data.draw(st.sampled_from(NAMES))
-        holder[new] = holder.pop(name) if action == "rename" else data.draw(st.sampled_from(VALUES))
+        drawn = copy.deepcopy(data.draw(st.sampled_from(VALUES)))  # VALUES stay as they are
+        holder[new] = holder.pop(name) if action == "rename" else drawn
 
 
 def _plain(monkeypatch: pytest.MonkeyPatch, data: bytes) -> Any:
