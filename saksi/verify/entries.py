@@ -48,8 +48,9 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from saksi.tlog.tiles import perfect_root
 from saksi.verify import rules
 from saksi.verify.envelope import check_envelope, is_legislative
-from saksi.verify.jcs import Refusal, parse_canonical
-from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS
+from saksi.verify.form_read import Read, ballot_of, ballot_values, ballot_votes
+from saksi.verify.jcs import Refusal, members_in_order, parse_canonical, read_plain
+from saksi.verify.schema import AFTER_PAIRS, BEFORE_PAIRS, RECAP_TOTALS, Check
 from saksi.verify.text import may_hold_problem, statement_problem
 
 MAX_ENTRY: Final = 65_535
@@ -112,6 +113,28 @@ def _text(stmt: dict[str, Any], stmt_bytes: bytes) -> None:
         )
 
 
+def _read(data: bytes) -> tuple[Any, Check]:
+    """The entry's value, proven canonical (or refused as :func:`parse_canonical`
+    refuses it), and its schema's findings. A plain entry (:func:`read_plain`, most of
+    them) is proven canonical by the order and number of its members, a legislative
+    form's counted in the schema's walk of it, without writing the entry again."""
+    plain = read_plain(data)
+    if plain is None:
+        entry = parse_canonical(data)
+        return entry, check_envelope(entry)
+    entry, members = plain
+    found = check_envelope(entry)
+    read: Read | None = found.read
+    if read is None:
+        counted = members_in_order(entry)
+    else:
+        counted = members_in_order(entry, entry["stmt"]["form"])
+        counted = None if counted is None else counted + read.members
+    if counted != members:
+        parse_canonical(data)  # not canonical: its refusal (or, if it is, the same value)
+    return entry, found
+
+
 def _check(data: bytes) -> Checked:
     if len(data) > MAX_ENTRY:
         raise Refusal(
@@ -119,8 +142,7 @@ def _check(data: bytes) -> Checked:
             f"the entry is {len(data)} bytes, more than {MAX_ENTRY}",
             f"entri berukuran {len(data)} byte, lebih dari {MAX_ENTRY}",
         )
-    entry = parse_canonical(data)
-    found = check_envelope(entry)
+    entry, found = _read(data)
     if found.problems:
         raise _schema(found.problems)
     if found.one_form:
@@ -148,14 +170,17 @@ def _check(data: bytes) -> Checked:
     leaf = hashlib.sha256(b"\x00" + data).digest()
     s = entry["stmt"]
     kind = s["type"]
-    return _payload((leaf, key, kind, s["at"], s["election"]), kind, s, v)
+    return _payload((leaf, key, kind, s["at"], s["election"]), kind, s, v, found.read)
 
 
-def _payload(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Checked:  # noqa: PLR0911
-    """The checked entry of a statement (see the module's doc)."""
+def _payload(  # noqa: PLR0911
+    head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int, read: Read | None = None
+) -> Checked:
+    """The checked entry of a statement (see the module's doc); ``read``: a legislative
+    form's ballot and values as its schema's walk read them."""
     if kind in ("c-hasil", "correction", "c-salinan"):
         if s["contest"] != "ppwp":
-            return _legislative_form(head, kind, s, v)
+            return _legislative_form(head, kind, s, v, read)
         form = s["form"]
         pairs, values = _form_values(form)
         if kind == "c-salinan":
@@ -184,7 +209,7 @@ def _payload(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Che
     if kind == "d-hasil":
         totals = s["totals"]
         if is_legislative(s):
-            ballot = _ballot(totals)
+            ballot = ballot_of(totals)
             return (
                 *head, s["region"], s["level"], s["contest"], ballot, _recap_votes(totals, ballot),
                 _photos(s["foto"]), s["district"], v,
@@ -197,52 +222,21 @@ def _payload(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Che
     return (*head, s, v)  # the manifest
 
 
-def _ballot(votes: dict[str, Any]) -> Any:
-    """The parties and candidates a form (or recap totals) carries: a party ballot
-    ``((party, (candidate, ...)), ...)`` or a DPD ballot ``(candidate, ...)``, in
-    ballot order (numbers as integers)."""
-    if "suara_calon" in votes:
-        return tuple(sorted(map(int, votes["suara_calon"])))
-    partai = votes["partai"]
-    return tuple(
-        (p, tuple(sorted(map(int, partai[p]["suara_caleg"])))) for p in sorted(partai, key=int)
-    )
-
-
 def _recap_votes(totals: dict[str, Any], ballot: Any) -> tuple[int, ...]:
     """A legislative D.Hasil's numbers in the order of its dapil's values: the vote boxes
     (each party's A.1, its candidates' A.2, its B; or each DPD candidate's votes), then
     :data:`RECAP_TOTALS` (docs/recap.md, "The legislative contests" of "Reconciliation")."""
-    votes: list[int] = []
-    if "suara_calon" in totals:
-        calon = totals["suara_calon"]
-        votes = [calon[str(n)] for n in ballot]
-    else:
-        for p, numbers in ballot:
-            mine = totals["partai"][p]
-            caleg = mine["suara_caleg"]
-            votes += [mine["suara_partai"], *(caleg[str(n)] for n in numbers)]
-            votes.append(mine["suara_sah_partai"])
-    return (*votes, *(totals[n] for n in RECAP_TOTALS))
+    return (*ballot_votes(totals, ballot), *(totals[n] for n in RECAP_TOTALS))
 
 
-def _legislative_form(head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int) -> Checked:
-    """A legislative c-hasil, c-salinan or correction (see the module's doc)."""
+def _legislative_form(
+    head: tuple[Any, ...], kind: str, s: dict[str, Any], v: int, read: Read | None
+) -> Checked:
+    """A legislative c-hasil, c-salinan or correction (see the module's doc); ``read``:
+    its ballot and values as the schema's walk read them, if it did."""
     form = s["form"]
-    ballot = _ballot(form)
-    votes: list[int] = []
-    if "suara_calon" in form:
-        calon = form["suara_calon"]
-        votes = [calon[str(n)] for n in ballot]
-        parties = None
-    else:
-        parties = ballot
-        for p, numbers in ballot:
-            mine = form["partai"][p]
-            caleg = mine["suara_caleg"]
-            votes += [mine["suara_partai"], *(caleg[str(n)] for n in numbers)]
-            votes.append(mine["suara_sah_partai"])
-    values = (*[form[n] for n in BEFORE_PAIRS], *votes, *[form[n] for n in AFTER_PAIRS])
+    ballot, values = (read.ballot, read.values) if read is not None else ballot_values(form)
+    parties = None if "suara_calon" in form else ballot
     where = (s["tps"], s["contest"], ballot, values)
     if kind == "c-salinan":
         photos = _photos(form["foto"])

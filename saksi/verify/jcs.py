@@ -122,6 +122,87 @@ def parse_canonical(data: bytes) -> Any:
     return value
 
 
+_PLAIN = bytes(
+    b"0"[0]
+    if b"0"[0] <= i <= b"9"[0]
+    else b":"[0]
+    if i in b",["
+    else i
+    if i in b" \t\n\r\\:-"
+    else b"."[0]
+    for i in range(256)
+)
+"""Each digit to ``0``; ``,`` and ``[`` to ``:``; JSON's whitespace, the backslash, ``:``
+and ``-`` kept; anything else to ``.``: what :func:`read_plain` looks for, found in
+one translation."""
+_GAPS: Final = (b" ", b"\t", b"\n", b"\r", b"\\", b":-0", _LONG)
+"""What a plain entry's translation holds none of: JSON's whitespace, a backslash, a
+negative number (``-`` and a digit after ``:``, ``,`` or ``[``), a run of 16 digits."""
+
+
+def read_plain(data: bytes) -> tuple[Any, int] | None:
+    """The value of a *plain* ``data`` and the number of object members its text
+    holds; None if ``data`` is not plain (then :func:`parse_canonical` decides).
+
+    ``data`` is plain when it is an object, ASCII, without JSON's whitespace, without a
+    backslash, without a negative number (``-`` and a digit after ``:``, ``,`` or
+    ``[``, where a number may start: the entries hold none), without a run of 16
+    digits, and read by Python's decoder with the hooks of :func:`parse_canonical`.
+    Such ``data`` is canonical when each object of the value has its names in
+    ascending order and their number is the one returned here
+    (:func:`members_in_order`), and, unless a string begins with a colon, only then:
+
+    - without whitespace, the text is the value's tokens one after the other;
+    - without a backslash, each string is written as it is, which is how the canonical
+      form writes a string holding no quote, backslash or control character (one
+      without a backslash holds none: the decoder refuses a raw control character);
+    - an integer the decoder reads is written canonically unless it is ``-0``;
+    - ``":`` is in the text at the end of each name and at the start of each string
+      beginning with a colon, so the count returned is at least the text's names,
+      which are at least the value's members (a repeated name is kept once): the two
+      equal, no name is repeated (and no string begins with a colon: such an entry
+      only goes the longer way);
+    - with no name repeated and each object's names in ascending (code point, here
+      UTF-16) order, the canonical form writes the members in the text's order."""
+    if data[:1] != b"{" or not data.isascii():
+        return None
+    shown = data.translate(_PLAIN)
+    if any(gap in shown for gap in _GAPS):
+        return None
+    try:
+        value = _FAST.decode(data.decode("ascii"))
+    except (json.JSONDecodeError, RecursionError, Refusal):
+        return None
+    return value, data.count(b'":')
+
+
+def members_in_order(value: Any, skip: Any = None) -> int | None:
+    """The number of object members within ``value`` (not counting those within the
+    object ``skip``, which is counted elsewhere) if each object's names are in
+    ascending order, else None."""
+    if type(value) is list:
+        total = 0
+        for item in value:
+            found = members_in_order(item, skip)
+            if found is None:
+                return None
+            total += found
+        return total
+    if type(value) is not dict or value is skip:
+        return 0
+    names = list(value)
+    if names != sorted(names):
+        return None
+    total = len(names)
+    for item in value.values():
+        if type(item) is dict or type(item) is list:
+            found = members_in_order(item, skip)
+            if found is None:
+                return None
+            total += found
+    return total
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -168,4 +249,13 @@ def require_canonical(data: bytes, value: Any) -> None:
         )
 
 
-__all__ = ["MAX_SAFE", "Refusal", "canonical", "parse", "parse_canonical", "require_canonical"]
+__all__ = [
+    "MAX_SAFE",
+    "Refusal",
+    "canonical",
+    "members_in_order",
+    "parse",
+    "parse_canonical",
+    "read_plain",
+    "require_canonical",
+]

@@ -21,6 +21,9 @@ report lists them (``legislative_reconciliation``) without changing its exit sta
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from saksi.verify.findings import KEEP
@@ -161,12 +164,14 @@ def recap_checks(count: ContestCount, regions: Regions) -> list[dict[str, Any]]:
 
 
 _BOXES: Final = tuple(dict.fromkeys(rule[3] for rule in CROSS_FORM_RULES))
-"""The boxes the cross-form rules read."""
+_RULES: Final = tuple((_BOXES.index(rule[3]), rule[2] == "eq") for rule in CROSS_FORM_RULES)
+"""Each cross-form rule's box (its place in :data:`_BOXES`) and whether it is ``eq``."""
+_IMPOSSIBLE: Final = tuple(rule[1] == "impossible" for rule in CROSS_FORM_RULES)
 
 
 class _Forms:
-    """Each contest's form in force at a TPS, read one TPS at a time (nothing is kept
-    per TPS: a national log has millions of forms)."""
+    """The boxes the cross-form rules read, from each contest's packed forms in force,
+    one TPS at a time (nothing is kept per TPS)."""
 
     def __init__(self, fold: Fold) -> None:
         self.ppwp = fold.tallies.get("ppwp")
@@ -178,6 +183,8 @@ class _Forms:
             codes.update(chains.slot_of)
         self.codes = codes
         self.at_box = [_AT[b] for b in _BOXES]
+        self.boxes = itemgetter(*self.at_box)
+        self.width = max(self.at_box) + 1
 
     def at(self, tps: str) -> dict[str, tuple[int, tuple[int, ...]]]:
         """Per contest with a form in force at ``tps`` (counted or held): its entry and
@@ -187,55 +194,129 @@ class _Forms:
         slot = ppwp.slot_of.get(tps) if ppwp is not None else None
         if ppwp is not None and slot is not None and ppwp.current[slot] != NONE:
             at = ppwp.width * slot
-            read = tuple(ppwp.values[at + i] for i in self.at_box)
-            out["ppwp"] = (ppwp.current[slot], read)
+            out["ppwp"] = (ppwp.current[slot], self.boxes(ppwp.values[at : at + self.width]))
         for contest, chains in self.chains:
             slot = chains.slot_of.get(tps)
             if slot is not None and chains.current[slot] != NONE:
-                values = memoryview(chains.values[slot]).cast("H")
-                out[contest] = (chains.current[slot], tuple(values[i] for i in self.at_box))
+                values = memoryview(chains.values[slot])[: 2 * self.width].cast("H")
+                out[contest] = (chains.current[slot], self.boxes(values))
         return out
 
 
-def _broken(forms: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
-    """The cross-form rules the forms of one TPS break, rule by rule (rules.md's order),
-    each pair of forms once in :data:`CONTEST_ORDER` (the earlier form first)."""
-    kinds = [c for c in CONTEST_ORDER if c in forms]
-    out = []
-    for code, severity, relation, box, en, id_ in CROSS_FORM_RULES:
-        for i, a in enumerate(kinds):
-            for b in kinds[i + 1 :]:
-                va, vb = forms[a][box], forms[b][box]
-                broken = va != vb if relation == "eq" else a == "ppwp" and vb > va
-                if not broken:
-                    continue
-                shown = f"{box}: {b} {vb} {'!=' if relation == 'eq' else '>'} {a} {va}"
-                out.append({
-                    "rule": code, "severity": severity,
-                    "fields": [f"{a}.{box}", f"{b}.{box}"],
-                    "message": {"id": f"{shown}; {id_}", "en": f"{shown}; {en}"},
-                })  # fmt: skip
+def _breaks(kinds: list[str], reads: list[tuple[int, ...]]) -> list[tuple[int, int, int]]:
+    """``(rule, i, j)`` for each cross-form rule that the forms ``i < j`` of one TPS
+    (``kinds[i]``, read ``reads[i]``, in :data:`CONTEST_ORDER`) break, in rules.md's
+    order, then each pair's: an ``eq`` rule by each pair whose box differs, an ``le``
+    rule by each legislative form whose box is above PPWP's."""
+    out: list[tuple[int, int, int]] = []
+    n = len(kinds)
+    for rule, (box, eq) in enumerate(_RULES):
+        col = [read[box] for read in reads]
+        if eq:
+            if min(col) == max(col):
+                continue
+            for i in range(n - 1):
+                va = col[i]
+                out.extend((rule, i, j) for j in range(i + 1, n) if col[j] != va)
+        elif kinds[0] == "ppwp":
+            va = col[0]
+            out.extend((rule, 0, j) for j in range(1, n) if col[j] > va)
     return out
 
 
-def cross_form(fold: Fold) -> list[dict[str, Any]]:
-    """Every TPS whose forms in force break a cross-form rule, by TPS code: ``{"region",
-    "severity", "held": false, "forms": {contest: entry}, "rules": [...]}``."""
+def _rules(
+    kinds: list[str], reads: list[tuple[int, ...]], breaks: list[tuple[int, int, int]]
+) -> list[dict[str, Any]]:
+    """The findings' ``rules``: each broken rule and pair, in words."""
     out = []
+    for rule, i, j in breaks:
+        _, severity, relation, box, en, id_ = CROSS_FORM_RULES[rule]
+        a, b = kinds[i], kinds[j]
+        at = _RULES[rule][0]
+        va, vb = reads[i][at], reads[j][at]
+        shown = f"{box}: {b} {vb} {'!=' if relation == 'eq' else '>'} {a} {va}"
+        out.append({
+            "rule": CROSS_FORM_RULES[rule][0], "severity": severity,
+            "fields": [f"{a}.{box}", f"{b}.{box}"],
+            "message": {"id": f"{shown}; {id_}", "en": f"{shown}; {en}"},
+        })  # fmt: skip
+    return out
+
+
+Crossed = tuple[str, dict[str, tuple[int, tuple[int, ...]]], list[str], list[tuple[int, int, int]]]
+
+
+def _crossed(fold: Fold) -> Iterator[Crossed]:
+    """``(tps, forms, kinds, breaks)`` of every TPS whose forms in force break a
+    cross-form rule, by TPS code."""
     reader = _Forms(fold)
     for tps in sorted(reader.codes):
         forms = reader.at(tps)
         if len(forms) < 2 or len({read for _, read in forms.values()}) == 1:
             continue  # one form, or every form reads the same: no rule can break
-        rules = _broken({c: dict(zip(_BOXES, read, strict=True)) for c, (_, read) in forms.items()})
-        if rules:
-            impossible = any(r["severity"] == "impossible" for r in rules)
-            out.append({
-                "region": tps, "severity": "impossible" if impossible else "suspicious",
-                "held": False,
-                "forms": {c: forms[c][0] for c in CONTEST_ORDER if c in forms},
-                "rules": rules,
-            })  # fmt: skip
+        kinds: list[str] = [c for c in CONTEST_ORDER if c in forms]
+        breaks = _breaks(kinds, [forms[c][1] for c in kinds])
+        if breaks:
+            yield tps, forms, kinds, breaks
+
+
+def _finding(tps: str, forms: Any, kinds: list[str], breaks: Any) -> dict[str, Any]:
+    impossible = any(_IMPOSSIBLE[rule] for rule, _, _ in breaks)
+    return {
+        "region": tps, "severity": "impossible" if impossible else "suspicious",
+        "held": False,
+        "forms": {c: forms[c][0] for c in kinds},
+        "rules": _rules(kinds, [forms[c][1] for c in kinds], breaks),
+    }  # fmt: skip
+
+
+def cross_form(fold: Fold) -> list[dict[str, Any]]:
+    """Every TPS whose forms in force break a cross-form rule, by TPS code: ``{"region",
+    "severity", "held": false, "forms": {contest: entry}, "rules": [...]}``."""
+    return [_finding(*found) for found in _crossed(fold)]
+
+
+@dataclass
+class Crossing:
+    """The cross-form findings counted (what :func:`summary` reports of them): the TPS,
+    those of severity impossible, per contest those whose findings involve it, and the
+    first :data:`KEEP` findings in full."""
+
+    tps: int = 0
+    impossible: int = 0
+    involving: dict[str, int] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, found: dict[str, Any], contests: Iterable[str]) -> None:
+        self.tps += 1
+        self.impossible += found["severity"] == "impossible"
+        for contest in contests:
+            self.involving[contest] = self.involving.get(contest, 0) + 1
+        if len(self.findings) < KEEP:
+            self.findings.append(found)
+
+    @classmethod
+    def of(cls, crossing: list[dict[str, Any]]) -> Crossing:
+        """The count of :func:`cross_form`'s findings."""
+        out = cls()
+        for found in crossing:
+            out.add(found, [c for c in CONTEST_ORDER if involves(found, c)])
+        return out
+
+
+def cross_form_counted(fold: Fold) -> Crossing:
+    """:func:`cross_form`, counted as it goes: only the first :data:`KEEP` findings are
+    written in words (a log may hold hundreds of thousands of TPS whose forms disagree,
+    the national synthetic log every one)."""
+    out = Crossing()
+    for tps, forms, kinds, breaks in _crossed(fold):
+        if len(out.findings) < KEEP:
+            found = _finding(tps, forms, kinds, breaks)
+        else:
+            impossible = any(_IMPOSSIBLE[rule] for rule, _, _ in breaks)
+            found = {"severity": "impossible" if impossible else "suspicious"}
+        involved = {i for _, i, _ in breaks} | {j for _, _, j in breaks}
+        out.add(found, [kinds[i] for i in sorted(involved)])
     return out
 
 
@@ -244,9 +325,7 @@ def involves(found: dict[str, Any], contest: str) -> bool:
     return any(f.split(".", 1)[0] == contest for r in found["rules"] for f in r["fields"])
 
 
-def summary(
-    checks: dict[str, list[dict[str, Any]]], crossing: list[dict[str, Any]]
-) -> dict[str, Any]:
+def summary(checks: dict[str, list[dict[str, Any]]], crossing: Crossing) -> dict[str, Any]:
     """The report's ``legislative_reconciliation``: per contest its D.Hasil checked,
     complete and differing (the first :data:`~saksi.verify.findings.KEEP` of those in
     full) and the TPS whose cross-form findings involve it; the cross-form findings (the
@@ -259,24 +338,25 @@ def summary(
             "complete": sum(c["complete"] for c in found),
             "differing": len(differing),
             "differences": differing[:KEEP],
-            "cross_form": sum(involves(f, contest) for f in crossing),
+            "cross_form": crossing.involving.get(contest, 0),
         }
-    impossible = sum(f["severity"] == "impossible" for f in crossing)
     return {
         "recaps": recaps,
         "cross_form": {
-            "tps": len(crossing),
-            "impossible": impossible,
-            "suspicious": len(crossing) - impossible,
-            "findings": crossing[:KEEP],
+            "tps": crossing.tps,
+            "impossible": crossing.impossible,
+            "suspicious": crossing.tps - crossing.impossible,
+            "findings": crossing.findings,
         },
     }
 
 
 __all__ = [
     "CONTEST_ORDER",
+    "Crossing",
     "box_names",
     "cross_form",
+    "cross_form_counted",
     "involves",
     "named_by",
     "recap_checks",

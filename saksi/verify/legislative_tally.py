@@ -148,12 +148,17 @@ class ContestCount:
         self._roll_up()
 
     def _roll_up(self) -> None:
-        """Each desa's region vector into the regions above it."""
-        width = 2 * len(self.parties)
-        for code, sums in sorted(self.region.items()):
-            if len(code) == 10:
-                for up in ancestors(code):
-                    self.region[up] = _sum([sums], self.region.get(up) or Sums([0] * width))
+        """The desa's region vectors summed up the region tree a level at a time: each
+        kecamatan the sum of its desa, each kab/kota of its kecamatan, each province of
+        its kab/kota, the nation of the provinces (each sum one pass over its rows)."""
+        below = [code for code in self.region if len(code) == 10]
+        for cut in (6, 4, 2, 0):
+            rows: dict[str, list[Sums]] = {}
+            for code in below:
+                rows.setdefault(code[:cut] if cut else NATION, []).append(self.region[code])
+            for up, found in rows.items():
+                self.region[up] = _sum(found)
+            below = list(rows)
 
     @staticmethod
     def _width(ballot: Any) -> int:

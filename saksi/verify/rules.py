@@ -202,12 +202,10 @@ def legislative_violations(  # noqa: C901, PLR0912
         sah = v[at]
         if sah != sum(totals):
             add("suara-sah-jumlah-partai")
-        for b in totals:
-            if b > voters:
-                add("suara-partai-maks-pengguna")
-        for x in named:
-            if x > voters:
-                add("suara-caleg-maks-pengguna")
+        if totals and max(totals) > voters:  # each party above them, in order
+            out.extend("suara-partai-maks-pengguna" for b in totals if b > voters)
+        if named and max(named) > voters:
+            out.extend("suara-caleg-maks-pengguna" for x in named if x > voters)
     else:
         at = first + candidates
         sah = v[at]

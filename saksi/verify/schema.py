@@ -144,12 +144,13 @@ def _allowed(
 class Check:
     """The problems of one statement, gathered as its fields are read."""
 
-    __slots__ = ("one_form", "points", "problems")
+    __slots__ = ("one_form", "points", "problems", "read")
 
     def __init__(self) -> None:
         self.problems: Problems = []
         self.one_form: Problems = []
         self.points: Problems = []  # keys introduced that are not prime-order points
+        self.read: Any = None  # a legislative form's (ballot, values), read with its schema
 
     def bad(self, path: str, why: str) -> None:
         self.problems.append((path, why))

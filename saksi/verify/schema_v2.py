@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+from saksi.verify.form_read import read_form
 from saksi.verify.schema import (
     _CANDIDATE,
     _COMMON,
@@ -81,7 +82,12 @@ def _parties(c: Check, value: Any, path: str, top: int) -> None:
 
 
 def _form(c: Check, form: Any, path: str, contest: Any) -> None:
-    """A party form or a DPD form, every box 0..999."""
+    """A party form or a DPD form, every box 0..999: read in one walk with its values
+    when it is all it must be (:func:`read_form`, kept in ``c.read``), else walked
+    member by member to name every problem."""
+    c.read = read_form(form, contest)
+    if c.read is not None:
+        return
     if type(form) is not dict:
         c.bad(path, "must be an object")
         return

@@ -94,7 +94,20 @@ def statement_problem(value: Any, path: str = "stmt") -> tuple[str, str, int, in
 
 
 def may_hold_problem(stmt_bytes: bytes) -> bool:
-    """False when a statement's canonical bytes cannot hold such text (most cannot)."""
+    """False when a statement's canonical bytes cannot hold such text (most cannot).
+
+    The same answer as searching :data:`_MAYBE` alone, faster for what holds none of
+    it: bytes that are ASCII and hold neither DEL, a backslash, nor a space beside a
+    quote cannot match it (a few passes of C over the bytes instead of the regular
+    expression's alternatives tried at every byte)."""
+    if (
+        stmt_bytes.isascii()
+        and b"\x7f" not in stmt_bytes
+        and b"\\" not in stmt_bytes
+        and b'" ' not in stmt_bytes
+        and b' "' not in stmt_bytes
+    ):
+        return False
     return _MAYBE.search(stmt_bytes) is not None
 
 

@@ -45,7 +45,7 @@ from saksi.verify.findings import Finding, Kind, finding
 from saksi.verify.keys import Fold
 from saksi.verify.legislative_published import compare as published_legislative
 from saksi.verify.legislative_published import compare_exports, exports_due
-from saksi.verify.legislative_reconcile import cross_form, recap_checks
+from saksi.verify.legislative_reconcile import cross_form_counted, recap_checks
 from saksi.verify.legislative_reconcile import summary as reconciliation
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.options import Progress, Report, VerifyOptions
@@ -160,7 +160,7 @@ class Verifier:
             self.report.seats[contest] = count.seats_json(_cp(checkpoint), names[contest])
             checks[contest] = recap_checks(count, fold.regions)
         if checks:
-            self.report.reconciliation = reconciliation(checks, cross_form(fold))
+            self.report.reconciliation = reconciliation(checks, cross_form_counted(fold))
 
     def _state(self) -> SavedState | None:
         """The saved state; with ``full``, one of another layout is not read at all

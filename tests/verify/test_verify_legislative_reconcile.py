@@ -29,7 +29,14 @@ from saksi.sim.logbook import Logbook
 from saksi.store import open_store
 from saksi.tlog.log import Log
 from saksi.verify.contests import Contests
-from saksi.verify.legislative_reconcile import cross_form, recap_checks
+from saksi.verify.findings import KEEP
+from saksi.verify.legislative_reconcile import (
+    Crossing,
+    cross_form,
+    cross_form_counted,
+    recap_checks,
+    summary,
+)
 from saksi.verify.legislative_tally import ContestCount
 from saksi.verify.regions import Regions
 from tests.recap.test_legislative_fold import (
@@ -201,6 +208,43 @@ def test_the_verifiers_reconciliation_is_the_references(
         book.c_hasil(tps[which])
     ours, theirs = ours_and_theirs(book)
     assert ours == theirs
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=BOOK_OPS, ppwp=st.lists(st.integers(0, 7), max_size=4))
+def test_the_cross_form_findings_counted_as_they_go_are_those_found(
+    ops: list[tuple[str, int, int, str]], ppwp: list[int]
+) -> None:
+    """What the report says of the cross-form findings (counted as they are found, the
+    first KEEP written in words) is what the full list of them says."""
+    book = book_v2()
+    play(book, ops)
+    tps = list(book.iter_tps())
+    for which in dict.fromkeys(ppwp):
+        book.c_hasil(tps[which])
+    regions = Regions(book.hierarchy.canonical_bytes())
+    assert book.contests is not None
+    fold = verifier_fold(book.entries, regions, Contests(book.contests.canonical_bytes()))
+    found = cross_form(fold)
+    assert cross_form_counted(fold) == Crossing.of(found)
+    assert Crossing.of(found).tps == len(found)
+
+
+def test_only_the_first_cross_form_findings_are_kept_in_words() -> None:
+    found = [
+        {"severity": "impossible" if i % 3 else "suspicious", "rules": [
+            {"fields": ["ppwp.pemilih_dpt_l", f"{'dpr' if i % 2 else 'dpd'}.pemilih_dpt_l"]}
+        ]}
+        for i in range(KEEP + 7)
+    ]  # fmt: skip
+    counted = Crossing.of(found)
+    assert (counted.tps, len(counted.findings)) == (KEEP + 7, KEEP)
+    assert counted.impossible == sum(1 for i in range(KEEP + 7) if i % 3)
+    assert counted.involving["ppwp"] == KEEP + 7
+    assert counted.involving["dpr"] + counted.involving["dpd"] == KEEP + 7
+    assert summary({}, counted)["cross_form"]["suspicious"] == sum(
+        1 for i in range(KEEP + 7) if not i % 3
+    )
 
 
 # -- in saksi verify's report ------------------------------------------------------------
