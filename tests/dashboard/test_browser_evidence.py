@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.responses import JSONResponse, Response
 
@@ -39,9 +36,8 @@ from saksi.tlog.hashes import leaf_hash
 from saksi.tlog.log import Log
 from tests.browser import chromium, skip_reason
 from tests.dashboard.factory import Site, build
+from tests.dashboard.served import served as serving
 from tests.dashboard.test_browser import OUTPUT, png
-from tests.dashboard.test_browser_legislative import free_port
-from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(skip_reason()), reason=str(skip_reason()))]
 
@@ -107,25 +103,9 @@ def _app(site: Site) -> FastAPI:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     site = build(tmp_path_factory.mktemp("evidence"))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(_app(site), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{base}/verifikasi.json", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(up)
-    leaves = {leaf_hash(e).hex(): i for i, e in enumerate(site.book.entries)}
-    yield Served(base, site, leaves)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(_app(site), "/verifikasi.json") as base:
+        leaves = {leaf_hash(e).hex(): i for i, e in enumerate(site.book.entries)}
+        yield Served(base, site, leaves)
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,15 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
-from saksi.dashboard import Dashboard
-from saksi.service.routes_dashboard import router
 from tests.browser import chromium, skip_reason
 from tests.dashboard.factory import Site, build
+from tests.dashboard.served import dashboard_app, served
 from tests.dashboard.test_browser import GEOMETRY_JS, OUTPUT, TAP, TARGETS_JS
-from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(skip_reason()), reason=str(skip_reason()))]
 
@@ -43,37 +35,11 @@ MAIN_NUMBERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site: Site = build(tmp_path_factory.mktemp("v2-browser"), legislative=True)
-    app = FastAPI()
-    app.include_router(router)
-    config = SimpleNamespace(results_dir=site.results, log_dir=site.log)
-    app.state.service = SimpleNamespace(config=config)
-    app.state.dashboard = Dashboard(site.results, site.log)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{base}/dpr.json", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(up)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served(dashboard_app(site.results, site.log), "/dpr.json") as base:
+        yield base
 
 
 @pytest.fixture

@@ -12,45 +12,22 @@ Skipped with a reason when /usr/bin/chromium is absent (``.ci/run`` installs it)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.responses import HTMLResponse
 
-from saksi.dashboard import Dashboard
-from saksi.service.routes_dashboard import router
 from tests.browser import chromium, skip_reason
 from tests.dashboard.history import History, build_history
+from tests.dashboard.served import dashboard_app, served
 from tests.dashboard.test_browser import GEOMETRY_JS, OUTPUT, TAP, TARGETS_JS
-from tests.dashboard.test_browser_legislative import free_port
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(skip_reason()), reason=str(skip_reason()))]
 
 PHONE = (390, 844)
-
-
-def serve(app: FastAPI, probe: str) -> tuple[str, uvicorn.Server, threading.Thread]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(base + probe, timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(up)
-    return base, server, thread
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +37,15 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> History:
 
 @pytest.fixture(scope="module")
 def urls(night: History) -> Iterator[tuple[str, str]]:
-    app = FastAPI()
-    app.include_router(router)
-    config = SimpleNamespace(results_dir=night.site.results, log_dir=night.site.log)
-    app.state.service = SimpleNamespace(config=config)
-    app.state.dashboard = Dashboard(night.site.results, night.site.log)
-    base, server, thread = serve(app, "/index.json")
     other = FastAPI()  # another origin, framing the dashboard's pages
+    with served(dashboard_app(night.site.results, night.site.log), "/index.json") as base:
 
-    @other.get("/frame")
-    def frame(src: str) -> HTMLResponse:
-        return HTMLResponse(f'<!DOCTYPE html><iframe id="f" src="{base}{src}"></iframe>')
+        @other.get("/frame")
+        def frame(src: str) -> HTMLResponse:
+            return HTMLResponse(f'<!DOCTYPE html><iframe id="f" src="{base}{src}"></iframe>')
 
-    elsewhere, other_server, other_thread = serve(other, "/frame?src=/")
-    yield base, elsewhere
-    for s, t in ((server, thread), (other_server, other_thread)):
-        s.should_exit = True
-        t.join(timeout=30)
+        with served(other, "/frame?src=/") as elsewhere:
+            yield base, elsewhere
 
 
 @pytest.fixture
