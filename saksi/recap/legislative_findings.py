@@ -23,17 +23,17 @@ snapshots above each TPS whose counts moved.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import insort
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from saksi.election.codes import NASIONAL, Level, ancestors, level_of
+from saksi.election.codes import Level, level_of
 from saksi.recap.fold import Recap
 from saksi.recap.legislative import LegislativeTally
 from saksi.recap.legislative_reconcile import ANOMALY_TYPES, tps_items
 from saksi.recap.legislative_screening import LEGISLATIVE_FLAG_IDS
-from saksi.recap.snapshot import LEVEL_NAMES, RECAP_DIFFERENCES_LISTED
+from saksi.recap.snapshot import LEVEL_NAMES, FindingCounts
 from saksi.recap.state import TpsState
 
 _Key = tuple[str, str]  # ("flags", flag id) or ("anomalies", anomaly type)
@@ -61,18 +61,17 @@ def tps_of(tally: LegislativeTally, touched: Iterable[str]) -> set[str]:
     return out
 
 
-class Findings:
-    """One legislative contest's counts of findings per region, kept up to date."""
+class Findings(FindingCounts[tuple[str, str]]):
+    """One legislative contest's counts of findings per region, kept up to date; its
+    differing D.Hasil listed by (region, dapil)."""
 
-    __slots__ = ("_codes", "_contest", "_crossing", "_differing", "_regions", "_tps")
+    __slots__ = ("_crossing",)
+    FLAGS = LEGISLATIVE_FLAG_IDS
+    ANOMALIES = ANOMALY_TYPES  # the legislative kinds: cross-form beside PPWP's
 
     def __init__(self, contest: str) -> None:
-        self._contest = contest
-        self._tps: dict[str, Counter[_Key]] = {}  # only TPS with something to count
-        self._regions: dict[str, Counter[_Key]] = {}
+        super().__init__(contest)
         self._crossing: set[str] = set()  # TPS whose cross-form finding involves the contest
-        self._differing: dict[tuple[str, str], dict[str, Any]] = {}  # (region, dapil) -> item
-        self._codes: list[tuple[str, str]] = []  # the keys of _differing, sorted
 
     @classmethod
     def full(cls, recap: Recap, contest: str, crossing: Collection[str]) -> Findings:
@@ -82,7 +81,7 @@ class Findings:
         found._crossing = set(crossing)
         tally = recap.legislative(contest)
         for code in sorted(tally.extra.keys() | found._crossing):
-            found._set(code, found._keys(tally, code))
+            found._set_tps(code, found._keys(tally, code))
         return found
 
     def _keys(self, tally: LegislativeTally, code: str) -> Counter[_Key]:
@@ -105,21 +104,9 @@ class Findings:
         tally = recap.legislative(self._contest)
         moved = set()
         for code in {*tps, *checked}:
-            if self._set(code, self._keys(tally, code)):
+            if self._set_tps(code, self._keys(tally, code)):
                 moved.add(code)
         return moved
-
-    def _set(self, tps: str, keys: Counter[_Key]) -> bool:
-        old = self._tps.pop(tps, Counter())
-        if keys:
-            self._tps[tps] = keys
-        if old == keys:
-            return False
-        for region in ancestors(tps):
-            counts = self._regions.setdefault(region, Counter())
-            counts.subtract(old)
-            counts.update(keys)
-        return True
 
     def recheck(
         self, tally: LegislativeTally, regions: Collection[str], checks: Mapping[str, Any]
@@ -145,34 +132,8 @@ class Findings:
                 }
                 insort(self._codes, key)
 
-    def _within(self, region: str) -> list[tuple[str, str]]:
-        """The differing D.Hasil within ``region`` (itself included), by region, dapil."""
-        if region == NASIONAL:
-            return self._codes
-        codes = self._codes
-        return codes[bisect_left(codes, (region,)) : bisect_left(codes, (region + ":",))]
-
-    def flags(self, region: str) -> dict[str, int]:
-        """Flag id -> counted TPS within ``region`` raising it (every flag, zeros too)."""
-        found = self._regions.get(region, Counter())
-        return {flag: found[("flags", flag)] for flag in LEGISLATIVE_FLAG_IDS}
-
-    def anomalies(self, region: str) -> dict[str, int]:
-        """Anomaly type -> items of the anomaly list within ``region`` (every type)."""
-        found = self._regions.get(region, Counter())
-        counts = {kind: found[("anomalies", kind)] for kind in ANOMALY_TYPES}
-        counts["recap-difference"] = len(self._within(region))
-        return counts
-
-    def recap_differences(self, region: str) -> dict[str, Any]:
-        """The D.Hasil within ``region`` that differ from their forms: how many at each
-        level, and the first :data:`~saksi.recap.snapshot.RECAP_DIFFERENCES_LISTED`."""
-        codes = self._within(region)
-        levels = Counter(self._differing[c]["level"] for c in codes)
-        return {
-            "by_level": {n: levels[n] for n in LEVEL_NAMES.values() if levels[n]},
-            "first": [self._differing[c] for c in codes[:RECAP_DIFFERENCES_LISTED]],
-        }
+    def _bound(self, region: str) -> tuple[str, ...]:
+        return (region,)
 
     def region(self, code: str) -> dict[str, Any]:
         """What a region's snapshot says of its findings."""

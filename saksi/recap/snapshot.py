@@ -19,7 +19,7 @@ import json
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Generic, TypeVar
 
 from saksi.election.codes import NASIONAL, Level, ancestors, level_of
 from saksi.recap.fold import Recap
@@ -88,6 +88,7 @@ RECAP_DIFFERENCES_LISTED: Final = 10
 first, in code order); the anomalies export lists every one."""
 
 _Key = tuple[str, str]  # ("flags", flag id) or ("anomalies", anomaly type)
+_Code = TypeVar("_Code", str, tuple[str, str])  # a differing D.Hasil's sort key
 
 
 def _tps_keys(state: TpsState) -> Counter[_Key]:
@@ -97,7 +98,74 @@ def _tps_keys(state: TpsState) -> Counter[_Key]:
     return keys
 
 
-class Tally:
+class FindingCounts(Generic[_Code]):
+    """What each region holds of a contest's anomaly list and screening flags, kept up to
+    date: each TPS's keys (``("flags", id)``, ``("anomalies", type)``) summed into the
+    regions above it, and the D.Hasil that differ from their forms, listed under a
+    sortable code (a region's code, or for a legislative contest region and dapil,
+    :meth:`_bound` saying where a region's codes begin). :class:`Tally` is PPWP's,
+    :class:`~saksi.recap.legislative_findings.Findings` a legislative contest's."""
+
+    __slots__ = ("_codes", "_contest", "_differing", "_regions", "_tps")
+    FLAGS: ClassVar[tuple[str, ...]] = FLAG_IDS
+    ANOMALIES: ClassVar[tuple[str, ...]] = ANOMALY_TYPES
+
+    def __init__(self, contest: str) -> None:
+        self._contest = contest
+        self._tps: dict[str, Counter[_Key]] = {}  # only TPS with something to count
+        self._regions: dict[str, Counter[_Key]] = {}
+        self._differing: dict[_Code, dict[str, Any]] = {}  # a differing D.Hasil -> its item
+        self._codes: list[_Code] = []  # the keys of _differing, sorted
+
+    def _set_tps(self, tps: str, keys: Counter[_Key]) -> bool:
+        """A TPS's keys now; whether they moved (the regions above it move with them)."""
+        old = self._tps.pop(tps, Counter())
+        if keys:
+            self._tps[tps] = keys
+        if old == keys:
+            return False
+        for region in ancestors(tps):
+            counts = self._regions.setdefault(region, Counter())
+            counts.subtract(old)
+            counts.update(keys)
+        return True
+
+    def _bound(self, region: str) -> Any:
+        """Where the codes of ``region``'s D.Hasil begin in the sorted codes."""
+        return region
+
+    def _within(self, region: str) -> list[_Code]:
+        """The differing D.Hasil within ``region`` (itself included), in code order."""
+        if region == NASIONAL:
+            return self._codes
+        codes = self._codes
+        low, high = self._bound(region), self._bound(region + ":")
+        return codes[bisect_left(codes, low) : bisect_left(codes, high)]
+
+    def flags(self, region: str) -> dict[str, int]:
+        """Flag id -> counted TPS within ``region`` raising it (every flag, zeros too)."""
+        found = self._regions.get(region, Counter())
+        return {flag: found[("flags", flag)] for flag in self.FLAGS}
+
+    def anomalies(self, region: str) -> dict[str, int]:
+        """Anomaly type -> items of the anomaly list within ``region`` (every type)."""
+        found = self._regions.get(region, Counter())
+        counts = {kind: found[("anomalies", kind)] for kind in self.ANOMALIES}
+        counts["recap-difference"] = len(self._within(region))
+        return counts
+
+    def recap_differences(self, region: str) -> dict[str, Any]:
+        """The D.Hasil within ``region`` that differ from their forms: how many at each
+        level, and the first :data:`RECAP_DIFFERENCES_LISTED` in full."""
+        codes = self._within(region)
+        levels = Counter(self._differing[c]["level"] for c in codes)
+        return {
+            "by_level": {n: levels[n] for n in LEVEL_NAMES.values() if levels[n]},
+            "first": [self._differing[c] for c in codes[:RECAP_DIFFERENCES_LISTED]],
+        }
+
+
+class Tally(FindingCounts[str]):
     """What each region holds of the anomaly list and of the screening flags, kept up to
     date as TPS and D.Hasil change (the Publisher keeps one per contest and updates it
     with what each checkpoint touched; :meth:`full` counts afresh).
@@ -108,14 +176,7 @@ class Tally:
     snapshot publishes equals the number of items of the anomaly list within that
     region, at the same checkpoint."""
 
-    __slots__ = ("_codes", "_contest", "_differing", "_regions", "_tps")
-
-    def __init__(self, contest: str) -> None:
-        self._contest = contest
-        self._tps: dict[str, Counter[_Key]] = {}  # only TPS with something to count
-        self._regions: dict[str, Counter[_Key]] = {}
-        self._differing: dict[str, dict[str, Any]] = {}  # D.Hasil region -> its difference
-        self._codes: list[str] = []  # the keys of _differing, sorted
+    __slots__ = ()
 
     @classmethod
     def full(cls, recap: Recap, contest: str) -> Tally:
@@ -140,17 +201,6 @@ class Tally:
         for code in recaps:
             self._recheck(recap, code)
 
-    def _set_tps(self, tps: str, keys: Counter[_Key]) -> None:
-        old = self._tps.pop(tps, Counter())
-        if keys:
-            self._tps[tps] = keys
-        if old == keys:
-            return
-        for region in ancestors(tps):
-            counts = self._regions.setdefault(region, Counter())
-            counts.subtract(old)
-            counts.update(keys)
-
     def _recheck(self, recap: Recap, code: str) -> None:
         record = recap.recap(code, self._contest)
         check = check_recap(recap, record) if record is not None else None
@@ -168,35 +218,6 @@ class Tally:
         }
         if not listed:
             insort(self._codes, code)
-
-    def _within(self, region: str) -> list[str]:
-        """The D.Hasil regions that differ within ``region`` (itself included), by code."""
-        if region == NASIONAL:
-            return self._codes
-        codes = self._codes
-        return codes[bisect_left(codes, region) : bisect_left(codes, region + ":")]
-
-    def flags(self, region: str) -> dict[str, int]:
-        """Flag id -> counted TPS within ``region`` raising it (every flag, zeros too)."""
-        found = self._regions.get(region, Counter())
-        return {flag: found[("flags", flag)] for flag in FLAG_IDS}
-
-    def anomalies(self, region: str) -> dict[str, int]:
-        """Anomaly type -> items of the anomaly list within ``region`` (every type)."""
-        found = self._regions.get(region, Counter())
-        counts = {kind: found[("anomalies", kind)] for kind in ANOMALY_TYPES}
-        counts["recap-difference"] = len(self._within(region))
-        return counts
-
-    def recap_differences(self, region: str) -> dict[str, Any]:
-        """The D.Hasil within ``region`` that differ from their forms: how many at each
-        level, and the first :data:`RECAP_DIFFERENCES_LISTED` in full."""
-        codes = self._within(region)
-        levels = Counter(self._differing[c]["level"] for c in codes)
-        return {
-            "by_level": {n: levels[n] for n in LEVEL_NAMES.values() if levels[n]},
-            "first": [self._differing[c] for c in codes[:RECAP_DIFFERENCES_LISTED]],
-        }
 
 
 def region_ref(recap: Recap, code: str) -> dict[str, Any]:
@@ -374,6 +395,7 @@ __all__ = [
     "REGION_LEVELS",
     "SNAPSHOT_FORMAT",
     "SUMMARY_FORMAT",
+    "FindingCounts",
     "Href",
     "Tally",
     "all_regions",
